@@ -1,0 +1,86 @@
+# zhifa - one plain GNU Makefile.  Libraries through pkg-config; everything
+# generated goes under build/.  See README.md for the two set-up commands.
+
+PKGS := libmicrohttpd sqlite3 libpq jansson openssl libsodium libqrencode
+CC ?= gcc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
+	-Wstrict-prototypes -Wmissing-prototypes -Wvla
+BASE_CFLAGS := $(WARN) -D_GNU_SOURCE -pthread -Isrc -Ibuild/gen $(PKG_CFLAGS) -g
+REL_CFLAGS := $(BASE_CFLAGS) -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2
+ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDLIBS := $(PKG_LIBS) -pthread -lm
+
+SRCS := $(shell find src -name '*.c' ! -path 'src/main.c' | sort)
+GEN_SRCS := build/gen/embedded.c
+ASSETS := $(shell find src/assets src/store/migrations -type f 2>/dev/null | sort)
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+BENCH_SRCS := $(wildcard bench/bench_*.c)
+
+REL_OBJS := $(patsubst %.c,build/rel/%.o,$(SRCS) $(GEN_SRCS))
+ASAN_OBJS := $(patsubst %.c,build/asan/%.o,$(SRCS) $(GEN_SRCS))
+TEST_BINS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(TEST_SRCS))
+BENCH_BINS := $(patsubst bench/%.c,build/rel/bench/%,$(BENCH_SRCS))
+
+.PHONY: all run test test-build bench clean deps-run deps-test fuzz
+all: zhifa
+
+zhifa: build/rel/src/main.o $(REL_OBJS)
+	@echo "  CC $@"; $(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/asan/zhifa: build/asan/src/main.o $(ASAN_OBJS)
+	@echo "  CC $@"; $(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/rel/%.o: %.c $(GEN_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC $@"; $(CC) $(REL_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $@"; $(CC) $(ASAN_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/tests/%: tests/unit/%.c $(ASAN_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  CC $@"; $(CC) $(ASAN_CFLAGS) -Itests -o $@ $< $(ASAN_OBJS) $(LDLIBS)
+
+build/rel/bench/%: bench/%.c $(REL_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  CC $@"; $(CC) $(REL_CFLAGS) -o $@ $< $(REL_OBJS) $(LDLIBS)
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $@"; $(CC) -std=c17 -Wall -Wextra -Werror -O2 -o $@ $<
+
+build/gen/embedded.c: build/tools/embed $(ASSETS)
+	@mkdir -p $(dir $@)
+	@build/tools/embed $@ $(ASSETS)
+
+# The two set-up commands of the README.
+run: deps-run
+	$(MAKE) zhifa
+	@test -f data/zhifa.db || ./zhifa init --data data --demo
+	./zhifa serve --data data
+
+test: deps-test
+	$(MAKE) test-build
+	scripts/run-tests.sh
+
+test-build: zhifa build/asan/zhifa $(TEST_BINS)
+
+bench: deps-test
+	$(MAKE) zhifa $(BENCH_BINS)
+	scripts/run-bench.sh
+
+deps-run:
+	scripts/deps.sh run
+
+deps-test:
+	scripts/deps.sh test
+
+clean:
+	rm -rf build zhifa
+
+-include $(shell find build -name '*.d' 2>/dev/null)

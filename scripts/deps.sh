@@ -1,0 +1,28 @@
+#!/bin/sh
+# deps.sh run|test - install the Debian packages zhifa needs, only those
+# that are missing.  Works as root on a fresh Debian 12 (uses sudo otherwise).
+set -eu
+RUN_PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev
+libjansson-dev libssl-dev libsodium-dev libqrencode-dev fonts-noto-cjk"
+TEST_PKGS="$RUN_PKGS postgresql sqlite3 curl python3 perl tidy wrk chromium
+nodejs npm libclang-rt-14-dev clang"
+case "${1:-run}" in
+run) want=$RUN_PKGS ;;
+test) want=$TEST_PKGS ;;
+*) echo "usage: deps.sh run|test" >&2; exit 2 ;;
+esac
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "安装缺少的软件包:$missing"
+	SUDO=""
+	[ "$(id -u)" = 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+if [ "${1:-run}" = test ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
+	(cd tests/browser && npm install --no-audit --no-fund --silent)
+fi
+exit 0

@@ -1,0 +1,46 @@
+/* Unit tests for core: buf, strings, UTF-8, hex, time. */
+#include "core/core.h"
+#include "../tap.h"
+
+int main(void)
+{
+	struct buf b;
+	buf_init(&b, 8);
+	ok(buf_puts(&b, "abcd") == 0, "buf_puts within max");
+	ok(buf_puts(&b, "efghi") == -1 && b.overflow, "buf_puts past max fails");
+	is_str(buf_str(&b), "abcd", "content unchanged after overflow");
+	buf_release(&b);
+
+	buf_init(&b, 0);
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&b, "%d,", i);
+	ok(b.len > 2000 && b.data[b.len] == '\0', "buf grows and stays NUL-terminated");
+	buf_release(&b);
+
+	long long v;
+	ok(str_to_ll("42", 0, 100, &v) == 0 && v == 42, "str_to_ll parses");
+	ok(str_to_ll("42x", 0, 100, &v) == -1, "str_to_ll refuses trailing junk");
+	ok(str_to_ll("101", 0, 100, &v) == -1, "str_to_ll refuses out of range");
+	ok(str_to_ll("", 0, 100, &v) == -1, "str_to_ll refuses empty");
+
+	is_int(utf8_len("执法abc", strlen("执法abc")), 5, "utf8_len counts code points");
+	ok(!utf8_valid("\xC0\x80", 2), "overlong encoding invalid");
+	ok(!utf8_valid("\xED\xA0\x80", 3), "surrogate invalid");
+	ok(!utf8_valid("\xE6\x89", 2), "truncated sequence invalid");
+
+	unsigned char raw[3] = { 0x00, 0xAB, 0xFF }, back[3];
+	char hex[7];
+	hex_encode(raw, 3, hex);
+	is_str(hex, "00abff", "hex_encode");
+	ok(hex_decode(hex, back, 3) == 3 && memcmp(raw, back, 3) == 0, "hex_decode round trip");
+	ok(hex_decode("0g", back, 3) == -1, "hex_decode refuses non-hex");
+
+	char ts[21], sh[20];
+	time_unix_to_utc(0, ts);
+	is_str(ts, "1970-01-01T00:00:00Z", "time_unix_to_utc epoch");
+	is_int(time_utc_parse("2026-11-25T16:30:00Z"), 1795624200LL, "time_utc_parse");
+	time_utc_to_shanghai("2026-11-25T16:30:00Z", sh);
+	is_str(sh, "2026-11-26 00:30", "UTC shown in Asia/Shanghai");
+	ok(time_utc_parse("2026-13-25T16:30:00Z") == -1, "bad month refused");
+	return tap_done();
+}
