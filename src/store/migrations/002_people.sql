@@ -25,3 +25,22 @@ CREATE TABLE user_roles (
   role TEXT NOT NULL,                     -- role_ident(): officer, head, reviewer, leader, archivist, admin, supervisor
   PRIMARY KEY (user_id, role)
 );
+
+-- The operation log: who did what to which object, when, from where, with
+-- what result.  Append-only (see the dialect files); never deleted.
+CREATE TABLE op_log (
+  id {{ID}},
+  at TEXT NOT NULL,
+  user_id BIGINT,                         -- NULL for the public / the system
+  username TEXT NOT NULL,
+  unit_id BIGINT,
+  ip TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  result TEXT NOT NULL,                   -- 'ok' or a short failure code
+  detail TEXT NOT NULL
+);
+CREATE INDEX op_log_at ON op_log(at);
+CREATE INDEX op_log_user ON op_log(user_id, at);
