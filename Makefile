@@ -84,3 +84,31 @@ clean:
 	rm -rf build zhifa
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- fuzzing (owned by the test infrastructure; see tests/fuzz/README.md) ----
+# Every tests/fuzz/fuzz_NAME.c is a libFuzzer target built with clang into
+# build/fuzz/fuzz_NAME, linked with all of src/ (except main.c) compiled by
+# clang with ASan+UBSan and fuzzer coverage.  `make fuzz-smoke` replays the
+# regression inputs and runs each target for FUZZ_RUNS runs with a fixed seed.
+FUZZ_CC ?= clang
+FUZZ_RUNS ?= 20000
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
+FUZZ_OBJS := $(patsubst %.c,build/fuzz/obj/%.o,$(SRCS) $(GEN_SRCS))
+FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -pthread -Isrc -Ibuild/gen $(PKG_CFLAGS) -g -O1 \
+	-fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC $@"; $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC $@"; $(FUZZ_CC) $(FUZZ_CFLAGS) -Wall -Wextra -Werror -Itests -fsanitize=fuzzer \
+		-o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+
+.PHONY: fuzz-smoke
+fuzz: $(FUZZ_BINS)
+
+fuzz-smoke: fuzz
+	tests/fuzz/smoke.sh $(FUZZ_RUNS) $(FUZZ_BINS)

@@ -1,12 +1,146 @@
 #!/bin/sh
-# run-tests.sh - runs every test: unit tests (ASan+UBSan), the storage suite
-# on SQLite and on a real PostgreSQL started on loopback, and HTTP tests
-# against a running server.  Prints the prove summary; non-zero on failure.
+# run-tests.sh - runs every test after `make test-build` (called by make test):
+#
+#   1. unit tests build/asan/tests/test_* (ASan+UBSan) on SQLite, with prove;
+#   2. a private PostgreSQL (scripts/pg-test.sh) and the same unit tests again
+#      with ZHIFA_TEST_DB set, so every storage test runs on PostgreSQL;
+#   3. the HTTP tests tests/http/test_*.py against build/asan/zhifa, once on
+#      SQLite and once on PostgreSQL;
+#   4. the seeded fuzz loop (make fuzz-smoke), when clang can build it.
+#
+# Any sanitizer report fails the test that produced it (halt/abort on error,
+# exit code 1).  PostgreSQL is stopped on every exit path (trap).
+# The last line is exactly "N passed, N failed" where N counts TEST FILES
+# (one unit-test binary, HTTP test file or fuzz target per stage = one test
+# file; a file fails if any of its assertions fails).  Exits non-zero if
+# anything failed.
+#
+# Environment: ZHIFA_SHARED defaults to the `shared` folder next to the
+# repository; ZHIFA_SKIP_PG=1 skips the PostgreSQL stages, ZHIFA_SKIP_FUZZ=1
+# the fuzz stage (both are reported as failures-free skips, for local use).
 set -u
-cd "$(dirname "$0")/.."
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+cd "$(dirname "$0")/.." || exit 1
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1:check_initialization_order=1:allocator_may_return_null=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=1"
+export LSAN_OPTIONS="exitcode=1"
 export ZHIFA_SHARED="${ZHIFA_SHARED:-$(cd .. && pwd)/shared}"
-status=0
-prove -f --exec '' build/asan/tests/test_* || status=1
-exit $status
+unset ZHIFA_TEST_DB
+
+passed=0
+failed=0
+failures=""
+pg_started=0
+TMPD=$(mktemp -d /tmp/zhifa-run-tests.XXXXXX)
+
+cleanup() {
+	if [ "$pg_started" = 1 ]; then
+		scripts/pg-test.sh stop >/dev/null 2>&1 || true
+		pg_started=0
+	fi
+	rm -rf "$TMPD"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM HUP
+
+# run_prove LABEL EXEC FILE...: runs prove on the files, counts per file
+# from prove's per-file lines ("file .. ok" or anything else = failed).
+run_prove() {
+	label=$1
+	exec_with=$2
+	shift 2
+	if [ $# = 0 ]; then
+		echo "== $label: 没有测试文件"
+		return 0
+	fi
+	echo "== $label"
+	out="$TMPD/prove.out"
+	prove -f --exec "$exec_with" "$@" 2>&1 | tee "$out"
+	for f in "$@"; do
+		# prove prints "path ...... ok" for a passing file
+		if awk -v f="$f" 'index($0, f " ") == 1 && $0 ~ /\.\. ok( |$)/ { found = 1 }
+			END { exit !found }' "$out"; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+			failures="$failures
+  $label: $f"
+		fi
+	done
+}
+
+unit_tests=""
+for f in build/asan/tests/test_*; do
+	[ -f "$f" ] && [ -x "$f" ] && unit_tests="$unit_tests $f"
+done
+http_tests=$(ls tests/http/test_*.py 2>/dev/null || true)
+
+if [ -z "$unit_tests" ]; then
+	echo "没有找到单元测试:请先运行 make test-build" >&2
+	failed=$((failed + 1))
+fi
+
+# 1. unit tests on SQLite
+# shellcheck disable=SC2086
+run_prove "单元测试 (SQLite)" "" $unit_tests
+
+# 2. the same on PostgreSQL, then 3. HTTP tests on SQLite and on PostgreSQL
+if [ "${ZHIFA_SKIP_PG:-0}" = 1 ]; then
+	echo "== 跳过 PostgreSQL 阶段 (ZHIFA_SKIP_PG=1)"
+	# shellcheck disable=SC2086
+	run_prove "HTTP 测试 (SQLite)" "python3" $http_tests
+else
+	echo "== 启动测试用 PostgreSQL"
+	if url=$(scripts/pg-test.sh start); then
+		pg_started=1
+		export ZHIFA_TEST_DB="$url"
+		# shellcheck disable=SC2086
+		run_prove "单元测试 (PostgreSQL)" "" $unit_tests
+		unset ZHIFA_TEST_DB
+		# shellcheck disable=SC2086
+		run_prove "HTTP 测试 (SQLite)" "python3" $http_tests
+		export ZHIFA_TEST_DB="$url"
+		# shellcheck disable=SC2086
+		run_prove "HTTP 测试 (PostgreSQL)" "python3" $http_tests
+		unset ZHIFA_TEST_DB
+		scripts/pg-test.sh stop >/dev/null 2>&1 || true
+		pg_started=0
+	else
+		echo "PostgreSQL 无法启动" >&2
+		failed=$((failed + 1))
+		failures="$failures
+  PostgreSQL: scripts/pg-test.sh start"
+	fi
+fi
+
+# 4. fuzz smoke: one line per fuzz target ("ok N - fuzz NAME ...")
+if [ "${ZHIFA_SKIP_FUZZ:-0}" = 1 ]; then
+	echo "== 跳过模糊测试 (ZHIFA_SKIP_FUZZ=1)"
+elif ! command -v clang >/dev/null 2>&1; then
+	echo "== 模糊测试失败:没有 clang(scripts/deps.sh test 安装 clang 与 libclang-rt-14-dev)"
+	failed=$((failed + 1))
+	failures="$failures
+  fuzz: clang missing"
+else
+	echo "== 模糊测试 (make fuzz-smoke)"
+	make -s fuzz-smoke >"$TMPD/fuzz.out" 2>&1
+	fuzz_rc=$?
+	cat "$TMPD/fuzz.out"
+	fp=$(grep -c '^ok [0-9]* - fuzz ' "$TMPD/fuzz.out")
+	ff=$(grep -c '^not ok [0-9]* - fuzz ' "$TMPD/fuzz.out")
+	passed=$((passed + fp))
+	failed=$((failed + ff))
+	[ "$ff" -gt 0 ] && failures="$failures
+  fuzz: $(grep '^not ok' "$TMPD/fuzz.out" | tr '\n' ' ')"
+	if [ "$fuzz_rc" != 0 ] && [ "$ff" = 0 ]; then
+		# the build of the fuzzers failed
+		failed=$((failed + 1))
+		failures="$failures
+  fuzz: make fuzz-smoke failed (build)"
+	fi
+fi
+
+if [ "$failed" -gt 0 ]; then
+	echo "失败:$failures"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,7 +1,153 @@
-/* cmd_server.c - init, migrate and serve (placeholder). */
+/*
+ * cmd_server.c - `zhifa init`, `zhifa migrate` and `zhifa serve`.
+ *
+ * init creates the data folder (mode 0700), its zhifa.conf, the database
+ * with every migration applied and, with --demo, the demo department.
+ * serve loads the configuration (file < environment < flags), checks the
+ * schema, starts the HTTP thread pool and a background thread, and stops
+ * cleanly on SIGINT/SIGTERM.
+ */
 #include "core/core.h"
+#include "core/config.h"
 #include "cli/cli.h"
+#include "cli/cli_util.h"
+#include "http/app.h"
+#include "store/db.h"
+#include "people/demo.h"
+#include "publicity/publicity.h"
+#include <errno.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-int cmd_init(int argc, char **argv) { (void)argc; (void)argv; return EXIT_FAIL; }
-int cmd_migrate(int argc, char **argv) { (void)argc; (void)argv; return EXIT_FAIL; }
-int cmd_serve(int argc, char **argv) { (void)argc; (void)argv; return EXIT_FAIL; }
+static const char DEFAULT_CONF[] =
+	"# zhifa 配置文件。环境变量 ZHIFA_<KEY> 和命令行参数优先于此文件。\n"
+	"# listen = 127.0.0.1:8080\n"
+	"# db = postgres://user@host/dbname      (默认: 数据目录中的 SQLite 文件 zhifa.db)\n"
+	"# threads = 2\n"
+	"# session_idle_minutes = 30\n"
+	"# max_body_kib = 1024\n"
+	"# secure_cookies = 0                    (在 HTTPS 之后部署时设为 1)\n"
+	"# site_name = 云南省工业和信息化厅\n";
+
+int cmd_init(int argc, char **argv)
+{
+	struct cli_opts o;
+	if (cli_parse(argc, argv, "data:,db:,demo", &o) < 0)
+		return EXIT_USAGE;
+	if (!o.data) {
+		fprintf(stderr, "用法: zhifa init --data DIR [--demo] [--db URL]\n");
+		return EXIT_USAGE;
+	}
+	if (mkdir(o.data, 0700) < 0 && errno != EEXIST) {
+		fprintf(stderr, "zhifa: 无法创建数据目录 %s: %s\n", o.data, strerror(errno));
+		return EXIT_FAIL;
+	}
+	char path[700];
+	snprintf(path, sizeof path, "%s/zhifa.conf", o.data);
+	if (access(path, F_OK) != 0) {
+		FILE *f = fopen(path, "w");
+		if (!f || fputs(DEFAULT_CONF, f) < 0 || fclose(f) != 0) {
+			fprintf(stderr, "zhifa: 无法写入 %s\n", path);
+			return EXIT_FAIL;
+		}
+	}
+	struct config cfg;
+	struct db *db = cli_open_db(&o, &cfg);
+	if (!db)
+		return EXIT_FAIL;
+	int rc = EXIT_OK;
+	struct err e = ERR_INIT;
+	if (o.flag_demo) {
+		long long have = db_scalar_int(db, 0, "SELECT COUNT(*) FROM units", (const struct db_val[]){ DB_END });
+		if (have) {
+			fprintf(stderr, "zhifa: 数据库中已有数据,不再装入演示数据\n");
+		} else if (people_demo_seed(db, &e) < 0 || publicity_demo_seed(db, &e) < 0) {
+			fprintf(stderr, "zhifa: 装入演示数据失败: %s\n", e.msg);
+			rc = EXIT_FAIL;
+		} else {
+			printf("已装入演示数据。演示账号(密码均为 %s):\n%s", PEOPLE_DEMO_PASSWORD, people_demo_logins());
+		}
+	}
+	db_close(db);
+	if (rc == EXIT_OK)
+		printf("数据目录 %s 已就绪。启动: zhifa serve --data %s\n", o.data, o.data);
+	return rc;
+}
+
+int cmd_migrate(int argc, char **argv)
+{
+	struct cli_opts o;
+	if (cli_parse(argc, argv, "data:,db:", &o) < 0)
+		return EXIT_USAGE;
+	if (!o.data && !o.db) {
+		fprintf(stderr, "用法: zhifa migrate --data DIR [--db URL]\n");
+		return EXIT_USAGE;
+	}
+	struct config cfg;
+	struct db *db = cli_open_db(&o, &cfg);
+	if (!db)
+		return EXIT_FAIL;
+	printf("数据库结构版本: %d\n", db_schema_version(db));
+	db_close(db);
+	return EXIT_OK;
+}
+
+static volatile sig_atomic_t stop_flag;
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct cli_opts o;
+	if (cli_parse(argc, argv, "data:,db:,listen:,threads:", &o) < 0)
+		return EXIT_USAGE;
+	if (!o.data) {
+		fprintf(stderr, "用法: zhifa serve --data DIR [--listen ADDR:PORT] [--db URL]\n");
+		return EXIT_USAGE;
+	}
+	struct app app;
+	memset(&app, 0, sizeof app);
+	struct db *db = cli_open_db(&o, &app.cfg);
+	if (!db)
+		return EXIT_FAIL;
+	db_close(db);
+	struct buf err;
+	buf_init(&err, 0);
+	app.pool = db_pool_new(app.cfg.db_url, app.cfg.threads + 2, &err);
+	if (!app.pool) {
+		fprintf(stderr, "zhifa: %s\n", buf_str(&err));
+		buf_release(&err);
+		return EXIT_FAIL;
+	}
+	buf_release(&err);
+	app_init_state(&app);
+	if (server_start(&app) < 0) {
+		app_release_state(&app);
+		db_pool_free(app.pool);
+		return EXIT_FAIL;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	app_background_start(&app);
+	printf("zhifa %s 正在服务: http://%s:%d/ (数据目录 %s, 数据库 %s)\n", ZHIFA_VERSION,
+	       app.cfg.listen_addr, app.cfg.port, app.cfg.data_dir,
+	       str_starts(app.cfg.db_url, "postgres") ? "PostgreSQL" : "SQLite");
+	fflush(stdout);
+	while (!stop_flag)
+		pause();
+	log_info("正在停止服务");
+	app.stopping = 1;
+	server_stop(&app);
+	app_background_stop(&app);
+	app_release_state(&app);
+	db_pool_free(app.pool);
+	return EXIT_OK;
+}

@@ -43,4 +43,14 @@ const char *role_ident(unsigned role);
 const char *role_label(unsigned role);
 /* Parse an identifier; 0 if unknown. */
 unsigned role_parse(const char *ident);
+/* Parse a comma-separated list of identifiers ("officer,head") into a
+ * bit set; 0 if the list is empty or any name is unknown. */
+unsigned roles_parse_list(const char *list);
+/* Append the roles of the bit set to out, in enum order: identifiers joined
+ * by ',' (labels false) or Chinese labels joined by '、' (labels true). */
+void roles_format(unsigned roles, bool labels, struct buf *out);
+/* Fill out with the system actor used by the command line and start-up
+ * code: user_id 0, ROLE_ADMIN, SCOPE_ALL, username/name = who ("system" if
+ * NULL), ip "local".  Audit rows written with it name who. */
+void actor_system(struct actor *out, const char *who);
 #endif

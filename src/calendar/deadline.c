@@ -1,0 +1,409 @@
+/*
+ * deadline.c - deadline rules and clocks on the working-day calendar (see
+ * deadline.h).
+ *
+ * Invariants: due_on is always computed from started_on with the rule
+ * version in force on started_on and a calendar that had every needed
+ * year (never guessed); a met clock is final.
+ */
+#include "core/core.h"
+#include "calendar/deadline.h"
+#include "store/db.h"
+#include "people/audit.h"
+
+static int valid_code(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > 63)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+static int storage_error(struct db *db, struct err *e, const char *what)
+{
+	log_error("%s: %s", what, db_errmsg(db));
+	return err_set(e, ERR_INTERNAL, "", "%s，请稍后再试", what);
+}
+
+#define RULE_COLS "id, event_code, name, days, day_kind, ends_with, effective_from, source"
+
+static void rule_from_row(const struct db_res *r, int row, struct deadline_rule *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = db_int(r, row, 0);
+	snprintf(out->event_code, sizeof(out->event_code), "%s", db_text(r, row, 1));
+	snprintf(out->name, sizeof(out->name), "%s", db_text(r, row, 2));
+	out->days = (int)db_int(r, row, 3);
+	out->calendar_days = strcmp(db_text(r, row, 4), "calendar") == 0;
+	snprintf(out->ends_with, sizeof(out->ends_with), "%s", db_text(r, row, 5));
+	snprintf(out->effective_from, sizeof(out->effective_from), "%s", db_text(r, row, 6));
+	snprintf(out->source, sizeof(out->source), "%s", db_text(r, row, 7));
+}
+
+int deadline_rule_for(struct db *db, const char *event_code, const char *date,
+		      struct deadline_rule *out, struct err *e)
+{
+	int32_t d;
+	if (cal_date_parse(date, &d) < 0)
+		return err_set(e, ERR_INVALID, "start_date", "日期“%.40s”不是 YYYY-MM-DD 形式的真实日期", date ? date : "");
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT " RULE_COLS " FROM deadline_rules WHERE event_code = ? AND effective_from <= ?"
+		     " ORDER BY effective_from DESC LIMIT 1", DB_TEXT(event_code ? event_code : ""), DB_TEXT(date)) < 0)
+		return storage_error(db, e, "读取期限规则失败");
+	if (r->nrows == 0) {
+		db_res_free(r);
+		return err_set(e, ERR_NOTFOUND, "event_code", "没有在 %s 生效的“%.60s”期限规则", date,
+			       event_code ? event_code : "");
+	}
+	rule_from_row(r, 0, out);
+	db_res_free(r);
+	return 0;
+}
+
+int deadline_rule_add(struct db *db, const char *by, const struct deadline_rule *rule,
+		      long long *id, struct err *e)
+{
+	int32_t d;
+	if (!valid_code(rule->event_code))
+		return err_set(e, ERR_INVALID, "event_code", "事件代码只能由小写字母、数字和下划线组成(1 至 63 个字符)");
+	if (str_empty(rule->name))
+		return err_set(e, ERR_INVALID, "name", "请填写规则名称");
+	if (rule->days < 1 || rule->days > 3650)
+		return err_set(e, ERR_INVALID, "days", "期限天数必须在 1 至 3650 之间");
+	if (str_empty(rule->ends_with))
+		return err_set(e, ERR_INVALID, "ends_with", "请填写结束期限的事件");
+	if (cal_date_parse(rule->effective_from, &d) < 0)
+		return err_set(e, ERR_INVALID, "effective_from", "生效日期不是 YYYY-MM-DD 形式的真实日期");
+	char now[21];
+	time_now_utc(now);
+	const char *who = str_empty(by) ? "system" : by;
+	if (db_begin(db) < 0)
+		return storage_error(db, e, "数据库繁忙");
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "INSERT INTO deadline_rules(event_code, name, days, day_kind, ends_with, effective_from,"
+		     " source, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		     DB_TEXT(rule->event_code), DB_TEXT(rule->name), DB_INT(rule->days),
+		     DB_TEXT(rule->calendar_days ? "calendar" : "working"), DB_TEXT(rule->ends_with),
+		     DB_TEXT(rule->effective_from), DB_TEXT(rule->source), DB_TEXT(who), DB_TEXT(now)) < 0) {
+		bool dup = db_errcode(db) == DBE_CONSTRAINT;
+		db_rollback(db);
+		if (dup)
+			return err_set(e, ERR_CONFLICT, "effective_from", "“%s”在 %s 生效的规则版本已存在",
+				       rule->event_code, rule->effective_from);
+		return storage_error(db, e, "保存期限规则失败");
+	}
+	long long nid = r->nrows ? db_int(r, 0, 0) : 0;
+	db_res_free(r);
+	char oid[32], detail[700];
+	snprintf(oid, sizeof(oid), "%lld", nid);
+	snprintf(detail, sizeof(detail), "%s: %d 个%s, 自 %s 起生效(操作人 %s)", rule->event_code, rule->days,
+		 rule->calendar_days ? "自然日" : "工作日", rule->effective_from, who);
+	if (audit_log(db, NULL, "deadline_rule.add", "deadline_rule", oid, "ok", detail) < 0 || db_commit(db) < 0) {
+		db_rollback(db);
+		return storage_error(db, e, "保存期限规则失败");
+	}
+	if (id)
+		*id = nid;
+	return 0;
+}
+
+json_t *deadline_rules_list(struct db *db, struct err *e)
+{
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT " RULE_COLS " FROM deadline_rules ORDER BY event_code, effective_from") < 0) {
+		storage_error(db, e, "读取期限规则失败");
+		return NULL;
+	}
+	json_t *arr = json_array();
+	for (int i = 0; i < r->nrows; i++) {
+		struct deadline_rule rule;
+		rule_from_row(r, i, &rule);
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:s}",
+						     "id", (json_int_t)rule.id, "event_code", rule.event_code,
+						     "name", rule.name, "days", rule.days,
+						     "day_kind", rule.calendar_days ? "calendar" : "working",
+						     "ends_with", rule.ends_with, "effective_from", rule.effective_from,
+						     "source", rule.source));
+	}
+	db_res_free(r);
+	return arr;
+}
+
+static int compute_due(const struct calendar *cal, const struct deadline_rule *rule, const char *start,
+		       char due[11], struct err *e)
+{
+	return calendar_due_str(cal, start, rule->days, rule->calendar_days, due, e);
+}
+
+int deadline_start_cal(struct db *db, const struct calendar *cal, const char *event_code,
+		       long long unit_id, long long owner_user_id, const char *object_type,
+		       const char *object_id, const char *start_date, long long *id, struct err *e)
+{
+	if (unit_id <= 0)
+		return err_set(e, ERR_INVALID, "unit_id", "期限必须属于一个单位");
+	if (str_empty(object_type) || str_empty(object_id))
+		return err_set(e, ERR_INVALID, "object_id", "期限必须指明所属对象(类型和编号)");
+	struct deadline_rule rule;
+	if (deadline_rule_for(db, event_code, start_date, &rule, e) < 0)
+		return -1;
+	char due[11], now[21];
+	if (compute_due(cal, &rule, start_date, due, e) < 0)
+		return -1;
+	time_now_utc(now);
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "INSERT INTO deadlines(rule_id, unit_id, owner_user_id, object_type, object_id,"
+		     " started_on, due_on, state, met_late, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', 0, ?)"
+		     " RETURNING id",
+		     DB_INT(rule.id), DB_INT(unit_id), owner_user_id > 0 ? DB_INT(owner_user_id) : DB_NULL,
+		     DB_TEXT(object_type), DB_TEXT(object_id), DB_TEXT(start_date), DB_TEXT(due), DB_TEXT(now)) < 0) {
+		if (db_errcode(db) == DBE_CONSTRAINT)
+			return err_set(e, ERR_INVALID, "unit_id", "单位或负责人不存在");
+		return storage_error(db, e, "保存期限失败");
+	}
+	if (id)
+		*id = r->nrows ? db_int(r, 0, 0) : 0;
+	db_res_free(r);
+	return 0;
+}
+
+int deadline_start(struct db *db, const char *event_code, long long unit_id, long long owner_user_id,
+		   const char *object_type, const char *object_id, const char *start_date,
+		   long long *id, struct err *e)
+{
+	struct calendar *cal;
+	if (calendar_load(db, &cal, e) < 0)
+		return -1;
+	int rc = deadline_start_cal(db, cal, event_code, unit_id, owner_user_id, object_type, object_id,
+				    start_date, id, e);
+	calendar_unref(cal);
+	return rc;
+}
+
+int deadline_meet(struct db *db, long long id, const char *date, struct err *e)
+{
+	int32_t d;
+	if (cal_date_parse(date, &d) < 0)
+		return err_set(e, ERR_INVALID, "date", "完成日期“%.40s”不是 YYYY-MM-DD 形式的真实日期", date ? date : "");
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT started_on, due_on, state FROM deadlines WHERE id = ?", DB_INT(id)) < 0)
+		return storage_error(db, e, "读取期限失败");
+	if (r->nrows == 0) {
+		db_res_free(r);
+		return err_set(e, ERR_NOTFOUND, "id", "期限 %lld 不存在", id);
+	}
+	if (strcmp(db_text(r, 0, 2), "met") == 0) {
+		db_res_free(r);
+		return err_set(e, ERR_CONFLICT, "id", "期限 %lld 已经完成，不能重复完成", id);
+	}
+	if (strcmp(date, db_text(r, 0, 0)) < 0) {
+		int rc = err_set(e, ERR_INVALID, "date", "完成日期 %s 早于期限起算日 %s", date, db_text(r, 0, 0));
+		db_res_free(r);
+		return rc;
+	}
+	int late = strcmp(date, db_text(r, 0, 1)) > 0;
+	db_res_free(r);
+	/* the state test makes a concurrent second meet fail instead of overwrite */
+	if (db_query(db, &r, "UPDATE deadlines SET state = 'met', met_on = ?, met_late = ? WHERE id = ? AND state <> 'met'"
+		     " RETURNING id", DB_TEXT(date), DB_INT(late), DB_INT(id)) < 0)
+		return storage_error(db, e, "保存期限失败");
+	int n = r->nrows;
+	db_res_free(r);
+	if (n == 0)
+		return err_set(e, ERR_CONFLICT, "id", "期限 %lld 已经完成，不能重复完成", id);
+	return 0;
+}
+
+int deadline_refresh(struct db *db, const struct calendar *cal, const char *today,
+		     int due_soon_days, int *changed)
+{
+	int32_t t;
+	if (changed)
+		*changed = 0;
+	if (cal_date_parse(today, &t) < 0)
+		return error("deadline_refresh: bad date '%s'", today ? today : "");
+	if (due_soon_days <= 0)
+		due_soon_days = DEADLINE_DUE_SOON_DEFAULT;
+	if (db_begin(db) < 0)
+		return error("deadline_refresh: %s", db_errmsg(db));
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT id, due_on, state FROM deadlines WHERE state <> 'met'") < 0)
+		goto fail;
+	int n = 0;
+	for (int i = 0; i < r->nrows; i++) {
+		int32_t due;
+		if (cal_date_parse(db_text(r, i, 1), &due) < 0)
+			continue;
+		const char *want;
+		if (t > due) {
+			want = "overdue";
+		} else {
+			int left;
+			struct err e = ERR_INIT;
+			if (calendar_workdays_between(cal, t, due, &left, &e) < 0)
+				continue; /* cannot count: keep the state, never guess */
+			want = left <= due_soon_days ? "due_soon" : "open";
+		}
+		if (strcmp(want, db_text(r, i, 2)) == 0)
+			continue;
+		if (db_exec(db, "UPDATE deadlines SET state = ? WHERE id = ? AND state <> 'met'", DB_TEXT(want),
+			    DB_INT(db_int(r, i, 0))) < 0)
+			goto fail;
+		n++;
+	}
+	db_res_free(r);
+	if (db_commit(db) < 0)
+		return error("deadline_refresh: %s", db_errmsg(db));
+	if (changed)
+		*changed = n;
+	return 0;
+fail:
+	db_res_free(r);
+	error("deadline_refresh: %s", db_errmsg(db));
+	db_rollback(db);
+	return -1;
+}
+
+int deadline_recompute_all(struct db *db, const struct calendar *cal, struct err *e)
+{
+	if (db_begin(db) < 0)
+		return storage_error(db, e, "数据库繁忙");
+	struct db_res *r = NULL;
+	int n = 0;
+	if (db_query(db, &r, "SELECT d.id, d.started_on, d.due_on, r.days, r.day_kind FROM deadlines d"
+		     " JOIN deadline_rules r ON r.id = d.rule_id WHERE d.state <> 'met' ORDER BY d.id") < 0)
+		goto dberr;
+	for (int i = 0; i < r->nrows; i++) {
+		struct deadline_rule rule = { .days = (int)db_int(r, i, 3),
+					      .calendar_days = strcmp(db_text(r, i, 4), "calendar") == 0 };
+		char due[11];
+		struct err ce = ERR_INIT;
+		if (compute_due(cal, &rule, db_text(r, i, 1), due, &ce) < 0) {
+			err_set(e, ce.kind, ce.field, "期限 %lld(起算日 %s): %s", db_int(r, i, 0), db_text(r, i, 1), ce.msg);
+			goto fail;
+		}
+		if (strcmp(due, db_text(r, i, 2)) == 0)
+			continue;
+		if (db_exec(db, "UPDATE deadlines SET due_on = ? WHERE id = ?", DB_TEXT(due), DB_INT(db_int(r, i, 0))) < 0)
+			goto dberr;
+		n++;
+	}
+	char detail[200], years[32];
+	snprintf(detail, sizeof(detail), "重新计算 %d 个未完成期限，其中 %d 个的到期日改变", r->nrows, n);
+	snprintf(years, sizeof(years), "%d-%d", calendar_first_year(cal), calendar_last_year(cal));
+	if (calendar_change_record(db, "system", "recompute", years, "", detail, NULL) < 0 || db_commit(db) < 0)
+		goto dberr;
+	db_res_free(r);
+	return n;
+dberr:
+	storage_error(db, e, "重新计算期限失败");
+fail:
+	db_res_free(r);
+	db_rollback(db);
+	return -1;
+}
+
+/* ---- listings ---- */
+
+#define DL_COLS "d.id, d.rule_id, r.event_code, r.name, r.ends_with, d.unit_id, d.owner_user_id," \
+	" d.object_type, d.object_id, d.started_on, d.due_on, d.state, d.met_on, d.met_late, d.created_at"
+#define DL_FROM " FROM deadlines d JOIN deadline_rules r ON r.id = d.rule_id"
+#define DL_URGENCY " ORDER BY CASE d.state WHEN 'overdue' THEN 0 WHEN 'due_soon' THEN 1 WHEN 'open' THEN 2" \
+	" ELSE 3 END, d.due_on, d.id LIMIT ?"
+
+static json_t *nullable_int(const struct db_res *r, int row, int col)
+{
+	return db_cell(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
+}
+
+static json_t *nullable_text(const struct db_res *r, int row, int col)
+{
+	return db_cell(r, row, col) ? json_string(db_text(r, row, col)) : json_null();
+}
+
+static json_t *deadlines_json(const struct db_res *r)
+{
+	json_t *arr = json_array();
+	for (int i = 0; i < r->nrows; i++)
+		json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s:s, s:s,"
+						     " s:o, s:b, s:s}",
+						     "id", (json_int_t)db_int(r, i, 0), "rule_id", (json_int_t)db_int(r, i, 1),
+						     "event_code", db_text(r, i, 2), "rule_name", db_text(r, i, 3),
+						     "ends_with", db_text(r, i, 4), "unit_id", (json_int_t)db_int(r, i, 5),
+						     "owner_user_id", nullable_int(r, i, 6), "object_type", db_text(r, i, 7),
+						     "object_id", db_text(r, i, 8), "started_on", db_text(r, i, 9),
+						     "due_on", db_text(r, i, 10), "state", db_text(r, i, 11),
+						     "met_on", nullable_text(r, i, 12), "met_late", (int)db_int(r, i, 13),
+						     "created_at", db_text(r, i, 14)));
+	return arr;
+}
+
+json_t *deadline_list_user(struct db *db, long long user_id, int limit, struct err *e)
+{
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT " DL_COLS DL_FROM " WHERE d.owner_user_id = ? AND d.state <> 'met'" DL_URGENCY,
+		     DB_INT(user_id), DB_INT(limit > 0 ? limit : 500)) < 0) {
+		storage_error(db, e, "读取期限失败");
+		return NULL;
+	}
+	json_t *arr = deadlines_json(r);
+	db_res_free(r);
+	return arr;
+}
+
+json_t *deadline_list_unit(struct db *db, long long unit_id, const char *state, int limit, struct err *e)
+{
+	if (state && strcmp(state, "open") != 0 && strcmp(state, "due_soon") != 0 &&
+	    strcmp(state, "overdue") != 0 && strcmp(state, "met") != 0) {
+		err_set(e, ERR_INVALID, "state", "未知的期限状态“%.40s”", state);
+		return NULL;
+	}
+	struct db_res *r = NULL;
+	int rc = state ? db_query(db, &r, "SELECT " DL_COLS DL_FROM " WHERE d.unit_id = ? AND d.state = ?" DL_URGENCY,
+				  DB_INT(unit_id), DB_TEXT(state), DB_INT(limit > 0 ? limit : 500))
+		       : db_query(db, &r, "SELECT " DL_COLS DL_FROM " WHERE d.unit_id = ?" DL_URGENCY,
+				  DB_INT(unit_id), DB_INT(limit > 0 ? limit : 500));
+	if (rc < 0) {
+		storage_error(db, e, "读取期限失败");
+		return NULL;
+	}
+	json_t *arr = deadlines_json(r);
+	db_res_free(r);
+	return arr;
+}
+
+json_t *deadline_stats_monthly(struct db *db, long long unit_id, const char *from_month,
+			       const char *to_month, struct err *e)
+{
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT d.unit_id, u.name, substr(d.due_on, 1, 7) AS month, COUNT(*),"
+		     " SUM(CASE WHEN d.state = 'met' AND d.met_late = 0 THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN d.state = 'met' AND d.met_late <> 0 THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN d.state = 'overdue' THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN d.state IN ('open', 'due_soon') THEN 1 ELSE 0 END)"
+		     " FROM deadlines d JOIN units u ON u.id = d.unit_id"
+		     " WHERE (? = 0 OR d.unit_id = ?) AND substr(d.due_on, 1, 7) >= ? AND substr(d.due_on, 1, 7) <= ?"
+		     " GROUP BY d.unit_id, u.name, substr(d.due_on, 1, 7) ORDER BY month, d.unit_id",
+		     DB_INT(unit_id), DB_INT(unit_id), DB_TEXT(from_month ? from_month : "0000-00"),
+		     DB_TEXT(to_month ? to_month : "9999-99")) < 0) {
+		storage_error(db, e, "统计期限失败");
+		return NULL;
+	}
+	json_t *arr = json_array();
+	for (int i = 0; i < r->nrows; i++) {
+		long long on_time = db_int(r, i, 4), late = db_int(r, i, 5), overdue = db_int(r, i, 6);
+		long long denom = on_time + late + overdue;
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+						     "unit_id", (json_int_t)db_int(r, i, 0), "unit_name", db_text(r, i, 1),
+						     "month", db_text(r, i, 2), "total", (json_int_t)db_int(r, i, 3),
+						     "met_on_time", (json_int_t)on_time, "met_late", (json_int_t)late,
+						     "overdue_open", (json_int_t)overdue,
+						     "overdue_count", (json_int_t)(late + overdue),
+						     "open", (json_int_t)db_int(r, i, 7),
+						     "on_time_rate", denom ? json_real((double)on_time / (double)denom) : json_null()));
+	}
+	db_res_free(r);
+	return arr;
+}

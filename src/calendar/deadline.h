@@ -1,0 +1,120 @@
+/*
+ * deadline.h - statutory deadlines ("clocks") counted on the working-day
+ * calendar.
+ *
+ * A deadline rule (table deadline_rules) says which event starts a clock
+ * (event_code, e.g. 'decision_licence_penalty'), how many days it runs,
+ * whether they are working days or calendar days, and which event ends it.
+ * Rules are versioned by effective_from: a clock uses the version with the
+ * latest effective_from on or before the clock's start date, so a rule
+ * change applies only to clocks started on or after its effective date.
+ * The defaults (from 云工信办〔2019〕26号 and the Administrative Penalty
+ * Law) are shipped in migration 003_calendar.sql.
+ *
+ * A deadline (table deadlines) is one clock on one object.  States:
+ *   open      running, more than due_soon_days working days left;
+ *   due_soon  at most due_soon_days working days left (today included);
+ *   overdue   today is after due_on and it is not met;
+ *   met       met_on is set; met_late = met_on > due_on.  Final.
+ * due_on is the last day allowed (the start day is not counted).
+ *
+ * Transactions: deadline_start and deadline_meet each run one statement and
+ * open no transaction, so callers can put them in their own (e.g. with the
+ * act that starts the clock).  deadline_rule_add, deadline_refresh and
+ * deadline_recompute_all open their own and must not be called inside one.
+ */
+#ifndef ZHIFA_DEADLINE_H
+#define ZHIFA_DEADLINE_H
+#include "core/core.h"
+#include "core/err.h"
+#include "calendar/calendar.h"
+#include <jansson.h>
+
+struct db;
+
+#define DEADLINE_DUE_SOON_DEFAULT 2
+
+struct deadline_rule {
+	long long id;
+	char event_code[64];
+	char name[128];
+	int days;                 /* >= 1 */
+	bool calendar_days;       /* false: working days */
+	char ends_with[64];       /* the event code that meets the deadline */
+	char effective_from[11];  /* YYYY-MM-DD */
+	char source[512];         /* the provision */
+};
+
+/* The version of the rule for event_code in force on date (YYYY-MM-DD).
+ * -1 with ERR_NOTFOUND when there is none. */
+int deadline_rule_for(struct db *db, const char *event_code, const char *date,
+		      struct deadline_rule *out, struct err *e);
+
+/* Add a rule version (the administrator's act; recorded in op_log under
+ * the username by).  Validates: event_code [a-z0-9_]{1,63}, name not empty,
+ * days 1..3650, effective_from a real date, ends_with not empty.  A second
+ * version with the same event_code and effective_from is ERR_CONFLICT.
+ * Clocks already started are not changed. */
+int deadline_rule_add(struct db *db, const char *by, const struct deadline_rule *r,
+		      long long *id, struct err *e);
+
+/* All rule versions, ordered by event_code and effective_from, as a JSON
+ * array of objects {id, event_code, name, days, day_kind ('working' |
+ * 'calendar'), ends_with, effective_from, source}.  NULL + e on failure. */
+json_t *deadline_rules_list(struct db *db, struct err *e);
+
+/* Start a clock: the rule for event_code in force on start_date, due_on
+ * computed on the calendar of the database (calendar_load).  owner_user_id
+ * 0 = none.  object_type and object_id must not be empty.  Stores state
+ * 'open'; *id receives the new id.  Fails (ERR_CONFLICT, naming the year)
+ * when the calendar lacks a year the count needs. */
+int deadline_start(struct db *db, const char *event_code, long long unit_id, long long owner_user_id,
+		   const char *object_type, const char *object_id, const char *start_date,
+		   long long *id, struct err *e);
+/* The same with a calendar the caller already holds. */
+int deadline_start_cal(struct db *db, const struct calendar *cal, const char *event_code,
+		       long long unit_id, long long owner_user_id, const char *object_type,
+		       const char *object_id, const char *start_date, long long *id, struct err *e);
+
+/* Meet a clock on date (YYYY-MM-DD): state 'met', met_on = date,
+ * met_late = date > due_on.  ERR_NOTFOUND for an unknown id, ERR_CONFLICT
+ * when already met, ERR_INVALID for a bad date or one before started_on. */
+int deadline_meet(struct db *db, long long id, const char *date, struct err *e);
+
+/* Re-evaluate every unmet clock against today (YYYY-MM-DD): overdue when
+ * today > due_on, due_soon when at most due_soon_days (<= 0: the default
+ * 2) working days lie in (today, due_on], else open.  Clocks whose distance
+ * cannot be counted (a year missing) keep their state.  One transaction;
+ * *changed (may be NULL) receives the number of rows changed.  Meant for a
+ * background thread of the server.  0 or -1 (logged) on storage failure. */
+int deadline_refresh(struct db *db, const struct calendar *cal, const char *today,
+		     int due_soon_days, int *changed);
+
+/* Recompute due_on of every unmet clock with its rule on cal (after a
+ * calendar change) and record the run in calendar_changes (action
+ * 'recompute').  One transaction; on any failure (e.g. a year missing for
+ * one clock, named in e) nothing changes.  Returns the number of clocks
+ * whose due_on changed, or -1.  States are brought up to date by the next
+ * deadline_refresh. */
+int deadline_recompute_all(struct db *db, const struct calendar *cal, struct err *e);
+
+/* ---- listings for pages: JSON arrays of deadline objects
+ * {id, rule_id, event_code, rule_name, ends_with, unit_id, owner_user_id (null),
+ *  object_type, object_id, started_on, due_on, state, met_on (null),
+ *  met_late (bool), created_at}.  NULL + e on failure. ---- */
+
+/* The unmet clocks owned by a user, most urgent first: overdue, due_soon,
+ * open; then by due_on, then id.  limit <= 0: 500. */
+json_t *deadline_list_user(struct db *db, long long user_id, int limit, struct err *e);
+/* The clocks of a unit, state NULL for all states (met last) or one of
+ * the four states; ordered as deadline_list_user.  limit <= 0: 500. */
+json_t *deadline_list_unit(struct db *db, long long unit_id, const char *state, int limit, struct err *e);
+/* Per unit and month of due_on (YYYY-MM between from_month and to_month
+ * inclusive; NULL = unbounded), for one unit or all (unit_id 0): objects
+ * {unit_id, unit_name, month, total, met_on_time, met_late, overdue_open,
+ *  overdue_count (= met_late + overdue_open), open, on_time_rate (met on
+ *  time / (met + overdue_open), null when that is 0)}, ordered by month,
+ * unit_id. */
+json_t *deadline_stats_monthly(struct db *db, long long unit_id, const char *from_month,
+			       const char *to_month, struct err *e);
+#endif

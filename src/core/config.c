@@ -1,0 +1,160 @@
+/* config.c - configuration from defaults, file, environment (see config.h). */
+#include "core/core.h"
+#include "core/config.h"
+#include <unistd.h>
+
+void config_defaults(struct config *c, const char *data_dir)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->data_dir, sizeof c->data_dir, "%s", data_dir ? data_dir : "data");
+	snprintf(c->listen_addr, sizeof c->listen_addr, "127.0.0.1");
+	c->port = 8080;
+	snprintf(c->db_url, sizeof c->db_url, "sqlite:%s/zhifa.db", c->data_dir);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	c->threads = n > 0 && n < 64 ? (int)n : 2;
+	c->session_idle_minutes = 30;
+	c->max_body = 1024 * 1024;
+	snprintf(c->origin, sizeof c->origin, "zhifa.local/log");
+	snprintf(c->site_name, sizeof c->site_name, "云南省工业和信息化厅");
+}
+
+static int set_int(const char *key, const char *value, long long min, long long max, long long *out, struct buf *err)
+{
+	if (str_to_ll(value, min, max, out) < 0) {
+		buf_printf(err, "配置项 %s 的值 '%s' 不正确,应为 %lld 到 %lld 之间的整数", key, value, min, max);
+		return -1;
+	}
+	return 0;
+}
+
+int config_set(struct config *c, const char *key, const char *value, struct buf *err)
+{
+	long long v;
+	if (str_eq(key, "listen")) {
+		const char *colon = strrchr(value, ':');
+		if (!colon || colon == value || (size_t)(colon - value) >= sizeof c->listen_addr ||
+		    str_to_ll(colon + 1, 1, 65535, &v) < 0) {
+			buf_printf(err, "监听地址 '%s' 不正确,应为 地址:端口,例如 127.0.0.1:8080", value);
+			return -1;
+		}
+		snprintf(c->listen_addr, sizeof c->listen_addr, "%.*s", (int)(colon - value), value);
+		c->port = (int)v;
+	} else if (str_eq(key, "db")) {
+		if (str_empty(value) || strlen(value) >= sizeof c->db_url) {
+			buf_printf(err, "数据库地址不正确");
+			return -1;
+		}
+		snprintf(c->db_url, sizeof c->db_url, "%s", value);
+	} else if (str_eq(key, "threads")) {
+		if (set_int(key, value, 1, 256, &v, err) < 0)
+			return -1;
+		c->threads = (int)v;
+	} else if (str_eq(key, "session_idle_minutes")) {
+		if (set_int(key, value, 1, 24 * 60, &v, err) < 0)
+			return -1;
+		c->session_idle_minutes = (int)v;
+	} else if (str_eq(key, "max_body_kib")) {
+		if (set_int(key, value, 16, 1024 * 1024, &v, err) < 0)
+			return -1;
+		c->max_body = (long)v * 1024;
+	} else if (str_eq(key, "secure_cookies")) {
+		if (set_int(key, value, 0, 1, &v, err) < 0)
+			return -1;
+		c->secure_cookies = v;
+	} else if (str_eq(key, "origin")) {
+		if (str_empty(value) || strlen(value) >= sizeof c->origin || strchr(value, ' ') || strchr(value, '\n')) {
+			buf_printf(err, "origin 不能为空,也不能含空格");
+			return -1;
+		}
+		snprintf(c->origin, sizeof c->origin, "%s", value);
+	} else if (str_eq(key, "site_name")) {
+		if (str_empty(value) || strlen(value) >= sizeof c->site_name) {
+			buf_printf(err, "site_name 不正确");
+			return -1;
+		}
+		snprintf(c->site_name, sizeof c->site_name, "%s", value);
+	} else {
+		buf_printf(err, "未知配置项 '%s'", key);
+		return -1;
+	}
+	return 0;
+}
+
+static void trim(const char **s, const char **e)
+{
+	while (*s < *e && (**s == ' ' || **s == '\t' || **s == '\r'))
+		(*s)++;
+	while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t' || (*e)[-1] == '\r'))
+		(*e)--;
+}
+
+int config_parse(struct config *c, const char *text, size_t n, struct buf *err)
+{
+	const char *p = text, *end = text + n;
+	int line = 0;
+	while (p < end) {
+		line++;
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *s = p, *e = le;
+		trim(&s, &e);
+		if (s < e && *s != '#') {
+			const char *eq = memchr(s, '=', (size_t)(e - s));
+			if (!eq) {
+				buf_printf(err, "配置文件第 %d 行: 缺少 '='", line);
+				return -1;
+			}
+			const char *ks = s, *ke = eq, *vs = eq + 1, *ve = e;
+			trim(&ks, &ke);
+			trim(&vs, &ve);
+			char *key = xstrndup(ks, (size_t)(ke - ks)), *val = xstrndup(vs, (size_t)(ve - vs));
+			struct buf sub;
+			buf_init(&sub, 0);
+			int r = config_set(c, key, val, &sub);
+			if (r < 0)
+				buf_printf(err, "配置文件第 %d 行: %s", line, buf_str(&sub));
+			buf_release(&sub);
+			free(key);
+			free(val);
+			if (r < 0)
+				return -1;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+int config_load(struct config *c, struct buf *err)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/zhifa.conf", c->data_dir);
+	FILE *f = fopen(path, "r");
+	if (f) {
+		struct buf text;
+		buf_init(&text, 1 << 20);
+		char chunk[4096];
+		size_t got;
+		while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+			buf_add(&text, chunk, got);
+		fclose(f);
+		int r = text.overflow ? (buf_printf(err, "配置文件过大"), -1) : config_parse(c, text.data, text.len, err);
+		buf_release(&text);
+		if (r < 0)
+			return -1;
+	}
+	static const char *keys[] = { "listen", "db", "threads", "session_idle_minutes", "max_body_kib",
+				      "secure_cookies", "origin", "site_name" };
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		char env[64];
+		snprintf(env, sizeof env, "ZHIFA_");
+		for (size_t j = 0; keys[i][j] && j < 50; j++) {
+			char ch = keys[i][j];
+			env[6 + j] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+			env[7 + j] = '\0';
+		}
+		const char *v = getenv(env);
+		if (v && config_set(c, keys[i], v, err) < 0)
+			return -1;
+	}
+	return 0;
+}

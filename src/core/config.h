@@ -1,0 +1,41 @@
+/*
+ * config.h - zhifa's configuration: defaults, then the file
+ * DATA/zhifa.conf ("key = value" lines, '#' comments), then environment
+ * variables ZHIFA_<KEY> (upper case), then command-line flags; later wins.
+ *
+ * Keys:
+ *   listen               ADDR:PORT to serve on (127.0.0.1:8080)
+ *   db                   database URL; default sqlite:DATA/zhifa.db
+ *   threads              HTTP worker threads (default: number of CPUs)
+ *   session_idle_minutes idle session timeout (30)
+ *   max_body_kib         largest request body accepted for forms (1024)
+ *   secure_cookies       1 to mark cookies Secure (behind HTTPS)
+ *   origin               the public name of this log / site (zhifa.local)
+ *   site_name            the department's name shown on every page
+ */
+#ifndef ZHIFA_CONFIG_H
+#define ZHIFA_CONFIG_H
+#include "core/core.h"
+
+struct config {
+	char data_dir[512];
+	char listen_addr[64];
+	int port;
+	char db_url[1024];
+	int threads;
+	int session_idle_minutes;
+	long max_body;
+	bool secure_cookies;
+	char origin[256];
+	char site_name[256];
+	bool log_requests;     /* log every request, not only failures */
+};
+
+void config_defaults(struct config *c, const char *data_dir);
+/* Apply one "key", "value" pair; -1 with a message in err on bad value. */
+int config_set(struct config *c, const char *key, const char *value, struct buf *err);
+/* Parse text of a config file; -1 with "第 N 行: ..." in err. */
+int config_parse(struct config *c, const char *text, size_t n, struct buf *err);
+/* Load DATA/zhifa.conf if present, then ZHIFA_* environment variables. */
+int config_load(struct config *c, struct buf *err);
+#endif

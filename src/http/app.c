@@ -1,0 +1,48 @@
+/*
+ * app.c - shared state of a running server beside the pool: the
+ * working-day calendar, swapped atomically on reload while readers keep
+ * their reference.
+ */
+#include "core/core.h"
+#include "http/app.h"
+#include "calendar/calendar.h"
+
+int app_init_state(struct app *app)
+{
+	pthread_mutex_init(&app->cal_lock, NULL);
+	struct db *db = db_pool_get(app->pool);
+	int r = app_calendar_reload(app, db);
+	db_pool_put(app->pool, db);
+	return r;
+}
+
+void app_release_state(struct app *app)
+{
+	calendar_unref(app->cal);
+	app->cal = NULL;
+	pthread_mutex_destroy(&app->cal_lock);
+}
+
+const struct calendar *app_calendar(struct app *app)
+{
+	pthread_mutex_lock(&app->cal_lock);
+	const struct calendar *c = app->cal ? calendar_ref(app->cal) : NULL;
+	pthread_mutex_unlock(&app->cal_lock);
+	return c;
+}
+
+int app_calendar_reload(struct app *app, struct db *db)
+{
+	struct calendar *c = NULL;
+	struct err e = ERR_INIT;
+	if (calendar_load(db, &c, &e) < 0) {
+		log_error("无法载入工作日历: %s", e.msg);
+		return -1;
+	}
+	pthread_mutex_lock(&app->cal_lock);
+	struct calendar *old = app->cal;
+	app->cal = c;
+	pthread_mutex_unlock(&app->cal_lock);
+	calendar_unref(old);
+	return 0;
+}

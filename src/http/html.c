@@ -1,0 +1,129 @@
+/*
+ * html.c - context escapers for HTML and URLs (see html.h).  The format
+ * parser accepts a deliberately small set of conversions so that every
+ * string goes through h_escape.
+ */
+#include "core/core.h"
+#include "http/html.h"
+
+void h_escape_n(struct buf *b, const char *s, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *rep = NULL;
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		case '`': rep = "&#96;"; break;
+		default: continue;
+		}
+		buf_add(b, s + start, i - start);
+		buf_puts(b, rep);
+		start = i + 1;
+	}
+	buf_add(b, s + start, n - start);
+}
+
+void h_escape(struct buf *b, const char *s)
+{
+	if (s)
+		h_escape_n(b, s, strlen(s));
+}
+
+int h_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	const char *p = fmt;
+	while (*p) {
+		const char *pct = strchr(p, '%');
+		if (!pct) {
+			buf_puts(b, p);
+			break;
+		}
+		buf_add(b, p, (size_t)(pct - p));
+		p = pct + 1;
+		if (*p == '%') {
+			buf_putc(b, '%');
+			p++;
+		} else if (*p == 's') {
+			h_escape(b, va_arg(ap, const char *));
+			p++;
+		} else if (*p == 'd') {
+			buf_printf(b, "%d", va_arg(ap, int));
+			p++;
+		} else if (*p == 'u') {
+			buf_printf(b, "%u", va_arg(ap, unsigned));
+			p++;
+		} else if (p[0] == 'l' && p[1] == 'd') {
+			buf_printf(b, "%ld", va_arg(ap, long));
+			p += 2;
+		} else if (p[0] == 'l' && p[1] == 'l' && p[2] == 'd') {
+			buf_printf(b, "%lld", va_arg(ap, long long));
+			p += 3;
+		} else if (p[0] == 'z' && p[1] == 'u') {
+			buf_printf(b, "%zu", va_arg(ap, size_t));
+			p += 2;
+		} else {
+			BUG("h_printf: unsupported conversion in \"%s\"", fmt);
+		}
+	}
+	return b->overflow ? -1 : 0;
+}
+
+int h_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = h_vprintf(b, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void url_enc(struct buf *out, const char *s)
+{
+	static const char hexd[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+			buf_putc(out, (char)*p);
+		} else {
+			char e[3] = { '%', hexd[*p >> 4], hexd[*p & 15] };
+			buf_add(out, e, 3);
+		}
+	}
+}
+
+static int hexdig(char c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+int url_dec(struct buf *out, const char *s, size_t n, bool form)
+{
+	size_t start = out->len;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '%') {
+			if (i + 2 >= n)
+				return -1;
+			int hi = hexdig(s[i + 1]), lo = hexdig(s[i + 2]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			c = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (c == '+' && form) {
+			c = ' ';
+		}
+		if (c == '\0')
+			return -1;
+		buf_putc(out, c);
+	}
+	if (!utf8_valid(out->data + start, out->len - start))
+		return -1;
+	return 0;
+}

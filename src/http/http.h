@@ -1,0 +1,122 @@
+/*
+ * http.h - requests, responses and the route table of the web layer.
+ *
+ * One request is one struct req: the server fills the input side (method,
+ * path, validated query and form parameters, cookies, the acting person),
+ * a handler fills the output side (status, body, content type, headers),
+ * and everything the request allocated through req_* is freed in one call
+ * when it completes.  Handlers never see raw sockets and never check CSRF
+ * or login themselves: the router does, from the route's declaration.
+ */
+#ifndef ZHIFA_HTTP_H
+#define ZHIFA_HTTP_H
+#include "core/core.h"
+#include "core/err.h"
+#include "store/db.h"
+#include "people/actor.h"
+
+struct app;
+struct MHD_Connection;
+
+struct kv {
+	char *key;
+	char *val;
+};
+
+struct kvlist {
+	struct kv *items;
+	size_t n, cap;
+};
+
+enum req_method { M_GET = 1, M_HEAD = 2, M_POST = 4, M_OTHER = 8 };
+
+struct req {
+	/* input */
+	struct app *app;
+	struct MHD_Connection *conn;
+	enum req_method method;
+	const char *method_str;
+	char *path;               /* decoded path, no query */
+	const char *raw_url;      /* as received, with query */
+	struct kvlist query;
+	struct kvlist form;       /* urlencoded POST body */
+	struct kvlist cookies;
+	const char *params[4];    /* path parameters captured by {x} in the route */
+	int nparams;
+	const char *body;         /* raw body, NUL-terminated */
+	size_t body_len;
+	const char *content_type;
+	bool want_json;           /* Accept: application/json or /api/v1/ */
+	struct actor actor;       /* actor.user_id == 0: the public */
+	char csrf[65];            /* the session's (or anonymous) CSRF token */
+	bool session_expired;     /* a session cookie was sent but is no longer valid */
+	char rid[40];             /* request id */
+	struct db *db;            /* acquired from the pool for this request */
+	/* output */
+	int status;
+	struct buf out;
+	const char *ctype;
+	struct kvlist headers;
+	/* memory owned by the request */
+	void **owned;
+	size_t nowned, capowned;
+};
+
+/* ---- the route table ---- */
+enum route_flags {
+	R_PUBLIC = 0,          /* anyone */
+	R_LOGIN = 1 << 0,      /* a logged-in person; roles below narrow it */
+	R_NO_CSRF = 1 << 1,    /* state-changing route exempt from CSRF (none today) */
+	R_NOFORCE = 1 << 2,    /* reachable while a password change is forced */
+};
+
+typedef int (*handler_fn)(struct req *r);
+
+struct route {
+	unsigned methods;      /* M_GET | M_POST ... (HEAD follows GET) */
+	const char *pattern;   /* "/portal/matters/{id}"; a final "*" matches the rest */
+	handler_fn fn;
+	unsigned flags;
+	unsigned roles;        /* 0 = any role (with R_LOGIN) */
+};
+
+/* The route table (pages/routes.c) and its size. */
+extern const struct route routes[];
+extern const size_t routes_count;
+
+/* Find the route for method+path; fills r->params.  Returns NULL and sets
+ * *status to 404 or 405 when none matches. */
+const struct route *route_match(struct req *r, int *status);
+
+/* ---- request helpers ---- */
+void *req_own(struct req *r, void *p);          /* freed with the request */
+char *req_strdup(struct req *r, const char *s);
+char *req_printf(struct req *r, const char *fmt, ...) PRINTF_LIKE(2, 3);
+const char *kv_get(const struct kvlist *l, const char *key);
+void kv_add(struct kvlist *l, const char *key, size_t klen, const char *val, size_t vlen);
+void kv_free(struct kvlist *l);
+/* Parse an application/x-www-form-urlencoded string into l; -1 on bad
+ * encoding (invalid escapes or UTF-8), with nothing added. */
+int form_parse(struct kvlist *l, const char *s, size_t n);
+/* Parse a Cookie header. */
+void cookie_parse(struct kvlist *l, const char *s);
+
+/* Query or form parameter (form first for POST). */
+const char *req_param(const struct req *r, const char *key);
+/* Path parameter i as integer id; -1 if not a positive integer. */
+long long req_param_id(const struct req *r, int i);
+const char *req_header(const struct req *r, const char *name);
+
+/* ---- responses ---- */
+void resp_header(struct req *r, const char *name, const char *value);
+void resp_redirect(struct req *r, const char *location); /* 303 See Other */
+void resp_text(struct req *r, int status, const char *ctype, const char *body, size_t n);
+/* Serve a JSON value (takes the reference). */
+void resp_json(struct req *r, int status, void *json);
+/* An error page (HTML) or {"error":{"status","message","field","request_id"}}. */
+void resp_error(struct req *r, int status, const char *field, const char *msg);
+void resp_err(struct req *r, const struct err *e);
+/* Set the session cookie (token NULL clears it). */
+void resp_session_cookie(struct req *r, const char *token);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * layout.c - page chrome (see layout.h).  The navigation shows what a role
+ * may use; the domain layer refuses the rest anyway.
+ */
+#include "core/core.h"
+#include "http/layout.h"
+#include "http/html.h"
+#include "http/app.h"
+
+struct nav_item {
+	const char *href;
+	const char *label;
+	unsigned roles; /* 0 = every logged-in person */
+};
+
+static const struct nav_item back_nav[] = {
+	{ "/admin", "工作台", 0 },
+	{ "/admin/matters", "执法事项", ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
+	{ "/admin/officers", "执法人员与证件", ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
+	{ "/admin/deadlines", "期限", 0 },
+	{ "/admin/units", "处室单位", ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ "/admin/users", "用户", ROLE_ADMIN },
+	{ "/admin/calendar", "工作日历", ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ "/admin/logs", "日志审计", ROLE_ADMIN | ROLE_SUPERVISOR },
+};
+
+void page_begin(struct req *r, const char *title)
+{
+	const char *site = r->app ? r->app->cfg.site_name : "zhifa";
+	bool back = str_starts(r->path, "/admin") || str_starts(r->path, "/account");
+	r->ctype = "text/html; charset=utf-8";
+	h_printf(&r->out,
+		 "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		 "<title>%s - %s行政执法公示平台</title>\n"
+		 "<link rel=\"stylesheet\" href=\"/static/zhifa.css\">\n"
+		 "<link rel=\"icon\" href=\"/static/emblem.svg\" type=\"image/svg+xml\">\n</head>\n"
+		 "<body class=\"%s\">\n<a class=\"skip\" href=\"#main\">跳到正文</a>\n"
+		 "<header class=\"site\"><div class=\"wrap\"><a class=\"brand\" href=\"/\">"
+		 "<img src=\"/static/emblem.svg\" alt=\"\" width=\"40\" height=\"40\">"
+		 "<span><strong>%s</strong><small>行政执法公示平台</small></span></a>\n",
+		 title, site, back ? "back" : "portal", site);
+	h_raw(&r->out, "<nav class=\"top\" aria-label=\"主导航\"><ul>");
+	if (back && actor_logged_in(&r->actor)) {
+		for (size_t i = 0; i < ARRAY_SIZE(back_nav); i++)
+			if (!back_nav[i].roles || (r->actor.roles & back_nav[i].roles))
+				h_printf(&r->out, "<li><a href=\"%s\"%s>%s</a></li>", back_nav[i].href,
+					 str_eq(r->path, back_nav[i].href) ? " aria-current=\"page\"" : "",
+					 back_nav[i].label);
+	} else {
+		static const struct { const char *href, *label; } portal_nav[] = {
+			{ "/", "首页" }, { "/portal/bodies", "执法主体" }, { "/portal/officers", "执法人员" },
+			{ "/portal/matters", "执法事项" }, { "/portal/guides", "服务指南" },
+			{ "/portal/inspections", "随机抽查" }, { "/log", "公信验证" },
+		};
+		for (size_t i = 0; i < ARRAY_SIZE(portal_nav); i++)
+			h_printf(&r->out, "<li><a href=\"%s\"%s>%s</a></li>", portal_nav[i].href,
+				 str_eq(r->path, portal_nav[i].href) ? " aria-current=\"page\"" : "",
+				 portal_nav[i].label);
+	}
+	h_raw(&r->out, "</ul></nav>\n<div class=\"who\">");
+	if (actor_logged_in(&r->actor)) {
+		h_printf(&r->out, "<span>%s", r->actor.name);
+		for (unsigned bit = 1; bit < (1u << ROLE_COUNT); bit <<= 1)
+			if (r->actor.roles & bit)
+				h_printf(&r->out, " · %s", role_label(bit));
+		h_raw(&r->out, "</span> ");
+		if (!back)
+			h_raw(&r->out, "<a href=\"/admin\">进入后台</a> ");
+		h_raw(&r->out, "<a href=\"/account/password\">修改密码</a> "
+			       "<form method=\"post\" action=\"/logout\" class=\"inline\">");
+		form_csrf(r);
+		h_raw(&r->out, "<button type=\"submit\" class=\"link\">退出</button></form>");
+	} else {
+		h_raw(&r->out, "<a href=\"/login\">工作人员登录</a>");
+	}
+	h_raw(&r->out, "</div></div></header>\n<main id=\"main\" class=\"wrap\">\n");
+}
+
+void page_end(struct req *r)
+{
+	const char *site = r->app ? r->app->cfg.site_name : "zhifa";
+	h_printf(&r->out,
+		 "\n</main>\n<footer class=\"site\"><div class=\"wrap\">"
+		 "<p>主办单位:%s ｜ 技术支持:厅信息中心</p>"
+		 "<p>本平台依据《行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度》建设,"
+		 "公示信息可通过<a href=\"/log\">公信验证</a>核验其真实性。"
+		 "开放数据接口:<a href=\"/api/v1/\">/api/v1/</a></p></div></footer>\n</body>\n</html>\n",
+		 site);
+}
+
+int page_model(struct req *r, json_t *model, render_fn render)
+{
+	if (r->want_json) {
+		resp_json(r, 200, model);
+		return 0;
+	}
+	r->status = 200;
+	render(r, model);
+	json_decref(model);
+	return 0;
+}
+
+void form_csrf(struct req *r)
+{
+	h_printf(&r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", r->csrf);
+}
+
+const char *js(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+long long ji(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	return json_is_integer(v) ? (long long)json_integer_value(v) : 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * session.c - cookies to actor (see session.h).  The anonymous CSRF token
+ * is 32 random bytes in hex, set once in zf_csrf and compared by the
+ * router with the form's _csrf (double submit); after login the session's
+ * own token takes over.
+ */
+#include "core/core.h"
+#include "http/session.h"
+#include "http/app.h"
+#include "people/auth.h"
+#include "people/people.h"
+#include <sodium.h>
+
+static bool is_hex_token(const char *s)
+{
+	if (!s || strlen(s) != 64)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+void session_resolve(struct req *r)
+{
+	const char *tok = kv_get(&r->cookies, SESSION_COOKIE);
+	if (!str_empty(tok)) {
+		char ip[64], rid[40];
+		snprintf(ip, sizeof ip, "%s", r->actor.ip);
+		snprintf(rid, sizeof rid, "%s", r->actor.request_id);
+		if (people_session_lookup(r->db, tok, (long long)r->app->cfg.session_idle_minutes * 60,
+					  &r->actor, r->csrf) == 0) {
+			snprintf(r->actor.ip, sizeof r->actor.ip, "%s", ip);
+			snprintf(r->actor.request_id, sizeof r->actor.request_id, "%s", rid);
+			return;
+		}
+		memset(&r->actor, 0, sizeof r->actor);
+		snprintf(r->actor.ip, sizeof r->actor.ip, "%s", ip);
+		snprintf(r->actor.request_id, sizeof r->actor.request_id, "%s", rid);
+		r->session_expired = true;
+		resp_session_cookie(r, NULL);
+	}
+	const char *anon = kv_get(&r->cookies, CSRF_COOKIE);
+	if (is_hex_token(anon)) {
+		snprintf(r->csrf, sizeof r->csrf, "%s", anon);
+		return;
+	}
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	hex_encode(raw, sizeof raw, r->csrf);
+	char *h = req_printf(r, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", CSRF_COOKIE, r->csrf,
+			     r->app->cfg.secure_cookies ? "; Secure" : "");
+	resp_header(r, "Set-Cookie", h);
+}
+
+bool session_must_change(const struct req *r)
+{
+	return people_user_must_change(r->db, r->actor.user_id);
+}

@@ -1,0 +1,554 @@
+/*
+ * ledger.c - appending leaves, reading proofs, roots and tiles from the
+ * stored log (see ledger.h and the schema in migrations/004_ledger.sql).
+ *
+ * Proofs and roots read complete-subtree hashes in two passes: the RFC
+ * algorithm first runs against a recorder that lists the (level, index)
+ * pairs it needs, those are fetched with at most a few IN queries of a
+ * fixed shape (so the prepared statements stay cached), and the algorithm
+ * runs again against the fetched hashes.  Hashes are stored as hex.
+ */
+#include "core/core.h"
+#include "ledger/ledger.h"
+#include "ledger/note.h"
+
+#define NKEY(level, index) ((long long)(level) * (1LL << 48) + (long long)(index))
+#define MAX_NEEDED 256
+#define IN_CHUNK 16
+
+/* ---- canonical JSON ---- */
+
+static const char *const reserved_keys[] = { "v", "type", "index", "at" };
+/* Keys that name personal data; refused anywhere in a leaf. */
+static const char *const personal_keys[] = {
+	"name", "real_name", "phone", "mobile", "telephone", "id_card", "id_number", "idcard",
+	"address", "email", "password", "birthday",
+};
+
+static int check_value(const json_t *v, int depth, struct err *e)
+{
+	if (depth > 16)
+		return err_set(e, ERR_INVALID, "fields", "账本事件的字段嵌套过深(超过 16 层)");
+	if (json_is_real(v))
+		return err_set(e, ERR_INVALID, "fields", "账本事件的字段只能用整数, 不能用小数");
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach((json_t *)v, k, x) {
+			for (size_t i = 0; i < ARRAY_SIZE(personal_keys); i++)
+				if (strcmp(k, personal_keys[i]) == 0)
+					return err_set(e, ERR_INVALID, "fields",
+						       "账本事件不得含个人信息字段 '%s'(只记录标识、哈希和时间)", k);
+			if (check_value(x, depth + 1, e) < 0)
+				return -1;
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+			if (check_value(x, depth + 1, e) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+static int dump_cb(const char *p, size_t n, void *data)
+{
+	return buf_add(data, p, n);
+}
+
+int ledger_canonical(const json_t *obj, struct buf *out, struct err *e)
+{
+	if (!json_is_object(obj))
+		return err_set(e, ERR_INVALID, "fields", "账本事件必须是 JSON 对象");
+	if (check_value(obj, 0, e) < 0)
+		return -1;
+	if (json_dump_callback(obj, dump_cb, out, JSON_COMPACT | JSON_SORT_KEYS) < 0)
+		return err_set(e, ERR_INVALID, "fields", "账本事件无法序列化为 JSON");
+	return 0;
+}
+
+static bool event_type_ok(const char *t)
+{
+	size_t n = t ? strlen(t) : 0;
+	if (n == 0 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9') || t[i] == '_' || t[i] == '.'))
+			return false;
+	return true;
+}
+
+/* ---- small storage helpers ---- */
+
+static int internal(struct db *db, struct err *e, const char *what)
+{
+	log_error("账本 %s 失败: %s", what, db_errmsg(db));
+	return err_set(e, ERR_INTERNAL, "", "账本存储失败(%s)", what);
+}
+
+static int hex32(const char *s, unsigned char out[MERKLE_HASH])
+{
+	if (!s || strlen(s) != 2 * MERKLE_HASH || hex_decode(s, out, MERKLE_HASH) != MERKLE_HASH)
+		return -1;
+	return 0;
+}
+
+/* Hash of complete subtree (level, index) by a point query. */
+static int get_one(struct db *db, int level, uint64_t index, unsigned char out[MERKLE_HASH])
+{
+	struct db_res *r;
+	int rc = level == 0
+		? db_query(db, &r, "SELECT hash FROM ledger_leaves WHERE idx = ?", DB_INT(index))
+		: db_query(db, &r, "SELECT hash FROM ledger_nodes WHERE nkey = ?", DB_INT(NKEY(level, index)));
+	if (rc < 0)
+		return -1;
+	rc = r->nrows == 1 ? hex32(db_cell(r, 0, 0), out) : -1;
+	db_res_free(r);
+	return rc;
+}
+
+/* ---- appending ---- */
+
+int ledger_append(struct db *db, const char *event_type, json_t *fields, long long *index_out,
+		  struct err *e)
+{
+	if (!event_type_ok(event_type))
+		return err_set(e, ERR_INVALID, "event_type",
+			       "账本事件类型无效: 只能由小写字母、数字、'_' 和 '.' 组成, 长 1 至 64 字节");
+	if (fields && !json_is_object(fields))
+		return err_set(e, ERR_INVALID, "fields", "账本事件必须是 JSON 对象");
+	if (fields)
+		for (size_t i = 0; i < ARRAY_SIZE(reserved_keys); i++)
+			if (json_object_get(fields, reserved_keys[i]))
+				return err_set(e, ERR_INVALID, "fields", "账本事件字段 '%s' 由账本自己填写, 调用者不能给出",
+					       reserved_keys[i]);
+
+	/* The one dialect difference: PostgreSQL needs the row lock; SQLite's
+	 * BEGIN IMMEDIATE already holds the database's write lock. */
+	const char *lock_sql = db_kind(db) == DB_PG ? "SELECT size FROM ledger_head WHERE id = 1 FOR UPDATE"
+						    : "SELECT size FROM ledger_head WHERE id = 1";
+	struct db_res *r;
+	if (db_query(db, &r, lock_sql) < 0)
+		return internal(db, e, "锁定账本头");
+	if (r->nrows != 1) {
+		db_res_free(r);
+		return internal(db, e, "读取账本头");
+	}
+	long long idx = db_int(r, 0, 0);
+	db_res_free(r);
+
+	json_t *obj = fields ? json_deep_copy(fields) : json_object();
+	char now[21];
+	time_now_utc(now);
+	json_object_set_new(obj, "v", json_integer(1));
+	json_object_set_new(obj, "type", json_string(event_type));
+	json_object_set_new(obj, "index", json_integer(idx));
+	json_object_set_new(obj, "at", json_string(now));
+	struct buf leaf;
+	buf_init(&leaf, 0);
+	int rc = ledger_canonical(obj, &leaf, e);
+	json_decref(obj);
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	if (leaf.len > LEDGER_MAX_LEAF || strlen(leaf.data) != leaf.len) {
+		err_set(e, ERR_INVALID, "fields", "账本事件过大: %zu 字节, 上限 %d 字节", leaf.len, LEDGER_MAX_LEAF);
+		goto out;
+	}
+	unsigned char h[MERKLE_HASH], sib[MERKLE_HASH];
+	char hex[2 * MERKLE_HASH + 1];
+	merkle_leaf_hash(leaf.data, leaf.len, h);
+	hex_encode(h, MERKLE_HASH, hex);
+	if (db_exec(db, "INSERT INTO ledger_leaves(idx, event_type, leaf, hash, created_at) VALUES (?, ?, ?, ?, ?)",
+		    DB_INT(idx), DB_TEXT(event_type), DB_TEXT(leaf.data), DB_TEXT(hex), DB_TEXT(now)) < 0) {
+		internal(db, e, "写入叶子");
+		goto out;
+	}
+	/* Close every complete subtree that ends with this leaf. */
+	uint64_t end = (uint64_t)idx + 1;
+	for (int level = 1; level < 48 && end % (1ULL << level) == 0; level++) {
+		uint64_t right = (end >> (level - 1)) - 1; /* index of h at level-1 */
+		if (get_one(db, level - 1, right - 1, sib) < 0) {
+			internal(db, e, "读取兄弟节点");
+			goto out;
+		}
+		merkle_node_hash(sib, h, h);
+		hex_encode(h, MERKLE_HASH, hex);
+		if (db_exec(db, "INSERT INTO ledger_nodes(nkey, hash) VALUES (?, ?)",
+			    DB_INT(NKEY(level, (end >> level) - 1)), DB_TEXT(hex)) < 0) {
+			internal(db, e, "写入节点");
+			goto out;
+		}
+	}
+	if (db_exec(db, "UPDATE ledger_head SET size = size + 1 WHERE id = 1") < 0) {
+		internal(db, e, "更新账本头");
+		goto out;
+	}
+	if (index_out)
+		*index_out = idx;
+	rc = 0;
+out:
+	buf_release(&leaf);
+	return rc;
+}
+
+/* ---- reading: the two-pass hash source ---- */
+
+struct src {
+	struct db *db;
+	bool fetched;
+	int n;
+	int level[MAX_NEEDED];
+	uint64_t index[MAX_NEEDED];
+	unsigned char hash[MAX_NEEDED][MERKLE_HASH];
+	bool have[MAX_NEEDED];
+};
+
+static int src_get(void *ctx, int level, uint64_t index, unsigned char out[MERKLE_HASH])
+{
+	struct src *s = ctx;
+	for (int i = 0; i < s->n; i++)
+		if (s->level[i] == level && s->index[i] == index) {
+			if (s->fetched && !s->have[i])
+				return -1;
+			memcpy(out, s->hash[i], MERKLE_HASH);
+			return 0;
+		}
+	if (s->fetched)
+		return -1;
+	if (s->n == MAX_NEEDED)
+		BUG("proof needs more than %d stored hashes", MAX_NEEDED);
+	s->level[s->n] = level;
+	s->index[s->n] = index;
+	s->n++;
+	memset(out, 0, MERKLE_HASH);
+	return 0;
+}
+
+/* Fetch all recorded hashes: leaves by idx, nodes by nkey, IN_CHUNK keys
+ * per query (unused places bound to -1, which matches nothing). */
+static int src_fetch(struct src *s)
+{
+	static const char *const sql[2] = {
+		"SELECT idx, hash FROM ledger_leaves WHERE idx IN (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		"SELECT nkey, hash FROM ledger_nodes WHERE nkey IN (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	};
+	for (int kind = 0; kind < 2; kind++) {
+		int todo[MAX_NEEDED], nt = 0;
+		for (int i = 0; i < s->n; i++)
+			if ((s->level[i] == 0) == (kind == 0))
+				todo[nt++] = i;
+		for (int off = 0; off < nt; off += IN_CHUNK) {
+			struct db_val p[IN_CHUNK + 1];
+			for (int j = 0; j < IN_CHUNK; j++) {
+				int i = off + j < nt ? todo[off + j] : -1;
+				p[j] = DB_INT(i < 0 ? -1 : kind == 0 ? (long long)s->index[i]
+								      : NKEY(s->level[i], s->index[i]));
+			}
+			p[IN_CHUNK] = DB_END;
+			struct db_res *r;
+			if (db_query_a(s->db, sql[kind], p, &r) < 0)
+				return -1;
+			for (int row = 0; row < r->nrows; row++) {
+				long long key = db_int(r, row, 0);
+				for (int j = off; j < nt && j < off + IN_CHUNK; j++) {
+					int i = todo[j];
+					long long want = kind == 0 ? (long long)s->index[i] : NKEY(s->level[i], s->index[i]);
+					if (want == key && hex32(db_cell(r, row, 1), s->hash[i]) == 0)
+						s->have[i] = true;
+				}
+			}
+			db_res_free(r);
+		}
+	}
+	s->fetched = true;
+	return 0;
+}
+
+enum op_kind { OP_ROOT, OP_INCL, OP_CONS };
+struct op {
+	enum op_kind kind;
+	uint64_t a, b;
+	unsigned char (*proof)[MERKLE_HASH];
+	size_t *count;
+	unsigned char *root;
+};
+
+static int op_run(const struct op *o, struct src *s)
+{
+	switch (o->kind) {
+	case OP_ROOT: return merkle_root(src_get, s, o->a, o->root);
+	case OP_INCL: return merkle_inclusion_proof(src_get, s, o->a, o->b, o->proof, o->count);
+	case OP_CONS: return merkle_consistency_proof(src_get, s, o->a, o->b, o->proof, o->count);
+	}
+	return -1;
+}
+
+static int op_exec(struct db *db, const struct op *o, struct err *e)
+{
+	struct src *s = xcalloc(1, sizeof *s);
+	s->db = db;
+	int rc = -1;
+	if (op_run(o, s) < 0)
+		BUG("recording pass failed");
+	if (src_fetch(s) < 0) {
+		internal(db, e, "读取节点");
+		goto out;
+	}
+	if (op_run(o, s) < 0) {
+		err_set(e, ERR_INTERNAL, "", "账本存储不完整: 缺少计算所需的节点哈希(请运行 zhifa verify)");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(s);
+	return rc;
+}
+
+long long ledger_size(struct db *db, struct err *e)
+{
+	struct db_res *r;
+	if (db_query(db, &r, "SELECT size FROM ledger_head WHERE id = 1") < 0)
+		return internal(db, e, "读取账本头");
+	long long n = r->nrows == 1 ? db_int(r, 0, 0) : -1;
+	db_res_free(r);
+	if (n < 0)
+		return internal(db, e, "读取账本头");
+	return n;
+}
+
+int ledger_root(struct db *db, long long size, unsigned char root[MERKLE_HASH], struct err *e)
+{
+	long long n = ledger_size(db, e);
+	if (n < 0)
+		return -1;
+	if (size < 0 || size > n)
+		return err_set(e, ERR_INVALID, "size", "树的大小 %lld 无效: 应在 0 到 %lld 之间", size, n);
+	struct op o = { .kind = OP_ROOT, .a = (uint64_t)size, .root = root };
+	return op_exec(db, &o, e);
+}
+
+int ledger_leaf(struct db *db, long long index, struct buf *leaf, unsigned char hash[MERKLE_HASH],
+		struct err *e)
+{
+	struct db_res *r;
+	if (db_query(db, &r, "SELECT leaf, hash FROM ledger_leaves WHERE idx = ?", DB_INT(index)) < 0)
+		return internal(db, e, "读取叶子");
+	int rc = 0;
+	if (r->nrows != 1) {
+		rc = err_set(e, ERR_NOTFOUND, "index", "账本中没有序号为 %lld 的叶子", index);
+	} else {
+		if (leaf)
+			buf_puts(leaf, db_text(r, 0, 0));
+		if (hash && hex32(db_cell(r, 0, 1), hash) < 0)
+			rc = err_set(e, ERR_INTERNAL, "", "叶子 %lld 的存储哈希已损坏", index);
+	}
+	db_res_free(r);
+	return rc;
+}
+
+int ledger_inclusion_proof(struct db *db, long long index, long long size,
+			   unsigned char proof[][MERKLE_HASH], size_t *count, struct err *e)
+{
+	long long n = ledger_size(db, e);
+	if (n < 0)
+		return -1;
+	if (size < 1 || size > n)
+		return err_set(e, ERR_INVALID, "size", "树的大小 %lld 无效: 应在 1 到 %lld 之间", size, n);
+	if (index < 0 || index >= size)
+		return err_set(e, ERR_INVALID, "index", "叶子序号 %lld 无效: 应在 0 到 %lld 之间", index, size - 1);
+	struct op o = { .kind = OP_INCL, .a = (uint64_t)index, .b = (uint64_t)size, .proof = proof, .count = count };
+	return op_exec(db, &o, e);
+}
+
+int ledger_consistency_proof(struct db *db, long long from, long long to,
+			     unsigned char proof[][MERKLE_HASH], size_t *count, struct err *e)
+{
+	long long n = ledger_size(db, e);
+	if (n < 0)
+		return -1;
+	if (to < 1 || to > n)
+		return err_set(e, ERR_INVALID, "to", "树的大小 %lld 无效: 应在 1 到 %lld 之间", to, n);
+	if (from < 1 || from > to)
+		return err_set(e, ERR_INVALID, "from", "起始大小 %lld 无效: 应在 1 到 %lld 之间", from, to);
+	struct op o = { .kind = OP_CONS, .a = (uint64_t)from, .b = (uint64_t)to, .proof = proof, .count = count };
+	return op_exec(db, &o, e);
+}
+
+/* ---- JSON bodies ---- */
+
+static void json_proof(struct buf *out, unsigned char proof[][MERKLE_HASH], size_t count)
+{
+	buf_puts(out, "[");
+	for (size_t i = 0; i < count; i++) {
+		buf_puts(out, i ? ",\"" : "\"");
+		b64_encode(proof[i], MERKLE_HASH, out);
+		buf_puts(out, "\"");
+	}
+	buf_puts(out, "]");
+}
+
+int ledger_json_leaf(struct db *db, long long index, struct buf *out, struct err *e)
+{
+	struct buf leaf;
+	unsigned char h[MERKLE_HASH];
+	buf_init(&leaf, 0);
+	if (index < 0) {
+		buf_release(&leaf);
+		return err_set(e, ERR_INVALID, "index", "叶子序号 %lld 无效: 不能为负数", index);
+	}
+	if (ledger_leaf(db, index, &leaf, h, e) < 0) {
+		buf_release(&leaf);
+		return -1;
+	}
+	buf_puts(out, "{\"hash\":\"");
+	b64_encode(h, MERKLE_HASH, out);
+	buf_printf(out, "\",\"index\":%lld,\"leaf\":\"", index);
+	b64_encode((const unsigned char *)leaf.data, leaf.len, out);
+	buf_puts(out, "\"}");
+	buf_release(&leaf);
+	return 0;
+}
+
+int ledger_json_inclusion(struct db *db, long long index, long long size, struct buf *out,
+			  struct err *e)
+{
+	unsigned char proof[MERKLE_MAX_PROOF][MERKLE_HASH];
+	size_t count;
+	if (ledger_inclusion_proof(db, index, size, proof, &count, e) < 0)
+		return -1;
+	buf_printf(out, "{\"index\":%lld,\"proof\":", index);
+	json_proof(out, proof, count);
+	buf_printf(out, ",\"size\":%lld}", size);
+	return 0;
+}
+
+int ledger_json_consistency(struct db *db, long long from, long long to, struct buf *out,
+			    struct err *e)
+{
+	unsigned char proof[MERKLE_MAX_PROOF][MERKLE_HASH];
+	size_t count;
+	if (ledger_consistency_proof(db, from, to, proof, &count, e) < 0)
+		return -1;
+	buf_printf(out, "{\"from\":%lld,\"proof\":", from);
+	json_proof(out, proof, count);
+	buf_printf(out, ",\"to\":%lld}", to);
+	return 0;
+}
+
+/* ---- tlog-tiles ---- */
+
+void ledger_tile_path(int level, long long index, int width, struct buf *out)
+{
+	if (level < 0)
+		buf_puts(out, "tile/entries/");
+	else
+		buf_printf(out, "tile/%d/", level);
+	/* 3-digit groups, all but the last prefixed with 'x' */
+	int groups[8], ng = 0;
+	long long n = index;
+	do {
+		groups[ng++] = (int)(n % 1000);
+		n /= 1000;
+	} while (n > 0 && ng < 8);
+	for (int i = ng - 1; i >= 0; i--)
+		buf_printf(out, i ? "x%03d/" : "%03d", groups[i]);
+	if (width < 256)
+		buf_printf(out, ".p/%d", width);
+}
+
+int ledger_tile_parse(const char *path, int *level, long long *index, int *width)
+{
+	const char *p;
+	if (str_starts(path, "tile/entries/")) {
+		*level = -1;
+		p = path + 13;
+	} else if (str_starts(path, "tile/") && path[5] >= '0' && path[5] <= '9' && path[6] == '/') {
+		*level = path[5] - '0';
+		p = path + 7;
+	} else {
+		return -1;
+	}
+	long long n = 0;
+	for (;;) {
+		bool more = *p == 'x';
+		if (more)
+			p++;
+		for (int i = 0; i < 3; i++, p++) {
+			if (*p < '0' || *p > '9')
+				return -1;
+			n = n * 10 + (*p - '0');
+		}
+		if (n > (1LL << 48))
+			return -1;
+		if (more) {
+			if (*p++ != '/')
+				return -1;
+			continue;
+		}
+		break;
+	}
+	*index = n;
+	*width = 256;
+	if (*p == '\0')
+		return 0;
+	if (strncmp(p, ".p/", 3) != 0)
+		return -1;
+	long long w;
+	if (p[3] == '0' || str_to_ll(p + 3, 1, 255, &w) < 0)
+		return -1;
+	*width = (int)w;
+	return 0;
+}
+
+int ledger_tile(struct db *db, int level, long long index, int width, struct buf *out,
+		struct err *e)
+{
+	if (level < -1 || level > 5 || index < 0 || index > (1LL << 40) || width < 1 || width > 256)
+		return err_set(e, ERR_INVALID, "tile", "瓦片参数无效");
+	long long n = ledger_size(db, e);
+	if (n < 0)
+		return -1;
+	int tree_level = level < 0 ? 0 : 8 * level;
+	long long first = index * 256, last = first + width; /* [first, last) */
+	if ((long long)merkle_width((uint64_t)n, tree_level) < last)
+		return err_set(e, ERR_NOTFOUND, "tile", "账本尚无此瓦片(树的大小为 %lld)", n);
+	struct db_res *r;
+	int rc;
+	if (level < 0)
+		rc = db_query(db, &r, "SELECT leaf FROM ledger_leaves WHERE idx >= ? AND idx < ? ORDER BY idx",
+			      DB_INT(first), DB_INT(last));
+	else if (tree_level == 0)
+		rc = db_query(db, &r, "SELECT hash FROM ledger_leaves WHERE idx >= ? AND idx < ? ORDER BY idx",
+			      DB_INT(first), DB_INT(last));
+	else
+		rc = db_query(db, &r, "SELECT hash FROM ledger_nodes WHERE nkey >= ? AND nkey < ? ORDER BY nkey",
+			      DB_INT(NKEY(tree_level, first)), DB_INT(NKEY(tree_level, last)));
+	if (rc < 0)
+		return internal(db, e, "读取瓦片");
+	rc = 0;
+	if (r->nrows != width) {
+		rc = err_set(e, ERR_INTERNAL, "", "账本存储不完整: 瓦片缺少哈希(请运行 zhifa verify)");
+		goto out;
+	}
+	for (int i = 0; i < r->nrows; i++) {
+		const char *c = db_text(r, i, 0);
+		if (level < 0) {
+			size_t len = strlen(c);
+			unsigned char be[2] = { (unsigned char)(len >> 8), (unsigned char)len };
+			buf_add(out, be, 2);
+			buf_add(out, c, len);
+		} else {
+			unsigned char h[MERKLE_HASH];
+			if (hex32(c, h) < 0) {
+				rc = err_set(e, ERR_INTERNAL, "", "账本存储的哈希已损坏(请运行 zhifa verify)");
+				goto out;
+			}
+			buf_add(out, h, MERKLE_HASH);
+		}
+	}
+out:
+	db_res_free(r);
+	return rc;
+}

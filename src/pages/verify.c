@@ -1,0 +1,92 @@
+/*
+ * verify.c - the public credential check opened from the QR code on an
+ * officer's certificate: is the certificate valid today, with name, unit,
+ * number and scope.  The token in the URL is random (>= 128 bits), so
+ * pages cannot be guessed or enumerated; unknown tokens get a 404 that
+ * says the certificate could not be verified.
+ */
+#include "core/core.h"
+#include "http/http.h"
+#include "http/html.h"
+#include "http/layout.h"
+#include "http/qr.h"
+#include "pages/pages.h"
+#include "people/certs.h"
+
+static bool token_shape_ok(const char *t)
+{
+	size_t n = strlen(t);
+	if (n < 16 || n > 64)
+		return false;
+	for (const char *p = t; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return false;
+	return true;
+}
+
+static void render_cert(struct req *r, json_t *m)
+{
+	bool valid = str_eq(js(m, "status"), "valid");
+	char today[11];
+	time_today_shanghai(today);
+	page_begin(r, "执法证件核验");
+	h_printf(&r->out, "<section class=\"verify card\"><h1>行政执法证件核验</h1>"
+		 "<div class=\"status %s\" role=\"status\">%s</div>"
+		 "<p>核验日期:%s(北京时间)</p><dl class=\"props\">",
+		 valid ? "valid" : "invalid",
+		 valid ? "✔ 证件有效" : req_printf(r, "✘ 证件%s,不得从事行政执法活动", js(m, "status_label")),
+		 today);
+	h_printf(&r->out, "<dt>姓名</dt><dd>%s</dd><dt>执法单位</dt><dd>%s</dd><dt>执法证号</dt><dd>%s</dd>"
+		 "<dt>证件类型</dt><dd>%s</dd><dt>执法范围</dt><dd>%s</dd><dt>发证机关</dt><dd>%s</dd>"
+		 "<dt>有效期</dt><dd>%s 至 %s</dd><dt>状态</dt><dd><span class=\"badge %s\">%s</span></dd></dl>",
+		 js(m, "name"), js(m, "unit"), js(m, "cert_no"), js(m, "cert_type"), js(m, "enf_scope"),
+		 js(m, "issuer"), js(m, "valid_from"), js(m, "valid_to"), js(m, "status"), js(m, "status_label"));
+	h_printf(&r->out, "<p class=\"muted\">执法人员开展执法活动时应主动出示执法证件。如对执法人员身份有疑问,"
+		 "可拨打执法单位电话核实,或向厅政策法规处反映。</p>"
+		 "<p><img src=\"/verify/c/%s/qr.svg\" alt=\"本证件核验二维码\" width=\"160\" height=\"160\"></p></section>",
+		 r->params[0]);
+	page_end(r);
+}
+
+int page_verify_cert(struct req *r)
+{
+	const char *tok = r->params[0];
+	json_t *m = NULL;
+	struct err e = ERR_INIT;
+	if (!token_shape_ok(tok) || cert_public_lookup(r->db, tok, &m, &e) < 0) {
+		if (e.kind && e.kind != ERR_NOTFOUND)
+			resp_err(r, &e);
+		else
+			resp_error(r, 404, NULL, "未能核验:该二维码对应的执法证件不存在。请警惕假冒执法人员,可向厅政策法规处核实。");
+		return 0;
+	}
+	resp_header(r, "Cache-Control", "no-store");
+	return page_model(r, m, render_cert);
+}
+
+int page_verify_cert_qr(struct req *r)
+{
+	const char *tok = r->params[0];
+	json_t *m = NULL;
+	struct err e = ERR_INIT;
+	if (!token_shape_ok(tok) || cert_public_lookup(r->db, tok, &m, &e) < 0) {
+		resp_error(r, 404, NULL, "执法证件不存在。");
+		return 0;
+	}
+	json_decref(m);
+	const char *host = req_header(r, "Host");
+	struct buf url, svg;
+	buf_init(&url, 0);
+	buf_init(&svg, 0);
+	/* The printed code must carry the public address of this site. */
+	buf_printf(&url, "http://%s/verify/c/%s", host && !strpbrk(host, "\"<> /\\") ? host : "localhost", tok);
+	if (qr_svg(buf_str(&url), &svg) < 0)
+		resp_error(r, 500, NULL, "二维码生成失败。");
+	else {
+		resp_text(r, 200, "image/svg+xml", svg.data, svg.len);
+		resp_header(r, "Cache-Control", "public, max-age=86400");
+	}
+	buf_release(&url);
+	buf_release(&svg);
+	return 0;
+}

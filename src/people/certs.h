@@ -1,0 +1,89 @@
+/*
+ * certs.h - enforcement officers' certificates (执法证) and the public
+ * reads of the portal (enforcement bodies, certified officers, the QR
+ * credential page).
+ *
+ * Invariants:
+ *  - Stored status is valid, suspended or revoked.  Transitions:
+ *    valid -> suspended -> valid, and any -> revoked (final).
+ *  - The status shown is computed at read time with today's date in
+ *    Asia/Shanghai: revoked stays revoked; otherwise after valid_to it is
+ *    expired, before valid_from pending; otherwise the stored status.
+ *  - Each certificate has a random public token (18 bytes = 144 bits,
+ *    base64url, 24 characters) for the credential page /verify/c/<token>;
+ *    the public lookup returns only name, unit, certificate data, validity
+ *    and status - no other personal data.
+ *  - Certificates are managed by administrators and by heads/reviewers of
+ *    the 政策法规处 (is_reviewer unit); others read those of their scope.
+ *  - Changes run in one transaction with an operation-log row.
+ */
+#ifndef ZHIFA_CERTS_H
+#define ZHIFA_CERTS_H
+#include <jansson.h>
+#include "core/err.h"
+#include "store/db.h"
+#include "people/actor.h"
+
+#define CERT_TOKEN_LEN 24
+
+struct cert_input {
+	long long user_id;        /* the holder */
+	const char *cert_no;      /* unique, 1-64 characters */
+	const char *cert_type;    /* e.g. 行政执法证; NULL or "" = 行政执法证 */
+	const char *enf_scope;    /* 执法范围, 1-500 characters */
+	const char *issuer;       /* 发证机关, 1-64 characters */
+	const char *valid_from;   /* YYYY-MM-DD */
+	const char *valid_to;     /* YYYY-MM-DD, not before valid_from */
+};
+
+/* The status shown for a stored status and validity on date today
+ * ('YYYY-MM-DD'): "valid", "suspended", "revoked", "expired" or "pending". */
+const char *cert_effective_status(const char *stored, const char *valid_from,
+				  const char *valid_to, const char *today);
+/* Chinese label of a shown status: 有效, 暂扣, 已注销, 已过期, 未生效. */
+const char *cert_status_label(const char *status);
+/* True when a may manage certificates (admin, or head/reviewer of the
+ * 政策法规处). */
+bool cert_can_manage(struct db *db, const struct actor *a);
+
+/* Issue a certificate (status valid).  *id_out and token_out (may be NULL,
+ * else CERT_TOKEN_LEN+1 bytes) get the id and the public token.  Errors:
+ * ERR_FORBIDDEN; ERR_INVALID naming user_id, cert_no, enf_scope, issuer,
+ * valid_from or valid_to; ERR_CONFLICT for a duplicate cert_no. */
+int cert_create(struct db *db, const struct actor *a, const struct cert_input *in,
+		long long *id_out, char *token_out, struct err *e);
+/* Correct the data of certificate id (holder cannot change; status
+ * unchanged).  Revoked certificates cannot be edited (ERR_CONFLICT). */
+int cert_update(struct db *db, const struct actor *a, long long id,
+		const struct cert_input *in, struct err *e);
+/* Move certificate id to status "valid", "suspended" or "revoked";
+ * reason (may be "") goes to the operation log.  A transition not allowed
+ * gives ERR_CONFLICT; an unknown status ERR_INVALID ("status"). */
+int cert_set_status(struct db *db, const struct actor *a, long long id,
+		    const char *status, const char *reason, struct err *e);
+/* One certificate {id, user_id, holder, unit_id, unit_name, cert_no,
+ * cert_type, enf_scope, issuer, valid_from, valid_to, stored_status,
+ * status, status_label, public_token, verify_path}; ERR_FORBIDDEN when the
+ * holder's unit is outside a's scope (managers read all). */
+int cert_get(struct db *db, const struct actor *a, long long id, json_t **out, struct err *e);
+/* Certificates a may read, newest first, as an array of cert_get objects;
+ * user_id > 0 restricts to one person (their history). */
+int cert_list(struct db *db, const struct actor *a, long long user_id, json_t **out, struct err *e);
+
+/* ---- public (no actor) ---- */
+/* The credential page: {name, unit, cert_no, cert_type, enf_scope, issuer,
+ * valid_from, valid_to, status, status_label} or ERR_NOTFOUND. */
+int cert_public_lookup(struct db *db, const char *token, json_t **out, struct err *e);
+/* Units with enforcement power: [{id, code, name, parent, officers}] where
+ * officers counts people holding a currently valid certificate. */
+int people_public_bodies(struct db *db, json_t **out, struct err *e);
+/* Certified officers, one row per certificate: [{name, unit_id, unit,
+ * unit_name (= unit), cert_no, cert_type, enf_scope, scope (= enf_scope),
+ * valid_from, valid_to, status, status_label, token (the public token of
+ * /verify/c/<token>)}] ordered by unit then name; only_valid
+ * keeps currently valid ones; unit_id > 0 restricts to one unit. */
+int people_public_officers(struct db *db, bool only_valid, long long unit_id, json_t **out, struct err *e);
+/* [{unit_id, unit, count}] of currently valid certificate holders per
+ * enforcement unit (0 included). */
+int people_public_officer_counts(struct db *db, json_t **out, struct err *e);
+#endif

@@ -1,0 +1,29 @@
+/*
+ * internal.h - helpers shared by the files of src/people/ only.  Nothing
+ * outside src/people/ includes this.
+ */
+#ifndef ZHIFA_PEOPLE_INTERNAL_H
+#define ZHIFA_PEOPLE_INTERNAL_H
+#include <sodium.h>
+#include "core/err.h"
+#include "store/db.h"
+#include "people/people.h"
+
+/* Log the database error and set ERR_INTERNAL; returns -1. */
+int people_db_fail(struct db *db, struct err *e);
+/* Roll back; if db_error, first set e as people_db_fail does.  Returns -1. */
+int people_tx_fail(struct db *db, struct err *e, bool db_error);
+/* Valid UTF-8 of minc..maxc code points without control characters
+ * (NULL counts as empty). */
+bool people_text_ok(const char *s, long minc, long maxc);
+/* Bit set of the roles of user_id (0 on error). */
+unsigned people_load_roles(struct db *db, long long user_id);
+/* Binary search in an ascending id array. */
+bool people_ids_contain(const long long *ids, size_t n, long long id);
+/* people_user_create with an already computed hash (in->password is
+ * ignored); used by people_user_create and the demo seed. */
+int people_user_create_hashed(struct db *db, const struct actor *a, const struct user_input *in,
+			      const char *hash, long long *id_out, struct err *e);
+/* Wipe a NUL-terminated secret. */
+static inline void sodium_memzero_str(char *s) { sodium_memzero(s, strlen(s)); }
+#endif

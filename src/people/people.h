@@ -1,0 +1,108 @@
+/*
+ * people.h - units (the unit tree), people, roles and data scope.
+ *
+ * Invariants:
+ *  - Every function that reads or changes protected data takes the acting
+ *    struct actor and checks it here (not in menus).  Units are managed by
+ *    administrators only; people are managed by administrators only.
+ *  - Data scope: an actor with ROLE_ADMIN or ROLE_SUPERVISOR reads all
+ *    units; otherwise users.scope decides (own unit / unit and below / all).
+ *  - Each change runs in one transaction and writes one operation-log row
+ *    (audit_log) in it; on -1 nothing is written.
+ *  - Password hashes never leave src/people/: no function returns them.
+ *  - JSON results are new references the caller json_decref()s.
+ */
+#ifndef ZHIFA_PEOPLE_H
+#define ZHIFA_PEOPLE_H
+#include <jansson.h>
+#include "core/err.h"
+#include "store/db.h"
+#include "people/actor.h"
+
+/* ---- units ---- */
+struct unit_input {
+	long long parent_id;      /* 0 = a root unit */
+	const char *code;         /* 1-32 of [a-z0-9_-], unique */
+	const char *name;         /* 1-64 characters, unique */
+	bool enforcement_power;   /* 有执法权 */
+	bool is_reviewer;         /* 政策法规处 (legal review) */
+	int sort;                 /* display order among siblings */
+};
+
+/* Create a unit (admin only).  *id_out (if not NULL) gets the new id.
+ * Errors: ERR_FORBIDDEN; ERR_INVALID naming "code", "name" or "parent_id";
+ * ERR_CONFLICT for a duplicate code or name. */
+int people_unit_create(struct db *db, const struct actor *a, const struct unit_input *in,
+		       long long *id_out, struct err *e);
+/* Replace every field of unit id (admin only).  Moving a unit under itself
+ * or one of its descendants is refused (ERR_INVALID, "parent_id"). */
+int people_unit_update(struct db *db, const struct actor *a, long long id,
+		       const struct unit_input *in, struct err *e);
+/* Delete unit id (admin only); refused with ERR_CONFLICT while it has
+ * sub-units or people. */
+int people_unit_delete(struct db *db, const struct actor *a, long long id, struct err *e);
+/* All units for any logged-in actor (the tree is not secret; pickers need
+ * it), ordered parent first then sort, name: an array of {id, parent_id
+ * (or null), code, name, enforcement_power, is_reviewer, sort, depth,
+ * in_scope}.  ERR_UNAUTH for the public. */
+int people_unit_list(struct db *db, const struct actor *a, json_t **out, struct err *e);
+/* The unit with this code, 0 if none. */
+long long people_unit_by_code(struct db *db, const char *code);
+/* True when unit id is the 政策法规处 (is_reviewer = 1). */
+bool people_unit_is_reviewer(struct db *db, long long unit_id);
+
+/* ---- data scope ---- */
+/* True when a may read data of unit_id: SCOPE_ALL (or admin/supervisor)
+ * always; SCOPE_SUBTREE when unit_id is a->unit_id or below it; SCOPE_OWN
+ * when unit_id == a->unit_id.  False for NULL, the public or unit_id <= 0. */
+bool people_unit_in_scope(struct db *db, const struct actor *a, long long unit_id);
+/* The unit ids a may read, ascending, in a new array *ids (free()) of *n
+ * entries (may be 0).  0, or -1 on a storage error. */
+int people_scope_units(struct db *db, const struct actor *a, long long **ids, size_t *n);
+
+/* ---- people ---- */
+struct user_input {
+	long long unit_id;
+	const char *username;     /* 3-32 of [a-z0-9._-], unique; ignored by update */
+	const char *name;         /* real name, 1-32 characters */
+	const char *title;        /* 职务, may be NULL */
+	unsigned roles;           /* bit set of enum role, non-zero */
+	enum scope scope;         /* SCOPE_OWN..SCOPE_ALL; 0 = SCOPE_OWN */
+	const char *password;     /* create only: checked against the policy */
+	bool must_change;         /* create only: force a change at first login */
+};
+
+/* Create a person (admin only).  Errors: ERR_FORBIDDEN; ERR_INVALID naming
+ * "username", "name", "unit_id", "roles", "scope" or "password";
+ * ERR_CONFLICT for a taken username. */
+int people_user_create(struct db *db, const struct actor *a, const struct user_input *in,
+		       long long *id_out, struct err *e);
+/* Change unit, name, title, roles and scope of user id (admin only).  An
+ * administrator cannot remove ROLE_ADMIN from themselves. */
+int people_user_update(struct db *db, const struct actor *a, long long id,
+		       const struct user_input *in, struct err *e);
+/* Set a new password for user id (admin reset): policy checked, failure
+ * counters cleared, all the user's sessions ended; must_change as given. */
+int people_user_set_password(struct db *db, const struct actor *a, long long id,
+			     const char *password, bool must_change, struct err *e);
+/* Lock (locked true) or unlock user id (admin only).  Locking ends the
+ * user's sessions; unlocking also clears a failed-login lockout.  An
+ * administrator cannot lock themselves. */
+int people_user_lock(struct db *db, const struct actor *a, long long id, bool locked, struct err *e);
+/* One person as {id, username, name, title, unit_id, unit_name, roles
+ * [idents], role_labels, scope, locked, must_change, last_login_at,
+ * created_at}: ERR_NOTFOUND, or ERR_FORBIDDEN ("无权查看其他处室的数据")
+ * when the person's unit is outside a's scope. */
+int people_user_get(struct db *db, const struct actor *a, long long id, json_t **out, struct err *e);
+/* People a may read, ordered by unit then name: an array of the objects
+ * of people_user_get.  unit_id > 0 restricts to that unit (ERR_FORBIDDEN
+ * if outside the scope); 0 lists every unit in scope. */
+int people_user_list(struct db *db, const struct actor *a, long long unit_id, json_t **out, struct err *e);
+/* The id of username, 0 if none. */
+long long people_user_by_username(struct db *db, const char *username);
+/* True when user id must change the password before doing anything else. */
+bool people_user_must_change(struct db *db, long long user_id);
+/* Load user id as an actor (roles, scope, unit, names; ip and request_id
+ * left empty).  0, or -1 when there is no such user. */
+int people_actor_load(struct db *db, long long user_id, struct actor *out);
+#endif

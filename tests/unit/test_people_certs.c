@@ -1,0 +1,191 @@
+/*
+ * Tests of enforcement certificates and the public reads (src/people/
+ * certs.c) and of the demo seed (demo.c): validation, who may manage,
+ * status transitions (valid <-> suspended, any -> revoked, final),
+ * automatic expiry by the Beijing date (fake clock), the public token
+ * (unguessable, lookup shows no other personal data), scope of reads,
+ * public lists and counts; then the demo department on a fresh database.
+ */
+#include "test_people_util.h"
+#include "people/certs.h"
+#include "people/demo.h"
+#include "people/auth.h"
+
+static void test_certs(struct db *db, struct tp_tree *t)
+{
+	struct actor admin = tp_actor(db, t->admin), fg = tp_actor(db, t->fg_head), head = tp_actor(db, t->jn_head),
+		     aqh = tp_actor(db, t->aq_head);
+	struct err e = ERR_INIT;
+	long long id = 0, id2 = 0;
+	char token[CERT_TOKEN_LEN + 1], token2[CERT_TOKEN_LEN + 1];
+	struct cert_input in = { t->jn_officer, "530001190001", NULL, "节约能源监督检查", "云南省人民政府",
+				 "2024-01-01", "2026-12-31" };
+	ok(cert_can_manage(db, &fg) && cert_can_manage(db, &admin) && !cert_can_manage(db, &head),
+	   "admin and 政策法规处 manage certificates, a division head does not");
+	ok(cert_create(db, &head, &in, &id, token, &e) < 0 && e.kind == ERR_FORBIDDEN, "head cannot issue");
+	struct cert_input bad = in;
+	bad.valid_to = "2023-12-31";
+	ok(cert_create(db, &fg, &bad, &id, token, &e) < 0 && str_eq(e.field, "valid_to"), "end before start refused");
+	bad = in;
+	bad.valid_from = "2024-13-01";
+	ok(cert_create(db, &fg, &bad, &id, token, &e) < 0 && str_eq(e.field, "valid_from"), "bad date refused");
+	bad = in;
+	bad.cert_no = "";
+	ok(cert_create(db, &fg, &bad, &id, token, &e) < 0 && str_eq(e.field, "cert_no"), "empty number refused");
+	bad = in;
+	bad.user_id = 99999;
+	ok(cert_create(db, &fg, &bad, &id, token, &e) < 0 && str_eq(e.field, "user_id"), "unknown holder refused");
+	ok(cert_create(db, &fg, &in, &id, token, &e) == 0, "政策法规处 issues a certificate");
+	ok(cert_create(db, &fg, &in, &id2, token2, &e) < 0 && e.kind == ERR_CONFLICT, "duplicate number refused");
+	is_int(strlen(token), CERT_TOKEN_LEN, "token is 24 base64url characters (144 bits)");
+	ok(strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == CERT_TOKEN_LEN,
+	   "token alphabet is base64url");
+	struct cert_input in2 = { t->aq_officer, "530001190002", "行政执法证", "民用爆炸物品监督检查", "云南省人民政府",
+				  "2024-01-01", "2028-12-31" };
+	ok(cert_create(db, &admin, &in2, &id2, token2, &e) == 0 && strcmp(token, token2) != 0, "tokens differ");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM op_log WHERE action = 'cert.create'"), 2, "issuing logged");
+
+	/* public lookup */
+	json_t *o = NULL;
+	ok(cert_public_lookup(db, token, &o, &e) == 0, "public lookup by token");
+	is_str(json_string_value(json_object_get(o, "name")), "张执法", "holder name");
+	is_str(json_string_value(json_object_get(o, "unit")), "节能与综合利用处", "holder unit");
+	is_str(json_string_value(json_object_get(o, "cert_no")), "530001190001", "certificate number");
+	is_str(json_string_value(json_object_get(o, "status")), "valid", "status valid");
+	is_str(json_string_value(json_object_get(o, "cert_type")), "行政执法证", "default type");
+	ok(!json_object_get(o, "username") && !json_object_get(o, "user_id") && !json_object_get(o, "public_token"),
+	   "no other personal data on the public page");
+	json_decref(o);
+	ok(cert_public_lookup(db, "AAAAAAAAAAAAAAAAAAAAAAAA", &o, &e) < 0 && e.kind == ERR_NOTFOUND, "unknown token");
+	ok(cert_public_lookup(db, "x' OR '1'='1", &o, &e) < 0 && e.kind == ERR_NOTFOUND, "junk token");
+
+	/* transitions */
+	ok(cert_set_status(db, &head, id, "suspended", "", &e) < 0 && e.kind == ERR_FORBIDDEN, "head cannot suspend");
+	ok(cert_set_status(db, &fg, id, "valid", "", &e) < 0 && e.kind == ERR_CONFLICT, "valid -> valid refused");
+	ok(cert_set_status(db, &fg, id, "bogus", "", &e) < 0 && str_eq(e.field, "status"), "unknown status refused");
+	ok(cert_set_status(db, &fg, id, "suspended", "调查中", &e) == 0, "valid -> suspended");
+	ok(cert_public_lookup(db, token, &o, &e) == 0, "lookup");
+	is_str(json_string_value(json_object_get(o, "status_label")), "暂扣", "public page shows 暂扣");
+	json_decref(o);
+	ok(cert_set_status(db, &fg, id, "valid", "", &e) == 0, "suspended -> valid");
+	ok(cert_set_status(db, &fg, id, "revoked", "调离", &e) == 0, "valid -> revoked");
+	ok(cert_set_status(db, &fg, id, "valid", "", &e) < 0 && e.kind == ERR_CONFLICT, "revoked is final");
+	ok(cert_update(db, &fg, id, &in, &e) < 0 && e.kind == ERR_CONFLICT, "revoked cannot be edited");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM op_log WHERE action = 'cert.status'"), 3, "transitions logged");
+
+	/* automatic expiry at Beijing midnight after valid_to = 2028-12-31 */
+	tp_set_now(time_utc_parse("2028-12-31T15:59:59Z")); /* 23:59:59 Beijing */
+	ok(cert_public_lookup(db, token2, &o, &e) == 0, "lookup on the last day");
+	is_str(json_string_value(json_object_get(o, "status")), "valid", "valid on the last day");
+	json_decref(o);
+	tp_set_now(time_utc_parse("2028-12-31T16:00:00Z")); /* 2029-01-01 00:00 Beijing */
+	ok(cert_public_lookup(db, token2, &o, &e) == 0, "lookup the next day");
+	is_str(json_string_value(json_object_get(o, "status")), "expired", "expired automatically");
+	is_str(json_string_value(json_object_get(o, "status_label")), "已过期", "label 已过期");
+	json_decref(o);
+	tp_set_now(TP_NOW);
+	is_str(cert_effective_status("valid", "2027-01-01", "2030-01-01", "2026-09-21"), "pending", "not yet valid");
+	is_str(cert_effective_status("suspended", "2020-01-01", "2025-01-01", "2026-09-21"), "expired",
+	       "suspended and past: expired");
+	is_str(cert_effective_status("revoked", "2020-01-01", "2025-01-01", "2026-09-21"), "revoked", "revoked stays");
+
+	/* history and scope of reads */
+	struct cert_input renew = { t->jn_officer, "530001190003", "", "节约能源监督检查", "云南省人民政府",
+				    "2026-01-01", "2030-12-31" };
+	long long id3;
+	ok(cert_create(db, &admin, &renew, &id3, NULL, &e) == 0, "new certificate for the same person");
+	json_t *list = NULL;
+	ok(cert_list(db, &head, t->jn_officer, &list, &e) == 0 && json_array_size(list) == 2,
+	   "head reads own officer's certificate history");
+	is_str(json_string_value(json_object_get(json_array_get(list, 0), "cert_no")), "530001190003", "newest first");
+	json_decref(list);
+	ok(cert_list(db, &head, t->aq_officer, &list, &e) < 0 && e.kind == ERR_FORBIDDEN,
+	   "head cannot read another division's certificates");
+	ok(cert_get(db, &aqh, id3, &o, &e) < 0 && e.kind == ERR_FORBIDDEN, "nor get one");
+	ok(cert_list(db, &aqh, 0, &list, &e) == 0 && json_array_size(list) == 1, "listing filtered by scope");
+	json_decref(list);
+	ok(cert_get(db, &fg, id3, &o, &e) == 0, "政策法规处 reads all");
+	ok(str_starts(json_string_value(json_object_get(o, "verify_path")), "/verify/c/"), "verify path");
+	json_decref(o);
+
+	/* public lists */
+	ok(people_public_officers(db, true, 0, &list, &e) == 0 && json_array_size(list) == 2,
+	   "public: 2 currently valid certificates");
+	json_t *first = json_array_get(list, 0);
+	ok(json_string_value(json_object_get(first, "token")) && json_string_value(json_object_get(first, "unit_name")),
+	   "public officer rows carry the verify token and unit name");
+	ok(!json_object_get(first, "user_id") && !json_object_get(first, "username"), "no account data in public rows");
+	json_decref(list);
+	ok(people_public_officers(db, false, t->jnc, &list, &e) == 0 && json_array_size(list) == 2,
+	   "public: all of one unit incl. revoked");
+	json_decref(list);
+	ok(people_public_bodies(db, &list, &e) == 0 && json_array_size(list) == 3, "3 enforcement bodies");
+	json_decref(list);
+	ok(people_public_officer_counts(db, &list, &e) == 0, "counts");
+	size_t i;
+	json_t *c;
+	long long sum = 0;
+	json_array_foreach(list, i, c)
+		sum += json_integer_value(json_object_get(c, "count"));
+	is_int(sum, 2, "certified officers counted per unit");
+	json_decref(list);
+}
+
+static void test_demo(void)
+{
+	struct db *db = tp_open();
+	struct err e = ERR_INIT;
+	ok(people_demo_seed(db, &e) == 0, "demo seed loads");
+	if (e.kind)
+		printf("#   %s\n", e.msg);
+	ok(people_demo_seed(db, &e) < 0 && e.kind == ERR_CONFLICT, "demo seed refuses a non-empty database");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM units WHERE is_reviewer = 1"), 1, "one reviewer unit");
+	ok(tp_count(db, "SELECT COUNT(*) FROM units WHERE enforcement_power = 1") >= 5, "enforcement divisions");
+	ok(tp_count(db, "SELECT COUNT(*) FROM users WHERE must_change = 1") == 0, "demo accounts need no change");
+	unsigned seen = 0;
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT DISTINCT role FROM user_roles") == 0) {
+		for (int k = 0; k < r->nrows; k++)
+			seen |= role_parse(db_text(r, k, 0));
+		db_res_free(r);
+	}
+	is_int(seen, (1u << ROLE_COUNT) - 1, "every role has a demo account");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM certificates WHERE status = 'suspended'"), 1, "one suspended");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM certificates WHERE status = 'revoked'"), 1, "one revoked");
+	json_t *list;
+	ok(people_public_officers(db, false, 0, &list, &e) == 0, "public officers");
+	size_t i;
+	json_t *o;
+	int expired = 0;
+	json_array_foreach(list, i, o)
+		expired += str_eq(json_string_value(json_object_get(o, "status")), "expired");
+	is_int(expired, 1, "one expired certificate");
+	json_decref(list);
+	ok(people_public_officer_counts(db, &list, &e) == 0, "counts");
+	json_array_foreach(list, i, o) {
+		long long n = json_integer_value(json_object_get(o, "count"));
+		const char *unit = json_string_value(json_object_get(o, "unit"));
+		if (str_eq(unit, "节能与综合利用处") || str_eq(unit, "安全生产处") || str_eq(unit, "国防科工局(军工)"))
+			ok(n >= 2, "%s has >= 2 certified officers", unit);
+	}
+	json_decref(list);
+	struct session_out s;
+	ok(people_login(db, "admin", PEOPLE_DEMO_PASSWORD, "127.0.0.1", NULL, &s, &e) == 0 && !s.must_change,
+	   "demo admin logs in with the demo password");
+	ok(people_login(db, "jn.zhang", PEOPLE_DEMO_PASSWORD, "127.0.0.1", NULL, &s, &e) == 0, "demo officer logs in");
+	const char *logins = people_demo_logins();
+	ok(strstr(logins, "admin") && strstr(logins, "系统管理员") && !strstr(logins, PEOPLE_DEMO_PASSWORD) &&
+	   strstr(logins, "jiandu") && strstr(logins, "政策法规处"), "demo logins table");
+	db_close(db);
+}
+
+int main(void)
+{
+	struct db *db = tp_open();
+	struct tp_tree t;
+	tp_make_tree(db, &t);
+	test_certs(db, &t);
+	db_close(db);
+	test_demo();
+	return tap_done();
+}
