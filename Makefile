@@ -1,7 +1,7 @@
 # zhifa - one plain GNU Makefile.  Libraries through pkg-config; everything
 # generated goes under build/.  See README.md for the two set-up commands.
 
-PKGS := libmicrohttpd sqlite3 libpq jansson openssl libsodium libqrencode
+PKGS := libmicrohttpd sqlite3 libpq jansson openssl libsodium libqrencode xlsxwriter libcurl
 CC ?= gcc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -12,7 +12,7 @@ BASE_CFLAGS := $(WARN) -D_GNU_SOURCE -pthread -Isrc -Ibuild/gen $(PKG_CFLAGS) -g
 REL_CFLAGS := $(BASE_CFLAGS) -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2
 ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined
-LDLIBS := $(PKG_LIBS) -pthread -lm
+LDLIBS := $(PKG_LIBS) -lmagic -pthread -lm
 
 SRCS := $(shell find src -name '*.c' ! -path 'src/main.c' | sort)
 GEN_SRCS := build/gen/embedded.c

@@ -6,18 +6,20 @@
 #      with ZHIFA_TEST_DB set, so every storage test runs on PostgreSQL;
 #   3. the HTTP tests tests/http/test_*.py against build/asan/zhifa, once on
 #      SQLite and once on PostgreSQL;
-#   4. the seeded fuzz loop (make fuzz-smoke), when clang can build it.
+#   4. the seeded fuzz loop (make fuzz-smoke; clang is required, its absence
+#      or a fuzzer build failure counts as a failure).
 #
-# Any sanitizer report fails the test that produced it (halt/abort on error,
-# exit code 1).  PostgreSQL is stopped on every exit path (trap).
+# Any sanitizer report fails the test that produced it (ASan/UBSan abort on
+# the first report, LeakSanitizer exits non-zero; the HTTP harness fails a
+# test whose server printed a report).  PostgreSQL is stopped on every exit path (trap).
 # The last line is exactly "N passed, N failed" where N counts TEST FILES
 # (one unit-test binary, HTTP test file or fuzz target per stage = one test
 # file; a file fails if any of its assertions fails).  Exits non-zero if
 # anything failed.
 #
 # Environment: ZHIFA_SHARED defaults to the `shared` folder next to the
-# repository; ZHIFA_SKIP_PG=1 skips the PostgreSQL stages, ZHIFA_SKIP_FUZZ=1
-# the fuzz stage (both are reported as failures-free skips, for local use).
+# repository; for local use only, ZHIFA_SKIP_PG=1 skips the PostgreSQL stages
+# and ZHIFA_SKIP_FUZZ=1 the fuzz stage (skipped stages count nothing).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1:check_initialization_order=1:allocator_may_return_null=0"
@@ -112,7 +114,15 @@ else
 	fi
 fi
 
-# 4. fuzz smoke: one line per fuzz target ("ok N - fuzz NAME ...")
+# 4. the portal and back office in a real browser (Debian's chromium via
+#    Playwright); screenshots land in build/screenshots/
+if [ "${ZHIFA_SKIP_BROWSER:-0}" = 1 ]; then
+	echo "== 跳过浏览器测试 (ZHIFA_SKIP_BROWSER=1)"
+else
+	run_prove "浏览器测试 (chromium)" "sh" tests/browser/run.sh
+fi
+
+# 5. fuzz smoke: one line per fuzz target ("ok N - fuzz NAME ...")
 if [ "${ZHIFA_SKIP_FUZZ:-0}" = 1 ]; then
 	echo "== 跳过模糊测试 (ZHIFA_SKIP_FUZZ=1)"
 elif ! command -v clang >/dev/null 2>&1; then

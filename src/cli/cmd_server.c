@@ -15,6 +15,8 @@
 #include "store/db.h"
 #include "people/demo.h"
 #include "publicity/publicity.h"
+#include "ledger/ledger.h"
+#include "calendar/deadline_demo.h"
 #include <errno.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -23,12 +25,15 @@
 static const char DEFAULT_CONF[] =
 	"# zhifa 配置文件。环境变量 ZHIFA_<KEY> 和命令行参数优先于此文件。\n"
 	"# listen = 127.0.0.1:8080\n"
-	"# db = postgres://user@host/dbname      (默认: 数据目录中的 SQLite 文件 zhifa.db)\n"
+	"# db = postgres://user@host/dbname      （默认：数据目录中的 SQLite 文件 zhifa.db）\n"
 	"# threads = 2\n"
 	"# session_idle_minutes = 30\n"
 	"# max_body_kib = 1024\n"
-	"# secure_cookies = 0                    (在 HTTPS 之后部署时设为 1)\n"
-	"# site_name = 云南省工业和信息化厅\n";
+	"# secure_cookies = 0                    （在 HTTPS 之后部署时设为 1）\n"
+	"# site_name = 云南省工业和信息化厅\n"
+	"# public_url = https://zfgs.example.gov.cn   (公众访问本站的地址，印在证件二维码中)\n"
+	"# due_soon_days = 2                     (期限到期前几个工作日提示\"即将到期\")\n"
+	"# log_requests = 0\n";
 
 int cmd_init(int argc, char **argv)
 {
@@ -36,7 +41,7 @@ int cmd_init(int argc, char **argv)
 	if (cli_parse(argc, argv, "data:,db:,demo", &o) < 0)
 		return EXIT_USAGE;
 	if (!o.data) {
-		fprintf(stderr, "用法: zhifa init --data DIR [--demo] [--db URL]\n");
+		fprintf(stderr, "用法： zhifa init --data DIR [--demo] [--db URL]\n");
 		return EXIT_USAGE;
 	}
 	if (mkdir(o.data, 0700) < 0 && errno != EEXIST) {
@@ -58,20 +63,30 @@ int cmd_init(int argc, char **argv)
 		return EXIT_FAIL;
 	int rc = EXIT_OK;
 	struct err e = ERR_INIT;
+	snprintf(path, sizeof path, "%s/keys", o.data);
+	if (access(path, F_OK) != 0) {
+		if (ledger_keys_create(path, cfg.origin, &e) < 0) {
+			fprintf(stderr, "zhifa: 无法创建账本签名密钥：%s\n", e.msg);
+			db_close(db);
+			return EXIT_FAIL;
+		}
+		printf("已创建账本签名密钥（Ed25519 与 SM2）: %s\n", path);
+	}
 	if (o.flag_demo) {
 		long long have = db_scalar_int(db, 0, "SELECT COUNT(*) FROM units", (const struct db_val[]){ DB_END });
 		if (have) {
-			fprintf(stderr, "zhifa: 数据库中已有数据,不再装入演示数据\n");
-		} else if (people_demo_seed(db, &e) < 0 || publicity_demo_seed(db, &e) < 0) {
-			fprintf(stderr, "zhifa: 装入演示数据失败: %s\n", e.msg);
+			fprintf(stderr, "zhifa: 数据库中已有数据，不再装入演示数据\n");
+		} else if (people_demo_seed(db, &e) < 0 || publicity_demo_seed(db, &e) < 0 ||
+			   calendar_demo_deadlines(db, &e) < 0) {
+			fprintf(stderr, "zhifa: 装入演示数据失败：%s\n", e.msg);
 			rc = EXIT_FAIL;
 		} else {
-			printf("已装入演示数据。演示账号(密码均为 %s):\n%s", PEOPLE_DEMO_PASSWORD, people_demo_logins());
+			printf("已装入演示数据。演示账号（密码均为 %s）:\n%s", PEOPLE_DEMO_PASSWORD, people_demo_logins());
 		}
 	}
 	db_close(db);
 	if (rc == EXIT_OK)
-		printf("数据目录 %s 已就绪。启动: zhifa serve --data %s\n", o.data, o.data);
+		printf("数据目录 %s 已就绪。启动：zhifa serve --data %s\n", o.data, o.data);
 	return rc;
 }
 
@@ -81,14 +96,14 @@ int cmd_migrate(int argc, char **argv)
 	if (cli_parse(argc, argv, "data:,db:", &o) < 0)
 		return EXIT_USAGE;
 	if (!o.data && !o.db) {
-		fprintf(stderr, "用法: zhifa migrate --data DIR [--db URL]\n");
+		fprintf(stderr, "用法： zhifa migrate --data DIR [--db URL]\n");
 		return EXIT_USAGE;
 	}
 	struct config cfg;
 	struct db *db = cli_open_db(&o, &cfg);
 	if (!db)
 		return EXIT_FAIL;
-	printf("数据库结构版本: %d\n", db_schema_version(db));
+	printf("数据库结构版本： %d\n", db_schema_version(db));
 	db_close(db);
 	return EXIT_OK;
 }
@@ -106,7 +121,7 @@ int cmd_serve(int argc, char **argv)
 	if (cli_parse(argc, argv, "data:,db:,listen:,threads:", &o) < 0)
 		return EXIT_USAGE;
 	if (!o.data) {
-		fprintf(stderr, "用法: zhifa serve --data DIR [--listen ADDR:PORT] [--db URL]\n");
+		fprintf(stderr, "用法： zhifa serve --data DIR [--listen ADDR:PORT] [--db URL]\n");
 		return EXIT_USAGE;
 	}
 	struct app app;
@@ -137,7 +152,7 @@ int cmd_serve(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	app_background_start(&app);
-	printf("zhifa %s 正在服务: http://%s:%d/ (数据目录 %s, 数据库 %s)\n", ZHIFA_VERSION,
+	printf("zhifa %s 正在服务：http://%s:%d/ （数据目录 %s，数据库 %s）\n", ZHIFA_VERSION,
 	       app.cfg.listen_addr, app.cfg.port, app.cfg.data_dir,
 	       str_starts(app.cfg.db_url, "postgres") ? "PostgreSQL" : "SQLite");
 	fflush(stdout);

@@ -6,11 +6,12 @@
 #include "cli/cli.h"
 
 static const struct cli_command commands[] = {
-	{ "init", cmd_init, "zhifa init --data DIR [--demo]", "创建数据目录、数据库和密钥(--demo 装入演示数据)" },
-	{ "serve", cmd_serve, "zhifa serve --data DIR [--listen ADDR:PORT] [--db URL]", "启动服务(门户、后台和开放接口)" },
-	{ "user", cmd_user, "zhifa user add|passwd|lock|unlock ...", "管理用户账号" },
+	{ "init", cmd_init, "zhifa init --data DIR [--demo]", "创建数据目录、数据库和密钥（--demo 装入演示数据）" },
+	{ "serve", cmd_serve, "zhifa serve --data DIR [--listen ADDR:PORT] [--db URL]", "启动服务（门户、后台和开放接口）" },
+	{ "user", cmd_user, "zhifa user add|passwd|lock|unlock|list ... --data DIR [--db URL]", "管理用户账号" },
 	{ "migrate", cmd_migrate, "zhifa migrate --data DIR [--db URL]", "把数据库结构升级到当前版本" },
-	{ "calendar", cmd_calendar, "zhifa calendar due|is-workday|import ...", "工作日历:计算期限、判断工作日、导入节假日安排" },
+	{ "calendar", cmd_calendar, "zhifa calendar due|is-workday|years|import ...", "工作日历：计算期限、判断工作日、导入节假日安排" },
+	{ "verify", cmd_verify, "zhifa verify --data DIR [--db URL] | zhifa verify URL --key VKEY [--state FILE] [--file F | --hash HEX]", "核验账本：重算全部叶子、节点哈希和检查点签名，列出所有不符之处" },
 	{ "version", cmd_version, "zhifa version", "显示版本" },
 	{ "help", cmd_help, "zhifa help [COMMAND]", "显示帮助" },
 };
@@ -28,17 +29,17 @@ int cmd_help(int argc, char **argv)
 	if (argc >= 2) {
 		for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 			if (strcmp(argv[1], commands[i].name) == 0) {
-				printf("用法: %s\n  %s\n", commands[i].usage, commands[i].summary);
+				printf("用法：%s\n  %s\n", commands[i].usage, commands[i].summary);
 				return EXIT_OK;
 			}
 		fprintf(stderr, "zhifa: 未知命令 '%s'\n", argv[1]);
 		return EXIT_USAGE;
 	}
-	printf("zhifa %s - 行政执法三项制度(公示、全过程记录、法制审核)系统\n\n命令:\n", ZHIFA_VERSION);
+	printf("zhifa %s - 行政执法三项制度（公示、全过程记录、法制审核）系统\n\n命令：\n", ZHIFA_VERSION);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		printf("  %-58s %s\n", commands[i].usage, commands[i].summary);
-	printf("\n退出状态: 0 成功, 1 失败, 2 用法错误。\n"
-	       "配置: 数据目录中的 zhifa.conf,可被环境变量 ZHIFA_* 和命令行参数覆盖。\n");
+	printf("\n退出状态： 0 成功， 1 失败， 2 用法错误。\n"
+	       "配置： 数据目录中的 zhifa.conf，可被环境变量 ZHIFA_* 和命令行参数覆盖。\n");
 	return EXIT_OK;
 }
 

@@ -16,12 +16,14 @@ void config_defaults(struct config *c, const char *data_dir)
 	c->max_body = 1024 * 1024;
 	snprintf(c->origin, sizeof c->origin, "zhifa.local/log");
 	snprintf(c->site_name, sizeof c->site_name, "云南省工业和信息化厅");
+	snprintf(c->public_url, sizeof c->public_url, "http://127.0.0.1:8080");
+	c->due_soon_days = 2;
 }
 
 static int set_int(const char *key, const char *value, long long min, long long max, long long *out, struct buf *err)
 {
 	if (str_to_ll(value, min, max, out) < 0) {
-		buf_printf(err, "配置项 %s 的值 '%s' 不正确,应为 %lld 到 %lld 之间的整数", key, value, min, max);
+		buf_printf(err, "配置项 %s 的值 '%s' 不正确，应为 %lld 到 %lld 之间的整数", key, value, min, max);
 		return -1;
 	}
 	return 0;
@@ -34,7 +36,7 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 		const char *colon = strrchr(value, ':');
 		if (!colon || colon == value || (size_t)(colon - value) >= sizeof c->listen_addr ||
 		    str_to_ll(colon + 1, 1, 65535, &v) < 0) {
-			buf_printf(err, "监听地址 '%s' 不正确,应为 地址:端口,例如 127.0.0.1:8080", value);
+			buf_printf(err, "监听地址 '%s' 不正确，应为 地址：端口，例如 127.0.0.1:8080", value);
 			return -1;
 		}
 		snprintf(c->listen_addr, sizeof c->listen_addr, "%.*s", (int)(colon - value), value);
@@ -63,7 +65,7 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 		c->secure_cookies = v;
 	} else if (str_eq(key, "origin")) {
 		if (str_empty(value) || strlen(value) >= sizeof c->origin || strchr(value, ' ') || strchr(value, '\n')) {
-			buf_printf(err, "origin 不能为空,也不能含空格");
+			buf_printf(err, "origin 不能为空，也不能含空格");
 			return -1;
 		}
 		snprintf(c->origin, sizeof c->origin, "%s", value);
@@ -73,6 +75,24 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 			return -1;
 		}
 		snprintf(c->site_name, sizeof c->site_name, "%s", value);
+	} else if (str_eq(key, "public_url")) {
+		if (!(str_starts(value, "http://") || str_starts(value, "https://")) || strlen(value) >= sizeof c->public_url ||
+		    strpbrk(value, " \"<>'\\")) {
+			buf_printf(err, "public_url 应以 http:// 或 https:// 开头，且不含空格和引号");
+			return -1;
+		}
+		snprintf(c->public_url, sizeof c->public_url, "%s", value);
+		size_t n = strlen(c->public_url);
+		if (n > 8 && c->public_url[n - 1] == '/')
+			c->public_url[n - 1] = '\0';
+	} else if (str_eq(key, "due_soon_days")) {
+		if (set_int(key, value, 1, 30, &v, err) < 0)
+			return -1;
+		c->due_soon_days = (int)v;
+	} else if (str_eq(key, "log_requests")) {
+		if (set_int(key, value, 0, 1, &v, err) < 0)
+			return -1;
+		c->log_requests = v;
 	} else {
 		buf_printf(err, "未知配置项 '%s'", key);
 		return -1;
@@ -101,7 +121,7 @@ int config_parse(struct config *c, const char *text, size_t n, struct buf *err)
 		if (s < e && *s != '#') {
 			const char *eq = memchr(s, '=', (size_t)(e - s));
 			if (!eq) {
-				buf_printf(err, "配置文件第 %d 行: 缺少 '='", line);
+				buf_printf(err, "配置文件第 %d 行： 缺少 '='", line);
 				return -1;
 			}
 			const char *ks = s, *ke = eq, *vs = eq + 1, *ve = e;
@@ -112,7 +132,7 @@ int config_parse(struct config *c, const char *text, size_t n, struct buf *err)
 			buf_init(&sub, 0);
 			int r = config_set(c, key, val, &sub);
 			if (r < 0)
-				buf_printf(err, "配置文件第 %d 行: %s", line, buf_str(&sub));
+				buf_printf(err, "配置文件第 %d 行：%s", line, buf_str(&sub));
 			buf_release(&sub);
 			free(key);
 			free(val);
@@ -143,7 +163,8 @@ int config_load(struct config *c, struct buf *err)
 			return -1;
 	}
 	static const char *keys[] = { "listen", "db", "threads", "session_idle_minutes", "max_body_kib",
-				      "secure_cookies", "origin", "site_name" };
+				      "secure_cookies", "origin", "site_name", "public_url", "due_soon_days",
+				      "log_requests" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char env[64];
 		snprintf(env, sizeof env, "ZHIFA_");

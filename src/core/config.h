@@ -12,6 +12,10 @@
  *   secure_cookies       1 to mark cookies Secure (behind HTTPS)
  *   origin               the public name of this log / site (zhifa.local)
  *   site_name            the department's name shown on every page
+ *   public_url           the address the public reaches this site at, used in
+ *                        printed QR codes (http://127.0.0.1:8080)
+ *   due_soon_days        working days before a deadline it turns "due soon" (2)
+ *   log_requests         1 to log every request, not only failures (0)
  */
 #ifndef ZHIFA_CONFIG_H
 #define ZHIFA_CONFIG_H
@@ -29,6 +33,8 @@ struct config {
 	char origin[256];
 	char site_name[256];
 	bool log_requests;     /* log every request, not only failures */
+	char public_url[256];
+	int due_soon_days;
 };
 
 void config_defaults(struct config *c, const char *data_dir);

@@ -6,10 +6,17 @@
 #include "core/core.h"
 #include "http/app.h"
 #include "calendar/calendar.h"
+#include "ledger/ledger.h"
 
 int app_init_state(struct app *app)
 {
 	pthread_mutex_init(&app->cal_lock, NULL);
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s/keys", app->cfg.data_dir);
+	struct err e = ERR_INIT;
+	app->keys = ledger_keys_load(dir, &e);
+	if (!app->keys)
+		log_warn("未能载入账本签名密钥（%s），检查点不会签名：%s", dir, e.msg);
 	struct db *db = db_pool_get(app->pool);
 	int r = app_calendar_reload(app, db);
 	db_pool_put(app->pool, db);
@@ -20,6 +27,8 @@ void app_release_state(struct app *app)
 {
 	calendar_unref(app->cal);
 	app->cal = NULL;
+	ledger_keys_free(app->keys);
+	app->keys = NULL;
 	pthread_mutex_destroy(&app->cal_lock);
 }
 
@@ -36,7 +45,7 @@ int app_calendar_reload(struct app *app, struct db *db)
 	struct calendar *c = NULL;
 	struct err e = ERR_INIT;
 	if (calendar_load(db, &c, &e) < 0) {
-		log_error("无法载入工作日历: %s", e.msg);
+		log_error("无法载入工作日历：%s", e.msg);
 		return -1;
 	}
 	pthread_mutex_lock(&app->cal_lock);

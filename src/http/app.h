@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 struct calendar;
+struct ledger_keys;
 
 struct app {
 	struct config cfg;
@@ -22,6 +23,7 @@ struct app {
 	bool bg_started;
 	pthread_mutex_t cal_lock;
 	struct calendar *cal;      /* current working-day calendar; see app_calendar */
+	struct ledger_keys *keys;  /* checkpoint signing keys (DATA/keys) */
 };
 
 /* Load the shared state that lives beside the pool (the calendar). */

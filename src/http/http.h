@@ -49,9 +49,12 @@ struct req {
 	bool want_json;           /* Accept: application/json or /api/v1/ */
 	struct actor actor;       /* actor.user_id == 0: the public */
 	char csrf[65];            /* the session's (or anonymous) CSRF token */
+	bool csrf_new;            /* an anonymous token made for this request */
+	bool csrf_used;           /* a form on this page carries it (form_csrf) */
 	bool session_expired;     /* a session cookie was sent but is no longer valid */
 	char rid[40];             /* request id */
 	struct db *db;            /* acquired from the pool for this request */
+	void *stream_ctx;         /* state of an R_STREAM route's stream function */
 	/* output */
 	int status;
 	struct buf out;
@@ -68,9 +71,18 @@ enum route_flags {
 	R_LOGIN = 1 << 0,      /* a logged-in person; roles below narrow it */
 	R_NO_CSRF = 1 << 1,    /* state-changing route exempt from CSRF (none today) */
 	R_NOFORCE = 1 << 2,    /* reachable while a password change is forced */
+	R_STREAM = 1 << 3,     /* body streamed to route.stream, never buffered */
 };
 
 typedef int (*handler_fn)(struct req *r);
+/* Streaming body consumer of an R_STREAM route: called once with
+ * (NULL, 0) after the router's checks pass and before any body (return -1
+ * to refuse, after answering with resp_*), then for each chunk (return -1
+ * after answering to stop), then fn(r) runs when the body is complete
+ * (r->db is set only then).  Called with n == (size_t)-1 if the client
+ * went away mid-body (clean up; no response possible).  Per-request state
+ * goes in r->stream_ctx. */
+typedef int (*stream_fn)(struct req *r, const char *data, size_t n);
 
 struct route {
 	unsigned methods;      /* M_GET | M_POST ... (HEAD follows GET) */
@@ -78,6 +90,7 @@ struct route {
 	handler_fn fn;
 	unsigned flags;
 	unsigned roles;        /* 0 = any role (with R_LOGIN) */
+	stream_fn stream;      /* R_STREAM routes only */
 };
 
 /* The route table (pages/routes.c) and its size. */

@@ -19,10 +19,18 @@ static const struct nav_item back_nav[] = {
 	{ "/admin/officers", "执法人员与证件", ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ "/admin/deadlines", "期限", 0 },
 	{ "/admin/units", "处室单位", ROLE_ADMIN | ROLE_SUPERVISOR },
-	{ "/admin/users", "用户", ROLE_ADMIN },
+	{ "/admin/users", "用户", ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_HEAD },
 	{ "/admin/calendar", "工作日历", ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ "/admin/logs", "日志审计", ROLE_ADMIN | ROLE_SUPERVISOR },
 };
+
+static void nav_link(struct req *r, const char *href, const char *label)
+{
+	h_printf(&r->out, "<li><a href=\"%s\"", href);
+	if (str_eq(r->path, href))
+		h_raw(&r->out, " aria-current=\"page\"");
+	h_printf(&r->out, ">%s</a></li>", label);
+}
 
 void page_begin(struct req *r, const char *title)
 {
@@ -44,9 +52,7 @@ void page_begin(struct req *r, const char *title)
 	if (back && actor_logged_in(&r->actor)) {
 		for (size_t i = 0; i < ARRAY_SIZE(back_nav); i++)
 			if (!back_nav[i].roles || (r->actor.roles & back_nav[i].roles))
-				h_printf(&r->out, "<li><a href=\"%s\"%s>%s</a></li>", back_nav[i].href,
-					 str_eq(r->path, back_nav[i].href) ? " aria-current=\"page\"" : "",
-					 back_nav[i].label);
+				nav_link(r, back_nav[i].href, back_nav[i].label);
 	} else {
 		static const struct { const char *href, *label; } portal_nav[] = {
 			{ "/", "首页" }, { "/portal/bodies", "执法主体" }, { "/portal/officers", "执法人员" },
@@ -54,9 +60,7 @@ void page_begin(struct req *r, const char *title)
 			{ "/portal/inspections", "随机抽查" }, { "/log", "公信验证" },
 		};
 		for (size_t i = 0; i < ARRAY_SIZE(portal_nav); i++)
-			h_printf(&r->out, "<li><a href=\"%s\"%s>%s</a></li>", portal_nav[i].href,
-				 str_eq(r->path, portal_nav[i].href) ? " aria-current=\"page\"" : "",
-				 portal_nav[i].label);
+			nav_link(r, portal_nav[i].href, portal_nav[i].label);
 	}
 	h_raw(&r->out, "</ul></nav>\n<div class=\"who\">");
 	if (actor_logged_in(&r->actor)) {
@@ -82,10 +86,10 @@ void page_end(struct req *r)
 	const char *site = r->app ? r->app->cfg.site_name : "zhifa";
 	h_printf(&r->out,
 		 "\n</main>\n<footer class=\"site\"><div class=\"wrap\">"
-		 "<p>主办单位:%s ｜ 技术支持:厅信息中心</p>"
-		 "<p>本平台依据《行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度》建设,"
+		 "<p>主办单位：%s ｜ 技术支持：厅信息中心</p>"
+		 "<p>本平台依据《行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度》建设，"
 		 "公示信息可通过<a href=\"/log\">公信验证</a>核验其真实性。"
-		 "开放数据接口:<a href=\"/api/v1/\">/api/v1/</a></p></div></footer>\n</body>\n</html>\n",
+		 "开放数据接口：<a href=\"/api/v1/\">/api/v1/</a></p></div></footer>\n</body>\n</html>\n",
 		 site);
 }
 
@@ -103,6 +107,7 @@ int page_model(struct req *r, json_t *model, render_fn render)
 
 void form_csrf(struct req *r)
 {
+	r->csrf_used = true;
 	h_printf(&r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", r->csrf);
 }
 

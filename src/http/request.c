@@ -181,7 +181,7 @@ void resp_error(struct req *r, int status, const char *field, const char *msg)
 			    status >= 500 ? "系统错误" : "请求有误";
 	page_begin(r, title);
 	h_printf(&r->out, "<section class=\"error\"><h1>%s</h1><p class=\"msg\">%s</p>"
-		 "<p class=\"rid\">请求编号:<code>%s</code>(如需帮助,请向系统管理员提供此编号)</p>"
+		 "<p class=\"rid\">请求编号：<code>%s</code>（如需帮助，请向系统管理员提供此编号）</p>"
 		 "<p><a href=\"/\">返回首页</a></p></section>", title, msg, r->rid);
 	page_end(r);
 }
@@ -189,5 +189,5 @@ void resp_error(struct req *r, int status, const char *field, const char *msg)
 void resp_err(struct req *r, const struct err *e)
 {
 	int st = e->kind >= 400 && e->kind < 600 ? e->kind : 500;
-	resp_error(r, st, e->field, st >= 500 ? "系统内部错误,操作未完成,请稍后重试。" : e->msg);
+	resp_error(r, st, e->field, st >= 500 ? "系统内部错误，操作未完成，请稍后重试。" : e->msg);
 }

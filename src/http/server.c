@@ -15,11 +15,6 @@
 #include <sodium.h>
 #include <time.h>
 
-struct conn_state {
-	struct buf body;
-	bool too_large;
-};
-
 static const char CSP[] =
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
 	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -91,7 +86,9 @@ static bool token_eq(const char *a, const char *b)
 	return sodium_memcmp(a, b, la) == 0;
 }
 
-static void dispatch(struct req *r)
+/* The router's checks: route, method, login, role, CSRF, forced password
+ * change.  Returns the route, or NULL after answering the request. */
+static const struct route *check_route(struct req *r)
 {
 	int status = 0;
 	const struct route *rt = route_match(r, &status);
@@ -100,14 +97,14 @@ static void dispatch(struct req *r)
 			resp_header(r, "Allow", "GET, HEAD, POST");
 			resp_error(r, 405, NULL, "该地址不支持此请求方法。");
 		} else {
-			resp_error(r, 404, NULL, "您访问的页面不存在,请检查地址是否正确。");
+			resp_error(r, 404, NULL, "您访问的页面不存在，请检查地址是否正确。");
 		}
-		return;
+		return NULL;
 	}
 	if ((rt->flags & R_LOGIN) && !actor_logged_in(&r->actor)) {
-		if (r->want_json || r->method == M_POST) {
-			resp_error(r, 401, NULL, r->session_expired ? "登录已超时,请重新登录。" : "请先登录。");
-			return;
+		if (r->want_json || r->method != M_GET) {
+			resp_error(r, 401, NULL, r->session_expired ? "登录已超时，请重新登录。" : "请先登录。");
+			return NULL;
 		}
 		struct buf loc;
 		buf_init(&loc, 0);
@@ -116,31 +113,36 @@ static void dispatch(struct req *r)
 		if (r->session_expired)
 			buf_puts(&loc, "&expired=1");
 		resp_redirect(r, req_own(r, buf_detach(&loc, NULL)));
-		return;
+		return NULL;
 	}
 	if (rt->roles && !(r->actor.roles & rt->roles)) {
 		resp_error(r, 403, NULL, "您的角色无权访问此功能。");
-		return;
+		return NULL;
 	}
-	if (r->method == M_POST && !(rt->flags & R_NO_CSRF)) {
+	if ((r->method & (M_POST | M_OTHER)) && !(rt->flags & R_NO_CSRF)) {
 		const char *tok = kv_get(&r->form, "_csrf");
 		if (!tok)
 			tok = req_header(r, "X-CSRF-Token");
 		if (!tok || !token_eq(tok, r->csrf)) {
-			resp_error(r, 403, "_csrf", "安全令牌(CSRF)缺失或无效,请刷新页面后重新提交。");
-			return;
+			resp_error(r, 403, "_csrf", "安全令牌（CSRF）缺失或无效，请刷新页面后重新提交。");
+			return NULL;
 		}
 	}
-	if (actor_logged_in(&r->actor) && session_must_change(r) && !(rt->flags & R_NOFORCE) &&
-	    (rt->flags & R_LOGIN)) {
-		if (r->want_json)
+	if (actor_logged_in(&r->actor) && (rt->flags & R_LOGIN) && !(rt->flags & R_NOFORCE) &&
+	    session_must_change(r)) {
+		if (r->want_json || r->method != M_GET)
 			resp_error(r, 403, NULL, "首次登录须先修改密码。");
 		else
 			resp_redirect(r, "/account/password?first=1");
-		return;
+		return NULL;
 	}
+	return rt;
+}
+
+static void run_handler(struct req *r, const struct route *rt)
+{
 	if (rt->fn(r) < 0 && r->status == 0)
-		resp_error(r, 500, NULL, "系统内部错误,操作未完成,请稍后重试。");
+		resp_error(r, 500, NULL, "系统内部错误，操作未完成，请稍后重试。");
 }
 
 static void add_security_headers(struct MHD_Response *resp)
@@ -159,7 +161,7 @@ static enum MHD_Result send_simple(struct MHD_Connection *c, int status, const c
 	buf_init(&b, 0);
 	h_printf(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>%s</title>"
 		 "<link rel=\"stylesheet\" href=\"/static/zhifa.css\"></head><body><main class=\"wrap\">"
-		 "<h1>%s</h1><p>请求编号:<code>%s</code></p></main></body></html>\n", msg, msg, rid);
+		 "<h1>%s</h1><p>请求编号：<code>%s</code></p></main></body></html>\n", msg, msg, rid);
 	size_t n;
 	char *data = buf_detach(&b, &n);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
@@ -172,11 +174,194 @@ static enum MHD_Result send_simple(struct MHD_Connection *c, int status, const c
 	return ret;
 }
 
+/* multipart/form-data (file fields included, text files only) parsed by
+ * MHD's post processor over the accumulated body.  A field's value is
+ * the concatenation of its chunks; a file's name goes to "<field>.filename". */
+struct mp_state {
+	struct kvlist *form;
+	char key[128];
+	struct buf val;
+	bool bad;
+};
+
+static void mp_flush(struct mp_state *m)
+{
+	if (m->key[0]) {
+		if (!utf8_valid(m->val.data, m->val.len) || memchr(m->val.data, '\0', m->val.len))
+			m->bad = true;
+		else
+			kv_add(m->form, m->key, strlen(m->key), buf_str(&m->val), m->val.len);
+	}
+	m->key[0] = '\0';
+	buf_reset(&m->val);
+}
+
+static enum MHD_Result mp_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+			       const char *content_type, const char *transfer_encoding, const char *data,
+			       uint64_t off, size_t size)
+{
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	struct mp_state *m = cls;
+	if (!key)
+		return MHD_YES;
+	if (off == 0 || strcmp(m->key, key) != 0) {
+		mp_flush(m);
+		snprintf(m->key, sizeof m->key, "%s", key);
+		if (filename) {
+			char fk[160];
+			snprintf(fk, sizeof fk, "%s.filename", key);
+			kv_add(m->form, fk, strlen(fk), filename, strlen(filename));
+		}
+	}
+	if (size)
+		buf_add(&m->val, data, size);
+	return MHD_YES;
+}
+
+static int multipart_parse(struct MHD_Connection *c, struct kvlist *form, const char *body, size_t n)
+{
+	struct mp_state m = { .form = form };
+	buf_init(&m.val, 0);
+	struct MHD_PostProcessor *pp = MHD_create_post_processor(c, 64 * 1024, mp_iter, &m);
+	if (!pp) {
+		buf_release(&m.val);
+		return -1;
+	}
+	enum MHD_Result ok = MHD_post_process(pp, body, n);
+	MHD_destroy_post_processor(pp);
+	mp_flush(&m);
+	buf_release(&m.val);
+	return ok == MHD_YES && !m.bad ? 0 : -1;
+}
+
 static void new_request_id(char out[40])
 {
 	unsigned char raw[8];
 	randombytes_buf(raw, sizeof raw);
 	hex_encode(raw, sizeof raw, out);
+}
+
+struct conn_state {
+	struct buf body;
+	bool too_large;
+	bool bad_url;
+	struct req *req;            /* set up on the first call */
+	const struct route *rt;     /* streaming route accepted on the first call */
+	bool answered;              /* a response is ready in req (error or early) */
+	struct timespec t0;
+};
+
+/* Fill the input side of r from the connection (no body yet).  -1 on a
+ * malformed URL. */
+static int req_setup(struct req *r, struct app *app, struct MHD_Connection *c, const char *url, const char *method)
+{
+	memset(r, 0, sizeof *r);
+	r->app = app;
+	r->conn = c;
+	r->method_str = method;
+	r->raw_url = url;
+	r->method = str_eq(method, "GET") ? M_GET : str_eq(method, "HEAD") ? M_HEAD :
+		    str_eq(method, "POST") ? M_POST : M_OTHER;
+	buf_init(&r->out, 0);
+	new_request_id(r->rid);
+	snprintf(r->actor.request_id, sizeof r->actor.request_id, "%s", r->rid);
+	client_ip(c, r->actor.ip, sizeof r->actor.ip);
+	struct buf path;
+	buf_init(&path, 8192);
+	const char *q = strchr(url, '?');
+	if (url[0] != '/' || url_dec(&path, url, q ? (size_t)(q - url) : strlen(url), false) < 0 || path.overflow) {
+		buf_release(&path);
+		r->path = xstrdup("/");
+		return -1;
+	}
+	r->path = buf_detach(&path, NULL);
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_kv, &r->query);
+	MHD_get_connection_values(c, MHD_COOKIE_KIND, collect_kv, &r->cookies);
+	r->content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	r->want_json = want_json(r);
+	return kv_all_utf8(&r->query) ? 0 : -1;
+}
+
+static void req_free(struct req *r)
+{
+	buf_release(&r->out);
+	free(r->path);
+	kv_free(&r->query);
+	kv_free(&r->form);
+	kv_free(&r->cookies);
+	kv_free(&r->headers);
+	for (size_t i = 0; i < r->nowned; i++)
+		free(r->owned[i]);
+	free(r->owned);
+}
+
+static enum MHD_Result send_response(struct conn_state *st, struct req *r)
+{
+	if (r->status == 0)
+		r->status = 200;
+	session_finish(r);
+	size_t n;
+	char *data = buf_detach(&r->out, &n);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
+	add_security_headers(resp);
+	MHD_add_response_header(resp, "Content-Type", r->ctype ? r->ctype : "text/html; charset=utf-8");
+	MHD_add_response_header(resp, "X-Request-Id", r->rid);
+	bool has_cache = false;
+	for (size_t i = 0; i < r->headers.n; i++) {
+		MHD_add_response_header(resp, r->headers.items[i].key, r->headers.items[i].val);
+		if (strcasecmp(r->headers.items[i].key, "Cache-Control") == 0)
+			has_cache = true;
+	}
+	if (!has_cache)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long us = (t1.tv_sec - st->t0.tv_sec) * 1000000L + (t1.tv_nsec - st->t0.tv_nsec) / 1000;
+	if (r->status >= 400 || r->app->cfg.log_requests)
+		log_info("%s %s %d %ldus user=%s ip=%s", r->method_str, r->path, r->status, us,
+			 actor_logged_in(&r->actor) ? r->actor.username : "-", r->actor.ip);
+	return ret;
+}
+
+/* First call: headers are in.  Decide whether the body is buffered (the
+ * default, up to max_body) or streamed to a route's stream function. */
+static enum MHD_Result on_first_call(struct app *app, struct MHD_Connection *c, const char *url,
+				     const char *method, struct conn_state *st)
+{
+	clock_gettime(CLOCK_MONOTONIC, &st->t0);
+	st->req = xcalloc(1, sizeof *st->req);
+	struct req *r = st->req;
+	if (req_setup(r, app, c, url, method) < 0)
+		st->bad_url = true;
+	/* Streaming routes are resolved now, before the body arrives. */
+	int status;
+	const struct route *rt = st->bad_url ? NULL : route_match(r, &status);
+	if (rt && (rt->flags & R_STREAM)) {
+		log_set_request_id(r->rid);
+		r->db = db_pool_get(app->pool);
+		session_resolve(r);
+		const struct route *ok = check_route(r);
+		if (ok && rt->stream && rt->stream(r, NULL, 0) < 0)
+			ok = NULL;
+		db_pool_put(app->pool, r->db);
+		r->db = NULL;
+		log_set_request_id(NULL);
+		if (!ok)
+			st->answered = true;
+		else
+			st->rt = ok;
+		return MHD_YES;
+	}
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	long long len;
+	if (cl && str_to_ll(cl, 0, INT64_MAX, &len) == 0 && len > app->cfg.max_body)
+		st->too_large = true;
+	return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -190,104 +375,61 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		st = xcalloc(1, sizeof *st);
 		buf_init(&st->body, (size_t)app->cfg.max_body);
 		*con_cls = st;
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		long long len;
-		if (cl && str_to_ll(cl, 0, INT64_MAX, &len) == 0 && len > app->cfg.max_body)
-			st->too_large = true;
-		return MHD_YES;
+		return on_first_call(app, c, url, method, st);
 	}
+	struct req *r = st->req;
 	if (*upload_data_size) {
-		if (!st->too_large && buf_add(&st->body, upload_data, *upload_data_size) < 0)
+		if (st->rt && !st->answered) {
+			log_set_request_id(r->rid);
+			if (st->rt->stream(r, upload_data, *upload_data_size) < 0)
+				st->answered = true; /* the stream function answered */
+			log_set_request_id(NULL);
+		} else if (!st->rt && !st->answered && !st->too_large &&
+			   buf_add(&st->body, upload_data, *upload_data_size) < 0) {
 			st->too_large = true;
+		}
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
 
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	struct req r;
-	memset(&r, 0, sizeof r);
-	r.app = app;
-	r.conn = c;
-	r.method_str = method;
-	r.raw_url = url;
-	r.method = str_eq(method, "GET") ? M_GET : str_eq(method, "HEAD") ? M_HEAD :
-		   str_eq(method, "POST") ? M_POST : M_OTHER;
-	buf_init(&r.out, 0);
-	new_request_id(r.rid);
-	log_set_request_id(r.rid);
-	snprintf(r.actor.request_id, sizeof r.actor.request_id, "%s", r.rid);
-	client_ip(c, r.actor.ip, sizeof r.actor.ip);
-
-	if (st->too_large) {
-		log_info("%s %s 413 (body too large)", method, url);
-		log_set_request_id(NULL);
-		return send_simple(c, 413, r.rid, "提交的内容过大,超过了允许的大小。");
-	}
-	struct buf path;
-	buf_init(&path, 8192);
-	const char *q = strchr(url, '?');
-	if (url[0] != '/' || url_dec(&path, url, q ? (size_t)(q - url) : strlen(url), false) < 0 || path.overflow) {
-		buf_release(&path);
-		log_set_request_id(NULL);
-		return send_simple(c, 400, r.rid, "请求地址不正确。");
-	}
-	r.path = buf_detach(&path, NULL);
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_kv, &r.query);
-	MHD_get_connection_values(c, MHD_COOKIE_KIND, collect_kv, &r.cookies);
-	r.body = buf_str(&st->body);
-	r.body_len = st->body.len;
-	r.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-	r.want_json = want_json(&r);
-	bool bad_input = !kv_all_utf8(&r.query);
-	if (r.method == M_POST && r.content_type && str_starts(r.content_type, "application/x-www-form-urlencoded") &&
-	    form_parse(&r.form, r.body, r.body_len) < 0)
-		bad_input = true;
-
-	r.db = db_pool_get(app->pool);
-	if (bad_input) {
-		resp_error(&r, 400, NULL, "请求参数编码不正确(须为 UTF-8)。");
+	log_set_request_id(r->rid);
+	enum MHD_Result ret;
+	if (st->answered) {
+		ret = send_response(st, r);
+	} else if (st->bad_url) {
+		ret = send_simple(c, 400, r->rid, "请求地址或参数编码不正确（须为 UTF-8）。");
+	} else if (st->too_large) {
+		log_info("%s %s 413 (body too large)", method, r->path);
+		ret = send_simple(c, 413, r->rid, "提交的内容过大，超过了允许的大小。");
 	} else {
-		session_resolve(&r);
-		dispatch(&r);
+		r->db = db_pool_get(app->pool);
+		if (st->rt) {
+			run_handler(r, st->rt);
+		} else {
+			r->body = buf_str(&st->body);
+			r->body_len = st->body.len;
+			bool bad_input = false;
+			if (r->method == M_POST && r->content_type &&
+			    str_starts(r->content_type, "application/x-www-form-urlencoded") &&
+			    form_parse(&r->form, r->body, r->body_len) < 0)
+				bad_input = true;
+			if (r->method == M_POST && r->content_type && str_starts(r->content_type, "multipart/form-data") &&
+			    multipart_parse(c, &r->form, r->body, r->body_len) < 0)
+				bad_input = true;
+			if (bad_input) {
+				resp_error(r, 400, NULL, "提交的内容编码不正确（须为 UTF-8）。");
+			} else {
+				session_resolve(r);
+				const struct route *rt = check_route(r);
+				if (rt)
+					run_handler(r, rt);
+			}
+		}
+		db_pool_put(app->pool, r->db);
+		r->db = NULL;
+		ret = send_response(st, r);
 	}
-	db_pool_put(app->pool, r.db);
-	r.db = NULL;
-
-	if (r.status == 0)
-		r.status = 200;
-	size_t n;
-	char *data = buf_detach(&r.out, &n);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
-	add_security_headers(resp);
-	MHD_add_response_header(resp, "Content-Type", r.ctype ? r.ctype : "text/html; charset=utf-8");
-	MHD_add_response_header(resp, "X-Request-Id", r.rid);
-	bool has_cache = false;
-	for (size_t i = 0; i < r.headers.n; i++) {
-		MHD_add_response_header(resp, r.headers.items[i].key, r.headers.items[i].val);
-		if (strcasecmp(r.headers.items[i].key, "Cache-Control") == 0)
-			has_cache = true;
-	}
-	if (!has_cache)
-		MHD_add_response_header(resp, "Cache-Control", "no-store");
-	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r.status, resp);
-	MHD_destroy_response(resp);
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	long us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
-	if (r.status >= 400 || app->cfg.log_requests)
-		log_info("%s %s %d %ldus user=%s ip=%s", method, r.path, r.status, us,
-			 actor_logged_in(&r.actor) ? r.actor.username : "-", r.actor.ip);
 	log_set_request_id(NULL);
-
-	free(r.path);
-	kv_free(&r.query);
-	kv_free(&r.form);
-	kv_free(&r.cookies);
-	kv_free(&r.headers);
-	for (size_t i = 0; i < r.nowned; i++)
-		free(r.owned[i]);
-	free(r.owned);
 	return ret;
 }
 
@@ -295,13 +437,20 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 {
 	(void)cls;
 	(void)c;
-	(void)toe;
 	struct conn_state *st = *con_cls;
-	if (st) {
-		buf_release(&st->body);
-		free(st);
-		*con_cls = NULL;
+	if (!st)
+		return;
+	if (st->rt && st->rt->stream && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && st->req) {
+		/* tell the stream function the upload was cut off */
+		st->rt->stream(st->req, NULL, (size_t)-1);
 	}
+	if (st->req) {
+		req_free(st->req);
+		free(st->req);
+	}
+	buf_release(&st->body);
+	free(st);
+	*con_cls = NULL;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -326,17 +475,17 @@ int server_start(struct app *app)
 		return error("监听地址 %s 不是有效的 IPv4 地址", app->cfg.listen_addr);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	app->daemon = MHD_start_daemon(flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, app,
+				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 				       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 				       MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 				       MHD_OPTION_END);
 	if (!app->daemon)
-		return error("无法在 %s:%d 上启动服务(端口是否已被占用?)", app->cfg.listen_addr, app->cfg.port);
+		return error("无法在 %s:%d 上启动服务（端口是否已被占用？）", app->cfg.listen_addr, app->cfg.port);
 	return 0;
 }
 

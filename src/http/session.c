@@ -45,9 +45,18 @@ void session_resolve(struct req *r)
 		snprintf(r->csrf, sizeof r->csrf, "%s", anon);
 		return;
 	}
+	/* A fresh token; its cookie is only sent with pages that carry a form
+	 * (session_finish), so cacheable public responses set no cookie. */
 	unsigned char raw[32];
 	randombytes_buf(raw, sizeof raw);
 	hex_encode(raw, sizeof raw, r->csrf);
+	r->csrf_new = true;
+}
+
+void session_finish(struct req *r)
+{
+	if (!r->csrf_new || !r->csrf_used || actor_logged_in(&r->actor))
+		return;
 	char *h = req_printf(r, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", CSRF_COOKIE, r->csrf,
 			     r->app->cfg.secure_cookies ? "; Secure" : "");
 	resp_header(r, "Set-Cookie", h);

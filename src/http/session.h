@@ -13,6 +13,9 @@
 
 /* Fill r->actor and r->csrf from the request's cookies. */
 void session_resolve(struct req *r);
+/* Before the response goes out: set the anonymous CSRF cookie if this
+ * request made a token and a form on the page uses it. */
+void session_finish(struct req *r);
 /* True when the logged-in person must change the password first. */
 bool session_must_change(const struct req *r);
 #endif

@@ -28,7 +28,7 @@ static void login_form(struct req *r, int status, const char *msg, const char *u
 	page_begin(r, "工作人员登录");
 	h_raw(&r->out, "<section class=\"login card\"><h1>工作人员登录</h1>");
 	if (str_eq(req_param(r, "expired"), "1") && !msg)
-		h_raw(&r->out, "<p class=\"alert warn\" role=\"status\">登录已超时,请重新登录。登录后将回到您刚才访问的页面。</p>");
+		h_raw(&r->out, "<p class=\"alert warn\" role=\"status\">登录已超时，请重新登录。登录后将回到您刚才访问的页面。</p>");
 	if (msg)
 		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\">%s</p>", msg);
 	h_raw(&r->out, "<form method=\"post\" action=\"/login\">");
@@ -39,7 +39,7 @@ static void login_form(struct req *r, int status, const char *msg, const char *u
 		 "<div class=\"field\"><label for=\"password\">密码</label>"
 		 "<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required maxlength=\"256\"></div>"
 		 "<button type=\"submit\">登录</button></form>"
-		 "<p class=\"muted\">连续 5 次输入错误,账号和登录地址将被锁定 15 分钟。会话 %d 分钟无操作自动退出。</p></section>",
+		 "<p class=\"muted\">连续 5 次输入错误，账号和登录地址将被锁定 15 分钟。会话 %d 分钟无操作自动退出。</p></section>",
 		 safe_next(next), username ? username : "", r->app->cfg.session_idle_minutes);
 	page_end(r);
 }
@@ -90,14 +90,14 @@ static void password_form(struct req *r, int status, const struct err *e)
 	page_begin(r, "修改密码");
 	h_raw(&r->out, "<section class=\"login card\"><h1>修改密码</h1>");
 	if (str_eq(req_param(r, "first"), "1"))
-		h_raw(&r->out, "<p class=\"alert warn\">为保障账号安全,首次登录须修改初始密码后才能使用系统。</p>");
+		h_raw(&r->out, "<p class=\"alert warn\">为保障账号安全，首次登录须修改初始密码后才能使用系统。</p>");
 	if (e && e->kind)
 		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\">%s</p>", e->msg);
 	h_raw(&r->out, "<form method=\"post\" action=\"/account/password\">");
 	form_csrf(r);
 	h_raw(&r->out, "<div class=\"field\"><label for=\"old_password\">当前密码</label>"
 		       "<input type=\"password\" id=\"old_password\" name=\"old_password\" autocomplete=\"current-password\" required></div>"
-		       "<div class=\"field\"><label for=\"new_password\">新密码 <span class=\"hint\">至少 10 位,含大写字母、小写字母、数字、符号中的三类,不得包含用户名</span></label>"
+		       "<div class=\"field\"><label for=\"new_password\">新密码 <span class=\"hint\">至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名</span></label>"
 		       "<input type=\"password\" id=\"new_password\" name=\"new_password\" autocomplete=\"new-password\" required></div>"
 		       "<div class=\"field\"><label for=\"new_password2\">再次输入新密码</label>"
 		       "<input type=\"password\" id=\"new_password2\" name=\"new_password2\" autocomplete=\"new-password\" required></div>"

@@ -31,4 +31,118 @@ int page_verify_cert_qr(struct req *r);
 int page_login(struct req *r);
 int page_logout(struct req *r);
 int page_account_password(struct req *r);
+/* admin.c */
+int page_admin_home(struct req *r);
+/* == admin_people.c == */
+#include <jansson.h>
+#include "http/layout.h"
+/* admin_people.c: units (admin manages, supervisor reads) and people. */
+int page_admin_units(struct req *r);            /* GET list + POST create */
+int page_admin_unit(struct req *r);             /* GET /admin/units/{id} + POST update */
+int page_admin_unit_delete(struct req *r);      /* POST /admin/units/{id}/delete */
+int page_admin_users(struct req *r);            /* GET list (?unit_id=) + POST create */
+int page_admin_user(struct req *r);             /* GET /admin/users/{id} + POST update */
+int page_admin_user_password(struct req *r);    /* POST: new initial password, must_change forced */
+int page_admin_user_lock(struct req *r);        /* POST /admin/users/{id}/lock */
+int page_admin_user_unlock(struct req *r);      /* POST /admin/users/{id}/unlock */
+/* admin_certs.c: enforcement certificates (执法证). */
+int page_admin_officers(struct req *r);         /* GET list + POST create */
+int page_admin_officer(struct req *r);          /* GET /admin/officers/{id} + POST update */
+int page_admin_officer_status(struct req *r);   /* POST suspend / restore / revoke */
+int page_admin_officer_print(struct req *r);    /* GET printable certificate card */
+/* admin_logs.c: the operation log and the login log (read only). */
+int page_admin_logs(struct req *r);             /* GET /admin/logs */
+int page_admin_login_logs(struct req *r);       /* GET /admin/logs/login */
+
+/* Form helpers shared by admin_people.c, admin_certs.c, admin_logs.c.
+ * A model m may carry "error" {status, field, message} and "input" (the
+ * submitted form, passwords left out) after af_fail. */
+/* The field named by m's error, "" if none. */
+const char *af_error_field(const json_t *m);
+/* True when m carries the submitted input (a failed POST). */
+bool af_has_input(const json_t *m);
+/* The submitted value of name when m carries input (""), else dflt. */
+const char *af_value(const json_t *m, const char *name, const char *dflt);
+/* The error alert (role="alert") of m, or the confirmation for ?ok=<code>. */
+void af_alerts(struct req *r, const json_t *m);
+/* The message of m's error beside field name, when it names that field. */
+void af_field_error(struct req *r, const json_t *m, const char *name);
+/* A labelled <input> (id = name), value kept from the input or dflt (never
+ * for type password); attrs is trusted literal markup; hint may be NULL. */
+void af_input(struct req *r, const json_t *m, const char *type, const char *name, const char *label,
+	      const char *dflt, const char *attrs, const char *hint);
+void af_textarea(struct req *r, const json_t *m, const char *name, const char *label, const char *dflt,
+		 const char *attrs);
+/* A checkbox sending value 1; checked from the input or dflt. */
+void af_checkbox(struct req *r, const json_t *m, const char *name, const char *label, bool dflt);
+/* A <select> of the unit tree (people_unit_list array, indented by depth);
+ * none_label adds an empty first option; exclude_id leaves one unit out. */
+void af_unit_select(struct req *r, const json_t *m, const json_t *units, const char *id_attr, const char *name,
+		    const char *label, long long selected, const char *none_label, bool only_in_scope,
+		    long long exclude_id);
+/* Every form value of key joined by ',' (the query's for GET); owned by r. */
+char *af_form_joined(struct req *r, const char *key);
+/* Answer a failed POST: JSON -> resp_err; HTML -> m gets error and input,
+ * render(r, m) with status e->kind.  Takes m.  Returns 0. */
+int af_fail(struct req *r, json_t *m, const struct err *e, void (*render)(struct req *, json_t *));
+/* Answer a successful POST: JSON -> 200 result (+ "ok": true; takes it,
+ * NULL = {}); HTML -> 303 to location.  Returns 0. */
+int af_done(struct req *r, const char *location, json_t *result);
+/* Parse the optional positive id parameter key into *out (0 when empty);
+ * -1 with ERR_INVALID naming key and msg when malformed. */
+int af_param_id(struct req *r, const char *key, long long *out, struct err *e, const char *msg);
+/* == end admin_people.c == */
+/* == admin_matters.c == */
+/* GET /admin/matters?kind=&status=&unit=&q=&page=: items in scope. */
+int page_admin_matters(struct req *r);
+/* GET the drafting form (?kind=, ?matter= preselects a guide's matter);
+ * POST creates a draft (form or JSON {kind, matter_id, content}). */
+int page_admin_matter_new(struct req *r);
+/* GET /admin/matters/{id}: draft, published version, history, actions. */
+int page_admin_matter(struct req *r);
+/* GET /admin/matters/{id}/flowchart.svg?of=draft|published. */
+int page_admin_matter_flowchart(struct req *r);
+/* GET the pre-filled form; POST saves the draft (form or JSON {content}). */
+int page_admin_matter_edit(struct req *r);
+/* POST change_note: publish the draft as the next version. */
+int page_admin_matter_publish(struct req *r);
+/* POST reason: withdraw the published item. */
+int page_admin_matter_withdraw(struct req *r);
+/* == end admin_matters.c == */
+/* == admin_calendar.c == */
+/* admin_calendar.c: the working-day calendar (GET: everyone routed;
+ * POST import: admin only, else 403) and the open calendar API */
+int page_admin_calendar(struct req *r);
+int page_api_calendar_due(struct req *r);
+int page_api_calendar_is_workday(struct req *r);
+/* admin_deadlines.c: own / unit deadlines and statistics, the Excel
+ * export, the rule versions (POST: admin only, else 403) */
+int page_admin_deadlines(struct req *r);
+int page_admin_deadlines_xlsx(struct req *r);
+int page_admin_deadline_rules(struct req *r);
+/* == end admin_calendar.c == */
+/* == log.c == */
+/* log.c: the ledger's public read API and the portal page 公信验证 */
+int page_log(struct req *r);             /* GET /log, /api/v1/log: checkpoint, keys, file check */
+int page_log_checkpoint(struct req *r);  /* GET /log/checkpoint: newest signed note, text/plain */
+int page_log_key(struct req *r);         /* GET /log/key: Ed25519 verifier key text */
+int page_log_key_sm2(struct req *r);     /* GET /log/key/sm2: SM2 public key PEM + verifier key */
+int page_log_tile(struct req *r);        /* GET /log/tile/...: C2SP tlog-tiles tile or entry bundle */
+int page_log_leaf(struct req *r);        /* GET /api/v1/log/leaves/{index} */
+int page_log_inclusion(struct req *r);   /* GET /api/v1/log/proof/inclusion?index&size */
+int page_log_consistency(struct req *r); /* GET /api/v1/log/proof/consistency?from&to */
+int page_log_by_hash(struct req *r);     /* GET /api/v1/log/proof/by-hash?hash[&size] */
+/* == end log.c == */
+/* == vault.c == */
+/* vault.c: the evidence vault pages and the tus upload server */
+int page_vault(struct req *r);          /* GET /admin/vault, /api/v1/vault: files in scope + upload forms */
+int page_vault_file(struct req *r);     /* GET /admin/vault/{sha256}: one file (403 outside scope) */
+int page_vault_upload(struct req *r);   /* POST /admin/vault/upload: plain multipart upload (streamed) */
+int stream_vault_form(struct req *r, const char *data, size_t n);
+int page_tus_options(struct req *r);    /* OPTIONS /api/v1/uploads: tus capabilities */
+int page_tus_create(struct req *r);     /* POST /api/v1/uploads: tus creation (201 + Location) */
+int page_tus_head(struct req *r);       /* HEAD/GET /api/v1/uploads/{id}: Upload-Offset, Upload-Length */
+int page_tus_patch(struct req *r);      /* PATCH /api/v1/uploads/{id}: append (204 + Upload-Offset) */
+int stream_tus_patch(struct req *r, const char *data, size_t n);
+/* == end vault.c == */
 #endif

@@ -24,7 +24,7 @@ static void search_box(struct req *r, const char *q)
 {
 	h_printf(&r->out, "<form class=\"search\" method=\"get\" action=\"/portal/search\" role=\"search\">"
 		 "<label for=\"q\" class=\"visually-hidden\">关键词</label>"
-		 "<input type=\"search\" id=\"q\" name=\"q\" value=\"%s\" placeholder=\"输入关键词,如:许可、爆炸、无线电\" maxlength=\"100\">"
+		 "<input type=\"search\" id=\"q\" name=\"q\" value=\"%s\" placeholder=\"输入关键词，如：许可、爆炸、无线电\" maxlength=\"100\">"
 		 "<button type=\"submit\">搜索</button></form>", q ? q : "");
 }
 
@@ -69,7 +69,7 @@ static void pager(struct req *r, json_t *m, const char *base_query)
 	if (per <= 0 || total <= per)
 		return;
 	long long pages = (total + per - 1) / per;
-	h_printf(&r->out, "<nav class=\"pager\" aria-label=\"分页\"><span>共 %lld 条,第 %lld / %lld 页</span>",
+	h_printf(&r->out, "<nav class=\"pager\" aria-label=\"分页\"><span>共 %lld 条，第 %lld / %lld 页</span>",
 		 total, page, pages);
 	if (page > 1)
 		h_printf(&r->out, "<a href=\"?%spage=%lld\">上一页</a>", base_query, page - 1);
@@ -109,7 +109,7 @@ static int query_from_req(struct req *r, struct publicity_query *q)
 	s = req_param(r, "q");
 	if (!str_empty(s)) {
 		if (utf8_len(s, strlen(s)) > 100) {
-			resp_error(r, 400, "q", "关键词过长(最多 100 个字)。");
+			resp_error(r, 400, "q", "关键词过长（最多 100 个字）。");
 			return -1;
 		}
 		q->keyword = s;
@@ -137,21 +137,21 @@ static const char *filter_query(struct req *r, const struct publicity_query *q)
 	return req_own(r, buf_detach(&b, NULL));
 }
 
-static void filter_form(struct req *r, const char *action, const struct publicity_query *q, bool categories)
+/* The filter form; units is an array of {id, name}. */
+static void filter_form(struct req *r, const char *action, const struct publicity_query *q, bool categories,
+			json_t *units)
 {
 	h_printf(&r->out, "<form class=\"search\" method=\"get\" action=\"%s\">", action);
 	h_printf(&r->out, "<label for=\"fq\" class=\"visually-hidden\">关键词</label>"
 		 "<input type=\"search\" id=\"fq\" name=\"q\" value=\"%s\" placeholder=\"关键词\" maxlength=\"100\">",
 		 q->keyword ? q->keyword : "");
-	json_t *bodies = portal_bodies_model(r->db);
 	h_raw(&r->out, "<label for=\"fu\" class=\"visually-hidden\">执法主体</label><select id=\"fu\" name=\"unit\"><option value=\"\">全部执法主体</option>");
 	size_t i;
 	json_t *u;
-	json_array_foreach(json_object_get(bodies, "bodies"), i, u)
+	json_array_foreach(units, i, u)
 		h_printf(&r->out, "<option value=\"%lld\"%s>%s</option>", ji(u, "id"),
 			 ji(u, "id") == q->unit_id ? " selected" : "", js(u, "name"));
 	h_raw(&r->out, "</select>");
-	json_decref(bodies);
 	if (categories) {
 		h_raw(&r->out, "<label for=\"fc\" class=\"visually-hidden\">类别</label><select id=\"fc\" name=\"category\"><option value=\"\">全部类别</option>");
 		for (size_t c = 0; c < ARRAY_SIZE(CATEGORIES); c++)
@@ -162,13 +162,23 @@ static void filter_form(struct req *r, const char *action, const struct publicit
 	h_raw(&r->out, "<button type=\"submit\">筛选</button></form>");
 }
 
+/* Units with published items, for the filters of the catalogue pages. */
+static json_t *catalogue_units(struct db *db)
+{
+	struct err e = ERR_INIT;
+	json_t *m = publicity_portal_units(db, &e);
+	json_t *units = json_incref(json_object_get(m, "units"));
+	json_decref(m);
+	return units ? units : json_array();
+}
+
 /* ---- home ---- */
 
 static void render_home(struct req *r, json_t *m)
 {
 	page_begin(r, "首页");
 	h_raw(&r->out, "<section class=\"hero card\"><h1>行政执法信息公示</h1>"
-		       "<p>按照“谁执法谁公示”的原则,本平台统一公示本厅各执法处室(单位)的执法主体、执法人员、"
+		       "<p>按照“谁执法谁公示”的原则，本平台统一公示本厅各执法处室（单位）的执法主体、执法人员、"
 		       "执法事项、服务指南、执法流程图和随机抽查事项清单。</p>");
 	search_box(r, NULL);
 	h_raw(&r->out, "</section>");
@@ -191,7 +201,7 @@ static void render_home(struct req *r, json_t *m)
 	h_raw(&r->out, "<h2>执法类别</h2><ul class=\"cats\">");
 	for (size_t c = 0; c < ARRAY_SIZE(CATEGORIES); c++)
 		h_printf(&r->out, "<li><a href=\"/portal/matters?category=%s\">%s</a></li>", CATEGORIES[c][0], CATEGORIES[c][1]);
-	h_raw(&r->out, "</ul><h2>核验执法证件</h2><p>执法人员出示执法证件时,请扫描证件上的二维码,核验证件是否真实有效。"
+	h_raw(&r->out, "</ul><h2>核验执法证件</h2><p>执法人员出示执法证件时，请扫描证件上的二维码，核验证件是否真实有效。"
 		       "也可在<a href=\"/portal/officers\">执法人员名录</a>中按姓名或证号查询。</p>");
 	page_end(r);
 }
@@ -220,7 +230,7 @@ int page_portal_home(struct req *r)
 static void render_bodies(struct req *r, json_t *m)
 {
 	page_begin(r, "执法主体");
-	h_raw(&r->out, "<h1>执法主体</h1><p>以下处室(单位)依法承担行政执法职责,按照“谁执法谁公示”的原则负责本处室(单位)执法信息的审核、发布和更新。</p>"
+	h_raw(&r->out, "<h1>执法主体</h1><p>以下处室（单位）依法承担行政执法职责，按照“谁执法谁公示”的原则负责本处室（单位）执法信息的审核、发布和更新。</p>"
 		       "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">执法主体</th><th scope=\"col\">上级单位</th>"
 		       "<th scope=\"col\">持证执法人员</th><th scope=\"col\">公示事项</th></tr></thead><tbody>");
 	size_t i;
@@ -247,7 +257,9 @@ static void render_officers(struct req *r, json_t *m)
 	struct publicity_query q = { .unit_id = ji(m, "unit_id"), .keyword = js(m, "keyword") };
 	if (str_empty(q.keyword))
 		q.keyword = NULL;
-	filter_form(r, "/portal/officers", &q, false);
+	json_t *bodies = portal_bodies_model(r->db);
+	filter_form(r, "/portal/officers", &q, false, json_object_get(bodies, "bodies"));
+	json_decref(bodies);
 	json_t *list = json_object_get(m, "officers");
 	if (!json_array_size(list)) {
 		h_raw(&r->out, "<p class=\"muted\">没有找到符合条件的执法人员。</p>");
@@ -274,7 +286,7 @@ int page_portal_officers(struct req *r)
 		return 0;
 	json_t *m = portal_officers_model(r->db, q.unit_id, q.keyword);
 	if (!m) {
-		resp_error(r, 500, NULL, "系统内部错误,请稍后重试。");
+		resp_error(r, 500, NULL, "系统内部错误，请稍后重试。");
 		return 0;
 	}
 	return page_model(r, m, render_officers);
@@ -295,7 +307,7 @@ static void render_list(struct req *r, json_t *m)
 	page_begin(r, list_title(kind));
 	h_printf(&r->out, "<h1>%s</h1>", list_title(kind));
 	if (str_eq(kind, "matter"))
-		h_raw(&r->out, "<p>各执法处室(单位)会同政策法规处编制的行政执法事项,列明执法主体、职责、权限、依据、程序和救济渠道。</p>");
+		h_raw(&r->out, "<p>各执法处室（单位）会同政策法规处编制的行政执法事项，列明执法主体、职责、权限、依据、程序和救济渠道。</p>");
 	else if (str_eq(kind, "guide"))
 		h_raw(&r->out, "<p>列明有关执法事项的名称、受理机构、审批机构、受理条件、办理时限等。</p>");
 	else
@@ -305,7 +317,9 @@ static void render_list(struct req *r, json_t *m)
 		q.category = NULL;
 	if (str_empty(q.keyword))
 		q.keyword = NULL;
-	filter_form(r, action, &q, str_eq(kind, "matter"));
+	json_t *units = catalogue_units(r->db);
+	filter_form(r, action, &q, str_eq(kind, "matter"), units);
+	json_decref(units);
 	list_items(r, json_object_get(m, "items"), str_eq(kind, "matter"));
 	pager(r, m, filter_query(r, &q));
 	page_end(r);
@@ -385,7 +399,7 @@ static void render_item(struct req *r, json_t *m)
 		 list_title(kind), js(c, "name"));
 	long long latest = ji(m, "latest_version");
 	if (latest && latest != ji(m, "version"))
-		h_printf(&r->out, "<p class=\"alert warn\">您正在查看第 %lld 版(历史版本)。<a href=\"%s\">查看现行第 %lld 版</a></p>",
+		h_printf(&r->out, "<p class=\"alert warn\">您正在查看第 %lld 版（历史版本）。<a href=\"%s\">查看现行第 %lld 版</a></p>",
 			 ji(m, "version"), buf_str(&base), latest);
 	char when[20];
 	time_utc_to_shanghai(js(m, "published_at"), when);
@@ -408,7 +422,7 @@ static void render_item(struct req *r, json_t *m)
 		prop(r, "抽查频次", js(c, "frequency"));
 		prop(r, "实施单位", js(c, "inspecting_unit"));
 	}
-	h_printf(&r->out, "<dt>公示版本</dt><dd>第 %lld 版,%s 由 %s 发布</dd></dl></section>",
+	h_printf(&r->out, "<dt>公示版本</dt><dd>第 %lld 版，%s 由 %s 发布</dd></dl></section>",
 		 ji(m, "version"), when, js(m, "published_by_name"));
 	h_raw(&r->out, "<h2>法律依据</h2>");
 	basis_list(r, json_object_get(c, "basis"));
@@ -429,13 +443,13 @@ static void render_item(struct req *r, json_t *m)
 			if (!str_empty(js(s, "note")))
 				h_printf(&r->out, " — %s", js(s, "note"));
 			if (!str_empty(js(s, "time_limit")))
-				h_printf(&r->out, "(时限:%s)", js(s, "time_limit"));
+				h_printf(&r->out, "（时限：%s）", js(s, "time_limit"));
 			h_raw(&r->out, "</li>");
 		}
 		h_raw(&r->out, "</ol><h2>执法流程图</h2>");
 		const char *vq = latest && latest != ji(m, "version") ? req_printf(r, "?version=%lld", ji(m, "version")) : "";
-		h_printf(&r->out, "<figure class=\"flow\"><img src=\"%s/flowchart.svg%s\" alt=\"%s 执法流程图(步骤同上方“执法程序”)\">"
-			 "<figcaption><a href=\"%s/flowchart.svg%s\">打开流程图(SVG)</a></figcaption></figure>",
+		h_printf(&r->out, "<figure class=\"flow\"><img src=\"%s/flowchart.svg%s\" alt=\"%s 执法流程图（步骤同上方“执法程序”）\">"
+			 "<figcaption><a href=\"%s/flowchart.svg%s\">打开流程图（SVG）</a></figcaption></figure>",
 			 buf_str(&base), vq, js(c, "name"), buf_str(&base), vq);
 		h_raw(&r->out, "<h2>救济渠道</h2><ul>");
 		json_array_foreach(json_object_get(c, "remedy"), i, s)
@@ -528,7 +542,7 @@ int page_portal_flowchart(struct req *r)
 	struct buf svg;
 	buf_init(&svg, 0);
 	if (publicity_flowchart_svg(m, &svg) < 0) {
-		resp_error(r, 404, NULL, "该事项没有执法程序,无法生成流程图。");
+		resp_error(r, 404, NULL, "该事项没有执法程序，无法生成流程图。");
 	} else {
 		resp_text(r, 200, "image/svg+xml; charset=utf-8", svg.data, svg.len);
 		resp_header(r, "Cache-Control", "public, max-age=300");
@@ -546,7 +560,7 @@ static void render_search(struct req *r, json_t *m)
 	h_raw(&r->out, "<h1>搜索公示信息</h1>");
 	search_box(r, js(m, "keyword"));
 	if (str_empty(js(m, "keyword"))) {
-		h_raw(&r->out, "<p class=\"muted\">请输入关键词。两个字的词(如“许可”“爆炸”)也可以检索。</p>");
+		h_raw(&r->out, "<p class=\"muted\">请输入关键词。两个字的词（如“许可”“爆炸”）也可以检索。</p>");
 		page_end(r);
 		return;
 	}
@@ -565,7 +579,7 @@ static void render_search(struct req *r, json_t *m)
 	json_t *units = json_object_get(m, "units");
 	if (json_array_size(units)) {
 		total += (long long)json_array_size(units);
-		h_printf(&r->out, "<h2>执法主体(%zu)</h2><ul>", json_array_size(units));
+		h_printf(&r->out, "<h2>执法主体（%zu）</h2><ul>", json_array_size(units));
 		size_t i;
 		json_t *u;
 		json_array_foreach(units, i, u)
@@ -575,11 +589,11 @@ static void render_search(struct req *r, json_t *m)
 	json_t *officers = json_object_get(m, "officers");
 	if (json_array_size(officers)) {
 		total += (long long)json_array_size(officers);
-		h_printf(&r->out, "<h2>执法人员(%zu)</h2><ul>", json_array_size(officers));
+		h_printf(&r->out, "<h2>执法人员（%zu）</h2><ul>", json_array_size(officers));
 		size_t i;
 		json_t *o;
 		json_array_foreach(officers, i, o)
-			h_printf(&r->out, "<li><a href=\"/verify/c/%s\">%s</a>,%s,执法证号 %s</li>", js(o, "token"),
+			h_printf(&r->out, "<li><a href=\"/verify/c/%s\">%s</a>,%s，执法证号 %s</li>", js(o, "token"),
 				 js(o, "name"), js(o, "unit_name"), js(o, "cert_no"));
 		h_raw(&r->out, "</ul>");
 	}
@@ -592,7 +606,7 @@ int page_portal_search(struct req *r)
 {
 	const char *q = req_param(r, "q");
 	if (q && utf8_len(q, strlen(q)) > 100) {
-		resp_error(r, 400, "q", "关键词过长(最多 100 个字)。");
+		resp_error(r, 400, "q", "关键词过长（最多 100 个字）。");
 		return 0;
 	}
 	json_t *m;

@@ -10,22 +10,24 @@ json_t *portal_bodies_model(struct db *db)
 	struct err e = ERR_INIT;
 	long long total = 0;
 	if (people_public_bodies(db, &bodies, &e) < 0)
-		log_error("执法主体列表读取失败: %s", e.msg);
-	size_t i;
-	json_t *u;
+		log_error("执法主体列表读取失败： %s", e.msg);
+	json_t *pub = publicity_portal_units(db, &e);
+	size_t i, j;
+	json_t *u, *p;
 	json_array_foreach(bodies, i, u) {
-		struct publicity_query q = { .unit_id = json_integer_value(json_object_get(u, "id")), .per_page = 1 };
-		json_t *l = publicity_portal_list(db, PUB_MATTER, &q, &e);
+		json_int_t id = json_integer_value(json_object_get(u, "id")), matters = 0;
+		json_array_foreach(json_object_get(pub, "units"), j, p)
+			if (json_integer_value(json_object_get(p, "id")) == id)
+				matters = json_integer_value(json_object_get(p, "matters"));
 		json_int_t officers = json_integer_value(json_object_get(u, "officers"));
 		total += officers;
 		json_t *parent = json_object_get(u, "parent");
-		json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:s,s:I,s:I}", "id", json_object_get(u, "id"),
+		json_array_append_new(out, json_pack("{s:I,s:O,s:O,s:s,s:I,s:I}", "id", id,
 						     "code", json_object_get(u, "code"), "name", json_object_get(u, "name"),
 						     "parent_name", json_is_string(parent) ? json_string_value(parent) : "",
-						     "certified_officers", officers,
-						     "matters", l ? json_integer_value(json_object_get(l, "total")) : 0));
-		json_decref(l);
+						     "certified_officers", officers, "matters", matters));
 	}
+	json_decref(pub);
 	json_decref(bodies);
 	return json_pack("{s:o,s:I}", "bodies", out, "certified_officers", (json_int_t)total);
 }
@@ -41,7 +43,7 @@ json_t *portal_officers_model(struct db *db, long long unit_id, const char *keyw
 	json_t *all = NULL;
 	struct err e = ERR_INIT;
 	if (people_public_officers(db, false, unit_id, &all, &e) < 0) {
-		log_error("执法人员列表读取失败: %s", e.msg);
+		log_error("执法人员列表读取失败： %s", e.msg);
 		return NULL;
 	}
 	json_t *list = json_array();

@@ -8,6 +8,9 @@
 #include "http/http.h"
 #include "pages/pages.h"
 
+/* The stream column is only written for R_STREAM routes. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 #define ANY_STAFF 0
 #define MANAGERS (ROLE_HEAD | ROLE_ADMIN)
 
@@ -48,5 +51,77 @@ const struct route routes[] = {
 	{ M_GET | M_POST, "/login", page_login, R_PUBLIC, 0 },
 	{ M_POST, "/logout", page_logout, R_PUBLIC, 0 },
 	{ M_GET | M_POST, "/account/password", page_account_password, R_LOGIN | R_NOFORCE, 0 },
+
+	/* the back office: dashboard (admin.c) */
+	{ M_GET, "/admin", page_admin_home, R_LOGIN, 0 },
+
+	/* == units, people, certificates, logs (admin_people.c) == */
+	{ M_GET | M_POST, "/admin/units", page_admin_units, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ M_GET | M_POST, "/admin/units/{id}", page_admin_unit, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ M_POST, "/admin/units/{id}/delete", page_admin_unit_delete, R_LOGIN, ROLE_ADMIN },
+	{ M_GET | M_POST, "/admin/users", page_admin_users, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_HEAD },
+	{ M_GET | M_POST, "/admin/users/{id}", page_admin_user, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_HEAD },
+	{ M_POST, "/admin/users/{id}/password", page_admin_user_password, R_LOGIN, ROLE_ADMIN },
+	{ M_POST, "/admin/users/{id}/lock", page_admin_user_lock, R_LOGIN, ROLE_ADMIN },
+	{ M_POST, "/admin/users/{id}/unlock", page_admin_user_unlock, R_LOGIN, ROLE_ADMIN },
+	{ M_GET | M_POST, "/admin/officers", page_admin_officers, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
+	{ M_GET | M_POST, "/admin/officers/{id}", page_admin_officer, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
+	{ M_POST, "/admin/officers/{id}/status", page_admin_officer_status, R_LOGIN, ROLE_ADMIN | ROLE_HEAD | ROLE_REVIEWER },
+	{ M_GET, "/admin/officers/{id}/print", page_admin_officer_print, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
+	{ M_GET, "/admin/logs", page_admin_logs, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ M_GET, "/admin/logs/login", page_admin_login_logs, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
+	/* == end admin_people.c == */
+
+	/* == matters, guides, inspection items (admin_matters.c) == */
+	{ M_GET, "/admin/matters", page_admin_matters, R_LOGIN,
+	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
+	{ M_GET | M_POST, "/admin/matters/new", page_admin_matter_new, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	{ M_GET, "/admin/matters/{id}", page_admin_matter, R_LOGIN,
+	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
+	{ M_GET, "/admin/matters/{id}/flowchart.svg", page_admin_matter_flowchart, R_LOGIN,
+	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
+	{ M_GET | M_POST, "/admin/matters/{id}/edit", page_admin_matter_edit, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	{ M_POST, "/admin/matters/{id}/publish", page_admin_matter_publish, R_LOGIN, ROLE_HEAD },
+	{ M_POST, "/admin/matters/{id}/withdraw", page_admin_matter_withdraw, R_LOGIN, ROLE_HEAD },
+	/* == end admin_matters.c == */
+
+	/* == calendar and deadlines (admin_calendar.c) == */
+	{ M_GET | M_POST, "/admin/calendar", page_admin_calendar, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ M_GET, "/admin/deadlines", page_admin_deadlines, R_LOGIN, ANY_STAFF },
+	{ M_GET, "/admin/deadlines/stats.xlsx", page_admin_deadlines_xlsx, R_LOGIN,
+	  ROLE_SUPERVISOR | ROLE_ADMIN | ROLE_LEADER },
+	{ M_GET | M_POST, "/admin/deadlines/rules", page_admin_deadline_rules, R_LOGIN, ANY_STAFF },
+	{ M_GET, "/api/v1/calendar/due", page_api_calendar_due, R_PUBLIC, 0 },
+	{ M_GET, "/api/v1/calendar/is-workday", page_api_calendar_is_workday, R_PUBLIC, 0 },
+	/* == end admin_calendar.c == */
+
+	/* == the log and the evidence vault (log.c, vault.c) == */
+	{ M_GET, "/log", page_log, R_PUBLIC, 0 },
+	{ M_GET, "/log/checkpoint", page_log_checkpoint, R_PUBLIC, 0 },
+	{ M_GET, "/log/key", page_log_key, R_PUBLIC, 0 },
+	{ M_GET, "/log/key/sm2", page_log_key_sm2, R_PUBLIC, 0 },
+	{ M_GET, "/log/tile/*", page_log_tile, R_PUBLIC, 0 },
+	{ M_GET, "/api/v1/log", page_log, R_PUBLIC, 0 },
+	{ M_GET, "/api/v1/log/leaves/{index}", page_log_leaf, R_PUBLIC, 0 },
+	{ M_GET, "/api/v1/log/proof/inclusion", page_log_inclusion, R_PUBLIC, 0 },
+	{ M_GET, "/api/v1/log/proof/consistency", page_log_consistency, R_PUBLIC, 0 },
+	{ M_GET, "/api/v1/log/proof/by-hash", page_log_by_hash, R_PUBLIC, 0 },
+	/* == end log.c == */
+
+	/* == vault.c == */
+	{ M_GET, "/admin/vault", page_vault, R_LOGIN, ANY_STAFF },
+	{ M_GET, "/admin/vault/{sha256}", page_vault_file, R_LOGIN, ANY_STAFF },
+	/* CSRF of the streamed form is checked by vault.c (the _csrf part precedes the file part) */
+	{ M_POST, "/admin/vault/upload", page_vault_upload, R_LOGIN | R_STREAM | R_NO_CSRF,
+	  ROLE_OFFICER | ROLE_HEAD, stream_vault_form },
+	{ M_GET, "/api/v1/vault", page_vault, R_LOGIN, ANY_STAFF },
+	{ M_GET, "/api/v1/vault/{sha256}", page_vault_file, R_LOGIN, ANY_STAFF },
+	/* tus 1.0 (core + creation): OPTIONS only reports capabilities */
+	{ M_OTHER, "/api/v1/uploads", page_tus_options, R_PUBLIC | R_NO_CSRF, 0 },
+	{ M_POST, "/api/v1/uploads", page_tus_create, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	{ M_GET, "/api/v1/uploads/{id}", page_tus_head, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	{ M_OTHER, "/api/v1/uploads/{id}", page_tus_patch, R_LOGIN | R_STREAM, ROLE_OFFICER | ROLE_HEAD,
+	  stream_tus_patch },
+	/* == end vault.c == */
 };
 const size_t routes_count = ARRAY_SIZE(routes);

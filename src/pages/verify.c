@@ -10,6 +10,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "http/qr.h"
+#include "http/app.h"
 #include "pages/pages.h"
 #include "people/certs.h"
 
@@ -32,17 +33,17 @@ static void render_cert(struct req *r, json_t *m)
 	page_begin(r, "执法证件核验");
 	h_printf(&r->out, "<section class=\"verify card\"><h1>行政执法证件核验</h1>"
 		 "<div class=\"status %s\" role=\"status\">%s</div>"
-		 "<p>核验日期:%s(北京时间)</p><dl class=\"props\">",
+		 "<p>核验日期：%s（北京时间）</p><dl class=\"props\">",
 		 valid ? "valid" : "invalid",
-		 valid ? "✔ 证件有效" : req_printf(r, "✘ 证件%s,不得从事行政执法活动", js(m, "status_label")),
+		 valid ? "✔ 证件有效" : req_printf(r, "✘ 证件%s，不得从事行政执法活动", js(m, "status_label")),
 		 today);
 	h_printf(&r->out, "<dt>姓名</dt><dd>%s</dd><dt>执法单位</dt><dd>%s</dd><dt>执法证号</dt><dd>%s</dd>"
 		 "<dt>证件类型</dt><dd>%s</dd><dt>执法范围</dt><dd>%s</dd><dt>发证机关</dt><dd>%s</dd>"
 		 "<dt>有效期</dt><dd>%s 至 %s</dd><dt>状态</dt><dd><span class=\"badge %s\">%s</span></dd></dl>",
 		 js(m, "name"), js(m, "unit"), js(m, "cert_no"), js(m, "cert_type"), js(m, "enf_scope"),
 		 js(m, "issuer"), js(m, "valid_from"), js(m, "valid_to"), js(m, "status"), js(m, "status_label"));
-	h_printf(&r->out, "<p class=\"muted\">执法人员开展执法活动时应主动出示执法证件。如对执法人员身份有疑问,"
-		 "可拨打执法单位电话核实,或向厅政策法规处反映。</p>"
+	h_printf(&r->out, "<p class=\"muted\">执法人员开展执法活动时应主动出示执法证件。如对执法人员身份有疑问，"
+		 "可拨打执法单位电话核实，或向厅政策法规处反映。</p>"
 		 "<p><img src=\"/verify/c/%s/qr.svg\" alt=\"本证件核验二维码\" width=\"160\" height=\"160\"></p></section>",
 		 r->params[0]);
 	page_end(r);
@@ -57,7 +58,7 @@ int page_verify_cert(struct req *r)
 		if (e.kind && e.kind != ERR_NOTFOUND)
 			resp_err(r, &e);
 		else
-			resp_error(r, 404, NULL, "未能核验:该二维码对应的执法证件不存在。请警惕假冒执法人员,可向厅政策法规处核实。");
+			resp_error(r, 404, NULL, "未能核验：该二维码对应的执法证件不存在。请警惕假冒执法人员，可向厅政策法规处核实。");
 		return 0;
 	}
 	resp_header(r, "Cache-Control", "no-store");
@@ -74,12 +75,11 @@ int page_verify_cert_qr(struct req *r)
 		return 0;
 	}
 	json_decref(m);
-	const char *host = req_header(r, "Host");
 	struct buf url, svg;
 	buf_init(&url, 0);
 	buf_init(&svg, 0);
-	/* The printed code must carry the public address of this site. */
-	buf_printf(&url, "http://%s/verify/c/%s", host && !strpbrk(host, "\"<> /\\") ? host : "localhost", tok);
+	/* The printed code carries the configured public address of this site. */
+	buf_printf(&url, "%s/verify/c/%s", r->app->cfg.public_url, tok);
 	if (qr_svg(buf_str(&url), &svg) < 0)
 		resp_error(r, 500, NULL, "二维码生成失败。");
 	else {

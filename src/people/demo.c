@@ -23,7 +23,7 @@ static const struct demo_unit {
 	{ "wxdj", "gxt", "无线电管理局", 1, 0 },
 	{ "wxdj-pl", "wxdj", "无线电管理局频率管理科", 1, 0 },
 	{ "wxdj-jc", "wxdj", "无线电监测站", 1, 0 },
-	{ "gfkgj", "gxt", "国防科工局(军工)", 1, 0 },
+	{ "gfkgj", "gxt", "国防科工局", 1, 0 },
 	{ "jkhxp", "gxt", "监控化学品管理办公室", 1, 0 },
 };
 

@@ -65,7 +65,7 @@ try {
     ok(text.includes('有效') && text.includes(valid.cert_no) && text.includes(valid.name), 'credential page shows valid, number and name');
     if (revoked) {
       await page.goto(`${base}/verify/c/${revoked.token}`);
-      ok((await page.textContent('main')).includes('已吊销'), 'revoked certificate shows as revoked');
+      { const t = await page.textContent('main'); ok(t.includes(revoked.status_label) && t.includes('不得从事行政执法活动') && !t.includes('证件有效'), 'revoked certificate shows as revoked', t); }
     }
     await ctx.close();
   }

@@ -16,13 +16,19 @@ cd "$(dirname "$0")/../.." || exit 1
 runs="${1:-20000}"
 shift || true
 tmp=$(mktemp -d /tmp/zhifa-fuzz.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM PIPE HUP
 n=0
 failed=0
 for bin in "$@"; do
 	name=$(basename "$bin")
 	name=${name#fuzz_}
 	n=$((n + 1))
+	if [ ! -x "$bin" ]; then
+		failed=$((failed + 1))
+		echo "not ok $n - fuzz $name: $bin not built (make fuzz)"
+		continue
+	fi
 	mkdir -p "tests/fuzz/regress/$name" "$tmp/$name"
 	[ -d "tests/fuzz/corpus/$name" ] && cp -r "tests/fuzz/corpus/$name/." "$tmp/$name/" 2>/dev/null
 	log="$tmp/$name.log"

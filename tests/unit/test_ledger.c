@@ -246,6 +246,8 @@ static struct db *open_db(void)
 	if (!db)
 		BUG("cannot open test database: %s", buf_str(&err));
 	buf_release(&err);
+	if (!pgurl)
+		db_exec(db, "PRAGMA synchronous=OFF"); /* speed: durability is not under test */
 	if (pgurl) {
 		char sql[128];
 		snprintf(sql, sizeof sql, "SET search_path TO %s", schema);

@@ -1,0 +1,412 @@
+/*
+ * admin_certs.c - back-office pages for enforcement certificates (执法证):
+ * the list in the actor's scope (/admin/officers), issuing, correcting,
+ * suspending / restoring / revoking, and a printable certificate card with
+ * the QR code of the public credential page.
+ *
+ * Invariants:
+ *  - Reads and changes go through people/certs.h, which checks the actor:
+ *    managers are administrators and the heads/reviewers of the 政策法规处;
+ *    others read their scope, and another unit's certificate by URL is the
+ *    domain's 403.
+ *  - The shown status is always the effective one computed by the domain
+ *    (valid / suspended / revoked / expired / pending).
+ *  - Revoking is final, so the form needs a reason and a ticked
+ *    confirmation ("confirm"); suspending needs a reason.  Both are checked
+ *    here before the domain is called, so a refused request changes nothing.
+ */
+#include "core/core.h"
+#include "http/http.h"
+#include "http/html.h"
+#include "http/layout.h"
+#include "http/app.h"
+#include "pages/pages.h"
+#include "people/people.h"
+#include "people/certs.h"
+
+static void badge(struct req *r, const json_t *c)
+{
+	h_printf(&r->out, "<span class=\"badge %s\">%s</span>", js(c, "status"), js(c, "status_label"));
+}
+
+static bool is_true(const json_t *m, const char *key)
+{
+	return json_is_true(json_object_get(m, key));
+}
+
+/* People whose units a may read: the holders offered by the create form. */
+static json_t *holders(struct req *r)
+{
+	json_t *u = NULL;
+	struct err e = ERR_INIT;
+	if (people_user_list(r->db, &r->actor, 0, &u, &e) < 0 || !u)
+		u = json_array();
+	json_t *out = json_array();
+	size_t i;
+	json_t *p;
+	json_array_foreach(u, i, p)
+		json_array_append_new(out, json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)ji(p, "id"), "name",
+						     js(p, "name"), "unit_name", js(p, "unit_name"), "unit_id",
+						     (json_int_t)ji(p, "unit_id")));
+	json_decref(u);
+	return out;
+}
+
+static void holder_select(struct req *r, const json_t *m)
+{
+	const char *cur = af_value(m, "user_id", "");
+	h_raw(&r->out, "<div class=\"field\"><label for=\"user_id\">持证人 <span class=\"hint\">本人所在单位须在您的数据范围内</span>"
+		       "</label><select id=\"user_id\" name=\"user_id\" required");
+	if (str_eq(af_error_field(m), "user_id"))
+		h_raw(&r->out, " aria-invalid=\"true\" aria-describedby=\"user_id-error\"");
+	h_raw(&r->out, "><option value=\"\">（请选择）</option>");
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(m, "holders"), i, p) {
+		char ids[24];
+		snprintf(ids, sizeof ids, "%lld", ji(p, "id"));
+		h_printf(&r->out, "<option value=\"%s\"%s>%s（%s）</option>", ids, str_eq(cur, ids) ? " selected" : "",
+			 js(p, "name"), js(p, "unit_name"));
+	}
+	h_raw(&r->out, "</select>");
+	af_field_error(r, m, "user_id");
+	h_raw(&r->out, "</div>");
+}
+
+/* The data fields of a certificate (c NULL = issuing a new one). */
+static void cert_fields(struct req *r, const json_t *m, const json_t *c)
+{
+	af_input(r, m, "text", "cert_no", "执法证号", c ? js(c, "cert_no") : "", "required maxlength=\"64\"", NULL);
+	af_input(r, m, "text", "cert_type", "证件类型", c ? js(c, "cert_type") : "行政执法证", "maxlength=\"32\"",
+		 "不填即为行政执法证");
+	af_textarea(r, m, "enf_scope", "执法范围", c ? js(c, "enf_scope") : "", "required maxlength=\"500\" rows=\"3\"");
+	af_input(r, m, "text", "issuer", "发证机关", c ? js(c, "issuer") : "云南省人民政府", "required maxlength=\"64\"", NULL);
+	af_input(r, m, "date", "valid_from", "有效期自", c ? js(c, "valid_from") : "", "required", "格式 YYYY-MM-DD");
+	af_input(r, m, "date", "valid_to", "有效期至", c ? js(c, "valid_to") : "", "required", "格式 YYYY-MM-DD");
+}
+
+static const char *const status_filters[][2] = {
+	{ "valid", "有效" }, { "suspended", "暂扣" }, { "revoked", "已注销" }, { "expired", "已过期" }, { "pending", "未生效" },
+};
+
+static void render_officers(struct req *r, json_t *m)
+{
+	page_begin(r, "执法人员与证件");
+	h_raw(&r->out, "<h1>执法人员与证件</h1>");
+	af_alerts(r, m);
+	const char *st = js(m, "status");
+	h_raw(&r->out, "<form method=\"get\" action=\"/admin/officers\" class=\"search\"><label for=\"filter-status\">按状态筛选</label>"
+		       "<select id=\"filter-status\" name=\"status\"><option value=\"\">（全部）</option>");
+	for (size_t i = 0; i < ARRAY_SIZE(status_filters); i++)
+		h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", status_filters[i][0],
+			 str_eq(st, status_filters[i][0]) ? " selected" : "", status_filters[i][1]);
+	h_raw(&r->out, "</select><button type=\"submit\">筛选</button></form>");
+	json_t *certs = json_object_get(m, "certs");
+	h_printf(&r->out, "<p class=\"muted\">共 %zu 本证件。状态按今天（北京时间）计算：超过有效期为「已过期」，未到起始日为「未生效」。</p>",
+		 json_array_size(certs));
+	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">执法证件列表</caption><thead><tr>"
+		       "<th scope=\"col\">持证人</th><th scope=\"col\">单位</th><th scope=\"col\">执法证号</th>"
+		       "<th scope=\"col\">类型</th><th scope=\"col\">执法范围</th><th scope=\"col\">发证机关</th>"
+		       "<th scope=\"col\">有效期</th><th scope=\"col\">状态</th><th scope=\"col\">操作</th></tr></thead><tbody>");
+	size_t i;
+	json_t *c;
+	json_array_foreach(certs, i, c) {
+		h_printf(&r->out, "<tr><td>%s</td><td>%s</td><td><a href=\"/admin/officers/%lld\">%s</a></td><td>%s</td>"
+			 "<td>%s</td><td>%s</td><td>%s 至 %s</td><td>",
+			 js(c, "holder"), js(c, "unit_name"), ji(c, "id"), js(c, "cert_no"), js(c, "cert_type"),
+			 js(c, "enf_scope"), js(c, "issuer"), js(c, "valid_from"), js(c, "valid_to"));
+		badge(r, c);
+		h_printf(&r->out, "</td><td><a href=\"/admin/officers/%lld\">%s</a> <a href=\"/admin/officers/%lld/print\">打印</a></td></tr>",
+			 ji(c, "id"), is_true(m, "can_manage") ? "管理" : "详情", ji(c, "id"));
+	}
+	h_raw(&r->out, "</tbody></table></div>");
+	if (is_true(m, "can_manage")) {
+		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"new-cert\"><h2 id=\"new-cert\">发放执法证</h2>"
+			       "<form method=\"post\" action=\"/admin/officers\">");
+		form_csrf(r);
+		holder_select(r, m);
+		cert_fields(r, m, NULL);
+		h_raw(&r->out, "<button type=\"submit\">登记证件</button></form></section>");
+	}
+	page_end(r);
+}
+
+/* The list model; NULL after answering an error. */
+static json_t *officers_model(struct req *r)
+{
+	json_t *all = NULL;
+	struct err e = ERR_INIT;
+	if (cert_list(r->db, &r->actor, 0, &all, &e) < 0) {
+		resp_err(r, &e);
+		return NULL;
+	}
+	const char *st = r->method == M_POST ? NULL : req_param(r, "status");
+	if (!str_empty(st)) {
+		bool known = false;
+		for (size_t i = 0; i < ARRAY_SIZE(status_filters); i++)
+			known |= str_eq(st, status_filters[i][0]);
+		if (!known) {
+			json_decref(all);
+			resp_error(r, 400, "status", "参数「状态」不正确。");
+			return NULL;
+		}
+		json_t *keep = json_array();
+		size_t i;
+		json_t *c;
+		json_array_foreach(all, i, c)
+			if (str_eq(js(c, "status"), st))
+				json_array_append(keep, c);
+		json_decref(all);
+		all = keep;
+	}
+	bool manage = cert_can_manage(r->db, &r->actor);
+	return json_pack("{s:o,s:s,s:b,s:o}", "certs", all, "status", st ? st : "", "can_manage", manage, "holders",
+			 manage ? holders(r) : json_array());
+}
+
+/* Read the certificate form into in (strings borrowed from r). */
+static int cert_from_form(struct req *r, struct cert_input *in, bool create, struct err *e)
+{
+	memset(in, 0, sizeof *in);
+	if (create) {
+		if (af_param_id(r, "user_id", &in->user_id, e, "持证人无效，请从列表中选择") < 0)
+			return -1;
+		if (in->user_id <= 0)
+			return err_set(e, ERR_INVALID, "user_id", "请选择持证人");
+	}
+	in->cert_no = req_param(r, "cert_no");
+	in->cert_type = req_param(r, "cert_type");
+	in->enf_scope = req_param(r, "enf_scope");
+	in->issuer = req_param(r, "issuer");
+	in->valid_from = req_param(r, "valid_from");
+	in->valid_to = req_param(r, "valid_to");
+	if (!in->cert_no)
+		in->cert_no = "";
+	if (!in->enf_scope)
+		in->enf_scope = "";
+	if (!in->issuer)
+		in->issuer = "";
+	if (!in->valid_from)
+		in->valid_from = "";
+	if (!in->valid_to)
+		in->valid_to = "";
+	return 0;
+}
+
+int page_admin_officers(struct req *r)
+{
+	json_t *m = officers_model(r);
+	if (!m)
+		return 0;
+	if (r->method != M_POST)
+		return page_model(r, m, render_officers);
+	struct cert_input in;
+	struct err e = ERR_INIT;
+	long long id = 0;
+	char token[CERT_TOKEN_LEN + 1] = "";
+	if (cert_from_form(r, &in, true, &e) < 0)
+		return af_fail(r, m, &e, render_officers);
+	/* The holder must be one of the people this actor may read. */
+	bool offered = false;
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(m, "holders"), i, p)
+		offered |= ji(p, "id") == in.user_id;
+	if (!offered && cert_can_manage(r->db, &r->actor)) {
+		err_set(&e, ERR_INVALID, "user_id", "持证人不存在或不在您的数据范围内");
+		return af_fail(r, m, &e, render_officers);
+	}
+	if (cert_create(r->db, &r->actor, &in, &id, token, &e) < 0)
+		return af_fail(r, m, &e, render_officers);
+	json_decref(m);
+	return af_done(r, req_printf(r, "/admin/officers/%lld?ok=created", id),
+		       json_pack("{s:I,s:s}", "id", (json_int_t)id, "public_token", token));
+}
+
+static void status_forms(struct req *r, const json_t *m, const json_t *c)
+{
+	long long id = ji(c, "id");
+	const char *stored = js(c, "stored_status");
+	const char *failed = js(m, "form");
+	const json_t *err = json_object_get(m, "error");
+	if (str_eq(stored, "revoked")) {
+		h_raw(&r->out, "<p class=\"muted\">该证件已注销。注销是最终状态，不能恢复或修改；如需继续执法，请发放新证件。</p>");
+		return;
+	}
+	/* suspend or restore */
+	bool suspended = str_eq(stored, "suspended");
+	const char *act = suspended ? "restore" : "suspend";
+	h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">%s</h2>"
+		 "<form method=\"post\" action=\"/admin/officers/%lld/status\"><input type=\"hidden\" name=\"action\" value=\"%s\">",
+		 act, act, suspended ? "恢复证件（解除暂扣）" : "暂扣证件", id, act);
+	form_csrf(r);
+	bool mine = str_eq(failed, act) && json_is_object(err);
+	h_printf(&r->out, "<div class=\"field\"><label for=\"reason-%s\">原因%s</label><textarea id=\"reason-%s\" name=\"reason\" "
+		 "rows=\"2\" maxlength=\"500\"%s%s>%s</textarea>",
+		 act, suspended ? " <span class=\"hint\">可不填</span>" : "", act, suspended ? "" : " required",
+		 mine && str_eq(js(err, "field"), "reason") ? " aria-invalid=\"true\"" : "",
+		 mine ? af_value(m, "reason", "") : "");
+	if (mine && str_eq(js(err, "field"), "reason"))
+		h_printf(&r->out, "<p class=\"field-error\">%s</p>", js(err, "message"));
+	h_printf(&r->out, "</div><button type=\"submit\"%s>%s</button></form></section>", suspended ? "" : " class=\"secondary\"",
+		 suspended ? "恢复为有效" : "暂扣");
+	/* revoke */
+	mine = str_eq(failed, "revoke") && json_is_object(err);
+	h_printf(&r->out, "<section class=\"card danger\" aria-labelledby=\"h-revoke\"><h2 id=\"h-revoke\">注销证件</h2>"
+		 "<p class=\"alert warn\">注销后证件永久失效，不能恢复；二维码核验页面将显示「已注销」。</p>"
+		 "<form method=\"post\" action=\"/admin/officers/%lld/status\"><input type=\"hidden\" name=\"action\" value=\"revoke\">",
+		 id);
+	form_csrf(r);
+	h_printf(&r->out, "<div class=\"field\"><label for=\"reason-revoke\">注销原因</label><textarea id=\"reason-revoke\" "
+		 "name=\"reason\" rows=\"2\" maxlength=\"500\" required%s>%s</textarea>",
+		 mine && str_eq(js(err, "field"), "reason") ? " aria-invalid=\"true\"" : "", mine ? af_value(m, "reason", "") : "");
+	if (mine && str_eq(js(err, "field"), "reason"))
+		h_printf(&r->out, "<p class=\"field-error\">%s</p>", js(err, "message"));
+	h_printf(&r->out, "</div><div class=\"field\"><label class=\"check\" for=\"confirm-revoke\"><input type=\"checkbox\" "
+		 "id=\"confirm-revoke\" name=\"confirm\" value=\"1\" required%s> 我确认注销此证件，注销后不能恢复</label>",
+		 mine && str_eq(js(err, "field"), "confirm") ? " aria-invalid=\"true\"" : "");
+	if (mine && str_eq(js(err, "field"), "confirm"))
+		h_printf(&r->out, "<p class=\"field-error\">%s</p>", js(err, "message"));
+	h_raw(&r->out, "</div><button type=\"submit\" class=\"danger\">注销证件</button></form></section>");
+}
+
+static void render_officer(struct req *r, json_t *m)
+{
+	const json_t *c = json_object_get(m, "cert");
+	long long id = ji(c, "id");
+	page_begin(r, req_printf(r, "执法证 %s", js(c, "cert_no")));
+	h_printf(&r->out, "<p><a href=\"/admin/officers\">← 返回证件列表</a></p><h1>执法证 %s</h1>", js(c, "cert_no"));
+	af_alerts(r, m);
+	h_printf(&r->out, "<dl class=\"props card\"><dt>持证人</dt><dd>%s</dd><dt>所属单位</dt><dd>%s</dd><dt>执法证号</dt><dd>%s</dd>"
+		 "<dt>证件类型</dt><dd>%s</dd><dt>执法范围</dt><dd>%s</dd><dt>发证机关</dt><dd>%s</dd>"
+		 "<dt>有效期</dt><dd>%s 至 %s</dd><dt>状态</dt><dd>",
+		 js(c, "holder"), js(c, "unit_name"), js(c, "cert_no"), js(c, "cert_type"), js(c, "enf_scope"),
+		 js(c, "issuer"), js(c, "valid_from"), js(c, "valid_to"));
+	badge(r, c);
+	h_printf(&r->out, "</dd><dt>公开核验</dt><dd><a href=\"%s\">%s</a></dd></dl>", js(c, "verify_path"), js(c, "verify_path"));
+	h_printf(&r->out, "<p><a class=\"button secondary\" href=\"/admin/officers/%lld/print\">打印证件卡</a></p>", id);
+	json_t *hist = json_object_get(m, "history");
+	if (json_array_size(hist) > 1) {
+		h_raw(&r->out, "<h2>持证人的全部证件</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">执法证号</th>"
+			       "<th scope=\"col\">有效期</th><th scope=\"col\">状态</th></tr></thead><tbody>");
+		size_t i;
+		json_t *h;
+		json_array_foreach(hist, i, h) {
+			h_printf(&r->out, "<tr><td><a href=\"/admin/officers/%lld\">%s</a></td><td>%s 至 %s</td><td>", ji(h, "id"),
+				 js(h, "cert_no"), js(h, "valid_from"), js(h, "valid_to"));
+			badge(r, h);
+			h_raw(&r->out, "</td></tr>");
+		}
+		h_raw(&r->out, "</tbody></table></div>");
+	}
+	if (is_true(m, "can_manage")) {
+		const char *failed = js(m, "form");
+		json_t *none = json_object();
+		if (!str_eq(js(c, "stored_status"), "revoked")) {
+			h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"edit-cert\"><h2 id=\"edit-cert\">更正证件信息</h2>"
+				 "<form method=\"post\" action=\"/admin/officers/%lld\">", id);
+			form_csrf(r);
+			cert_fields(r, str_eq(failed, "edit") ? m : none, c);
+			h_raw(&r->out, "<button type=\"submit\">保存修改</button></form></section>");
+		}
+		status_forms(r, m, c);
+		json_decref(none);
+	}
+	page_end(r);
+}
+
+/* The model of certificate id, or NULL after answering (404/403). */
+static json_t *officer_model(struct req *r, long long id)
+{
+	json_t *c = NULL, *hist = NULL;
+	struct err e = ERR_INIT;
+	if (id <= 0) {
+		resp_error(r, 404, NULL, "执法证件不存在。");
+		return NULL;
+	}
+	if (cert_get(r->db, &r->actor, id, &c, &e) < 0) {
+		resp_err(r, &e);
+		return NULL;
+	}
+	if (cert_list(r->db, &r->actor, ji(c, "user_id"), &hist, &e) < 0 || !hist)
+		hist = json_array();
+	return json_pack("{s:o,s:o,s:b}", "cert", c, "history", hist, "can_manage", cert_can_manage(r->db, &r->actor));
+}
+
+int page_admin_officer(struct req *r)
+{
+	long long id = req_param_id(r, 0);
+	json_t *m = officer_model(r, id);
+	if (!m)
+		return 0;
+	if (r->method != M_POST)
+		return page_model(r, m, render_officer);
+	struct cert_input in;
+	struct err e = ERR_INIT;
+	json_object_set_new(m, "form", json_string("edit"));
+	cert_from_form(r, &in, false, &e);
+	in.user_id = ji(json_object_get(m, "cert"), "user_id"); /* the holder never changes */
+	if (cert_update(r->db, &r->actor, id, &in, &e) < 0)
+		return af_fail(r, m, &e, render_officer);
+	json_decref(m);
+	return af_done(r, req_printf(r, "/admin/officers/%lld?ok=saved", id), NULL);
+}
+
+int page_admin_officer_status(struct req *r)
+{
+	long long id = req_param_id(r, 0);
+	json_t *m = officer_model(r, id);
+	if (!m)
+		return 0;
+	struct err e = ERR_INIT;
+	const char *action = req_param(r, "action"), *status = req_param(r, "status");
+	const char *reason = req_param(r, "reason");
+	if (str_empty(action))
+		action = str_eq(status, "valid") ? "restore" : str_eq(status, "suspended") ? "suspend" :
+			 str_eq(status, "revoked") ? "revoke" : "";
+	const char *to = str_eq(action, "restore") ? "valid" : str_eq(action, "suspend") ? "suspended" :
+			 str_eq(action, "revoke") ? "revoked" : NULL;
+	json_object_set_new(m, "form", json_string(action ? action : ""));
+	if (!to)
+		err_set(&e, ERR_INVALID, "action", "操作无效，应为暂扣、恢复或注销");
+	else if (!str_eq(action, "restore") && str_empty(reason))
+		err_set(&e, ERR_INVALID, "reason", "请填写%s的原因", str_eq(action, "revoke") ? "注销" : "暂扣");
+	else if (str_eq(action, "revoke") && !str_eq(req_param(r, "confirm"), "1"))
+		err_set(&e, ERR_INVALID, "confirm", "注销不能恢复，请勾选确认后再提交");
+	if (e.kind || cert_set_status(r->db, &r->actor, id, to, reason ? reason : "", &e) < 0)
+		return af_fail(r, m, &e, render_officer);
+	json_decref(m);
+	return af_done(r, req_printf(r, "/admin/officers/%lld?ok=status", id), json_pack("{s:s}", "status", to));
+}
+
+static void render_print(struct req *r, json_t *m)
+{
+	const json_t *c = json_object_get(m, "cert");
+	page_begin(r, req_printf(r, "打印执法证 %s", js(c, "cert_no")));
+	h_printf(&r->out, "<div class=\"noprint\"><p><a href=\"/admin/officers/%lld\">← 返回证件</a></p>"
+		 "<p class=\"muted\">请使用浏览器的打印功能（Ctrl+P）打印本页，纸张选择 A6 或按实际尺寸打印。</p>", ji(c, "id"));
+	if (!str_eq(js(c, "status"), "valid"))
+		h_printf(&r->out, "<p class=\"alert warn\" role=\"alert\">该证件当前状态为「%s」，不应打印发放。</p>", js(c, "status_label"));
+	h_raw(&r->out, "</div>");
+	h_printf(&r->out, "<article class=\"cert-card\" aria-label=\"执法证件卡\"><header><strong>%s</strong>"
+		 "<span>%s</span></header><div class=\"cert-body\"><div class=\"cert-photo\" aria-label=\"照片位置\">照片</div>"
+		 "<dl class=\"cert-data\"><dt>姓名</dt><dd>%s</dd><dt>单位</dt><dd>%s</dd><dt>证号</dt><dd>%s</dd>"
+		 "<dt>执法范围</dt><dd>%s</dd><dt>有效期</dt><dd>%s 至 %s</dd></dl></div>",
+		 js(c, "cert_type"), js(c, "issuer"), js(c, "holder"), js(c, "unit_name"), js(c, "cert_no"),
+		 js(c, "enf_scope"), js(c, "valid_from"), js(c, "valid_to"));
+	h_printf(&r->out, "<div class=\"cert-qr\"><img src=\"%s/qr.svg\" alt=\"证件核验二维码\" width=\"120\" height=\"120\">"
+		 "<p>扫码核验证件真伪：<br><span class=\"cert-url\">%s</span></p></div></article>",
+		 js(c, "verify_path"), js(m, "verify_url"));
+	page_end(r);
+}
+
+int page_admin_officer_print(struct req *r)
+{
+	json_t *m = officer_model(r, req_param_id(r, 0));
+	if (!m)
+		return 0;
+	/* the same public address the QR code carries (pages/verify.c) */
+	json_object_set_new(m, "verify_url", json_sprintf("%s%s", r->app->cfg.public_url,
+							  js(json_object_get(m, "cert"), "verify_path")));
+	return page_model(r, m, render_print);
+}

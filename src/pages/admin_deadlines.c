@@ -1,0 +1,707 @@
+/*
+ * admin_deadlines.c - the deadline pages of the back office.
+ *
+ *   GET  /admin/deadlines[?unit=ID&state=S&from=YYYY-MM&to=YYYY-MM]
+ *        everyone: their own open deadlines, most urgent first;
+ *        a unit head (and the supervisor, administrator, leader): the
+ *        deadlines of a unit in their scope (?unit=, default their own);
+ *        the supervisor, administrator and leader: overdue counts and
+ *        on-time rates per unit and month, as a table and an SVG chart;
+ *   GET  /admin/deadlines/stats.xlsx  the same table as an Excel workbook;
+ *   GET  /admin/deadlines/rules       the rule versions (everyone reads);
+ *   POST /admin/deadlines/rules       add a rule version (admin only).
+ *
+ * Invariants: a unit outside the actor's data scope is a 403 whatever the
+ * URL says (people_unit_in_scope), never an empty list; the chart is
+ * generated markup built only from integers and HTML-escaped unit names,
+ * and is the only h_raw of runtime data; the workbook is written to a
+ * private temporary file (mkstemp) that is unlinked before the response
+ * is sent.
+ */
+#include "core/core.h"
+#include "http/http.h"
+#include "http/html.h"
+#include "http/layout.h"
+#include "http/app.h"
+#include "pages/pages.h"
+#include "calendar/calendar.h"
+#include "calendar/deadline.h"
+#include "people/people.h"
+#include <jansson.h>
+#include <xlsxwriter.h>
+#include <unistd.h>
+#include <errno.h>
+
+#define STATS_ROLES (ROLE_SUPERVISOR | ROLE_ADMIN | ROLE_LEADER)
+
+static const char *state_label(const char *s)
+{
+	return str_eq(s, "overdue") ? "已超期" : str_eq(s, "due_soon") ? "即将到期" :
+	       str_eq(s, "met") ? "已完成" : "进行中";
+}
+
+/* The Chinese name of an object type; unknown types are shown as they are. */
+static const char *object_label(const char *t)
+{
+	return str_eq(t, "case") ? "案件" : str_eq(t, "decision") ? "执法决定" : str_eq(t, "review") ? "法制审核" :
+	       str_eq(t, "matter") ? "执法事项" : t;
+}
+
+/* "87.5%" from a rate in [0,1], "—" for null. */
+static const char *rate_text(struct req *r, const json_t *rate)
+{
+	if (!json_is_number(rate))
+		return "—";
+	long long permille = (long long)(json_number_value(rate) * 1000.0 + 0.5);
+	return req_printf(r, "%lld.%lld%%", permille / 10, permille % 10);
+}
+
+/* ------------------------------------------------------ month ranges */
+
+static bool month_valid(const char *s)
+{
+	if (!s || strlen(s) != 7 || s[4] != '-')
+		return false;
+	for (int i = 0; i < 7; i++)
+		if (i != 4 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	int m = (s[5] - '0') * 10 + (s[6] - '0');
+	return s[0] != '0' && m >= 1 && m <= 12;
+}
+
+/* "YYYY-MM" shifted by delta months from today's month (Asia/Shanghai). */
+static void month_from_today(int delta, char out[8])
+{
+	char today[11];
+	time_today_shanghai(today);
+	int32_t d;
+	int y = 2026, m = 1;
+	if (cal_date_parse(today, &d) == 0)
+		cal_civil_from_days(d, &y, &m, NULL);
+	unsigned idx = (unsigned)(y * 12 + (m - 1) + delta);
+	unsigned yy = idx / 12 % 10000, mm = idx % 12 + 1;
+	out[0] = (char)('0' + yy / 1000);
+	out[1] = (char)('0' + yy / 100 % 10);
+	out[2] = (char)('0' + yy / 10 % 10);
+	out[3] = (char)('0' + yy % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + mm / 10);
+	out[6] = (char)('0' + mm % 10);
+	out[7] = '\0';
+}
+
+/* The range of the statistics: ?from and ?to, by default the last five
+ * months, this month and the next. */
+static int stats_range(struct req *r, char from[8], char to[8], struct err *e)
+{
+	const char *f = req_param(r, "from"), *t = req_param(r, "to");
+	month_from_today(-5, from);
+	month_from_today(1, to);
+	if (!str_empty(f)) {
+		if (!month_valid(f))
+			return err_set(e, ERR_INVALID, "from", "参数 from（起始月份）须为 YYYY-MM 形式，例如 2026-06");
+		memcpy(from, f, 8);
+	}
+	if (!str_empty(t)) {
+		if (!month_valid(t))
+			return err_set(e, ERR_INVALID, "to", "参数 to（截止月份）须为 YYYY-MM 形式，例如 2026-12");
+		memcpy(to, t, 8);
+	}
+	if (strcmp(from, to) > 0)
+		return err_set(e, ERR_INVALID, "to", "截止月份 %s 早于起始月份 %s", to, from);
+	return 0;
+}
+
+/* ------------------------------------------------------ the SVG chart */
+
+#define CH_W 760
+#define CH_LABEL 250
+#define CH_BAR 330
+#define CH_ROW 26
+#define CH_TOP 34
+
+/* A horizontal bar per unit and month: the on-time rate as a green bar
+ * on a grey 0-100% track, the overdue count in red beside it.  Only
+ * integers and escaped names go into the markup. */
+static void stats_chart(struct req *r, const json_t *rows)
+{
+	size_t n = json_array_size(rows);
+	int height = CH_TOP + (int)n * CH_ROW + 10;
+	struct buf *b = &r->out;
+	h_printf(b, "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+		 "role=\"img\" aria-label=\"各单位各月期限按时完成率与超期数\" font-size=\"13\">", CH_W, height);
+	/* the axis: 0, 50, 100 % */
+	for (int p = 0; p <= 100; p += 50) {
+		int x = CH_LABEL + CH_BAR * p / 100;
+		h_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#c3c9d1\"/>", x, CH_TOP - 6, x, height - 8);
+		h_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#5b6470\">%d%%</text>", x, CH_TOP - 12, p);
+	}
+	size_t i;
+	const json_t *row;
+	json_array_foreach(rows, i, row) {
+		int y = CH_TOP + (int)i * CH_ROW;
+		const json_t *rate = json_object_get(row, "on_time_rate");
+		h_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#1f2328\">%s %s</text>", CH_LABEL - 8,
+			 y + 17, js(row, "month"), js(row, "unit_name"));
+		h_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#eef1f4\"/>", CH_LABEL, y + 4, CH_BAR,
+			 CH_ROW - 8);
+		if (json_is_number(rate)) {
+			double v = json_number_value(rate);
+			int w = (int)(v * CH_BAR + 0.5);
+			long long permille = (long long)(v * 1000.0 + 0.5);
+			if (w > 0)
+				h_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#1b7f3b\"/>", CH_LABEL,
+					 y + 4, w, CH_ROW - 8);
+			h_printf(b, "<text x=\"%d\" y=\"%d\" fill=\"#1f2328\">%lld.%lld%%</text>", CH_LABEL + CH_BAR + 8,
+				 y + 17, permille / 10, permille % 10);
+		} else {
+			h_printf(b, "<text x=\"%d\" y=\"%d\" fill=\"#5b6470\">未到期</text>", CH_LABEL + CH_BAR + 8, y + 17);
+		}
+		long long over = ji(row, "overdue_count");
+		if (over > 0)
+			h_printf(b, "<text x=\"%d\" y=\"%d\" fill=\"#b71c1c\">超期 %lld</text>", CH_LABEL + CH_BAR + 80,
+				 y + 17, over);
+	}
+	h_raw(b, "</svg><figcaption>绿色条为按时完成率（按时完成 ÷（已完成 + 超期未完成）），右侧红字为超期数"
+		 "（逾期完成 + 超期未完成）。</figcaption></figure>");
+}
+
+/* ------------------------------------------------------ /admin/deadlines */
+
+static void deadline_rows(struct req *r, const json_t *list, const json_t *owners)
+{
+	h_raw(&r->out, "<div class=\"table-wrap\"><table class=\"dl\"><thead><tr><th scope=\"col\">事项</th><th scope=\"col\">对象</th>");
+	if (owners)
+		h_raw(&r->out, "<th scope=\"col\">经办人</th>");
+	h_raw(&r->out, "<th scope=\"col\">起算日</th><th scope=\"col\">截止日</th><th scope=\"col\">状态</th></tr></thead><tbody>");
+	size_t i;
+	const json_t *d;
+	json_array_foreach(list, i, d) {
+		h_printf(&r->out, "<tr><td>%s</td><td>%s %s</td>", js(d, "rule_name"), object_label(js(d, "object_type")),
+			 js(d, "object_id"));
+		if (owners) {
+			char key[32];
+			snprintf(key, sizeof key, "%lld", ji(d, "owner_user_id"));
+			const char *who = json_string_value(json_object_get(owners, key));
+			h_printf(&r->out, "<td>%s</td>", who ? who : "—");
+		}
+		h_printf(&r->out, "<td>%s</td><td>%s</td><td><span class=\"badge %s\">%s</span>", js(d, "started_on"),
+			 js(d, "due_on"), js(d, "state"), state_label(js(d, "state")));
+		if (str_eq(js(d, "state"), "met"))
+			h_printf(&r->out, " %s%s", js(d, "met_on"),
+				 json_is_true(json_object_get(d, "met_late")) ? "（逾期完成）" : "（按时）");
+		h_raw(&r->out, "</td></tr>");
+	}
+	h_raw(&r->out, "</tbody></table></div>");
+}
+
+static void render_deadlines(struct req *r, json_t *m)
+{
+	page_begin(r, "期限");
+	h_raw(&r->out, "<h1>期限</h1><p class=\"muted\">期限自事件发生的次日起算；按工作日计算的期限已扣除法定节假日并计入调休上班日。"
+		       "<a href=\"/admin/deadlines/rules\">期限规则</a></p>");
+	json_t *mine = json_object_get(m, "mine");
+	h_printf(&r->out, "<h2>我的未完成期限（%zu）</h2>", json_array_size(mine));
+	if (!json_array_size(mine))
+		h_raw(&r->out, "<p class=\"muted\">目前没有需要您办理的期限。</p>");
+	else
+		deadline_rows(r, mine, NULL);
+
+	json_t *unit = json_object_get(m, "unit");
+	json_t *units = json_object_get(m, "units");
+	if (json_is_array(units)) {
+		if (json_is_object(unit))
+			h_printf(&r->out, "<h2>%s的期限</h2>", js(unit, "name"));
+		else
+			h_raw(&r->out, "<h2>处室单位的期限</h2>");
+		h_raw(&r->out, "<form method=\"get\" action=\"/admin/deadlines\" class=\"search\">"
+			       "<label for=\"unit\" class=\"visually-hidden\">处室单位</label><select id=\"unit\" name=\"unit\">");
+		if (!json_is_object(unit))
+			h_raw(&r->out, "<option value=\"\">请选择处室单位</option>");
+		size_t i;
+		json_t *u;
+		json_array_foreach(units, i, u)
+			h_printf(&r->out, "<option value=\"%lld\"%s>%s</option>", ji(u, "id"),
+				 ji(u, "id") == ji(unit, "id") ? " selected" : "", js(u, "name"));
+		h_raw(&r->out, "</select><label for=\"state\" class=\"visually-hidden\">状态</label><select id=\"state\" name=\"state\">");
+		static const char *const states[] = { "", "overdue", "due_soon", "open", "met" };
+		for (size_t k = 0; k < ARRAY_SIZE(states); k++)
+			h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", states[k],
+				 str_eq(states[k], js(unit, "state")) ? " selected" : "",
+				 states[k][0] ? state_label(states[k]) : "全部状态");
+		h_raw(&r->out, "</select><button type=\"submit\" class=\"secondary\">查看</button></form>");
+		json_t *list = json_object_get(unit, "deadlines");
+		if (json_is_object(unit) && !json_array_size(list))
+			h_raw(&r->out, "<p class=\"muted\">没有符合条件的期限。</p>");
+		else if (json_is_object(unit))
+			deadline_rows(r, list, json_object_get(unit, "owners"));
+	}
+
+	json_t *stats = json_object_get(m, "stats");
+	if (json_is_object(stats)) {
+		h_raw(&r->out, "<h2 id=\"stats\">各单位期限统计</h2>");
+		h_raw(&r->out, "<form method=\"get\" action=\"/admin/deadlines#stats\" class=\"search\">"
+			       "<label for=\"from\">起始月份</label>");
+		h_printf(&r->out, "<input type=\"month\" id=\"from\" name=\"from\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\">"
+			 "<label for=\"to\">截止月份</label>"
+			 "<input type=\"month\" id=\"to\" name=\"to\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\">"
+			 "<button type=\"submit\" class=\"secondary\">统计</button>"
+			 "<a class=\"button secondary\" href=\"/admin/deadlines/stats.xlsx?from=%s&amp;to=%s\">导出 Excel</a></form>",
+			 js(stats, "from"), js(stats, "to"), js(stats, "from"), js(stats, "to"));
+		json_t *rows = json_object_get(stats, "rows");
+		h_printf(&r->out, "<p class=\"muted\">按截止日所在月份统计，%s 至 %s。</p>", js(stats, "from"), js(stats, "to"));
+		if (!json_array_size(rows)) {
+			h_raw(&r->out, "<p class=\"muted\">该时间段内没有期限。</p>");
+		} else {
+			h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">月份</th><th scope=\"col\">单位</th>"
+				       "<th scope=\"col\">期限总数</th><th scope=\"col\">按时完成</th><th scope=\"col\">逾期完成</th>"
+				       "<th scope=\"col\">超期未完成</th><th scope=\"col\">超期合计</th><th scope=\"col\">进行中</th>"
+				       "<th scope=\"col\">按时完成率</th></tr></thead><tbody>");
+			size_t i;
+			json_t *s;
+			json_array_foreach(rows, i, s)
+				h_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td>"
+					 "<td>%lld</td><td>%lld</td><td>%s</td></tr>",
+					 js(s, "month"), js(s, "unit_name"), ji(s, "total"), ji(s, "met_on_time"), ji(s, "met_late"),
+					 ji(s, "overdue_open"), ji(s, "overdue_count"), ji(s, "open"),
+					 rate_text(r, json_object_get(s, "on_time_rate")));
+			h_raw(&r->out, "</tbody></table></div>");
+			stats_chart(r, rows);
+		}
+	}
+	page_end(r);
+}
+
+/* id -> name of the people of a unit, for the 经办人 column. */
+static json_t *owner_names(struct req *r, long long unit_id)
+{
+	json_t *people = NULL, *names = json_object();
+	struct err e = ERR_INIT;
+	if (people_user_list(r->db, &r->actor, unit_id, &people, &e) == 0) {
+		size_t i;
+		json_t *p;
+		json_array_foreach(people, i, p) {
+			char key[32];
+			snprintf(key, sizeof key, "%lld", ji(p, "id"));
+			json_object_set_new(names, key, json_string(js(p, "name")));
+		}
+	}
+	json_decref(people);
+	return names;
+}
+
+int page_admin_deadlines(struct req *r)
+{
+	struct err e = ERR_INIT;
+	bool stats_role = (r->actor.roles & STATS_ROLES) != 0;
+	bool unit_role = stats_role || actor_has(&r->actor, ROLE_HEAD);
+	json_t *mine = deadline_list_user(r->db, r->actor.user_id, 200, &e);
+	if (!mine) {
+		resp_err(r, &e);
+		return 0;
+	}
+	json_t *m = json_pack("{s:o,s:n,s:n,s:n}", "mine", mine, "unit", "units", "stats");
+
+	/* a unit's deadlines */
+	const char *us = req_param(r, "unit");
+	long long unit_id = 0;
+	if (!str_empty(us) && str_to_ll(us, 1, INT64_MAX, &unit_id) < 0) {
+		err_set(&e, ERR_INVALID, "unit", "参数 unit（处室单位编号）必须是正整数");
+		goto fail;
+	}
+	if (unit_id && (!unit_role || !people_unit_in_scope(r->db, &r->actor, unit_id))) {
+		err_set(&e, ERR_FORBIDDEN, "unit", "无权查看该处室单位的期限");
+		goto fail;
+	}
+	if (!unit_id && actor_has(&r->actor, ROLE_HEAD))
+		unit_id = r->actor.unit_id;
+	if (unit_role) {
+		json_t *all = NULL, *units = json_array();
+		if (people_unit_list(r->db, &r->actor, &all, &e) == 0) {
+			size_t i;
+			json_t *u;
+			json_array_foreach(all, i, u)
+				if (json_is_true(json_object_get(u, "in_scope")))
+					json_array_append_new(units, json_pack("{s:I,s:s}", "id", (json_int_t)ji(u, "id"),
+									       "name", js(u, "name")));
+		}
+		json_decref(all);
+		json_object_set_new(m, "units", units);
+	}
+	if (unit_id) {
+		const char *state = req_param(r, "state");
+		if (str_empty(state))
+			state = NULL;
+		json_t *list = deadline_list_unit(r->db, unit_id, state, 500, &e);
+		if (!list)
+			goto fail;
+		const char *uname = "";
+		size_t i;
+		json_t *u;
+		json_array_foreach(json_object_get(m, "units"), i, u)
+			if (ji(u, "id") == unit_id)
+				uname = js(u, "name");
+		json_object_set_new(m, "unit", json_pack("{s:I,s:s,s:s,s:o,s:o}", "id", (json_int_t)unit_id,
+							 "name", uname, "state", state ? state : "", "deadlines", list,
+							 "owners", owner_names(r, unit_id)));
+	}
+
+	/* the statistics of every unit */
+	if (stats_role) {
+		char from[8], to[8];
+		if (stats_range(r, from, to, &e) < 0)
+			goto fail;
+		json_t *rows = deadline_stats_monthly(r->db, 0, from, to, &e);
+		if (!rows)
+			goto fail;
+		json_object_set_new(m, "stats", json_pack("{s:s,s:s,s:o}", "from", from, "to", to, "rows", rows));
+	}
+	return page_model(r, m, render_deadlines);
+fail:
+	json_decref(m);
+	resp_err(r, &e);
+	return 0;
+}
+
+/* ------------------------------------------------------ the Excel export */
+
+static int write_workbook(const char *path, const json_t *rows, const char *from, const char *to)
+{
+	lxw_workbook *wb = workbook_new(path);
+	if (!wb)
+		return -1;
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "期限统计");
+	lxw_format *bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	format_set_bg_color(bold, 0xEEF1F4);
+	format_set_border(bold, LXW_BORDER_THIN);
+	lxw_format *title = workbook_add_format(wb);
+	format_set_bold(title);
+	format_set_font_size(title, 14);
+	lxw_format *pct = workbook_add_format(wb);
+	format_set_num_format(pct, "0.0%");
+	char heading[96];
+	snprintf(heading, sizeof heading, "各单位期限统计（截止日 %s 至 %s）", from, to);
+	worksheet_write_string(ws, 0, 0, heading, title);
+	static const char *const cols[] = { "月份", "单位", "期限总数", "按时完成", "逾期完成", "超期未完成",
+					    "超期合计", "进行中", "按时完成率" };
+	for (size_t c = 0; c < ARRAY_SIZE(cols); c++)
+		worksheet_write_string(ws, 2, (lxw_col_t)c, cols[c], bold);
+	worksheet_set_column(ws, 0, 0, 10, NULL);
+	worksheet_set_column(ws, 1, 1, 28, NULL);
+	worksheet_set_column(ws, 2, 8, 12, NULL);
+	size_t i;
+	const json_t *s;
+	json_array_foreach(rows, i, s) {
+		lxw_row_t row = (lxw_row_t)(3 + i);
+		worksheet_write_string(ws, row, 0, js(s, "month"), NULL);
+		worksheet_write_string(ws, row, 1, js(s, "unit_name"), NULL);
+		static const char *const keys[] = { "total", "met_on_time", "met_late", "overdue_open", "overdue_count", "open" };
+		for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
+			worksheet_write_number(ws, row, (lxw_col_t)(2 + k), (double)ji(s, keys[k]), NULL);
+		const json_t *rate = json_object_get(s, "on_time_rate");
+		if (json_is_number(rate))
+			worksheet_write_number(ws, row, 8, json_number_value(rate), pct);
+		else
+			worksheet_write_string(ws, row, 8, "—", NULL);
+	}
+	worksheet_freeze_panes(ws, 3, 0);
+	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
+}
+
+static int read_file(const char *path, struct buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(out, chunk, n);
+	int rc = ferror(f) ? -1 : 0;
+	fclose(f);
+	return rc;
+}
+
+int page_admin_deadlines_xlsx(struct req *r)
+{
+	struct err e = ERR_INIT;
+	char from[8], to[8];
+	if (stats_range(r, from, to, &e) < 0) {
+		resp_err(r, &e);
+		return 0;
+	}
+	json_t *rows = deadline_stats_monthly(r->db, 0, from, to, &e);
+	if (!rows) {
+		resp_err(r, &e);
+		return 0;
+	}
+	const char *tmpdir = getenv("TMPDIR");
+	char path[512];
+	snprintf(path, sizeof path, "%s/zhifa-xlsx-XXXXXX", str_empty(tmpdir) ? "/tmp" : tmpdir);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		log_error("mkstemp %s: %s", path, strerror(errno));
+		json_decref(rows);
+		resp_error(r, 500, NULL, "系统内部错误,导出未完成,请稍后重试。");
+		return 0;
+	}
+	close(fd);
+	struct buf data = BUF_INIT;
+	buf_init(&data, 0);
+	int rc = write_workbook(path, rows, from, to);
+	if (rc == 0)
+		rc = read_file(path, &data);
+	unlink(path);
+	json_decref(rows);
+	if (rc < 0) {
+		log_error("导出期限统计失败: 写入 %s 出错", path);
+		buf_release(&data);
+		resp_error(r, 500, NULL, "系统内部错误,导出未完成,请稍后重试。");
+		return 0;
+	}
+	resp_text(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data.data, data.len);
+	buf_release(&data);
+	/* RFC 6266 / 5987: an ASCII fallback and the Chinese name, UTF-8 percent-encoded */
+	char *name = req_printf(r, "期限统计_%s_%s.xlsx", from, to);
+	struct buf enc = BUF_INIT;
+	buf_init(&enc, 0);
+	url_enc(&enc, name);
+	char *cd = req_printf(r, "attachment; filename=\"deadline-stats-%s-%s.xlsx\"; filename*=UTF-8''%s", from, to,
+			      buf_str(&enc));
+	buf_release(&enc);
+	resp_header(r, "Content-Disposition", cd);
+	return 0;
+}
+
+/* ------------------------------------------------------ /admin/deadlines/rules */
+
+static void rule_field_error(struct req *r, json_t *m, const char *field)
+{
+	json_t *err = json_object_get(m, "error");
+	if (err && str_eq(js(err, "field"), field))
+		h_printf(&r->out, "<p class=\"field-error\" id=\"%s-error\">%s</p>", field, js(err, "message"));
+}
+
+static const char *invalid_attr(struct req *r, json_t *m, const char *field)
+{
+	json_t *err = json_object_get(m, "error");
+	if (err && str_eq(js(err, "field"), field))
+		return req_printf(r, " aria-invalid=\"true\" aria-describedby=\"%s-error\"", field);
+	return "";
+}
+
+static void rule_input(struct req *r, json_t *m, const char *field, const char *label, const char *type,
+		       const char *extra)
+{
+	json_t *form = json_object_get(m, "form");
+	h_printf(&r->out, "<div class=\"field\"><label for=\"%s\">", field);
+	h_raw(&r->out, label); /* a literal of this file, may hold a hint span */
+	h_raw(&r->out, "</label>");
+	/* extra and the invalid attributes are literal markup of this file */
+	h_printf(&r->out, "<input type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"", type, field, field, js(form, field));
+	h_raw(&r->out, extra);
+	h_raw(&r->out, invalid_attr(r, m, field));
+	h_raw(&r->out, ">");
+	rule_field_error(r, m, field);
+	h_raw(&r->out, "</div>");
+}
+
+static void render_rules(struct req *r, json_t *m)
+{
+	page_begin(r, "期限规则");
+	h_raw(&r->out, "<h1>期限规则</h1><p class=\"muted\">规则按生效日期分版本：期限起算日适用当时有效的最新版本，"
+		       "新增版本只影响此后起算的期限，已起算的期限不变。<a href=\"/admin/deadlines\">返回期限</a></p>");
+	json_t *err = json_object_get(m, "error");
+	if (err)
+		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\">未保存：%s</p>", js(err, "message"));
+	if (json_is_integer(json_object_get(m, "saved")))
+		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已保存：新增规则版本（编号 %lld）。</p>", ji(m, "saved"));
+	h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">事件代码</th><th scope=\"col\">名称</th>"
+		       "<th scope=\"col\">期限</th><th scope=\"col\">结束事件</th><th scope=\"col\">生效日期</th>"
+		       "<th scope=\"col\">依据</th>");
+	bool edit = json_is_true(json_object_get(m, "can_edit"));
+	if (edit)
+		h_raw(&r->out, "<th scope=\"col\">操作</th>");
+	h_raw(&r->out, "</tr></thead><tbody>");
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(m, "rules"), i, x) {
+		h_printf(&r->out, "<tr id=\"rule-%lld\"><td><code>%s</code></td><td>%s</td><td>%lld 个%s</td><td><code>%s</code></td>"
+			 "<td>%s", ji(x, "id"), js(x, "event_code"), js(x, "name"), ji(x, "days"),
+			 str_eq(js(x, "day_kind"), "calendar") ? "自然日" : "工作日", js(x, "ends_with"), js(x, "effective_from"));
+		if (json_is_true(json_object_get(x, "in_force")))
+			h_raw(&r->out, " <span class=\"badge ok\">现行</span>");
+		else if (json_is_true(json_object_get(x, "future")))
+			h_raw(&r->out, " <span class=\"badge warn\">待生效</span>");
+		h_printf(&r->out, "</td><td>%s</td>", js(x, "source"));
+		if (edit)
+			h_printf(&r->out, "<td><a href=\"/admin/deadlines/rules?from_rule=%lld#add\">新增版本</a></td>", ji(x, "id"));
+		h_raw(&r->out, "</tr>");
+	}
+	h_raw(&r->out, "</tbody></table></div>");
+	if (edit) {
+		json_t *form = json_object_get(m, "form");
+		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"add\"><h2 id=\"add\">新增规则版本</h2>"
+			       "<form method=\"post\" action=\"/admin/deadlines/rules\">");
+		form_csrf(r);
+		rule_input(r, m, "event_code", "事件代码 <span class=\"hint\">小写字母、数字、下划线；与已有规则相同即为该规则的新版本</span>",
+			   "text", " required maxlength=\"63\" pattern=\"[a-z0-9_]{1,63}\"");
+		rule_input(r, m, "name", "名称", "text", " required maxlength=\"120\"");
+		rule_input(r, m, "days", "期限天数", "number", " required min=\"1\" max=\"3650\"");
+		h_printf(&r->out, "<div class=\"field\"><label for=\"day_kind\">天数类型</label><select id=\"day_kind\" name=\"day_kind\"%s>"
+			 "<option value=\"working\"%s>工作日</option><option value=\"calendar\"%s>自然日（到期日遇节假日顺延）</option></select>",
+			 "", str_eq(js(form, "day_kind"), "calendar") ? "" : " selected",
+			 str_eq(js(form, "day_kind"), "calendar") ? " selected" : "");
+		rule_field_error(r, m, "day_kind");
+		h_raw(&r->out, "</div>");
+		rule_input(r, m, "ends_with", "结束事件代码", "text", " required maxlength=\"63\"");
+		rule_input(r, m, "effective_from", "生效日期", "date", " required");
+		json_t *ferr = json_object_get(m, "error");
+		h_raw(&r->out, "<div class=\"field\"><label for=\"source\">依据（文件及条款）</label>");
+		h_printf(&r->out, "<textarea id=\"source\" name=\"source\" rows=\"3\" maxlength=\"500\"%s>%s</textarea>",
+			 ferr && str_eq(js(ferr, "field"), "source") ? " aria-invalid=\"true\" aria-describedby=\"source-error\"" : "",
+			 js(form, "source"));
+		rule_field_error(r, m, "source");
+		h_raw(&r->out, "</div><button type=\"submit\">保存新版本</button></form></section>");
+	}
+	page_end(r);
+}
+
+/* Mark each version in force today (the latest effective_from <= today of
+ * its event_code) and the versions not yet in force. */
+static void mark_in_force(json_t *rules)
+{
+	char today[11];
+	time_today_shanghai(today);
+	size_t i;
+	json_t *x;
+	json_array_foreach(rules, i, x) {
+		bool future = strcmp(js(x, "effective_from"), today) > 0;
+		json_t *next = json_array_get(rules, i + 1);
+		bool superseded = next && str_eq(js(next, "event_code"), js(x, "event_code")) &&
+				  strcmp(js(next, "effective_from"), today) <= 0;
+		json_object_set_new(x, "in_force", json_boolean(!future && !superseded));
+		json_object_set_new(x, "future", json_boolean(future));
+	}
+}
+
+static json_t *rules_model(struct req *r, struct err *e)
+{
+	json_t *rules = deadline_rules_list(r->db, e);
+	if (!rules)
+		return NULL;
+	mark_in_force(rules);
+	return json_pack("{s:o,s:b,s:o}", "rules", rules, "can_edit", actor_has(&r->actor, ROLE_ADMIN), "form",
+			 json_object());
+}
+
+static void form_keep(json_t *m, struct req *r)
+{
+	static const char *const fields[] = { "event_code", "name", "days", "day_kind", "ends_with", "effective_from", "source" };
+	json_t *form = json_object();
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		const char *v = req_param(r, fields[i]);
+		json_object_set_new(form, fields[i], json_string(v && utf8_valid(v, strlen(v)) ? v : ""));
+	}
+	json_object_set_new(m, "form", form);
+}
+
+static int rule_post(struct req *r)
+{
+	struct err e = ERR_INIT;
+	if (!actor_has(&r->actor, ROLE_ADMIN)) {
+		err_set(&e, ERR_FORBIDDEN, "", "只有系统管理员可以修改期限规则");
+		resp_err(r, &e);
+		return 0;
+	}
+	struct deadline_rule rule;
+	memset(&rule, 0, sizeof rule);
+	const char *code = req_param(r, "event_code"), *name = req_param(r, "name"), *days = req_param(r, "days"),
+		   *kind = req_param(r, "day_kind"), *ends = req_param(r, "ends_with"),
+		   *from = req_param(r, "effective_from"), *source = req_param(r, "source");
+	long long nd = 0;
+	long long id = 0;
+	if (str_empty(code))
+		err_set(&e, ERR_INVALID, "event_code", "请填写事件代码");
+	else if (strlen(code) >= sizeof rule.event_code)
+		err_set(&e, ERR_INVALID, "event_code", "事件代码过长（最多 63 个字符）");
+	else if (str_empty(name))
+		err_set(&e, ERR_INVALID, "name", "请填写规则名称");
+	else if (strlen(name) >= sizeof rule.name)
+		err_set(&e, ERR_INVALID, "name", "规则名称过长（最多 42 个汉字）");
+	else if (str_empty(days) || str_to_ll(days, 1, 3650, &nd) < 0)
+		err_set(&e, ERR_INVALID, "days", "期限天数必须是 1 至 3650 之间的整数");
+	else if (!str_eq(kind, "working") && !str_eq(kind, "calendar"))
+		err_set(&e, ERR_INVALID, "day_kind", "天数类型只能是工作日或自然日");
+	else if (!str_empty(ends) && strlen(ends) >= sizeof rule.ends_with)
+		err_set(&e, ERR_INVALID, "ends_with", "结束事件代码过长（最多 63 个字符）");
+	else if (str_empty(source))
+		err_set(&e, ERR_INVALID, "source", "请填写规则的依据（文件名称及条款）");
+	else if (strlen(source) >= sizeof rule.source)
+		err_set(&e, ERR_INVALID, "source", "依据过长（最多 170 个汉字）");
+	else {
+		snprintf(rule.event_code, sizeof rule.event_code, "%s", code);
+		snprintf(rule.name, sizeof rule.name, "%s", name);
+		rule.days = (int)nd;
+		rule.calendar_days = str_eq(kind, "calendar");
+		snprintf(rule.ends_with, sizeof rule.ends_with, "%s", ends ? ends : "");
+		snprintf(rule.effective_from, sizeof rule.effective_from, "%s", from && strlen(from) == 10 ? from : "x");
+		snprintf(rule.source, sizeof rule.source, "%s", source);
+		if (deadline_rule_add(r->db, r->actor.username, &rule, &id, &e) == 0) {
+			if (r->want_json) {
+				resp_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+				return 0;
+			}
+			resp_redirect(r, req_printf(r, "/admin/deadlines/rules?ok=1&id=%lld#rule-%lld", id, id));
+			return 0;
+		}
+	}
+	if (e.kind >= 500 || e.kind < 400 || r->want_json) {
+		resp_err(r, &e);
+		return 0;
+	}
+	struct err le = ERR_INIT;
+	json_t *m = rules_model(r, &le);
+	if (!m) {
+		resp_err(r, &le);
+		return 0;
+	}
+	form_keep(m, r);
+	json_object_set_new(m, "error", json_pack("{s:s,s:s}", "field", e.field, "message", e.msg));
+	page_model(r, m, render_rules);
+	r->status = e.kind;
+	return 0;
+}
+
+int page_admin_deadline_rules(struct req *r)
+{
+	if (r->method == M_POST)
+		return rule_post(r);
+	struct err e = ERR_INIT;
+	json_t *m = rules_model(r, &e);
+	if (!m) {
+		resp_err(r, &e);
+		return 0;
+	}
+	long long id;
+	if (str_eq(req_param(r, "ok"), "1") && str_to_ll(req_param(r, "id"), 1, INT64_MAX, &id) == 0)
+		json_object_set_new(m, "saved", json_integer(id));
+	/* ?from_rule=ID prefills the form with that version, as the base of a new one */
+	long long base;
+	if (str_to_ll(req_param(r, "from_rule"), 1, INT64_MAX, &base) == 0) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(json_object_get(m, "rules"), i, x) {
+			if (ji(x, "id") != base)
+				continue;
+			char days[16];
+			snprintf(days, sizeof days, "%lld", ji(x, "days"));
+			json_object_set_new(m, "form", json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "event_code", js(x, "event_code"),
+								 "name", js(x, "name"), "days", days, "day_kind",
+								 js(x, "day_kind"), "ends_with", js(x, "ends_with"),
+								 "effective_from", "", "source", js(x, "source")));
+		}
+	}
+	return page_model(r, m, render_rules);
+}

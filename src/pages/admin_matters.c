@@ -1,0 +1,588 @@
+/*
+ * admin_matters.c - the back office of the catalogue (事前公开): lists of
+ * enforcement matters, service guides and random inspection items within
+ * the actor's scope, the item page (working draft and latest published version, flowchart,
+ * version history, withdrawals) and the publish / withdraw actions.  The
+ * structured drafting form (new and edit) is in admin_matters_form.c.
+ *
+ * Invariants: every permission and scope decision is the domain's
+ * (publicity.h): these pages only pass its ERR_* through, so a URL for
+ * another unit's item answers 403 whatever the links show.  Every model is
+ * also served as JSON.  A form that fails validation is re-rendered with
+ * the status of the error, the domain's Chinese message in an alert at the
+ * top and next to the input named by the error's field, and every value
+ * the user typed.  Form inputs are named after the content's JSON path
+ * with "[i]." and "[i]" turned into "_i_" and "_i" (basis_0_law,
+ * procedure_1_name, remedy_0_type), so an error field such as
+ * "procedure[1].name" maps to exactly one input; rows left entirely blank
+ * are dropped in order before validation, and the re-rendered form shows
+ * the rows that were sent, so row numbers in messages match the form.
+ */
+#include "core/core.h"
+#include "http/http.h"
+#include "http/html.h"
+#include "http/layout.h"
+#include "pages/pages.h"
+#include "pages/admin_matters.h"
+#include "publicity/publicity.h"
+#include <jansson.h>
+
+/* ---- small helpers ---- */
+
+int am_err_status(const struct err *e)
+{
+	return e->kind >= 400 && e->kind < 500 ? e->kind : 500;
+}
+
+/* The full stop to put after a message ("" if it already has one). */
+const char *am_stop_after(const char *msg)
+{
+	return str_ends(msg, "。") || str_ends(msg, "！") ? "" : "。";
+}
+
+const char *am_kind_title(enum pub_kind k)
+{
+	return k == PUB_GUIDE ? "服务指南" : k == PUB_INSPECTION ? "随机抽查事项" : "执法事项";
+}
+
+enum pub_kind am_model_kind(const json_t *m)
+{
+	enum pub_kind k = pub_kind_parse(js(m, "kind"));
+	return k ? k : PUB_MATTER;
+}
+
+/* The request body as a JSON object when it was sent as application/json;
+ * NULL otherwise (or when it does not parse). */
+json_t *am_body_json(struct req *r)
+{
+	if (r->method != M_POST || !r->content_type || !str_starts(r->content_type, "application/json") || !r->body)
+		return NULL;
+	json_error_t je;
+	json_t *j = json_loadb(r->body, r->body_len, 0, &je);
+	if (j && !json_is_object(j)) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* A text parameter from the JSON body (if any) or the form/query. */
+const char *am_param_or_json(struct req *r, const json_t *body, const char *key)
+{
+	if (body) {
+		const json_t *v = json_object_get(body, key);
+		return json_is_string(v) ? json_string_value(v) : NULL;
+	}
+	return req_param(r, key);
+}
+
+/* The linked matter's name as this actor sees it ("" if unreadable). */
+const char *am_matter_name(struct req *r, long long matter_id)
+{
+	if (!matter_id)
+		return "";
+	json_t *mm = publicity_office_item(r->db, &r->actor, matter_id, NULL);
+	const json_t *c = json_object_get(mm, "draft");
+	if (!json_is_object(c))
+		c = json_object_get(mm, "published");
+	const char *name = req_strdup(r, js(c, "name"));
+	json_decref(mm);
+	return name;
+}
+/* Units with enforcement power within the actor's scope: [{id,name}]. */
+static json_t *units_in_scope(struct req *r)
+{
+	json_t *list = json_array();
+	struct db_res *res = NULL;
+	if (db_query(r->db, &res, "SELECT id, name FROM units WHERE enforcement_power = 1 ORDER BY sort, id") == 0) {
+		for (int i = 0; i < res->nrows; i++)
+			if (publicity_unit_in_scope(r->db, &r->actor, db_int(res, i, 0)))
+				json_array_append_new(list, json_pack("{s:I,s:s}", "id", (json_int_t)db_int(res, i, 0),
+								      "name", db_text(res, i, 1)));
+	}
+	db_res_free(res);
+	return list;
+}
+
+/* ---- the list ---- */
+
+static void render_list(struct req *r, json_t *m)
+{
+	enum pub_kind kind = am_model_kind(m);
+	page_begin(r, am_kind_title(kind));
+	h_printf(&r->out, "<h1>%s</h1>", am_kind_title(kind));
+	h_raw(&r->out, "<nav class=\"tabs\" aria-label=\"公示类型\"><ul>");
+	for (enum pub_kind k = PUB_MATTER; k <= PUB_INSPECTION; k++) {
+		h_printf(&r->out, "<li><a href=\"/admin/matters?kind=%s\"", pub_kind_ident(k));
+		if (k == kind)
+			h_raw(&r->out, " aria-current=\"page\"");
+		h_printf(&r->out, ">%s</a></li>", pub_kind_label(k));
+	}
+	h_raw(&r->out, "</ul></nav>");
+	if (json_is_true(json_object_get(m, "can_create")))
+		h_printf(&r->out, "<p><a class=\"button\" href=\"/admin/matters/new?kind=%s\">起草新的%s</a></p>",
+			 pub_kind_ident(kind), pub_kind_label(kind));
+
+	/* filters */
+	h_printf(&r->out, "<form class=\"search\" method=\"get\" action=\"/admin/matters\">"
+		    "<input type=\"hidden\" name=\"kind\" value=\"%s\">"
+		    "<label for=\"fq\" class=\"visually-hidden\">关键词</label>"
+		    "<input type=\"search\" id=\"fq\" name=\"q\" value=\"%s\" placeholder=\"关键词\" maxlength=\"100\">"
+		    "<label for=\"fs\" class=\"visually-hidden\">状态</label><select id=\"fs\" name=\"status\">"
+		    "<option value=\"\">全部状态</option>",
+		 pub_kind_ident(kind), js(m, "keyword"));
+	static const char *const statuses[] = { "draft", "published", "withdrawn" };
+	for (size_t s = 0; s < ARRAY_SIZE(statuses); s++)
+		h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", statuses[s],
+			 str_eq(js(m, "status"), statuses[s]) ? " selected" : "", pub_status_label(statuses[s]));
+	h_raw(&r->out, "</select>");
+	json_t *units = json_object_get(m, "units");
+	if (json_array_size(units) > 1) {
+		h_raw(&r->out, "<label for=\"fu\" class=\"visually-hidden\">执法主体</label><select id=\"fu\" name=\"unit\">"
+			       "<option value=\"\">全部处室（单位）</option>");
+		size_t i;
+		json_t *u;
+		json_array_foreach(units, i, u)
+			h_printf(&r->out, "<option value=\"%lld\"%s>%s</option>", ji(u, "id"),
+				 ji(u, "id") == ji(m, "unit_id") ? " selected" : "", js(u, "name"));
+		h_raw(&r->out, "</select>");
+	}
+	h_raw(&r->out, "<button type=\"submit\">筛选</button></form>");
+
+	json_t *items = json_object_get(m, "items");
+	if (!json_array_size(items)) {
+		h_raw(&r->out, "<p class=\"muted\">没有符合条件的内容。</p>");
+	} else {
+		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">名称</th>");
+		if (kind == PUB_MATTER)
+			h_raw(&r->out, "<th scope=\"col\">类别</th>");
+		h_raw(&r->out, "<th scope=\"col\">执法主体</th><th scope=\"col\">状态</th><th scope=\"col\">现行版本</th>"
+			       "<th scope=\"col\">公示时间</th></tr></thead><tbody>");
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it) {
+			h_printf(&r->out, "<tr><td><a href=\"/admin/matters/%lld\">%s</a></td>", ji(it, "id"), js(it, "name"));
+			if (kind == PUB_MATTER)
+				h_printf(&r->out, "<td>%s</td>", js(it, "category_label"));
+			h_printf(&r->out, "<td>%s</td><td><span class=\"badge %s\">%s</span>", js(it, "unit_name"),
+				 js(it, "status"), js(it, "status_label"));
+			if (json_is_true(json_object_get(it, "has_draft")) && !str_eq(js(it, "status"), "draft"))
+				h_raw(&r->out, " <span class=\"badge draft\">有待发布的修改</span>");
+			h_raw(&r->out, "</td>");
+			if (ji(it, "version")) {
+				char when[20];
+				time_utc_to_shanghai(js(it, "published_at"), when);
+				h_printf(&r->out, "<td>第 %lld 版</td><td>%s</td></tr>", ji(it, "version"), when);
+			} else {
+				h_raw(&r->out, "<td>—</td><td>—</td></tr>");
+			}
+		}
+		h_raw(&r->out, "</tbody></table></div>");
+	}
+	long long total = ji(m, "total"), page = ji(m, "page"), per = ji(m, "per_page");
+	if (per > 0 && total > per) {
+		long long pages = (total + per - 1) / per;
+		struct buf qs;
+		buf_init(&qs, 0);
+		buf_printf(&qs, "kind=%s&", pub_kind_ident(kind));
+		if (!str_empty(js(m, "status")))
+			buf_printf(&qs, "status=%s&", js(m, "status"));
+		if (ji(m, "unit_id"))
+			buf_printf(&qs, "unit=%lld&", ji(m, "unit_id"));
+		if (!str_empty(js(m, "keyword"))) {
+			buf_puts(&qs, "q=");
+			url_enc(&qs, js(m, "keyword"));
+			buf_putc(&qs, '&');
+		}
+		h_printf(&r->out, "<nav class=\"pager\" aria-label=\"分页\"><span>共 %lld 条，第 %lld / %lld 页</span>",
+			 total, page, pages);
+		if (page > 1)
+			h_printf(&r->out, "<a href=\"/admin/matters?%spage=%lld\">上一页</a>", buf_str(&qs), page - 1);
+		if (page < pages)
+			h_printf(&r->out, "<a href=\"/admin/matters?%spage=%lld\">下一页</a>", buf_str(&qs), page + 1);
+		h_raw(&r->out, "</nav>");
+		buf_release(&qs);
+	}
+	page_end(r);
+}
+
+int page_admin_matters(struct req *r)
+{
+	enum pub_kind kind = PUB_MATTER;
+	const char *s = req_param(r, "kind");
+	if (!str_empty(s) && !(kind = pub_kind_parse(s))) {
+		resp_error(r, 400, "kind", "参数「公示类型」不正确（应为执法事项、服务指南或随机抽查事项）。");
+		return 0;
+	}
+	struct publicity_query q = { .per_page = 20 };
+	long long v;
+	s = req_param(r, "unit");
+	if (!str_empty(s)) {
+		if (str_to_ll(s, 1, INT64_MAX, &v) < 0) {
+			resp_error(r, 400, "unit", "参数「执法主体」不正确。");
+			return 0;
+		}
+		q.unit_id = v;
+	}
+	s = req_param(r, "page");
+	if (!str_empty(s)) {
+		if (str_to_ll(s, 1, 100000, &v) < 0) {
+			resp_error(r, 400, "page", "参数「页码」不正确。");
+			return 0;
+		}
+		q.page = (int)v;
+	}
+	s = req_param(r, "status");
+	if (!str_empty(s))
+		q.status = s;
+	s = req_param(r, "q");
+	if (!str_empty(s)) {
+		if (utf8_len(s, strlen(s)) > 100) {
+			resp_error(r, 400, "q", "关键词过长（最多 100 个字）。");
+			return 0;
+		}
+		q.keyword = s;
+	}
+	struct err e = ERR_INIT;
+	json_t *m = publicity_office_list(r->db, &r->actor, kind, &q, &e);
+	if (!m) {
+		resp_err(r, &e);
+		return 0;
+	}
+	json_object_set_new(m, "unit_id", json_integer(q.unit_id));
+	json_object_set_new(m, "status", json_string(q.status ? q.status : ""));
+	json_object_set_new(m, "keyword", json_string(q.keyword ? q.keyword : ""));
+	json_object_set_new(m, "units", units_in_scope(r));
+	json_object_set_new(m, "can_create", json_boolean(actor_has(&r->actor, ROLE_OFFICER | ROLE_HEAD) &&
+							  r->actor.unit_id > 0));
+	return page_model(r, m, render_list);
+}
+
+/* ---- the item page ---- */
+
+static void prop(struct req *r, const char *label, const char *value)
+{
+	h_printf(&r->out, "<dt>%s</dt><dd>%s</dd>", label, str_empty(value) ? "—" : value);
+}
+
+static void prop_basis(struct req *r, const json_t *basis)
+{
+	h_raw(&r->out, "<dt>法律依据</dt><dd>");
+	if (!json_array_size(basis)) {
+		h_raw(&r->out, "—</dd>");
+		return;
+	}
+	h_raw(&r->out, "<ul>");
+	size_t i;
+	const json_t *b;
+	json_array_foreach(basis, i, b)
+		h_printf(&r->out, "<li>%s %s</li>", js(b, "law"), js(b, "article"));
+	h_raw(&r->out, "</ul></dd>");
+}
+
+/* One content object as a definition list.  which: "draft"|"published". */
+static void render_content(struct req *r, const json_t *m, const json_t *c, const char *which)
+{
+	enum pub_kind kind = am_model_kind(m);
+	h_raw(&r->out, "<dl class=\"props\">");
+	prop(r, "名称", js(c, "name"));
+	size_t i;
+	const json_t *s;
+	switch (kind) {
+	case PUB_MATTER: {
+		const char *cat = pub_category_label(js(c, "category"));
+		prop(r, "事项类别", cat ? cat : "");
+		prop(r, "职责", js(c, "duties"));
+		prop(r, "权限", js(c, "authority"));
+		prop_basis(r, json_object_get(c, "basis"));
+		h_raw(&r->out, "<dt>执法程序</dt><dd><ol class=\"steps\">");
+		json_array_foreach(json_object_get(c, "procedure"), i, s) {
+			h_printf(&r->out, "<li><strong>%s</strong>", js(s, "name"));
+			if (!str_empty(js(s, "note")))
+				h_printf(&r->out, " — %s", js(s, "note"));
+			if (!str_empty(js(s, "time_limit")))
+				h_printf(&r->out, "（时限：%s）", js(s, "time_limit"));
+			h_raw(&r->out, "</li>");
+		}
+		h_raw(&r->out, "</ol></dd><dt>救济渠道</dt><dd><ul>");
+		json_array_foreach(json_object_get(c, "remedy"), i, s)
+			h_printf(&r->out, "<li>%s：%s，%s</li>", str_eq(js(s, "type"), "review") ? "行政复议" : "行政诉讼",
+				 js(s, "body"), js(s, "time_limit"));
+		h_raw(&r->out, "</ul></dd></dl>");
+		h_printf(&r->out, "<figure class=\"flow\"><img src=\"/admin/matters/%lld/flowchart.svg?of=%s\" "
+			    "alt=\"%s 执法流程图（步骤同上方“执法程序”）\"><figcaption><a href=\"/admin/matters/%lld/flowchart.svg?of=%s\">"
+			    "打开流程图（SVG）</a></figcaption></figure>",
+			 ji(m, "id"), which, js(c, "name"), ji(m, "id"), which);
+		return;
+	}
+	case PUB_GUIDE:
+		prop(r, "受理机构", js(c, "accepting_body"));
+		prop(r, "决定机构", js(c, "approving_body"));
+		prop(r, "办理条件", js(c, "conditions"));
+		prop(r, "办理时限", js(c, "time_limit"));
+		h_raw(&r->out, "<dt>申请材料</dt><dd><ol>");
+		json_array_foreach(json_object_get(c, "materials"), i, s)
+			h_printf(&r->out, "<li>%s</li>", json_is_string(s) ? json_string_value(s) : "");
+		h_raw(&r->out, "</ol></dd>");
+		prop(r, "收费标准", js(c, "fees"));
+		prop(r, "咨询方式", js(c, "contact"));
+		prop_basis(r, json_object_get(c, "basis"));
+		break;
+	case PUB_INSPECTION:
+		prop(r, "检查内容", js(c, "content"));
+		prop_basis(r, json_object_get(c, "basis"));
+		prop(r, "检查方式", js(c, "method"));
+		prop(r, "抽查频次", js(c, "frequency"));
+		prop(r, "检查主体", js(c, "inspecting_unit"));
+		break;
+	}
+	h_raw(&r->out, "</dl>");
+}
+
+static void related_list(struct req *r, const json_t *items, const char *title)
+{
+	if (!json_array_size(items))
+		return;
+	h_printf(&r->out, "<h2>%s</h2><ul>", title);
+	size_t i;
+	const json_t *it;
+	json_array_foreach(items, i, it)
+		h_printf(&r->out, "<li><a href=\"/admin/matters/%lld\">%s</a> <span class=\"badge %s\">%s</span></li>",
+			 ji(it, "id"), js(it, "name"), js(it, "status"), js(it, "status_label"));
+	h_raw(&r->out, "</ul>");
+}
+
+/* e: an error of the publish/withdraw form (or NULL); note/reason: the
+ * values to keep in those fields. */
+static void render_item_e(struct req *r, json_t *m, const struct err *e, const char *note, const char *reason)
+{
+	enum pub_kind kind = am_model_kind(m);
+	const json_t *draft = json_object_get(m, "draft"), *pub = json_object_get(m, "published");
+	const char *name = json_is_object(draft) ? js(draft, "name") : js(pub, "name");
+	const char *status = js(m, "status");
+	long long id = ji(m, "id"), latest = ji(m, "latest_version");
+	struct am_form fc;
+	am_form_init(&fc, r, e);
+	page_begin(r, name);
+	h_printf(&r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › %s</p>",
+		 pub_kind_ident(kind), am_kind_title(kind), pub_kind_label(kind));
+	h_printf(&r->out, "<h1>%s</h1><p><span class=\"badge %s\">%s</span>", name, status, js(m, "status_label"));
+	if (json_is_true(json_object_get(m, "has_draft")) && !str_eq(status, "draft"))
+		h_raw(&r->out, " <span class=\"badge draft\">有待发布的修改</span>");
+	h_printf(&r->out, " 执法主体：%s", js(m, "unit_name"));
+	if (latest)
+		h_printf(&r->out, "，现行公示第 %lld 版", latest);
+	h_raw(&r->out, "</p>");
+
+	const char *ok = req_param(r, "ok");
+	if (fc.e)
+		h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>操作未完成：%s%s</p></div>", fc.e->msg, am_stop_after(fc.e->msg));
+	else if (str_eq(ok, "created") || str_eq(ok, "saved"))
+		h_raw(&r->out, "<p class=\"alert ok\" role=\"status\">已保存草稿。</p>");
+	else if (str_eq(ok, "published"))
+		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已发布，现行公示第 %lld 版。<a href=\"/portal/%s/%lld\">在公示门户查看</a></p>",
+			 latest, kind == PUB_GUIDE ? "guides" : kind == PUB_INSPECTION ? "inspections" : "matters", id);
+	else if (str_eq(ok, "withdrawn"))
+		h_raw(&r->out, "<p class=\"alert ok\" role=\"status\">已撤下，公示门户不再显示该内容。</p>");
+
+	if (kind != PUB_MATTER && ji(m, "matter_id"))
+		h_printf(&r->out, "<p>所属执法事项：<a href=\"/admin/matters/%lld\">%s</a></p>", ji(m, "matter_id"),
+			 js(m, "matter_name"));
+
+	/* actions */
+	bool can_edit = json_is_true(json_object_get(m, "can_edit"));
+	bool can_publish = json_is_true(json_object_get(m, "can_publish"));
+	bool can_withdraw = json_is_true(json_object_get(m, "can_withdraw"));
+	if (can_edit || can_publish || can_withdraw) {
+		h_raw(&r->out, "<section class=\"card actions\"><h2>操作</h2>");
+		if (can_edit) {
+			h_printf(&r->out, "<p><a class=\"button\" href=\"/admin/matters/%lld/edit\">%s</a>", id,
+				 json_is_object(draft) ? "编辑草稿" : "修改内容（生成新草稿）");
+			if (kind == PUB_MATTER)
+				h_printf(&r->out, " <a class=\"button secondary\" href=\"/admin/matters/new?kind=guide&amp;matter=%lld\">为本事项起草服务指南</a>"
+					    " <a class=\"button secondary\" href=\"/admin/matters/new?kind=inspection&amp;matter=%lld\">起草随机抽查事项</a>",
+					 id, id);
+			h_raw(&r->out, "</p>");
+		}
+		if (can_publish) {
+			h_printf(&r->out, "<form method=\"post\" action=\"/admin/matters/%lld/publish\">", id);
+			form_csrf(r);
+			am_input_text(&fc, "change_note", "变更说明", note ? note : (latest ? "" : "首次公示"), 200, false,
+				   "向公众说明本次修改的内容，最多200字");
+			h_printf(&r->out, "<button type=\"submit\">发布为第 %lld 版</button></form>", latest + 1);
+		} else if (json_is_object(draft) && can_edit) {
+			h_raw(&r->out, "<p class=\"hint\">草稿须由本处室负责人审核发布后才向社会公示。</p>");
+		}
+		if (can_withdraw) {
+			h_printf(&r->out, "<form method=\"post\" action=\"/admin/matters/%lld/withdraw\">", id);
+			form_csrf(r);
+			h_raw(&r->out, "<div class=\"field\">");
+			am_label_for(&fc, "reason", "撤下原因", true, "将记录撤下人、时间和原因，最多500字");
+			h_raw(&r->out, "<textarea id=\"f-reason\" name=\"reason\" rows=\"3\" required");
+			am_err_attrs(&fc, "reason");
+			h_printf(&r->out, ">%s</textarea>", reason ? reason : "");
+			am_err_note(&fc, "reason");
+			h_raw(&r->out, "</div><button type=\"submit\" class=\"secondary\">撤下公示</button></form>");
+		}
+		h_raw(&r->out, "</section>");
+	}
+
+	/* the content */
+	if (json_is_object(draft)) {
+		h_raw(&r->out, "<section class=\"card version\"><h2>工作草稿（未公示）</h2>");
+		render_content(r, m, draft, "draft");
+		h_raw(&r->out, "</section>");
+	}
+	if (json_is_object(pub)) {
+		char when[20];
+		time_utc_to_shanghai(js(m, "published_at"), when);
+		h_printf(&r->out, "<section class=\"card version\"><h2>%s第 %lld 版</h2><p class=\"muted\">%s 由 %s 发布。</p>",
+			 str_eq(status, "withdrawn") ? "已撤下的" : "现行公示", latest, when, js(m, "published_by_name"));
+		render_content(r, m, pub, "published");
+		h_raw(&r->out, "</section>");
+	}
+
+	if (kind == PUB_MATTER) {
+		related_list(r, json_object_get(m, "guides"), "服务指南");
+		related_list(r, json_object_get(m, "inspections"), "随机抽查事项");
+	}
+
+	json_t *vs = json_object_get(m, "versions");
+	h_raw(&r->out, "<h2>版本记录</h2>");
+	if (!json_array_size(vs)) {
+		h_raw(&r->out, "<p class=\"muted\">尚未发布。</p>");
+	} else {
+		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">版本</th><th scope=\"col\">发布时间</th>"
+			       "<th scope=\"col\">发布人</th><th scope=\"col\">变更说明</th></tr></thead><tbody>");
+		size_t i;
+		json_t *v;
+		json_array_foreach(vs, i, v) {
+			char when[20];
+			time_utc_to_shanghai(js(v, "published_at"), when);
+			if (str_eq(status, "published"))
+				h_printf(&r->out, "<tr><td><a href=\"/portal/%s/%lld?version=%lld\">第 %lld 版</a></td>",
+					 kind == PUB_GUIDE ? "guides" : kind == PUB_INSPECTION ? "inspections" : "matters",
+					 id, ji(v, "version"), ji(v, "version"));
+			else
+				h_printf(&r->out, "<tr><td>第 %lld 版</td>", ji(v, "version"));
+			h_printf(&r->out, "<td>%s</td><td>%s</td><td>%s</td></tr>", when, js(v, "published_by_name"),
+				 js(v, "change_note"));
+		}
+		h_raw(&r->out, "</tbody></table></div>");
+	}
+	json_t *ws = json_object_get(m, "withdrawals");
+	if (json_array_size(ws)) {
+		h_raw(&r->out, "<h2>撤下记录</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">撤下时的版本</th>"
+			       "<th scope=\"col\">时间</th><th scope=\"col\">撤下人</th><th scope=\"col\">原因</th></tr></thead><tbody>");
+		size_t i;
+		json_t *w;
+		json_array_foreach(ws, i, w) {
+			char when[20];
+			time_utc_to_shanghai(js(w, "at"), when);
+			h_printf(&r->out, "<tr><td>第 %lld 版</td><td>%s</td><td>%s</td><td>%s</td></tr>", ji(w, "version"),
+				 when, js(w, "by_name"), js(w, "reason"));
+		}
+		h_raw(&r->out, "</tbody></table></div>");
+	}
+	page_end(r);
+}
+
+static void render_item(struct req *r, json_t *m)
+{
+	render_item_e(r, m, NULL, NULL, NULL);
+}
+
+/* The office model of item {id} with the related lists; NULL after
+ * answering the error. */
+static json_t *load_item(struct req *r)
+{
+	long long id = req_param_id(r, 0);
+	if (id < 0) {
+		resp_error(r, 404, NULL, "公示内容不存在。");
+		return NULL;
+	}
+	struct err e = ERR_INIT;
+	json_t *m = publicity_office_item(r->db, &r->actor, id, &e);
+	if (!m) {
+		resp_err(r, &e);
+		return NULL;
+	}
+	if (am_model_kind(m) == PUB_MATTER) {
+		struct publicity_query q = { .matter_id = id, .per_page = 100 };
+		json_t *g = publicity_office_list(r->db, &r->actor, PUB_GUIDE, &q, NULL);
+		json_t *ins = publicity_office_list(r->db, &r->actor, PUB_INSPECTION, &q, NULL);
+		json_object_set_new(m, "guides", g ? json_incref(json_object_get(g, "items")) : json_array());
+		json_object_set_new(m, "inspections", ins ? json_incref(json_object_get(ins, "items")) : json_array());
+		json_decref(g);
+		json_decref(ins);
+	} else {
+		json_object_set_new(m, "matter_name", json_string(am_matter_name(r, ji(m, "matter_id"))));
+	}
+	return m;
+}
+
+int page_admin_matter(struct req *r)
+{
+	json_t *m = load_item(r);
+	return m ? page_model(r, m, render_item) : 0;
+}
+
+int page_admin_matter_flowchart(struct req *r)
+{
+	json_t *m = load_item(r);
+	if (!m)
+		return 0;
+	const char *of = req_param(r, "of");
+	const json_t *c = json_object_get(m, str_eq(of, "published") ? "published" : "draft");
+	if (!json_is_object(c))
+		c = json_object_get(m, str_eq(of, "published") ? "draft" : "published");
+	struct buf svg;
+	buf_init(&svg, 0);
+	if (am_model_kind(m) != PUB_MATTER || !json_is_object(c) || publicity_flowchart_svg(c, &svg) < 0)
+		resp_error(r, 404, NULL, "该事项没有执法程序，无法生成流程图。");
+	else
+		resp_text(r, 200, "image/svg+xml; charset=utf-8", svg.data, svg.len);
+	buf_release(&svg);
+	json_decref(m);
+	return 0;
+}
+
+/* Publish or withdraw; failures of the user's input re-render the item. */
+static int item_action(struct req *r, bool publish)
+{
+	long long id = req_param_id(r, 0);
+	if (id < 0) {
+		resp_error(r, 404, NULL, "公示内容不存在。");
+		return 0;
+	}
+	json_t *body = am_body_json(r);
+	const char *text = am_param_or_json(r, body, publish ? "change_note" : "reason");
+	const char *kept = text ? req_strdup(r, text) : NULL;
+	json_decref(body);
+	struct err e = ERR_INIT;
+	int rc = publish ? publicity_publish(r->db, &r->actor, id, kept, &e)
+			 : publicity_withdraw(r->db, &r->actor, id, kept, &e);
+	if (rc < 0) {
+		if (r->want_json || (e.kind != ERR_INVALID && e.kind != ERR_CONFLICT)) {
+			resp_err(r, &e);
+			return 0;
+		}
+		json_t *m = load_item(r);
+		if (!m)
+			return 0; /* answered */
+		r->status = am_err_status(&e);
+		render_item_e(r, m, &e, publish ? kept : NULL, publish ? NULL : kept);
+		json_decref(m);
+		return 0;
+	}
+	if (r->want_json) {
+		resp_json(r, 200, publish ? json_pack("{s:I,s:i}", "id", (json_int_t)id, "version", rc)
+					  : json_pack("{s:I,s:s}", "id", (json_int_t)id, "status", "withdrawn"));
+		return 0;
+	}
+	resp_redirect(r, req_printf(r, "/admin/matters/%lld?ok=%s", id, publish ? "published" : "withdrawn"));
+	return 0;
+}
+
+int page_admin_matter_publish(struct req *r) { return item_action(r, true); }
+int page_admin_matter_withdraw(struct req *r) { return item_action(r, false); }

@@ -1,0 +1,635 @@
+/*
+ * admin_matters_form.c - the drafting form of the catalogue's back office
+ * (GET/POST /admin/matters/new and /admin/matters/{id}/edit) and the
+ * input helpers shared with the item page (admin_matters.h).
+ *
+ * Invariants: see admin_matters.c.  Inputs are named after the content's
+ * JSON path ("procedure[1].name" -> procedure_1_name, id f-procedure_1_name,
+ * its message e-procedure_1_name); rows left entirely blank are dropped in
+ * order before validation, and a failed save shows exactly the rows that
+ * were sent, so row numbers in the domain's messages match the form.  The
+ * owning unit is always the actor's unit (the domain allows no other).
+ */
+#include "core/core.h"
+#include "http/http.h"
+#include "http/html.h"
+#include "http/layout.h"
+#include "pages/pages.h"
+#include "pages/admin_matters.h"
+#include "publicity/publicity.h"
+#include <jansson.h>
+
+#define MAX_BASIS 20
+#define MAX_STEPS 30
+#define MAX_REMEDY 4
+#define EXTRA_ROWS 5
+#define MAX_FORM_ROWS 60 /* rows read from a form; more are ignored */
+
+static const char *const CATEGORIES[][2] = {
+	{ "inspection", "行政检查" }, { "licence", "行政许可" }, { "penalty", "行政处罚" },
+	{ "levy", "行政征收征用" }, { "coercion", "行政强制" }, { "other", "其他" },
+};
+
+/* "basis[2].law" -> "basis_2_law", "materials[3]" -> "materials" (one
+ * textarea), "name" -> "name". */
+void am_field_to_name(const char *path, char *out, size_t n)
+{
+	size_t o = 0;
+	if (str_starts(path, "materials[")) {
+		snprintf(out, n, "materials");
+		return;
+	}
+	for (const char *p = path; *p && o + 1 < n; p++) {
+		if (*p == '[' || *p == '.') {
+			if (o && out[o - 1] != '_')
+				out[o++] = '_';
+		} else if (*p != ']') {
+			out[o++] = *p;
+		}
+	}
+	out[o] = '\0';
+}
+
+/* ---- the form renderer: inputs that show their own error ---- */
+
+void am_form_init(struct am_form *fc, struct req *r, const struct err *e)
+{
+	fc->r = r;
+	fc->e = e && e->kind ? e : NULL;
+	fc->ename[0] = '\0';
+	if (fc->e)
+		am_field_to_name(fc->e->field, fc->ename, sizeof fc->ename);
+}
+
+static bool has_err(const struct am_form *fc, const char *name)
+{
+	return fc->e && str_eq(fc->ename, name);
+}
+
+/* aria attributes for an input with an error (nothing otherwise). */
+void am_err_attrs(struct am_form *fc, const char *name)
+{
+	if (has_err(fc, name))
+		h_printf(&fc->r->out, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", name);
+}
+
+void am_err_note(struct am_form *fc, const char *name)
+{
+	if (has_err(fc, name))
+		h_printf(&fc->r->out, "<p class=\"field-error\" id=\"e-%s\">%s</p>", name, fc->e->msg);
+}
+
+void am_label_for(struct am_form *fc, const char *name, const char *label, bool required, const char *hint)
+{
+	h_printf(&fc->r->out, "<label for=\"f-%s\">%s", name, label);
+	if (required)
+		h_raw(&fc->r->out, "<span class=\"req\">（必填）</span>");
+	if (!str_empty(hint))
+		h_printf(&fc->r->out, " <span class=\"hint\">%s</span>", hint);
+	h_raw(&fc->r->out, "</label>");
+}
+
+void am_input_text(struct am_form *fc, const char *name, const char *label, const char *value,
+		       int maxlen, bool required, const char *hint)
+{
+	struct buf *b = &fc->r->out;
+	h_raw(b, "<div class=\"field\">");
+	am_label_for(fc, name, label, required, hint);
+	h_printf(b, "<input type=\"text\" id=\"f-%s\" name=\"%s\" maxlength=\"%d\"", name, name, maxlen);
+	am_err_attrs(fc, name);
+	h_printf(b, " value=\"%s\">", value ? value : "");
+	am_err_note(fc, name);
+	h_raw(b, "</div>");
+}
+
+static void input_area(struct am_form *fc, const char *name, const char *label, const char *value,
+		       int rows, bool required, const char *hint)
+{
+	struct buf *b = &fc->r->out;
+	h_raw(b, "<div class=\"field\">");
+	am_label_for(fc, name, label, required, hint);
+	h_printf(b, "<textarea id=\"f-%s\" name=\"%s\" rows=\"%d\"", name, name, rows);
+	am_err_attrs(fc, name);
+	h_printf(b, ">%s</textarea>", value ? value : "");
+	am_err_note(fc, name);
+	h_raw(b, "</div>");
+}
+
+/* One cell of a row table: a visually hidden label and the input. */
+static void cell_input(struct am_form *fc, const char *name, const char *label, const char *value, int maxlen)
+{
+	struct buf *b = &fc->r->out;
+	h_printf(b, "<td><label class=\"visually-hidden\" for=\"f-%s\">%s</label>"
+		    "<input type=\"text\" id=\"f-%s\" name=\"%s\" maxlength=\"%d\"",
+		 name, label, name, name, maxlen);
+	am_err_attrs(fc, name);
+	h_printf(b, " value=\"%s\">", value ? value : "");
+	am_err_note(fc, name);
+	h_raw(b, "</td>");
+}
+
+/* The group error of a repeated section ("basis", "procedure", ...). */
+static void group_begin(struct am_form *fc, const char *group, const char *legend, const char *hint)
+{
+	struct buf *b = &fc->r->out;
+	h_printf(b, "<fieldset class=\"rows\" id=\"f-%s\"", group);
+	am_err_attrs(fc, group);
+	h_printf(b, "><legend>%s</legend>", legend);
+	if (!str_empty(hint))
+		h_printf(b, "<p class=\"hint\">%s</p>", hint);
+	am_err_note(fc, group);
+	h_raw(b, "<div class=\"table-wrap\"><table>");
+}
+
+static void group_end(struct am_form *fc)
+{
+	h_raw(&fc->r->out, "</tbody></table></div></fieldset>");
+}
+
+static size_t rows_to_show(size_t have, size_t max, size_t min)
+{
+	size_t n = have + EXTRA_ROWS;
+	if (n < min)
+		n = min;
+	if (n > max)
+		n = max;
+	return n < have ? have : n;
+}
+
+static void basis_rows(struct am_form *fc, const json_t *basis, bool required)
+{
+	group_begin(fc, "basis", "法律依据", required ? "至少填写一条。每行填写法律、法规或规章的名称和条款，空行不保存。"
+						 : "可不填。每行填写法律、法规或规章的名称和条款，空行不保存。");
+	h_raw(&fc->r->out, "<thead><tr><th scope=\"col\">序号</th><th scope=\"col\">法律法规名称</th>"
+			   "<th scope=\"col\">条款</th></tr></thead><tbody>");
+	size_t n = rows_to_show(json_array_size(basis), MAX_BASIS, 5);
+	for (size_t i = 0; i < n; i++) {
+		const json_t *row = json_array_get(basis, i);
+		char name[64], label[96];
+		h_printf(&fc->r->out, "<tr><td>%zu</td>", i + 1);
+		snprintf(name, sizeof name, "basis_%zu_law", i);
+		snprintf(label, sizeof label, "第%zu条依据的法律法规名称", i + 1);
+		cell_input(fc, name, label, json_is_string(row) ? json_string_value(row) : js(row, "law"), 100);
+		snprintf(name, sizeof name, "basis_%zu_article", i);
+		snprintf(label, sizeof label, "第%zu条依据的条款", i + 1);
+		cell_input(fc, name, label, js(row, "article"), 100);
+		h_raw(&fc->r->out, "</tr>");
+	}
+	group_end(fc);
+}
+
+static void procedure_rows(struct am_form *fc, const json_t *steps)
+{
+	group_begin(fc, "procedure", "执法程序", "按先后顺序填写，至少两步。空行不保存。");
+	h_raw(&fc->r->out, "<thead><tr><th scope=\"col\">步骤</th><th scope=\"col\">步骤名称</th>"
+			   "<th scope=\"col\">说明</th><th scope=\"col\">时限</th></tr></thead><tbody>");
+	size_t n = rows_to_show(json_array_size(steps), MAX_STEPS, 5);
+	for (size_t i = 0; i < n; i++) {
+		const json_t *row = json_array_get(steps, i);
+		char name[64], label[96];
+		h_printf(&fc->r->out, "<tr><td>%zu</td>", i + 1);
+		snprintf(name, sizeof name, "procedure_%zu_name", i);
+		snprintf(label, sizeof label, "第%zu步的步骤名称", i + 1);
+		cell_input(fc, name, label, json_is_string(row) ? json_string_value(row) : js(row, "name"), 60);
+		snprintf(name, sizeof name, "procedure_%zu_note", i);
+		snprintf(label, sizeof label, "第%zu步的说明", i + 1);
+		cell_input(fc, name, label, js(row, "note"), 200);
+		snprintf(name, sizeof name, "procedure_%zu_time_limit", i);
+		snprintf(label, sizeof label, "第%zu步的时限", i + 1);
+		cell_input(fc, name, label, js(row, "time_limit"), 50);
+		h_raw(&fc->r->out, "</tr>");
+	}
+	group_end(fc);
+}
+
+static void remedy_rows(struct am_form *fc, const json_t *remedy)
+{
+	struct buf *b = &fc->r->out;
+	group_begin(fc, "remedy", "救济渠道", "至少一条，最多四条。填写受理机关和申请期限，空行不保存。");
+	h_raw(b, "<thead><tr><th scope=\"col\">类型</th><th scope=\"col\">受理机关</th>"
+		 "<th scope=\"col\">期限</th></tr></thead><tbody>");
+	size_t have = json_array_size(remedy);
+	size_t n = have < 2 ? 2 : have + 1;
+	if (n > MAX_REMEDY)
+		n = MAX_REMEDY < have ? have : MAX_REMEDY;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *row = json_array_get(remedy, i);
+		const char *type = js(row, "type");
+		if (!row)
+			type = i % 2 ? "litigation" : "review";
+		char name[64], label[96];
+		snprintf(name, sizeof name, "remedy_%zu_type", i);
+		snprintf(label, sizeof label, "第%zu条救济渠道的类型", i + 1);
+		h_printf(b, "<tr><td><label class=\"visually-hidden\" for=\"f-%s\">%s</label>"
+			    "<select id=\"f-%s\" name=\"%s\"", name, label, name, name);
+		am_err_attrs(fc, name);
+		h_printf(b, "><option value=\"review\"%s>行政复议</option><option value=\"litigation\"%s>行政诉讼</option></select>",
+			 str_eq(type, "litigation") ? "" : " selected", str_eq(type, "litigation") ? " selected" : "");
+		am_err_note(fc, name);
+		h_raw(b, "</td>");
+		snprintf(name, sizeof name, "remedy_%zu_body", i);
+		snprintf(label, sizeof label, "第%zu条救济渠道的受理机关", i + 1);
+		cell_input(fc, name, label, js(row, "body"), 100);
+		snprintf(name, sizeof name, "remedy_%zu_time_limit", i);
+		snprintf(label, sizeof label, "第%zu条救济渠道的期限", i + 1);
+		cell_input(fc, name, label, js(row, "time_limit"), 100);
+		h_raw(b, "</tr>");
+	}
+	group_end(fc);
+}
+
+/* materials: a string as typed, or the stored array joined by lines. */
+static const char *materials_text(struct req *r, const json_t *c)
+{
+	const json_t *v = json_object_get(c, "materials");
+	if (json_is_string(v))
+		return json_string_value(v);
+	struct buf b;
+	buf_init(&b, 0);
+	size_t i;
+	const json_t *s;
+	json_array_foreach(v, i, s) {
+		if (i)
+			buf_putc(&b, '\n');
+		buf_puts(&b, json_is_string(s) ? json_string_value(s) : "");
+	}
+	return req_own(r, buf_detach(&b, NULL));
+}
+
+/* ---- reading a form into content ---- */
+
+static bool blank(const char *s)
+{
+	if (!s)
+		return true;
+	for (; *s; s++)
+		if (!(*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+			return false;
+	return true;
+}
+
+static const char *form_row(struct req *r, const char *group, size_t i, const char *key)
+{
+	char name[64];
+	snprintf(name, sizeof name, "%s_%zu_%s", group, i, key);
+	return req_param(r, name);
+}
+
+/* Rows of a repeated group, in order, skipping rows whose text keys are
+ * all blank.  keys: the text keys; extra (may be NULL): a key always
+ * copied but not counted for blankness (a select). */
+static json_t *form_rows(struct req *r, const char *group, const char *const *keys, size_t nkeys, const char *extra)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < MAX_FORM_ROWS; i++) {
+		bool any = false;
+		for (size_t k = 0; k < nkeys; k++)
+			if (!blank(form_row(r, group, i, keys[k])))
+				any = true;
+		if (!any)
+			continue;
+		json_t *o = json_object();
+		for (size_t k = 0; k < nkeys; k++) {
+			const char *v = form_row(r, group, i, keys[k]);
+			json_object_set_new(o, keys[k], json_string(v ? v : ""));
+		}
+		if (extra) {
+			const char *v = form_row(r, group, i, extra);
+			json_object_set_new(o, extra, json_string(v ? v : ""));
+		}
+		json_array_append_new(list, o);
+	}
+	return list;
+}
+
+static void form_str(struct req *r, json_t *c, const char *key)
+{
+	const char *v = req_param(r, key);
+	json_object_set_new(c, key, json_string(v ? v : ""));
+}
+
+/* Content of the given kind from the submitted form (not validated). */
+static json_t *content_from_form(struct req *r, enum pub_kind kind)
+{
+	static const char *const basis_keys[] = { "law", "article" };
+	static const char *const step_keys[] = { "name", "note", "time_limit" };
+	static const char *const remedy_keys[] = { "body", "time_limit" };
+	json_t *c = json_object();
+	form_str(r, c, "name");
+	switch (kind) {
+	case PUB_MATTER:
+		form_str(r, c, "category");
+		form_str(r, c, "duties");
+		form_str(r, c, "authority");
+		json_object_set_new(c, "basis", form_rows(r, "basis", basis_keys, 2, NULL));
+		json_object_set_new(c, "procedure", form_rows(r, "procedure", step_keys, 3, NULL));
+		json_object_set_new(c, "remedy", form_rows(r, "remedy", remedy_keys, 2, "type"));
+		break;
+	case PUB_GUIDE:
+		form_str(r, c, "accepting_body");
+		form_str(r, c, "approving_body");
+		form_str(r, c, "conditions");
+		form_str(r, c, "time_limit");
+		form_str(r, c, "materials");
+		form_str(r, c, "fees");
+		form_str(r, c, "contact");
+		json_object_set_new(c, "basis", form_rows(r, "basis", basis_keys, 2, NULL));
+		break;
+	case PUB_INSPECTION:
+		form_str(r, c, "content");
+		json_object_set_new(c, "basis", form_rows(r, "basis", basis_keys, 2, NULL));
+		form_str(r, c, "method");
+		form_str(r, c, "frequency");
+		form_str(r, c, "inspecting_unit");
+		break;
+	}
+	return c;
+}
+
+/* ---- units and matters for the selects ---- */
+
+static const char *unit_name_of(struct req *r, long long unit_id)
+{
+	struct db_res *res = NULL;
+	const char *name = "";
+	if (db_query(r->db, &res, "SELECT name FROM units WHERE id = ?", DB_INT(unit_id)) == 0 && res->nrows)
+		name = req_strdup(r, db_text(res, 0, 0));
+	db_res_free(res);
+	return name;
+}
+
+
+/* Matters of the actor's unit (any status): [{id,name,status_label}]. */
+static json_t *own_matters(struct req *r)
+{
+	struct err e = ERR_INIT;
+	struct publicity_query q = { .unit_id = r->actor.unit_id, .per_page = 100 };
+	json_t *l = r->actor.unit_id ? publicity_office_list(r->db, &r->actor, PUB_MATTER, &q, &e) : NULL;
+	json_t *out = json_array();
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(l, "items"), i, it)
+		json_array_append_new(out, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)ji(it, "id"), "name",
+						     js(it, "name"), "status_label", js(it, "status_label")));
+	json_decref(l);
+	return out;
+}
+
+/* ---- the drafting form (new and edit) ---- */
+
+/* Model: { "mode": "new"|"edit", "kind", "id" (edit), "unit_id",
+ * "unit_name", "matter_id", "matter_name" (edit of a linked item),
+ * "matters": [...] (new guide/inspection), "content": {...} } */
+static void render_form_e(struct req *r, json_t *m, const struct err *e)
+{
+	enum pub_kind kind = am_model_kind(m);
+	bool edit = str_eq(js(m, "mode"), "edit");
+	const json_t *c = json_object_get(m, "content");
+	struct am_form fc;
+	am_form_init(&fc, r, e);
+	const char *title = edit ? req_printf(r, "编辑%s", pub_kind_label(kind))
+				 : req_printf(r, "起草%s", pub_kind_label(kind));
+	page_begin(r, title);
+	h_printf(&r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › %s</p><h1>%s</h1>",
+		 pub_kind_ident(kind), am_kind_title(kind), edit ? js(c, "name") : "新建", title);
+	if (fc.e) {
+		char name[64];
+		am_field_to_name(fc.e->field, name, sizeof name);
+		if (!str_empty(name))
+			h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>未能保存：%s%s</p>"
+				    "<p><a href=\"#f-%s\">转到出错的项目</a></p></div>", fc.e->msg, am_stop_after(fc.e->msg), name);
+		else
+			h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>未能保存：%s%s</p></div>", fc.e->msg, am_stop_after(fc.e->msg));
+	}
+	if (edit)
+		h_raw(&r->out, "<p class=\"hint\">保存后为草稿，已公示的版本在负责人发布新版本前保持不变。</p>");
+	else
+		h_raw(&r->out, "<p class=\"hint\">保存后为草稿，由本处室负责人审核发布后向社会公示。</p>");
+	if (edit)
+		h_printf(&r->out, "<form method=\"post\" action=\"/admin/matters/%lld/edit\" class=\"draft\">", ji(m, "id"));
+	else
+		h_raw(&r->out, "<form method=\"post\" action=\"/admin/matters/new\" class=\"draft\">");
+	form_csrf(r);
+	if (!edit)
+		h_printf(&r->out, "<input type=\"hidden\" name=\"kind\" value=\"%s\">", pub_kind_ident(kind));
+	h_printf(&r->out, "<dl class=\"props\"><dt>执法主体</dt><dd>%s</dd></dl>", js(m, "unit_name"));
+	am_err_note(&fc, "unit_id");
+
+	/* the linked matter */
+	if (kind != PUB_MATTER) {
+		if (edit) {
+			if (ji(m, "matter_id"))
+				h_printf(&r->out, "<dl class=\"props\"><dt>所属执法事项</dt><dd><a href=\"/admin/matters/%lld\">%s</a></dd></dl>",
+					 ji(m, "matter_id"), js(m, "matter_name"));
+		} else {
+			h_raw(&r->out, "<div class=\"field\">");
+			am_label_for(&fc, "matter_id", "所属执法事项", kind == PUB_GUIDE,
+				  kind == PUB_GUIDE ? "本处室的执法事项" : "可不选");
+			h_raw(&r->out, "<select id=\"f-matter_id\" name=\"matter_id\"");
+			am_err_attrs(&fc, "matter_id");
+			h_printf(&r->out, "><option value=\"\">%s</option>", kind == PUB_GUIDE ? "请选择" : "不关联执法事项");
+			size_t i;
+			json_t *o;
+			json_array_foreach(json_object_get(m, "matters"), i, o)
+				h_printf(&r->out, "<option value=\"%lld\"%s>%s(%s)</option>", ji(o, "id"),
+					 ji(o, "id") == ji(m, "matter_id") ? " selected" : "", js(o, "name"),
+					 js(o, "status_label"));
+			h_raw(&r->out, "</select>");
+			am_err_note(&fc, "matter_id");
+			h_raw(&r->out, "</div>");
+		}
+	}
+
+	switch (kind) {
+	case PUB_MATTER: {
+		am_input_text(&fc, "name", "事项名称", js(c, "name"), 100, true, NULL);
+		h_raw(&r->out, "<div class=\"field\">");
+		am_label_for(&fc, "category", "事项类别", true, NULL);
+		h_raw(&r->out, "<select id=\"f-category\" name=\"category\"");
+		am_err_attrs(&fc, "category");
+		h_raw(&r->out, "><option value=\"\">请选择</option>");
+		for (size_t i = 0; i < ARRAY_SIZE(CATEGORIES); i++)
+			h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", CATEGORIES[i][0],
+				 str_eq(js(c, "category"), CATEGORIES[i][0]) ? " selected" : "", CATEGORIES[i][1]);
+		h_raw(&r->out, "</select>");
+		am_err_note(&fc, "category");
+		h_raw(&r->out, "</div>");
+		input_area(&fc, "duties", "职责", js(c, "duties"), 4, true, "本处室承担的执法职责");
+		input_area(&fc, "authority", "权限", js(c, "authority"), 4, true, "可以采取的执法措施和权限范围");
+		basis_rows(&fc, json_object_get(c, "basis"), true);
+		procedure_rows(&fc, json_object_get(c, "procedure"));
+		remedy_rows(&fc, json_object_get(c, "remedy"));
+		break;
+	}
+	case PUB_GUIDE:
+		am_input_text(&fc, "name", "指南名称", js(c, "name"), 100, true, NULL);
+		am_input_text(&fc, "accepting_body", "受理机构", js(c, "accepting_body"), 100, true, NULL);
+		am_input_text(&fc, "approving_body", "决定机构", js(c, "approving_body"), 100, true, NULL);
+		input_area(&fc, "conditions", "办理条件", js(c, "conditions"), 4, true, NULL);
+		am_input_text(&fc, "time_limit", "办理时限", js(c, "time_limit"), 100, true, "如：20个工作日");
+		input_area(&fc, "materials", "申请材料", materials_text(r, c), 6, true, "每行一项，最多50项");
+		am_input_text(&fc, "fees", "收费标准", js(c, "fees"), 200, false, "不收费的填写“不收费”");
+		am_input_text(&fc, "contact", "咨询方式", js(c, "contact"), 200, true, "电话、地址等");
+		basis_rows(&fc, json_object_get(c, "basis"), false);
+		break;
+	case PUB_INSPECTION:
+		am_input_text(&fc, "name", "抽查事项名称", js(c, "name"), 100, true, NULL);
+		input_area(&fc, "content", "检查内容", js(c, "content"), 4, true, NULL);
+		basis_rows(&fc, json_object_get(c, "basis"), true);
+		am_input_text(&fc, "method", "检查方式", js(c, "method"), 200, true, "如：双随机抽查、书面检查、现场检查");
+		am_input_text(&fc, "frequency", "抽查频次", js(c, "frequency"), 100, true, "如：每年一次");
+		am_input_text(&fc, "inspecting_unit", "检查主体", js(c, "inspecting_unit"), 100, false,
+			   "不填则为本处室名称");
+		break;
+	}
+	h_raw(&r->out, "<p class=\"actions\"><button type=\"submit\">保存草稿</button> ");
+	if (edit)
+		h_printf(&r->out, "<a class=\"button secondary\" href=\"/admin/matters/%lld\">取消</a>", ji(m, "id"));
+	else
+		h_printf(&r->out, "<a class=\"button secondary\" href=\"/admin/matters?kind=%s\">取消</a>", pub_kind_ident(kind));
+	h_raw(&r->out, "</p></form>");
+	page_end(r);
+}
+
+static void render_form(struct req *r, json_t *m)
+{
+	render_form_e(r, m, NULL);
+}
+
+/* Answer a failed save: the form again (HTML) or the error (JSON). */
+static int form_failed(struct req *r, json_t *m, const struct err *e)
+{
+	if (r->want_json || e->kind == ERR_FORBIDDEN || e->kind == ERR_UNAUTH || e->kind == ERR_NOTFOUND ||
+	    e->kind >= 500) {
+		json_decref(m);
+		resp_err(r, e);
+		return 0;
+	}
+	r->status = am_err_status(e);
+	render_form_e(r, m, e);
+	json_decref(m);
+	return 0;
+}
+
+int page_admin_matter_new(struct req *r)
+{
+	json_t *body = am_body_json(r);
+	enum pub_kind kind = PUB_MATTER;
+	const char *s = am_param_or_json(r, body, "kind");
+	if (!str_empty(s) && !(kind = pub_kind_parse(s))) {
+		json_decref(body);
+		resp_error(r, 400, "kind", "参数「公示类型」不正确（应为执法事项、服务指南或随机抽查事项）。");
+		return 0;
+	}
+	struct err e = ERR_INIT;
+	if (!r->actor.unit_id) {
+		json_decref(body);
+		err_set(&e, ERR_FORBIDDEN, "unit_id", "您没有所属处室，不能起草公示内容。");
+		resp_err(r, &e);
+		return 0;
+	}
+	long long matter_id = 0;
+	if (body) {
+		const json_t *mv = json_object_get(body, "matter_id");
+		if (json_is_integer(mv))
+			matter_id = json_integer_value(mv);
+		else if (mv && !json_is_null(mv))
+			err_set(&e, ERR_INVALID, "matter_id", "「所属执法事项」不正确");
+	} else {
+		s = req_param(r, r->method == M_POST ? "matter_id" : "matter");
+		if (!str_empty(s) && str_to_ll(s, 1, INT64_MAX, &matter_id) < 0)
+			err_set(&e, ERR_INVALID, "matter_id", "「所属执法事项」不正确");
+	}
+	json_t *m = json_pack("{s:s,s:s,s:I,s:s,s:I}", "mode", "new", "kind", pub_kind_ident(kind), "unit_id",
+			      (json_int_t)r->actor.unit_id, "unit_name", unit_name_of(r, r->actor.unit_id),
+			      "matter_id", (json_int_t)matter_id);
+	if (kind != PUB_MATTER)
+		json_object_set_new(m, "matters", own_matters(r));
+	if (r->method != M_POST) {
+		json_decref(body);
+		json_object_set_new(m, "content", json_object());
+		if (e.kind)
+			return form_failed(r, m, &e);
+		return page_model(r, m, render_form);
+	}
+	json_t *content;
+	if (body) {
+		content = json_incref(json_object_get(body, "content"));
+		if (!content)
+			content = json_object();
+	} else {
+		content = content_from_form(r, kind);
+	}
+	json_decref(body);
+	json_object_set(m, "content", content);
+	long long id = -1;
+	if (!e.kind)
+		id = publicity_create(r->db, &r->actor, kind, 0, kind == PUB_MATTER ? 0 : matter_id, content, &e);
+	json_decref(content);
+	if (id < 0)
+		return form_failed(r, m, &e);
+	json_decref(m);
+	if (r->want_json) {
+		resp_json(r, 201, json_pack("{s:I,s:s}", "id", (json_int_t)id, "status", "draft"));
+		return 0;
+	}
+	resp_redirect(r, req_printf(r, "/admin/matters/%lld?ok=created", id));
+	return 0;
+}
+
+
+int page_admin_matter_edit(struct req *r)
+{
+	long long id = req_param_id(r, 0);
+	if (id < 0) {
+		resp_error(r, 404, NULL, "公示内容不存在。");
+		return 0;
+	}
+	struct err e = ERR_INIT;
+	json_t *item = publicity_office_item(r->db, &r->actor, id, &e);
+	if (!item) {
+		resp_err(r, &e);
+		return 0;
+	}
+	if (!json_is_true(json_object_get(item, "can_edit"))) {
+		json_decref(item);
+		err_set(&e, ERR_FORBIDDEN, "", "只有本处室的执法人员或负责人可以修改本处室的公示内容（谁执法谁公示）。");
+		resp_err(r, &e);
+		return 0;
+	}
+	enum pub_kind kind = am_model_kind(item);
+	json_t *cur = json_object_get(item, "draft");
+	if (!json_is_object(cur))
+		cur = json_object_get(item, "published");
+	json_t *m = json_pack("{s:s,s:s,s:I,s:I,s:s,s:I,s:s}", "mode", "edit", "kind", pub_kind_ident(kind),
+			      "id", (json_int_t)id, "unit_id", (json_int_t)ji(item, "unit_id"), "unit_name",
+			      js(item, "unit_name"), "matter_id", (json_int_t)ji(item, "matter_id"), "matter_name",
+			      am_matter_name(r, ji(item, "matter_id")));
+	json_object_set_new(m, "content", json_is_object(cur) ? json_deep_copy(cur) : json_object());
+	json_decref(item);
+	if (r->method != M_POST)
+		return page_model(r, m, render_form);
+	json_t *body = am_body_json(r);
+	json_t *content;
+	if (body) {
+		content = json_incref(json_object_get(body, "content"));
+		if (!content)
+			content = json_object();
+		json_decref(body);
+	} else {
+		content = content_from_form(r, kind);
+	}
+	json_object_set(m, "content", content);
+	int rc = publicity_update(r->db, &r->actor, id, content, &e);
+	json_decref(content);
+	if (rc < 0)
+		return form_failed(r, m, &e);
+	json_decref(m);
+	if (r->want_json) {
+		resp_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "has_draft", 1));
+		return 0;
+	}
+	resp_redirect(r, req_printf(r, "/admin/matters/%lld?ok=saved", id));
+	return 0;
+}
+

@@ -1,0 +1,772 @@
+/*
+ * admin_people.c - back-office pages for the unit tree (/admin/units) and
+ * the people (/admin/users), plus the small form helpers (af_*) shared with
+ * admin_certs.c and admin_logs.c (declared in pages.h).
+ *
+ * Invariants:
+ *  - Every page builds one jansson model from people.h and serves it as
+ *    HTML or JSON (page_model); the domain checks role and unit scope, the
+ *    route table only narrows by role.  Another unit's person by URL is the
+ *    domain's ERR_FORBIDDEN, passed through as 403.
+ *  - A failed POST re-renders the form with the status of the error, the
+ *    Chinese message at the top (role="alert") and beside the named field,
+ *    and the user's input kept (never a password); nothing is changed.
+ *  - A successful POST redirects (303) to the page showing the result with
+ *    ?ok=<what>; JSON clients get {"ok":true,...}.
+ *  - No model carries a password or a password hash (people.h never
+ *    returns them).
+ */
+#include "core/core.h"
+#include "http/http.h"
+#include "http/html.h"
+#include "http/layout.h"
+#include "pages/pages.h"
+#include "people/people.h"
+
+/* ================= shared form helpers (pages.h) ================= */
+
+const char *af_error_field(const json_t *m)
+{
+	return js(json_object_get(m, "error"), "field");
+}
+
+const char *af_value(const json_t *m, const char *name, const char *dflt)
+{
+	json_t *in = json_object_get(m, "input");
+	if (json_is_object(in)) {
+		const char *v = js(in, name);
+		return v;
+	}
+	return dflt ? dflt : "";
+}
+
+bool af_has_input(const json_t *m)
+{
+	return json_is_object(json_object_get(m, "input"));
+}
+
+static const struct {
+	const char *code, *msg;
+} ok_msgs[] = {
+	{ "created", "已创建。" }, { "saved", "已保存。" }, { "deleted", "已删除。" },
+	{ "password", "已设置新的初始密码，该用户下次登录时须修改密码。" },
+	{ "locked", "账号已锁定，其所有会话已结束。" }, { "unlocked", "账号已解锁。" },
+	{ "status", "证件状态已更新。" }, { "1", "已保存。" },
+};
+
+void af_alerts(struct req *r, const json_t *m)
+{
+	json_t *err = json_object_get(m, "error");
+	if (json_is_object(err)) {
+		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\">%s</p>", js(err, "message"));
+		return;
+	}
+	const char *ok = req_param(r, "ok");
+	if (str_empty(ok))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(ok_msgs); i++)
+		if (str_eq(ok, ok_msgs[i].code)) {
+			h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">%s</p>", ok_msgs[i].msg);
+			return;
+		}
+}
+
+void af_field_error(struct req *r, const json_t *m, const char *name)
+{
+	json_t *err = json_object_get(m, "error");
+	if (json_is_object(err) && str_eq(js(err, "field"), name))
+		h_printf(&r->out, "<p class=\"field-error\" id=\"%s-error\">%s</p>", name, js(err, "message"));
+}
+
+/* The attributes marking an input as the one in error. */
+static void invalid_attrs(struct req *r, const json_t *m, const char *name)
+{
+	if (str_eq(af_error_field(m), name))
+		h_printf(&r->out, " aria-invalid=\"true\" aria-describedby=\"%s-error\"", name);
+}
+
+void af_input(struct req *r, const json_t *m, const char *type, const char *name, const char *label,
+	      const char *dflt, const char *attrs, const char *hint)
+{
+	h_printf(&r->out, "<div class=\"field\"><label for=\"%s\">%s", name, label);
+	if (!str_empty(hint))
+		h_printf(&r->out, " <span class=\"hint\">%s</span>", hint);
+	h_printf(&r->out, "</label><input type=\"%s\" id=\"%s\" name=\"%s\"", type, name, name);
+	if (!str_eq(type, "password"))
+		h_printf(&r->out, " value=\"%s\"", af_value(m, name, dflt));
+	invalid_attrs(r, m, name);
+	if (!str_empty(attrs)) {
+		h_raw(&r->out, " ");
+		h_raw(&r->out, attrs);
+	}
+	h_raw(&r->out, ">");
+	af_field_error(r, m, name);
+	h_raw(&r->out, "</div>");
+}
+
+void af_textarea(struct req *r, const json_t *m, const char *name, const char *label, const char *dflt,
+		 const char *attrs)
+{
+	h_printf(&r->out, "<div class=\"field\"><label for=\"%s\">%s</label><textarea id=\"%s\" name=\"%s\"", name,
+		 label, name, name);
+	invalid_attrs(r, m, name);
+	if (!str_empty(attrs)) {
+		h_raw(&r->out, " ");
+		h_raw(&r->out, attrs);
+	}
+	h_printf(&r->out, ">%s</textarea>", af_value(m, name, dflt));
+	af_field_error(r, m, name);
+	h_raw(&r->out, "</div>");
+}
+
+void af_checkbox(struct req *r, const json_t *m, const char *name, const char *label, bool dflt)
+{
+	bool on = af_has_input(m) ? !str_empty(af_value(m, name, NULL)) : dflt;
+	h_printf(&r->out, "<div class=\"field\"><label class=\"check\" for=\"%s\"><input type=\"checkbox\" id=\"%s\" "
+		 "name=\"%s\" value=\"1\"%s> %s</label>", name, name, name, on ? " checked" : "", label);
+	af_field_error(r, m, name);
+	h_raw(&r->out, "</div>");
+}
+
+void af_unit_select(struct req *r, const json_t *m, const json_t *units, const char *id_attr, const char *name,
+		    const char *label, long long selected, const char *none_label, bool only_in_scope,
+		    long long exclude_id)
+{
+	char sel[24];
+	snprintf(sel, sizeof sel, "%lld", selected);
+	const char *cur = af_has_input(m) ? af_value(m, name, NULL) : sel;
+	h_printf(&r->out, "<div class=\"field\"><label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\"", id_attr,
+		 label, id_attr, name);
+	invalid_attrs(r, m, name);
+	h_raw(&r->out, ">");
+	if (none_label)
+		h_printf(&r->out, "<option value=\"\">%s</option>", none_label);
+	size_t i;
+	json_t *u;
+	json_array_foreach(units, i, u) {
+		long long id = ji(u, "id");
+		if (id == exclude_id || (only_in_scope && !json_is_true(json_object_get(u, "in_scope"))))
+			continue;
+		char ids[24];
+		snprintf(ids, sizeof ids, "%lld", id);
+		struct buf label_b;
+		buf_init(&label_b, 0);
+		for (long long d = ji(u, "depth"); d > 0; d--)
+			buf_puts(&label_b, "　");
+		buf_puts(&label_b, js(u, "name"));
+		h_printf(&r->out, "<option value=\"%lld\"%s>%s</option>", id, str_eq(cur, ids) ? " selected" : "",
+			 buf_str(&label_b));
+		buf_release(&label_b);
+	}
+	h_raw(&r->out, "</select>");
+	af_field_error(r, m, name);
+	h_raw(&r->out, "</div>");
+}
+
+char *af_form_joined(struct req *r, const char *key)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	for (size_t i = 0; i < r->form.n; i++)
+		if (str_eq(r->form.items[i].key, key)) {
+			if (b.len)
+				buf_putc(&b, ',');
+			buf_puts(&b, r->form.items[i].val);
+		}
+	if (!b.len && r->method != M_POST) {
+		const char *q = kv_get(&r->query, key);
+		if (q)
+			buf_puts(&b, q);
+	}
+	return req_own(r, buf_detach(&b, NULL));
+}
+
+int af_fail(struct req *r, json_t *m, const struct err *e, void (*render)(struct req *, json_t *))
+{
+	if (r->want_json) {
+		json_decref(m);
+		resp_err(r, e);
+		return 0;
+	}
+	json_t *in = json_object();
+	for (size_t i = 0; i < r->form.n; i++) {
+		const char *k = r->form.items[i].key;
+		if (str_eq(k, "_csrf") || strstr(k, "password") || json_object_get(in, k))
+			continue;
+		json_object_set_new(in, k, json_string(af_form_joined(r, k)));
+	}
+	json_object_set_new(m, "input", in);
+	json_object_set_new(m, "error", json_pack("{s:i,s:s,s:s}", "status", e->kind ? e->kind : 500,
+						  "field", e->field, "message",
+						  e->msg[0] ? e->msg : "系统内部错误，操作未完成，请稍后重试。"));
+	render(r, m);
+	r->status = e->kind >= 400 && e->kind < 600 ? e->kind : 500;
+	json_decref(m);
+	return 0;
+}
+
+int af_done(struct req *r, const char *location, json_t *result)
+{
+	if (r->want_json) {
+		if (!result)
+			result = json_object();
+		json_object_set_new(result, "ok", json_true());
+		resp_json(r, 200, result);
+		return 0;
+	}
+	json_decref(result);
+	resp_redirect(r, location);
+	return 0;
+}
+
+int af_param_id(struct req *r, const char *key, long long *out, struct err *e, const char *msg)
+{
+	const char *s = req_param(r, key);
+	*out = 0;
+	if (str_empty(s))
+		return 0;
+	if (str_to_ll(s, 1, 1000000000000LL, out) < 0)
+		return err_set(e, ERR_INVALID, key, "%s", msg);
+	return 0;
+}
+
+/* ================= units ================= */
+
+static json_t *unit_list(struct req *r)
+{
+	json_t *u = NULL;
+	struct err e = ERR_INIT;
+	if (people_unit_list(r->db, &r->actor, &u, &e) < 0 || !u)
+		u = json_array();
+	return u;
+}
+
+static const json_t *unit_find(const json_t *units, long long id)
+{
+	size_t i;
+	json_t *u;
+	json_array_foreach(units, i, u)
+		if (ji(u, "id") == id)
+			return u;
+	return NULL;
+}
+
+static bool can_admin(const struct req *r)
+{
+	return actor_has(&r->actor, ROLE_ADMIN);
+}
+
+static void unit_fields(struct req *r, const json_t *m, const json_t *unit)
+{
+	const json_t *units = json_object_get(m, "units");
+	char sort[24];
+	snprintf(sort, sizeof sort, "%lld", unit ? ji(unit, "sort") : 0);
+	af_input(r, m, "text", "name", "单位名称", unit ? js(unit, "name") : "", "required maxlength=\"64\"", NULL);
+	af_input(r, m, "text", "code", "单位代码", unit ? js(unit, "code") : "", "required maxlength=\"32\"",
+		 "1-32 位小写字母、数字、下划线或连字符");
+	af_unit_select(r, m, units, "parent_id", "parent_id", "上级单位", unit ? ji(unit, "parent_id") : 0, "（无，顶级单位）", false,
+		       unit ? ji(unit, "id") : 0);
+	af_checkbox(r, m, "enforcement_power", "具有行政执法权", unit && json_is_true(json_object_get(unit, "enforcement_power")));
+	af_checkbox(r, m, "is_reviewer", "法制审核机构（政策法规处）",
+		    unit && json_is_true(json_object_get(unit, "is_reviewer")));
+	af_input(r, m, "number", "sort", "排序", sort, "min=\"0\" max=\"99999\"", "同级单位中由小到大排列");
+}
+
+static void render_units(struct req *r, json_t *m)
+{
+	const json_t *units = json_object_get(m, "units");
+	page_begin(r, "处室单位");
+	h_raw(&r->out, "<h1>处室单位</h1>");
+	af_alerts(r, m);
+	h_raw(&r->out, "<p class=\"muted\">本厅的单位树。具有行政执法权的单位在公示门户「执法主体」中公开；"
+		       "法制审核机构负责重大执法决定的法制审核和执法证件管理。</p>");
+	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">单位列表</caption><thead><tr>"
+		       "<th scope=\"col\">单位名称</th><th scope=\"col\">代码</th><th scope=\"col\">上级单位</th>"
+		       "<th scope=\"col\">执法权</th><th scope=\"col\">法制审核</th><th scope=\"col\">排序</th>"
+		       "<th scope=\"col\">操作</th></tr></thead><tbody>");
+	size_t i;
+	json_t *u;
+	json_array_foreach(units, i, u) {
+		long long depth = ji(u, "depth");
+		const json_t *parent = unit_find(units, ji(u, "parent_id"));
+		h_printf(&r->out, "<tr><td class=\"tree-d%lld\">%s</td><td><code>%s</code></td><td>%s</td>",
+			 depth > 5 ? 5 : depth, js(u, "name"), js(u, "code"), parent ? js(parent, "name") : "—");
+		h_printf(&r->out, "<td>%s</td><td>%s</td><td>%lld</td>",
+			 json_is_true(json_object_get(u, "enforcement_power")) ? "有" : "无",
+			 json_is_true(json_object_get(u, "is_reviewer")) ? "是" : "—", ji(u, "sort"));
+		h_printf(&r->out, "<td><a href=\"/admin/units/%lld\">%s</a></td></tr>", ji(u, "id"),
+			 can_admin(r) ? "编辑" : "查看");
+	}
+	h_raw(&r->out, "</tbody></table></div>");
+	if (json_is_true(json_object_get(m, "can_manage"))) {
+		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"new-unit\"><h2 id=\"new-unit\">新建单位</h2>"
+			       "<form method=\"post\" action=\"/admin/units\">");
+		form_csrf(r);
+		unit_fields(r, m, NULL);
+		h_raw(&r->out, "<button type=\"submit\">创建单位</button></form></section>");
+	}
+	page_end(r);
+}
+
+static json_t *units_model(struct req *r)
+{
+	return json_pack("{s:o,s:b}", "units", unit_list(r), "can_manage", can_admin(r));
+}
+
+/* Read the unit form; -1 with e naming the field for a malformed number. */
+static int unit_from_form(struct req *r, struct unit_input *in, struct err *e)
+{
+	memset(in, 0, sizeof *in);
+	in->code = req_param(r, "code");
+	in->name = req_param(r, "name");
+	if (!in->code)
+		in->code = "";
+	if (!in->name)
+		in->name = "";
+	if (af_param_id(r, "parent_id", &in->parent_id, e, "上级单位无效，请从列表中选择") < 0)
+		return -1;
+	const char *s = req_param(r, "sort");
+	long long sort = 0;
+	if (!str_empty(s) && str_to_ll(s, 0, 99999, &sort) < 0)
+		return err_set(e, ERR_INVALID, "sort", "排序须为 0 至 99999 的整数");
+	in->sort = (int)sort;
+	in->enforcement_power = !str_empty(req_param(r, "enforcement_power")) &&
+				!str_eq(req_param(r, "enforcement_power"), "0");
+	in->is_reviewer = !str_empty(req_param(r, "is_reviewer")) && !str_eq(req_param(r, "is_reviewer"), "0");
+	return 0;
+}
+
+int page_admin_units(struct req *r)
+{
+	if (r->method != M_POST)
+		return page_model(r, units_model(r), render_units);
+	struct unit_input in;
+	struct err e = ERR_INIT;
+	long long id = 0;
+	if (unit_from_form(r, &in, &e) < 0 || people_unit_create(r->db, &r->actor, &in, &id, &e) < 0)
+		return af_fail(r, units_model(r), &e, render_units);
+	return af_done(r, req_printf(r, "/admin/units/%lld?ok=created", id), json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+static void render_unit(struct req *r, json_t *m)
+{
+	const json_t *u = json_object_get(m, "unit");
+	const json_t *units = json_object_get(m, "units");
+	const json_t *parent = unit_find(units, ji(u, "parent_id"));
+	page_begin(r, req_printf(r, "单位：%s", js(u, "name")));
+	h_printf(&r->out, "<p class=\"noprint\"><a href=\"/admin/units\">← 返回单位列表</a></p><h1>%s</h1>", js(u, "name"));
+	af_alerts(r, m);
+	h_printf(&r->out, "<dl class=\"props card\"><dt>单位代码</dt><dd><code>%s</code></dd><dt>上级单位</dt><dd>%s</dd>"
+		 "<dt>行政执法权</dt><dd>%s</dd><dt>法制审核机构</dt><dd>%s</dd><dt>排序</dt><dd>%lld</dd>"
+		 "<dt>人员</dt><dd>%zu 人</dd></dl>",
+		 js(u, "code"), parent ? js(parent, "name") : "（顶级单位）",
+		 json_is_true(json_object_get(u, "enforcement_power")) ? "有" : "无",
+		 json_is_true(json_object_get(u, "is_reviewer")) ? "是" : "否", ji(u, "sort"),
+		 json_array_size(json_object_get(m, "people")));
+	json_t *people = json_object_get(m, "people");
+	if (json_array_size(people)) {
+		h_raw(&r->out, "<h2>本单位人员</h2><ul>");
+		size_t i;
+		json_t *p;
+		json_array_foreach(people, i, p)
+			h_printf(&r->out, "<li><a href=\"/admin/users/%lld\">%s</a>（%s）</li>", ji(p, "id"), js(p, "name"),
+				 js(p, "role_labels"));
+		h_raw(&r->out, "</ul>");
+	}
+	if (json_is_true(json_object_get(m, "can_manage"))) {
+		h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"edit-unit\"><h2 id=\"edit-unit\">修改单位</h2>"
+			 "<form method=\"post\" action=\"/admin/units/%lld\">", ji(u, "id"));
+		form_csrf(r);
+		unit_fields(r, m, u);
+		h_raw(&r->out, "<button type=\"submit\">保存修改</button></form></section>");
+		h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"del-unit\"><h2 id=\"del-unit\">删除单位</h2>"
+			 "<p class=\"muted\">只有没有下级单位、也没有人员的单位才能删除。</p>"
+			 "<form method=\"post\" action=\"/admin/units/%lld/delete\">", ji(u, "id"));
+		form_csrf(r);
+		h_raw(&r->out, "<button type=\"submit\" class=\"secondary\">删除此单位</button></form></section>");
+	}
+	page_end(r);
+}
+
+/* The model of unit id, or NULL after answering 404. */
+static json_t *unit_model(struct req *r, long long id)
+{
+	json_t *units = unit_list(r);
+	const json_t *u = unit_find(units, id);
+	if (!u) {
+		json_decref(units);
+		resp_error(r, 404, NULL, "单位不存在。");
+		return NULL;
+	}
+	json_t *people = NULL;
+	struct err e = ERR_INIT;
+	if (people_user_list(r->db, &r->actor, id, &people, &e) < 0 || !people)
+		people = json_array();
+	return json_pack("{s:O,s:o,s:o,s:b}", "unit", u, "units", units, "people", people, "can_manage", can_admin(r));
+}
+
+int page_admin_unit(struct req *r)
+{
+	long long id = req_param_id(r, 0);
+	json_t *m = id > 0 ? unit_model(r, id) : NULL;
+	if (!m) {
+		if (id <= 0)
+			resp_error(r, 404, NULL, "单位不存在。");
+		return 0;
+	}
+	if (r->method != M_POST)
+		return page_model(r, m, render_unit);
+	struct unit_input in;
+	struct err e = ERR_INIT;
+	if (unit_from_form(r, &in, &e) < 0 || people_unit_update(r->db, &r->actor, id, &in, &e) < 0)
+		return af_fail(r, m, &e, render_unit);
+	json_decref(m);
+	return af_done(r, req_printf(r, "/admin/units/%lld?ok=saved", id), NULL);
+}
+
+int page_admin_unit_delete(struct req *r)
+{
+	long long id = req_param_id(r, 0);
+	json_t *m = id > 0 ? unit_model(r, id) : NULL;
+	if (!m) {
+		if (id <= 0)
+			resp_error(r, 404, NULL, "单位不存在。");
+		return 0;
+	}
+	struct err e = ERR_INIT;
+	if (people_unit_delete(r->db, &r->actor, id, &e) < 0)
+		return af_fail(r, m, &e, render_unit);
+	json_decref(m);
+	return af_done(r, "/admin/units?ok=deleted", NULL);
+}
+
+/* ================= people ================= */
+
+static const char *scope_label(long long s)
+{
+	return s == SCOPE_ALL ? "全部单位" : s == SCOPE_SUBTREE ? "本单位及下级单位" : "本单位";
+}
+
+static void user_status_badges(struct req *r, const json_t *u)
+{
+	bool any = false;
+	if (json_is_true(json_object_get(u, "locked"))) {
+		h_raw(&r->out, "<span class=\"badge bad\">已锁定</span> ");
+		any = true;
+	}
+	if (json_is_true(json_object_get(u, "must_change"))) {
+		h_raw(&r->out, "<span class=\"badge warn\">须修改密码</span>");
+		any = true;
+	}
+	if (!any)
+		h_raw(&r->out, "<span class=\"badge ok\">正常</span>");
+}
+
+static void scope_select(struct req *r, const json_t *m, long long selected)
+{
+	char sel[8];
+	snprintf(sel, sizeof sel, "%lld", selected ? selected : SCOPE_OWN);
+	const char *cur = af_has_input(m) ? af_value(m, "scope", NULL) : sel;
+	h_raw(&r->out, "<div class=\"field\"><label for=\"scope\">数据范围 <span class=\"hint\">可查看哪些单位的数据"
+		       "（系统管理员和监督人员总是全部）</span></label><select id=\"scope\" name=\"scope\"");
+	invalid_attrs(r, m, "scope");
+	h_raw(&r->out, ">");
+	for (int s = SCOPE_OWN; s <= SCOPE_ALL; s++) {
+		char v[8];
+		snprintf(v, sizeof v, "%d", s);
+		h_printf(&r->out, "<option value=\"%d\"%s>%s</option>", s, str_eq(cur, v) ? " selected" : "", scope_label(s));
+	}
+	h_raw(&r->out, "</select>");
+	af_field_error(r, m, "scope");
+	h_raw(&r->out, "</div>");
+}
+
+static void roles_checkboxes(struct req *r, const json_t *m, unsigned current)
+{
+	unsigned on = af_has_input(m) ? roles_parse_list(af_value(m, "roles", NULL)) : current;
+	h_raw(&r->out, "<fieldset class=\"field roles\"><legend>角色</legend>");
+	for (unsigned bit = 1; bit < (1u << ROLE_COUNT); bit <<= 1)
+		h_printf(&r->out, "<label class=\"check\" for=\"role-%s\"><input type=\"checkbox\" id=\"role-%s\" name=\"roles\" "
+			 "value=\"%s\"%s> %s</label> ", role_ident(bit), role_ident(bit), role_ident(bit),
+			 (on & bit) ? " checked" : "", role_label(bit));
+	af_field_error(r, m, "roles");
+	h_raw(&r->out, "</fieldset>");
+}
+
+static unsigned json_roles(const json_t *u)
+{
+	unsigned roles = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(u, "roles"), i, v)
+		roles |= role_parse(json_string_value(v));
+	return roles;
+}
+
+/* Fields shared by the create and edit forms (u NULL = create). */
+static void user_fields(struct req *r, const json_t *m, const json_t *u)
+{
+	const json_t *units = json_object_get(m, "units");
+	af_unit_select(r, m, units, "unit_id", "unit_id", "所属单位", u ? ji(u, "unit_id") : 0, u ? NULL : "（请选择）", false, 0);
+	if (!u)
+		af_input(r, m, "text", "username", "用户名", "", "required maxlength=\"32\" autocomplete=\"off\"",
+			 "3-32 位小写字母、数字、点、下划线或连字符，创建后不能修改");
+	af_input(r, m, "text", "name", "姓名", u ? js(u, "name") : "", "required maxlength=\"32\"", NULL);
+	af_input(r, m, "text", "title", "职务", u ? js(u, "title") : "", "maxlength=\"32\"", "可不填");
+	roles_checkboxes(r, m, u ? json_roles(u) : 0);
+	scope_select(r, m, u ? ji(u, "scope") : SCOPE_OWN);
+}
+
+static void render_users(struct req *r, json_t *m)
+{
+	const json_t *units = json_object_get(m, "units");
+	long long filter = ji(m, "unit_id");
+	page_begin(r, "用户");
+	h_raw(&r->out, "<h1>用户</h1>");
+	af_alerts(r, m);
+	h_raw(&r->out, "<form method=\"get\" action=\"/admin/users\" class=\"search\">");
+	{
+		/* the filter select is not part of an error model */
+		json_t *none = json_object();
+		af_unit_select(r, none, units, "filter-unit", "unit_id", "按单位筛选", filter, "（全部单位）", true, 0);
+		json_decref(none);
+	}
+	h_raw(&r->out, "<button type=\"submit\">筛选</button></form>");
+	json_t *users = json_object_get(m, "users");
+	h_printf(&r->out, "<p class=\"muted\">共 %zu 人。</p>", json_array_size(users));
+	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">用户列表</caption><thead><tr>"
+		       "<th scope=\"col\">用户名</th><th scope=\"col\">姓名</th><th scope=\"col\">职务</th>"
+		       "<th scope=\"col\">单位</th><th scope=\"col\">角色</th><th scope=\"col\">数据范围</th>"
+		       "<th scope=\"col\">状态</th><th scope=\"col\">最近登录</th></tr></thead><tbody>");
+	size_t i;
+	json_t *u;
+	json_array_foreach(users, i, u) {
+		char last[20] = "—";
+		if (!str_empty(js(u, "last_login_at")))
+			time_utc_to_shanghai(js(u, "last_login_at"), last);
+		h_printf(&r->out, "<tr><td><a href=\"/admin/users/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>"
+			 "<td>%s</td><td>%s</td><td>", ji(u, "id"), js(u, "username"), js(u, "name"), js(u, "title"),
+			 js(u, "unit_name"), js(u, "role_labels"), scope_label(ji(u, "scope")));
+		user_status_badges(r, u);
+		h_printf(&r->out, "</td><td>%s</td></tr>", last);
+	}
+	h_raw(&r->out, "</tbody></table></div>");
+	if (json_is_true(json_object_get(m, "can_manage"))) {
+		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"new-user\"><h2 id=\"new-user\">新建用户</h2>"
+			       "<form method=\"post\" action=\"/admin/users\">");
+		form_csrf(r);
+		user_fields(r, m, NULL);
+		af_input(r, m, "password", "password", "初始密码", NULL, "required autocomplete=\"new-password\"",
+			 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名");
+		af_checkbox(r, m, "must_change", "首次登录时须修改密码", true);
+		h_raw(&r->out, "<button type=\"submit\">创建用户</button></form></section>");
+	}
+	page_end(r);
+}
+
+/* The users model; NULL after answering an error (e.g. 403 for a unit
+ * filter outside the scope). */
+static json_t *users_model(struct req *r)
+{
+	struct err e = ERR_INIT;
+	long long unit_id = 0;
+	const char *f = r->method == M_POST ? NULL : req_param(r, "unit_id");
+	if (!str_empty(f) && str_to_ll(f, 1, 1000000000000LL, &unit_id) < 0) {
+		resp_error(r, 400, "unit_id", "参数「单位」不正确。");
+		return NULL;
+	}
+	json_t *users = NULL;
+	if (people_user_list(r->db, &r->actor, unit_id, &users, &e) < 0) {
+		resp_err(r, &e);
+		return NULL;
+	}
+	return json_pack("{s:o,s:o,s:I,s:b}", "users", users, "units", unit_list(r), "unit_id", (json_int_t)unit_id,
+			 "can_manage", can_admin(r));
+}
+
+static int user_from_form(struct req *r, struct user_input *in, bool create, struct err *e)
+{
+	memset(in, 0, sizeof *in);
+	if (af_param_id(r, "unit_id", &in->unit_id, e, "所属单位无效，请从列表中选择") < 0)
+		return -1;
+	if (in->unit_id <= 0)
+		return err_set(e, ERR_INVALID, "unit_id", "请选择所属单位");
+	in->username = req_param(r, "username");
+	in->name = req_param(r, "name");
+	in->title = req_param(r, "title");
+	if (!in->username)
+		in->username = "";
+	if (!in->name)
+		in->name = "";
+	const char *roles = af_form_joined(r, "roles");
+	if (str_empty(roles))
+		return err_set(e, ERR_INVALID, "roles", "请至少选择一个角色");
+	in->roles = roles_parse_list(roles);
+	if (!in->roles)
+		return err_set(e, ERR_INVALID, "roles", "角色无效，请从列表中选择");
+	const char *s = req_param(r, "scope");
+	long long scope = SCOPE_OWN;
+	if (!str_empty(s) && str_to_ll(s, SCOPE_OWN, SCOPE_ALL, &scope) < 0)
+		return err_set(e, ERR_INVALID, "scope", "数据范围无效，请从列表中选择");
+	in->scope = (enum scope)scope;
+	if (create) {
+		in->password = req_param(r, "password");
+		if (str_empty(in->password))
+			return err_set(e, ERR_INVALID, "password", "请填写初始密码");
+		in->must_change = !str_empty(req_param(r, "must_change")) && !str_eq(req_param(r, "must_change"), "0");
+	}
+	return 0;
+}
+
+int page_admin_users(struct req *r)
+{
+	json_t *m = users_model(r);
+	if (!m)
+		return 0;
+	if (r->method != M_POST)
+		return page_model(r, m, render_users);
+	struct user_input in;
+	struct err e = ERR_INIT;
+	long long id = 0;
+	if (user_from_form(r, &in, true, &e) < 0 || people_user_create(r->db, &r->actor, &in, &id, &e) < 0)
+		return af_fail(r, m, &e, render_users);
+	json_decref(m);
+	return af_done(r, req_printf(r, "/admin/users/%lld?ok=created", id), json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+static void render_user(struct req *r, json_t *m)
+{
+	const json_t *u = json_object_get(m, "user");
+	long long id = ji(u, "id");
+	char last[20] = "—", created[20] = "—";
+	if (!str_empty(js(u, "last_login_at")))
+		time_utc_to_shanghai(js(u, "last_login_at"), last);
+	if (!str_empty(js(u, "created_at")))
+		time_utc_to_shanghai(js(u, "created_at"), created);
+	page_begin(r, req_printf(r, "用户：%s", js(u, "name")));
+	h_printf(&r->out, "<p><a href=\"/admin/users\">← 返回用户列表</a></p><h1>%s（%s）</h1>", js(u, "name"),
+		 js(u, "username"));
+	af_alerts(r, m);
+	h_printf(&r->out, "<dl class=\"props card\"><dt>用户名</dt><dd>%s</dd><dt>姓名</dt><dd>%s</dd><dt>职务</dt><dd>%s</dd>"
+		 "<dt>所属单位</dt><dd>",
+		 js(u, "username"), js(u, "name"), str_empty(js(u, "title")) ? "—" : js(u, "title"));
+	/* only those who may open the unit pages get the link */
+	if (actor_has(&r->actor, ROLE_ADMIN | ROLE_SUPERVISOR))
+		h_printf(&r->out, "<a href=\"/admin/units/%lld\">%s</a>", ji(u, "unit_id"), js(u, "unit_name"));
+	else
+		h_printf(&r->out, "%s", js(u, "unit_name"));
+	h_printf(&r->out, "</dd><dt>角色</dt><dd>%s</dd><dt>数据范围</dt><dd>%s</dd><dt>状态</dt><dd>", js(u, "role_labels"),
+		 scope_label(ji(u, "scope")));
+	user_status_badges(r, u);
+	h_printf(&r->out, "</dd><dt>最近登录</dt><dd>%s</dd><dt>创建时间</dt><dd>%s</dd></dl>", last, created);
+	if (!json_is_true(json_object_get(m, "can_manage"))) {
+		page_end(r);
+		return;
+	}
+	const char *which = js(m, "form");
+	json_t *none = json_object();
+	/* Only the form that failed shows the error and the kept input. */
+	const json_t *fm_edit = str_eq(which, "edit") || str_empty(which) ? m : none;
+	const json_t *fm_pw = str_eq(which, "password") ? m : none;
+	h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"edit-user\"><h2 id=\"edit-user\">修改人员信息</h2>"
+		 "<form method=\"post\" action=\"/admin/users/%lld\">", id);
+	form_csrf(r);
+	user_fields(r, fm_edit, u);
+	h_raw(&r->out, "<button type=\"submit\">保存修改</button></form></section>");
+	h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"reset-pw\"><h2 id=\"reset-pw\">重置密码</h2>"
+		 "<p class=\"muted\">设置新的初始密码后，该用户的所有会话立即结束，下次登录时须修改密码。</p>"
+		 "<form method=\"post\" action=\"/admin/users/%lld/password\">", id);
+	form_csrf(r);
+	af_input(r, fm_pw, "password", "new_password", "新的初始密码", NULL, "required autocomplete=\"new-password\"",
+		 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名");
+	h_raw(&r->out, "<button type=\"submit\">设置密码</button></form></section>");
+	bool locked = json_is_true(json_object_get(u, "locked"));
+	h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"lock-user\"><h2 id=\"lock-user\">%s</h2><p class=\"muted\">%s</p>"
+		 "<form method=\"post\" action=\"/admin/users/%lld/%s\">",
+		 locked ? "解锁账号" : "锁定账号",
+		 locked ? "解锁后该用户可以重新登录，登录失败次数同时清零。" : "锁定后该用户不能登录，已登录的会话立即结束。",
+		 id, locked ? "unlock" : "lock");
+	form_csrf(r);
+	h_printf(&r->out, "<button type=\"submit\"%s>%s</button></form></section>", locked ? "" : " class=\"secondary\"",
+		 locked ? "解锁" : "锁定");
+	json_decref(none);
+	page_end(r);
+}
+
+/* The model of person id, or NULL after answering (404/403). */
+static json_t *user_model(struct req *r, long long id)
+{
+	json_t *u = NULL;
+	struct err e = ERR_INIT;
+	if (id <= 0) {
+		resp_error(r, 404, NULL, "人员不存在。");
+		return NULL;
+	}
+	if (people_user_get(r->db, &r->actor, id, &u, &e) < 0) {
+		resp_err(r, &e);
+		return NULL;
+	}
+	return json_pack("{s:o,s:o,s:b}", "user", u, "units", unit_list(r), "can_manage", can_admin(r));
+}
+
+int page_admin_user(struct req *r)
+{
+	long long id = req_param_id(r, 0);
+	json_t *m = user_model(r, id);
+	if (!m)
+		return 0;
+	if (r->method != M_POST)
+		return page_model(r, m, render_user);
+	struct user_input in;
+	struct err e = ERR_INIT;
+	json_object_set_new(m, "form", json_string("edit"));
+	if (user_from_form(r, &in, false, &e) < 0 || people_user_update(r->db, &r->actor, id, &in, &e) < 0)
+		return af_fail(r, m, &e, render_user);
+	json_decref(m);
+	return af_done(r, req_printf(r, "/admin/users/%lld?ok=saved", id), NULL);
+}
+
+int page_admin_user_password(struct req *r)
+{
+	long long id = req_param_id(r, 0);
+	json_t *m = user_model(r, id);
+	if (!m)
+		return 0;
+	struct err e = ERR_INIT;
+	const char *pw = req_param(r, "new_password");
+	json_object_set_new(m, "form", json_string("password"));
+	if (str_empty(pw))
+		err_set(&e, ERR_INVALID, "new_password", "请填写新的初始密码");
+	if (e.kind || people_user_set_password(r->db, &r->actor, id, pw, true, &e) < 0) {
+		/* the domain names the policy's field "password"; the form's is new_password */
+		if (str_eq(e.field, "password"))
+			snprintf(e.field, sizeof e.field, "new_password");
+		return af_fail(r, m, &e, render_user);
+	}
+	json_decref(m);
+	return af_done(r, req_printf(r, "/admin/users/%lld?ok=password", id), NULL);
+}
+
+static int lock_common(struct req *r, bool locked)
+{
+	long long id = req_param_id(r, 0);
+	json_t *m = user_model(r, id);
+	if (!m)
+		return 0;
+	struct err e = ERR_INIT;
+	json_object_set_new(m, "form", json_string("lock"));
+	if (people_user_lock(r->db, &r->actor, id, locked, &e) < 0)
+		return af_fail(r, m, &e, render_user);
+	json_decref(m);
+	return af_done(r, req_printf(r, "/admin/users/%lld?ok=%s", id, locked ? "locked" : "unlocked"), NULL);
+}
+
+int page_admin_user_lock(struct req *r)
+{
+	return lock_common(r, true);
+}
+
+int page_admin_user_unlock(struct req *r)
+{
+	return lock_common(r, false);
+}

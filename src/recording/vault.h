@@ -1,0 +1,160 @@
+/*
+ * vault.h - the evidence vault (全过程记录 audio-visual evidence): storing
+ * a file for an actor, with the checks, deduplication, the "file.stored"
+ * ledger leaf and the operation log; resumable (tus 1.0) uploads; the
+ * listing in the actor's unit scope; the per-leaf check of `zhifa verify`.
+ *
+ * Invariants:
+ *  - the SHA-256 and SM3 of a file are computed while its bytes stream in
+ *    (core/hash.h); the file is never held whole in memory;
+ *  - a file counts as stored only when it is durable in the blob store
+ *    (store/blobs.h) AND its rows (blobs, blob_refs), its ledger leaf and
+ *    its operation-log row are committed, in that order: a crash leaves at
+ *    worst an unreferenced blob, never a leaf naming a missing or partial
+ *    file;
+ *  - the leaf ("file.stored") holds sha256, sm3, size, media_type,
+ *    actor_id and unit_id only: never a file name (it may carry personal
+ *    data);
+ *  - content stored again by the same unit is deduplicated (no new row or
+ *    leaf; `duplicate` is set); another unit storing the same content gets
+ *    its own blob_refs row and leaf, the bytes are stored once;
+ *  - empty, oversized, truncated or mislabelled content is refused with a
+ *    Chinese message and nothing is stored;
+ *  - nothing in zhifa deletes or edits a stored file (tables append-only).
+ *
+ * Limits (environment): ZHIFA_VAULT_MAX_MIB largest file (default 8192 =
+ * 8 GiB), ZHIFA_VAULT_FORM_MAX_MIB largest plain form upload (default 64).
+ */
+#ifndef ZHIFA_VAULT_H
+#define ZHIFA_VAULT_H
+#include "core/core.h"
+#include "core/err.h"
+#include "core/hash.h"
+#include "store/db.h"
+#include "store/blobs.h"
+#include "people/actor.h"
+#include <jansson.h>
+
+struct vault;
+
+/* Open the vault of a data folder: its blob store (blobs_open_data), the
+ * folder DATA/uploads for tus partial files, limits from the environment.
+ * NULL with err. */
+struct vault *vault_open(const char *data_dir, struct err *e);
+/* Open a vault over an already opened blob store (taken over: closed by
+ * vault_close), with partial files in uploads_dir (created) and max_size
+ * the largest file accepted (<= 0: 8 GiB). */
+struct vault *vault_open_with(struct blobs *b, const char *uploads_dir, long long max_size, struct err *e);
+void vault_close(struct vault *v);
+struct blobs *vault_blobs(struct vault *v);
+long long vault_max_size(const struct vault *v);
+/* Largest plain (multipart form) upload. */
+long long vault_form_max_size(const struct vault *v);
+
+/* What was stored. */
+struct vault_stored {
+	char sha256[HASH_HEX];
+	char sm3[HASH_HEX];
+	long long size;
+	char media_type[128];    /* detected from the content (libmagic) */
+	long long leaf_index;    /* the unit's "file.stored" leaf */
+	bool duplicate;          /* this unit had stored this content before */
+};
+
+/* ---- storing a stream ----
+ * vault_writer_open, then vault_writer_add for each chunk, then either
+ * vault_writer_commit or vault_writer_abort.  The bytes go to a staging
+ * file of the blob store while both hashes are computed. */
+struct vault_writer {
+	int fd;
+	char *path;
+	struct hash2 h;
+	long long written, max;
+	unsigned char head[16384]; /* the first bytes, for type detection */
+	size_t headlen;
+};
+int vault_writer_open(struct vault *v, struct vault_writer *w, struct err *e);
+/* Append n bytes.  -1 with ERR_TOOLARGE (field "file") past the limit or
+ * ERR_INTERNAL (disk); the writer must then be aborted. */
+int vault_writer_add(struct vault_writer *w, const void *p, size_t n, struct err *e);
+void vault_writer_abort(struct vault_writer *w);
+/* Finish: check the content's type against claimed_type (NULL, "" or
+ * "application/octet-stream" = no claim), make the file durable, record
+ * it for actor a (its user and unit) and append the leaf, in one
+ * transaction.  The writer is released in every case.  0 with out
+ * filled, or -1: ERR_INVALID field "file" (empty), ERR_INVALID field
+ * "type" (content is not the claimed type), ERR_INTERNAL. */
+int vault_writer_commit(struct vault *v, struct db *db, const struct actor *a, struct vault_writer *w,
+			const char *claimed_type, struct vault_stored *out, struct err *e);
+
+/* Store a local file (the command line): read once, hashed while copied
+ * to staging, then as vault_writer_commit. */
+int vault_store_path(struct vault *v, struct db *db, const struct actor *a, const char *src,
+		     const char *claimed_type, struct vault_stored *out, struct err *e);
+
+/* ---- reading ---- */
+/* Files in a's unit scope, newest first:
+ *   {"total":N,"page":P,"per_page":K,"items":[{sha256, sm3, size,
+ *    media_type, stored_at (UTC), stored_at_local, leaf_index, user_id,
+ *    username, unit_id, unit_name}, ...]}
+ * ERR_UNAUTH for the public.  Caller owns *out. */
+int vault_list(struct db *db, const struct actor *a, int page, int per_page, json_t **out, struct err *e);
+/* One file as above (the reference of a unit in a's scope, the oldest).
+ * ERR_NOTFOUND when unknown, ERR_FORBIDDEN when only units outside a's
+ * scope hold it. */
+int vault_get(struct db *db, const struct actor *a, const char *sha256, json_t **out, struct err *e);
+
+/* ---- tus 1.0 resumable uploads (core + creation) ---- */
+struct vault_upload {
+	char id[33];
+	long long length, offset;
+	char media_type[128];   /* claimed */
+	char state[16];         /* open | complete | stored | refused */
+	char sha256[HASH_HEX];  /* once complete */
+	char refused_reason[512];
+	long long owner, unit_id;
+	char expires_at[21];
+};
+/* Create an upload of length bytes for a (officers and heads; the caller
+ * checks roles) with the tus Upload-Metadata header (may be NULL; its
+ * "filetype" or "type" key is the claimed type).  ERR_INVALID field
+ * "Upload-Length" (<= 0), ERR_TOOLARGE (over the limit), ERR_INVALID
+ * field "Upload-Metadata" (malformed).  Fills id (32 hex). */
+int vault_upload_create(struct vault *v, struct db *db, const struct actor *a, long long length,
+			const char *metadata, char id[33], struct err *e);
+/* Read an upload; ERR_NOTFOUND if unknown (or malformed id),
+ * ERR_FORBIDDEN if a is not its owner.  An upload left 'complete' by a
+ * crash is finished here first (stored, leaf committed). */
+int vault_upload_get(struct vault *v, struct db *db, const struct actor *a, const char *id,
+		     struct vault_upload *out, struct err *e);
+
+/* One PATCH: vault_patch_begin (checks owner, state open, offset equals
+ * the stored offset, the body fits; cuts the partial file back to the
+ * stored offset and restores the running hashes), vault_patch_write per
+ * chunk (no database), vault_patch_end once (complete body or cut off). */
+struct vault_patch;
+/* content_length < 0: unknown.  ERR_NOTFOUND, ERR_FORBIDDEN, ERR_CONFLICT
+ * (offset mismatch, field "Upload-Offset", or already finished),
+ * ERR_LOCKED (another PATCH of this upload is running), ERR_TOOLARGE
+ * (offset + content_length > length), ERR_INTERNAL. */
+struct vault_patch *vault_patch_begin(struct vault *v, struct db *db, const struct actor *a, const char *id,
+				      long long offset, long long content_length, struct err *e);
+/* ERR_TOOLARGE past the upload's length; ERR_INTERNAL on a disk error. */
+int vault_patch_write(struct vault_patch *p, const void *data, size_t n, struct err *e);
+/* Make the received bytes durable and record the new offset; when the
+ * last byte has arrived, store the file (as vault_writer_commit; a
+ * refused file marks the upload 'refused').  Frees p.  Sets *offset and,
+ * when stored, *stored (stored->size > 0).  0 or -1 with err (the offset
+ * is still set to what was kept). */
+int vault_patch_end(struct vault_patch *p, struct db *db, const struct actor *a, long long *offset,
+		    struct vault_stored *stored, struct err *e);
+/* Release p without recording anything (an internal error before end). */
+void vault_patch_abort(struct vault_patch *p);
+
+/* ---- verification ----
+ * Register the per-leaf check for `zhifa verify` (ledger/verify.h): for
+ * each "file.stored" leaf the blob is re-read from v's store and its
+ * SHA-256, SM3 and size recomputed; a missing file or a wrong hash or
+ * size is reported with the leaf index.  v must outlive the runs. */
+void vault_verify_install(struct vault *v);
+#endif

@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""test_uploads.py - the evidence vault over HTTP: tus 1.0 (OPTIONS,
+creation, PATCH, HEAD), wrong offset 409, oversize 413, unsupported
+version 412, CSRF missing 403, resume after a server restart and after a
+kill -9 in the middle of a PATCH body, the plain form upload (stored,
+duplicate deduplicated, content lying about its type refused with a
+Chinese message, no file, no _csrf), unit scope (403 by URL for another
+unit's file), `zhifa store` output ("SHA256 SM3 INDEX" per file) and
+`zhifa verify` passing, then reporting a flipped byte in a stored file.
+"""
+import base64
+import hashlib
+import http.client
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+PW = "Zhifa@2026demo"
+t = harness.Tap()
+
+
+def b64(s):
+    return base64.b64encode(s.encode()).decode()
+
+
+def page_csrf(c):
+    r = c.get("/admin/vault")
+    m = re.search(r'data-csrf="([0-9a-f]+)"', r.text)
+    return m.group(1) if m else ""
+
+
+def tus(c, method, path, body=b"", headers=None):
+    h = {"Tus-Resumable": "1.0.0"}
+    h.update(headers or {})
+    if method == "PATCH":
+        h.setdefault("Content-Type", "application/offset+octet-stream")
+    return c.request(method, path, body=body if method in ("PATCH", "POST") else None, headers=h)
+
+
+def multipart(fields, files):
+    """fields: list of (name, value); files: list of (name, filename, ctype, bytes)."""
+    boundary = "----zhifa" + uuid.uuid4().hex
+    out = b""
+    for k, v in fields:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (boundary, k, v)).encode()
+    for k, fn, ct, data in files:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\nContent-Type: %s\r\n\r\n"
+                % (boundary, k, fn, ct)).encode() + data + b"\r\n"
+    out += ("--%s--\r\n" % boundary).encode()
+    return out, "multipart/form-data; boundary=" + boundary
+
+
+def form_upload(c, csrf, name, ctype, data, accept=None):
+    fields = [("_csrf", csrf)] if csrf is not None else []
+    body, ct = multipart(fields, [("file", name, ctype, data)])
+    h = {"Content-Type": ct}
+    if accept:
+        h["Accept"] = accept
+    return c.request("POST", "/admin/vault/upload", body=body, headers=h)
+
+
+def vault_json(c):
+    return c.get("/admin/vault", headers={"Accept": "application/json"}).json()
+
+
+def session_cookie(c):
+    return "; ".join("%s=%s" % (k.name, k.value) for k in c.jar)
+
+
+def restart(srv, hard):
+    """Stop the server (SIGKILL when hard, else SIGTERM) and start it
+    again on the same data folder and port."""
+    if hard:
+        srv.proc.send_signal(signal.SIGKILL)
+    else:
+        srv.proc.send_signal(signal.SIGTERM)
+    srv.proc.wait(timeout=30)
+    port = urllib.parse.urlsplit(srv.base).port
+    cmd = [srv.bin, "serve", "--data", os.path.join(srv.tmp, "data"), "--listen", "127.0.0.1:%d" % port]
+    if srv.db_url:
+        cmd += ["--db", srv.db_url]
+    srv.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=srv._stderr, env=srv._env())
+    c = srv.client()
+    for _ in range(600):
+        try:
+            if c.get("/healthz", timeout=2).status == 200:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+def run_cli(srv, *args):
+    return subprocess.run([srv.bin] + list(args), capture_output=True, timeout=120, env=srv._env())
+
+
+with harness.Server(t) as srv:
+    data_dir = os.path.join(srv.tmp, "data")
+    c = srv.client()
+    c.login("jn.zhang", PW)
+    r = c.get("/admin/vault")
+    t.is_(r.status, 200, "officer opens /admin/vault")
+    t.html_valid(r, "vault page is valid HTML")
+    t.ok("/static/upload.js" in r.text and "tus.min.js" in r.text, "page loads upload.js and tus-js-client")
+    csrf = page_csrf(c)
+    t.ok(len(csrf) >= 32, "page carries the CSRF token in data-csrf")
+    t.is_(c.get("/static/vendor/tus.min.js").status, 200, "tus-js-client is served")
+    t.is_(c.get("/static/upload.js").status, 200, "upload.js is served")
+
+    # ---- tus: discovery and creation checks
+    r = c.request("OPTIONS", "/api/v1/uploads")
+    t.is_(r.status, 204, "OPTIONS 204")
+    t.is_(r.header("Tus-Version"), "1.0.0", "Tus-Version")
+    t.like(r.header("Tus-Extension") or "", "creation", "Tus-Extension: creation")
+    t.ok(int(r.header("Tus-Max-Size") or 0) >= 8 << 30, "Tus-Max-Size is 8 GiB by default")
+    r = tus(c, "POST", "/api/v1/uploads", headers={"Upload-Length": "10"})
+    t.is_(r.status, 403, "creation without X-CSRF-Token: 403")
+    r = c.request("POST", "/api/v1/uploads", body=b"", headers={"Upload-Length": "10", "X-CSRF-Token": csrf})
+    t.is_(r.status, 412, "creation without Tus-Resumable: 412")
+    r = tus(c, "POST", "/api/v1/uploads", headers={"Upload-Length": str(9 << 30), "X-CSRF-Token": csrf})
+    t.is_(r.status, 413, "9 GiB upload refused: 413")
+    t.like(r.text, "大小上限", "413 message in Chinese")
+    anon = srv.client()
+    r = tus(anon, "POST", "/api/v1/uploads", headers={"Upload-Length": "10", "X-CSRF-Token": csrf})
+    t.ok(r.status in (401, 403), "the public cannot create uploads (%d)" % r.status)
+
+    # ---- tus: create, patch, head, wrong offset, restart, kill -9, finish
+    body = b"body camera log\n" + bytes((i * 7) % 256 for i in range(300000))
+    n = len(body)
+    r = tus(c, "POST", "/api/v1/uploads", headers={"Upload-Length": str(n), "X-CSRF-Token": csrf,
+                                                  "Upload-Metadata": "filename %s" % b64("现场.bin")})
+    t.is_(r.status, 201, "creation: 201")
+    loc = r.header("Location") or ""
+    t.like(loc, r"^/api/v1/uploads/[0-9a-f]{32}$", "Location of the upload")
+    t.is_(r.header("Tus-Resumable"), "1.0.0", "Tus-Resumable on the answer")
+    r = tus(c, "PATCH", loc, body[:100000], {"Upload-Offset": "0"})
+    t.is_(r.status, 403, "PATCH without X-CSRF-Token: 403")
+    r = tus(c, "PATCH", loc, body[:100000], {"Upload-Offset": "0", "X-CSRF-Token": csrf})
+    t.is_(r.status, 204, "PATCH 1: 204")
+    t.is_(r.header("Upload-Offset"), "100000", "PATCH 1: new offset")
+    r = tus(c, "HEAD", loc)
+    t.is_(r.status, 200, "HEAD 200")
+    t.is_(r.header("Upload-Offset"), "100000", "HEAD: offset")
+    t.is_(r.header("Upload-Length"), str(n), "HEAD: length")
+    r = tus(c, "PATCH", loc, body[5:10], {"Upload-Offset": "5", "X-CSRF-Token": csrf})
+    t.is_(r.status, 409, "wrong offset: 409")
+    t.like(r.text, "偏移量", "409 message names the offset")
+    r = tus(c, "PATCH", loc, body[100000:100010], {"Upload-Offset": "100000", "X-CSRF-Token": csrf,
+                                                     "Content-Type": "text/plain"})
+    t.is_(r.status, 415, "PATCH with the wrong Content-Type: 415")
+    r = tus(c, "PATCH", loc, b"x" * (n - 100000 + 1), {"Upload-Offset": "100000", "X-CSRF-Token": csrf})
+    t.is_(r.status, 413, "PATCH past the declared length: 413")
+
+    other = srv.client()
+    other.login("aq.ma", PW)
+    r = tus(other, "HEAD", loc)
+    t.is_(r.status, 403, "another officer cannot HEAD my upload")
+
+    t.ok(restart(srv, hard=False), "server restarted (SIGTERM)")
+    r = tus(c, "HEAD", loc)
+    t.is_(r.header("Upload-Offset"), "100000", "offset survives a restart")
+
+    # kill -9 in the middle of a PATCH body
+    u = urllib.parse.urlsplit(srv.base)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    conn.putrequest("PATCH", loc)
+    for k, v in (("Tus-Resumable", "1.0.0"), ("Upload-Offset", "100000"), ("X-CSRF-Token", csrf),
+                 ("Content-Type", "application/offset+octet-stream"), ("Content-Length", str(n - 100000)),
+                 ("Cookie", session_cookie(c))):
+        conn.putheader(k, v)
+    conn.endheaders()
+    conn.send(body[100000:180000])
+    time.sleep(0.5)
+    t.ok(restart(srv, hard=True), "server killed (-9) mid-body and restarted")
+    conn.close()
+    r = tus(c, "HEAD", loc)
+    off = int(r.header("Upload-Offset") or -1)
+    t.ok(100000 <= off <= 180000, "after kill -9 the offset is what was kept (%d)" % off)
+    r = tus(c, "PATCH", loc, body[off:], {"Upload-Offset": str(off), "X-CSRF-Token": csrf})
+    t.is_(r.status, 204, "final PATCH: 204")
+    t.is_(r.header("Upload-Offset"), str(n), "final offset = length")
+    sha = hashlib.sha256(body).hexdigest()
+    t.is_(r.header("Upload-Sha256"), sha, "SHA-256 of the resumed upload is the content's")
+    t.like(r.header("Upload-Sm3") or "", r"^[0-9a-f]{64}$", "SM3 given")
+    t.like(r.header("Upload-Leaf-Index") or "", r"^\d+$", "leaf index given")
+    r = tus(c, "HEAD", loc)
+    t.is_(r.header("Upload-Offset"), str(n), "HEAD after the end: complete")
+    m = vault_json(c)
+    t.ok(any(i["sha256"] == sha for i in m["items"]), "the file is listed (JSON model)")
+    t.ok(not any("现场" in str(i) for i in m["items"]), "no file name in the listing")
+
+    # the same content again over tus: deduplicated
+    r = tus(c, "POST", "/api/v1/uploads", headers={"Upload-Length": str(n), "X-CSRF-Token": csrf})
+    loc2 = r.header("Location")
+    r = tus(c, "PATCH", loc2, body, {"Upload-Offset": "0", "X-CSRF-Token": csrf})
+    t.is_(r.status, 204, "duplicate tus upload accepted")
+    t.is_(r.header("Upload-Duplicate"), "1", "and marked as a duplicate")
+    t.is_(vault_json(c)["total"], m["total"], "no second entry for the duplicate")
+
+    # ---- the plain form upload
+    before = vault_json(c)["total"]
+    r = form_upload(c, csrf, "笔录.txt", "text/plain", "现场笔录：设备运行正常。\n".encode())
+    t.is_(r.status, 303, "form upload: 303")
+    t.like(r.header("Location") or "", r"^/admin/vault\?ok=[0-9a-f]{64}$", "redirect names the file")
+    r2 = c.get(r.header("Location"))
+    t.like(r2.text, "已保存", "confirmation shown")
+    t.html_valid(r2, "confirmation page valid HTML")
+    t.is_(vault_json(c)["total"], before + 1, "one more file")
+    r = form_upload(c, csrf, "again.txt", "text/plain", "现场笔录：设备运行正常。\n".encode())
+    t.like(r.header("Location") or "", "dup=1", "same content again: deduplicated")
+    t.is_(vault_json(c)["total"], before + 1, "still one more file")
+    r = form_upload(c, csrf, "photo.png", "image/png", b"this is plain text pretending to be a PNG\n")
+    t.is_(r.status, 415, "content lying about its type: 415")
+    t.like(r.text, "类型不符", "Chinese message on the type")
+    t.like(r.text, 'role="alert"', "message in an alert")
+    t.html_valid(r, "error page valid HTML")
+    r = form_upload(c, csrf, "photo.png", "image/png", b"plain text\n", accept="application/json")
+    t.is_(r.json()["error"]["field"], "type", "JSON error names the field")
+    t.is_(vault_json(c)["total"], before + 1, "refused upload stored nothing")
+    r = form_upload(c, None, "x.txt", "text/plain", b"no token\n")
+    t.is_(r.status, 403, "form upload without _csrf: 403")
+    r = form_upload(c, "0" * 64, "x.txt", "text/plain", b"bad token\n")
+    t.is_(r.status, 403, "form upload with a wrong _csrf: 403")
+    body_, ct = multipart([("_csrf", csrf)], [])
+    r = c.request("POST", "/admin/vault/upload", body=body_, headers={"Content-Type": ct})
+    t.is_(r.status, 400, "form without a file: 400")
+    t.like(r.text, "请选择要上传的文件", "message names the file")
+    t.is_(vault_json(c)["total"], before + 1, "nothing stored by the refusals")
+
+    # ---- unit scope
+    r = other.get("/admin/vault/" + sha)
+    t.is_(r.status, 403, "another unit's officer: 403 by URL")
+    t.ok(not any(i["sha256"] == sha for i in vault_json(other)["items"]), "not in the other unit's list")
+    r = c.get("/admin/vault/" + sha)
+    t.is_(r.status, 200, "own file page")
+    t.html_valid(r, "file page valid HTML")
+    sup = srv.client()
+    sup.login("jiandu", PW)
+    t.is_(sup.get("/admin/vault/" + sha).status, 200, "supervisor reads every unit")
+    r = sup.request("POST", "/api/v1/uploads", body=b"", headers={"Tus-Resumable": "1.0.0", "Upload-Length": "5",
+                                                                 "X-CSRF-Token": page_csrf(sup)})
+    t.is_(r.status, 403, "supervisor cannot upload (role)")
+
+    # ---- the command line
+    f1 = os.path.join(srv.tmp, "cam1.txt")
+    f2 = os.path.join(srv.tmp, "cam2.bin")
+    with open(f1, "wb") as f:
+        f.write(b"docking station file one\n")
+    with open(f2, "wb") as f:
+        f.write(bytes(range(256)) * 100)
+    p = run_cli(srv, "store", "--data", data_dir, f1, f2)
+    out = p.stdout.decode()
+    t.is_(p.returncode, 0, "zhifa store exits 0")
+    lines = out.splitlines()
+    t.is_(len(lines), 2, "one line per file")
+    want1 = hashlib.sha256(open(f1, "rb").read()).hexdigest() + " "
+    t.ok(all(re.match(r"^[0-9a-f]{64} [0-9a-f]{64} \d+$", ln) for ln in lines), "lines are 'SHA256 SM3 INDEX'", out)
+    t.ok(lines and lines[0].startswith(want1), "first line is the first file's SHA-256")
+    p = run_cli(srv, "store", "--data", data_dir, "/nonexistent/file")
+    t.is_(p.returncode, 1, "a missing file: exit 1")
+    t.like(p.stderr.decode(), "无法打开文件", "reason on stderr")
+
+    # ---- verify: passes, then finds a flipped byte
+    p = run_cli(srv, "verify", "--data", data_dir)
+    t.ok(p.returncode == 0, "zhifa verify passes", p.stdout.decode() + p.stderr.decode())
+    path = os.path.join(data_dir, "blobs", "sha256", sha[:2], sha)
+    if os.environ.get("ZHIFA_BLOBS", "fs") != "fs":
+        t.ok(True, "# SKIP the folder back end's files (ZHIFA_BLOBS=%s)" % os.environ["ZHIFA_BLOBS"])
+        t.done()
+    t.ok(os.path.exists(path), "stored under its SHA-256")
+    t.is_(os.stat(path).st_mode & 0o777, 0o444, "stored file is read-only")
+    os.chmod(path, 0o644)
+    with open(path, "r+b") as f:
+        f.seek(1000)
+        b = f.read(1)
+        f.seek(1000)
+        f.write(bytes([b[0] ^ 0x40]))
+    p = run_cli(srv, "verify", "--data", data_dir)
+    t.is_(p.returncode, 1, "zhifa verify fails after a flipped byte")
+    t.like(p.stdout.decode(), sha, "and names the file")
+
+t.done()

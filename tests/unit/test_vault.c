@@ -1,0 +1,547 @@
+/*
+ * Unit tests for the evidence vault: streaming SHA-256 + SM3 against
+ * one-shot OpenSSL digests and the GB/T 32905 "abc" vector; the folder
+ * back end (atomic link, a staging file never counts, dedupe, mode 0444);
+ * the vault (ledger leaf without file names, dedupe per unit, refusal of
+ * empty / oversized / mislabelled content with nothing stored, unit
+ * scope); tus uploads (offset checks, resume after a "restart" and after
+ * stray bytes past the recorded offset, final hashes); `verify` finding a
+ * flipped byte and a missing file; the S3 back end against a real
+ * S3-compatible server when ZHIFA_TEST_S3 is set (scripts/s3-test.sh).
+ * Honours ZHIFA_TEST_DB.
+ */
+#include "core/core.h"
+#include "core/err.h"
+#include "core/hash.h"
+#include "store/db.h"
+#include "store/blobs.h"
+#include "recording/vault.h"
+#include "ledger/ledger.h"
+#include "ledger/verify.h"
+#include "people/actor.h"
+#include "../tap.h"
+#include "../testdb.h"
+#include <openssl/evp.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmpdir[] = "/tmp/zhifa-vault-XXXXXX";
+
+static void oneshot(const char *md, const void *p, size_t n, char hex[HASH_HEX])
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	EVP_Digest(p, n, d, &len, EVP_get_digestbyname(md), NULL);
+	hex_encode(d, len, hex);
+}
+
+static int write_file(const char *path, const void *p, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return -1;
+	ssize_t w = write(fd, p, n);
+	close(fd);
+	return w == (ssize_t)n ? 0 : -1;
+}
+
+static int count_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	int n = 0;
+	if (!d)
+		return -1;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_hash(void)
+{
+	struct hash2 h;
+	struct hash2_result r;
+	hash2_init(&h);
+	hash2_update(&h, "abc", 3);
+	hash2_final(&h, &r);
+	is_str(r.sm3_hex, "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0", "SM3(abc) test vector");
+	is_str(r.sha256_hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "SHA-256(abc)");
+	is_int(r.size, 3, "size counted");
+
+	size_t n = 3 * 1024 * 1024 + 17;
+	unsigned char *buf = xmalloc(n);
+	randombytes_buf(buf, n);
+	hash2_init(&h);
+	size_t off = 0;
+	while (off < n) {
+		size_t k = 1 + randombytes_uniform(200000);
+		if (k > n - off)
+			k = n - off;
+		hash2_update(&h, buf + off, k);
+		off += k;
+	}
+	hash2_final(&h, &r);
+	char want[HASH_HEX];
+	oneshot("SHA256", buf, n, want);
+	is_str(r.sha256_hex, want, "streamed SHA-256 equals one-shot digest");
+	oneshot("SM3", buf, n, want);
+	is_str(r.sm3_hex, want, "streamed SM3 equals one-shot digest");
+
+	/* hash2_fd over a file prefix */
+	char *p = xasprintf("%s/prefix.bin", tmpdir);
+	write_file(p, buf, n);
+	int fd = open(p, O_RDONLY);
+	hash2_init(&h);
+	ok(hash2_fd(&h, fd, 1000) == 1000, "hash2_fd reads the prefix");
+	hash2_final(&h, &r);
+	oneshot("SM3", buf, 1000, want);
+	is_str(r.sm3_hex, want, "hash2_fd prefix digest");
+	hash2_init(&h);
+	ok(hash2_fd(&h, fd, (long long)n + 1) < 0, "hash2_fd fails when the file is shorter than asked");
+	hash2_abort(&h);
+	close(fd);
+	unlink(p);
+	free(p);
+	free(buf);
+	ok(hash_hex_valid(r.sha256_hex) && !hash_hex_valid("ABC") && !hash_hex_valid(NULL), "hash_hex_valid");
+}
+
+static void test_fs(void)
+{
+	struct err e = ERR_INIT;
+	char *root = xasprintf("%s/fsroot", tmpdir);
+	struct blobs *b = blobs_open_fs(root, &e);
+	ok(b != NULL, "folder back end opens: %s", e.msg);
+	is_str(blobs_kind(b), "fs", "kind fs");
+	const char *content = "evidence bytes\n";
+	struct hash2 h;
+	struct hash2_result r;
+	hash2_init(&h);
+	hash2_update(&h, content, strlen(content));
+	hash2_final(&h, &r);
+
+	/* a staging file that was never put does not count */
+	char *stage = xasprintf("%s/in-partial", blobs_staging_dir(b));
+	write_file(stage, content, strlen(content));
+	is_int(blobs_stat(b, r.sha256_hex, NULL, &e), 0, "a staging (temp) file is not a stored blob");
+	struct err re = ERR_INIT;
+	ok(blobs_read(b, r.sha256_hex, NULL, NULL, &re) < 0 && re.kind == ERR_NOTFOUND, "reading it: not found");
+
+	is_int(blobs_put(b, r.sha256_hex, stage, (long long)strlen(content), &e), 1, "put stores: %s", e.msg);
+	ok(access(stage, F_OK) != 0, "staging file moved away");
+	char *path = blobs_fs_path(b, r.sha256_hex);
+	struct stat st;
+	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0444, "stored file is read-only (0444)");
+	long long size = 0;
+	is_int(blobs_stat(b, r.sha256_hex, &size, &e), 1, "stat finds it");
+	is_int(size, (long long)strlen(content), "size");
+
+	write_file(stage, content, strlen(content));
+	is_int(blobs_put(b, r.sha256_hex, stage, (long long)strlen(content), &e), 0, "second put deduplicated");
+	ok(access(stage, F_OK) != 0, "duplicate staging file removed");
+	ok(stat(path, &st) == 0 && st.st_nlink == 1, "still one stored file");
+
+	/* a put whose size does not match the staging file is refused */
+	write_file(stage, "xyz", 3);
+	ok(blobs_put(b, "0000000000000000000000000000000000000000000000000000000000000000", stage, 4, &e) < 0,
+	   "put with a wrong size refused");
+	unlink(stage);
+	free(stage);
+	free(path);
+	free(root);
+	blobs_close(b);
+}
+
+static long long blob_rows(struct db *db)
+{
+	return db_scalar_int(db, -1, "SELECT COUNT(*) FROM blobs", (const struct db_val[]){ DB_END });
+}
+
+static long long add_unit(struct db *db, const char *code)
+{
+	struct db_res *r = NULL;
+	long long id = -1;
+	if (db_query(db, &r, "INSERT INTO units(code, name, created_at) VALUES (?, ?, '2026-01-01T00:00:00Z') RETURNING id",
+		     DB_TEXT(code), DB_TEXT(code)) == 0 && r->nrows)
+		id = db_int(r, 0, 0);
+	db_res_free(r);
+	return id;
+}
+
+static void officer(struct actor *a, long long user, long long unit)
+{
+	memset(a, 0, sizeof *a);
+	a->user_id = user;
+	a->unit_id = unit;
+	a->roles = ROLE_OFFICER;
+	a->scope = SCOPE_OWN;
+	snprintf(a->username, sizeof a->username, "u%lld", user);
+}
+
+static int store_bytes(struct vault *v, struct db *db, const struct actor *a, const void *p, size_t n,
+		       const char *type, struct vault_stored *st, struct err *e)
+{
+	struct vault_writer w;
+	if (vault_writer_open(v, &w, e) < 0)
+		return -1;
+	if (vault_writer_add(&w, p, n, e) < 0) {
+		vault_writer_abort(&w);
+		return -1;
+	}
+	return vault_writer_commit(v, db, a, &w, type, st, e);
+}
+
+static void test_vault(struct db *db, struct vault *v, long long unit_a, long long unit_b)
+{
+	struct err e = ERR_INIT;
+	struct actor a, b;
+	officer(&a, 11, unit_a);
+	officer(&b, 12, unit_b);
+	char *staging = xasprintf("%s/data/blobs/tmp", tmpdir);
+	const char *text = "现场检查笔录：企业节能设备运行情况。\n";
+	struct vault_stored st, st2;
+	long long size0 = ledger_size(db, &e);
+	ok(store_bytes(v, db, &a, text, strlen(text), "text/plain", &st, &e) == 0, "text file stored: %s", e.msg);
+	char want[HASH_HEX];
+	oneshot("SHA256", text, strlen(text), want);
+	is_str(st.sha256, want, "sha256 of the stored file");
+	oneshot("SM3", text, strlen(text), want);
+	is_str(st.sm3, want, "sm3 of the stored file");
+	is_int(st.leaf_index, size0, "leaf appended");
+	ok(!st.duplicate, "not a duplicate");
+	is_str(st.media_type, "text/plain", "type detected from the content");
+	struct buf leaf;
+	buf_init(&leaf, 0);
+	ok(ledger_leaf(db, st.leaf_index, &leaf, NULL, &e) == 0, "leaf readable");
+	ok(strstr(leaf.data, "\"type\":\"file.stored\"") && strstr(leaf.data, st.sha256) && strstr(leaf.data, st.sm3) &&
+	   strstr(leaf.data, "\"unit_id\":") && strstr(leaf.data, "\"actor_id\":11") && strstr(leaf.data, "\"size\":"),
+	   "leaf holds type, sha256, sm3, size, actor and unit: %s", leaf.data);
+	ok(!strstr(leaf.data, "name") && !strstr(leaf.data, "现场"), "leaf holds no file name or content");
+	buf_release(&leaf);
+	is_int(count_dir(staging), 0, "no staging file left");
+
+	ok(store_bytes(v, db, &a, text, strlen(text), "text/plain", &st2, &e) == 0 && st2.duplicate,
+	   "same content, same unit: deduplicated");
+	is_int(st2.leaf_index, st.leaf_index, "duplicate answers the first leaf");
+	is_int(ledger_size(db, &e), size0 + 1, "no new leaf for a duplicate");
+	ok(store_bytes(v, db, &b, text, strlen(text), NULL, &st2, &e) == 0 && !st2.duplicate,
+	   "same content, other unit: recorded for that unit");
+	is_int(st2.leaf_index, size0 + 1, "its own leaf");
+	is_int(blob_rows(db), 1, "bytes stored once");
+
+	/* refusals store nothing */
+	long long leaves = ledger_size(db, &e);
+	err_clear(&e);
+	ok(store_bytes(v, db, &a, text, strlen(text), "image/png", &st2, &e) < 0 && e.kind == 415 &&
+	   str_eq(e.field, "type") && strstr(e.msg, "image/png") && strstr(e.msg, "不符"),
+	   "text claimed as PNG refused: %s", e.msg);
+	err_clear(&e);
+	ok(store_bytes(v, db, &a, "", 0, NULL, &st2, &e) < 0 && e.kind == ERR_INVALID && str_eq(e.field, "file"),
+	   "empty file refused: %s", e.msg);
+	struct vault_writer w;
+	vault_writer_open(v, &w, &e);
+	w.max = 10;
+	err_clear(&e);
+	ok(vault_writer_add(&w, text, strlen(text), &e) < 0 && e.kind == ERR_TOOLARGE, "oversized refused: %s", e.msg);
+	vault_writer_abort(&w);
+	is_int(ledger_size(db, &e), leaves, "refusals append no leaf");
+	is_int(blob_rows(db), 1, "refusals add no blob");
+	is_int(count_dir(staging), 0, "refusals leave no staging file");
+
+	/* a PNG claimed as PNG is accepted */
+	static const unsigned char png[] = {
+		0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 1, 0, 0, 0, 1,
+		8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82,
+	};
+	ok(store_bytes(v, db, &a, png, sizeof png, "image/png", &st2, &e) == 0, "PNG stored: %s", e.msg);
+	is_str(st2.media_type, "image/png", "PNG detected");
+
+	/* store from a path (the command line) */
+	char *p = xasprintf("%s/cli.txt", tmpdir);
+	write_file(p, "docking station file\n", 21);
+	ok(vault_store_path(v, db, &a, p, NULL, &st2, &e) == 0, "vault_store_path: %s", e.msg);
+	ok(access(p, F_OK) == 0, "source file left in place");
+	free(p);
+	err_clear(&e);
+	ok(vault_store_path(v, db, &a, "/nonexistent/x", NULL, &st2, &e) < 0 && e.kind == ERR_NOTFOUND, "missing file");
+
+	/* listing and scope */
+	json_t *list = NULL;
+	ok(vault_list(db, &a, 1, 50, &list, &e) == 0, "list for unit A");
+	is_int(json_integer_value(json_object_get(list, "total")), 3, "A sees its three files");
+	json_decref(list);
+	ok(vault_list(db, &b, 1, 50, &list, &e) == 0, "list for unit B");
+	is_int(json_integer_value(json_object_get(list, "total")), 1, "B sees its one file");
+	json_decref(list);
+	json_t *one = NULL;
+	err_clear(&e);
+	ok(vault_get(db, &b, st2.sha256, &one, &e) < 0 && e.kind == ERR_FORBIDDEN, "B gets 403 for A's file");
+	ok(vault_get(db, &a, st2.sha256, &one, &e) == 0 && str_eq(json_string_value(json_object_get(one, "sha256")), st2.sha256),
+	   "A reads its file");
+	json_decref(one);
+	struct actor pub;
+	memset(&pub, 0, sizeof pub);
+	ok(vault_list(db, &pub, 1, 50, &list, &e) < 0 && e.kind == ERR_UNAUTH, "the public sees nothing");
+
+	/* the tables refuse changes */
+	ok(db_exec(db, "UPDATE blobs SET size = 1") < 0, "blobs refuses UPDATE");
+	ok(db_exec(db, "DELETE FROM blob_refs") < 0, "blob_refs refuses DELETE");
+	free(staging);
+}
+
+static void test_tus(struct db *db, struct vault **vp, const char *data, long long unit_a)
+{
+	struct vault *v = *vp;
+	struct err e = ERR_INIT;
+	struct actor a, other;
+	officer(&a, 21, unit_a);
+	officer(&other, 22, unit_a);
+	size_t n = 300000;
+	char *body = xmalloc(n);
+	for (size_t i = 0; i < n; i++)
+		body[i] = (char)('a' + i % 26);
+	body[n - 1] = '\n';
+	char id[33];
+	/* "filetype dGV4dC9wbGFpbg==" = text/plain */
+	ok(vault_upload_create(v, db, &a, (long long)n, "filename bW92aWUudHh0,filetype dGV4dC9wbGFpbg==", id, &e) == 0,
+	   "upload created: %s", e.msg);
+	is_int(strlen(id), 32, "id is 32 hex");
+	char tmpid[33];
+	err_clear(&e);
+	ok(vault_upload_create(v, db, &a, vault_max_size(v) + 1, NULL, tmpid, &e) < 0 &&
+	   e.kind == ERR_TOOLARGE, "over the limit: 413");
+	err_clear(&e);
+	ok(vault_upload_create(v, db, &a, 0, NULL, tmpid, &e) < 0 && e.kind == ERR_INVALID, "length 0 refused");
+	ok(vault_upload_create(v, db, &a, 10, "filetype !!!", tmpid, &e) < 0 && str_eq(e.field, "Upload-Metadata"),
+	   "bad metadata refused");
+
+	struct vault_upload u;
+	ok(vault_upload_get(v, db, &a, id, &u, &e) == 0 && u.offset == 0 && u.length == (long long)n, "HEAD: offset 0");
+	err_clear(&e);
+	ok(vault_upload_get(v, db, &other, id, &u, &e) < 0 && e.kind == ERR_FORBIDDEN, "another person: 403");
+	err_clear(&e);
+	ok(vault_upload_get(v, db, &a, "zz", &u, &e) < 0 && e.kind == ERR_NOTFOUND, "unknown id: 404");
+
+	struct vault_patch *p = vault_patch_begin(v, db, &a, id, 0, 100000, &e);
+	ok(p != NULL, "PATCH 1 begins: %s", e.msg);
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id, 0, 10, &e) == NULL && e.kind == ERR_LOCKED, "a concurrent PATCH: 423");
+	vault_patch_write(p, body, 60000, &e);
+	vault_patch_write(p, body + 60000, 40000, &e);
+	long long off = -1;
+	struct vault_stored st;
+	ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && off == 100000 && st.size == 0, "PATCH 1 ends at 100000");
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id, 50, 10, &e) == NULL && e.kind == ERR_CONFLICT && str_eq(e.field, "Upload-Offset"),
+	   "wrong offset: 409");
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id, 100000, (long long)n, &e) == NULL && e.kind == ERR_TOOLARGE,
+	   "body past the length: 413");
+
+	/* PATCH 2 is cut off after 50000 bytes: they are kept */
+	p = vault_patch_begin(v, db, &a, id, 100000, 150000, &e);
+	vault_patch_write(p, body + 100000, 50000, &e);
+	ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && off == 150000, "interrupted PATCH keeps its bytes");
+
+	/* "restart": a new vault (no cached hash state), and stray bytes
+	 * past the recorded offset as a kill -9 mid-write would leave */
+	vault_close(v);
+	*vp = v = vault_open(data, &e);
+	char *part = xasprintf("%s/uploads/%s.part", data, id);
+	int fd = open(part, O_WRONLY | O_APPEND);
+	ok(fd >= 0 && write(fd, "GARBAGE", 7) == 7, "stray bytes appended to the partial file");
+	close(fd);
+	ok(vault_upload_get(v, db, &a, id, &u, &e) == 0 && u.offset == 150000, "HEAD after restart: 150000");
+	p = vault_patch_begin(v, db, &a, id, 150000, (long long)n - 150000, &e);
+	ok(p != NULL, "resume after restart: %s", e.msg);
+	vault_patch_write(p, body + 150000, n - 150000, &e);
+	ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && off == (long long)n && st.size == (long long)n,
+	   "final PATCH stores the file: %s", e.msg);
+	char want[HASH_HEX];
+	oneshot("SHA256", body, n, want);
+	is_str(st.sha256, want, "SHA-256 of the resumed upload equals the one-shot digest");
+	oneshot("SM3", body, n, want);
+	is_str(st.sm3, want, "SM3 likewise");
+	ok(access(part, F_OK) != 0, "partial file gone");
+	ok(vault_upload_get(v, db, &a, id, &u, &e) == 0 && str_eq(u.state, "stored") && u.offset == (long long)n,
+	   "upload is stored");
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id, (long long)n, 0, &e) == NULL && e.kind == ERR_CONFLICT, "PATCH after the end: 409");
+	free(part);
+
+	/* a mislabelled tus upload is refused and marked so */
+	char id2[33];
+	/* filetype image/jpeg */
+	ok(vault_upload_create(v, db, &a, 20, "filetype aW1hZ2UvanBlZw==", id2, &e) == 0, "second upload created");
+	p = vault_patch_begin(v, db, &a, id2, 0, 20, &e);
+	vault_patch_write(p, "plain text, not jpeg", 20, &e);
+	err_clear(&e);
+	long long leaves = ledger_size(db, &e);
+	ok(vault_patch_end(p, db, &a, &off, &st, &e) < 0 && e.kind == 415, "mislabelled upload refused: %s", e.msg);
+	is_int(ledger_size(db, &e), leaves, "no leaf for it");
+	ok(vault_upload_get(v, db, &a, id2, &u, &e) == 0 && str_eq(u.state, "refused"), "marked refused");
+
+	/* a crash between 'complete' and the record: finished by the next read */
+	char id3[33];
+	ok(vault_upload_create(v, db, &a, 5, NULL, id3, &e) == 0, "third upload created");
+	part = xasprintf("%s/uploads/%s.part", data, id3);
+	write_file(part, "hello", 5);
+	struct hash2 h;
+	struct hash2_result hr;
+	hash2_init(&h);
+	hash2_update(&h, "hello", 5);
+	hash2_final(&h, &hr);
+	db_exec(db, "UPDATE uploads SET upload_offset = 5, state = 'complete', sha256 = ?, sm3 = ?, detected_type = 'text/plain' WHERE id = ?",
+		DB_TEXT(hr.sha256_hex), DB_TEXT(hr.sm3_hex), DB_TEXT(id3));
+	ok(vault_upload_get(v, db, &a, id3, &u, &e) == 0 && str_eq(u.state, "stored"), "left 'complete' -> stored on read");
+	ok(db_scalar_int(db, 0, "SELECT COUNT(*) FROM blobs WHERE sha256 = ?", (const struct db_val[]){ DB_TEXT(hr.sha256_hex), DB_END }) == 1,
+	   "and recorded");
+	free(part);
+	free(body);
+}
+
+static void test_verify(struct db *db, struct vault *v, const char *data)
+{
+	struct err e = ERR_INIT;
+	char *keys = xasprintf("%s/keys", data);
+	ok(ledger_keys_create(keys, "zhifa.test/log", &e) == 0, "keys: %s", e.msg);
+	vault_verify_install(v);
+	struct ledger_report r;
+	ledger_report_init(&r);
+	ok(ledger_verify(db, keys, &r, &e) == 0 && r.problems == 0, "verify passes: %s", buf_str(&r.text));
+	ledger_report_release(&r);
+
+	/* flip one byte of a stored file */
+	struct db_res *res = NULL;
+	db_query(db, &res, "SELECT sha256 FROM blobs ORDER BY leaf_index LIMIT 1");
+	char *sha = xstrdup(db_text(res, 0, 0));
+	db_res_free(res);
+	char *path = blobs_fs_path(vault_blobs(v), sha);
+	chmod(path, 0644);
+	int fd = open(path, O_RDWR);
+	char c;
+	ok(fd >= 0 && pread(fd, &c, 1, 3) == 1, "read a byte of the stored file");
+	c ^= 0x01;
+	ok(pwrite(fd, &c, 1, 3) == 1, "flip it");
+	close(fd);
+	ledger_report_init(&r);
+	ok(ledger_verify(db, keys, &r, &e) == 0 && r.problems >= 1 && strstr(buf_str(&r.text), sha) &&
+	   strstr(buf_str(&r.text), "改动"), "verify reports the flipped byte: %s", buf_str(&r.text));
+	ledger_report_release(&r);
+	unlink(path);
+	ledger_report_init(&r);
+	ok(ledger_verify(db, keys, &r, &e) == 0 && strstr(buf_str(&r.text), "缺失"), "verify reports a missing file: %s",
+	   buf_str(&r.text));
+	ledger_report_release(&r);
+	free(path);
+	free(sha);
+	free(keys);
+}
+
+static int sink_hash(void *ctx, const void *p, size_t n)
+{
+	hash2_update(ctx, p, n);
+	return 0;
+}
+
+static void test_s3(void)
+{
+	const char *ep = getenv("ZHIFA_TEST_S3");
+	if (!ep || !*ep) {
+		ok(1, "# SKIP S3 back end: ZHIFA_TEST_S3 not set (scripts/s3-test.sh start)");
+		return;
+	}
+	struct err e = ERR_INIT;
+	struct blobs_s3_config c = {
+		.endpoint = ep, .bucket = "zhifa", .region = "us-east-1", .access_key = "S3RVER",
+		.secret_key = "S3RVER", .part_size = 5LL << 20, .multipart_threshold = 6LL << 20,
+	};
+	char *staging = xasprintf("%s/s3stage", tmpdir);
+	struct blobs *b = blobs_open_s3(&c, staging, &e);
+	if (!ok(b != NULL, "S3 back end opens: %s", e.msg)) {
+		free(staging);
+		return;
+	}
+	struct blobs_s3_config bad = c;
+	bad.bucket = "no-such-bucket";
+	struct err e2 = ERR_INIT;
+	struct blobs *nb = blobs_open_s3(&bad, staging, &e2);
+	ok(nb == NULL && e2.kind == ERR_INTERNAL, "a missing bucket is refused: %s", e2.msg);
+	blobs_close(nb);
+	size_t sizes[] = { 1000, 11 * 1024 * 1024 + 5 };
+	for (size_t k = 0; k < ARRAY_SIZE(sizes); k++) {
+		size_t n = sizes[k];
+		unsigned char *buf = xmalloc(n);
+		randombytes_buf(buf, n);
+		char sha[HASH_HEX], sm3[HASH_HEX];
+		oneshot("SHA256", buf, n, sha);
+		oneshot("SM3", buf, n, sm3);
+		char *src = xasprintf("%s/obj", staging);
+		write_file(src, buf, n);
+		is_int(blobs_stat(b, sha, NULL, &e), 0, "S3: absent before put (%zu bytes)", n);
+		is_int(blobs_put(b, sha, src, (long long)n, &e), 1, "S3: put %s (%zu bytes): %s",
+		       n > 6 * 1024 * 1024 ? "multipart" : "single", n, e.msg);
+		ok(access(src, F_OK) != 0, "S3: staging file removed after the store answered");
+		long long have = 0;
+		ok(blobs_stat(b, sha, &have, &e) == 1 && have == (long long)n, "S3: stat finds the object with its size");
+		struct hash2 h;
+		hash2_init(&h);
+		ok(blobs_read(b, sha, sink_hash, &h, &e) == 0, "S3: read back");
+		struct hash2_result r;
+		hash2_final(&h, &r);
+		is_str(r.sha256_hex, sha, "S3: read-back SHA-256");
+		is_str(r.sm3_hex, sm3, "S3: read-back SM3");
+		write_file(src, buf, n);
+		is_int(blobs_put(b, sha, src, (long long)n, &e), 0, "S3: second put deduplicated");
+		free(src);
+		free(buf);
+	}
+	struct err re = ERR_INIT;
+	struct hash2 h;
+	hash2_init(&h);
+	ok(blobs_read(b, "1111111111111111111111111111111111111111111111111111111111111111",
+		      sink_hash, &h, &re) < 0 && re.kind == ERR_NOTFOUND,
+	   "S3: unknown object: not found");
+	hash2_abort(&h);
+	blobs_close(b);
+	free(staging);
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmpdir))
+		return 1;
+	test_hash();
+	test_fs();
+
+	struct db *db = testdb_open();
+	struct buf berr;
+	buf_init(&berr, 0);
+	if (db_migrate(db, &berr) < 0)
+		testdb_bail("migrate", buf_str(&berr));
+	buf_release(&berr);
+	long long unit_a = add_unit(db, "ua"), unit_b = add_unit(db, "ub");
+	ok(unit_a > 0 && unit_b > 0, "units");
+	char *data = xasprintf("%s/data", tmpdir);
+	mkdir(data, 0700);
+	struct err e = ERR_INIT;
+	struct vault *v = vault_open(data, &e);
+	ok(v != NULL, "vault opens: %s", e.msg);
+	test_vault(db, v, unit_a, unit_b);
+	test_tus(db, &v, data, unit_a);
+	test_verify(db, v, data);
+	test_s3();
+	vault_close(v);
+	db_close(db);
+	char *rm = xasprintf("chmod -R u+w %s && rm -rf %s", tmpdir, tmpdir);
+	if (system(rm) != 0)
+		printf("# could not remove %s\n", tmpdir);
+	free(rm);
+	free(data);
+	return tap_done();
+}
