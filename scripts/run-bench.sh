@@ -51,3 +51,7 @@ run_wrk http.credential_page "http://127.0.0.1:$PORT/verify/c/$TOKEN"
 run_wrk http.matter_list "http://127.0.0.1:$PORT/portal/matters"
 say "server.peak_rss_kib $(awk '/VmHWM/ {print $2}' /proc/$PID/status)"
 say "server.after_rss_kib $(awk '/VmRSS/ {print $2}' /proc/$PID/status)"
+
+# --- upload throughput of a 2 GiB file over loopback (tus), vs openssl speed ---
+kill $PID 2>/dev/null; wait $PID 2>/dev/null
+bench/bench_upload.sh | tee -a "$OUT"

@@ -35,6 +35,10 @@ pg_started=0
 TMPD=$(mktemp -d /tmp/zhifa-run-tests.XXXXXX)
 
 cleanup() {
+	if [ "${s3_started:-0}" = 1 ]; then
+		scripts/s3-test.sh stop >/dev/null 2>&1 || true
+		s3_started=0
+	fi
 	if [ "$pg_started" = 1 ]; then
 		scripts/pg-test.sh stop >/dev/null 2>&1 || true
 		pg_started=0
@@ -79,6 +83,21 @@ http_tests=$(ls tests/http/test_*.py 2>/dev/null || true)
 if [ -z "$unit_tests" ]; then
 	echo "没有找到单元测试:请先运行 make test-build" >&2
 	failed=$((failed + 1))
+fi
+
+# S3-compatible object store (s3rver on loopback) for the blob store tests
+s3_started=0
+if [ "${ZHIFA_SKIP_S3:-0}" != 1 ]; then
+	if s3env=$(scripts/s3-test.sh start); then
+		eval "$s3env"
+		export ZHIFA_TEST_S3 ZHIFA_S3_ENDPOINT ZHIFA_S3_BUCKET ZHIFA_S3_REGION ZHIFA_S3_ACCESS_KEY ZHIFA_S3_SECRET_KEY
+		s3_started=1
+	else
+		echo "S3 测试服务器 (s3rver) 无法启动" >&2
+		failed=$((failed + 1))
+		failures="$failures
+  S3: scripts/s3-test.sh start"
+	fi
 fi
 
 # 1. unit tests on SQLite

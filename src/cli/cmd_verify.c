@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "store/db.h"
 #include "ledger/verify.h"
+#include "recording/vault.h"
 #include "ledger/note.h"
 #include "ledger/merkle.h"
 #include <curl/curl.h>
@@ -570,6 +571,15 @@ int cmd_verify(int argc, char **argv)
 	struct ledger_report r;
 	struct err e = ERR_INIT;
 	ledger_report_init(&r);
+	struct vault *vault = vault_open(data, &e);
+	if (!vault) {
+		fprintf(stderr, "zhifa verify: 无法打开文件存储: %s\n", e.msg);
+		ledger_report_release(&r);
+		free(keys);
+		db_close(db);
+		return EXIT_FAIL;
+	}
+	vault_verify_install(vault);
 	int rc = ledger_verify(db, keys, &r, &e);
 	int status;
 	if (rc < 0) {
@@ -590,6 +600,7 @@ int cmd_verify(int argc, char **argv)
 	fflush(stdout);
 	ledger_report_release(&r);
 	free(keys);
+	vault_close(vault);
 	db_close(db);
 	return status;
 }

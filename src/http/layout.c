@@ -17,6 +17,7 @@ static const struct nav_item back_nav[] = {
 	{ "/admin", "工作台", 0 },
 	{ "/admin/matters", "执法事项", ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ "/admin/officers", "执法人员与证件", ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
+	{ "/admin/vault", "证据文件库", ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ARCHIVIST | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ "/admin/deadlines", "期限", 0 },
 	{ "/admin/units", "处室单位", ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ "/admin/users", "用户", ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_HEAD },

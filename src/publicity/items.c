@@ -13,6 +13,8 @@
 #include "core/core.h"
 #include "publicity/internal.h"
 #include "people/audit.h"
+#include "ledger/ledger.h"
+#include "core/hash.h"
 
 int pub_db_fail(struct db *db, struct err *e)
 {
@@ -322,6 +324,27 @@ int publicity_update(struct db *db, const struct actor *a, long long id, const j
 
 /* Publish the pending draft of a locked, loaded item.  by = publisher user
  * id (0 = system).  Returns the new version or -1. */
+/* Append the leaf of a publication act to the ledger: the item, its kind,
+ * version, unit and actor, and the SHA-256 and SM3 of the published
+ * canonical content (for "published") or of the withdrawal reason (for
+ * "withdrawn"), so anyone holding the text can prove it was in the log.
+ * Runs in the caller's transaction. */
+static int ledger_publication(struct db *db, const struct actor *a, const char *event, const struct item *it,
+			      int version, const char *text, struct err *e)
+{
+	struct hash2 h;
+	struct hash2_result hr;
+	hash2_init(&h);
+	hash2_update(&h, text, strlen(text));
+	hash2_final(&h, &hr);
+	json_t *f = json_pack("{s:I,s:s,s:i,s:I,s:I,s:s,s:s}", "item", (json_int_t)it->id, "kind",
+			      pub_kind_ident(it->kind), "version", version, "unit", (json_int_t)it->unit_id,
+			      "actor", (json_int_t)(a ? a->user_id : 0), "sha256", hr.sha256_hex, "sm3", hr.sm3_hex);
+	int rc = ledger_append(db, event, f, NULL, e);
+	json_decref(f);
+	return rc;
+}
+
 static int do_publish(struct db *db, const struct actor *a, const struct item *it, const char *note, struct err *e)
 {
 	if (!it->has_draft)
@@ -358,6 +381,8 @@ static int do_publish(struct db *db, const struct actor *a, const struct item *i
 		snprintf(detail, sizeof detail, "第%d版 %s", version, db_text(r, 0, 1));
 		if (audit_log(db, a, "publicity.publish", pub_kind_ident(it->kind), ids, "ok", detail) < 0)
 			rc = pub_db_fail(db, e);
+		else if (ledger_publication(db, a, "publicity.published", it, version, db_text(r, 0, 0), e) < 0)
+			rc = -1;
 	}
 	db_res_free(r);
 	return rc;
@@ -416,6 +441,8 @@ int publicity_withdraw(struct db *db, const struct actor *a, long long id, const
 			    DB_TEXT(now), DB_INT(a->user_id), DB_INT(id)) < 0 ||
 		    audit_log(db, a, "publicity.withdraw", pub_kind_ident(it.kind), ids, "ok", why) < 0)
 			rc = pub_db_fail(db, e);
+		else if (ledger_publication(db, a, "publicity.withdrawn", &it, it.latest_version, why, e) < 0)
+			rc = -1;
 	}
 	free(why);
 	return finish(db, rc, e);
