@@ -61,7 +61,7 @@ build/gen/embedded.c: build/tools/embed $(ASSETS)
 # The two set-up commands of the README.
 run: deps-run
 	$(MAKE) zhifa
-	@test -f data/zhifa.db || ./zhifa init --data data --demo
+	./zhifa init --data data --demo
 	./zhifa serve --data data
 
 test: deps-test

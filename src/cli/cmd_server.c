@@ -14,6 +14,7 @@
 #include "http/app.h"
 #include "store/db.h"
 #include "people/demo.h"
+#include "people/people.h"
 #include "publicity/publicity.h"
 #include "ledger/ledger.h"
 #include "calendar/deadline_demo.h"
@@ -75,7 +76,9 @@ int cmd_init(int argc, char **argv)
 	if (o.flag_demo) {
 		long long have = db_scalar_int(db, 0, "SELECT COUNT(*) FROM units", (const struct db_val[]){ DB_END });
 		if (have) {
-			fprintf(stderr, "zhifa: 数据库中已有数据，不再装入演示数据\n");
+			printf("数据库中已有数据，不再装入演示数据。\n");
+			if (people_user_by_username(db, "admin") > 0)
+				printf("演示账号（密码均为 %s）:\n%s", PEOPLE_DEMO_PASSWORD, people_demo_logins());
 		} else if (people_demo_seed(db, &e) < 0 || publicity_demo_seed(db, &e) < 0 ||
 			   calendar_demo_deadlines(db, &e) < 0) {
 			fprintf(stderr, "zhifa: 装入演示数据失败：%s\n", e.msg);

@@ -95,6 +95,21 @@ void url_enc(struct buf *out, const char *s)
 	}
 }
 
+void url_enc_path(struct buf *out, const char *path)
+{
+	for (const char *p = path; p && *p; p++) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		char *seg = xstrndup(p, n);
+		url_enc(out, seg);
+		free(seg);
+		p += n;
+		if (!slash)
+			break;
+		buf_putc(out, '/');
+	}
+}
+
 static int hexdig(char c)
 {
 	if (c >= '0' && c <= '9') return c - '0';

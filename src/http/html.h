@@ -25,6 +25,8 @@ void h_escape_n(struct buf *b, const char *s, size_t n);
 static inline void h_raw(struct buf *b, const char *trusted) { buf_puts(b, trusted); }
 /* Percent-encode s (RFC 3986 unreserved kept) into out. */
 void url_enc(struct buf *out, const char *s);
+/* Percent-encode each segment of a path, keeping the '/' separators. */
+void url_enc_path(struct buf *out, const char *path);
 /* Decode a percent-encoded component ('+' as space when form is true) into
  * out; -1 on malformed escapes or invalid UTF-8. */
 int url_dec(struct buf *out, const char *s, size_t n, bool form);

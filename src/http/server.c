@@ -108,8 +108,19 @@ static const struct route *check_route(struct req *r)
 		}
 		struct buf loc;
 		buf_init(&loc, 0);
+		/* the page asked for, with its query (MHD hands over the path only) */
+		struct buf next;
+		buf_init(&next, 0);
+		url_enc_path(&next, r->path);
+		for (size_t i = 0; i < r->query.n; i++) {
+			buf_putc(&next, i ? '&' : '?');
+			url_enc(&next, r->query.items[i].key);
+			buf_putc(&next, '=');
+			url_enc(&next, r->query.items[i].val);
+		}
 		buf_puts(&loc, "/login?next=");
-		url_enc(&loc, r->raw_url);
+		url_enc(&loc, buf_str(&next));
+		buf_release(&next);
 		if (r->session_expired)
 			buf_puts(&loc, "&expired=1");
 		resp_redirect(r, req_own(r, buf_detach(&loc, NULL)));

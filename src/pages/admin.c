@@ -102,7 +102,7 @@ int page_admin_home(struct req *r)
 	const struct calendar *cal = app_calendar(r->app);
 	if ((r->actor.roles & ROLE_ADMIN) && month >= 11 && cal && !calendar_year_loaded(cal, year + 1))
 		json_object_set_new(m, "calendar_warning",
-				    json_sprintf("尚未导入 %d 年的节假日安排（国务院办公厅通知）,%d 年的期限将无法计算。", year + 1, year + 1));
+				    json_sprintf("尚未导入 %d 年的节假日安排（国务院办公厅通知），%d 年的期限将无法计算。", year + 1, year + 1));
 	calendar_unref(cal);
 	return page_model(r, m, render_home);
 }

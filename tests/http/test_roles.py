@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""test_roles.py - what each demo role sees, over HTTP: the back-office
+navigation and the pages each role may open (others 403), another unit's
+data refused by URL, six wrong passwords locking the account (and the
+right password refused while locked), an expired session sent back to the
+login page keeping the page asked for.  TAP on stdout."""
+
+import os
+import sys
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+PW = "Zhifa@2026demo"
+
+# user -> (pages that must answer 200, pages that must answer 403)
+ROLES = {
+    "admin": (["/admin", "/admin/users", "/admin/units", "/admin/logs", "/admin/calendar", "/admin/officers"], []),
+    "jiandu": (["/admin", "/admin/logs", "/admin/units", "/admin/calendar", "/admin/deadlines"], []),
+    "jn.zhang": (["/admin", "/admin/matters", "/admin/deadlines"],
+                 ["/admin/users", "/admin/units", "/admin/logs", "/admin/officers"]),
+    "jn.head": (["/admin", "/admin/matters", "/admin/officers", "/admin/users"], ["/admin/logs", "/admin/units"]),
+    "shenhe": (["/admin", "/admin/officers"], ["/admin/logs", "/admin/users"]),
+    "dangan": (["/admin", "/admin/deadlines"], ["/admin/logs", "/admin/users", "/admin/officers"]),
+    "fenguan": (["/admin", "/admin/matters"], ["/admin/logs", "/admin/users"]),
+}
+NAV_ADMIN_ONLY = ('href="/admin/users"', 'href="/admin/logs"')
+
+
+def main():
+    t = harness.Tap()
+    with harness.Server(t) as srv:
+        for user, (allowed, denied) in ROLES.items():
+            c = srv.client()
+            r = c.login(user, PW)
+            t.ok(r.status in (302, 303), "%s logs in" % user)
+            for path in allowed:
+                r = c.get(path)
+                t.is_(r.status, 200, "%s may open %s" % (user, path))
+            for path in denied:
+                r = c.get(path)
+                t.is_(r.status, 403, "%s is refused %s" % (user, path))
+            home = c.get("/admin").text
+            if user == "jn.zhang":
+                t.ok(not any(n in home for n in NAV_ADMIN_ONLY), "an officer's menu has no users or logs")
+            if user == "admin":
+                t.ok(all(n in home for n in NAV_ADMIN_ONLY), "the administrator's menu has users and logs")
+
+        # Another unit's data by URL: jn.head asks for 安全生产处's people.
+        admin = srv.client()
+        admin.login("admin", PW)
+        units = admin.get("/admin/units", headers={"Accept": "application/json"}).json()
+        flat = units.get("units") or units.get("items") or []
+        aq = next((u for u in flat if u.get("name") == "安全生产处"), None)
+        t.ok(aq is not None, "the 安全生产处 unit is listed for the administrator")
+        if aq:
+            c = srv.client()
+            c.login("jn.head", PW)
+            r = c.get("/admin/users?unit_id=%d" % aq["id"])
+            t.is_(r.status, 403, "a division head cannot list another division's people by URL")
+            r = c.get("/admin/matters?unit=%d" % aq["id"])
+            t.is_(r.status, 403, "nor another division's matters")
+
+        # Six wrong passwords lock the account; the right one is then refused too.
+        c = srv.client()
+        statuses = [c.login("aq.ma", "Wrong#Password1").status for _ in range(6)]
+        t.ok(all(400 <= s < 500 for s in statuses), "wrong passwords refused (%s)" % statuses)
+        r = c.login("aq.ma", PW)
+        t.ok(r.status in (423, 429) and ("锁定" in r.text or "稍后" in r.text),
+             "after six failures even the right password is refused with a lock message (%d)" % r.status)
+        other = srv.client()
+        r = other.login("aq.luo", PW)
+        t.ok(r.status in (423, 429), "the client address is locked too (%d)" % r.status)
+
+        # An expired or unknown session goes back to the login page with ?next=.
+        c = srv.client()
+        r = c.raw("GET", "/admin/matters?kind=guide", headers={"Cookie": "zf_session=" + "0" * 64})
+        loc = r.header("Location") or ""
+        t.ok(r.status in (302, 303) and loc.startswith("/login?next=") and
+             urllib.parse.unquote(loc).find("/admin/matters?kind=guide") > 0 and "expired=1" in loc,
+             "an expired session is sent to the login page keeping the page asked for (%s)" % loc)
+    t.done()
+
+
+if __name__ == "__main__":
+    main()
