@@ -93,6 +93,20 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 		if (set_int(key, value, 0, 1, &v, err) < 0)
 			return -1;
 		c->log_requests = v;
+	} else if (str_eq(key, "tsa_url")) {
+		if (!str_empty(value) &&
+		    (!(str_starts(value, "http://") || str_starts(value, "https://")) || strlen(value) >= sizeof c->tsa_url ||
+		     strpbrk(value, " \t\"<>'\\"))) {
+			buf_printf(err, "tsa_url（时间戳服务地址）应以 http:// 或 https:// 开头，且不含空格和引号");
+			return -1;
+		}
+		snprintf(c->tsa_url, sizeof c->tsa_url, "%s", value);
+	} else if (str_eq(key, "tsa_ca_file")) {
+		if (strlen(value) >= sizeof c->tsa_ca_file || strchr(value, '\n')) {
+			buf_printf(err, "tsa_ca_file（时间戳服务的 CA 证书文件）路径不正确");
+			return -1;
+		}
+		snprintf(c->tsa_ca_file, sizeof c->tsa_ca_file, "%s", value);
 	} else {
 		buf_printf(err, "未知配置项 '%s'", key);
 		return -1;
@@ -164,7 +178,7 @@ int config_load(struct config *c, struct buf *err)
 	}
 	static const char *keys[] = { "listen", "db", "threads", "session_idle_minutes", "max_body_kib",
 				      "secure_cookies", "origin", "site_name", "public_url", "due_soon_days",
-				      "log_requests" };
+				      "log_requests", "tsa_url", "tsa_ca_file" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char env[64];
 		snprintf(env, sizeof env, "ZHIFA_");

@@ -16,6 +16,13 @@
  *                        printed QR codes (http://127.0.0.1:8080)
  *   due_soon_days        working days before a deadline it turns "due soon" (2)
  *   log_requests         1 to log every request, not only failures (0)
+ *   tsa_url              http(s) URL of an RFC 3161 time-stamping authority;
+ *                        when set, every signed checkpoint is time-stamped
+ *                        (ledger/tsa.h; "" = off, the default)
+ *   tsa_ca_file          PEM file of the CA certificate(s) the authority's
+ *                        signing certificate must chain to; when set, tokens
+ *                        are signature-checked when stored and by
+ *                        `zhifa verify` ("" = imprint and form checked only)
  */
 #ifndef ZHIFA_CONFIG_H
 #define ZHIFA_CONFIG_H
@@ -35,6 +42,8 @@ struct config {
 	bool log_requests;     /* log every request, not only failures */
 	char public_url[256];
 	int due_soon_days;
+	char tsa_url[512];     /* "" = no time-stamping */
+	char tsa_ca_file[512]; /* "" = token signatures not checked */
 };
 
 void config_defaults(struct config *c, const char *data_dir);

@@ -6,6 +6,15 @@
  * (hash2_update) and finished once (hash2_final); the digests equal the
  * one-shot digests of the concatenated bytes.  Nothing is buffered: memory
  * use is constant whatever the length.  Hex output is lower case.
+ *
+ * The pipe (hash2_pipe_*) feeds a struct hash2 at the speed of several
+ * cores: bytes are copied into a small ring of page-aligned buffers
+ * (HASH2_PIPE_SLOTS x HASH2_PIPE_SLOT bytes, the pipe's whole memory);
+ * each full buffer is then consumed, in order, by one thread computing
+ * SM3, one computing SHA-256 and (with a file) one writing it to the file
+ * at its offset, concurrently; a buffer is reused only when all of them
+ * are done with it.  Each digest still sees every byte exactly once and in
+ * order, so the results equal hash2_update over the same bytes.
  */
 #ifndef ZHIFA_HASH_H
 #define ZHIFA_HASH_H
@@ -40,9 +49,37 @@ void hash2_final(struct hash2 *h, struct hash2_result *out);
 void hash2_abort(struct hash2 *h);
 /* Hash the first `limit` bytes of an open file descriptor from offset 0
  * (limit < 0: to the end) into h (already initialised), reading in
- * chunks with pread.  Returns the bytes read, or -1 on a read error or
+ * chunks with pread and hashing through a pipe (both digests at once).  Returns the bytes read, or -1 on a read error or
  * when the file is shorter than limit. */
 long long hash2_fd(struct hash2 *h, int fd, long long limit);
+/* ---- the parallel pipe ---- */
+#define HASH2_PIPE_SLOT (4u << 20)   /* bytes per ring buffer */
+#define HASH2_PIPE_SLOTS 4           /* ring buffers per pipe */
+/* Write with O_DIRECT (bypassing the page cache: faster to the device and
+ * the cache is not filled with evidence nobody reads back); falls back to
+ * ordinary writes where the file system refuses it. */
+#define HASH2_PIPE_DIRECT 1u
+
+struct hash2_pipe;
+/* Start a pipe feeding h (initialised, possibly already fed: bytes continue
+ * its stream).  fd < 0: hash only.  fd >= 0: every byte is also written to
+ * fd, the first at file offset off (>= 0), the following consecutively;
+ * bytes of the file past the last written byte are left alone (except
+ * with HASH2_PIPE_DIRECT, see hash2_pipe_finish).  flags: 0 or
+ * HASH2_PIPE_DIRECT.  While the pipe runs, h and fd belong to it.  Aborts
+ * (BUG) if a thread cannot be started. */
+struct hash2_pipe *hash2_pipe_start(struct hash2 *h, int fd, long long off, unsigned flags);
+/* Feed n bytes (copied; data may be reused on return).  Blocks while the
+ * ring is full.  -1 with errno when an earlier write to fd failed (the
+ * bytes are then still hashed; the caller should give up). */
+int hash2_pipe_add(struct hash2_pipe *p, const void *data, size_t n);
+/* Drain the ring, stop the threads and free p: h then holds every byte
+ * given (finish or abort it as usual); fd holds them at their offsets (not
+ * yet fsync'ed) and, with HASH2_PIPE_DIRECT, is truncated to end at the
+ * last byte written (a write of whole blocks may have gone past it), and
+ * its flags are restored.  0, or -1 with errno when a write failed. */
+int hash2_pipe_finish(struct hash2_pipe *p);
+
 /* True when s is 64 lower-case hex digits. */
 bool hash_hex_valid(const char *s);
 #endif

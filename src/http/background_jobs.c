@@ -1,12 +1,14 @@
 /*
  * background_jobs.c - the jobs the server runs by itself (see
- * background.h): deadline states as days pass.
+ * background.h): deadline states as days pass, checkpoint signing and
+ * RFC 3161 time-stamps of the signed checkpoints (ledger/tsa.h).
  */
 #include "core/core.h"
 #include "http/background.h"
 #include "calendar/calendar.h"
 #include "calendar/deadline.h"
 #include "ledger/ledger.h"
+#include "ledger/tsa.h"
 
 static void job_deadlines(struct app *app, struct db *db)
 {
@@ -33,8 +35,43 @@ static void job_checkpoint(struct app *app, struct db *db)
 		log_error("检查点签名失败： %s", e.msg);
 }
 
+/* == timestamp (ledger/tsa.h) ==
+ * When tsa_url is set, time-stamp the signed checkpoints that have no
+ * token yet (newest first, at most TSA_PER_RUN per run, each request
+ * bounded by TSA_DEFAULT_TIMEOUT seconds; a run stops at its first
+ * failure, so an unreachable or hanging authority delays checkpoint
+ * signing in the same thread by at most one timeout; appends never wait).  A failure
+ * stores nothing and is retried on the next run; it is logged at its
+ * first occurrence, then every TSA_LOG_EVERY-th consecutive failure, and
+ * the recovery is logged too.  Only the background thread touches
+ * tsa_failures. */
+#define TSA_PER_RUN 4
+#define TSA_LOG_EVERY 30
+static long tsa_failures;
+
+static void job_timestamp(struct app *app, struct db *db)
+{
+	if (str_empty(app->cfg.tsa_url))
+		return;
+	int stamped = 0;
+	struct err e = ERR_INIT;
+	if (tsa_stamp_pending(db, app->cfg.tsa_url, app->cfg.tsa_ca_file, TSA_PER_RUN, TSA_DEFAULT_TIMEOUT, &stamped,
+			      &e) < 0) {
+		if (tsa_failures++ % TSA_LOG_EVERY == 0)
+			log_error("检查点时间戳失败（第 %ld 次，下次运行时重试）： %s", tsa_failures, e.msg);
+		return;
+	}
+	if (tsa_failures)
+		log_info("时间戳服务已恢复（此前连续失败 %ld 次）", tsa_failures);
+	tsa_failures = 0;
+	if (stamped)
+		log_debug("已为 %d 个检查点取得时间戳", stamped);
+}
+/* == end timestamp == */
+
 const struct bg_job bg_jobs[] = {
 	{ "checkpoint", 1, job_checkpoint },
+	{ "timestamp", 2, job_timestamp },
 	{ "deadlines", 60, job_deadlines },
 };
 const size_t bg_jobs_count = ARRAY_SIZE(bg_jobs);

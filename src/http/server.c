@@ -11,6 +11,7 @@
 #include "http/html.h"
 #include "http/session.h"
 #include <microhttpd.h>
+#include <jansson.h>
 #include <arpa/inet.h>
 #include <sodium.h>
 #include <time.h>
@@ -166,18 +167,29 @@ static void add_security_headers(struct MHD_Response *resp)
 	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 }
 
-static enum MHD_Result send_simple(struct MHD_Connection *c, int status, const char *rid, const char *msg)
+/* A response made before routing (400, 413): HTML, or the JSON error shape
+ * for API clients. */
+static enum MHD_Result send_simple(struct MHD_Connection *c, int status, const char *rid, const char *msg, bool json)
 {
 	struct buf b;
 	buf_init(&b, 0);
-	h_printf(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>%s</title>"
-		 "<link rel=\"stylesheet\" href=\"/static/zhifa.css\"></head><body><main class=\"wrap\">"
-		 "<h1>%s</h1><p>请求编号：<code>%s</code></p></main></body></html>\n", msg, msg, rid);
+	if (json) {
+		json_t *e = json_pack("{s:{s:i,s:s,s:s,s:s}}", "error", "status", status, "message", msg, "field", "",
+				      "request_id", rid);
+		char *t = json_dumps(e, JSON_COMPACT);
+		buf_puts(&b, t ? t : "{}");
+		free(t);
+		json_decref(e);
+	} else {
+		h_printf(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>%s</title>"
+			 "<link rel=\"stylesheet\" href=\"/static/zhifa.css\"></head><body><main class=\"wrap\">"
+			 "<h1>%s</h1><p>请求编号：<code>%s</code></p></main></body></html>\n", msg, msg, rid);
+	}
 	size_t n;
 	char *data = buf_detach(&b, &n);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
 	add_security_headers(resp);
-	MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
+	MHD_add_response_header(resp, "Content-Type", json ? "application/json; charset=utf-8" : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "X-Request-Id", rid);
 	MHD_add_response_header(resp, "Connection", "close");
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
@@ -408,10 +420,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (st->answered) {
 		ret = send_response(st, r);
 	} else if (st->bad_url) {
-		ret = send_simple(c, 400, r->rid, "请求地址或参数编码不正确（须为 UTF-8）。");
+		ret = send_simple(c, 400, r->rid, "请求地址或参数编码不正确（须为 UTF-8）。", r->want_json);
 	} else if (st->too_large) {
 		log_info("%s %s 413 (body too large)", method, r->path);
-		ret = send_simple(c, 413, r->rid, "提交的内容过大，超过了允许的大小。");
+		ret = send_simple(c, 413, r->rid, "提交的内容过大，超过了允许的大小。", r->want_json);
 	} else {
 		r->db = db_pool_get(app->pool);
 		if (st->rt) {
@@ -491,7 +503,7 @@ int server_start(struct app *app)
 				       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 				       MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
 				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 				       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 				       MHD_OPTION_END);

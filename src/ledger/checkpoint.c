@@ -246,10 +246,11 @@ int ledger_checkpoint_sign(struct db *db, const struct ledger_keys *keys, bool *
 	return sign_now(db, keys, newest, signed_new, e);
 }
 
-int ledger_checkpoint_latest(struct db *db, struct buf *note, long long *size, struct err *e)
+int ledger_checkpoint_latest_at(struct db *db, struct buf *note, long long *size, char signed_at[21],
+				struct err *e)
 {
 	struct db_res *r;
-	if (db_query(db, &r, "SELECT size, note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1") < 0) {
+	if (db_query(db, &r, "SELECT size, note, signed_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1") < 0) {
 		log_error("读取检查点失败: %s", db_errmsg(db));
 		return err_set(e, ERR_INTERNAL, "", "账本存储失败(读取检查点)");
 	}
@@ -260,7 +261,14 @@ int ledger_checkpoint_latest(struct db *db, struct buf *note, long long *size, s
 		if (size)
 			*size = db_int(r, 0, 0);
 		buf_puts(note, db_text(r, 0, 1));
+		if (signed_at)
+			snprintf(signed_at, 21, "%s", db_text(r, 0, 2));
 	}
 	db_res_free(r);
 	return rc;
+}
+
+int ledger_checkpoint_latest(struct db *db, struct buf *note, long long *size, struct err *e)
+{
+	return ledger_checkpoint_latest_at(db, note, size, NULL, e);
 }

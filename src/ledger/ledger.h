@@ -20,6 +20,12 @@
  * entry bundles carry a 16-bit length).  The library adds four members
  * the caller may not give: "v" (format, 1), "type" (event type),
  * "index" (the leaf's position) and "at" (UTC "YYYY-MM-DDTHH:MM:SSZ").
+ *
+ * Files: a leaf that records a file names its SHA-256 in the top-level
+ * member "sha256" as 64 lower-case hex digits (e.g. the vault's
+ * "file.stored").  The append stores that value in an indexed column, so
+ * ledger_find finds the leaf by the file's hash; any other spelling (upper
+ * case, nested deeper, another key) is kept in the leaf but not indexed.
  */
 #ifndef ZHIFA_LEDGER_H
 #define ZHIFA_LEDGER_H
@@ -30,6 +36,7 @@
 #include <jansson.h>
 
 #define LEDGER_MAX_LEAF 65535
+#define LEDGER_MAX_SIZE (1LL << 48) /* leaves; node keys are level * 2^48 + index */
 #define LEDGER_DEFAULT_INTERVAL 2 /* seconds between checkpoints */
 
 /* ---- appending ---- */
@@ -51,6 +58,14 @@ int ledger_append(struct db *db, const char *event_type, json_t *fields, long lo
  * ERR_INVALID when obj is no object or holds a real number. */
 int ledger_canonical(const json_t *obj, struct buf *out, struct err *e);
 
+/* The file SHA-256 a leaf (or a fields object) records: true and the 64
+ * lower-case hex digits (with NUL) in out when its top-level "sha256" is a
+ * string of exactly that form, else false. */
+bool ledger_file_sha256(const json_t *leaf, char out[2 * MERKLE_HASH + 1]);
+/* The indexed key of a leaf hash (column ledger_leaves.hkey): its first 8
+ * bytes as a big-endian two's-complement 64-bit integer. */
+long long ledger_hash_key(const unsigned char hash[MERKLE_HASH]);
+
 /* ---- reading ---- */
 
 /* Committed tree size, or -1 with err. */
@@ -71,6 +86,17 @@ int ledger_inclusion_proof(struct db *db, long long index, long long size,
  * size).  ERR_INVALID for bad sizes. */
 int ledger_consistency_proof(struct db *db, long long from, long long to,
 			     unsigned char proof[][MERKLE_HASH], size_t *count, struct err *e);
+
+/* Find the first leaf with index < size whose leaf hash is hash (*how =
+ * "leaf_hash"), or else the first whose top-level "sha256" is hash in
+ * lower-case hex (*how = "file_hash"; see "Files" at the top).  Sets
+ * *index (and *how, a static string) when not NULL.  Two index lookups,
+ * O(log n), in one query.  size may exceed the tree (the whole tree is
+ * searched).  0; -1 with ERR_NOTFOUND (field "hash") when no leaf
+ * matches, ERR_INVALID (field "size") for a negative size, ERR_INTERNAL
+ * on a storage failure. */
+int ledger_find(struct db *db, const unsigned char hash[MERKLE_HASH], long long size, long long *index,
+		const char **how, struct err *e);
 
 /* ---- JSON bodies of the read API (appended to out, UTF-8) ----
  * leaf:        {"hash":"<b64>","index":I,"leaf":"<b64 leaf bytes>"}
@@ -138,4 +164,8 @@ int ledger_checkpoint_sign(struct db *db, const struct ledger_keys *keys, bool *
 /* The newest signed note appended to note (and its size).  ERR_NOTFOUND
  * when none has been signed yet. */
 int ledger_checkpoint_latest(struct db *db, struct buf *note, long long *size, struct err *e);
+/* As ledger_checkpoint_latest, and also its signing time (UTC
+ * "YYYY-MM-DDTHH:MM:SSZ", NUL-terminated) in signed_at when not NULL. */
+int ledger_checkpoint_latest_at(struct db *db, struct buf *note, long long *size, char signed_at[21],
+				struct err *e);
 #endif

@@ -6,17 +6,36 @@
 #include "core/core.h"
 #include "ledger/merkle.h"
 #include <openssl/evp.h>
-#include <openssl/sha.h>
+#include <pthread.h>
+
+/* SHA-256 fetched once: EVP_sha256() and SHA256() look the algorithm up
+ * in the provider on every call (OpenSSL 3), which cost more than hashing
+ * the 65 bytes of a node. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (!sha256_md)
+		BUG("SHA-256 is not available");
+}
+
+/* SHA-256 of the concatenation of two byte strings (b may be empty). */
+static void sha256_2(const void *a, size_t na, const void *b, size_t nb, unsigned char out[MERKLE_HASH])
+{
+	pthread_once(&sha256_once, sha256_fetch);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	if (!md || EVP_DigestInit_ex(md, sha256_md, NULL) != 1 || EVP_DigestUpdate(md, a, na) != 1 ||
+	    (nb && EVP_DigestUpdate(md, b, nb) != 1) || EVP_DigestFinal_ex(md, out, NULL) != 1)
+		BUG("SHA-256 failed");
+	EVP_MD_CTX_free(md);
+}
 
 void merkle_leaf_hash(const void *leaf, size_t len, unsigned char out[MERKLE_HASH])
 {
 	static const unsigned char prefix = 0x00;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(md, &prefix, 1) != 1 || EVP_DigestUpdate(md, leaf, len) != 1 ||
-	    EVP_DigestFinal_ex(md, out, NULL) != 1)
-		BUG("SHA-256 failed");
-	EVP_MD_CTX_free(md);
+	sha256_2(&prefix, 1, leaf, len, out);
 }
 
 void merkle_node_hash(const unsigned char left[MERKLE_HASH], const unsigned char right[MERKLE_HASH],
@@ -26,7 +45,7 @@ void merkle_node_hash(const unsigned char left[MERKLE_HASH], const unsigned char
 	in[0] = 0x01;
 	memcpy(in + 1, left, MERKLE_HASH);
 	memcpy(in + 1 + MERKLE_HASH, right, MERKLE_HASH);
-	SHA256(in, sizeof in, out);
+	sha256_2(in, sizeof in, NULL, 0, out);
 }
 
 /* Largest power of two strictly smaller than n (n >= 2). */
@@ -55,7 +74,7 @@ int merkle_range_hash(merkle_get_fn get, void *ctx, uint64_t start, uint64_t end
 		BUG("bad range %llu..%llu", (unsigned long long)start, (unsigned long long)end);
 	uint64_t n = end - start;
 	if (n == 0) {
-		SHA256((const unsigned char *)"", 0, out);
+		sha256_2("", 0, NULL, 0, out);
 		return 0;
 	}
 	if (is_pow2(n)) {

@@ -71,7 +71,9 @@ static int db_fail(struct db *db, struct err *e, const char *what)
 	return err_set(e, ERR_INTERNAL, "", "无法读取账本(%s): %s", what, db_errmsg(db));
 }
 
-static void check_leaf(struct db *db, long long idx, const char *type, const char *leaf,
+/* Check one leaf's JSON against its row: canonical form, index, type and
+ * the indexed file hash column sha256 (NULL in the row = sha_col NULL). */
+static void check_leaf(struct db *db, long long idx, const char *type, const char *leaf, const char *sha_col,
 		       struct ledger_report *r, int *hook_rc, struct err *e)
 {
 	json_error_t je;
@@ -92,6 +94,11 @@ static void check_leaf(struct db *db, long long idx, const char *type, const cha
 				  json_is_integer(ji) ? (long long)json_integer_value(ji) : -1LL);
 	if (!str_eq(json_string_value(json_object_get(j, "type")), type))
 		ledger_report_add(r, "叶子 #%lld: 叶子内的事件类型与存储的类型 '%s' 不符", idx, type);
+	char sha[2 * MERKLE_HASH + 1];
+	bool has_sha = ledger_file_sha256(j, sha);
+	if (has_sha != (sha_col != NULL) || (has_sha && strcmp(sha, sha_col) != 0))
+		ledger_report_add(r, "叶子 #%lld: 按文件哈希查找用的 sha256 列('%.16s')与叶子内的 \"sha256\"('%.16s')不符", idx,
+				  sha_col ? sha_col : "空", has_sha ? sha : "无");
 	for (int i = 0; i < nhooks && *hook_rc == 0; i++)
 		*hook_rc = hooks[i].fn(hooks[i].ctx, db, idx, j, r, e);
 	json_decref(j);
@@ -104,7 +111,7 @@ static int check_leaves(struct db *db, struct mem_tree *t, struct ledger_report 
 	int hook_rc = 0;
 	for (;;) {
 		struct db_res *res;
-		if (db_query(db, &res, "SELECT idx, event_type, leaf, hash FROM ledger_leaves WHERE idx >= ? ORDER BY idx LIMIT ?",
+		if (db_query(db, &res, "SELECT idx, event_type, leaf, hash, hkey, sha256 FROM ledger_leaves WHERE idx >= ? ORDER BY idx LIMIT ?",
 			     DB_INT(next), DB_INT(PAGE)) < 0)
 			return db_fail(db, e, "叶子");
 		int rows = res->nrows;
@@ -132,7 +139,10 @@ static int check_leaves(struct db *db, struct mem_tree *t, struct ledger_report 
 				short_hex(stored, a);
 				ledger_report_add(r, "叶子 #%lld: 存储的叶子哈希 %s… 与按内容重算的 %s… 不符", idx, a, b);
 			}
-			check_leaf(db, idx, db_text(res, i, 1), leaf, r, &hook_rc, e);
+			if (db_int(res, i, 4) != ledger_hash_key(h))
+				ledger_report_add(r, "叶子 #%lld: 按叶子哈希查找用的 hkey 列 %lld 与重算的 %lld 不符", idx,
+						  db_int(res, i, 4), ledger_hash_key(h));
+			check_leaf(db, idx, db_text(res, i, 1), leaf, db_cell(res, i, 5), r, &hook_rc, e);
 			if (hook_rc < 0) {
 				db_res_free(res);
 				return -1;

@@ -64,12 +64,23 @@ int page_static(struct req *r)
 	return 0;
 }
 
+/* GET /api/v1/: the open API's index.  Lists each public (no login) GET
+ * route under /api/v1/ once, in route-table order, and points at the
+ * OpenAPI description; derived from the route table so it cannot drift. */
 int page_api_index(struct req *r)
 {
 	json_t *paths = json_array();
-	for (size_t i = 0; i < routes_count; i++)
-		if (str_starts(routes[i].pattern, "/api/v1/") && routes[i].flags == R_PUBLIC)
-			json_array_append_new(paths, json_string(routes[i].pattern));
+	for (size_t i = 0; i < routes_count; i++) {
+		const struct route *rt = &routes[i];
+		if (!str_starts(rt->pattern, "/api/v1/") || (rt->flags & R_LOGIN) || !(rt->methods & M_GET))
+			continue;
+		bool dup = false;
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = str_eq(routes[j].pattern, rt->pattern) && !(routes[j].flags & R_LOGIN) &&
+			      (routes[j].methods & M_GET);
+		if (!dup)
+			json_array_append_new(paths, json_string(rt->pattern));
+	}
 	json_t *m = json_pack("{s:s,s:s,s:o,s:s}", "name", "zhifa 开放数据接口", "version", "v1",
 			      "public_endpoints", paths, "openapi", "/api/v1/openapi.json");
 	resp_json(r, 200, m);

@@ -153,7 +153,7 @@ struct cp_info {
 static int latest_checkpoint(struct db *db, struct buf *note, struct cp_info *cp, struct err *e)
 {
 	memset(cp, 0, sizeof *cp);
-	if (ledger_checkpoint_latest(db, note, &cp->size, e) < 0)
+	if (ledger_checkpoint_latest_at(db, note, &cp->size, cp->signed_at, e) < 0)
 		return -1;
 	struct buf origin;
 	buf_init(&origin, 0);
@@ -164,13 +164,6 @@ static int latest_checkpoint(struct db *db, struct buf *note, struct cp_info *cp
 	buf_release(&origin);
 	if (rc < 0)
 		return err_set(e, ERR_INTERNAL, "checkpoint", "检查点格式有误");
-	/* The ledger API gives no signing time: read it beside the note. */
-	struct db_res *res;
-	if (db_query(db, &res, "SELECT signed_at FROM ledger_checkpoints WHERE size = ?", DB_INT(cp->size)) == 0) {
-		if (res->nrows)
-			snprintf(cp->signed_at, sizeof cp->signed_at, "%s", db_text(res, 0, 0));
-		db_res_free(res);
-	}
 	return 0;
 }
 
@@ -303,38 +296,6 @@ int page_log_consistency(struct req *r)
 	return send_body(r, &b, rc, &e);
 }
 
-/* Find the first leaf below size whose leaf hash is h, or else whose JSON
- * holds the lowercase hex of h as a string value (a file's SHA-256
- * recorded in the leaf).  Sets *how to "leaf_hash" or "file_hash".
- * Returns the index, -1 when none, -2 on a storage failure.
- * The ledger API has no lookup by hash and the tables have no index on
- * hash or on the leaf text: both are full scans (see the report). */
-static long long find_leaf(struct db *db, const unsigned char h[MERKLE_HASH], long long size, const char **how)
-{
-	char hex[2 * MERKLE_HASH + 1];
-	hex_encode(h, MERKLE_HASH, hex);
-	struct db_res *res;
-	if (db_query(db, &res, "SELECT idx FROM ledger_leaves WHERE hash = ? AND idx < ? ORDER BY idx LIMIT 1",
-		     DB_TEXT(hex), DB_INT(size)) < 0)
-		return -2;
-	long long idx = res->nrows ? db_int(res, 0, 0) : -1;
-	db_res_free(res);
-	if (idx >= 0) {
-		*how = "leaf_hash";
-		return idx;
-	}
-	char pat[2 * MERKLE_HASH + 5];
-	snprintf(pat, sizeof pat, "%%\"%s\"%%", hex); /* hex holds no LIKE metacharacter */
-	if (db_query(db, &res, "SELECT idx FROM ledger_leaves WHERE leaf LIKE ? AND idx < ? ORDER BY idx LIMIT 1",
-		     DB_TEXT(pat), DB_INT(size)) < 0)
-		return -2;
-	idx = res->nrows ? db_int(res, 0, 0) : -1;
-	db_res_free(res);
-	if (idx >= 0)
-		*how = "file_hash";
-	return idx;
-}
-
 int page_log_by_hash(struct req *r)
 {
 	const char *hs = req_param(r, "hash");
@@ -363,14 +324,13 @@ int page_log_by_hash(struct req *r)
 	if (size > tree)
 		return json_error(r, 400, "size", req_printf(r, "参数「size」（树的大小）不能超过当前树的大小 %lld。", tree));
 	const char *how = "";
-	long long idx = find_leaf(r->db, h, size, &how);
-	if (idx == -2) {
-		err_set(&e, ERR_INTERNAL, "", "账本存储失败（按哈希查找）");
+	long long idx;
+	if (ledger_find(r->db, h, size, &idx, &how, &e) < 0) {
+		if (e.kind == ERR_NOTFOUND)
+			return json_error(r, 404, "hash",
+					  req_printf(r, "在大小为 %lld 的账本中没有找到该哈希：该文件或记录未登记。", size));
 		return json_err(r, &e);
 	}
-	if (idx < 0)
-		return json_error(r, 404, "hash",
-				  req_printf(r, "在大小为 %lld 的账本中没有找到该哈希：该文件或记录未登记。", size));
 	struct buf leaf, pb;
 	buf_init(&leaf, 0);
 	buf_init(&pb, 0);

@@ -133,6 +133,11 @@ int page_log_inclusion(struct req *r);   /* GET /api/v1/log/proof/inclusion?inde
 int page_log_consistency(struct req *r); /* GET /api/v1/log/proof/consistency?from&to */
 int page_log_by_hash(struct req *r);     /* GET /api/v1/log/proof/by-hash?hash[&size] */
 /* == end log.c == */
+/* == tsa == */
+/* log_tsa.c: GET /log/checkpoint/timestamp?size=N: the checkpoint's RFC 3161
+ * TimeStampResp (DER, application/timestamp-reply; no size = newest) */
+int page_log_timestamp(struct req *r);
+/* == end tsa == */
 /* == vault.c == */
 /* vault.c: the evidence vault pages and the tus upload server */
 int page_vault(struct req *r);          /* GET /admin/vault, /api/v1/vault: files in scope + upload forms */

@@ -108,6 +108,10 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/log/proof/by-hash", page_log_by_hash, R_PUBLIC, 0 },
 	/* == end log.c == */
 
+	/* == tsa: RFC 3161 time-stamps of checkpoints (log_tsa.c) == */
+	{ M_GET, "/log/checkpoint/timestamp", page_log_timestamp, R_PUBLIC, 0 },
+	/* == end tsa == */
+
 	/* == vault.c == */
 	{ M_GET, "/admin/vault", page_vault, R_LOGIN, ANY_STAFF },
 	{ M_GET, "/admin/vault/{sha256}", page_vault_file, R_LOGIN, ANY_STAFF },

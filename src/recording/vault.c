@@ -56,6 +56,7 @@ struct vault_patch {
 	char claimed[128];
 	int fd;
 	struct hash2 h;
+	struct hash2_pipe *pipe; /* hashes and writes on helper threads */
 	long long offset, start, length, owner, unit_id;
 	int slot;
 };
@@ -320,24 +321,8 @@ int vault_writer_open(struct vault *v, struct vault_writer *w, struct err *e)
 		return -1;
 	}
 	hash2_init(&w->h);
+	w->pipe = hash2_pipe_start(&w->h, w->fd, 0, HASH2_PIPE_DIRECT);
 	w->max = v->max;
-	return 0;
-}
-
-static int write_all(int fd, const void *p, size_t n, long long off)
-{
-	const char *c = p;
-	while (n) {
-		ssize_t k = off >= 0 ? pwrite(fd, c, n, off) : write(fd, c, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		c += k;
-		n -= (size_t)k;
-		if (off >= 0)
-			off += k;
-	}
 	return 0;
 }
 
@@ -348,20 +333,31 @@ int vault_writer_add(struct vault_writer *w, const void *p, size_t n, struct err
 		size_text(w->max, lim, sizeof lim);
 		return err_set(e, ERR_TOOLARGE, "file", "文件超过了允许的大小上限（%s），未保存。", lim);
 	}
-	if (write_all(w->fd, p, n, -1) < 0)
-		return err_set(e, ERR_INTERNAL, "", "写入暂存文件失败：%s", strerror(errno));
 	if (w->headlen < sizeof w->head) {
 		size_t k = sizeof w->head - w->headlen < n ? sizeof w->head - w->headlen : n;
 		memcpy(w->head + w->headlen, p, k);
 		w->headlen += k;
 	}
-	hash2_update(&w->h, p, n);
 	w->written += (long long)n;
+	if (hash2_pipe_add(w->pipe, p, n) < 0)
+		return err_set(e, ERR_INTERNAL, "", "写入暂存文件失败：%s", strerror(errno));
 	return 0;
+}
+
+/* Stop the writer's pipe (all bytes written and hashed).  0 or -1 with
+ * errno of a failed write. */
+static int writer_drain(struct vault_writer *w)
+{
+	if (!w->pipe)
+		return 0;
+	int rc = hash2_pipe_finish(w->pipe);
+	w->pipe = NULL;
+	return rc;
 }
 
 void vault_writer_abort(struct vault_writer *w)
 {
+	writer_drain(w);
 	if (w->fd >= 0 && w->path) {
 		close(w->fd);
 		unlink(w->path);
@@ -377,6 +373,11 @@ int vault_writer_commit(struct vault *v, struct db *db, const struct actor *a, s
 			const char *claimed_type, struct vault_stored *out, struct err *e)
 {
 	char detected[128];
+	if (writer_drain(w) < 0) {
+		err_set(e, ERR_INTERNAL, "", "写入暂存文件失败：%s", strerror(errno));
+		vault_writer_abort(w);
+		return -1;
+	}
 	if (w->written == 0) {
 		vault_writer_abort(w);
 		return err_set(e, ERR_INVALID, "file", "文件为空（0 字节），未保存。");
@@ -914,6 +915,7 @@ struct vault_patch *vault_patch_begin(struct vault *v, struct db *db, const stru
 			return NULL;
 		}
 	}
+	p->pipe = hash2_pipe_start(&p->h, p->fd, offset, HASH2_PIPE_DIRECT);
 	return p;
 }
 
@@ -921,10 +923,9 @@ int vault_patch_write(struct vault_patch *p, const void *data, size_t n, struct 
 {
 	if (p->offset + (long long)n > p->length)
 		return err_set(e, ERR_TOOLARGE, "Upload-Length", "上传的内容超出了声明的文件长度（%lld 字节）。", p->length);
-	if (write_all(p->fd, data, n, p->offset) < 0)
-		return err_set(e, ERR_INTERNAL, "", "写入上传文件失败：%s", strerror(errno));
-	hash2_update(&p->h, data, n);
 	p->offset += (long long)n;
+	if (hash2_pipe_add(p->pipe, data, n) < 0)
+		return err_set(e, ERR_INTERNAL, "", "写入上传文件失败：%s", strerror(errno));
 	return 0;
 }
 
@@ -932,6 +933,9 @@ void vault_patch_abort(struct vault_patch *p)
 {
 	if (!p)
 		return;
+	if (p->pipe)
+		hash2_pipe_finish(p->pipe);
+	p->pipe = NULL;
 	if (p->fd >= 0)
 		close(p->fd);
 	if (p->slot >= 0)
@@ -947,6 +951,13 @@ int vault_patch_end(struct vault_patch *p, struct db *db, const struct actor *a,
 	struct vault *v = p->v;
 	memset(stored, 0, sizeof *stored);
 	*offset = p->start;
+	int drained = p->pipe ? hash2_pipe_finish(p->pipe) : 0;
+	p->pipe = NULL;
+	if (drained < 0) {
+		err_set(e, ERR_INTERNAL, "", "写入上传文件失败：%s", strerror(errno));
+		vault_patch_abort(p);
+		return -1;
+	}
 	if (fsync(p->fd) < 0) {
 		err_set(e, ERR_INTERNAL, "", "无法将上传内容写入磁盘：%s", strerror(errno));
 		vault_patch_abort(p);

@@ -64,11 +64,13 @@ struct vault_stored {
 /* ---- storing a stream ----
  * vault_writer_open, then vault_writer_add for each chunk, then either
  * vault_writer_commit or vault_writer_abort.  The bytes go to a staging
- * file of the blob store while both hashes are computed. */
+ * file of the blob store (direct I/O where the file system allows it)
+ * while both hashes are computed, through a hash2_pipe (core/hash.h). */
 struct vault_writer {
 	int fd;
 	char *path;
 	struct hash2 h;
+	struct hash2_pipe *pipe;   /* hashes and writes on helper threads */
 	long long written, max;
 	unsigned char head[16384]; /* the first bytes, for type detection */
 	size_t headlen;

@@ -4,7 +4,8 @@
  * and out of transactions, concurrency of several processes, triggers,
  * keys, signed checkpoints (SM2 and Ed25519 also checked by the openssl
  * command line), tiles, JSON bodies and `zhifa verify` finding a flipped
- * byte in every leaf, stored hash and checkpoint.
+ * byte in every leaf, stored hash and checkpoint.  (The append's
+ * in-memory frontier and ledger_find: test_ledger_find.c.)
  * Honours ZHIFA_TEST_DB (PostgreSQL, in a fresh schema dropped at the end).
  */
 #include "core/core.h"
@@ -553,6 +554,17 @@ static void test_checkpoints(struct db *db, const char *dir)
 	ok(ledger_checkpoint_maybe(db, k, 0, &signed_new, &e) == 0 && !signed_new, "not re-signed while the tree did not grow");
 	long long size;
 	ok(ledger_checkpoint_latest(db, &note, &size, &e) == 0 && size == ledger_size(db, &e), "latest checkpoint has the tree size");
+	{
+		struct buf n2;
+		buf_init(&n2, 0);
+		char at[21] = "", now[21];
+		long long s2 = -1;
+		time_now_utc(now);
+		ok(ledger_checkpoint_latest_at(db, &n2, &s2, at, &e) == 0 && s2 == size && str_eq(n2.data, note.data) &&
+		   strlen(at) == 20 && time_utc_parse(at) >= 0 && time_utc_parse(now) - time_utc_parse(at) < 600,
+		   "latest checkpoint with its signing time %s", at);
+		buf_release(&n2);
+	}
 	unsigned char root[32];
 	ledger_root(db, size, root, &e);
 	struct buf text;

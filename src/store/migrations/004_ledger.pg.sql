@@ -1,4 +1,24 @@
--- 004_ledger (PostgreSQL): the log tables refuse UPDATE and DELETE.
+-- 004_ledger (PostgreSQL): the leaf and node tables and their indexes
+-- (columns as described in 004_ledger.sqlite.sql); the log tables refuse
+-- UPDATE, DELETE and TRUNCATE.
+CREATE TABLE ledger_leaves (
+  idx BIGINT PRIMARY KEY,
+  event_type TEXT NOT NULL,
+  leaf TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  hkey BIGINT NOT NULL,
+  sha256 TEXT,
+  created_at TEXT NOT NULL
+);
+-- idx in the key: "first leaf with this hash" reads one index entry
+CREATE INDEX ledger_leaves_hkey ON ledger_leaves(hkey, idx);
+CREATE INDEX ledger_leaves_sha256 ON ledger_leaves(sha256, idx) WHERE sha256 IS NOT NULL;
+
+CREATE TABLE ledger_nodes (
+  nkey BIGINT PRIMARY KEY,
+  hash TEXT NOT NULL
+);
+
 CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;

@@ -2,32 +2,26 @@
 -- Hashes are lowercase hex of SHA-256.  Leaves, nodes and checkpoints are
 -- never updated or deleted (triggers in the dialect files); ledger_head
 -- only ever grows by one per appended leaf.
+--
+-- ledger_leaves and ledger_nodes are created in the dialect files: on
+-- SQLite their integer keys are INTEGER PRIMARY KEY (the rowid, so a leaf
+-- or node is one B-tree entry and appends go to the end of the tree), on
+-- PostgreSQL BIGINT PRIMARY KEY.
 
--- The single row that sequences appends (id = 1).  An append locks it
--- (SELECT ... FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already
--- serialises writers), takes size as the new leaf's index and adds one.
+-- The single row that sequences appends (id = 1).  An append runs
+-- UPDATE ledger_head SET size = size + 1, stamp = ? WHERE id = 1 ...
+-- RETURNING size: the UPDATE locks the row (PostgreSQL) or runs under the
+-- write lock of BEGIN IMMEDIATE (SQLite) until the caller commits, and the
+-- new size minus one is the new leaf's index.  stamp is a random 63-bit
+-- value written by every append: it names the committed state, so an
+-- appender can tell whether its in-memory right edge of the tree (the
+-- frontier) is still the committed one.
 CREATE TABLE ledger_head (
   id INTEGER PRIMARY KEY,
-  size BIGINT NOT NULL
+  size BIGINT NOT NULL,
+  stamp BIGINT NOT NULL
 );
-INSERT INTO ledger_head(id, size) VALUES (1, 0);
-
--- One row per leaf, idx = 0, 1, 2 ... without gaps.
-CREATE TABLE ledger_leaves (
-  idx BIGINT PRIMARY KEY,
-  event_type TEXT NOT NULL,
-  leaf TEXT NOT NULL,                     -- the canonical JSON bytes
-  hash TEXT NOT NULL,                     -- SHA-256(0x00 || leaf)
-  created_at TEXT NOT NULL
-);
-
--- Hashes of complete subtrees of 2^level leaves (level >= 1), written as
--- the last leaf of the subtree arrives.  nkey = level * 2^48 + index, so
--- a tile (one level, consecutive indexes) is one key range.
-CREATE TABLE ledger_nodes (
-  nkey BIGINT PRIMARY KEY,
-  hash TEXT NOT NULL
-);
+INSERT INTO ledger_head(id, size, stamp) VALUES (1, 0, 0);
 
 -- Signed checkpoints (C2SP tlog-checkpoint in a signed note).
 CREATE TABLE ledger_checkpoints (
