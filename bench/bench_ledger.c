@@ -96,6 +96,10 @@ int main(void)
 	unsigned char proof[MERKLE_MAX_PROOF][MERKLE_HASH];
 	size_t cnt;
 	struct err e = ERR_INIT;
+	unsigned char root[MERKLE_HASH], root_m[MERKLE_HASH], lh[MERKLE_HASH];
+	if (ledger_root(db, n, root, &e) < 0)
+		die("root: %s", e.msg);
+	int bad = 0; /* every proof is also verified (not timed) */
 	srand(42);
 	for (int i = 0; i < SAMPLES; i++) {
 		long long idx = ((long long)rand() * 32768 + rand()) % n;
@@ -103,6 +107,9 @@ int main(void)
 		if (ledger_inclusion_proof(db, idx, n, proof, &cnt, &e) < 0)
 			die("proof: %s", e.msg);
 		lat[i] = (now_s() - a) * 1e6;
+		if (ledger_leaf(db, idx, NULL, lh, &e) < 0 ||
+		    !merkle_verify_inclusion((uint64_t)idx, (uint64_t)n, lh, proof, cnt, root))
+			bad++;
 	}
 	report("ledger.inclusion_us", lat, SAMPLES);
 	for (int i = 0; i < SAMPLES; i++) {
@@ -111,7 +118,12 @@ int main(void)
 		if (ledger_consistency_proof(db, m, n, proof, &cnt, &e) < 0)
 			die("proof: %s", e.msg);
 		lat[i] = (now_s() - a) * 1e6;
+		if (ledger_root(db, m, root_m, &e) < 0 ||
+		    !merkle_verify_consistency((uint64_t)m, (uint64_t)n, root_m, root, proof, cnt))
+			bad++;
 	}
+	if (bad)
+		die("%d proofs did not verify", bad);
 	report("ledger.consistency_us", lat, SAMPLES);
 	for (int i = 0; i < SAMPLES; i++) {
 		long long idx = ((long long)rand() * 32768 + rand()) % n, found;

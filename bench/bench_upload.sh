@@ -63,18 +63,20 @@ def serve(c):
                     return
                 f += d
             head, f = f.split(b"\r\n\r\n", 1)
-            cl = 0
+            cl = off = 0
             for line in head.split(b"\r\n")[1:]:
                 k, _, v = line.partition(b":")
                 if k.strip().lower() == b"content-length":
                     cl = int(v)
+                elif k.strip().lower() == b"upload-offset":
+                    off = int(v)
             left = cl - len(f); f = b""
             while left > 0:
                 n = c.recv_into(mv, min(left, len(buf)))
                 if not n:
                     return
                 left -= n
-            c.sendall(b"HTTP/1.1 204 No Content\r\nUpload-Offset: %d\r\nContent-Length: 0\r\n\r\n" % cl)
+            c.sendall(b"HTTP/1.1 204 No Content\r\nUpload-Offset: %d\r\nContent-Length: 0\r\n\r\n" % (off + cl))
     finally:
         c.close()
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -28,6 +28,6 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
 if [ "${1:-run}" = test ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
-	(cd tests/browser && npm install --no-audit --no-fund --silent)
+	(cd tests/browser && npm ci --no-audit --no-fund --silent)
 fi
 exit 0

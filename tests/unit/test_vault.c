@@ -1,6 +1,8 @@
 /*
  * Unit tests for the evidence vault: streaming SHA-256 + SM3 against
- * one-shot OpenSSL digests and the GB/T 32905 "abc" vector; the folder
+ * one-shot OpenSSL digests and the GB/T 32905 "abc" vector; the
+ * parallel hash pipe (many chunkings, writes at unaligned offsets with and
+ * without direct I/O, a failed write); the folder
  * back end (atomic link, a staging file never counts, dedupe, mode 0444);
  * the vault (ledger leaf without file names, dedupe per unit, refusal of
  * empty / oversized / mislabelled content with nothing stored, unit
@@ -23,6 +25,7 @@
 #include "../testdb.h"
 #include <openssl/evp.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -109,6 +112,107 @@ static void test_hash(void)
 	free(p);
 	free(buf);
 	ok(hash_hex_valid(r.sha256_hex) && !hash_hex_valid("ABC") && !hash_hex_valid(NULL), "hash_hex_valid");
+}
+
+
+/* The parallel pipe: digests equal one-shot digests for many chunkings
+ * (slot boundaries crossed, 1-byte chunks, chunks larger than the ring),
+ * the bytes land in the file at their offsets (direct I/O from an
+ * unaligned offset after a prefix already hashed; ordinary writes), and a
+ * failed write is reported. */
+static void test_pipe(void)
+{
+	size_t n = HASH2_PIPE_SLOT * HASH2_PIPE_SLOTS + HASH2_PIPE_SLOT / 2 + 12345; /* the ring wraps */
+	unsigned char *buf = xmalloc(n);
+	randombytes_buf(buf, n);
+	char want_sha[HASH_HEX], want_sm3[HASH_HEX];
+	oneshot("SHA256", buf, n, want_sha);
+	oneshot("SM3", buf, n, want_sm3);
+	size_t maxes[] = { 64, 4096, 65536, 1000003, HASH2_PIPE_SLOT, 3 * HASH2_PIPE_SLOT + 7 };
+	int good = 0;
+	for (size_t t = 0; t < ARRAY_SIZE(maxes); t++) {
+		struct hash2 h;
+		hash2_init(&h);
+		struct hash2_pipe *p = hash2_pipe_start(&h, -1, 0, 0);
+		size_t off = 0;
+		while (off < n) {
+			/* tiny chunks for the first 100 KiB, then up to maxes[t] */
+			size_t lim = off < 100000 ? 7 : maxes[t];
+			size_t k = 1 + randombytes_uniform((uint32_t)lim);
+			if (k > n - off)
+				k = n - off;
+			hash2_pipe_add(p, buf + off, k);
+			off += k;
+		}
+		ok(hash2_pipe_finish(p) == 0, "pipe %zu finishes", t);
+		struct hash2_result r;
+		hash2_final(&h, &r);
+		if (str_eq(r.sha256_hex, want_sha) && str_eq(r.sm3_hex, want_sm3) && r.size == n)
+			good++;
+		else
+			tap_diag(r.sm3_hex);
+	}
+	is_int(good, (long long)ARRAY_SIZE(maxes), "pipe digests equal one-shot digests for every chunking");
+
+	/* to a file: a prefix already there and hashed, then the rest from an
+	 * unaligned offset, with and without direct I/O */
+	unsigned flags[] = { HASH2_PIPE_DIRECT, 0 };
+	for (size_t t = 0; t < ARRAY_SIZE(flags); t++) {
+		char *path = xasprintf("%s/pipe-%zu.bin", tmpdir, t);
+		size_t pre = 5000 + t;
+		write_file(path, buf, pre);
+		int fd = open(path, O_RDWR);
+		struct hash2 h;
+		hash2_init(&h);
+		hash2_update(&h, buf, pre);
+		struct hash2_pipe *p = hash2_pipe_start(&h, fd, (long long)pre, flags[t]);
+		size_t off = pre, end = n - 777; /* not a whole block */
+		int add_fail = 0;
+		while (off < end) {
+			size_t k = 1 + randombytes_uniform(300000);
+			if (k > end - off)
+				k = end - off;
+			if (hash2_pipe_add(p, buf + off, k) < 0)
+				add_fail++;
+			off += k;
+		}
+		ok(hash2_pipe_finish(p) == 0 && add_fail == 0, "pipe to a file finishes (flags %u)", flags[t]);
+		struct stat st;
+		ok(fstat(fd, &st) == 0 && st.st_size == (off_t)end, "file ends at the last byte (flags %u)", flags[t]);
+		ok((fcntl(fd, F_GETFL) & O_DIRECT) == 0, "the descriptor's flags are restored");
+		unsigned char *back = xmalloc(end);
+		ok(pread(fd, back, end, 0) == (ssize_t)end && memcmp(back, buf, end) == 0,
+		   "file holds the prefix and every byte at its offset (flags %u)", flags[t]);
+		struct hash2_result r;
+		hash2_final(&h, &r);
+		char w[HASH_HEX];
+		oneshot("SM3", buf, end, w);
+		is_str(r.sm3_hex, w, "SM3 of prefix + piped bytes");
+		oneshot("SHA256", buf, end, w);
+		is_str(r.sha256_hex, w, "SHA-256 of prefix + piped bytes");
+		is_int((long long)r.size, (long long)end, "size counts both");
+		free(back);
+		close(fd);
+		unlink(path);
+		free(path);
+	}
+
+	/* a write that fails (read-only descriptor) is reported */
+	char *path = xasprintf("%s/pipe-ro.bin", tmpdir);
+	write_file(path, "x", 1);
+	int fd = open(path, O_RDONLY);
+	struct hash2 h;
+	hash2_init(&h);
+	struct hash2_pipe *p = hash2_pipe_start(&h, fd, 0, HASH2_PIPE_DIRECT);
+	for (int i = 0; i < 3; i++)
+		hash2_pipe_add(p, buf, HASH2_PIPE_SLOT);
+	errno = 0;
+	ok(hash2_pipe_finish(p) < 0 && errno == EBADF, "failed write reported (errno %d)", errno);
+	hash2_abort(&h);
+	close(fd);
+	unlink(path);
+	free(path);
+	free(buf);
 }
 
 static void test_fs(void)
@@ -517,6 +621,7 @@ int main(void)
 	if (!mkdtemp(tmpdir))
 		return 1;
 	test_hash();
+	test_pipe();
 	test_fs();
 
 	struct db *db = testdb_open();

@@ -4,8 +4,8 @@
 -- One row per leaf, idx = 0, 1, 2 ... without gaps.
 --   leaf    the canonical JSON bytes
 --   hash    SHA-256(0x00 || leaf), hex
---   hkey    the first 8 bytes of that hash as a big-endian signed integer:
---           a small indexed key for lookups by leaf hash
+--   hkey    the first 4 bytes of that hash as a big-endian signed 32-bit
+--           integer: a small indexed key for lookups by leaf hash
 --   sha256  the leaf's top-level "sha256" member when it is 64 lowercase
 --           hex digits (the SHA-256 of a file the leaf records), else NULL
 CREATE TABLE ledger_leaves (
