@@ -165,6 +165,13 @@ const char *ledger_keys_origin(const struct ledger_keys *k);
  * the same size is not an error (*signed_new false). 0 or -1. */
 int ledger_checkpoint_maybe(struct db *db, const struct ledger_keys *keys, int min_interval_seconds,
 			    bool *signed_new, struct err *e);
+/* What the server runs: as ledger_checkpoint_maybe, then records the
+ * signing as a leaf "checkpoint.signed" {"size", "root" (base64)} in its
+ * own transaction; skips signing when the only leaf after the latest
+ * checkpoint is that checkpoint's own record (checkpoint_act.c).  Call
+ * outside any transaction. */
+int ledger_checkpoint_act(struct db *db, const struct ledger_keys *keys, int min_interval_seconds,
+			  bool *signed_new, struct err *e);
 /* Sign a checkpoint of the current tree now, whatever its age (no-op
  * when the newest checkpoint already has this size). */
 int ledger_checkpoint_sign(struct db *db, const struct ledger_keys *keys, bool *signed_new,

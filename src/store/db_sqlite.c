@@ -6,7 +6,7 @@
 #include "store/db.h"
 #include <sqlite3.h>
 
-#define SQLITE_CACHE 64
+#define SQLITE_CACHE 128
 
 struct sq_conn {
 	sqlite3 *h;
@@ -49,14 +49,23 @@ static void sq_close(void *conn)
 	free(c);
 }
 
-/* Prepared statements are cached per connection by SQL text. */
+/* Prepared statements are cached per connection by SQL text, least
+ * recently used evicted first (the array is kept in order of use). */
 static sqlite3_stmt *sq_prepare(struct sq_conn *c, const char *sql, struct buf *err)
 {
-	for (int i = 0; i < c->ncache; i++)
+	for (int i = c->ncache - 1; i >= 0; i--)
 		if (strcmp(c->cache[i].sql, sql) == 0) {
-			sqlite3_reset(c->cache[i].st);
-			sqlite3_clear_bindings(c->cache[i].st);
-			return c->cache[i].st;
+			sqlite3_stmt *st = c->cache[i].st;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			if (i != c->ncache - 1) {
+				/* least recently used first: move this one to the end */
+				char *keep = c->cache[i].sql;
+				memmove(c->cache + i, c->cache + i + 1, sizeof c->cache[0] * (size_t)(c->ncache - 1 - i));
+				c->cache[c->ncache - 1].sql = keep;
+				c->cache[c->ncache - 1].st = st;
+			}
+			return st;
 		}
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(c->h, sql, -1, &st, NULL) != SQLITE_OK) {
