@@ -30,7 +30,7 @@ PORT=18080
 ./zhifa init --data "$DATA" --demo >/dev/null
 ./zhifa serve --data "$DATA" --listen 127.0.0.1:$PORT >"$DATA/serve.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for i in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 idle_kb=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
 say "server.idle_rss_kib $idle_kb"
@@ -47,11 +47,14 @@ run_wrk() { # name url
 	say "$1.latency_p99 $(sort "$DATA/p99" | sed -n 2p)"
 	rm -f "$DATA/rps" "$DATA/p50" "$DATA/p99"
 }
+run_wrk ref.http_healthz "http://127.0.0.1:$PORT/healthz"
 run_wrk http.credential_page "http://127.0.0.1:$PORT/verify/c/$TOKEN"
 run_wrk http.matter_list "http://127.0.0.1:$PORT/portal/matters"
 say "server.peak_rss_kib $(awk '/VmHWM/ {print $2}' /proc/$PID/status)"
 say "server.after_rss_kib $(awk '/VmRSS/ {print $2}' /proc/$PID/status)"
 
 # --- upload throughput of a 2 GiB file over loopback (tus), vs openssl speed ---
-kill $PID 2>/dev/null; wait $PID 2>/dev/null
+kill $PID 2>/dev/null || true
+wait $PID 2>/dev/null || true
 bench/bench_upload.sh | tee -a "$OUT"
+exit 0
