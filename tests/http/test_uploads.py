@@ -27,80 +27,8 @@ PW = "Zhifa@2026demo"
 t = harness.Tap()
 
 
-def b64(s):
-    return base64.b64encode(s.encode()).decode()
-
-
-def page_csrf(c):
-    r = c.get("/admin/vault")
-    m = re.search(r'data-csrf="([0-9a-f]+)"', r.text)
-    return m.group(1) if m else ""
-
-
-def tus(c, method, path, body=b"", headers=None):
-    h = {"Tus-Resumable": "1.0.0"}
-    h.update(headers or {})
-    if method == "PATCH":
-        h.setdefault("Content-Type", "application/offset+octet-stream")
-    return c.request(method, path, body=body if method in ("PATCH", "POST") else None, headers=h)
-
-
-def multipart(fields, files):
-    """fields: list of (name, value); files: list of (name, filename, ctype, bytes)."""
-    boundary = "----zhifa" + uuid.uuid4().hex
-    out = b""
-    for k, v in fields:
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (boundary, k, v)).encode()
-    for k, fn, ct, data in files:
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\nContent-Type: %s\r\n\r\n"
-                % (boundary, k, fn, ct)).encode() + data + b"\r\n"
-    out += ("--%s--\r\n" % boundary).encode()
-    return out, "multipart/form-data; boundary=" + boundary
-
-
-def form_upload(c, csrf, name, ctype, data, accept=None):
-    fields = [("_csrf", csrf)] if csrf is not None else []
-    body, ct = multipart(fields, [("file", name, ctype, data)])
-    h = {"Content-Type": ct}
-    if accept:
-        h["Accept"] = accept
-    return c.request("POST", "/admin/vault/upload", body=body, headers=h)
-
-
-def vault_json(c):
-    return c.get("/admin/vault", headers={"Accept": "application/json"}).json()
-
-
-def session_cookie(c):
-    return "; ".join("%s=%s" % (k.name, k.value) for k in c.jar)
-
-
-def restart(srv, hard):
-    """Stop the server (SIGKILL when hard, else SIGTERM) and start it
-    again on the same data folder and port."""
-    if hard:
-        srv.proc.send_signal(signal.SIGKILL)
-    else:
-        srv.proc.send_signal(signal.SIGTERM)
-    srv.proc.wait(timeout=30)
-    port = urllib.parse.urlsplit(srv.base).port
-    cmd = [srv.bin, "serve", "--data", os.path.join(srv.tmp, "data"), "--listen", "127.0.0.1:%d" % port]
-    if srv.db_url:
-        cmd += ["--db", srv.db_url]
-    srv.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=srv._stderr, env=srv._env())
-    c = srv.client()
-    for _ in range(600):
-        try:
-            if c.get("/healthz", timeout=2).status == 200:
-                return True
-        except OSError:
-            pass
-        time.sleep(0.1)
-    return False
-
-
-def run_cli(srv, *args):
-    return subprocess.run([srv.bin] + list(args), capture_output=True, timeout=120, env=srv._env())
+from uploads_lib import (b64, form_upload, multipart, page_csrf, restart, run_cli,  # noqa: E402
+                         session_cookie, tus, vault_json)
 
 
 with harness.Server(t) as srv:
