@@ -21,7 +21,7 @@ static void *pg_open(const char *target, struct buf *err)
 
 static void pg_close(void *conn) { PQfinish(conn); }
 
-/* Rewrite '?' to $n, skipping '...' and "..." literals. */
+/* Rewrite '?' to $n, skipping '...' and "..." literals and -- comments. */
 static void pg_rewrite(const char *sql, struct buf *out)
 {
 	int n = 0;
@@ -31,6 +31,11 @@ static void pg_rewrite(const char *sql, struct buf *out)
 			if (*p == quote)
 				quote = 0;
 			buf_putc(out, *p);
+		} else if (p[0] == '-' && p[1] == '-') {
+			/* a comment runs to the end of the line: copy it as it is */
+			size_t len = strcspn(p, "\n");
+			buf_add(out, p, len);
+			p += len - 1;
 		} else if (*p == '\'' || *p == '"') {
 			quote = *p;
 			buf_putc(out, *p);

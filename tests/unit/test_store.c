@@ -146,6 +146,12 @@ static void test_binding(struct db *db)
 	is_int(db_scalar_int(db, 78, "SELECT nonsense FROM", (const struct db_val[]){ DB_END }), 78,
 	       "db_scalar_int gives the default on an SQL error");
 
+	/* a '?' inside a -- comment is not a placeholder */
+	struct db_res *rc = NULL;
+	ok(db_query(db, &rc, "SELECT ? -- which one? this?\n AS v", DB_INT(5)) == 0 && rc && rc->nrows == 1 &&
+	   db_int(rc, 0, 0) == 5, "'?' in an SQL comment is left alone");
+	db_res_free(rc);
+
 	/* errors */
 	ok(db_exec(db, "SELEC 1") < 0, "syntax error fails");
 	ok(db_errcode(db) == DBE_OTHER, "syntax error is DBE_OTHER");
