@@ -139,13 +139,20 @@ struct calendar_import_result {
 	char action[16];     /* "add" or "replace" */
 	int holidays, workdays;
 	long long change_id; /* calendar_changes.id */
+	/* when refused because a year is already present and replace was not
+	 * asked: that year and its line in the file (else both 0), so a caller
+	 * can name its own way of asking for a replacement */
+	int conflict_year, conflict_line;
 };
 
 /* Import the years of a holiday file (text of len bytes) into the database,
  * in one transaction, and record the change (calendar_changes, op_log).
  * source: the notice, or NULL to take the file's "source"; a missing source
- * is refused.  by: the username of the administrator ("" = system).  A
- * year already present (imported, or embedded) is refused unless replace.
+ * is refused (ERR_INVALID "source").  by: the username of the
+ * administrator ("" = system).  A year already present (imported, or
+ * embedded) is refused unless replace (ERR_CONFLICT "file", with
+ * res->conflict_year/conflict_line set).  Messages are neutral about the
+ * interface (they name no command-line flag or form control).
  * On any problem nothing is changed and e names the line and problem.
  * Deadlines are not recomputed here: call deadline_recompute_all after. */
 int calendar_import(struct db *db, const char *text, size_t len, const char *source,

@@ -124,7 +124,7 @@ int calendar_import(struct db *db, const char *text, size_t len, const char *sou
 		source = set.source;
 	if (str_empty(source)) {
 		cal_set_release(&set);
-		return err_set(e, ERR_INVALID, "source", "缺少来源通知: 请用 --source 写明国务院办公厅的通知名称");
+		return err_set(e, ERR_INVALID, "source", "缺少来源通知（国务院办公厅关于部分节假日安排的通知名称）");
 	}
 	if (calendar_embedded_set(&emb, e) < 0) {
 		cal_set_release(&set);
@@ -150,8 +150,10 @@ int calendar_import(struct db *db, const char *text, size_t len, const char *sou
 			goto dberr;
 		bool exists = stored > 0 || cal_set_find(&emb, y->year);
 		if (exists && !replace) {
-			err_set(e, ERR_CONFLICT, "file", "第 %d 行: %d 年的节假日安排已存在，如需替换请使用 --replace",
+			err_set(e, ERR_CONFLICT, "file", "第 %d 行: %d 年的节假日安排已存在；如需替换，请明确选择替换已有年份",
 				y->line, y->year);
+			res->conflict_year = y->year;
+			res->conflict_line = y->line;
 			goto fail;
 		}
 		any_replaced |= exists;

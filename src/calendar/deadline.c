@@ -63,7 +63,7 @@ int deadline_rule_for(struct db *db, const char *event_code, const char *date,
 	return 0;
 }
 
-int deadline_rule_add(struct db *db, const char *by, const struct deadline_rule *rule,
+int deadline_rule_add(struct db *db, const struct actor *a, const struct deadline_rule *rule,
 		      long long *id, struct err *e)
 {
 	int32_t d;
@@ -79,7 +79,7 @@ int deadline_rule_add(struct db *db, const char *by, const struct deadline_rule 
 		return err_set(e, ERR_INVALID, "effective_from", "生效日期不是 YYYY-MM-DD 形式的真实日期");
 	char now[21];
 	time_now_utc(now);
-	const char *who = str_empty(by) ? "system" : by;
+	const char *who = a && !str_empty(a->username) ? a->username : "system";
 	if (db_begin(db) < 0)
 		return storage_error(db, e, "数据库繁忙");
 	struct db_res *r = NULL;
@@ -101,7 +101,7 @@ int deadline_rule_add(struct db *db, const char *by, const struct deadline_rule 
 	snprintf(oid, sizeof(oid), "%lld", nid);
 	snprintf(detail, sizeof(detail), "%s: %d 个%s, 自 %s 起生效(操作人 %s)", rule->event_code, rule->days,
 		 rule->calendar_days ? "自然日" : "工作日", rule->effective_from, who);
-	if (audit_log(db, NULL, "deadline_rule.add", "deadline_rule", oid, "ok", detail) < 0 || db_commit(db) < 0) {
+	if (audit_log(db, a, "deadline_rule.add", "deadline_rule", oid, "ok", detail) < 0 || db_commit(db) < 0) {
 		db_rollback(db);
 		return storage_error(db, e, "保存期限规则失败");
 	}

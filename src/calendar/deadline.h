@@ -28,6 +28,7 @@
 #include "core/core.h"
 #include "core/err.h"
 #include "calendar/calendar.h"
+#include "people/actor.h"
 #include <jansson.h>
 
 struct db;
@@ -50,12 +51,14 @@ struct deadline_rule {
 int deadline_rule_for(struct db *db, const char *event_code, const char *date,
 		      struct deadline_rule *out, struct err *e);
 
-/* Add a rule version (the administrator's act; recorded in op_log under
- * the username by).  Validates: event_code [a-z0-9_]{1,63}, name not empty,
+/* Add a rule version: the act of a (the administrator; NULL = the
+ * system), whose username goes into deadline_rules.created_by and whose
+ * user, unit and address name the op_log row "deadline_rule.add" written
+ * in the same transaction.  The caller checks permission.  Validates: event_code [a-z0-9_]{1,63}, name not empty,
  * days 1..3650, effective_from a real date, ends_with not empty.  A second
  * version with the same event_code and effective_from is ERR_CONFLICT.
  * Clocks already started are not changed. */
-int deadline_rule_add(struct db *db, const char *by, const struct deadline_rule *r,
+int deadline_rule_add(struct db *db, const struct actor *a, const struct deadline_rule *r,
 		      long long *id, struct err *e);
 
 /* All rule versions, ordered by event_code and effective_from, as a JSON

@@ -237,6 +237,11 @@ static int run_import(const struct cal_opts *o)
 	int status = EXIT_OK;
 	if (calendar_import(db, text, len, o->source, o->by ? o->by : "", o->replace, &res, &e) < 0) {
 		fprintf(stderr, "zhifa calendar: %s: %s\n", o->pos[1], e.msg);
+		/* the command-line way of doing what the message asks */
+		if (e.kind == ERR_CONFLICT && res.conflict_year)
+			fprintf(stderr, "zhifa calendar: 如需替换 %d 年的安排，请加 --replace\n", res.conflict_year);
+		else if (strcmp(e.field, "source") == 0)
+			fprintf(stderr, "zhifa calendar: 请用 --source 写明国务院办公厅的通知名称\n");
 		status = EXIT_FAIL;
 		goto out;
 	}

@@ -1,7 +1,8 @@
 /*
  * background_jobs.c - the jobs the server runs by itself (see
- * background.h): deadline states as days pass, checkpoint signing and
- * RFC 3161 time-stamps of the signed checkpoints (ledger/tsa.h).
+ * background.h): deadline states as days pass, checkpoint signing,
+ * RFC 3161 time-stamps of the signed checkpoints (ledger/tsa.h) and the
+ * clean-up of expired resumable uploads (recording/vault.h).
  */
 #include "core/core.h"
 #include "http/background.h"
@@ -9,6 +10,7 @@
 #include "calendar/deadline.h"
 #include "ledger/ledger.h"
 #include "ledger/tsa.h"
+#include "recording/vault.h"
 
 static void job_deadlines(struct app *app, struct db *db)
 {
@@ -70,9 +72,26 @@ static void job_timestamp(struct app *app, struct db *db)
 }
 /* == end timestamp == */
 
+/* Delete the partial files of expired, unfinished tus uploads and mark
+ * them expired (vault_uploads_expire); a vault is opened for the run. */
+static void job_uploads(struct app *app, struct db *db)
+{
+	struct err e = ERR_INIT;
+	struct vault *v = vault_open(app->cfg.data_dir, &e);
+	if (!v) {
+		log_error("过期上传清理：无法打开文件存储： %s", e.msg);
+		return;
+	}
+	int removed = 0;
+	if (vault_uploads_expire(v, db, NULL, &removed, &e) < 0)
+		log_error("过期上传清理失败（已清理 %d 个）： %s", removed, e.msg);
+	vault_close(v);
+}
+
 const struct bg_job bg_jobs[] = {
 	{ "checkpoint", 1, job_checkpoint },
 	{ "timestamp", 2, job_timestamp },
 	{ "deadlines", 60, job_deadlines },
+	{ "uploads", 600, job_uploads },
 };
 const size_t bg_jobs_count = ARRAY_SIZE(bg_jobs);

@@ -356,18 +356,6 @@ static int parse_year(struct req *r, int *year, struct err *e)
 	return 0;
 }
 
-/* Replace the command-line hint of calendar_import's "already present"
- * message by the name of the checkbox on this form. */
-static void web_wording(struct err *e)
-{
-	char *p = strstr(e->msg, "请使用 --replace");
-	if (p)
-		snprintf(p, sizeof(e->msg) - (size_t)(p - e->msg), "请勾选「替换已有年份」");
-	p = strstr(e->msg, "请用 --source");
-	if (p)
-		snprintf(p, sizeof(e->msg) - (size_t)(p - e->msg), "请填写「来源通知」");
-}
-
 static int import_post(struct req *r)
 {
 	struct err e = ERR_INIT;
@@ -401,6 +389,10 @@ static int import_post(struct req *r)
 	} else if (str_empty(text)) {
 		err_set(&e, ERR_INVALID, "file", "请选择节假日安排文件（JSON），或在文本框中粘贴 JSON 内容");
 	} else if (calendar_import(r->db, text, strlen(text), src, r->actor.username, replace, &res, &e) < 0) {
+		/* an existing year: name the checkbox of this form */
+		if (e.kind == ERR_CONFLICT && res.conflict_year)
+			err_set(&e, ERR_CONFLICT, "file", "第 %d 行: %d 年的节假日安排已存在，如需替换请勾选「替换已有年份」",
+				res.conflict_line, res.conflict_year);
 		/* the file's problems are shown next to what the user filled in */
 		if (str_eq(e.field, "file") && str_eq(used, "json"))
 			snprintf(e.field, sizeof e.field, "json");
@@ -440,7 +432,6 @@ static int import_post(struct req *r)
 		resp_err(r, &e);
 		return 0;
 	}
-	web_wording(&e);
 	if (r->want_json) {
 		resp_err(r, &e);
 		return 0;

@@ -648,7 +648,7 @@ static int rule_post(struct req *r)
 		snprintf(rule.ends_with, sizeof rule.ends_with, "%s", ends ? ends : "");
 		snprintf(rule.effective_from, sizeof rule.effective_from, "%s", from && strlen(from) == 10 ? from : "x");
 		snprintf(rule.source, sizeof rule.source, "%s", source);
-		if (deadline_rule_add(r->db, r->actor.username, &rule, &id, &e) == 0) {
+		if (deadline_rule_add(r->db, &r->actor, &rule, &id, &e) == 0) {
 			if (r->want_json) {
 				resp_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 				return 0;

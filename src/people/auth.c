@@ -76,6 +76,35 @@ static void utc_or_empty(long long t, char out[21])
 		out[0] = '\0';
 }
 
+/* Record a failed password of the account user_id (inside the caller's
+ * transaction; the counters are re-read here).  Outputs the lock end (0 =
+ * not locked) and the failure count in the current window (0 after a
+ * lock). */
+static int record_account_failure(struct db *db, long long user_id, long long now,
+				  long long *acct_lock, long long *count_out)
+{
+	struct db_res *r = NULL;
+	long long c, s, l;
+	char since[21], lock[21];
+	*acct_lock = 0;
+	if (count_out)
+		*count_out = 0;
+	if (db_query(db, &r, "SELECT failed_count, failed_since FROM users WHERE id = ?", DB_INT(user_id)) < 0)
+		return -1;
+	long long oc = r->nrows ? db_int(r, 0, 0) : 0, os = r->nrows ? parse_or(db_cell(r, 0, 1), 0) : 0;
+	db_res_free(r);
+	count_failure(now, oc, os, &c, &s, &l);
+	utc_or_empty(s, since);
+	utc_or_empty(l, lock);
+	if (db_exec(db, "UPDATE users SET failed_count = ?, failed_since = ?, lock_until = ? WHERE id = ?",
+		    DB_INT(c), DB_TEXT(since), l ? DB_TEXT(lock) : DB_NULL, DB_INT(user_id)) < 0)
+		return -1;
+	*acct_lock = l;
+	if (count_out)
+		*count_out = c;
+	return 0;
+}
+
 /* Record a failed attempt; returns the account and address lock ends. */
 static int record_failure(struct db *db, long long user_id, long long now, const char *ip,
 			  long long *acct_lock, long long *ip_lock)
@@ -84,20 +113,8 @@ static int record_failure(struct db *db, long long user_id, long long now, const
 	long long c, s, l;
 	char since[21], lock[21];
 	*acct_lock = *ip_lock = 0;
-	if (user_id > 0) {
-		if (db_query(db, &r, "SELECT failed_count, failed_since FROM users WHERE id = ?", DB_INT(user_id)) < 0)
-			return -1;
-		long long oc = r->nrows ? db_int(r, 0, 0) : 0, os = r->nrows ? parse_or(db_cell(r, 0, 1), 0) : 0;
-		db_res_free(r);
-		r = NULL;
-		count_failure(now, oc, os, &c, &s, &l);
-		utc_or_empty(s, since);
-		utc_or_empty(l, lock);
-		if (db_exec(db, "UPDATE users SET failed_count = ?, failed_since = ?, lock_until = ? WHERE id = ?",
-			    DB_INT(c), DB_TEXT(since), l ? DB_TEXT(lock) : DB_NULL, DB_INT(user_id)) < 0)
-			return -1;
-		*acct_lock = l;
-	}
+	if (user_id > 0 && record_account_failure(db, user_id, now, acct_lock, NULL) < 0)
+		return -1;
 	if (db_query(db, &r, "SELECT failed_count, failed_since FROM login_throttle WHERE ip = ?", DB_TEXT(ip)) < 0)
 		return -1;
 	long long oc = r->nrows ? db_int(r, 0, 0) : 0, os = r->nrows ? parse_or(db_cell(r, 0, 1), 0) : 0;
@@ -302,8 +319,11 @@ int people_change_password(struct db *db, const struct actor *a, const char *kee
 		return err_set(e, ERR_UNAUTH, "", "请先登录");
 	if (str_empty(old_password))
 		return err_set(e, ERR_INVALID, "old_password", "请输入原密码");
+	long long tnow = time_now_unix();
+	char when[20];
 	struct db_res *r = NULL;
-	if (db_query(db, &r, "SELECT username, password_hash FROM users WHERE id = ?", DB_INT(a->user_id)) < 0)
+	if (db_query(db, &r, "SELECT username, password_hash, lock_until FROM users WHERE id = ?",
+		     DB_INT(a->user_id)) < 0)
 		return people_db_fail(db, e);
 	if (r->nrows != 1) {
 		db_res_free(r);
@@ -312,11 +332,39 @@ int people_change_password(struct db *db, const struct actor *a, const char *kee
 	char username[64], hash[PASSWORD_HASH_MAX];
 	snprintf(username, sizeof username, "%s", db_text(r, 0, 0));
 	snprintf(hash, sizeof hash, "%s", db_text(r, 0, 1));
+	long long acct_lock = parse_or(db_cell(r, 0, 2), 0);
 	db_res_free(r);
+	if (acct_lock > tnow) {
+		/* locked (by failed logins or earlier wrong old passwords): refuse
+		 * without checking, so the lock cannot be used as an oracle */
+		sodium_memzero(hash, sizeof hash);
+		beijing_time(acct_lock, when);
+		return refuse(db, a->user_id, username, a->ip, "", "locked", "修改密码被拒绝:账号临时锁定", e,
+			      ERR_LOCKED, "密码错误次数过多,账号已临时锁定,请于 %s 后再试", when);
+	}
 	bool good = password_verify(hash, old_password);
 	sodium_memzero(hash, sizeof hash);
-	if (!good)
-		return err_set(e, ERR_INVALID, "old_password", "原密码不正确");
+	if (!good) {
+		/* counted like a failed login of the account (not of the address:
+		 * the attacker already holds a session) */
+		long long lock = 0, count = 0;
+		if (db_begin(db) < 0)
+			return people_db_fail(db, e);
+		if (record_account_failure(db, a->user_id, tnow, &lock, &count) < 0 ||
+		    (lock && db_exec(db, "DELETE FROM sessions WHERE user_id = ?", DB_INT(a->user_id)) < 0) ||
+		    audit_login(db, a->user_id, username, a->ip, "", lock ? "locked" : "password",
+				lock ? "修改密码时原密码连续错误,账号临时锁定" : "修改密码时原密码错误") < 0 ||
+		    db_commit(db) < 0)
+			return people_tx_fail(db, e, true);
+		if (lock) {
+			beijing_time(lock, when);
+			return err_set(e, ERR_LOCKED, "old_password",
+				       "原密码不正确。连续错误 %d 次,账号已锁定 %d 分钟并已退出登录,请于 %s 后再试",
+				       PEOPLE_MAX_FAILS, PEOPLE_LOCK_SECONDS / 60, when);
+		}
+		return err_set(e, ERR_INVALID, "old_password", "原密码不正确,再错 %lld 次账号将被临时锁定",
+			       (long long)PEOPLE_MAX_FAILS - count);
+	}
 	if (str_eq(old_password, new_password))
 		return err_set(e, ERR_INVALID, "new_password", "新密码不能与原密码相同");
 	if (password_check_policy(username, new_password, e) < 0) {
@@ -334,7 +382,7 @@ int people_change_password(struct db *db, const struct actor *a, const char *kee
 	if (db_begin(db) < 0)
 		return people_db_fail(db, e);
 	int bad = db_exec(db, "UPDATE users SET password_hash = ?, must_change = 0, password_changed_at = ?,"
-			  " updated_at = ? WHERE id = ?", DB_TEXT(hash), DB_TEXT(now), DB_TEXT(now), DB_INT(a->user_id)) < 0 ||
+			  " updated_at = ?, failed_count = 0, failed_since = NULL WHERE id = ?", DB_TEXT(hash), DB_TEXT(now), DB_TEXT(now), DB_INT(a->user_id)) < 0 ||
 		  db_exec(db, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", DB_INT(a->user_id),
 			  DB_TEXT(keep)) < 0 ||
 		  audit_log(db, a, "user.password_change", "user", ids, "ok", "") < 0 || db_commit(db) < 0;

@@ -15,6 +15,9 @@
  *    refused (with the Beijing time to retry).  Refused attempts do not
  *    extend the lockout.
  *  - Every attempt, successful or not, writes one login_log row.
+ *  - A wrong old password in people_change_password counts as a failed
+ *    login of the account (not of the address), so the lockout also stops
+ *    guessing through the change form of a stolen session.
  */
 #ifndef ZHIFA_AUTH_H
 #define ZHIFA_AUTH_H
@@ -62,8 +65,17 @@ int people_logout(struct db *db, const char *token);
 /* The logged-in actor changes their own password: old_password must be
  * right (ERR_INVALID "old_password"), new_password must pass the policy
  * and differ from the old one (ERR_INVALID "new_password").  Clears
- * must_change and ends the user's other sessions (all but keep_token,
- * which may be NULL). */
+ * must_change and the failure counters, ends the user's other sessions
+ * (all but keep_token, which may be NULL) and writes an op_log row
+ * "user.password_change".
+ * A wrong old password is counted with the account's failed logins and
+ * committed with a login_log row (result "password"); the failure that
+ * reaches PEOPLE_MAX_FAILS within PEOPLE_LOCK_SECONDS locks the account
+ * for PEOPLE_LOCK_SECONDS, ends all the user's sessions (keep_token
+ * included), logs result "locked" and returns ERR_LOCKED (field
+ * "old_password") with the Beijing time to retry.  While the account is
+ * so locked every call is refused with ERR_LOCKED (logged "locked")
+ * without checking the password. */
 int people_change_password(struct db *db, const struct actor *a, const char *keep_token,
 			   const char *old_password, const char *new_password, struct err *e);
 #endif

@@ -730,11 +730,19 @@ static int finish_complete(struct vault *v, struct db *db, const struct actor *a
 			   struct vault_stored *stored, struct err *e)
 {
 	struct db_res *r = NULL;
-	if (db_query(db, &r, "SELECT sha256, sm3, detected_type FROM uploads WHERE id = ?", DB_TEXT(u->id)) < 0)
+	if (db_query(db, &r, "SELECT sha256, sm3, detected_type, state FROM uploads WHERE id = ?", DB_TEXT(u->id)) < 0)
 		return db_fail(db, e);
 	if (r->nrows == 0) {
 		db_res_free(r);
 		return err_set(e, ERR_NOTFOUND, "id", "没有这个上传任务。");
+	}
+	if (strcmp(db_text(r, 0, 3), "expired") == 0) {
+		/* cleaned up by vault_uploads_expire while its last PATCH ran */
+		db_res_free(r);
+		char *gone = part_path(v, u->id);
+		unlink(gone);
+		free(gone);
+		return err_set(e, 410, "", "该上传任务已过期，请重新上传。");
 	}
 	struct hash2_result hr;
 	memset(&hr, 0, sizeof hr);
@@ -769,6 +777,19 @@ static int finish_complete(struct vault *v, struct db *db, const struct actor *a
 	return 0;
 }
 
+/* Expired: marked so by vault_uploads_expire, or still open past its
+ * expiry time. */
+static bool upload_expired(const struct vault_upload *u)
+{
+	if (strcmp(u->state, "expired") == 0)
+		return true;
+	if (strcmp(u->state, "open") != 0)
+		return false;
+	char now[21];
+	time_now_utc(now);
+	return strcmp(now, u->expires_at) > 0;
+}
+
 int vault_upload_get(struct vault *v, struct db *db, const struct actor *a, const char *id,
 		     struct vault_upload *out, struct err *e)
 {
@@ -776,6 +797,8 @@ int vault_upload_get(struct vault *v, struct db *db, const struct actor *a, cons
 		return -1;
 	if (!a || a->user_id != out->owner)
 		return err_set(e, ERR_FORBIDDEN, "", "这不是您创建的上传任务。");
+	if (upload_expired(out))
+		return err_set(e, 410, "", "该上传任务已过期，请重新上传。");
 	if (strcmp(out->state, "complete") == 0) {
 		struct vault_stored st;
 		if (finish_complete(v, db, a, out, &st, e) < 0)
@@ -860,14 +883,12 @@ struct vault_patch *vault_patch_begin(struct vault *v, struct db *db, const stru
 		err_set(e, 410, "", "该上传已被拒收：%s", u.refused_reason);
 		return NULL;
 	}
-	if (strcmp(u.state, "open") != 0) {
-		err_set(e, ERR_CONFLICT, "Upload-Offset", "该上传已完成，不能再追加内容。");
+	if (upload_expired(&u)) {
+		err_set(e, 410, "", "该上传任务已过期，请重新上传。");
 		return NULL;
 	}
-	char now[21];
-	time_now_utc(now);
-	if (strcmp(now, u.expires_at) > 0) {
-		err_set(e, 410, "", "该上传任务已过期，请重新上传。");
+	if (strcmp(u.state, "open") != 0) {
+		err_set(e, ERR_CONFLICT, "Upload-Offset", "该上传已完成，不能再追加内容。");
 		return NULL;
 	}
 	if (offset != u.offset) {
@@ -1016,6 +1037,73 @@ int vault_patch_end(struct vault_patch *p, struct db *db, const struct actor *a,
 	u.unit_id = p->unit_id;
 	vault_patch_abort(p);
 	return finish_complete(v, db, a, &u, stored, e);
+}
+
+/* ---- expiry ---- */
+
+/* Forget the running hash kept for id, unless a PATCH holds it. */
+static void cache_drop(struct vault *v, const char *id)
+{
+	pthread_mutex_lock(&v->lock);
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		struct hcache *c = &v->cache[i];
+		if (c->used && !c->busy && strcmp(c->id, id) == 0) {
+			hash2_abort(&c->h);
+			memset(c, 0, sizeof *c);
+		}
+	}
+	pthread_mutex_unlock(&v->lock);
+}
+
+int vault_uploads_expire(struct vault *v, struct db *db, const char *now_utc, int *removed, struct err *e)
+{
+	*removed = 0;
+	char now[21];
+	if (now_utc)
+		snprintf(now, sizeof now, "%s", now_utc);
+	else
+		time_now_utc(now);
+	long long t = time_utc_parse(now);
+	if (t < 0)
+		return err_set(e, ERR_INVALID, "now", "时间格式不正确：%s", now);
+	char cutoff[21];
+	time_unix_to_utc(t - VAULT_UPLOAD_GRACE_SECONDS, cutoff);
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT id, upload_offset, length FROM uploads WHERE state = 'open' AND expires_at < ?"
+			     " ORDER BY expires_at, id", DB_TEXT(cutoff)) < 0)
+		return db_fail(db, e);
+	int rc = 0;
+	for (int i = 0; i < r->nrows; i++) {
+		const char *id = db_text(r, i, 0);
+		if (!id_valid(id))
+			continue;
+		/* the file first: a crash before the row is marked leaves an
+		 * open, expired row that the next run finds again */
+		char *path = part_path(v, id);
+		int gone = unlink(path);
+		int uerr = errno;
+		free(path);
+		if (gone < 0 && uerr != ENOENT) {
+			log_error("vault: 无法删除过期上传 %s 的部分文件：%s", id, strerror(uerr));
+			continue;
+		}
+		cache_drop(v, id);
+		char detail[96];
+		snprintf(detail, sizeof detail, "offset=%lld length=%lld", db_int(r, i, 1), db_int(r, i, 2));
+		if (db_begin(db) < 0 ||
+		    db_exec(db, "UPDATE uploads SET state = 'expired' WHERE id = ? AND state = 'open' AND expires_at < ?",
+			    DB_TEXT(id), DB_TEXT(cutoff)) < 0 ||
+		    audit_log(db, NULL, "vault.upload_expire", "upload", id, "ok", detail) < 0 || db_commit(db) < 0) {
+			db_rollback(db);
+			rc = db_fail(db, e);
+			break;
+		}
+		(*removed)++;
+	}
+	db_res_free(r);
+	if (*removed)
+		log_info("vault: 已清理 %d 个过期的未完成上传", *removed);
+	return rc;
 }
 
 /* ---- verification ---- */

@@ -111,7 +111,7 @@ struct vault_upload {
 	char id[33];
 	long long length, offset;
 	char media_type[128];   /* claimed */
-	char state[16];         /* open | complete | stored | refused */
+	char state[16];         /* open | complete | stored | refused | expired */
 	char sha256[HASH_HEX];  /* once complete */
 	char refused_reason[512];
 	long long owner, unit_id;
@@ -125,10 +125,29 @@ struct vault_upload {
 int vault_upload_create(struct vault *v, struct db *db, const struct actor *a, long long length,
 			const char *metadata, char id[33], struct err *e);
 /* Read an upload; ERR_NOTFOUND if unknown (or malformed id),
- * ERR_FORBIDDEN if a is not its owner.  An upload left 'complete' by a
- * crash is finished here first (stored, leaf committed). */
+ * ERR_FORBIDDEN if a is not its owner, 410 (Gone) if it expired (marked
+ * 'expired', or still 'open' past expires_at).  An upload left 'complete'
+ * by a crash is finished here first (stored, leaf committed). */
 int vault_upload_get(struct vault *v, struct db *db, const struct actor *a, const char *id,
 		     struct vault_upload *out, struct err *e);
+
+/* Seconds after expires_at before vault_uploads_expire removes an
+ * upload, so a PATCH that began just before the expiry can still end. */
+#define VAULT_UPLOAD_GRACE_SECONDS 86400
+/* Clean up expired, unfinished uploads: every upload still 'open' whose
+ * expires_at is more than VAULT_UPLOAD_GRACE_SECONDS before now_utc
+ * ("YYYY-MM-DDTHH:MM:SSZ"; NULL = time_now_utc) has its partial file
+ * DATA/uploads/ID.part deleted, then its row marked state 'expired' (the
+ * row is kept; offset, length and id are unchanged as the trigger
+ * demands) with a "vault.upload_expire" operation-log row, in one
+ * transaction per upload.  Uploads 'complete', 'stored' or 'refused' and
+ * stored blobs are never touched.  Afterwards the upload answers 410
+ * (vault_upload_get, vault_patch_begin).  Sets *removed to the number of
+ * uploads marked.  0, or -1 with ERR_INVALID field "now" (malformed
+ * now_utc) or ERR_INTERNAL (database; uploads done before stay done).  A
+ * file that cannot be deleted is logged and its row left for the next
+ * run. */
+int vault_uploads_expire(struct vault *v, struct db *db, const char *now_utc, int *removed, struct err *e);
 
 /* One PATCH: vault_patch_begin (checks owner, state open, offset equals
  * the stored offset, the body fits; cuts the partial file back to the

@@ -167,7 +167,8 @@ def test_calendar_page(t, srv):
     y26 = {"years": {"2026": {"holidays": ["2026-01-01"], "workdays": []}}}
     r = post_multipart(adm, "/admin/calendar", {"_csrf": token, "source": "通知"},
                        {"file": ("2026.json", json.dumps(y26).encode())})
-    check_refused(r, 409, "file", "替换已有年份", "an existing year without 替换")
+    check_refused(r, 409, "file", "已存在，如需替换请勾选「替换已有年份」", "an existing year without 替换")
+    t.ok("--replace" not in r.text and "明确选择" not in r.text, "… worded for the form, not the command line")
     r = adm.post_form("/admin/calendar", {"_csrf": token, "source": "通知", "json": "{"},
                       headers=JSON_H)
     t.is_(r.status, 400, "JSON client gets 400 too")

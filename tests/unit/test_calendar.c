@@ -439,8 +439,19 @@ static void test_import(void)
 	calendar_unref(c);
 
 	/* again without --replace: refused; with it: replaced */
-	expect_import_refused(db, Y2027, false, src, "第 3 行: 2027 年的节假日安排已存在，如需替换请使用 --replace",
+	expect_import_refused(db, Y2027, false, src, "第 3 行: 2027 年的节假日安排已存在；如需替换，请明确选择替换已有年份",
 			      "existing year");
+	{
+		struct calendar_import_result cres;
+		struct err ce = ERR_INIT;
+		ok(calendar_import(db, Y2027, strlen(Y2027), src, "admin", false, &cres, &ce) < 0 &&
+		   ce.kind == ERR_CONFLICT && str_eq(ce.field, "file"), "existing year: ERR_CONFLICT on field file");
+		ok(cres.conflict_year == 2027 && cres.conflict_line == 3, "result names the conflicting year and line");
+		ok(strstr(ce.msg, "--") == NULL, "domain message names no command-line flag");
+		ok(calendar_import(db, Y2027, strlen(Y2027), NULL, "admin", false, &cres, &ce) < 0 &&
+		   str_eq(ce.field, "source") && strstr(ce.msg, "--") == NULL && cres.conflict_year == 0,
+		   "missing source: neutral message, no conflict reported (%s)", ce.msg);
+	}
 	const char *fix = "{\"years\": {\"2027\": {\"holidays\": [\"2027-01-01\"], \"workdays\": []}}}";
 	ok(calendar_import(db, fix, strlen(fix), "修订通知", "admin", true, &res, &e) == 0, "replace works (%s)", e.msg);
 	is_str(res.action, "replace", "action replace");
@@ -521,12 +532,13 @@ static void test_cli(void)
 	snprintf(args, sizeof(args), "import %s --data %s", file, dir);
 	is_int(run(args, out, sizeof(out)), 1, "import without source exit 1");
 	ok(strstr(out, "缺少来源通知") != NULL, "names the missing source");
+	ok(strstr(out, "--source") != NULL, "CLI suggests --source");
 	snprintf(args, sizeof(args), "import %s --source 国务院办公厅关于2027年部分节假日安排的通知 --data %s --by admin",
 		 file, dir);
 	is_int(run(args, out, sizeof(out)), 0, "import exit 0");
 	ok(strstr(out, "已导入 2027 年的节假日安排") != NULL, "import reports what it did");
 	is_int(run(args, out, sizeof(out)), 1, "second import refused");
-	ok(strstr(out, "--replace") != NULL, "suggests --replace");
+	ok(strstr(out, "--replace") != NULL && strstr(out, "已存在") != NULL, "names the year present, suggests --replace");
 	snprintf(args, sizeof(args), "due 2026-12-31 1 --data %s", dir);
 	is_int(run(args, out, sizeof(out)), 0, "due with --data exit 0");
 	is_str(out, "2027-01-04\n", "uses the imported year");

@@ -158,14 +158,39 @@ int main(void)
 	snprintf(nr.effective_from, sizeof(nr.effective_from), "2026-06-01");
 	snprintf(nr.source, sizeof(nr.source), "测试规则");
 	long long rid;
-	ok(deadline_rule_add(db, "admin", &nr, &rid, &e) == 0 && rid > 0, "rule version added (%s)", e.msg);
-	ok(deadline_rule_add(db, "admin", &nr, &rid, &e) < 0 && e.kind == ERR_CONFLICT, "same version twice refused");
+	struct actor adm;
+	memset(&adm, 0, sizeof adm);
+	adm.user_id = u1;
+	adm.unit_id = ua;
+	adm.roles = ROLE_ADMIN;
+	snprintf(adm.username, sizeof adm.username, "zhangming");
+	snprintf(adm.ip, sizeof adm.ip, "10.9.8.7");
+	ok(deadline_rule_add(db, &adm, &nr, &rid, &e) == 0 && rid > 0, "rule version added (%s)", e.msg);
+	{
+		char rids[24];
+		snprintf(rids, sizeof rids, "%lld", rid);
+		is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM op_log WHERE action = 'deadline_rule.add' AND object_id = ?"
+				     " AND user_id = ? AND username = 'zhangming' AND unit_id = ? AND ip = '10.9.8.7'",
+				     (const struct db_val[]){ DB_TEXT(rids), DB_INT(u1), DB_INT(ua), DB_END }), 1,
+		       "op_log row names the acting user, unit and address");
+		is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM deadline_rules WHERE id = ? AND created_by = 'zhangming'",
+				     (const struct db_val[]){ DB_INT(rid), DB_END }), 1, "created_by is the actor");
+	}
+	ok(deadline_rule_add(db, &adm, &nr, &rid, &e) < 0 && e.kind == ERR_CONFLICT, "same version twice refused");
 	nr.days = 0;
-	ok(deadline_rule_add(db, "admin", &nr, &rid, &e) < 0 && e.kind == ERR_INVALID && strcmp(e.field, "days") == 0,
+	ok(deadline_rule_add(db, &adm, &nr, &rid, &e) < 0 && e.kind == ERR_INVALID && strcmp(e.field, "days") == 0,
 	   "zero days refused");
 	nr.days = 5;
 	snprintf(nr.event_code, sizeof(nr.event_code), "Bad Code");
-	ok(deadline_rule_add(db, "admin", &nr, &rid, &e) < 0 && strcmp(e.field, "event_code") == 0, "bad code refused");
+	ok(deadline_rule_add(db, &adm, &nr, &rid, &e) < 0 && strcmp(e.field, "event_code") == 0, "bad code refused");
+	{
+		struct deadline_rule sr = nr;
+		long long sid = 0;
+		snprintf(sr.event_code, sizeof(sr.event_code), "test_system_rule");
+		ok(deadline_rule_add(db, NULL, &sr, &sid, &e) == 0, "rule added by the system (NULL actor)");
+		is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM deadline_rules WHERE id = ? AND created_by = 'system'",
+				     (const struct db_val[]){ DB_INT(sid), DB_END }), 1, "created_by system");
+	}
 	long long v_old, v_new;
 	ok(deadline_start(db, "decision_licence_penalty", ua, u1, "decision", "XK-1", "2026-05-29", &v_old, &e) == 0,
 	   "clock started before the new version");

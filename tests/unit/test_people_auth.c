@@ -228,6 +228,79 @@ static void test_admin_and_password(struct db *db, struct tp_tree *t)
 	ok(people_login(db, "aq.new", "Second#Pass2026", "10.2.0.2", NULL, &s, &e) == 0 && !s.must_change,
 	   "new password works");
 	is_int(tp_count(db, "SELECT COUNT(*) FROM op_log WHERE action = 'user.password_change'"), 1, "change logged");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM login_log WHERE result = 'password' AND username = 'aq.new'"), 1,
+	       "wrong old password logged in the login log");
+}
+
+/* Guessing the old password through the change form of a held session is
+ * limited by the account lockout. */
+static void test_change_password_lockout(struct db *db, struct tp_tree *t)
+{
+	struct session_out s, s2;
+	struct err e = ERR_INIT;
+	struct actor a, a2;
+	char csrf[65];
+	long long t0 = TP_NOW + 600000;
+	tp_set_now(t0);
+	ok(people_login(db, "jn.head", TP_PASSWORD, "10.3.0.1", NULL, &s, &e) == 0, "jn.head logs in");
+	ok(people_login(db, "jn.head", TP_PASSWORD, "10.3.0.2", NULL, &s2, &e) == 0, "second session");
+	ok(people_session_lookup(db, s.token, 0, &a, csrf) == 0, "session usable");
+	snprintf(a.ip, sizeof a.ip, "10.3.0.1");
+	long long before = tp_count(db, "SELECT COUNT(*) FROM login_log WHERE username = 'jn.head'");
+	for (int i = 0; i < 4; i++) {
+		tp_set_now(t0 + 10 + i);
+		people_change_password(db, &a, s.token, "Guess#Pass2026", "Another#Pass2026", &e);
+		if (i == 0)
+			ok(strstr(e.msg, "4") != NULL, "first wrong old password says how many tries remain");
+	}
+	ok(e.kind == ERR_INVALID && str_eq(e.field, "old_password"), "4th wrong old password: still only refused");
+	ok(people_session_lookup(db, s.token, 0, &a2, csrf) == 0, "sessions alive before the lock");
+	tp_set_now(t0 + 20);
+	ok(people_change_password(db, &a, s.token, "Guess#Pass2026", "Another#Pass2026", &e) < 0 &&
+	   e.kind == ERR_LOCKED, "5th wrong old password locks the account");
+	char when[20], utc[21];
+	time_unix_to_utc(t0 + 20 + PEOPLE_LOCK_SECONDS, utc);
+	time_utc_to_shanghai(utc, when);
+	ok(strstr(e.msg, when) != NULL, "lock message names the Beijing time to retry (%s)", when);
+	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM login_log WHERE username = 'jn.head' AND result = 'password'"
+			     " AND ip = ?", (const struct db_val[]){ DB_TEXT("10.3.0.1"), DB_END }), 4,
+	       "each wrong old password logged with the address");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM login_log WHERE username = 'jn.head'") - before, 5,
+	       "every attempt logged");
+	ok(people_session_lookup(db, s.token, 0, &a2, csrf) < 0, "current session ended by the lock");
+	ok(people_session_lookup(db, s2.token, 0, &a2, csrf) < 0, "other session ended by the lock");
+	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM sessions WHERE user_id = ?",
+			     (const struct db_val[]){ DB_INT(t->jn_head), DB_END }), 0, "no sessions left");
+	tp_set_now(t0 + 30);
+	ok(people_change_password(db, &a, NULL, TP_PASSWORD, "Another#Pass2026", &e) < 0 && e.kind == ERR_LOCKED,
+	   "during the lock even the right old password is refused");
+	ok(strstr(e.msg, when) != NULL, "refusal names the retry time");
+	ok(people_login(db, "jn.head", TP_PASSWORD, "10.3.0.9", NULL, &s, &e) < 0 && e.kind == ERR_LOCKED,
+	   "login refused during the lock");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM login_log WHERE username = 'jn.head' AND result = 'locked'"), 3, "lock and refusals logged as locked");
+	tp_set_now(t0 + 20 + PEOPLE_LOCK_SECONDS);
+	ok(people_login(db, "jn.head", TP_PASSWORD, "10.3.0.1", NULL, &s, &e) == 0, "login works after the lock");
+	ok(people_session_lookup(db, s.token, 0, &a, csrf) == 0, "new session");
+
+	/* wrong old passwords and failed logins share one counter */
+	for (int i = 0; i < 3; i++)
+		people_change_password(db, &a, s.token, "Guess#Pass2026", "Another#Pass2026", &e);
+	people_login(db, "jn.head", "Wrong-pass-1", "10.3.0.5", NULL, &s2, &e);
+	ok(e.kind == ERR_UNAUTH, "4th failure (a login) not yet locked");
+	ok(people_change_password(db, &a, s.token, "Guess#Pass2026", "Another#Pass2026", &e) < 0 &&
+	   e.kind == ERR_LOCKED, "5th failure (change form) locks");
+
+	/* a successful change clears the counter */
+	tp_set_now(t0 + 5000);
+	ok(people_login(db, "jn.head", TP_PASSWORD, "10.3.0.1", NULL, &s, &e) == 0, "login after second lock");
+	ok(people_session_lookup(db, s.token, 0, &a, csrf) == 0, "session");
+	for (int i = 0; i < 4; i++)
+		people_change_password(db, &a, s.token, "Guess#Pass2026", "Another#Pass2026", &e);
+	ok(people_change_password(db, &a, s.token, TP_PASSWORD, "Another#Pass2026", &e) == 0,
+	   "right old password after 4 failures changes it");
+	ok(people_change_password(db, &a, s.token, "Guess#Pass2026", "Third#Pass2026", &e) < 0 &&
+	   e.kind == ERR_INVALID, "next wrong old password starts a new count");
+	ok(people_session_lookup(db, s.token, 0, &a2, csrf) == 0, "session kept");
 }
 
 int main(void)
@@ -240,6 +313,7 @@ int main(void)
 	test_login(db, &t);
 	test_lockout(db, &t);
 	test_admin_and_password(db, &t);
+	test_change_password_lockout(db, &t);
 	db_close(db);
 	return tap_done();
 }

@@ -7,7 +7,9 @@
  * the vault (ledger leaf without file names, dedupe per unit, refusal of
  * empty / oversized / mislabelled content with nothing stored, unit
  * scope); tus uploads (offset checks, resume after a "restart" and after
- * stray bytes past the recorded offset, final hashes); `verify` finding a
+ * stray bytes past the recorded offset, final hashes); clean-up of
+ * expired uploads (file deleted, row marked, 410; finished, fresh and
+ * grace-day uploads untouched); `verify` finding a
  * flipped byte and a missing file; the S3 back end against a real
  * S3-compatible server when ZHIFA_TEST_S3 is set (scripts/s3-test.sh).
  * Honours ZHIFA_TEST_DB.
@@ -509,6 +511,107 @@ static void test_tus(struct db *db, struct vault **vp, const char *data, long lo
 	free(body);
 }
 
+/* vault_uploads_expire: an expired partial upload loses its file and
+ * answers 410; an unexpired one, one inside the grace day, a finished one
+ * and the stored blobs are untouched. */
+static void test_expire(struct db *db, struct vault *v, const char *data, long long unit_a)
+{
+	struct err e = ERR_INIT;
+	struct actor a;
+	officer(&a, 23, unit_a);
+	long long now = time_now_unix();
+	char fake[32];
+	long long off;
+	struct vault_stored st;
+
+	/* created 9 days ago: expired 2 days ago, with 4 bytes received */
+	snprintf(fake, sizeof fake, "%lld", now - 9 * 86400LL);
+	setenv("ZHIFA_FAKE_NOW", fake, 1);
+	char old_id[33], done_id[33];
+	ok(vault_upload_create(v, db, &a, 10, NULL, old_id, &e) == 0, "old upload created: %s", e.msg);
+	struct vault_patch *p = vault_patch_begin(v, db, &a, old_id, 0, 4, &e);
+	ok(p != NULL, "old upload: PATCH begins: %s", e.msg);
+	vault_patch_write(p, "part", 4, &e);
+	ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && off == 4, "old upload holds 4 bytes");
+	/* created 9 days ago and finished then */
+	static const char done_body[] = "finished long ago, expiry test\n";
+	size_t dn = sizeof done_body - 1;
+	ok(vault_upload_create(v, db, &a, (long long)dn, NULL, done_id, &e) == 0, "finished upload created");
+	p = vault_patch_begin(v, db, &a, done_id, 0, (long long)dn, &e);
+	vault_patch_write(p, done_body, dn, &e);
+	ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && st.size == (long long)dn, "finished upload stored: %s", e.msg);
+	char done_sha[HASH_HEX];
+	snprintf(done_sha, sizeof done_sha, "%s", st.sha256);
+	/* created 7 days and 1 hour ago: expired an hour ago (grace day) */
+	snprintf(fake, sizeof fake, "%lld", now - 7 * 86400LL - 3600);
+	setenv("ZHIFA_FAKE_NOW", fake, 1);
+	char grace_id[33];
+	ok(vault_upload_create(v, db, &a, 10, NULL, grace_id, &e) == 0, "recently expired upload created");
+	unsetenv("ZHIFA_FAKE_NOW");
+	/* created now */
+	char new_id[33];
+	ok(vault_upload_create(v, db, &a, 10, NULL, new_id, &e) == 0, "fresh upload created");
+	p = vault_patch_begin(v, db, &a, new_id, 0, 3, &e);
+	vault_patch_write(p, "abc", 3, &e);
+	ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && off == 3, "fresh upload holds 3 bytes");
+
+	char *old_part = xasprintf("%s/uploads/%s.part", data, old_id);
+	char *grace_part = xasprintf("%s/uploads/%s.part", data, grace_id);
+	char *new_part = xasprintf("%s/uploads/%s.part", data, new_id);
+	ok(access(old_part, F_OK) == 0, "old partial file exists before the clean-up");
+	struct vault_upload u;
+	err_clear(&e);
+	ok(vault_upload_get(v, db, &a, old_id, &u, &e) < 0 && e.kind == 410, "expired upload already answers 410");
+	long long blobs_before = blob_rows(db), leaves = ledger_size(db, &e);
+
+	int removed = -1;
+	err_clear(&e);
+	ok(vault_uploads_expire(v, db, "not a time", &removed, &e) < 0 && e.kind == ERR_INVALID && removed == 0,
+	   "malformed now refused");
+	err_clear(&e);
+	ok(vault_uploads_expire(v, db, NULL, &removed, &e) == 0, "expire runs: %s", e.msg);
+	is_int(removed, 1, "one upload expired");
+	ok(access(old_part, F_OK) != 0 && errno == ENOENT, "its partial file is deleted");
+	ok(access(grace_part, F_OK) == 0, "the one inside the grace day keeps its file");
+	ok(access(new_part, F_OK) == 0, "the fresh one keeps its file");
+	struct db_res *r = NULL;
+	ok(db_query(db, &r, "SELECT state, upload_offset, length FROM uploads WHERE id = ?", DB_TEXT(old_id)) == 0 &&
+	   r->nrows == 1 && str_eq(db_text(r, 0, 0), "expired") && db_int(r, 0, 1) == 4 && db_int(r, 0, 2) == 10,
+	   "row kept, marked expired, offset and length unchanged");
+	db_res_free(r);
+	is_int(db_scalar_int(db, 0, "SELECT COUNT(*) FROM op_log WHERE action = 'vault.upload_expire' AND object_id = ?",
+			     (const struct db_val[]){ DB_TEXT(old_id), DB_END }),
+	       1, "operation log names the expired upload");
+	err_clear(&e);
+	ok(vault_upload_get(v, db, &a, old_id, &u, &e) < 0 && e.kind == 410, "HEAD of the expired upload: 410 (%s)", e.msg);
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, old_id, 4, 2, &e) == NULL && e.kind == 410, "PATCH of the expired upload: 410");
+	err_clear(&e);
+	ok(vault_upload_get(v, db, &a, done_id, &u, &e) == 0 && str_eq(u.state, "stored"), "finished upload untouched");
+	long long have = -1;
+	ok(blobs_stat(vault_blobs(v), done_sha, &have, &e) == 1 && have == (long long)dn, "its blob is still stored");
+	is_int(blob_rows(db), blobs_before, "no blob row removed");
+	is_int(ledger_size(db, &e), leaves, "no leaf added");
+	ok(vault_upload_get(v, db, &a, new_id, &u, &e) == 0 && str_eq(u.state, "open") && u.offset == 3,
+	   "fresh upload still open at offset 3");
+	p = vault_patch_begin(v, db, &a, new_id, 3, 2, &e);
+	ok(p != NULL, "fresh upload still takes a PATCH: %s", e.msg);
+	vault_patch_write(p, "de", 2, &e);
+	ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && off == 5, "and keeps its bytes");
+	err_clear(&e);
+	ok(vault_uploads_expire(v, db, NULL, &removed, &e) == 0 && removed == 0, "a second run finds nothing");
+
+	/* a day later the one in its grace day goes too */
+	char later[21];
+	time_unix_to_utc(now + 86400, later);
+	ok(vault_uploads_expire(v, db, later, &removed, &e) == 0 && removed == 1, "a day later: the grace-day one expires");
+	ok(access(grace_part, F_OK) != 0, "its file is deleted");
+	ok(access(new_part, F_OK) == 0, "the fresh one still keeps its file");
+	free(old_part);
+	free(grace_part);
+	free(new_part);
+}
+
 static void test_verify(struct db *db, struct vault *v, const char *data)
 {
 	struct err e = ERR_INIT;
@@ -639,6 +742,7 @@ int main(void)
 	ok(v != NULL, "vault opens: %s", e.msg);
 	test_vault(db, v, unit_a, unit_b);
 	test_tus(db, &v, data, unit_a);
+	test_expire(db, v, data, unit_a);
 	test_verify(db, v, data);
 	test_s3();
 	vault_close(v);

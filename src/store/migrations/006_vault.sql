@@ -33,7 +33,11 @@ CREATE INDEX blob_refs_unit ON blob_refs(unit_id, id);
 -- to it on resume.  state: 'open' (receiving), 'complete' (every byte is
 -- durable and sha256/sm3/detected_type are recorded, not yet in the vault:
 -- finished on the next request), 'stored' (in the vault, leaf committed),
--- 'refused' (content refused, e.g. its type is not what was claimed).
+-- 'refused' (content refused, e.g. its type is not what was claimed),
+-- 'expired' (still 'open' a day past expires_at: its partial file was
+-- deleted by vault_uploads_expire; the row is kept).  Only state and the
+-- columns filled when complete change; the trigger keeps id and length
+-- fixed and upload_offset growing.
 CREATE TABLE uploads (
   id TEXT PRIMARY KEY,                -- 32 hex digits, random
   length BIGINT NOT NULL,
