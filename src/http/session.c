@@ -64,5 +64,5 @@ void session_finish(struct req *r)
 
 bool session_must_change(const struct req *r)
 {
-	return people_user_must_change(r->db, r->actor.user_id);
+	return r->actor.must_change; /* loaded with the session */
 }

@@ -33,6 +33,7 @@ struct actor {
 	char name[64];         /* display name */
 	char ip[64];           /* client address, for the logs */
 	char request_id[40];
+	bool must_change;      /* must change the password before anything else */
 };
 
 static inline bool actor_has(const struct actor *a, unsigned role) { return a && (a->roles & role); }

@@ -632,7 +632,8 @@ int people_actor_load(struct db *db, long long user_id, struct actor *out)
 {
 	struct db_res *r = NULL;
 	memset(out, 0, sizeof *out);
-	if (db_query(db, &r, "SELECT id, unit_id, username, name, scope FROM users WHERE id = ?", DB_INT(user_id)) < 0)
+	if (db_query(db, &r, "SELECT id, unit_id, username, name, scope, must_change FROM users WHERE id = ?",
+		     DB_INT(user_id)) < 0)
 		return -1;
 	if (r->nrows != 1) {
 		db_res_free(r);
@@ -644,6 +645,7 @@ int people_actor_load(struct db *db, long long user_id, struct actor *out)
 	snprintf(out->name, sizeof out->name, "%s", db_text(r, 0, 3));
 	long long s = db_int(r, 0, 4);
 	out->scope = s >= SCOPE_OWN && s <= SCOPE_ALL ? (enum scope)s : SCOPE_OWN;
+	out->must_change = db_int(r, 0, 5) != 0;
 	db_res_free(r);
 	out->roles = people_load_roles(db, user_id);
 	if (out->roles & (ROLE_ADMIN | ROLE_SUPERVISOR))
