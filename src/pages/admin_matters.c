@@ -23,6 +23,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "pages/pages.h"
+#include "pages/matter_view.h"
 #include "pages/admin_matters.h"
 #include "publicity/publicity.h"
 #include <jansson.h>
@@ -295,20 +296,11 @@ static void render_content(struct req *r, const json_t *m, const json_t *c, cons
 		prop(r, "职责", js(c, "duties"));
 		prop(r, "权限", js(c, "authority"));
 		prop_basis(r, json_object_get(c, "basis"));
-		h_raw(&r->out, "<dt>执法程序</dt><dd><ol class=\"steps\">");
-		json_array_foreach(json_object_get(c, "procedure"), i, s) {
-			h_printf(&r->out, "<li><strong>%s</strong>", js(s, "name"));
-			if (!str_empty(js(s, "note")))
-				h_printf(&r->out, " — %s", js(s, "note"));
-			if (!str_empty(js(s, "time_limit")))
-				h_printf(&r->out, "（时限：%s）", js(s, "time_limit"));
-			h_raw(&r->out, "</li>");
-		}
-		h_raw(&r->out, "</ol></dd><dt>救济渠道</dt><dd><ul>");
-		json_array_foreach(json_object_get(c, "remedy"), i, s)
-			h_printf(&r->out, "<li>%s：%s，%s</li>", str_eq(js(s, "type"), "review") ? "行政复议" : "行政诉讼",
-				 js(s, "body"), js(s, "time_limit"));
-		h_raw(&r->out, "</ul></dd></dl>");
+		h_raw(&r->out, "<dt>执法程序</dt><dd>");
+		matter_steps_html(r, json_object_get(c, "procedure"));
+		h_raw(&r->out, "</dd><dt>救济渠道</dt><dd>");
+		matter_remedy_html(r, json_object_get(c, "remedy"));
+		h_raw(&r->out, "</dd></dl>");
 		h_printf(&r->out, "<figure class=\"flow\"><img src=\"/admin/matters/%lld/flowchart.svg?of=%s\" "
 			    "alt=\"%s 执法流程图（步骤同上方“执法程序”）\"><figcaption><a href=\"/admin/matters/%lld/flowchart.svg?of=%s\">"
 			    "打开流程图（SVG）</a></figcaption></figure>",

@@ -11,6 +11,7 @@
 #include "http/app.h"
 #include "pages/pages.h"
 #include "pages/portal_people.h"
+#include "pages/matter_view.h"
 #include "publicity/publicity.h"
 
 static const char *CATEGORIES[][2] = {
@@ -435,28 +436,15 @@ static void render_item(struct req *r, json_t *m)
 		h_raw(&r->out, "</ol>");
 	}
 	if (str_eq(kind, "matter")) {
-		h_raw(&r->out, "<h2>执法程序</h2><ol class=\"steps\">");
-		size_t i;
-		json_t *s;
-		json_array_foreach(json_object_get(c, "procedure"), i, s) {
-			h_printf(&r->out, "<li><strong>%s</strong>", js(s, "name"));
-			if (!str_empty(js(s, "note")))
-				h_printf(&r->out, " — %s", js(s, "note"));
-			if (!str_empty(js(s, "time_limit")))
-				h_printf(&r->out, "（时限：%s）", js(s, "time_limit"));
-			h_raw(&r->out, "</li>");
-		}
-		h_raw(&r->out, "</ol><h2>执法流程图</h2>");
+		h_raw(&r->out, "<h2>执法程序</h2>");
+		matter_steps_html(r, json_object_get(c, "procedure"));
+		h_raw(&r->out, "<h2>执法流程图</h2>");
 		const char *vq = latest && latest != ji(m, "version") ? req_printf(r, "?version=%lld", ji(m, "version")) : "";
 		h_printf(&r->out, "<figure class=\"flow\"><img src=\"%s/flowchart.svg%s\" alt=\"%s 执法流程图（步骤同上方“执法程序”）\">"
 			 "<figcaption><a href=\"%s/flowchart.svg%s\">打开流程图（SVG）</a></figcaption></figure>",
 			 buf_str(&base), vq, js(c, "name"), buf_str(&base), vq);
-		h_raw(&r->out, "<h2>救济渠道</h2><ul>");
-		json_array_foreach(json_object_get(c, "remedy"), i, s)
-			h_printf(&r->out, "<li>%s:%s%s%s</li>",
-				 str_eq(js(s, "type"), "review") ? "行政复议" : "行政诉讼", js(s, "body"),
-				 str_empty(js(s, "time_limit")) ? "" : ",", js(s, "time_limit"));
-		h_raw(&r->out, "</ul>");
+		h_raw(&r->out, "<h2>救济渠道</h2>");
+		matter_remedy_html(r, json_object_get(c, "remedy"));
 		json_t *g = json_object_get(m, "guides");
 		if (json_array_size(g)) {
 			h_raw(&r->out, "<h2>服务指南</h2>");

@@ -9,33 +9,16 @@
 #include "calendar/deadline.h"
 #include "store/db.h"
 #include "tap.h"
+#include "testdb.h"
 #include <unistd.h>
 
-static char test_db_path[256];
-static char test_schema[64];
-
+/* A fresh, migrated database (tests/testdb.h: SQLite, or PostgreSQL with
+ * ZHIFA_TEST_DB), removed at exit. */
 static struct db *test_db_open(void)
 {
-	struct buf err = BUF_INIT;
+	struct db *db = testdb_open();
+	struct buf err;
 	buf_init(&err, 0);
-	const char *url = getenv("ZHIFA_TEST_DB");
-	struct db *db;
-	if (!str_empty(url)) {
-		db = db_open(url, &err);
-		if (!db)
-			BUG("cannot open %s: %s", url, buf_str(&err));
-		snprintf(test_schema, sizeof(test_schema), "t_dl_%d_%lld", (int)getpid(), time_now_unix());
-		char sql[256];
-		snprintf(sql, sizeof(sql), "CREATE SCHEMA %s; SET search_path TO %s", test_schema, test_schema);
-		if (db_exec_script(db, sql) < 0)
-			BUG("schema: %s", db_errmsg(db));
-	} else {
-		snprintf(test_db_path, sizeof(test_db_path), "/tmp/zhifa_test_deadline_%d.db", (int)getpid());
-		unlink(test_db_path);
-		db = db_open(test_db_path, &err);
-		if (!db)
-			BUG("cannot open %s: %s", test_db_path, buf_str(&err));
-	}
 	if (db_migrate(db, &err) < 0)
 		BUG("migrate: %s", buf_str(&err));
 	buf_release(&err);
@@ -44,20 +27,7 @@ static struct db *test_db_open(void)
 
 static void test_db_close(struct db *db)
 {
-	if (test_schema[0]) {
-		char sql[128];
-		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", test_schema);
-		db_exec_script(db, sql);
-	}
 	db_close(db);
-	if (test_db_path[0]) {
-		char p[300];
-		unlink(test_db_path);
-		snprintf(p, sizeof(p), "%s-wal", test_db_path);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s-shm", test_db_path);
-		unlink(p);
-	}
 }
 
 static long long insert_id(struct db *db, const char *sql, const struct db_val *params)
