@@ -20,6 +20,19 @@ static const char *state_label(const char *s)
 	       str_eq(s, "met") ? "已完成" : "进行中";
 }
 
+/* The Chinese name of a deadline's object type (the identifier if unknown). */
+static const char *object_label(const char *t)
+{
+	static const char *names[][2] = {
+		{ "case", "案件" }, { "decision", "执法决定" }, { "review", "法制审核" },
+		{ "publication", "公示" }, { "archive", "归档" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (str_eq(t, names[i][0]))
+			return names[i][1];
+	return t;
+}
+
 static void render_home(struct req *r, json_t *m)
 {
 	page_begin(r, "工作台");
@@ -44,7 +57,7 @@ static void render_home(struct req *r, json_t *m)
 		json_t *d;
 		json_array_foreach(dl, i, d)
 			h_printf(&r->out, "<tr><td>%s</td><td>%s %s</td><td>%s</td><td>%s</td><td><span class=\"badge %s\">%s</span></td></tr>",
-				 js(d, "rule_name"), js(d, "object_type"), js(d, "object_id"), js(d, "started_on"),
+				 js(d, "rule_name"), object_label(js(d, "object_type")), js(d, "object_id"), js(d, "started_on"),
 				 js(d, "due_on"), js(d, "state"), state_label(js(d, "state")));
 		h_raw(&r->out, "</tbody></table></div>");
 	}
