@@ -138,7 +138,8 @@ fi
 if [ "${ZHIFA_SKIP_BROWSER:-0}" = 1 ]; then
 	echo "== 跳过浏览器测试 (ZHIFA_SKIP_BROWSER=1)"
 else
-	run_prove "浏览器测试 (chromium)" "sh" tests/browser/run.sh
+	# shellcheck disable=SC2046
+	run_prove "浏览器测试 (chromium)" "sh tests/browser/run.sh" $(ls tests/browser/*.test.mjs)
 fi
 
 # 5. fuzz smoke: one line per fuzz target ("ok N - fuzz NAME ...")

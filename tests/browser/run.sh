@@ -2,8 +2,11 @@
 # run.sh - starts a demo server (the ASan build) on a free loopback port,
 # runs the Playwright tests in Debian's chromium against it, stops it, and
 # fails on any sanitizer report in the server's log.  TAP on stdout.
+# Usage: run.sh [tests/browser/NAME.test.mjs] (default: portal.test.mjs);
+# scripts/run-tests.sh runs it once for every tests/browser/*.test.mjs.
 set -u
 cd "$(dirname "$0")/../.."
+TEST=$(basename "${1:-portal.test.mjs}")
 BIN=${ZHIFA_BIN:-build/asan/zhifa}
 DATA=$(mktemp -d /tmp/zhifa-browser.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -11,7 +14,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 "$BIN" serve --data "$DATA" --listen 127.0.0.1:$PORT >/dev/null 2>"$DATA/serve.log" &
 PID=$!
 for i in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-(cd tests/browser && ZHIFA_URL="http://127.0.0.1:$PORT" ZHIFA_SHOTS="$(pwd)/../../build/screenshots" node portal.test.mjs)
+(cd tests/browser && ZHIFA_URL="http://127.0.0.1:$PORT" ZHIFA_SHOTS="$(pwd)/../../build/screenshots" node "$TEST")
 rc=$?
 kill -TERM $PID 2>/dev/null
 wait $PID 2>/dev/null
