@@ -3,7 +3,8 @@
 # that are missing.  Works as root on a fresh Debian 12 (uses sudo otherwise).
 set -eu
 RUN_PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev
-libjansson-dev libssl-dev libsodium-dev libqrencode-dev libxlsxwriter-dev libcurl4-openssl-dev libmagic-dev fonts-noto-cjk"
+libjansson-dev libssl-dev libsodium-dev libqrencode-dev libxlsxwriter-dev libcurl4-openssl-dev libmagic-dev fonts-noto-cjk
+liblunar-date-dev libglib2.0-dev"
 TEST_PKGS="$RUN_PKGS postgresql sqlite3 curl python3 perl tidy wrk chromium
 libclang-rt-14-dev clang"
 case "${1:-run}" in

@@ -55,10 +55,14 @@ static void render_home(struct req *r, json_t *m)
 			       "<th scope=\"col\">起算日</th><th scope=\"col\">截止日</th><th scope=\"col\">状态</th></tr></thead><tbody>");
 		size_t i;
 		json_t *d;
-		json_array_foreach(dl, i, d)
-			h_printf(&r->out, "<tr><td>%s</td><td>%s %s</td><td>%s</td><td>%s</td><td><span class=\"badge %s\">%s</span></td></tr>",
-				 js(d, "rule_name"), object_label(js(d, "object_type")), js(d, "object_id"), js(d, "started_on"),
-				 js(d, "due_on"), js(d, "state"), state_label(js(d, "state")));
+		json_array_foreach(dl, i, d) {
+			h_printf(&r->out, "<tr><td><a href=\"/admin/deadlines/%lld\">%s</a></td><td>%s %s</td><td>%s</td><td>",
+				 ji(d, "id"), js(d, "rule_name"), object_label(js(d, "object_type")), js(d, "object_id"),
+				 js(d, "started_on"));
+			page_deadline_due(r, d);
+			h_printf(&r->out, "</td><td><span class=\"badge %s\">%s</span></td></tr>", js(d, "state"),
+				 state_label(js(d, "state")));
+		}
 		h_raw(&r->out, "</tbody></table></div>");
 	}
 	h_raw(&r->out, "<h2>常用功能</h2><ul class=\"cats\">");
@@ -106,16 +110,18 @@ int page_admin_home(struct req *r)
 			      "deadlines", dl, "open_deadlines", (json_int_t)json_array_size(dl),
 			      "overdue_deadlines", (json_int_t)overdue, "drafts", (json_int_t)drafts,
 			      "calendar_warning");
-	/* From 1 November the administrator is warned that next year's
-	 * arrangement (announced each autumn) is missing. */
+	/* From 1 October the administrator is warned that next year's
+	 * arrangement (announced each autumn) is missing: until it is imported,
+	 * dates in that year are provisional (statutory holidays only). */
 	char today[11];
 	time_today_shanghai(today);
 	int year = (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + (today[3] - '0');
 	int month = (today[5] - '0') * 10 + (today[6] - '0');
 	const struct calendar *cal = app_calendar(r->app);
-	if ((r->actor.roles & ROLE_ADMIN) && month >= 11 && cal && !calendar_year_loaded(cal, year + 1))
+	if ((r->actor.roles & ROLE_ADMIN) && month >= 10 && cal && !calendar_year_loaded(cal, year + 1))
 		json_object_set_new(m, "calendar_warning",
-				    json_sprintf("尚未导入 %d 年的节假日安排（国务院办公厅通知），%d 年的期限将无法计算。", year + 1, year + 1));
+				    json_sprintf("尚未导入 %d 年的节假日安排（国务院办公厅通知）。在导入之前，落在 %d 年的期限只能按法定节假日暂定计算（不含调休），"
+						 "导入后将自动重新计算。", year + 1, year + 1));
 	calendar_unref(cal);
 	return page_model(r, m, render_home);
 }

@@ -24,6 +24,7 @@
 #include "http/app.h"
 #include "pages/pages.h"
 #include "calendar/calendar.h"
+#include "calendar/statutory.h"
 #include "calendar/deadline.h"
 #include <jansson.h>
 
@@ -65,6 +66,14 @@ static void year_marks(struct db *db, int year, char marks[367])
 	if (calendar_embedded_set(&set, &e) < 0)
 		return;
 	const struct cal_year *y = cal_set_find(&set, year);
+	struct cal_year st;
+	if (!y && statutory_year(year, &st, &e) == 0) {
+		cal_set_put(&set, &st); /* a provisional year: its statutory holidays */
+		free(st.hol);
+		free(st.work);
+		free(st.source);
+		y = cal_set_find(&set, year);
+	}
 	if (y) {
 		for (int i = 0; i < y->nhol; i++)
 			if (y->hol[i] - jan1 >= 0 && y->hol[i] - jan1 < 366)
@@ -94,7 +103,7 @@ static json_t *year_grid(struct db *db, const struct calendar *cal, int year)
 		for (int32_t d = first; d < next; d++) {
 			struct err e = ERR_INIT;
 			int wd = cal_weekday(d);
-			int work = calendar_is_workday(cal, d, &e);
+			int work = calendar_is_workday_ex(cal, d, 0, NULL, &e);
 			char mark = marks[d - jan1];
 			const char *kind;
 			if (work < 0)
@@ -272,7 +281,13 @@ static void render_calendar(struct req *r, json_t *m)
 			}
 			h_raw(&r->out, "</td></tr>");
 		} else {
-			h_raw(&r->out, "<td><span class=\"badge bad\">未装入</span></td><td></td></tr>");
+			h_raw(&r->out, "<td><span class=\"badge bad\">未装入</span></td><td>");
+			for (size_t k = i; k < j; k++) {
+				long long yy = ji(json_array_get(years, k), "year");
+				if (json_is_true(json_object_get(json_array_get(years, k), "provisional")))
+					h_printf(&r->out, "<a href=\"/admin/calendar?year=%lld#grid\">%lld（暂定）</a> ", yy, yy);
+			}
+			h_raw(&r->out, "</td></tr>");
 		}
 		i = j;
 	}
@@ -287,12 +302,16 @@ static void render_calendar(struct req *r, json_t *m)
 	json_t *months = json_object_get(m, "months");
 	size_t i;
 	if (!json_array_size(months)) {
-		h_printf(&r->out, "<p class=\"alert warn\" role=\"status\">尚未装入 %lld 年的节假日安排，无法显示该年的月历，"
-			 "也无法计算落在该年的期限。</p>", year);
+		h_printf(&r->out, "<p class=\"alert warn\" role=\"status\">尚未装入 %lld 年的节假日安排，且该年不在可按法定节假日暂定推算的范围内，"
+			 "无法显示该年的月历，也无法计算落在该年的期限。</p>", year);
 	} else {
-		h_printf(&r->out, "<p class=\"muted\">来源：%s</p><p class=\"cal-legend\"><span class=\"hol\">休</span> 法定节假日（放假）"
-			 "　<span class=\"adj\">班</span> 调休上班的周末　<span class=\"wkend\">周末</span> 休息日</p>",
-			 js(m, "year_source"));
+		if (json_is_true(json_object_get(m, "year_provisional")))
+			h_printf(&r->out, "<p class=\"alert warn\" role=\"status\"><strong>暂定月历。</strong>%s。"
+				 "国务院办公厅公布该年安排后请导入，落在该年的期限将自动重新计算。</p>", js(m, "year_source"));
+		else
+			h_printf(&r->out, "<p class=\"muted\">来源：%s</p>", js(m, "year_source"));
+		h_raw(&r->out, "<p class=\"cal-legend\"><span class=\"hol\">休</span> 法定节假日（放假）"
+			       "　<span class=\"adj\">班</span> 调休上班的周末　<span class=\"wkend\">周末</span> 休息日</p>");
 		h_raw(&r->out, "<div class=\"cal-grid\">");
 		json_t *mo;
 		json_array_foreach(months, i, mo)
@@ -334,14 +353,18 @@ static json_t *calendar_model(struct req *r, int year, struct err *e)
 	}
 	int first = calendar_first_year(cal), last = calendar_last_year(cal);
 	json_t *years = json_array();
-	for (int y = first; y <= last; y++)
-		json_array_append_new(years, json_pack("{s:i,s:b,s:s}", "year", y, "loaded", calendar_year_loaded(cal, y),
+	/* the loaded years, and after them the next year while it is only provisional */
+	int shown_last = calendar_year_provisional(cal, last + 1) ? last + 1 : last;
+	for (int y = first; y <= shown_last; y++)
+		json_array_append_new(years, json_pack("{s:i,s:b,s:b,s:s}", "year", y, "loaded", calendar_year_loaded(cal, y),
+						       "provisional", calendar_year_provisional(cal, y),
 						       "source", calendar_year_source(cal, y)));
-	bool loaded = calendar_year_loaded(cal, year);
-	json_t *m = json_pack("{s:i,s:i,s:o,s:o,s:i,s:b,s:s,s:o,s:b}", "first_year", first, "last_year", last,
+	bool loaded = calendar_year_loaded(cal, year), prov = calendar_year_provisional(cal, year);
+	json_t *m = json_pack("{s:i,s:i,s:o,s:o,s:i,s:b,s:b,s:s,s:o,s:b}", "first_year", first, "last_year", last,
 			      "years", years, "changes", change_log(r->db, 50), "year", year, "year_loaded", loaded,
-			      "year_source", loaded ? calendar_year_source(cal, year) : "",
-			      "months", loaded ? year_grid(r->db, cal, year) : json_array(), "can_import", can_import(r));
+			      "year_provisional", prov,
+			      "year_source", loaded ? calendar_year_source(cal, year) : calendar_provisional_source(cal, year),
+			      "months", loaded || prov ? year_grid(r->db, cal, year) : json_array(), "can_import", can_import(r));
 	calendar_unref(cal);
 	return m;
 }
@@ -491,6 +514,34 @@ static void api_error(struct req *r, int status, const char *field, const char *
 	resp_error(r, status, field, msg);
 }
 
+/* The optional strict=1|true|0|false parameter; -1 after answering 400. */
+static int strict_param(struct req *r, unsigned *flags)
+{
+	const char *st = req_param(r, "strict");
+	*flags = 0;
+	if (str_empty(st) || str_eq(st, "0") || str_eq(st, "false"))
+		return 0;
+	if (str_eq(st, "1") || str_eq(st, "true")) {
+		*flags = CAL_STRICT;
+		return 0;
+	}
+	api_error(r, 400, "strict", "参数 strict 只能是 1（拒绝暂定结果）或 0");
+	return -1;
+}
+
+/* Add provisional, provisional_years and note to an answer. */
+static void add_basis(json_t *o, const struct cal_basis *b)
+{
+	json_t *years = json_array();
+	for (int i = 0; i < b->nyears; i++)
+		json_array_append_new(years, json_integer(b->years[i]));
+	char note[512];
+	cal_basis_note(b, note, sizeof(note));
+	json_object_set_new(o, "provisional", json_boolean(b->provisional));
+	json_object_set_new(o, "provisional_years", years);
+	json_object_set_new(o, "note", json_string(note));
+}
+
 int page_api_calendar_due(struct req *r)
 {
 	const char *start = req_param(r, "start"), *ns = req_param(r, "n"), *cd = req_param(r, "calendar_days");
@@ -511,18 +562,25 @@ int page_api_calendar_due(struct req *r)
 		else if (!str_eq(cd, "0") && !str_eq(cd, "false"))
 			return api_error(r, 400, "calendar_days", "参数 calendar_days 只能是 1（自然日）或 0（工作日）"), 0;
 	}
+	unsigned flags;
+	if (strict_param(r, &flags) < 0)
+		return 0;
 	const struct calendar *cal = app_calendar(r->app);
 	if (!cal)
 		return api_error(r, 500, "", "工作日历未能加载"), 0;
 	char due[11];
 	struct err e = ERR_INIT;
-	int rc = calendar_due_str(cal, start, (int)n, calendar_days, due, &e);
+	struct cal_basis b;
+	int rc = calendar_due_str_ex(cal, start, (int)n, calendar_days, flags, due, &b, &e);
 	calendar_unref(cal);
 	if (rc < 0)
-		return api_error(r, 400, str_eq(e.field, "date") || str_empty(e.field) ? "start" : e.field, e.msg), 0;
+		return api_error(r, 400,
+				 str_eq(e.field, "date") || str_empty(e.field) ? "start" : e.field, e.msg), 0;
 	r->want_json = true;
-	resp_json(r, 200, json_pack("{s:s,s:I,s:b,s:s}", "start", start, "n", (json_int_t)n,
-				    "calendar_days", calendar_days, "due", due));
+	json_t *o = json_pack("{s:s,s:I,s:b,s:s}", "start", start, "n", (json_int_t)n, "calendar_days", calendar_days,
+			      "due", due);
+	add_basis(o, &b);
+	resp_json(r, 200, o);
 	return 0;
 }
 
@@ -534,15 +592,21 @@ int page_api_calendar_is_workday(struct req *r)
 		return api_error(r, 400, "date", "缺少参数 date（日期，YYYY-MM-DD）"), 0;
 	if (cal_date_parse(date, &d) < 0)
 		return api_error(r, 400, "date", "参数 date 不是 YYYY-MM-DD 形式的真实日期"), 0;
+	unsigned flags;
+	if (strict_param(r, &flags) < 0)
+		return 0;
 	const struct calendar *cal = app_calendar(r->app);
 	if (!cal)
 		return api_error(r, 500, "", "工作日历未能加载"), 0;
 	struct err e = ERR_INIT;
-	int w = calendar_is_workday(cal, d, &e);
+	struct cal_basis b;
+	int w = calendar_is_workday_ex(cal, d, flags, &b, &e);
 	calendar_unref(cal);
 	if (w < 0)
 		return api_error(r, 400, "date", e.msg), 0;
 	r->want_json = true;
-	resp_json(r, 200, json_pack("{s:s,s:b}", "date", date, "workday", w));
+	json_t *o = json_pack("{s:s,s:b}", "date", date, "workday", w);
+	add_basis(o, &b);
+	resp_json(r, 200, o);
 	return 0;
 }

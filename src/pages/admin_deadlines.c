@@ -7,6 +7,9 @@
  *        deadlines of a unit in their scope (?unit=, default their own);
  *        the supervisor, administrator and leader: overdue counts and
  *        on-time rates per unit and month, as a table and an SVG chart;
+ *   GET  /admin/deadlines/{id}        one clock: its rule, dates and the
+ *        history of its due date (its owner, or a unit head / supervisor /
+ *        administrator / leader with the unit in scope);
  *   GET  /admin/deadlines/stats.xlsx  the same table as an Excel workbook;
  *   GET  /admin/deadlines/rules       the rule versions (everyone reads);
  *   POST /admin/deadlines/rules       add a rule version (admin only).
@@ -168,6 +171,13 @@ static void stats_chart(struct req *r, const json_t *rows)
 
 /* ------------------------------------------------------ /admin/deadlines */
 
+void page_deadline_due(struct req *r, const json_t *d)
+{
+	h_printf(&r->out, "%s", js(d, "due_on"));
+	if (json_is_true(json_object_get(d, "provisional")))
+		h_printf(&r->out, " <abbr class=\"badge prov\" title=\"%s\">暂定</abbr>", js(d, "provisional_note"));
+}
+
 static void deadline_rows(struct req *r, const json_t *list, const json_t *owners)
 {
 	h_raw(&r->out, "<div class=\"table-wrap\"><table class=\"dl\"><thead><tr><th scope=\"col\">事项</th><th scope=\"col\">对象</th>");
@@ -177,16 +187,17 @@ static void deadline_rows(struct req *r, const json_t *list, const json_t *owner
 	size_t i;
 	const json_t *d;
 	json_array_foreach(list, i, d) {
-		h_printf(&r->out, "<tr><td>%s</td><td>%s %s</td>", js(d, "rule_name"), object_label(js(d, "object_type")),
-			 js(d, "object_id"));
+		h_printf(&r->out, "<tr><td><a href=\"/admin/deadlines/%lld\">%s</a></td><td>%s %s</td>", ji(d, "id"),
+			 js(d, "rule_name"), object_label(js(d, "object_type")), js(d, "object_id"));
 		if (owners) {
 			char key[32];
 			snprintf(key, sizeof key, "%lld", ji(d, "owner_user_id"));
 			const char *who = json_string_value(json_object_get(owners, key));
 			h_printf(&r->out, "<td>%s</td>", who ? who : "—");
 		}
-		h_printf(&r->out, "<td>%s</td><td>%s</td><td><span class=\"badge %s\">%s</span>", js(d, "started_on"),
-			 js(d, "due_on"), js(d, "state"), state_label(js(d, "state")));
+		h_printf(&r->out, "<td>%s</td><td>", js(d, "started_on"));
+		page_deadline_due(r, d);
+		h_printf(&r->out, "</td><td><span class=\"badge %s\">%s</span>", js(d, "state"), state_label(js(d, "state")));
 		if (str_eq(js(d, "state"), "met"))
 			h_printf(&r->out, " %s%s", js(d, "met_on"),
 				 json_is_true(json_object_get(d, "met_late")) ? "（逾期完成）" : "（按时）");
@@ -361,6 +372,74 @@ fail:
 	json_decref(m);
 	resp_err(r, &e);
 	return 0;
+}
+
+/* ------------------------------------------------------ one deadline */
+
+static void render_deadline(struct req *r, json_t *m)
+{
+	json_t *d = json_object_get(m, "deadline");
+	page_begin(r, "期限详情");
+	h_printf(&r->out, "<nav aria-label=\"位置\" class=\"crumbs\"><a href=\"/admin/deadlines\">期限</a> › %s</nav>",
+		 js(d, "rule_name"));
+	h_printf(&r->out, "<h1>%s</h1><dl class=\"facts\"><dt>对象</dt><dd>%s %s</dd><dt>起算日</dt><dd>%s（不计入期限）</dd>"
+		 "<dt>期限</dt><dd>%lld 个%s</dd><dt>截止日</dt><dd>", js(d, "rule_name"), object_label(js(d, "object_type")),
+		 js(d, "object_id"), js(d, "started_on"), ji(d, "days"),
+		 str_eq(js(d, "day_kind"), "calendar") ? "自然日" : "工作日");
+	page_deadline_due(r, d);
+	if (json_is_true(json_object_get(d, "provisional")))
+		h_printf(&r->out, "<p class=\"hint\">%s</p>", js(d, "provisional_note"));
+	h_printf(&r->out, "</dd><dt>状态</dt><dd><span class=\"badge %s\">%s</span>", js(d, "state"),
+		 state_label(js(d, "state")));
+	if (str_eq(js(d, "state"), "met"))
+		h_printf(&r->out, " %s%s", js(d, "met_on"),
+			 json_is_true(json_object_get(d, "met_late")) ? "（逾期完成）" : "（按时）");
+	h_printf(&r->out, "</dd><dt>依据</dt><dd>%s</dd></dl>", js(d, "rule_source"));
+	json_t *h = json_object_get(m, "history");
+	h_raw(&r->out, "<h2>截止日变更记录</h2>");
+	if (!json_array_size(h)) {
+		h_raw(&r->out, "<p class=\"muted\">截止日自起算以来没有变更。</p>");
+	} else {
+		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">时间</th><th scope=\"col\">原截止日</th>"
+			       "<th scope=\"col\">新截止日</th><th scope=\"col\">原因</th></tr></thead><tbody>");
+		size_t i;
+		json_t *c;
+		json_array_foreach(h, i, c)
+			h_printf(&r->out, "<tr><td>%s</td><td>%s%s</td><td>%s%s</td><td>%s</td></tr>", js(c, "at_local"),
+				 js(c, "old_due"), json_is_true(json_object_get(c, "old_provisional")) ? "（暂定）" : "",
+				 js(c, "new_due"), json_is_true(json_object_get(c, "new_provisional")) ? "（暂定）" : "",
+				 js(c, "reason"));
+		h_raw(&r->out, "</tbody></table></div>");
+	}
+	page_end(r);
+}
+
+int page_admin_deadline(struct req *r)
+{
+	struct err e = ERR_INIT;
+	long long id = req_param_id(r, 0);
+	json_t *d = id > 0 ? deadline_get(r->db, id, &e) : NULL;
+	if (!d) {
+		if (id <= 0)
+			err_set(&e, ERR_NOTFOUND, "id", "期限不存在");
+		resp_err(r, &e);
+		return 0;
+	}
+	bool unit_role = (r->actor.roles & STATS_ROLES) || actor_has(&r->actor, ROLE_HEAD);
+	bool mine = json_is_integer(json_object_get(d, "owner_user_id")) && ji(d, "owner_user_id") == r->actor.user_id;
+	if (!mine && !(unit_role && people_unit_in_scope(r->db, &r->actor, ji(d, "unit_id")))) {
+		json_decref(d);
+		err_set(&e, ERR_FORBIDDEN, "id", "无权查看该期限");
+		resp_err(r, &e);
+		return 0;
+	}
+	json_t *h = deadline_history(r->db, id, &e);
+	if (!h) {
+		json_decref(d);
+		resp_err(r, &e);
+		return 0;
+	}
+	return page_model(r, json_pack("{s:o,s:o}", "deadline", d, "history", h), render_deadline);
 }
 
 /* ------------------------------------------------------ the Excel export */

@@ -33,6 +33,11 @@ int page_logout(struct req *r);
 int page_account_password(struct req *r);
 /* admin.c */
 int page_admin_home(struct req *r);
+int page_admin_deadline(struct req *r);         /* GET /admin/deadlines/{id}: one clock and its history */
+struct json_t;
+/* The due date of a deadline object, marked 暂定 (with its note as the
+ * tooltip) when provisional; for deadline tables on any page. */
+void page_deadline_due(struct req *r, const struct json_t *d);
 /* == admin_people.c == */
 #include <jansson.h>
 #include "http/layout.h"

@@ -68,14 +68,16 @@ def year_2027():
 def test_api(t, c):
     r, j = get_json(c, "/api/v1/calendar/is-workday?date=2026-10-01")
     t.is_(r.status, 200, "is-workday 200")
-    t.is_(j, {"date": "2026-10-01", "workday": False}, "2026-10-01 (国庆) is not a working day")
+    t.is_(j, {"date": "2026-10-01", "workday": False, "provisional": False, "provisional_years": [], "note": ""},
+          "2026-10-01 (国庆) is not a working day")
     _, j = get_json(c, "/api/v1/calendar/is-workday?date=2026-10-10")
     t.is_(j and j.get("workday"), True, "Saturday 2026-10-10 (调休) is a working day")
     _, j = get_json(c, "/api/v1/calendar/is-workday?date=2026-10-11")
     t.is_(j and j.get("workday"), False, "Sunday 2026-10-11 is not")
     r, j = get_json(c, "/api/v1/calendar/due?start=2026-09-30&n=3")
     t.is_(r.status, 200, "due 200")
-    t.is_(j, {"start": "2026-09-30", "n": 3, "calendar_days": False, "due": "2026-10-10"},
+    t.is_(j, {"start": "2026-09-30", "n": 3, "calendar_days": False, "due": "2026-10-10", "provisional": False,
+              "provisional_years": [], "note": ""},
           "3 working days after 2026-09-30 skip the holiday and land on the 调休 Saturday")
     _, j = get_json(c, "/api/v1/calendar/due?start=2026-09-24&n=1&calendar_days=1")
     t.is_(j and j.get("due"), "2026-09-28", "1 calendar day from 09-24 lands on a holiday and moves to Monday")
@@ -93,10 +95,23 @@ def test_api(t, c):
     t.is_(r.status, 400, "is-workday with a bad date is 400")
     t.like(r.text, "date", "… naming the parameter")
     r, j = get_json(c, "/api/v1/calendar/due?start=2026-12-30&n=5")
-    t.is_(r.status, 400, "a count into 2027 (not loaded) is 400")
+    t.is_(r.status, 200, "a count into 2027 (not loaded) is answered provisionally")
+    t.is_(j and (j.get("due"), j.get("provisional"), j.get("provisional_years")), ("2027-01-07", True, [2027]),
+          "… 2027-01-01 (元旦) skipped, marked provisional, naming 2027")
+    t.like((j or {}).get("note"), "暂定：2027 年节假日安排尚未载入", "… with the note in Chinese")
+    r, j = get_json(c, "/api/v1/calendar/due?start=2026-12-30&n=5&strict=1")
+    t.is_(r.status, 400, "strict=1 refuses a count into 2027")
     t.like((j or {}).get("error", {}).get("message"), "缺少 2027 年的节假日安排", "… naming the missing year")
-    r, j = get_json(c, "/api/v1/calendar/is-workday?date=2027-03-01")
-    t.is_(r.status, 400, "is-workday in 2027 before the import is 400")
+    r, j = get_json(c, "/api/v1/calendar/due?start=2026-12-30&n=5&strict=maybe")
+    t.is_(r.status, 400, "a bad strict value is 400")
+    r, j = get_json(c, "/api/v1/calendar/due?start=2026-06-01&n=5")
+    t.is_(j and (j.get("provisional"), j.get("provisional_years"), j.get("note")), (False, [], ""),
+          "a count inside loaded years is not provisional")
+    r, j = get_json(c, "/api/v1/calendar/is-workday?date=2027-02-05")
+    t.is_(j and (r.status, j.get("workday"), j.get("provisional")), (200, False, True),
+          "2027-02-05 (农历除夕) is a provisional statutory holiday")
+    r, j = get_json(c, "/api/v1/calendar/is-workday?date=2027-03-01&strict=1")
+    t.is_(r.status, 400, "is-workday in 2027 with strict=1 before the import is 400")
 
 
 def test_calendar_page(t, srv):
@@ -197,7 +212,7 @@ def test_calendar_page(t, srv):
     t.is_((feb.get("2027-02-08"), feb.get("2027-02-20")), ("holiday", "adjusted"), "2027 grid from the import")
     r, j = get_json(srv.client(), "/api/v1/calendar/due?start=2026-12-30&n=5")
     t.is_(r.status, 200, "the API counts into 2027 after the import (calendar reloaded)")
-    t.is_(j and j.get("due"), "2027-01-07", "… skipping 2027-01-01")
+    t.is_(j and (j.get("due"), j.get("provisional")), ("2027-01-07", False), "… skipping 2027-01-01, no longer provisional")
     r = post_multipart(adm, "/admin/calendar", {"_csrf": token, "source": src, "replace": "1"},
                        {"file": ("2027.json", json.dumps(year_2027()).encode())})
     t.is_(r.status, 303, "re-import with 替换已有年份 succeeds")
