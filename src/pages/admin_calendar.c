@@ -295,7 +295,8 @@ static void render_calendar(struct req *r, json_t *m)
 	if (json_is_true(json_object_get(m, "can_import")))
 		render_import_form(r, m);
 	long long year = ji(m, "year");
-	h_printf(&r->out, "<h2 id=\"grid\">%lld 年月历</h2>", year);
+	h_printf(&r->out, "<h2 id=\"grid\">%lld 年月历%s</h2>", year,
+		 json_is_true(json_object_get(m, "year_provisional")) ? "（暂定）" : "");
 	h_raw(&r->out, "<form method=\"get\" action=\"/admin/calendar\" class=\"search\"><label for=\"year\" class=\"visually-hidden\">年份</label>");
 	h_printf(&r->out, "<input type=\"number\" id=\"year\" name=\"year\" min=\"1000\" max=\"9999\" value=\"%lld\">"
 		 "<button type=\"submit\" class=\"secondary\">查看</button></form>", year);
@@ -306,7 +307,7 @@ static void render_calendar(struct req *r, json_t *m)
 			 "无法显示该年的月历，也无法计算落在该年的期限。</p>", year);
 	} else {
 		if (json_is_true(json_object_get(m, "year_provisional")))
-			h_printf(&r->out, "<p class=\"alert warn\" role=\"status\"><strong>暂定月历。</strong>%s。"
+			h_printf(&r->out, "<p class=\"alert warn\" role=\"status\">%s。"
 				 "国务院办公厅公布该年安排后请导入，落在该年的期限将自动重新计算。</p>", js(m, "year_source"));
 		else
 			h_printf(&r->out, "<p class=\"muted\">来源：%s</p>", js(m, "year_source"));

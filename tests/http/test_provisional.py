@@ -87,7 +87,7 @@ def test_calendar_and_import(t, srv, did):
     r = adm.get("/admin/calendar?year=2027")
     t.is_(r.status, 200, "calendar page for 2027")
     t.html_valid(r, "provisional calendar page is valid HTML")
-    t.like(r.text, "暂定月历", "2027 is shown as a provisional grid")
+    t.like(r.text, "2027 年月历（暂定）", "2027 is shown as a provisional grid")
     t.like(r.text, "国务院令第795号", "… naming the rule it rests on")
     _, m = get_json(adm, "/admin/calendar?year=2027")
     feb = {d["date"]: d["kind"] for d in m["months"][1]["days"]} if m and m.get("months") else {}
