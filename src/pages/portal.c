@@ -399,9 +399,21 @@ static void render_item(struct req *r, json_t *m)
 		 str_eq(kind, "guide") ? "/portal/guides" : str_eq(kind, "inspection") ? "/portal/inspections" : "/portal/matters",
 		 list_title(kind), js(c, "name"));
 	long long latest = ji(m, "latest_version");
-	if (latest && latest != ji(m, "version"))
+	bool historical = latest && latest != ji(m, "version");
+	if (historical)
 		h_printf(&r->out, "<p class=\"alert warn\">您正在查看第 %lld 版（历史版本）。<a href=\"%s\">查看现行第 %lld 版</a></p>",
 			 ji(m, "version"), buf_str(&base), latest);
+	const char *vq = historical ? req_printf(r, "?version=%lld", ji(m, "version")) : "";
+	portal_item_body(r, m, req_printf(r, "%s/flowchart.svg%s", buf_str(&base), vq));
+	versions_table(r, m, buf_str(&base));
+	buf_release(&base);
+	page_end(r);
+}
+
+void portal_item_body(struct req *r, json_t *m, const char *flowchart_src)
+{
+	const char *kind = js(m, "kind");
+	json_t *c = json_object_get(m, "content");
 	char when[20];
 	time_utc_to_shanghai(js(m, "published_at"), when);
 	h_raw(&r->out, "<section class=\"card\"><dl class=\"props\">");
@@ -439,10 +451,9 @@ static void render_item(struct req *r, json_t *m)
 		h_raw(&r->out, "<h2>执法程序</h2>");
 		matter_steps_html(r, json_object_get(c, "procedure"));
 		h_raw(&r->out, "<h2>执法流程图</h2>");
-		const char *vq = latest && latest != ji(m, "version") ? req_printf(r, "?version=%lld", ji(m, "version")) : "";
-		h_printf(&r->out, "<figure class=\"flow\"><img src=\"%s/flowchart.svg%s\" alt=\"%s 执法流程图（步骤同上方“执法程序”）\">"
-			 "<figcaption><a href=\"%s/flowchart.svg%s\">打开流程图（SVG）</a></figcaption></figure>",
-			 buf_str(&base), vq, js(c, "name"), buf_str(&base), vq);
+		h_printf(&r->out, "<figure class=\"flow\"><img src=\"%s\" alt=\"%s 执法流程图（步骤同上方“执法程序”）\">"
+			 "<figcaption><a href=\"%s\">打开流程图（SVG）</a></figcaption></figure>",
+			 flowchart_src, js(c, "name"), flowchart_src);
 		h_raw(&r->out, "<h2>救济渠道</h2>");
 		matter_remedy_html(r, json_object_get(c, "remedy"));
 		json_t *g = json_object_get(m, "guides");
@@ -456,9 +467,6 @@ static void render_item(struct req *r, json_t *m)
 			list_items(r, ins, false);
 		}
 	}
-	versions_table(r, m, buf_str(&base));
-	buf_release(&base);
-	page_end(r);
 }
 
 /* ?version=N or the latest; NULL after answering an error. */

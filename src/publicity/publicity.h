@@ -97,6 +97,14 @@ int publicity_update(struct db *db, const struct actor *a, long long id,
 int publicity_publish(struct db *db, const struct actor *a, long long id,
 		      const char *change_note, struct err *e);
 
+/* The same after a confirmation step: expect_token is the "draft_token" of
+ * the draft the publisher was shown (publicity_office_item).  When the
+ * draft has changed since (another edit), nothing is published and the
+ * answer is ERR_CONFLICT with field "draft_token", checked in the same
+ * transaction as the publication.  expect_token NULL: no check. */
+int publicity_publish_confirmed(struct db *db, const struct actor *a, long long id,
+				const char *change_note, const char *expect_token, struct err *e);
+
 /* Withdraw (撤下) a published item with a reason (required, <= 500 chars;
  * head of the owning unit only).  The versions are kept; the withdrawal is
  * recorded.  Returns 0 or -1 (ERR_CONFLICT when not published). */
@@ -156,6 +164,7 @@ json_t *publicity_office_list(struct db *db, const struct actor *a, enum pub_kin
 /* Back-office view of one item:
  *   { "id", "kind", "unit_id", "unit_name", "matter_id", "status",
  *     "status_label", "has_draft", "latest_version",
+ *     "draft_token" (SHA-256 hex of the pending draft, "" without one),
  *     "draft": {...}|null, "published": {...}|null (latest version),
  *     "versions": [...], "withdrawals": [ { "version", "at", "by_name",
  *     "reason" } ], "can_edit": bool, "can_publish": bool }
@@ -188,6 +197,22 @@ int publicity_keywords_split(const char *keywords, char **words, int max);
 /* Append the LIKE pattern "%word%" for one normalised word, escaping
  * '!', '%' and '_' with '!': use as "col LIKE ? ESCAPE '!'". */
 void publicity_like_pattern(const char *word, struct buf *out);
+
+/* ---- differences between versions (diff.c) ---- */
+
+/* Field by field, in the order of the public page, the differences from
+ * old (the published content; NULL or null when nothing is published)
+ * to new (the draft) of a kind:
+ *   [ { "field", "label" (名称 …), "changed": bool, "old", "new" (the
+ *       field as text, lists one entry per line),
+ *       "lines": [ { "op": "same"|"del"|"add", "text" } ] } ]
+ * A new reference. */
+json_t *publicity_diff(enum pub_kind kind, const json_t *old_content, const json_t *new_content);
+
+/* Compare two texts line by line (longest common subsequence; very long
+ * texts fall back to all removed, all added) and append to the array out
+ * one { "op": "same"|"del"|"add", "text" } per line, in order. */
+void publicity_line_diff(const char *old_text, const char *new_text, json_t *out);
 
 /* ---- flowchart ---- */
 

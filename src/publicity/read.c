@@ -365,6 +365,10 @@ json_t *publicity_office_item(struct db *db, const struct actor *a, long long id
 	json_object_set_new(o, "status_label", json_string(pub_status_label(status)));
 	json_object_set_new(o, "has_draft", json_boolean(has_draft));
 	json_object_set_new(o, "draft", has_draft ? parse_content(db_cell(r, 0, 13)) : json_null());
+	char tok[HASH_HEX] = "";
+	if (has_draft && db_cell(r, 0, 13))
+		pub_draft_token(db_cell(r, 0, 13), tok);
+	json_object_set_new(o, "draft_token", json_string(tok));
 	json_object_set_new(o, "published", parse_content(db_cell(r, 0, 7)));
 	bool own = a->unit_id == unit_id;
 	json_object_set_new(o, "can_edit", json_boolean(own && actor_has(a, ROLE_OFFICER | ROLE_HEAD)));
