@@ -377,7 +377,9 @@ static void render_item(struct req *r, json_t *m)
 		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已发布，现行公示第 %lld 版。<a href=\"/portal/%s/%lld\">在公示门户查看</a></p>",
 			 latest, portal_dir(kind), id);
 	else if (str_eq(ok, "withdrawn"))
-		h_raw(&r->out, "<p class=\"alert ok\" role=\"status\">已撤下，公示门户不再显示该内容。</p>");
+		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已撤下。公示门户的列表和搜索不再显示该内容；"
+			 "<a href=\"/portal/%s/%lld\">公示页面</a>保留，注明已撤下、日期和原因，各历史版本仍可查阅。</p>",
+			 portal_dir(kind), id);
 
 	if (kind != PUB_MATTER && ji(m, "matter_id"))
 		h_printf(&r->out, "<p>所属执法事项：<a href=\"/admin/matters/%lld\">%s</a></p>", ji(m, "matter_id"),
@@ -441,11 +443,8 @@ static void render_item(struct req *r, json_t *m)
 		json_array_foreach(vs, i, v) {
 			char when[20];
 			time_utc_to_shanghai(js(v, "published_at"), when);
-			if (str_eq(status, "published"))
-				h_printf(&r->out, "<tr><td><a href=\"/portal/%s/%lld?version=%lld\">第 %lld 版</a></td>",
-					 portal_dir(kind), id, ji(v, "version"), ji(v, "version"));
-			else
-				h_printf(&r->out, "<tr><td>第 %lld 版</td>", ji(v, "version"));
+			h_printf(&r->out, "<tr><td><a href=\"/portal/%s/%lld?version=%lld\">第 %lld 版</a></td>",
+				 portal_dir(kind), id, ji(v, "version"), ji(v, "version"));
 			h_printf(&r->out, "<td>%s</td><td>%s</td><td>%s</td></tr>", when, js(v, "published_by_name"),
 				 js(v, "change_note"));
 		}
@@ -705,9 +704,9 @@ static void render_withdraw_e(struct req *r, json_t *m, const struct err *e, con
 	time_utc_to_shanghai(js(m, "published_at"), when);
 	h_printf(&r->out, "<section class=\"card\"><h2>撤下后</h2><ul>"
 		 "<li>现行第 %lld 版（%s 发布）不再作为现行公示内容，公示门户的列表和搜索中不再出现；</li>"
-		 "<li>公示门户不再显示该内容，撤下人、时间和下面填写的撤下原因记入撤下记录；</li>"
-		 "<li>各版本记录保留；以后修改并重新发布，将作为新的版本恢复公示。</li></ul></section>",
-		 latest, when);
+		 "<li>公示页面 <a href=\"/portal/%s/%lld\">/portal/%s/%lld</a> 保留，注明“已撤下”、撤下日期和下面填写的撤下原因；</li>"
+		 "<li>第 1 至第 %lld 版作为历史版本仍可查阅；以后修改并重新发布，将作为新的版本恢复公示。</li></ul></section>",
+		 latest, when, portal_dir(kind), id, portal_dir(kind), id, latest);
 	h_printf(&r->out, "<form class=\"card confirm\" method=\"post\" action=\"/admin/matters/%lld/withdraw\">", id);
 	form_csrf(r);
 	h_raw(&r->out, "<input type=\"hidden\" name=\"confirm\" value=\"1\"><div class=\"field\">");
@@ -718,6 +717,13 @@ static void render_withdraw_e(struct req *r, json_t *m, const struct err *e, con
 	am_err_note(&fc, "reason");
 	h_printf(&r->out, "</div><p class=\"actions\"><button type=\"submit\" class=\"danger\">确认撤下</button> "
 		 "<a class=\"button secondary\" href=\"/admin/matters/%lld\">返回，不撤下</a></p></form>", id);
+	char today[11];
+	time_today_shanghai(today);
+	h_printf(&r->out, "<section class=\"preview\" aria-labelledby=\"pv-h\"><h2 id=\"pv-h\">公示页面预览</h2>"
+		 "<div class=\"preview-page\"><h1>%s</h1><section class=\"alert warn withdrawn\"><h2>已撤下</h2>"
+		 "<p>本%s已于 <strong>%s</strong> 撤下，不再作为现行公示内容。</p><p>撤下原因：%s</p>"
+		 "<p>撤下前公示的是第 %lld 版。各版本仍可在下方版本记录中查阅。</p></section></div></section>",
+		 js(pub, "name"), am_kind_title(kind), today, str_empty(reason) ? "（您填写的撤下原因）" : reason, latest);
 	page_end(r);
 }
 

@@ -10,9 +10,11 @@
  * zero or more published versions.  Publishing turns the pending draft into
  * version N+1, an immutable row (the database refuses UPDATE and DELETE on
  * pub_item_versions); the public always sees the latest published version
- * and may read every earlier one.  Withdrawing (撤下) hides a published item
- * from the portal and records who, when and why in pub_withdrawals; editing
- * and publishing again brings it back as a new version.
+ * and may read every earlier one.  Withdrawing (撤下) takes a published item
+ * out of the portal's lists and search and records who, when and why in
+ * pub_withdrawals; its public page stays, saying so, with every version
+ * still readable; editing and publishing again brings it back as a new
+ * version.
  *
  * Content is a JSON object, validated and canonicalised (only known keys,
  * trimmed strings, sorted keys, compact) before it is stored:
@@ -39,7 +41,8 @@
  *   back-office reads: logged in, and the unit is within the actor's scope
  *     (SCOPE_OWN: own unit; SCOPE_SUBTREE: own unit and descendants;
  *     SCOPE_ALL: every unit);
- *   portal reads: anyone, published items only.
+ *   portal reads: anyone, published items (and the page and versions of
+ *     withdrawn ones) only.
  *
  * Every change runs in one transaction with its audit_log() row; on -1
  * nothing was written and e holds kind (core/err.h), field and a Chinese
@@ -138,19 +141,28 @@ json_t *publicity_portal_list(struct db *db, enum pub_kind kind,
  * (counts of published items of each kind). */
 json_t *publicity_portal_units(struct db *db, struct err *e);
 
-/* Portal view of one published item (latest version):
+/* Portal view of one published or withdrawn item (latest version):
  *   { "id", "kind", "unit_id", "unit_name", "matter_id", "version",
- *     "published_at", "published_by_name", "content": {...},
+ *     "published_at", "published_by_name", "status" (published|withdrawn),
+ *     "content": {...},
  *     "versions": [ { "version", "published_at", "published_by",
- *                     "published_by_name", "change_note" } ] (newest first),
+ *                     "published_by_name", "change_note",
+ *                     "effective_from", "effective_to" (null while in
+ *                     force: the next version's publication or the
+ *                     withdrawal of this version) } ] (newest first),
+ *     "withdrawal": { "version", "at", "reason" } | null (the latest
+ *     withdrawal, while the item is withdrawn),
  *     and for a matter "guides": [...], "inspections": [...] (published,
  *     list entries as above) }
- * ERR_NOTFOUND when absent, never published or withdrawn. */
+ * A withdrawn item keeps its page (the portal says 已撤下 with the date
+ * and reason; its content is that of the withdrawn version) but is in no
+ * list or search.  ERR_NOTFOUND when absent or never published. */
 json_t *publicity_portal_item(struct db *db, long long id, struct err *e);
 
-/* Portal view of one historical version of a published item:
+/* Portal view of one version of a published or withdrawn item:
  *   { "id", "kind", "unit_id", "unit_name", "version", "latest_version",
- *     "published_at", "published_by_name", "change_note", "content" } */
+ *     "published_at", "published_by_name", "change_note", "content",
+ *     "status", "effective_from", "effective_to" (null while in force) } */
 json_t *publicity_portal_version(struct db *db, long long id, int version, struct err *e);
 
 /* Back-office list of items of a kind within the actor's scope, any status

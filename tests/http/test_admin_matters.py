@@ -378,7 +378,11 @@ def main():
         r = head.post_form("/admin/matters/%d/withdraw" % mid, {"_csrf": hcsrf, "reason": "职能调整,暂停公示",
                                                                "confirm": "1"})
         t.is_(r.status, 303, "jn.head withdraws")
-        t.is_(pub.get("/portal/matters/%d" % mid).status, 404, "withdrawn item is gone from the portal")
+        r = pub.get("/portal/matters/%d" % mid)
+        t.is_(r.status, 200, "withdrawn item keeps its public page")
+        t.like(r.text, "已撤下", "... saying it was withdrawn")
+        r = pub.get("/portal/matters?q=" + urllib.parse.quote(NAME))
+        t.ok('href="/portal/matters/%d"' % mid not in r.text, "withdrawn item not in the portal list")
         st, m = jget(head, "/admin/matters/%d" % mid)
         t.is_((m["status"], m["withdrawals"][0]["reason"]), ("withdrawn", "职能调整,暂停公示"), "withdrawal recorded")
         r = head.get("/admin/matters/%d?ok=withdrawn" % mid)

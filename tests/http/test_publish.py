@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """test_publish.py - publishing and withdrawing behind a confirmation step
-(pages/admin_matters.c).
+(pages/admin_matters.c), and what the public sees of a withdrawn item and of
+earlier versions (pages/portal.c).
 
 Checks:
   * GET /admin/matters/{id}/publish shows the differences from the version
@@ -13,6 +14,9 @@ Checks:
     naming "confirm" otherwise);
   * withdrawing asks for confirmation and a reason (400 and a Chinese
     message when empty);
+  * a withdrawn item keeps its public page: 200, 已撤下, the date and the
+    reason, and a version list whose entries each open at their own URL,
+    marked 历史版本 with their period; lists and search leave it out;
   * guides and inspection items go through the same steps.
 TAP on stdout."""
 
@@ -156,7 +160,7 @@ def main():
         t.is_(r.status, 200, "GET the withdrawal confirmation page")
         t.html_valid(r, "withdrawal confirmation page is valid HTML")
         t.like(r.text, r'<textarea id="f-reason" name="reason"[^>]*required', "it asks for the reason")
-        t.like(r.text, "公示门户不再显示该内容", "... and says what withdrawing does")
+        t.like(r.text, "(?s)公示页面预览.*已撤下", "... and previews the public page")
         r = head.post_form("/admin/matters/%d/withdraw" % mid, {"_csrf": hcsrf, "reason": "依据修订，重新编制"})
         t.is_(r.status, 200, "POST without confirm answers the confirmation page")
         t.like(r.text, "依据修订，重新编制</textarea>", "... keeping the reason")
@@ -165,15 +169,57 @@ def main():
         t.like(r.text, r'id="e-reason">[^<]*「撤下原因」不能为空', "... with the Chinese message on the field")
         t.html_valid(r, "withdrawal error page is valid HTML")
         st, pm = jget(pub, "/api/v1/portal/matters/%d" % mid)
-        t.is_(st, 200, "nothing withdrawn so far")
+        t.is_(pm.get("status"), "published", "nothing withdrawn so far")
         r = head.post_json("/admin/matters/%d/withdraw" % mid, {"reason": "x"}, headers={"X-CSRF-Token": hcsrf})
         t.is_((r.status, r.json()["error"]["field"]), (409, "confirm"), "JSON withdrawal without confirm is 409")
+        st, home0 = jget(pub, "/")
+        st, units0 = jget(pub, "/portal/bodies")
         reason = "依据修订，重新编制"
         r = head.post_form("/admin/matters/%d/withdraw" % mid, {"_csrf": hcsrf, "reason": reason, "confirm": "1"})
         t.is_(r.status, 303, "confirmed withdrawal (303)")
+        st, home1 = jget(pub, "/")
+        t.is_(home1["stats"]["matters"], home0["stats"]["matters"] - 1, "the home page counts one matter less")
+        st, units1 = jget(pub, "/portal/bodies")
+        t.is_(sum(u["matters"] for u in units1["bodies"]), sum(u["matters"] for u in units0["bodies"]) - 1,
+              "so does the list of enforcement bodies")
 
+        # ---- the withdrawn public page ----
+        r = pub.get("/portal/matters/%d" % mid)
+        t.is_(r.status, 200, "withdrawn matter: public page answers 200")
+        t.html_valid(r, "withdrawn page is valid HTML")
+        t.like(r.text, "<h2>已撤下</h2>", "it says 已撤下")
+        t.like(r.text, "已于 <strong>%s \\d\\d:\\d\\d</strong> 撤下" % today_shanghai(), "... with the date")
+        t.like(r.text, "撤下原因：" + reason, "... and the reason")
+        t.ok(new_duties.split("\n")[1] not in r.text, "the withdrawn content is not shown as current")
+        for v in range(1, v0 + 2):
+            t.like(r.text, r'href="/portal/matters/%d\?version=%d">第 %d 版' % (mid, v, v), "version %d listed" % v)
+        t.like(r.text, "历史版本", "versions marked 历史版本")
         st, pm = jget(pub, "/api/v1/portal/matters/%d" % mid)
-        t.is_(st, 404, "the withdrawn matter left the portal")
+        t.is_((pm["status"], pm["withdrawal"]["reason"]), ("withdrawn", reason), "JSON: status and withdrawal")
+        t.ok(all(v["effective_to"] for v in pm["versions"]), "JSON: every version has an end of its period")
+        r = pub.get("/portal/matters/%d?version=%d" % (mid, v0 + 1))
+        t.is_(r.status, 200, "the last version opens at its own URL")
+        t.like(r.text, r"<strong>历史版本</strong>：您正在查看第 %d 版，有效期 \d{4}-\d\d-\d\d \d\d:\d\d 至 \d{4}-\d\d-\d\d \d\d:\d\d"
+               % (v0 + 1), "... marked 历史版本 with its period")
+        t.like(r.text, "新增：对节能服务机构的监督检查。", "... with its content")
+        t.like(r.text, "该公示内容已撤下", "... saying the item was withdrawn")
+        t.html_valid(r, "version page is valid HTML")
+        t.is_(pub.get("/portal/matters/%d/flowchart.svg" % mid).status, 404, "no flowchart in force once withdrawn")
+        r = pub.get("/portal/matters/%d/flowchart.svg?version=%d" % (mid, v0 + 1))
+        t.ok(r.status == 200 and "<svg" in r.text, "the flowchart of the withdrawn version stays readable")
+        r = pub.get("/portal/matters/%d?version=%d" % (mid, v0))
+        t.is_(r.status, 200, "the earlier version opens too")
+        t.like(r.text, "(?s)历史版本.*第 %d 版" % v0, "... marked 历史版本")
+        t.is_(pub.get("/portal/matters/%d?version=%d" % (mid, v0 + 5)).status, 404, "a version that does not exist is 404")
+
+        # lists and search leave it out
+        name = pm["content"]["name"]
+        r = pub.get("/portal/matters?q=" + urllib.parse.quote(name))
+        t.ok('href="/portal/matters/%d"' % mid not in r.text, "not in the portal list")
+        st, s = jget(pub, "/api/v1/portal/search?q=" + urllib.parse.quote(name))
+        t.ok(all(it["id"] != mid for it in s["matters"]), "not found by search")
+        st, l = jget(pub, "/api/v1/portal/matters?per_page=100")
+        t.ok(all(it["id"] != mid for it in l["items"]), "not in the API list")
 
         # a guide (of whichever unit has one; a head may edit too)
         gid, ghead = None, None
@@ -188,6 +234,8 @@ def main():
         gcsrf = ghead.csrf("/admin/matters")
         st, g = jget(ghead, "/admin/matters/%d" % gid)
         gv = g["latest_version"]
+        r = pub.get("/portal/guides/%d?version=%d" % (gid, gv))
+        t.like(r.text, "即现行公示版本", "the version in force is said to be in force")
         mats = g["published"]["materials"] + ["新增材料：节能评估报告"]
         t.is_(edit_json(ghead, gcsrf, gid, {"materials": mats}).status, 200, "the head edits a guide's materials")
         r = ghead.get("/admin/matters/%d/publish" % gid)
@@ -198,14 +246,18 @@ def main():
         r = ghead.post_form("/admin/matters/%d/publish" % gid, {"_csrf": gcsrf, "change_note": "增加材料",
                                                                 "confirm": "1", "draft_token": jm["draft_token"]})
         t.is_(r.status, 303, "guide published after confirmation")
-        st, pg = jget(pub, "/api/v1/portal/guides/%d" % gid)
-        t.is_((pg["version"], pg["content"]["materials"][-1]), (gv + 1, "新增材料：节能评估报告"), "... and public")
+        r = pub.get("/portal/guides/%d?version=%d" % (gid, gv))
+        t.like(r.text, "<strong>历史版本</strong>", "the guide's previous version is now 历史版本")
+        t.like(r.text, r'href="/portal/guides/%d">查看现行第 %d 版' % (gid, gv + 1), "... linking the current one")
 
         iid = published_of(head, "inspection")
         t.ok(iid, "jn.head has a published inspection item")
         r = head.post_form("/admin/matters/%d/withdraw" % iid, {"_csrf": hcsrf, "reason": "本年度不再抽查",
                                                                "confirm": "1"})
         t.is_(r.status, 303, "inspection item withdrawn after confirmation")
+        r = pub.get("/portal/inspections/%d" % iid)
+        t.ok(r.status == 200 and "已撤下" in r.text and "本年度不再抽查" in r.text,
+             "withdrawn inspection item: page with 已撤下 and the reason")
         st, l = jget(pub, "/api/v1/portal/inspections?per_page=100")
         t.ok(all(it["id"] != iid for it in l["items"]), "... and out of the inspection list")
     t.done()

@@ -254,6 +254,8 @@ static void test_lifecycle(void)
 	   str_eq(e.field, "draft_token"), "publishing a draft other than the one shown is refused");
 	pv = publicity_portal_item(db, id, &e);
 	is_int(json_integer_value(json_object_get(pv, "version")), 1, "... and published nothing");
+	ok(json_is_null(json_object_get(json_array_get(json_object_get(pv, "versions"), 0), "effective_to")),
+	   "the version in force has no end date");
 	json_decref(pv);
 	err_clear(&e);
 	is_int(publicity_publish_confirmed(db, &head_a, id, "修订名称", tok, &e), 2, "second publish is version 2");
@@ -305,8 +307,29 @@ static void test_lifecycle(void)
 	err_clear(&e);
 	ok(publicity_withdraw(db, &head_a, id, "依据已废止", &e) == 0, "head of A withdraws");
 	err_clear(&e);
-	ok(!publicity_portal_item(db, id, &e) && e.kind == ERR_NOTFOUND && str_eq(e.msg, "该公示内容已撤下"),
-	   "withdrawn matter gone from the portal");
+	pv = publicity_portal_item(db, id, &e);
+	ok(pv != NULL, "withdrawn matter keeps its public page");
+	is_str(json_string_value(json_object_get(pv, "status")), "withdrawn", "... marked withdrawn");
+	json_t *wd = json_object_get(pv, "withdrawal");
+	is_str(json_string_value(json_object_get(wd, "reason")), "依据已废止", "... with the reason");
+	ok(json_string_value(json_object_get(wd, "at")) != NULL, "... and the date");
+	is_int(json_integer_value(json_object_get(wd, "version")), 2, "... of the version that was public");
+	versions = json_object_get(pv, "versions");
+	is_int(json_array_size(versions), 2, "... and its versions");
+	is_str(json_string_value(json_object_get(json_array_get(versions, 0), "effective_to")),
+	       json_string_value(json_object_get(wd, "at")), "version 2 was in force until the withdrawal");
+	is_str(json_string_value(json_object_get(json_array_get(versions, 1), "effective_to")),
+	       json_string_value(json_object_get(json_array_get(versions, 0), "published_at")),
+	       "version 1 was in force until version 2");
+	json_decref(pv);
+	pv = publicity_portal_version(db, id, 1, &e);
+	ok(pv && str_eq(json_string_value(json_object_get(pv, "status")), "withdrawn") &&
+	   json_string_value(json_object_get(pv, "effective_to")),
+	   "version 1 of a withdrawn matter readable, with its period");
+	json_decref(pv);
+	pl = publicity_search(db, "无线电台站", 20, &e);
+	is_int(json_array_size(json_object_get(pl, "matters")), 0, "withdrawn matter not found by search");
+	json_decref(pl);
 	pl = publicity_portal_list(db, PUB_MATTER, NULL, &e);
 	is_int(json_integer_value(json_object_get(pl, "total")), 0, "withdrawn matter not listed");
 	json_decref(pl);
