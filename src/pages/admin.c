@@ -175,14 +175,15 @@ static json_t *pending_drafts(struct req *r)
 
 static void clock_rows(struct req *r, const json_t *list)
 {
-	h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">对象</th><th scope=\"col\">期限</th>"
+	h_raw(&r->out, "<div class=\"table-wrap\"><table class=\"clocks\"><thead><tr><th scope=\"col\">对象</th><th scope=\"col\">期限</th>"
 		       "<th scope=\"col\">处室（单位）</th><th scope=\"col\">承办人</th><th scope=\"col\">起算日</th>"
 		       "<th scope=\"col\">截止日</th><th scope=\"col\">状态</th></tr></thead><tbody>");
 	size_t i;
 	const json_t *d;
 	json_array_foreach(list, i, d) {
-		h_printf(&r->out, "<tr><td>%s %s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-			 "<td><span class=\"badge %s\">%s</span>", object_label(js(d, "object_type")), js(d, "object_id"),
+		h_printf(&r->out, "<tr><td class=\"what\">%s %s</td><td data-label=\"期限\">%s</td><td data-label=\"处室（单位）\">%s</td>"
+			 "<td data-label=\"承办人\">%s</td><td data-label=\"起算日\">%s</td><td data-label=\"截止日\">%s</td>"
+			 "<td data-label=\"状态\"><span class=\"badge %s\">%s</span>", object_label(js(d, "object_type")), js(d, "object_id"),
 			 js(d, "rule_name"), js(d, "unit_name"), str_empty(js(d, "owner_name")) ? "—" : js(d, "owner_name"),
 			 js(d, "started_on"), js(d, "due_on"), js(d, "state"), state_label(js(d, "state")));
 		if (json_is_integer(json_object_get(d, "days_overdue")))

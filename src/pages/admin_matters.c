@@ -535,10 +535,10 @@ int page_admin_matter_flowchart(struct req *r)
 
 /* One side of a field's difference: old = the "same" and "del" lines, new
  * = the "same" and "add" lines, the changed ones marked <del> / <ins>. */
-static void diff_side(struct req *r, const json_t *f, bool old_side)
+static void diff_side(struct req *r, const json_t *f, bool old_side, const char *label)
 {
 	const char *skip = old_side ? "add" : "del", *mine = old_side ? "del" : "add";
-	h_raw(&r->out, "<td>");
+	h_printf(&r->out, "<td data-label=\"%s\">", label);
 	size_t i, n = 0;
 	const json_t *l;
 	json_array_foreach(json_object_get(f, "lines"), i, l) {
@@ -581,17 +581,18 @@ static void render_diff(struct req *r, const json_t *m)
 		h_printf(&r->out, "<p>与现行第 %lld 版相比，共 <strong>%d</strong> 项有修改：%s。修改的项目已标出，删去的文字带删除线，新增的文字加底色。</p>",
 			 latest, changed, buf_str(&names));
 	buf_release(&names);
+	const char *old_h = latest ? req_printf(r, "现行（第 %lld 版）", latest) : "现行（尚未公示）";
+	const char *new_h = req_printf(r, "发布后（第 %lld 版）", latest + 1);
 	h_printf(&r->out, "<div class=\"table-wrap\"><table class=\"diff\"><thead><tr><th scope=\"col\">项目</th>"
-		 "<th scope=\"col\">%s</th><th scope=\"col\">发布后（第 %lld 版）</th></tr></thead><tbody>",
-		 latest ? req_printf(r, "现行（第 %lld 版）", latest) : "现行（尚未公示）", latest + 1);
+		 "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>", old_h, new_h);
 	json_array_foreach(diff, i, f) {
 		bool ch = json_is_true(json_object_get(f, "changed"));
 		h_printf(&r->out, "<tr class=\"%s\"><th scope=\"row\">%s", ch ? "changed" : "same", js(f, "label"));
 		if (ch)
 			h_raw(&r->out, " <span class=\"badge changed\">已修改</span>");
 		h_raw(&r->out, "</th>");
-		diff_side(r, f, true);
-		diff_side(r, f, false);
+		diff_side(r, f, true, old_h);
+		diff_side(r, f, false, new_h);
 		h_raw(&r->out, "</tr>");
 	}
 	h_raw(&r->out, "</tbody></table></div></section>");
@@ -685,6 +686,15 @@ static json_t *load_publish(struct req *r)
 	return m;
 }
 
+/* NULL, empty or only white space? */
+static bool blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return false;
+	return true;
+}
+
 /* The withdrawal confirmation page. */
 static void render_withdraw_e(struct req *r, json_t *m, const struct err *e, const char *reason)
 {
@@ -723,7 +733,7 @@ static void render_withdraw_e(struct req *r, json_t *m, const struct err *e, con
 		 "<div class=\"preview-page\"><h1>%s</h1><section class=\"alert warn withdrawn\"><h2>已撤下</h2>"
 		 "<p>本%s已于 <strong>%s</strong> 撤下，不再作为现行公示内容。</p><p>撤下原因：%s</p>"
 		 "<p>撤下前公示的是第 %lld 版。各版本仍可在下方版本记录中查阅。</p></section></div></section>",
-		 js(pub, "name"), am_kind_title(kind), today, str_empty(reason) ? "（您填写的撤下原因）" : reason, latest);
+		 js(pub, "name"), am_kind_title(kind), today, blank(reason) ? "（您填写的撤下原因）" : reason, latest);
 	page_end(r);
 }
 
