@@ -572,16 +572,18 @@ static void render_diff(struct req *r, const json_t *m)
 				buf_puts(&names, "、");
 			buf_puts(&names, js(f, "label"));
 		}
-	h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"diff-h\"><h2 id=\"diff-h\">与现行公示版本的差异</h2>");
+	h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"diff-h\"><h2 id=\"diff-h\">与已公示版本的差异</h2>");
+	/* a withdrawn item has no version in force: compare with the withdrawn one */
+	const char *was = str_eq(js(m, "status"), "withdrawn") ? "已撤下的" : "现行";
 	if (!latest)
 		h_raw(&r->out, "<p>本条尚未公示过，以下全部内容将首次公示。</p>");
 	else if (!changed)
-		h_printf(&r->out, "<p>草稿与现行第 %lld 版内容相同，发布后只是版本号和变更说明不同。</p>", latest);
+		h_printf(&r->out, "<p>草稿与%s第 %lld 版内容相同，发布后只是版本号和变更说明不同。</p>", was, latest);
 	else
-		h_printf(&r->out, "<p>与现行第 %lld 版相比，共 <strong>%d</strong> 项有修改：%s。修改的项目已标出，删去的文字带删除线，新增的文字加底色。</p>",
-			 latest, changed, buf_str(&names));
+		h_printf(&r->out, "<p>与%s第 %lld 版相比，共 <strong>%d</strong> 项有修改：%s。修改的项目已标出，删去的文字带删除线，新增的文字加底色。</p>",
+			 was, latest, changed, buf_str(&names));
 	buf_release(&names);
-	const char *old_h = latest ? req_printf(r, "现行（第 %lld 版）", latest) : "现行（尚未公示）";
+	const char *old_h = latest ? req_printf(r, "%s（第 %lld 版）", was, latest) : "现行（尚未公示）";
 	const char *new_h = req_printf(r, "发布后（第 %lld 版）", latest + 1);
 	h_printf(&r->out, "<div class=\"table-wrap\"><table class=\"diff\"><thead><tr><th scope=\"col\">项目</th>"
 		 "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>", old_h, new_h);

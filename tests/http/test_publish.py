@@ -221,7 +221,23 @@ def main():
         st, l = jget(pub, "/api/v1/portal/matters?per_page=100")
         t.ok(all(it["id"] != mid for it in l["items"]), "not in the API list")
 
-        # a guide (of whichever unit has one; a head may edit too)
+        # edited and published again, the item comes back as a new version
+        r = edit_json(officer, ocsrf, mid, {"authority": old["authority"] + "（恢复公示）"})
+        t.is_(r.status, 200, "officer edits the withdrawn matter")
+        r = head.get("/admin/matters/%d/publish" % mid)
+        t.like(r.text, "与已撤下的第 %d 版相比" % (v0 + 1), "the preview compares with the withdrawn version")
+        st, jm = jget(head, "/admin/matters/%d/publish" % mid)
+        r = head.post_form("/admin/matters/%d/publish" % mid, {"_csrf": hcsrf, "change_note": "恢复公示",
+                                                              "confirm": "1", "draft_token": jm["draft_token"]})
+        t.is_(r.status, 303, "published again after confirmation")
+        st, pm = jget(pub, "/api/v1/portal/matters/%d" % mid)
+        t.is_((pm["status"], pm["version"], pm["withdrawal"]), ("published", v0 + 2, None), "public again as a new version")
+        t.ok(pm["versions"][0]["effective_to"] is None and pm["versions"][1]["effective_to"] is not None,
+             "the new version is in force, the withdrawn one ended at its withdrawal")
+        r = pub.get("/portal/matters/%d" % mid)
+        t.ok("<h2>已撤下</h2>" not in r.text and "（恢复公示）" in r.text, "the public page shows it in force again")
+
+
         gid, ghead = None, None
         for who in ("jn.head", "aq.head", "wx.head", "gf.head", "hx.head"):
             c = srv.client()
