@@ -373,18 +373,61 @@ static void versions_table(struct req *r, json_t *m, const char *base)
 	json_t *vs = json_object_get(m, "versions");
 	if (!json_array_size(vs))
 		return;
-	h_raw(&r->out, "<h2>版本记录</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">版本</th>"
-		       "<th scope=\"col\">公示时间</th><th scope=\"col\">发布人</th><th scope=\"col\">变更说明</th></tr></thead><tbody>");
+	h_raw(&r->out, "<h2 id=\"versions\">版本记录</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">版本</th>"
+		       "<th scope=\"col\">有效期</th><th scope=\"col\">发布人</th><th scope=\"col\">变更说明</th></tr></thead><tbody>");
 	size_t i;
 	json_t *v;
 	json_array_foreach(vs, i, v) {
-		char when[20];
-		time_utc_to_shanghai(js(v, "published_at"), when);
-		h_printf(&r->out, "<tr><td><a href=\"%s?version=%lld\">第 %lld 版</a></td><td>%s</td><td>%s</td><td>%s</td></tr>",
-			 base, ji(v, "version"), ji(v, "version"), when, js(v, "published_by_name"),
+		char from[20], to[20];
+		time_utc_to_shanghai(js(v, "effective_from"), from);
+		bool current = json_is_null(json_object_get(v, "effective_to"));
+		if (!current)
+			time_utc_to_shanghai(js(v, "effective_to"), to);
+		h_printf(&r->out, "<tr><td><a href=\"%s?version=%lld\">第 %lld 版</a> <span class=\"badge %s\">%s</span></td>"
+			 "<td>%s 至 %s</td><td>%s</td><td>%s</td></tr>",
+			 base, ji(v, "version"), ji(v, "version"), current ? "published" : "history",
+			 current ? "现行" : "历史版本", from, current ? "今" : to, js(v, "published_by_name"),
 			 js(v, "change_note"));
 	}
 	h_raw(&r->out, "</tbody></table></div>");
+}
+
+/* The page of a withdrawn item: 已撤下, when, why, and where its versions are. */
+static void withdrawn_notice(struct req *r, json_t *m, const char *kind)
+{
+	json_t *w = json_object_get(m, "withdrawal");
+	char at[20];
+	time_utc_to_shanghai(js(w, "at"), at);
+	h_printf(&r->out, "<section class=\"alert warn withdrawn\" role=\"status\"><h2>已撤下</h2>"
+		 "<p>本%s已于 <strong>%s</strong> 撤下，不再作为现行公示内容。</p>"
+		 "<p>撤下原因：%s</p><p>撤下前公示的是第 %lld 版。各版本仍可在下方<a href=\"#versions\">版本记录</a>中查阅。</p></section>",
+		 str_eq(kind, "guide") ? "服务指南" : str_eq(kind, "inspection") ? "随机抽查事项" : "执法事项",
+		 at, js(w, "reason"), ji(w, "version"));
+	h_printf(&r->out, "<section class=\"card\"><dl class=\"props\"><dt>执法主体</dt><dd>%s</dd></dl></section>",
+		 js(m, "unit_name"));
+}
+
+/* The banner of a historical version: 历史版本, its period, what replaced it. */
+static void history_notice(struct req *r, json_t *m, const char *base)
+{
+	char from[20], to[20];
+	time_utc_to_shanghai(js(m, "effective_from"), from);
+	bool in_force = json_is_null(json_object_get(m, "effective_to")) && !str_eq(js(m, "status"), "withdrawn");
+	if (in_force) {
+		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">您正在查看第 %lld 版，即现行公示版本（自 %s 起有效）。</p>",
+			 ji(m, "version"), from);
+		return;
+	}
+	if (json_is_null(json_object_get(m, "effective_to")))
+		snprintf(to, sizeof to, "撤下");
+	else
+		time_utc_to_shanghai(js(m, "effective_to"), to);
+	h_printf(&r->out, "<div class=\"alert warn history\" role=\"note\"><p><strong>历史版本</strong>：您正在查看第 %lld 版，"
+		 "有效期 %s 至 %s，现已不再有效。</p>", ji(m, "version"), from, to);
+	if (str_eq(js(m, "status"), "withdrawn"))
+		h_printf(&r->out, "<p>该公示内容已撤下。<a href=\"%s\">查看撤下说明</a></p></div>", base);
+	else
+		h_printf(&r->out, "<p><a href=\"%s\">查看现行第 %lld 版</a></p></div>", base, ji(m, "latest_version"));
 }
 
 static void render_item(struct req *r, json_t *m)
@@ -398,10 +441,27 @@ static void render_item(struct req *r, json_t *m)
 	h_printf(&r->out, "<p class=\"muted\"><a href=\"/\">首页</a> › <a href=\"%s\">%s</a></p><h1>%s</h1>",
 		 str_eq(kind, "guide") ? "/portal/guides" : str_eq(kind, "inspection") ? "/portal/inspections" : "/portal/matters",
 		 list_title(kind), js(c, "name"));
-	long long latest = ji(m, "latest_version");
-	if (latest && latest != ji(m, "version"))
-		h_printf(&r->out, "<p class=\"alert warn\">您正在查看第 %lld 版（历史版本）。<a href=\"%s\">查看现行第 %lld 版</a></p>",
-			 ji(m, "version"), buf_str(&base), latest);
+	bool historical = json_is_true(json_object_get(m, "historical"));
+	if (!historical && str_eq(js(m, "status"), "withdrawn")) {
+		withdrawn_notice(r, m, kind);
+		versions_table(r, m, buf_str(&base));
+		buf_release(&base);
+		page_end(r);
+		return;
+	}
+	if (historical)
+		history_notice(r, m, buf_str(&base));
+	const char *vq = historical ? req_printf(r, "?version=%lld", ji(m, "version")) : "";
+	portal_item_body(r, m, req_printf(r, "%s/flowchart.svg%s", buf_str(&base), vq));
+	versions_table(r, m, buf_str(&base));
+	buf_release(&base);
+	page_end(r);
+}
+
+void portal_item_body(struct req *r, json_t *m, const char *flowchart_src)
+{
+	const char *kind = js(m, "kind");
+	json_t *c = json_object_get(m, "content");
 	char when[20];
 	time_utc_to_shanghai(js(m, "published_at"), when);
 	h_raw(&r->out, "<section class=\"card\"><dl class=\"props\">");
@@ -439,10 +499,9 @@ static void render_item(struct req *r, json_t *m)
 		h_raw(&r->out, "<h2>执法程序</h2>");
 		matter_steps_html(r, json_object_get(c, "procedure"));
 		h_raw(&r->out, "<h2>执法流程图</h2>");
-		const char *vq = latest && latest != ji(m, "version") ? req_printf(r, "?version=%lld", ji(m, "version")) : "";
-		h_printf(&r->out, "<figure class=\"flow\"><img src=\"%s/flowchart.svg%s\" alt=\"%s 执法流程图（步骤同上方“执法程序”）\">"
-			 "<figcaption><a href=\"%s/flowchart.svg%s\">打开流程图（SVG）</a></figcaption></figure>",
-			 buf_str(&base), vq, js(c, "name"), buf_str(&base), vq);
+		h_printf(&r->out, "<figure class=\"flow\"><img src=\"%s\" alt=\"%s 执法流程图（步骤同上方“执法程序”）\">"
+			 "<figcaption><a href=\"%s\">打开流程图（SVG）</a></figcaption></figure>",
+			 flowchart_src, js(c, "name"), flowchart_src);
 		h_raw(&r->out, "<h2>救济渠道</h2>");
 		matter_remedy_html(r, json_object_get(c, "remedy"));
 		json_t *g = json_object_get(m, "guides");
@@ -456,9 +515,6 @@ static void render_item(struct req *r, json_t *m)
 			list_items(r, ins, false);
 		}
 	}
-	versions_table(r, m, buf_str(&base));
-	buf_release(&base);
-	page_end(r);
 }
 
 /* ?version=N or the latest; NULL after answering an error. */
@@ -480,6 +536,7 @@ static json_t *load_item(struct req *r, enum pub_kind want)
 	if (v) {
 		m = publicity_portal_version(r->db, id, (int)v, &e);
 		if (m) {
+			json_object_set_new(m, "historical", json_true());
 			/* keep the version list and related items on a historical view */
 			json_t *cur = publicity_portal_item(r->db, id, NULL);
 			if (cur) {
@@ -527,6 +584,12 @@ int page_portal_flowchart(struct req *r)
 	json_t *m = load_item(r, PUB_MATTER);
 	if (!m)
 		return 0;
+	if (!json_is_true(json_object_get(m, "historical")) && str_eq(js(m, "status"), "withdrawn")) {
+		/* no chart is in force; each version's chart stays at ?version=N */
+		json_decref(m);
+		resp_error(r, 404, NULL, "该事项已撤下，请查看各历史版本的流程图。");
+		return 0;
+	}
 	struct buf svg;
 	buf_init(&svg, 0);
 	if (publicity_flowchart_svg(m, &svg) < 0) {

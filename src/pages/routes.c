@@ -81,8 +81,8 @@ const struct route routes[] = {
 	{ M_GET, "/admin/matters/{id}/flowchart.svg", page_admin_matter_flowchart, R_LOGIN,
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_GET | M_POST, "/admin/matters/{id}/edit", page_admin_matter_edit, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
-	{ M_POST, "/admin/matters/{id}/publish", page_admin_matter_publish, R_LOGIN, ROLE_HEAD },
-	{ M_POST, "/admin/matters/{id}/withdraw", page_admin_matter_withdraw, R_LOGIN, ROLE_HEAD },
+	{ M_GET | M_POST, "/admin/matters/{id}/publish", page_admin_matter_publish, R_LOGIN, ROLE_HEAD },
+	{ M_GET | M_POST, "/admin/matters/{id}/withdraw", page_admin_matter_withdraw, R_LOGIN, ROLE_HEAD },
 	/* == end admin_matters.c == */
 
 	/* == calendar and deadlines (admin_calendar.c) == */
