@@ -100,7 +100,7 @@ static void clock_annotate(struct req *r, json_t *d, const char *unit_name, cons
 	} else if (cal) {
 		int left;
 		struct err e = ERR_INIT;
-		if (calendar_workdays_between(cal, today, due, &left, &e) == 0)
+		if (calendar_workdays_between_ex(cal, today, due, 0, &left, NULL, &e) == 0)
 			json_object_set_new(d, "workdays_left", json_integer(left));
 	}
 }
@@ -181,11 +181,14 @@ static void clock_rows(struct req *r, const json_t *list)
 	size_t i;
 	const json_t *d;
 	json_array_foreach(list, i, d) {
-		h_printf(&r->out, "<tr><td class=\"what\">%s %s</td><td data-label=\"期限\">%s</td><td data-label=\"处室（单位）\">%s</td>"
-			 "<td data-label=\"承办人\">%s</td><td data-label=\"起算日\">%s</td><td data-label=\"截止日\">%s</td>"
-			 "<td data-label=\"状态\"><span class=\"badge %s\">%s</span>", object_label(js(d, "object_type")), js(d, "object_id"),
+		h_printf(&r->out, "<tr><td class=\"what\">%s %s</td><td data-label=\"期限\"><a href=\"/admin/deadlines/%lld\">%s</a></td>"
+			 "<td data-label=\"处室（单位）\">%s</td><td data-label=\"承办人\">%s</td><td data-label=\"起算日\">%s</td>"
+			 "<td data-label=\"截止日\">", object_label(js(d, "object_type")), js(d, "object_id"), ji(d, "id"),
 			 js(d, "rule_name"), js(d, "unit_name"), str_empty(js(d, "owner_name")) ? "—" : js(d, "owner_name"),
-			 js(d, "started_on"), js(d, "due_on"), js(d, "state"), state_label(js(d, "state")));
+			 js(d, "started_on"));
+		page_deadline_due(r, d);
+		h_printf(&r->out, "</td><td data-label=\"状态\"><span class=\"badge %s\">%s</span>", js(d, "state"),
+			 state_label(js(d, "state")));
 		if (json_is_integer(json_object_get(d, "days_overdue")))
 			h_printf(&r->out, " 超过截止日 %lld 天", ji(d, "days_overdue"));
 		else if (json_is_integer(json_object_get(d, "workdays_left")))

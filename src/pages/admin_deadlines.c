@@ -9,7 +9,7 @@
  *        on-time rates per unit and month, as a table and an SVG chart;
  *   GET  /admin/deadlines/{id}        one clock: its rule, dates and the
  *        history of its due date (its owner, or a unit head / supervisor /
- *        administrator / leader with the unit in scope);
+ *        administrator / leader / archivist / reviewer with the unit in scope);
  *   GET  /admin/deadlines/stats.xlsx  the same table as an Excel workbook;
  *   GET  /admin/deadlines/rules       the rule versions (everyone reads);
  *   POST /admin/deadlines/rules       add a rule version (admin only).
@@ -425,7 +425,9 @@ int page_admin_deadline(struct req *r)
 		resp_err(r, &e);
 		return 0;
 	}
-	bool unit_role = (r->actor.roles & STATS_ROLES) || actor_has(&r->actor, ROLE_HEAD);
+	/* who sees clocks beyond their own: the roles whose lists and
+	 * dashboards show the clocks of the units in their scope */
+	bool unit_role = (r->actor.roles & (STATS_ROLES | ROLE_HEAD | ROLE_ARCHIVIST | ROLE_REVIEWER)) != 0;
 	bool mine = json_is_integer(json_object_get(d, "owner_user_id")) && ji(d, "owner_user_id") == r->actor.user_id;
 	if (!mine && !(unit_role && people_unit_in_scope(r->db, &r->actor, ji(d, "unit_id")))) {
 		json_decref(d);
