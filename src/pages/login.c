@@ -12,12 +12,35 @@
 #include "people/auth.h"
 #include <jansson.h>
 
-/* Only local paths are accepted as a redirect target. */
+/* Only a local path is accepted as a redirect target: it starts with
+ * exactly one '/' (not "//" or "/\\", which browsers treat as another
+ * host), and nothing in it is a control character, white space or a
+ * backslash (browsers drop tabs and newlines from URLs, so "/\t/evil"
+ * would become "//evil").  Anything else, and /login itself, gives /admin. */
 static const char *safe_next(const char *next)
 {
-	if (str_empty(next) || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strchr(next, '\r') ||
-	    strchr(next, '\n') || str_starts(next, "/login"))
+	if (str_empty(next) || next[0] != '/' || next[1] == '/' || next[1] == '\\' || str_starts(next, "/login"))
 		return "/admin";
+	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f || *p == '\\')
+			return "/admin";
+	/* non-ASCII white space: U+0085, U+00A0, U+1680, U+2000-U+200A,
+	 * U+2028, U+2029, U+202F, U+205F, U+3000 and U+FEFF */
+	static const char *const ws[] = { "\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80", "\xe2\x80", "\xe2\x81\x9f",
+					  "\xe3\x80\x80", "\xef\xbb\xbf" };
+	for (size_t i = 0; i < ARRAY_SIZE(ws); i++) {
+		const char *hit = strstr(next, ws[i]);
+		if (!hit)
+			continue;
+		if (i != 3)
+			return "/admin";
+		/* U+2000..U+200F, U+2028..U+202F: the third byte decides */
+		for (; hit; hit = strstr(hit + 2, ws[i])) {
+			unsigned char b = (unsigned char)hit[2];
+			if ((b >= 0x80 && b <= 0x8f) || (b >= 0xa8 && b <= 0xaf))
+				return "/admin";
+		}
+	}
 	return next;
 }
 

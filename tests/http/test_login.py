@@ -6,6 +6,7 @@ CSRF and invalidates the session on the server.  TAP on stdout."""
 
 import os
 import sys
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -66,6 +67,26 @@ def main():
         loc = r.header("Location") or ""
         t.ok(r.status == 303 and loc.startswith("/") and not loc.startswith("//"),
              "next=//evil.example is not followed (Location %r)" % loc)
+        # control characters and white space anywhere in next (browsers drop
+        # tabs and newlines, so "/\t/evil.example/" would mean "//evil.example/")
+        for bad in ("/\t/evil.example/", "/\n/evil.example/", "/ /evil.example/", "/\\evil.example/",
+                    "/x/\t/y", "/\x0b/evil.example/", "/\u3000/evil.example/", "/\u00a0/evil.example/",
+                    "/\u2028/evil.example/", "/\\/evil.example/", "http://evil.example/", "\t//evil.example/"):
+            c4 = srv.client()
+            token = c4.csrf("/login")
+            r = c4.post_form("/login", {"username": DEMO_USER, "password": DEMO_PASSWORD, "_csrf": token or "",
+                                        "next": bad})
+            loc = r.header("Location") or ""
+            t.ok(r.status == 303 and loc == "/admin", "next=%r falls back to /admin (Location %r)" % (bad, loc))
+            # already signed in: GET /login?next= redirects the same way
+            r = c4.get("/login?next=" + urllib.parse.quote(bad, safe=""))
+            loc = r.header("Location") or ""
+            t.ok(r.status == 303 and loc == "/admin", "signed in, GET next=%r goes to /admin (%r)" % (bad, loc))
+        c4 = srv.client()
+        token = c4.csrf("/login")
+        r = c4.post_form("/login", {"username": DEMO_USER, "password": DEMO_PASSWORD, "_csrf": token or "",
+                                    "next": "/admin/users?unit_id=2"})
+        t.is_(r.header("Location"), "/admin/users?unit_id=2", "a local path with a query is kept")
 
         # logout: CSRF required, then the session is dead on the server
         old = sess.value if sess else ""
