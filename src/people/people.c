@@ -544,7 +544,7 @@ int people_user_lock(struct db *db, const struct actor *a, long long id, bool lo
 }
 
 #define USER_COLS "SELECT u.id, u.username, u.name, u.title, u.unit_id, n.name, u.scope, u.locked," \
-		  " u.must_change, u.last_login_at, u.created_at FROM users u JOIN units n ON n.id = u.unit_id"
+		  " u.must_change, u.last_login_at, u.created_at, u.lock_until FROM users u JOIN units n ON n.id = u.unit_id"
 
 static json_t *user_json(struct db *db, const struct db_res *r, int i)
 {
@@ -565,6 +565,15 @@ static json_t *user_json(struct db *db, const struct db_res *r, int i)
 			      "must_change", (int)db_int(r, i, 8),
 			      "last_login_at", db_cell(r, i, 9) ? json_string(db_cell(r, i, 9)) : json_null(),
 			      "created_at", db_text(r, i, 10));
+	/* locked after failed logins (auth.h), while it lasts */
+	long long until = str_empty(db_cell(r, i, 11)) ? -1 : time_utc_parse(db_cell(r, i, 11));
+	if (until > time_now_unix()) {
+		char local[20];
+		time_utc_to_shanghai(db_cell(r, i, 11), local);
+		json_object_set_new(o, "lock_until", json_string(db_cell(r, i, 11)));
+		json_object_set_new(o, "lock_until_local", json_string(local));
+	}
+	json_object_set_new(o, "temp_locked", json_boolean(until > time_now_unix()));
 	buf_release(&labels);
 	return o;
 }

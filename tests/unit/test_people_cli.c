@@ -62,7 +62,7 @@ int main(void)
 
 	rc = run("", "lock zhang", out, sizeof out);
 	is_int(rc, 0, "user lock exits 0");
-	ok(people_login(db, "zhang", "Abcdef#12345", "10.0.0.5", NULL, &s, &e) < 0 && e.kind == ERR_LOCKED,
+	ok(people_login(db, "zhang", "Abcdef#12345", "10.0.0.5", NULL, &s, &e) < 0 && e.kind == ERR_UNAUTH,
 	   "locked account cannot log in");
 	rc = run("", "unlock zhang", out, sizeof out);
 	is_int(rc, 0, "user unlock exits 0");

@@ -1,0 +1,14 @@
+-- 009_login_guard: login attempts counted before the password is checked,
+-- and addresses slowed down instead of locked (src/people/auth.c).
+--
+-- users.failed_count now counts the attempts of the current window that
+-- were let through to a password check (in flight or failed); a success
+-- resets it.  An attempt is admitted by one atomic UPDATE ... RETURNING,
+-- so concurrent requests and several server processes on one database
+-- cannot check more than PEOPLE_MAX_FAILS passwords per window.
+--
+-- login_throttle.next_slot: unix seconds (an integer, so that the slot is
+-- taken in one statement on both dialects) before which the next attempt
+-- from the address waits; 0 = no wait.  lock_until is no longer used: an
+-- address is never locked.
+ALTER TABLE login_throttle ADD COLUMN next_slot BIGINT NOT NULL DEFAULT 0;
