@@ -327,11 +327,13 @@ int people_session_lookup(struct db *db, const char *token, long long idle_timeo
 	snprintf(ip, sizeof ip, "%s", db_text(r, 0, 5));
 	db_res_free(r);
 	long long now = time_now_unix();
-	if (locked || now >= exp || now - last > idle_timeout_seconds) {
+	if (locked || now >= exp || now - last >= idle_timeout_seconds) {
 		db_exec(db, "DELETE FROM sessions WHERE id = ?", DB_INT(sid));
 		return -1;
 	}
-	if (now - last >= 60) {
+	/* every request moves the idle end (at most one write per second), so
+	 * the session ends exactly idle_timeout_seconds after the last one */
+	if (now > last) {
 		char nowtext[21];
 		time_unix_to_utc(now, nowtext);
 		db_exec(db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", DB_TEXT(nowtext), DB_INT(sid));
@@ -438,6 +440,18 @@ int people_change_password(struct db *db, const struct actor *a, const char *kee
 			snprintf(e->field, sizeof e->field, "new_password");
 		return -1;
 	}
+	/* not one of the last PASSWORD_HISTORY passwords (slow: up to that many
+	 * verifications, outside any transaction) */
+	r = NULL;
+	if (db_query(db, &r, "SELECT password_hash FROM password_history WHERE user_id = ? ORDER BY id DESC LIMIT ?",
+		     DB_INT(a->user_id), DB_INT(PASSWORD_HISTORY)) < 0)
+		return people_db_fail(db, e);
+	bool reused = false;
+	for (int i = 0; i < r->nrows && !reused; i++)
+		reused = password_verify(db_text(r, i, 0), new_password);
+	db_res_free(r);
+	if (reused)
+		return err_set(e, ERR_INVALID, "new_password", "新密码不能与最近 %d 次使用过的密码相同", PASSWORD_HISTORY);
 	if (password_hash(new_password, hash, e) < 0)
 		return -1;
 	char now[21], keep[65] = "", ids[24];
@@ -451,6 +465,7 @@ int people_change_password(struct db *db, const struct actor *a, const char *kee
 			  " updated_at = ?, failed_count = 0, failed_since = NULL WHERE id = ?", DB_TEXT(hash), DB_TEXT(now), DB_TEXT(now), DB_INT(a->user_id)) < 0 ||
 		  db_exec(db, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", DB_INT(a->user_id),
 			  DB_TEXT(keep)) < 0 ||
+		  people_history_add(db, a->user_id, hash, now) < 0 ||
 		  audit_log(db, a, "user.password_change", "user", ids, "ok", "") < 0 || db_commit(db) < 0;
 	sodium_memzero(hash, sizeof hash);
 	if (bad)

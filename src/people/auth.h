@@ -6,8 +6,9 @@
  *  - Tokens are 32 random bytes (libsodium randombytes_buf) as 64 hex
  *    digits; the database keeps only their SHA-256 (sessions.token_hash).
  *    Each session has its own random CSRF token (64 hex digits).
- *  - A session ends after idle_timeout seconds without use (default
- *    PEOPLE_IDLE_TIMEOUT) and PEOPLE_SESSION_LIFETIME seconds after login
+ *  - A session ends idle_timeout seconds after its last use, to the second
+ *    (default PEOPLE_IDLE_TIMEOUT; every lookup in a new second records
+ *    the use) and PEOPLE_SESSION_LIFETIME seconds after login
  *    whatever the use; locking the user or resetting the password ends it.
  *  - Lockout (等保 level 3, GB/T 22239-2019 8.1.4.1 b: 登录失败处理, per
  *    account): every password check of an account is admitted and counted
@@ -88,8 +89,8 @@ int people_address_release(struct db *db, const struct actor *a, const char *ip,
 
 /* Find the session of token: when alive, fill *actor_out (user, unit,
  * roles, scope, names; ip = the login address, request_id empty: the
- * caller sets both per request) and csrf_out, refresh last_seen (at most
- * once a minute) and return 0.  idle_timeout_seconds <= 0 means
+ * caller sets both per request) and csrf_out, record the use (last_seen,
+ * at most one write per second) and return 0.  idle_timeout_seconds <= 0 means
  * PEOPLE_IDLE_TIMEOUT.  Returns -1 for an unknown, malformed, idle,
  * expired or locked-user session (an expired one is deleted). */
 int people_session_lookup(struct db *db, const char *token, long long idle_timeout_seconds,
@@ -101,7 +102,8 @@ int people_logout(struct db *db, const char *token);
 
 /* The logged-in actor changes their own password: old_password must be
  * right (ERR_INVALID "old_password"), new_password must pass the policy
- * and differ from the old one (ERR_INVALID "new_password").  Clears
+ * and differ from the old one and from the last PASSWORD_HISTORY passwords
+ * (ERR_INVALID "new_password"; people/password.h).  Clears
  * must_change and the failure counters, ends the user's other sessions
  * (all but keep_token, which may be NULL) and writes an op_log row
  * "user.password_change".

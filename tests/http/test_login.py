@@ -88,6 +88,15 @@ def main():
                                     "next": "/admin/users?unit_id=2"})
         t.is_(r.header("Location"), "/admin/users?unit_id=2", "a local path with a query is kept")
 
+        # the change form refuses a common password (data/common-passwords.txt)
+        r = c.post_form("/account/password", {"_csrf": check_token or "", "old_password": DEMO_PASSWORD,
+                                              "new_password": "Password123", "new_password2": "Password123"})
+        t.ok(r.status == 400 and "常见" in r.text, "Password123 is refused as a common password (%d)" % r.status)
+        t.is_(c.login(DEMO_USER, DEMO_PASSWORD).status, 303, "the old password still works")
+        r = c.get("/admin", follow=True)
+        check_token = harness.extract_csrf(r.body)
+        sess = session_cookie(c)
+
         # logout: CSRF required, then the session is dead on the server
         old = sess.value if sess else ""
         r = c.post_form("/logout", {})

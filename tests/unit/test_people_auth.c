@@ -5,8 +5,8 @@
  * check, also under 16 concurrent attempts), the address slowed down but
  * never locked, one neutral answer for every failure (fake clock
  * ZHIFA_FAKE_NOW), admin lock, sessions (token stored hashed, CSRF token,
- * idle timeout, absolute lifetime, touch at most once a minute), logout and
- * changing one's own password.
+ * idle timeout exactly after the last use, absolute lifetime), logout,
+ * changing one's own password, common passwords and the password history.
  */
 #include "test_people_util.h"
 #include "people/password.h"
@@ -33,6 +33,18 @@ static void test_policy(void)
 	longpw[0] = 'A';
 	longpw[1] = '1';
 	ok(password_check_policy("zhang", longpw, &e) < 0, "over 128 bytes refused");
+	/* common passwords (data/common-passwords.txt) */
+	ok(password_check_policy("zhang", "Password123", &e) < 0 && strstr(e.msg, "常见") && str_eq(e.field, "password"),
+	   "Password123 refused as a common password");
+	ok(password_check_policy("zhang", "PASSWORD123", &e) < 0, "compared case-insensitively");
+	ok(password_check_policy("zhang", "Password123!", &e) < 0, "also with trailing symbols");
+	ok(password_check_policy("zhang", "Qwerty123456", &e) < 0, "Qwerty123456 refused");
+	ok(password_check_policy("zhang", "Woaini1314", &e) < 0, "a common Chinese password refused");
+	ok(password_is_common("1q2w3e4r5t") && !password_is_common("1q2w3e4r5") && !password_is_common(""),
+	   "whole entries only");
+	ok(password_check_policy("zhang", "Password123x", &e) == 0, "a longer password containing one is accepted");
+	ok(!password_is_common("# common-passwords.txt - well-known weak passwords, one per line, lower"),
+	   "comment lines are not entries");
 }
 
 static void test_hash(void)
@@ -88,20 +100,20 @@ static void test_login(struct db *db, struct tp_tree *t)
 	wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
 	ok(people_session_lookup(db, wrong, 0, &a, csrf) < 0, "unknown token refused");
 
-	/* touch at most once a minute */
+	/* the idle end moves with every request: exactly 30 minutes after the last */
 	tp_set_now(TP_NOW + 30);
 	ok(people_session_lookup(db, s.token, 0, &a, csrf) == 0, "lookup after 30 s");
 	char want[21];
-	time_unix_to_utc(TP_NOW, want);
+	time_unix_to_utc(TP_NOW + 30, want);
 	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM sessions WHERE last_seen_at = ?",
-			     (const struct db_val[]){ DB_TEXT(want), DB_END }), 1, "last_seen not touched within a minute");
-	tp_set_now(TP_NOW + 1700);
-	ok(people_session_lookup(db, s.token, 0, &a, csrf) == 0, "lookup after 28 min: still alive");
-	time_unix_to_utc(TP_NOW + 1700, want);
-	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM sessions WHERE last_seen_at = ?",
-			     (const struct db_val[]){ DB_TEXT(want), DB_END }), 1, "last_seen touched");
-	tp_set_now(TP_NOW + 1700 + 1801);
-	ok(people_session_lookup(db, s.token, 0, &a, csrf) < 0, "idle over 30 minutes: session ended");
+			     (const struct db_val[]){ DB_TEXT(want), DB_END }), 1, "last_seen recorded after 30 s");
+	tp_set_now(TP_NOW + 30 + 1799);
+	ok(people_session_lookup(db, s.token, 0, &a, csrf) == 0,
+	   "29 min 59 s after the last request: still alive (not ended early)");
+	tp_set_now(TP_NOW + 30 + 1799 + 1799);
+	ok(people_session_lookup(db, s.token, 0, &a, csrf) == 0, "used again just before the end: alive");
+	tp_set_now(TP_NOW + 30 + 1799 + 1799 + 1800);
+	ok(people_session_lookup(db, s.token, 0, &a, csrf) < 0, "exactly 30 minutes after the last request: ended");
 	is_int(tp_count(db, "SELECT COUNT(*) FROM sessions"), 0, "idle session deleted");
 
 	/* configurable idle timeout and absolute lifetime */
@@ -376,6 +388,36 @@ static void test_admin_and_password(struct db *db, struct tp_tree *t)
 	       "wrong old password logged in the login log");
 }
 
+/* The last PASSWORD_HISTORY passwords may not be chosen again. */
+static void test_password_history(struct db *db, struct tp_tree *t)
+{
+	struct session_out s;
+	struct err e = ERR_INIT;
+	struct actor a;
+	char csrf[65];
+	tp_set_now(TP_NOW + 800000);
+	ok(people_login(db, "jn1.wang", TP_PASSWORD, "10.4.0.1", NULL, &s, &e) == 0, "jn1.wang logs in");
+	ok(people_session_lookup(db, s.token, 0, &a, csrf) == 0, "session");
+	const char *pws[] = { TP_PASSWORD, "Hist#Pass2026a", "Hist#Pass2026b", "Hist#Pass2026c", "Hist#Pass2026d",
+			      "Hist#Pass2026e" };
+	for (int i = 1; i < 6; i++)
+		ok(people_change_password(db, &a, s.token, pws[i - 1], pws[i], &e) == 0, "change %d", i);
+	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM password_history WHERE user_id = ?",
+			     (const struct db_val[]){ DB_INT(t->jn1_officer), DB_END }), PASSWORD_HISTORY,
+	       "only the last %d hashes are kept", PASSWORD_HISTORY);
+	for (int i = 1; i < 5; i++) {
+		ok(people_change_password(db, &a, s.token, pws[5], pws[i], &e) < 0 && str_eq(e.field, "new_password") &&
+		   strstr(e.msg, "最近 5 次"), "password %d of the last five refused", i);
+	}
+	ok(people_change_password(db, &a, s.token, pws[5], pws[0], &e) == 0,
+	   "the sixth-last password may be chosen again");
+	ok(people_change_password(db, &a, s.token, pws[0], pws[5], &e) < 0 && strstr(e.msg, "最近 5 次"),
+	   "but not the one just replaced");
+	ok(people_change_password(db, &a, s.token, pws[0], pws[1], &e) == 0, "the one that dropped out may");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM password_history WHERE password_hash NOT LIKE '$argon2id$%'"), 0,
+	       "the history holds argon2id hashes only");
+}
+
 /* Guessing the old password through the change form of a held session is
  * limited by the account lockout. */
 static void test_change_password_lockout(struct db *db, struct tp_tree *t)
@@ -459,6 +501,7 @@ int main(void)
 	test_admin_and_password(db, &t);
 	test_change_password_lockout(db, &t);
 	test_concurrent_burst(db);
+	test_password_history(db, &t);
 	db_close(db);
 	return tap_done();
 }
