@@ -570,7 +570,7 @@ static void render_users(struct req *r, json_t *m)
 		form_csrf(r);
 		user_fields(r, m, NULL);
 		af_input(r, m, "password", "password", "初始密码", NULL, "required autocomplete=\"new-password\"",
-			 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名");
+			 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名，不得使用常见密码");
 		af_checkbox(r, m, "must_change", "首次登录时须修改密码", true);
 		h_raw(&r->out, "<button type=\"submit\">创建用户</button></form></section>");
 	}
@@ -691,7 +691,7 @@ static void render_user(struct req *r, json_t *m)
 		 "<form method=\"post\" action=\"/admin/users/%lld/password\">", id);
 	form_csrf(r);
 	af_input(r, fm_pw, "password", "new_password", "新的初始密码", NULL, "required autocomplete=\"new-password\"",
-		 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名");
+		 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名，不得使用常见密码");
 	h_raw(&r->out, "<button type=\"submit\">设置密码</button></form></section>");
 	bool locked = user_is_locked(u);
 	h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"lock-user\"><h2 id=\"lock-user\">%s</h2><p class=\"muted\">%s</p>"

@@ -133,7 +133,7 @@ static void password_form(struct req *r, int status, const struct err *e)
 	form_csrf(r);
 	h_raw(&r->out, "<div class=\"field\"><label for=\"old_password\">当前密码</label>"
 		       "<input type=\"password\" id=\"old_password\" name=\"old_password\" autocomplete=\"current-password\" required></div>"
-		       "<div class=\"field\"><label for=\"new_password\">新密码 <span class=\"hint\">至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名</span></label>"
+		       "<div class=\"field\"><label for=\"new_password\">新密码 <span class=\"hint\">至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名，不得使用常见密码，不得与最近 5 次用过的密码相同</span></label>"
 		       "<input type=\"password\" id=\"new_password\" name=\"new_password\" autocomplete=\"new-password\" required></div>"
 		       "<div class=\"field\"><label for=\"new_password2\">再次输入新密码</label>"
 		       "<input type=\"password\" id=\"new_password2\" name=\"new_password2\" autocomplete=\"new-password\" required></div>"
