@@ -6,6 +6,7 @@
  */
 #include "core/core.h"
 #include <sodium.h>
+#include <arpa/inet.h>
 #include "people/auth.h"
 #include "people/audit.h"
 #include "people/password.h"
@@ -141,9 +142,32 @@ static long long address_step(long long count)
 	return step > PEOPLE_ADDR_MAX_DELAY ? PEOPLE_ADDR_MAX_DELAY : step;
 }
 
-/* Count a failed check (or an unknown name) from ip in its window. */
-static int record_address_failure(struct db *db, const char *ip, long long now)
+/* The key an address is counted under: an IPv4 address itself, an IPv6
+ * address by its /64 (one subscriber's block: rotating addresses inside it
+ * does not escape the slow-down), anything else as given. */
+static void address_key(const char *ip, char out[64])
 {
+	unsigned char a[16];
+	if (inet_pton(AF_INET6, ip, a) == 1) {
+		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		if (memcmp(a, mapped, 12) == 0) {
+			inet_ntop(AF_INET, a + 12, out, 64);
+			return;
+		}
+		char text[INET6_ADDRSTRLEN];
+		memset(a + 8, 0, 8);
+		inet_ntop(AF_INET6, a, text, sizeof text);
+		snprintf(out, 64, "%s/64", text);
+		return;
+	}
+	snprintf(out, 64, "%s", ip);
+}
+
+/* Count a failed check (or an unknown name) from ip in its window. */
+static int record_address_failure(struct db *db, const char *client_ip, long long now)
+{
+	char ip[64];
+	address_key(client_ip, ip);
 	char nowtext[21], wstart[21];
 	time_unix_to_utc(now, nowtext);
 	time_unix_to_utc(now - PEOPLE_LOCK_SECONDS, wstart);
@@ -159,7 +183,8 @@ static int record_address_failure(struct db *db, const char *ip, long long now)
 int people_login_wait(struct db *db, const char *client_ip, long long *wait_seconds)
 {
 	*wait_seconds = 0;
-	const char *ip = client_ip ? client_ip : "";
+	char ip[64];
+	address_key(client_ip ? client_ip : "", ip);
 	long long now = time_now_unix();
 	char wstart[21];
 	time_unix_to_utc(now - PEOPLE_LOCK_SECONDS, wstart);

@@ -19,7 +19,8 @@
  *    PEOPLE_LOCK_SECONDS.  A success clears the count.  During the lockout
  *    even the right password is refused; refused attempts do not extend it.
  *  - The client address is never locked: after PEOPLE_ADDR_FREE_FAILS
- *    failures (wrong passwords and unknown names) in the window, each
+ *    failures (wrong passwords and unknown names) in the window from one
+ *    address (an IPv6 address counts with its /64), each
  *    attempt from it waits for a slot (people_login_wait): 1, 2, 4 ...
  *    seconds apart, at most PEOPLE_ADDR_MAX_DELAY.  A right password of an
  *    unlocked account is never refused because of other accounts.
@@ -77,7 +78,7 @@ int people_login_wait(struct db *db, const char *client_ip, long long *wait_seco
  *   {"accounts":[{id, username, name, unit_name, kind ("admin" = locked
  *     by an administrator, "failures" = after failed logins), until (UTC,
  *     "" for kind admin), until_local, failed_count}],
- *    "addresses":[{ip, failed_count, since_local, until_local,
+ *    "addresses":[{ip (IPv4, or an IPv6 /64 as "2001:db8:1:2::/64"), failed_count, since_local, until_local,
  *     delay_seconds (the step between attempts now)}],
  *    "max_fails", "lock_minutes", "address_free_fails"}
  * Accounts are unlocked with people_user_lock(..., false). */

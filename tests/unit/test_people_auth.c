@@ -271,6 +271,22 @@ static void test_lockout(struct db *db, struct tp_tree *t)
 	ok(people_login_wait(db, ip, &w) == 0 && w == 0, "after the window the address waits no more");
 	is_int(last_login_rows(db, "throttled"), 0, "no address refusals");
 
+	/* IPv6: counted by /64, so rotating addresses inside it does not help */
+	long long t6 = t0 + 50000;
+	for (int i = 0; i <= PEOPLE_ADDR_FREE_FAILS; i++) {
+		char v6[64];
+		snprintf(v6, sizeof v6, "2001:db8:1:2::%x", i + 1);
+		tp_set_now(t6 + i);
+		people_login(db, "guess-v6", "Wrong-pass-1", v6, NULL, &s, &e);
+	}
+	people_login_wait(db, "2001:db8:1:2:ffff::1", &w1);
+	people_login_wait(db, "2001:db8:1:2:abcd::9", &w2);
+	people_login_wait(db, "2001:db8:1:3::1", &w3);
+	ok(w1 == 0 && w2 == 1 && w3 == 0, "an IPv6 /64 is slowed as one address, the next /64 not (%lld %lld %lld)",
+	   w1, w2, w3);
+	is_int(tp_count(db, "SELECT COUNT(*) FROM login_throttle WHERE ip = '2001:db8:1:2::/64'"), 1,
+	       "listed as its /64");
+
 	/* the same answer for unknown, wrong and locked (timing aside) */
 	long long t5 = t0 + 60000;
 	tp_set_now(t5);
