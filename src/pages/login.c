@@ -24,8 +24,8 @@ static const char *safe_next(const char *next)
 	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
 		if (*p <= 0x20 || *p == 0x7f || *p == '\\')
 			return "/admin";
-	/* non-ASCII white space: U+0085, U+00A0, U+1680, U+2000-U+200A,
-	 * U+2028, U+2029, U+202F, U+205F, U+3000 and U+FEFF */
+	/* non-ASCII white space and invisible marks: U+0085, U+00A0, U+1680,
+	 * U+2000-U+200F, U+2028-U+202F, U+205F, U+3000 and U+FEFF */
 	static const char *const ws[] = { "\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80", "\xe2\x80", "\xe2\x81\x9f",
 					  "\xe3\x80\x80", "\xef\xbb\xbf" };
 	for (size_t i = 0; i < ARRAY_SIZE(ws); i++) {
