@@ -2,6 +2,7 @@
 #include "core/core.h"
 #include "core/config.h"
 #include <unistd.h>
+#include <arpa/inet.h>
 
 void config_defaults(struct config *c, const char *data_dir)
 {
@@ -18,6 +19,96 @@ void config_defaults(struct config *c, const char *data_dir)
 	snprintf(c->site_name, sizeof c->site_name, "云南省工业和信息化厅");
 	snprintf(c->public_url, sizeof c->public_url, "http://127.0.0.1:8080");
 	c->due_soon_days = 2;
+}
+
+/* Parse "ADDR" or "ADDR/PREFIX" (n bytes of text) into *out; -1 if not. */
+static int parse_net(const char *s, size_t n, struct proxy_net *out)
+{
+	char text[64];
+	if (n == 0 || n >= sizeof text)
+		return -1;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	char *slash = strchr(text, '/');
+	if (slash)
+		*slash = '\0';
+	memset(out, 0, sizeof *out);
+	if (inet_pton(AF_INET, text, out->addr) == 1)
+		out->family = AF_INET;
+	else if (inet_pton(AF_INET6, text, out->addr) == 1)
+		out->family = AF_INET6;
+	else
+		return -1;
+	int max = out->family == AF_INET ? 32 : 128;
+	long long p = max;
+	if (slash && str_to_ll(slash + 1, 0, max, &p) < 0)
+		return -1;
+	out->prefix = (int)p;
+	return 0;
+}
+
+static int set_proxies(struct config *c, const char *value, struct buf *err)
+{
+	struct proxy_net list[CONFIG_MAX_PROXIES];
+	int n = 0;
+	for (const char *p = value; *p;) {
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		size_t len = strcspn(p, " ,\t");
+		if (!len)
+			break;
+		if (n == CONFIG_MAX_PROXIES) {
+			buf_printf(err, "trusted_proxies（可信代理）最多 %d 项", CONFIG_MAX_PROXIES);
+			return -1;
+		}
+		if (parse_net(p, len, &list[n]) < 0) {
+			buf_printf(err, "trusted_proxies（可信代理）中的 '%.*s' 不是有效的 IP 地址或网段（如 10.0.0.0/8）",
+				   (int)(len > 64 ? 64 : len), p);
+			return -1;
+		}
+		n++;
+		p += len;
+	}
+	memcpy(c->trusted_proxies, list, sizeof list);
+	c->ntrusted_proxies = n;
+	return 0;
+}
+
+static bool net_contains(const struct proxy_net *net, int family, const unsigned char *addr)
+{
+	if (net->family != family)
+		return false;
+	int full = net->prefix / 8, rest = net->prefix % 8;
+	if (memcmp(net->addr, addr, (size_t)full) != 0)
+		return false;
+	if (!rest)
+		return true;
+	unsigned char mask = (unsigned char)(0xff << (8 - rest));
+	return (net->addr[full] & mask) == (addr[full] & mask);
+}
+
+bool config_proxy_trusted(const struct config *c, const char *ip)
+{
+	unsigned char addr[16];
+	int family;
+	if (!ip || !c->ntrusted_proxies)
+		return false;
+	if (inet_pton(AF_INET, ip, addr) == 1) {
+		family = AF_INET;
+	} else if (inet_pton(AF_INET6, ip, addr) == 1) {
+		family = AF_INET6;
+		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		if (memcmp(addr, mapped, 12) == 0) {
+			memmove(addr, addr + 12, 4);
+			family = AF_INET;
+		}
+	} else {
+		return false;
+	}
+	for (int i = 0; i < c->ntrusted_proxies; i++)
+		if (net_contains(&c->trusted_proxies[i], family, addr))
+			return true;
+	return false;
 }
 
 static int set_int(const char *key, const char *value, long long min, long long max, long long *out, struct buf *err)
@@ -107,6 +198,9 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 			return -1;
 		}
 		snprintf(c->tsa_ca_file, sizeof c->tsa_ca_file, "%s", value);
+	} else if (str_eq(key, "trusted_proxies")) {
+		if (set_proxies(c, value, err) < 0)
+			return -1;
 	} else {
 		buf_printf(err, "未知配置项 '%s'", key);
 		return -1;
@@ -178,7 +272,7 @@ int config_load(struct config *c, struct buf *err)
 	}
 	static const char *keys[] = { "listen", "db", "threads", "session_idle_minutes", "max_body_kib",
 				      "secure_cookies", "origin", "site_name", "public_url", "due_soon_days",
-				      "log_requests", "tsa_url", "tsa_ca_file" };
+				      "log_requests", "tsa_url", "tsa_ca_file", "trusted_proxies" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char env[64];
 		snprintf(env, sizeof env, "ZHIFA_");

@@ -23,10 +23,29 @@
  *                        signing certificate must chain to; when set, tokens
  *                        are signature-checked when stored and by
  *                        `zhifa verify` ("" = imprint and form checked only)
+ *   trusted_proxies      the reverse proxies (nginx …) in front of zhifa:
+ *                        addresses or CIDR blocks, separated by commas or
+ *                        spaces, IPv4 or IPv6 ("127.0.0.1, 10.0.0.0/8,
+ *                        ::1"; at most CONFIG_MAX_PROXIES).  Only for a
+ *                        connection from one of them are X-Forwarded-For
+ *                        (its right-most address that is not a trusted
+ *                        proxy) and X-Real-IP believed as the client's
+ *                        address, for the login and operation logs and
+ *                        the login throttle.  "" (the default) = none:
+ *                        the connection's own address is the client's.
  */
 #ifndef ZHIFA_CONFIG_H
 #define ZHIFA_CONFIG_H
 #include "core/core.h"
+
+#define CONFIG_MAX_PROXIES 32
+
+/* One trusted proxy entry: an address block. */
+struct proxy_net {
+	int family;               /* AF_INET or AF_INET6 */
+	unsigned char addr[16];   /* network byte order; 4 bytes used for AF_INET */
+	int prefix;               /* 0..32 or 0..128 */
+};
 
 struct config {
 	char data_dir[512];
@@ -44,6 +63,8 @@ struct config {
 	int due_soon_days;
 	char tsa_url[512];     /* "" = no time-stamping */
 	char tsa_ca_file[512]; /* "" = token signatures not checked */
+	struct proxy_net trusted_proxies[CONFIG_MAX_PROXIES];
+	int ntrusted_proxies;
 };
 
 void config_defaults(struct config *c, const char *data_dir);
@@ -51,6 +72,9 @@ void config_defaults(struct config *c, const char *data_dir);
 int config_set(struct config *c, const char *key, const char *value, struct buf *err);
 /* Parse text of a config file; -1 with "第 N 行: ..." in err. */
 int config_parse(struct config *c, const char *text, size_t n, struct buf *err);
+/* True when the textual address ip (IPv4, IPv6, or IPv4-mapped IPv6) is
+ * in one of the trusted_proxies blocks. */
+bool config_proxy_trusted(const struct config *c, const char *ip);
 /* Load DATA/zhifa.conf if present, then ZHIFA_* environment variables. */
 int config_load(struct config *c, struct buf *err);
 #endif

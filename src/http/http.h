@@ -55,6 +55,8 @@ struct req {
 	char rid[40];             /* request id */
 	struct db *db;            /* acquired from the pool for this request */
 	void *stream_ctx;         /* state of an R_STREAM route's stream function */
+	long long defer_ms;       /* set by req_defer: hold the request, then call the handler again */
+	bool resumed;             /* this call of the handler comes after a req_defer wait */
 	/* output */
 	int status;
 	struct buf out;
@@ -119,6 +121,12 @@ const char *req_param(const struct req *r, const char *key);
 /* Path parameter i as integer id; -1 if not a positive integer. */
 long long req_param_id(const struct req *r, int i);
 const char *req_header(const struct req *r, const char *name);
+
+/* From a handler (not of an R_STREAM route): answer nothing now, hold the
+ * request for ms milliseconds without holding a thread (http/defer.h), then
+ * call the handler again with r->resumed set and r->db a fresh connection.
+ * When too many requests wait already, the server answers 503 instead. */
+void req_defer(struct req *r, long long ms);
 
 /* ---- responses ---- */
 void resp_header(struct req *r, const char *name, const char *value);

@@ -130,6 +130,11 @@ long long req_param_id(const struct req *r, int i)
 	return v;
 }
 
+void req_defer(struct req *r, long long ms)
+{
+	r->defer_ms = ms > 0 ? ms : 1;
+}
+
 void resp_header(struct req *r, const char *name, const char *value)
 {
 	kv_add(&r->headers, name, strlen(name), value, strlen(value));

@@ -10,6 +10,8 @@
 #include "http/http.h"
 #include "http/html.h"
 #include "http/session.h"
+#include "http/client_addr.h"
+#include "http/defer.h"
 #include <microhttpd.h>
 #include <jansson.h>
 #include <arpa/inet.h>
@@ -55,6 +57,36 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t n)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)n);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+static enum MHD_Result collect_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct buf *b = cls;
+	if (key && value && strcasecmp(key, "X-Forwarded-For") == 0) {
+		if (b->len)
+			buf_putc(b, ',');
+		buf_puts(b, value);
+	}
+	return MHD_YES;
+}
+
+/* The client's address: the peer's, or behind a trusted proxy the one it
+ * forwarded (http/client_addr.h). */
+static void client_addr(struct app *app, struct MHD_Connection *c, char *out, size_t n)
+{
+	char peer[64];
+	client_ip(c, peer, sizeof peer);
+	if (!app->cfg.ntrusted_proxies) {
+		snprintf(out, n, "%s", peer);
+		return;
+	}
+	struct buf xff;
+	buf_init(&xff, 8192);
+	MHD_get_connection_values(c, MHD_HEADER_KIND, collect_xff, &xff);
+	client_addr_pick(&app->cfg, peer, xff.overflow ? "," /* malformed: the peer */ : buf_str(&xff),
+			 MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP"), out, n);
+	buf_release(&xff);
 }
 
 static bool want_json(struct req *r)
@@ -273,6 +305,7 @@ struct conn_state {
 	struct req *req;            /* set up on the first call */
 	const struct route *rt;     /* streaming route accepted on the first call */
 	bool answered;              /* a response is ready in req (error or early) */
+	const struct route *deferred; /* held by req_defer; its handler runs again on resume */
 	struct timespec t0;
 };
 
@@ -290,7 +323,7 @@ static int req_setup(struct req *r, struct app *app, struct MHD_Connection *c, c
 	buf_init(&r->out, 0);
 	new_request_id(r->rid);
 	snprintf(r->actor.request_id, sizeof r->actor.request_id, "%s", r->rid);
-	client_ip(c, r->actor.ip, sizeof r->actor.ip);
+	client_addr(app, c, r->actor.ip, sizeof r->actor.ip);
 	struct buf path;
 	buf_init(&path, 8192);
 	const char *q = strchr(url, '?');
@@ -426,7 +459,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		ret = send_simple(c, 413, r->rid, "提交的内容过大，超过了允许的大小。", r->want_json);
 	} else {
 		r->db = db_pool_get(app->pool);
-		if (st->rt) {
+		if (st->deferred) {
+			/* resumed after req_defer: the same handler once more */
+			const struct route *rt = st->deferred;
+			st->deferred = NULL;
+			r->resumed = true;
+			r->defer_ms = 0;
+			run_handler(r, rt);
+		} else if (st->rt) {
 			run_handler(r, st->rt);
 		} else {
 			r->body = buf_str(&st->body);
@@ -446,6 +486,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				const struct route *rt = check_route(r);
 				if (rt)
 					run_handler(r, rt);
+				if (rt && r->defer_ms > 0 && !r->resumed) {
+					if (app->deferq && defer_add(app->deferq, c, r->defer_ms) == 0) {
+						st->deferred = rt; /* suspended: nothing is sent now */
+						db_pool_put(app->pool, r->db);
+						r->db = NULL;
+						log_set_request_id(NULL);
+						return MHD_YES;
+					}
+					resp_error(r, 503, NULL, "服务繁忙，请稍后再试。");
+				}
 			}
 		}
 		db_pool_put(app->pool, r->db);
@@ -496,7 +546,7 @@ int server_start(struct app *app)
 	sin.sin_port = htons((uint16_t)app->cfg.port);
 	if (inet_pton(AF_INET, app->cfg.listen_addr, &sin.sin_addr) != 1)
 		return error("监听地址 %s 不是有效的 IPv4 地址", app->cfg.listen_addr);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	app->daemon = MHD_start_daemon(flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, app,
 				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
@@ -509,11 +559,16 @@ int server_start(struct app *app)
 				       MHD_OPTION_END);
 	if (!app->daemon)
 		return error("无法在 %s:%d 上启动服务（端口是否已被占用？）", app->cfg.listen_addr, app->cfg.port);
+	app->deferq = defer_start();
+	if (!app->deferq)
+		log_warn("无法启动延时线程：受限速的登录请求将被答复为服务繁忙");
 	return 0;
 }
 
 void server_stop(struct app *app)
 {
+	defer_stop(app->deferq); /* resume every held request first */
+	app->deferq = NULL;
 	if (app->daemon)
 		MHD_stop_daemon(app->daemon);
 	app->daemon = NULL;

@@ -52,6 +52,7 @@ static const struct {
 	{ "password", "已设置新的初始密码，该用户下次登录时须修改密码。" },
 	{ "locked", "账号已锁定，其所有会话已结束。" }, { "unlocked", "账号已解锁。" },
 	{ "status", "证件状态已更新。" }, { "1", "已保存。" },
+	{ "released", "已解除该地址的登录限速，其失败次数已清零。" },
 };
 
 void af_alerts(struct req *r, const json_t *m)
@@ -447,11 +448,21 @@ static const char *scope_label(long long s)
 	return s == SCOPE_ALL ? "全部单位" : s == SCOPE_SUBTREE ? "本单位及下级单位" : "本单位";
 }
 
+/* Locked by an administrator, or after failed logins while that lasts. */
+static bool user_is_locked(const json_t *u)
+{
+	return json_is_true(json_object_get(u, "locked")) || json_is_true(json_object_get(u, "temp_locked"));
+}
+
 static void user_status_badges(struct req *r, const json_t *u)
 {
 	bool any = false;
 	if (json_is_true(json_object_get(u, "locked"))) {
 		h_raw(&r->out, "<span class=\"badge bad\">已锁定</span> ");
+		any = true;
+	} else if (json_is_true(json_object_get(u, "temp_locked"))) {
+		h_printf(&r->out, "<span class=\"badge bad\" title=\"密码连续错误，%s 自动解锁\">已锁定</span> ",
+			 js(u, "lock_until_local"));
 		any = true;
 	}
 	if (json_is_true(json_object_get(u, "must_change"))) {
@@ -532,6 +543,8 @@ static void render_users(struct req *r, json_t *m)
 		json_decref(none);
 	}
 	h_raw(&r->out, "<button type=\"submit\">筛选</button></form>");
+	if (actor_has(&r->actor, ROLE_ADMIN | ROLE_SUPERVISOR))
+		h_raw(&r->out, "<p><a href=\"/admin/login-guard\">登录锁定与限速</a>：查看被锁定的账号和受限速的地址，并可解锁。</p>");
 	json_t *users = json_object_get(m, "users");
 	h_printf(&r->out, "<p class=\"muted\">共 %zu 人。</p>", json_array_size(users));
 	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">用户列表</caption><thead><tr>"
@@ -557,7 +570,7 @@ static void render_users(struct req *r, json_t *m)
 		form_csrf(r);
 		user_fields(r, m, NULL);
 		af_input(r, m, "password", "password", "初始密码", NULL, "required autocomplete=\"new-password\"",
-			 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名");
+			 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名，不得使用常见密码");
 		af_checkbox(r, m, "must_change", "首次登录时须修改密码", true);
 		h_raw(&r->out, "<button type=\"submit\">创建用户</button></form></section>");
 	}
@@ -678,9 +691,9 @@ static void render_user(struct req *r, json_t *m)
 		 "<form method=\"post\" action=\"/admin/users/%lld/password\">", id);
 	form_csrf(r);
 	af_input(r, fm_pw, "password", "new_password", "新的初始密码", NULL, "required autocomplete=\"new-password\"",
-		 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名");
+		 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名，不得使用常见密码");
 	h_raw(&r->out, "<button type=\"submit\">设置密码</button></form></section>");
-	bool locked = json_is_true(json_object_get(u, "locked"));
+	bool locked = user_is_locked(u);
 	h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"lock-user\"><h2 id=\"lock-user\">%s</h2><p class=\"muted\">%s</p>"
 		 "<form method=\"post\" action=\"/admin/users/%lld/%s\">",
 		 locked ? "解锁账号" : "锁定账号",

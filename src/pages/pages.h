@@ -58,6 +58,9 @@ int page_admin_officer_print(struct req *r);    /* GET printable certificate car
 /* admin_logs.c: the operation log and the login log (read only). */
 int page_admin_logs(struct req *r);             /* GET /admin/logs */
 int page_admin_login_logs(struct req *r);       /* GET /admin/logs/login */
+/* admin_login_guard.c: locked accounts and slowed-down addresses. */
+int page_admin_login_guard(struct req *r);         /* GET /admin/login-guard */
+int page_admin_login_guard_release(struct req *r); /* POST /admin/login-guard/release (ip=) */
 
 /* Form helpers shared by admin_people.c, admin_certs.c, admin_logs.c.
  * A model m may carry "error" {status, field, message} and "input" (the

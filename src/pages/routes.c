@@ -70,6 +70,8 @@ const struct route routes[] = {
 	{ M_GET, "/admin/officers/{id}/print", page_admin_officer_print, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_GET, "/admin/logs", page_admin_logs, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ M_GET, "/admin/logs/login", page_admin_login_logs, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ M_GET, "/admin/login-guard", page_admin_login_guard, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ M_POST, "/admin/login-guard/release", page_admin_login_guard_release, R_LOGIN, ROLE_ADMIN },
 	/* == end admin_people.c == */
 
 	/* == matters, guides, inspection items (admin_matters.c) == */

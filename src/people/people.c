@@ -393,6 +393,16 @@ static bool user_exists(struct db *db, long long id)
 			     (const struct db_val[]){ DB_INT(id), DB_END }) > 0;
 }
 
+int people_history_add(struct db *db, long long user_id, const char *hash, const char *now)
+{
+	if (db_exec(db, "INSERT INTO password_history(user_id, password_hash, created_at) VALUES (?,?,?)",
+		    DB_INT(user_id), DB_TEXT(hash), DB_TEXT(now)) < 0)
+		return -1;
+	return db_exec(db, "DELETE FROM password_history WHERE user_id = ? AND id NOT IN"
+		       " (SELECT id FROM password_history WHERE user_id = ? ORDER BY id DESC LIMIT ?)",
+		       DB_INT(user_id), DB_INT(user_id), DB_INT(PASSWORD_HISTORY));
+}
+
 int people_user_create(struct db *db, const struct actor *a, const struct user_input *in,
 		       long long *id_out, struct err *e)
 {
@@ -437,7 +447,7 @@ int people_user_create_hashed(struct db *db, const struct actor *a, const struct
 	buf_init(&d, 0);
 	buf_printf(&d, "%s %s 角色:", in->username, in->name);
 	roles_format(in->roles, false, &d);
-	int bad = save_roles(db, id, in->roles) < 0 ||
+	int bad = save_roles(db, id, in->roles) < 0 || (!str_empty(hash) && people_history_add(db, id, hash, now) < 0) ||
 		  audit_log(db, a, "user.create", "user", ids, "ok", buf_str(&d)) < 0 || db_commit(db) < 0;
 	buf_release(&d);
 	if (bad)
@@ -508,6 +518,7 @@ int people_user_set_password(struct db *db, const struct actor *a, long long id,
 			  " lock_until = NULL, password_changed_at = ?, updated_at = ? WHERE id = ?",
 			  DB_TEXT(hash), DB_INT(must_change ? 1 : 0), DB_TEXT(now), DB_TEXT(now), DB_INT(id)) < 0 ||
 		  db_exec(db, "DELETE FROM sessions WHERE user_id = ?", DB_INT(id)) < 0 ||
+		  people_history_add(db, id, hash, now) < 0 ||
 		  audit_log(db, a, "user.password_reset", "user", ids, "ok", username) < 0 || db_commit(db) < 0;
 	sodium_memzero_str(hash);
 	if (bad)
@@ -544,7 +555,7 @@ int people_user_lock(struct db *db, const struct actor *a, long long id, bool lo
 }
 
 #define USER_COLS "SELECT u.id, u.username, u.name, u.title, u.unit_id, n.name, u.scope, u.locked," \
-		  " u.must_change, u.last_login_at, u.created_at FROM users u JOIN units n ON n.id = u.unit_id"
+		  " u.must_change, u.last_login_at, u.created_at, u.lock_until FROM users u JOIN units n ON n.id = u.unit_id"
 
 static json_t *user_json(struct db *db, const struct db_res *r, int i)
 {
@@ -565,6 +576,15 @@ static json_t *user_json(struct db *db, const struct db_res *r, int i)
 			      "must_change", (int)db_int(r, i, 8),
 			      "last_login_at", db_cell(r, i, 9) ? json_string(db_cell(r, i, 9)) : json_null(),
 			      "created_at", db_text(r, i, 10));
+	/* locked after failed logins (auth.h), while it lasts */
+	long long until = str_empty(db_cell(r, i, 11)) ? -1 : time_utc_parse(db_cell(r, i, 11));
+	if (until > time_now_unix()) {
+		char local[20];
+		time_utc_to_shanghai(db_cell(r, i, 11), local);
+		json_object_set_new(o, "lock_until", json_string(db_cell(r, i, 11)));
+		json_object_set_new(o, "lock_until_local", json_string(local));
+	}
+	json_object_set_new(o, "temp_locked", json_boolean(until > time_now_unix()));
 	buf_release(&labels);
 	return o;
 }

@@ -90,8 +90,9 @@ int people_user_set_password(struct db *db, const struct actor *a, long long id,
  * administrator cannot lock themselves. */
 int people_user_lock(struct db *db, const struct actor *a, long long id, bool locked, struct err *e);
 /* One person as {id, username, name, title, unit_id, unit_name, roles
- * [idents], role_labels, scope, locked, must_change, last_login_at,
- * created_at}: ERR_NOTFOUND, or ERR_FORBIDDEN ("无权查看其他处室的数据")
+ * [idents], role_labels, scope, locked (by an administrator), temp_locked
+ * (after failed logins, while it lasts; then also lock_until, UTC, and
+ * lock_until_local, Beijing time), must_change, last_login_at, created_at}: ERR_NOTFOUND, or ERR_FORBIDDEN ("无权查看其他处室的数据")
  * when the person's unit is outside a's scope. */
 int people_user_get(struct db *db, const struct actor *a, long long id, json_t **out, struct err *e);
 /* People a may read, ordered by unit then name: an array of the objects

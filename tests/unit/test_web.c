@@ -4,6 +4,7 @@
 #include "core/config.h"
 #include "http/http.h"
 #include "http/html.h"
+#include "http/client_addr.h"
 #include "tap.h"
 
 static void test_escape(void)
@@ -120,11 +121,56 @@ static void test_config(void)
 	buf_release(&err);
 }
 
+static void test_client_addr(void)
+{
+	struct config c;
+	struct buf err;
+	buf_init(&err, 0);
+	char out[64];
+	config_defaults(&c, "/tmp/x");
+	client_addr_pick(&c, "127.0.0.1", "203.0.113.9", "203.0.113.8", out, sizeof out);
+	is_str(out, "127.0.0.1", "no trusted proxies: X-Forwarded-For and X-Real-IP ignored");
+	ok(config_set(&c, "trusted_proxies", "127.0.0.1, 10.0.0.0/8 fd00::/8", &err) == 0 && c.ntrusted_proxies == 3,
+	   "trusted_proxies: addresses and CIDR blocks, IPv4 and IPv6");
+	ok(config_proxy_trusted(&c, "10.200.3.4") && config_proxy_trusted(&c, "::ffff:10.1.1.1") &&
+	   config_proxy_trusted(&c, "fd12::1") && !config_proxy_trusted(&c, "11.0.0.1") &&
+	   !config_proxy_trusted(&c, "127.0.0.2") && !config_proxy_trusted(&c, "fe80::1"),
+	   "membership by prefix (IPv4-mapped IPv6 as IPv4)");
+	client_addr_pick(&c, "127.0.0.1", "203.0.113.9", NULL, out, sizeof out);
+	is_str(out, "203.0.113.9", "from a trusted proxy: the forwarded address");
+	client_addr_pick(&c, "127.0.0.1", "6.6.6.6, 203.0.113.9, 10.1.2.3", NULL, out, sizeof out);
+	is_str(out, "203.0.113.9", "the right-most address that is not a trusted proxy (a forged left part ignored)");
+	client_addr_pick(&c, "127.0.0.1", "10.9.9.9,10.1.2.3", NULL, out, sizeof out);
+	is_str(out, "10.9.9.9", "all hops trusted: the left-most");
+	client_addr_pick(&c, "127.0.0.1", "junk, 203.0.113.12", NULL, out, sizeof out);
+	is_str(out, "203.0.113.12", "a malformed entry left of the client does not matter");
+	client_addr_pick(&c, "127.0.0.1", "203.0.113.12, junk", NULL, out, sizeof out);
+	is_str(out, "127.0.0.1", "a malformed entry written by the proxy's client: the last trusted hop");
+	client_addr_pick(&c, "127.0.0.1", " 2001:DB8::0:1 ", NULL, out, sizeof out);
+	is_str(out, "2001:db8::1", "IPv6 written in canonical form");
+	client_addr_pick(&c, "127.0.0.1", NULL, "198.51.100.5", out, sizeof out);
+	is_str(out, "198.51.100.5", "X-Real-IP from a trusted proxy without X-Forwarded-For");
+	client_addr_pick(&c, "127.0.0.1", NULL, "<script>", out, sizeof out);
+	is_str(out, "127.0.0.1", "a malformed X-Real-IP is ignored");
+	client_addr_pick(&c, "192.0.2.1", "203.0.113.9", "203.0.113.8", out, sizeof out);
+	is_str(out, "192.0.2.1", "from an untrusted peer both headers are ignored");
+	buf_reset(&err);
+	ok(config_set(&c, "trusted_proxies", "10.0.0.0/33", &err) < 0 && strstr(buf_str(&err), "10.0.0.0/33"),
+	   "a bad prefix is refused, naming the entry");
+	buf_reset(&err);
+	ok(config_set(&c, "trusted_proxies", "nginx.local", &err) < 0, "a host name is refused");
+	ok(c.ntrusted_proxies == 3, "a refused value leaves the list as it was");
+	buf_reset(&err);
+	ok(config_set(&c, "trusted_proxies", "", &err) == 0 && c.ntrusted_proxies == 0, "empty: no trusted proxies");
+	buf_release(&err);
+}
+
 int main(void)
 {
 	test_escape();
 	test_decode();
 	test_router();
 	test_config();
+	test_client_addr();
 	return tap_done();
 }
