@@ -58,7 +58,7 @@ static void login_form(struct req *r, int status, const char *msg, const char *u
 	form_csrf(r);
 	h_printf(&r->out, "<input type=\"hidden\" name=\"next\" value=\"%s\">"
 		 "<div class=\"field\"><label for=\"username\">用户名</label>"
-		 "<input type=\"text\" id=\"username\" name=\"username\" value=\"%s\" autocomplete=\"username\" required maxlength=\"64\"></div>"
+		 "<input type=\"text\" id=\"username\" name=\"username\" value=\"%s\" autocomplete=\"username\" autofocus required maxlength=\"64\"></div>"
 		 "<div class=\"field\"><label for=\"password\">密码</label>"
 		 "<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required maxlength=\"256\"></div>"
 		 "<button type=\"submit\">登录</button></form>"
