@@ -117,7 +117,7 @@ int page_admin_home(struct req *r)
 	time_today_shanghai(today);
 	int year = (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + (today[3] - '0');
 	int month = (today[5] - '0') * 10 + (today[6] - '0');
-	const struct calendar *cal = app_calendar(r->app);
+	const struct calendar *cal = app_calendar(r->app, r->db);
 	if ((r->actor.roles & ROLE_ADMIN) && month >= 10 && cal && !calendar_year_loaded(cal, year + 1))
 		json_object_set_new(m, "calendar_warning",
 				    json_sprintf("尚未导入 %d 年的节假日安排（国务院办公厅通知）。在导入之前，落在 %d 年的期限只能按法定节假日暂定计算（不含调休），"

@@ -74,46 +74,30 @@ static int param_ll(struct req *r, const char *name, const char *label, long lon
 	return 0;
 }
 
-/* Directory of the signing keys. */
-static char *keys_dir(struct req *r)
-{
-	return req_printf(r, "%s/keys", r->app->cfg.data_dir);
-}
-
-/* The log's origin (key name): from the loaded keys, else DATA/keys/ledger-origin. */
+/* The log's origin (key name) of the keys the server signs with, or
+ * NULL when none are loaded. */
 static const char *log_origin(struct req *r)
 {
-	if (r->app->keys)
-		return ledger_keys_origin(r->app->keys);
-	char *path = req_printf(r, "%s/ledger-origin", keys_dir(r));
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char line[NOTE_NAME_MAX + 2] = "";
-	if (!fgets(line, sizeof line, f))
-		line[0] = 0;
-	fclose(f);
-	line[strcspn(line, "\r\n")] = 0;
-	return line[0] ? req_strdup(r, line) : NULL;
+	struct ledger_keys *k = app_keys(r->app, r->db);
+	const char *o = k ? req_strdup(r, ledger_keys_origin(k)) : NULL;
+	ledger_keys_free(k);
+	return o;
 }
 
-/* Verifier key text of the current public key alg (Ed25519 or SM2) into
- * vkey, and (if pem not NULL) its PEM.  0 or -1 (no keys). */
+/* Verifier key text of the public half of the key alg (Ed25519 or SM2)
+ * the server signs with into vkey, and (if pem not NULL) its PEM.  The
+ * same keys as the signer's (app_keys), so what is served is what signs.
+ * 0 or -1 (no keys). */
 static int current_vkey(struct req *r, enum sign_alg alg, struct buf *vkey, struct buf *pem)
 {
-	const char *origin = log_origin(r);
-	if (!origin)
-		return -1;
-	char *path = req_printf(r, "%s/%s", keys_dir(r),
-				alg == SIGN_ED25519 ? "ledger-ed25519.pub.pem" : "ledger-sm2.pub.pem");
-	struct err e = ERR_INIT;
-	struct sign_key *k = sign_key_load(path, false, &e);
+	struct ledger_keys *k = app_keys(r->app, r->db);
 	if (!k)
 		return -1;
-	int rc = note_vkey(origin, k, vkey);
+	const struct sign_key *key = ledger_keys_key(k, alg);
+	int rc = note_vkey(ledger_keys_origin(k), key, vkey);
 	if (rc == 0 && pem)
-		rc = sign_key_pem(k, false, pem);
-	sign_key_free(k);
+		rc = sign_key_pem(key, false, pem);
+	ledger_keys_free(k);
 	return rc;
 }
 
