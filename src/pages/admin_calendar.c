@@ -429,7 +429,7 @@ static int import_post(struct req *r)
 		if (app_calendar_reload(r->app, r->db) < 0) {
 			err_set(&re, ERR_INTERNAL, "", "重新加载工作日历失败，请重启服务");
 		} else {
-			const struct calendar *cal = app_calendar(r->app, r->db);
+			const struct calendar *cal = app_calendar(r->app, NULL); /* just reloaded */
 			changed = cal ? deadline_recompute_all(r->db, cal, &re) : -1;
 			calendar_unref(cal);
 		}

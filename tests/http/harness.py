@@ -57,7 +57,7 @@ CJK = re.compile("[\u4e00-\u9fff]")
 
 # ---------------------------------------------------------------- TAP ----
 class Tap:
-    """TAP output: ok/is_/like/html_valid/diag, then done() (exits)."""
+    """TAP output: ok/is_/like/html_valid/skip/diag, then done() (exits)."""
 
     def __init__(self):
         self.n = 0
@@ -72,6 +72,12 @@ class Tap:
                 self.diag(diag)
         sys.stdout.flush()
         return bool(cond)
+
+    def skip(self, reason):
+        """One skipped test (TAP "# skip" directive) with its reason."""
+        self.n += 1
+        print("ok %d # skip %s" % (self.n, reason.replace("\n", " ")))
+        sys.stdout.flush()
 
     def is_(self, got, want, name):
         return self.ok(got == want, name, "got: %r\nexpected: %r" % (got, want))
