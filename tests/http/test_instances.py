@@ -8,7 +8,8 @@ data folder stay coherent (issue 8, defect 6):
     new /log/key and the checkpoints they sign verify with it (stamp
     "keys");
   * PostgreSQL restarted under both (scripts/pg-test.sh restart): both keep
-    answering - no 500, at most one 503 - sessions included.
+    answering - no 500, at most one 503 - sessions included; while it is
+    down (halt ... resume) they answer a clean 503 in Chinese.
 
 On SQLite the two processes share the data folder (zhifa.db) for the
 calendar and keys parts; the restart part needs ZHIFA_TEST_DB and is
@@ -122,6 +123,29 @@ def restart_part(t, a, b, pg):
     t.ok(len(n503) <= 1, "at most one 503 around the restart", n503)
     for s in (a, b):
         t.is_(users[s.base].get(DUE).status, 200, "%s still counts on the 2027 calendar" % s.base)
+    # an outage: while the database is down, answers are a clean 503 in
+    # Chinese (never 500); when it is back, both answer again
+    pgt = os.path.join(harness.ROOT, "scripts/pg-test.sh")
+    env = dict(os.environ, PGTEST_PORT=str(port))
+    subprocess.run([pgt, "halt"], capture_output=True, text=True, timeout=120, env=env)
+    down = [(s.base, p_, s.client().get(p_, headers={"Accept": "application/json"})) for s in (a, b)
+            for p_ in ("/log/checkpoint", "/api/v1/log/leaves/0")]
+    t.ok(all(r.status == 503 for _, _, r in down), "database down: 503, not 500",
+         [(x, y, r.status) for x, y, r in down])
+    r = down[0][2]
+    msg = r.json().get("error", {}).get("message", "") if r.status == 503 else ""
+    t.like(msg, "数据库连接暂时中断", "… with a Chinese message")
+    t.ok(harness.CJK.search(msg) and not any(w in msg for w in ("server", "connection", "PQ")),
+         "… and no English or driver text", msg)
+    t.is_(r.header("Retry-After"), "2", "… and Retry-After")
+    t.ok(all(s.client().get(DUE).status == 200 for s in (a, b)),
+         "database down: the cached calendar still answers the due-date API")
+    p = subprocess.run([pgt, "resume"], capture_output=True, text=True, timeout=120, env=env)
+    t.ok(p.returncode == 0, "PostgreSQL back", p.stderr)
+    for s in (a, b):
+        st = [users[s.base].get(p_).status for p_ in paths + ["/admin/calendar"]]
+        t.is_(st, [200] * 6, "after the outage %s answers again, session included" % s.base)
+
     # a change still works on both, in a transaction, after the restart
     adm = users[a.base]
     token = adm.csrf("/admin/calendar")
