@@ -70,6 +70,17 @@ def calendar_part(t, a, b):
     rb = login(b).get("/admin/calendar?year=2027", headers={"Accept": "application/json"})
     m = rb.json() if rb.status == 200 else {}
     t.ok(m.get("year_loaded") and not m.get("year_provisional"), "B's calendar page shows 2027 as loaded", rb.status)
+    # the command line changes the calendar of both running instances too
+    due29 = "/api/v1/calendar/due?start=2029-01-01&n=1&strict=1"
+    t.is_(a.client().get(due29).status, 400, "before the CLI import: 2029 is not loaded")
+    f = os.path.join(a.tmp, "2029.json")
+    with open(f, "w", encoding="utf-8") as fh:
+        json.dump({"years": {"2029": {"holidays": ["2029-01-01"], "workdays": []}}}, fh)
+    p = subprocess.run([a.bin, "calendar", "import", f, "--source", "国务院办公厅关于2029年部分节假日安排的通知（测试）",
+                        "--data", a.data], capture_output=True, text=True, timeout=60, env=a._env())
+    t.ok(p.returncode == 0, "zhifa calendar import 2029 while both serve", p.stderr)
+    got = [(s.client().get(due29).status, s.client().get(due29).json().get("due")) for s in (a, b)]
+    t.is_(got, [(200, "2029-01-02")] * 2, "both instances use the 2029 imported by the command line at once")
 
 
 def keys_part(t, a, b):
