@@ -5,12 +5,14 @@
  *
  * Invariants: an import is validated completely before anything is
  * written, and written in one transaction together with its
- * calendar_changes and op_log rows; a refused import changes nothing.
+ * calendar_changes and op_log rows and the calendar's state stamp
+ * (store/stamp.h, so servers reload); a refused import changes nothing.
  */
 #include "core/core.h"
 #include "calendar/calendar.h"
 #include "store/db.h"
 #include "people/audit.h"
+#include "store/stamp.h"
 
 static bool year_of_row_bad(int32_t d, int year)
 {
@@ -185,6 +187,9 @@ int calendar_import(struct db *db, const char *text, size_t len, const char *sou
 	snprintf(res->years, sizeof(res->years), "%s", buf_str(&years));
 	if (calendar_change_record(db, who, res->action, buf_str(&years), source, buf_str(&detail),
 				   &res->change_id) < 0)
+		goto dberr;
+	/* every process that caches the calendar reloads it (store/stamp.h) */
+	if (state_stamp_bump(db, STAMP_CALENDAR) < 0)
 		goto dberr;
 	struct actor a;
 	actor_for(db, by, &a);

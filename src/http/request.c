@@ -172,6 +172,14 @@ void resp_json(struct req *r, int status, void *json)
 
 void resp_error(struct req *r, int status, const char *field, const char *msg)
 {
+	/* the database connection broke during this request (store/db.h): a
+	 * passing condition, not an internal error */
+	if (status == 500 && r->db && db_conn_lost(r->db)) {
+		status = 503;
+		field = NULL;
+		msg = "数据库连接暂时中断，操作未完成，请稍后重试。";
+		resp_header(r, "Retry-After", "2");
+	}
 	if (r->want_json) {
 		json_t *e = json_pack("{s:{s:i,s:s,s:s,s:s}}", "error", "status", status, "message", msg,
 				      "field", field ? field : "", "request_id", r->rid);
@@ -183,6 +191,7 @@ void resp_error(struct req *r, int status, const char *field, const char *msg)
 	buf_reset(&r->out);
 	const char *title = status == 404 ? "页面不存在" : status == 403 ? "无权访问" :
 			    status == 405 ? "请求方法不允许" : status == 413 ? "提交的内容过大" :
+			    status == 503 ? "服务暂时不可用" :
 			    status >= 500 ? "系统错误" : "请求有误";
 	page_begin(r, title);
 	h_printf(&r->out, "<section class=\"error\"><h1>%s</h1><p class=\"msg\">%s</p>"

@@ -114,7 +114,7 @@ static void clock_annotate(struct req *r, json_t *d, const char *unit_name, cons
 static json_t *clocks_in_scope(struct req *r, enum clock_kind k)
 {
 	json_t *over = json_array(), *soon = json_array(), *open = json_array();
-	const struct calendar *cal = app_calendar(r->app);
+	const struct calendar *cal = app_calendar(r->app, r->db);
 	char today_s[11];
 	time_today_shanghai(today_s);
 	int32_t today = 0;
@@ -372,7 +372,7 @@ int page_admin_home(struct req *r)
 	time_today_shanghai(today);
 	int year = (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + (today[3] - '0');
 	int month = (today[5] - '0') * 10 + (today[6] - '0');
-	const struct calendar *cal = app_calendar(r->app);
+	const struct calendar *cal = app_calendar(r->app, r->db);
 	if ((r->actor.roles & ROLE_ADMIN) && month >= 10 && cal && !calendar_year_loaded(cal, year + 1))
 		json_object_set_new(m, "calendar_warning",
 				    json_sprintf("尚未导入 %d 年的节假日安排（国务院办公厅通知）。在导入之前，落在 %d 年的期限只能按法定节假日暂定计算（不含调休），"

@@ -340,7 +340,7 @@ static void render_calendar(struct req *r, json_t *m)
 /* The page model; year 0 = the current year (Asia/Shanghai). */
 static json_t *calendar_model(struct req *r, int year, struct err *e)
 {
-	const struct calendar *cal = app_calendar(r->app);
+	const struct calendar *cal = app_calendar(r->app, r->db);
 	if (!cal) {
 		err_set(e, ERR_INTERNAL, "", "工作日历未能加载");
 		return NULL;
@@ -430,7 +430,7 @@ static int import_post(struct req *r)
 		if (app_calendar_reload(r->app, r->db) < 0) {
 			err_set(&re, ERR_INTERNAL, "", "重新加载工作日历失败，请重启服务");
 		} else {
-			const struct calendar *cal = app_calendar(r->app);
+			const struct calendar *cal = app_calendar(r->app, NULL); /* just reloaded */
 			changed = cal ? deadline_recompute_all(r->db, cal, &re) : -1;
 			calendar_unref(cal);
 		}
@@ -566,7 +566,7 @@ int page_api_calendar_due(struct req *r)
 	unsigned flags;
 	if (strict_param(r, &flags) < 0)
 		return 0;
-	const struct calendar *cal = app_calendar(r->app);
+	const struct calendar *cal = app_calendar(r->app, r->db);
 	if (!cal)
 		return api_error(r, 500, "", "工作日历未能加载"), 0;
 	char due[11];
@@ -596,7 +596,7 @@ int page_api_calendar_is_workday(struct req *r)
 	unsigned flags;
 	if (strict_param(r, &flags) < 0)
 		return 0;
-	const struct calendar *cal = app_calendar(r->app);
+	const struct calendar *cal = app_calendar(r->app, r->db);
 	if (!cal)
 		return api_error(r, 500, "", "工作日历未能加载"), 0;
 	struct err e = ERR_INIT;
