@@ -303,6 +303,42 @@ int cert_list(struct db *db, const struct actor *a, long long user_id, json_t **
 
 /* ---------------- public ---------------- */
 
+bool cert_publicly_listed(const char *status)
+{
+	return !str_eq(status, "revoked") && !str_eq(status, "expired");
+}
+
+/* Every unit with its kind and parent: the map from a unit to its 执法主体. */
+static int units_load(struct db *db, struct db_res **u)
+{
+	return db_query(db, u, "SELECT id, parent_id, kind, code, name, enforcement_power, address, phone, head_name,"
+			" complaint_phone FROM units ORDER BY sort, id");
+}
+
+static int unit_row(const struct db_res *u, long long id)
+{
+	for (int i = 0; i < u->nrows; i++)
+		if (db_int(u, i, 0) == id)
+			return i;
+	return -1;
+}
+
+/* The row of the nearest body at or above unit id, -1 if none. */
+static int body_row(const struct db_res *u, long long id)
+{
+	for (int depth = 0; depth < 64; depth++) {
+		int i = unit_row(u, id);
+		if (i < 0)
+			return -1;
+		if (str_eq(db_text(u, i, 2), "body"))
+			return i;
+		if (!db_cell(u, i, 1))
+			return -1;
+		id = db_int(u, i, 1);
+	}
+	return -1;
+}
+
 int cert_public_lookup(struct db *db, const char *token, json_t **out, struct err *e)
 {
 	*out = NULL;
@@ -312,9 +348,13 @@ int cert_public_lookup(struct db *db, const char *token, json_t **out, struct er
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
 		      *p == '-' || *p == '_'))
 			return err_set(e, ERR_NOTFOUND, "", "未找到该执法证件,请核实二维码是否由本系统签发");
-	struct db_res *r = NULL;
+	struct db_res *r = NULL, *u = NULL;
 	if (db_query(db, &r, CERT_COLS " WHERE c.public_token = ?", DB_TEXT(token)) < 0)
 		return people_db_fail(db, e);
+	if (r->nrows == 1 && units_load(db, &u) < 0) {
+		db_res_free(r);
+		return people_db_fail(db, e);
+	}
 	int rc = 0;
 	if (r->nrows != 1) {
 		rc = err_set(e, ERR_NOTFOUND, "", "未找到该执法证件,请核实二维码是否由本系统签发");
@@ -322,105 +362,119 @@ int cert_public_lookup(struct db *db, const char *token, json_t **out, struct er
 		char today[11];
 		time_today_shanghai(today);
 		const char *st = cert_effective_status(db_text(r, 0, 11), db_text(r, 0, 9), db_text(r, 0, 10), today);
-		*out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+		int b = body_row(u, db_int(r, 0, 3));
+		*out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
 				 "name", db_text(r, 0, 2), "unit", db_text(r, 0, 4), "cert_no", db_text(r, 0, 5),
 				 "cert_type", db_text(r, 0, 6), "enf_scope", db_text(r, 0, 7), "issuer", db_text(r, 0, 8),
 				 "valid_from", db_text(r, 0, 9), "valid_to", db_text(r, 0, 10), "status", st,
-				 "status_label", cert_status_label(st));
+				 "status_label", cert_status_label(st),
+				 "body", b >= 0 ? db_text(u, b, 4) : "", "body_phone", b >= 0 ? db_text(u, b, 7) : "",
+				 "body_address", b >= 0 ? db_text(u, b, 6) : "",
+				 "complaint_phone", b >= 0 ? db_text(u, b, 9) : "");
 	}
+	db_res_free(u);
 	db_res_free(r);
 	return rc;
 }
 
-int people_public_officers(struct db *db, bool only_valid, long long unit_id, json_t **out, struct err *e)
+int people_public_officers(struct db *db, const struct officer_filter *f, json_t **out, struct err *e)
 {
 	*out = NULL;
-	struct db_res *r = NULL;
-	int q = unit_id > 0
-		? db_query(db, &r, CERT_COLS " WHERE n.enforcement_power = 1 AND u.unit_id = ?"
-		      " ORDER BY n.sort, n.id, u.name, c.valid_from DESC", DB_INT(unit_id))
-		: db_query(db, &r, CERT_COLS " WHERE n.enforcement_power = 1 ORDER BY n.sort, n.id, u.name, c.valid_from DESC");
-	if (q < 0)
+	static const struct officer_filter none;
+	if (!f)
+		f = &none;
+	struct db_res *r = NULL, *u = NULL;
+	if (units_load(db, &u) < 0)
 		return people_db_fail(db, e);
-	char today[11];
-	time_today_shanghai(today);
-	json_t *arr = json_array();
-	for (int i = 0; i < r->nrows; i++) {
-		const char *st = cert_effective_status(db_text(r, i, 11), db_text(r, i, 9), db_text(r, i, 10), today);
-		if (only_valid && !str_eq(st, "valid"))
-			continue;
-		json_array_append_new(arr, json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
-						     "name", db_text(r, i, 2), "unit_id", (json_int_t)db_int(r, i, 3),
-						     "unit", db_text(r, i, 4), "unit_name", db_text(r, i, 4),
-						     "cert_no", db_text(r, i, 5), "cert_type", db_text(r, i, 6),
-						     "enf_scope", db_text(r, i, 7), "scope", db_text(r, i, 7),
-						     "valid_from", db_text(r, i, 9), "valid_to", db_text(r, i, 10),
-						     "status", st, "status_label", cert_status_label(st),
-						     "token", db_text(r, i, 12)));
-	}
-	db_res_free(r);
-	*out = arr;
-	return 0;
-}
-
-/* Number of distinct holders of a currently valid certificate in unit. */
-static long long valid_holders(const struct db_res *certs, long long unit_id, const char *today)
-{
-	long long count = 0;
-	for (int i = 0; i < certs->nrows; i++) {
-		if (db_int(certs, i, 3) != unit_id)
-			continue;
-		if (!str_eq(cert_effective_status(db_text(certs, i, 11), db_text(certs, i, 9),
-						  db_text(certs, i, 10), today), "valid"))
-			continue;
-		bool seen = false; /* same holder counted once */
-		for (int j = 0; j < i && !seen; j++)
-			seen = db_int(certs, j, 1) == db_int(certs, i, 1) && db_int(certs, j, 3) == unit_id &&
-			       str_eq(cert_effective_status(db_text(certs, j, 11), db_text(certs, j, 9),
-							    db_text(certs, j, 10), today), "valid");
-		if (!seen)
-			count++;
-	}
-	return count;
-}
-
-static int bodies(struct db *db, bool counts_only, json_t **out, struct err *e)
-{
-	*out = NULL;
-	struct db_res *u = NULL, *c = NULL;
-	if (db_query(db, &u, "SELECT n.id, n.code, n.name, p.name FROM units n LEFT JOIN units p ON p.id = n.parent_id"
-		     " WHERE n.enforcement_power = 1 ORDER BY n.sort, n.id") < 0)
-		return people_db_fail(db, e);
-	if (db_query(db, &c, CERT_COLS " ORDER BY c.id") < 0) {
+	if (db_query(db, &r, CERT_COLS " ORDER BY n.sort, n.id, u.name, c.valid_from DESC, c.id DESC") < 0) {
 		db_res_free(u);
 		return people_db_fail(db, e);
 	}
 	char today[11];
 	time_today_shanghai(today);
 	json_t *arr = json_array();
-	for (int i = 0; i < u->nrows; i++) {
-		long long id = db_int(u, i, 0), k = valid_holders(c, id, today);
-		if (counts_only)
-			json_array_append_new(arr, json_pack("{s:I,s:s,s:I}", "unit_id", (json_int_t)id,
-							     "unit", db_text(u, i, 2), "count", (json_int_t)k));
-		else
-			json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:o,s:I}", "id", (json_int_t)id,
-							     "code", db_text(u, i, 1), "name", db_text(u, i, 2),
-							     "parent", db_cell(u, i, 3) ? json_string(db_cell(u, i, 3)) : json_null(),
-							     "officers", (json_int_t)k));
+	for (int i = 0; i < r->nrows; i++) {
+		const char *st = cert_effective_status(db_text(r, i, 11), db_text(r, i, 9), db_text(r, i, 10), today);
+		if (!f->include_inactive && !cert_publicly_listed(st))
+			continue;
+		long long unit = db_int(r, i, 3);
+		int b = body_row(u, unit);
+		if (b < 0 || (f->unit_id > 0 && unit != f->unit_id) || (f->body_id > 0 && db_int(u, b, 0) != f->body_id))
+			continue;
+		json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+				      "name", db_text(r, i, 2), "unit_id", (json_int_t)unit,
+				      "unit", db_text(r, i, 4), "unit_name", db_text(r, i, 4),
+				      "cert_no", db_text(r, i, 5), "cert_type", db_text(r, i, 6),
+				      "enf_scope", db_text(r, i, 7), "scope", db_text(r, i, 7),
+				      "valid_from", db_text(r, i, 9), "valid_to", db_text(r, i, 10),
+				      "status", st, "status_label", cert_status_label(st),
+				      "token", db_text(r, i, 12));
+		json_object_set_new(o, "body_id", json_integer(db_int(u, b, 0)));
+		json_object_set_new(o, "body_name", json_string(db_text(u, b, 4)));
+		json_array_append_new(arr, o);
 	}
+	db_res_free(r);
 	db_res_free(u);
-	db_res_free(c);
 	*out = arr;
 	return 0;
 }
 
-int people_public_bodies(struct db *db, json_t **out, struct err *e)
+/* Distinct holders among the listed certificates of unit (or of body when
+ * unit is 0); valid_only counts only currently valid ones. */
+static long long holders_in(struct db *db, long long body, long long unit, bool valid_only)
 {
-	return bodies(db, false, out, e);
+	struct db_res *r = NULL, *u = NULL;
+	if (units_load(db, &u) < 0 || db_query(db, &r, CERT_COLS " ORDER BY c.user_id") < 0) {
+		db_res_free(u);
+		return 0;
+	}
+	char today[11];
+	time_today_shanghai(today);
+	long long count = 0, last = 0;
+	for (int i = 0; i < r->nrows; i++) {
+		const char *st = cert_effective_status(db_text(r, i, 11), db_text(r, i, 9), db_text(r, i, 10), today);
+		if (!cert_publicly_listed(st) || (valid_only && !str_eq(st, "valid")))
+			continue;
+		int b = body_row(u, db_int(r, i, 3));
+		if (b < 0 || (unit > 0 && db_int(r, i, 3) != unit) || (body > 0 && db_int(u, b, 0) != body))
+			continue;
+		if (db_int(r, i, 1) != last)
+			count++;
+		last = db_int(r, i, 1);
+	}
+	db_res_free(r);
+	db_res_free(u);
+	return count;
 }
 
-int people_public_officer_counts(struct db *db, json_t **out, struct err *e)
+int people_public_bodies(struct db *db, json_t **out, struct err *e)
 {
-	return bodies(db, true, out, e);
+	*out = NULL;
+	struct db_res *u = NULL;
+	if (units_load(db, &u) < 0)
+		return people_db_fail(db, e);
+	json_t *arr = json_array();
+	for (int i = 0; i < u->nrows; i++) {
+		if (!str_eq(db_text(u, i, 2), "body"))
+			continue;
+		long long id = db_int(u, i, 0);
+		json_t *offices = json_array();
+		for (int j = 0; j < u->nrows; j++) {
+			if (j == i || !db_int(u, j, 5) || body_row(u, db_int(u, j, 0)) != i)
+				continue;
+			json_array_append_new(offices, json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)db_int(u, j, 0),
+								 "code", db_text(u, j, 3), "name", db_text(u, j, 4),
+								 "officers", (json_int_t)holders_in(db, 0, db_int(u, j, 0), false)));
+		}
+		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o}", "id", (json_int_t)id,
+				      "code", db_text(u, i, 3), "name", db_text(u, i, 4), "address", db_text(u, i, 6),
+				      "phone", db_text(u, i, 7), "head_name", db_text(u, i, 8),
+				      "complaint_phone", db_text(u, i, 9),
+				      "officers", (json_int_t)holders_in(db, id, 0, false),
+				      "valid_officers", (json_int_t)holders_in(db, id, 0, true), "offices", offices);
+		json_array_append_new(arr, o);
+	}
+	db_res_free(u);
+	*out = arr;
+	return 0;
 }
