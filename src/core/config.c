@@ -114,6 +114,36 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 	return 0;
 }
 
+bool config_public_url_local(const char *url)
+{
+	if (str_empty(url))
+		return true;
+	const char *h = strstr(url, "://");
+	h = h ? h + 3 : url;
+	const char *at = strpbrk(h, "@/");
+	if (at && *at == '@')
+		h = at + 1;
+	size_t n = strcspn(h, "/?#");
+	char host[256];
+	if (h[0] == '[') { /* [IPv6]:port */
+		const char *close = memchr(h, ']', n);
+		n = close ? (size_t)(close - h) + 1 : n;
+	} else {
+		const char *colon = memchr(h, ':', n);
+		if (colon)
+			n = (size_t)(colon - h);
+	}
+	if (n == 0 || n >= sizeof host)
+		return true;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	for (char *p = host; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return str_starts(host, "127.") || str_eq(host, "localhost") || str_ends(host, ".localhost") ||
+	       str_eq(host, "[::1]") || str_eq(host, "0.0.0.0") || str_eq(host, "[::]");
+}
+
 static void trim(const char **s, const char **e)
 {
 	while (*s < *e && (**s == ' ' || **s == '\t' || **s == '\r'))

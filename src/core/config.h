@@ -13,7 +13,9 @@
  *   origin               the public name of this log / site (zhifa.local)
  *   site_name            the department's name shown on every page
  *   public_url           the address the public reaches this site at, used in
- *                        printed QR codes (http://127.0.0.1:8080)
+ *                        printed QR codes (http://127.0.0.1:8080); while it
+ *                        is a loopback address the dashboard and the print
+ *                        page warn that printed codes work on this machine only
  *   due_soon_days        working days before a deadline it turns "due soon" (2)
  *   log_requests         1 to log every request, not only failures (0)
  *   tsa_url              http(s) URL of an RFC 3161 time-stamping authority;
@@ -51,6 +53,10 @@ void config_defaults(struct config *c, const char *data_dir);
 int config_set(struct config *c, const char *key, const char *value, struct buf *err);
 /* Parse text of a config file; -1 with "第 N 行: ..." in err. */
 int config_parse(struct config *c, const char *text, size_t n, struct buf *err);
+/* True when url (public_url) is empty or names this machine (127.x,
+ * localhost, ::1, 0.0.0.0): a QR code carrying it cannot be opened from a
+ * phone. */
+bool config_public_url_local(const char *url);
 /* Load DATA/zhifa.conf if present, then ZHIFA_* environment variables. */
 int config_load(struct config *c, struct buf *err);
 #endif

@@ -387,6 +387,11 @@ static void render_print(struct req *r, json_t *m)
 		 "<p class=\"muted\">请使用浏览器的打印功能（Ctrl+P）打印本页，纸张选择 A6 或按实际尺寸打印。</p>", ji(c, "id"));
 	if (!str_eq(js(c, "status"), "valid"))
 		h_printf(&r->out, "<p class=\"alert warn\" role=\"alert\">该证件当前状态为「%s」，不应打印发放。</p>", js(c, "status_label"));
+	bool local = json_is_true(json_object_get(m, "qr_local"));
+	if (local)
+		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\" id=\"qr-local\">二维码不能在本机以外使用：本站对外地址（配置项 public_url）"
+			 "为“%s”，只在本机有效，公众用手机扫码将打不开核验页面。请系统管理员先把 public_url 设为公众可访问的地址，"
+			 "再打印发放。现在打印的证件卡上会注明“二维码仅限本机，不能用于核验”。</p>", js(m, "public_url"));
 	h_raw(&r->out, "</div>");
 	h_printf(&r->out, "<article class=\"cert-card\" aria-label=\"执法证件卡\"><header><strong>%s</strong>"
 		 "<span>%s</span></header><div class=\"cert-body\"><div class=\"cert-photo\" aria-label=\"照片位置\">照片</div>"
@@ -395,8 +400,9 @@ static void render_print(struct req *r, json_t *m)
 		 js(c, "cert_type"), js(c, "issuer"), js(c, "holder"), js(c, "unit_name"), js(c, "cert_no"),
 		 js(c, "enf_scope"), js(c, "valid_from"), js(c, "valid_to"));
 	h_printf(&r->out, "<div class=\"cert-qr\"><img src=\"%s/qr.svg\" alt=\"证件核验二维码\" width=\"120\" height=\"120\">"
-		 "<p>扫码核验证件真伪：<br><span class=\"cert-url\">%s</span></p></div></article>",
-		 js(c, "verify_path"), js(m, "verify_url"));
+		 "<p>扫码核验证件真伪：<br><span class=\"cert-url\">%s</span></p>%s</div></article>",
+		 js(c, "verify_path"), js(m, "verify_url"),
+		 local ? "<p class=\"cert-qr-local\">二维码仅限本机，不能用于核验</p>" : "");
 	page_end(r);
 }
 
@@ -408,5 +414,7 @@ int page_admin_officer_print(struct req *r)
 	/* the same public address the QR code carries (pages/verify.c) */
 	json_object_set_new(m, "verify_url", json_sprintf("%s%s", r->app->cfg.public_url,
 							  js(json_object_get(m, "cert"), "verify_path")));
+	json_object_set_new(m, "public_url", json_string(r->app->cfg.public_url));
+	json_object_set_new(m, "qr_local", json_boolean(config_public_url_local(r->app->cfg.public_url)));
 	return page_model(r, m, render_print);
 }

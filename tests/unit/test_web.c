@@ -118,6 +118,16 @@ static void test_config(void)
 	buf_reset(&err);
 	ok(config_set(&c, "unknown_key", "1", &err) < 0 && strstr(buf_str(&err), "未知配置项"), "unknown key refused");
 	buf_release(&err);
+	config_defaults(&c, "/tmp/x");
+	ok(config_public_url_local(c.public_url), "the default public_url is this machine only");
+	static const char *local[] = { "", "http://127.0.0.1:8080", "http://127.1.2.3", "http://LOCALHOST:80/x",
+				       "https://a.localhost", "http://[::1]:8080/", "http://0.0.0.0:8080", "http://u@127.0.0.1/" };
+	for (size_t i = 0; i < ARRAY_SIZE(local); i++)
+		ok(config_public_url_local(local[i]), "local: '%s'", local[i]);
+	static const char *outside[] = { "https://zhifa.gxt.yn.gov.cn", "http://10.0.0.5:8080", "https://127example.cn/",
+					 "http://[2001:db8::1]:80" };
+	for (size_t i = 0; i < ARRAY_SIZE(outside); i++)
+		ok(!config_public_url_local(outside[i]), "reachable: '%s'", outside[i]);
 }
 
 int main(void)
