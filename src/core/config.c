@@ -107,6 +107,24 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 			return -1;
 		}
 		snprintf(c->tsa_ca_file, sizeof c->tsa_ca_file, "%s", value);
+	} else if (str_eq(key, "site_code") || str_eq(key, "icp_no") || str_eq(key, "police_no")) {
+		char *dst = str_eq(key, "site_code") ? c->site_code : str_eq(key, "icp_no") ? c->icp_no : c->police_no;
+		size_t cap = str_eq(key, "site_code") ? sizeof c->site_code : sizeof c->icp_no;
+		if (strlen(value) >= cap || !utf8_valid(value, strlen(value)) || strpbrk(value, "\n\r\t<>\"'&")) {
+			buf_printf(err, "%s（%s）过长或含有不允许的字符", key,
+				   str_eq(key, "site_code") ? "网站标识码" : str_eq(key, "icp_no") ? "ICP备案号" : "公安机关备案号");
+			return -1;
+		}
+		snprintf(dst, cap, "%s", value);
+	} else if (str_eq(key, "contact_url")) {
+		if (!str_empty(value) &&
+		    (!(str_starts(value, "http://") || str_starts(value, "https://") || str_starts(value, "mailto:") ||
+		       (value[0] == '/' && value[1] != '/')) ||
+		     strlen(value) >= sizeof c->contact_url || strpbrk(value, " \t\n\"<>'\\"))) {
+			buf_printf(err, "contact_url（联系我们）应以 http://、https://、mailto: 或 / 开头，且不含空格和引号");
+			return -1;
+		}
+		snprintf(c->contact_url, sizeof c->contact_url, "%s", value);
 	} else {
 		buf_printf(err, "未知配置项 '%s'", key);
 		return -1;
@@ -208,7 +226,8 @@ int config_load(struct config *c, struct buf *err)
 	}
 	static const char *keys[] = { "listen", "db", "threads", "session_idle_minutes", "max_body_kib",
 				      "secure_cookies", "origin", "site_name", "public_url", "due_soon_days",
-				      "log_requests", "tsa_url", "tsa_ca_file" };
+				      "log_requests", "tsa_url", "tsa_ca_file", "site_code", "icp_no", "police_no",
+				      "contact_url" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char env[64];
 		snprintf(env, sizeof env, "ZHIFA_");

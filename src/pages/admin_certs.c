@@ -400,9 +400,11 @@ static void render_print(struct req *r, json_t *m)
 		 js(c, "cert_type"), js(c, "issuer"), js(c, "holder"), js(c, "unit_name"), js(c, "cert_no"),
 		 js(c, "enf_scope"), js(c, "valid_from"), js(c, "valid_to"));
 	h_printf(&r->out, "<div class=\"cert-qr\"><img src=\"%s/qr.svg\" alt=\"证件核验二维码\" width=\"120\" height=\"120\">"
-		 "<p>扫码核验证件真伪：<br><span class=\"cert-url\">%s</span></p>%s</div></article>",
-		 js(c, "verify_path"), js(m, "verify_url"),
-		 local ? "<p class=\"cert-qr-local\">二维码仅限本机，不能用于核验</p>" : "");
+		 "<p>扫码核验证件真伪：<br><span class=\"cert-url\">%s</span></p>",
+		 js(c, "verify_path"), js(m, "verify_url"));
+	if (local)
+		h_raw(&r->out, "<p class=\"cert-qr-local\">二维码仅限本机，不能用于核验</p>");
+	h_raw(&r->out, "</div></article>");
 	page_end(r);
 }
 

@@ -21,6 +21,15 @@ static const char *CATEGORIES[][2] = {
 
 /* ---- shared fragments ---- */
 
+/* The breadcrumb trail: 首页 › [parent ›] here. */
+static void crumbs(struct req *r, const char *parent_href, const char *parent, const char *here)
+{
+	h_raw(&r->out, "<nav class=\"crumbs\" aria-label=\"当前位置\"><ol><li><a href=\"/\">首页</a></li>");
+	if (parent)
+		h_printf(&r->out, "<li><a href=\"%s\">%s</a></li>", parent_href, parent);
+	h_printf(&r->out, "<li aria-current=\"page\">%s</li></ol></nav>", here);
+}
+
 static void search_box(struct req *r, const char *q)
 {
 	h_printf(&r->out, "<form class=\"search\" method=\"get\" action=\"/portal/search\" role=\"search\">"
@@ -42,7 +51,7 @@ static void list_items(struct req *r, json_t *items, bool with_category)
 		h_raw(&r->out, "<p class=\"muted\">没有找到符合条件的公示信息。</p>");
 		return;
 	}
-	h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">名称</th>");
+	h_raw(&r->out, "<div class=\"table-wrap\"><table class=\"cards\"><thead><tr><th scope=\"col\">名称</th>");
 	if (with_category)
 		h_raw(&r->out, "<th scope=\"col\">类别</th>");
 	h_raw(&r->out, "<th scope=\"col\">承办机构</th><th scope=\"col\">版本</th><th scope=\"col\">公示时间</th></tr></thead><tbody>");
@@ -54,11 +63,12 @@ static void list_items(struct req *r, json_t *items, bool with_category)
 		item_href(&href, js(it, "kind"), ji(it, "id"));
 		char when[20];
 		time_utc_to_shanghai(js(it, "published_at"), when);
-		h_printf(&r->out, "<tr><td><a href=\"%s\">%s</a></td>", buf_str(&href), js(it, "name"));
+		h_printf(&r->out, "<tr><th scope=\"row\" data-label=\"名称\"><a href=\"%s\">%s</a></th>", buf_str(&href),
+			 js(it, "name"));
 		if (with_category)
-			h_printf(&r->out, "<td>%s</td>", js(it, "category_label"));
-		h_printf(&r->out, "<td>%s</td><td>第 %lld 版</td><td>%s</td></tr>", js(it, "unit_name"),
-			 ji(it, "version"), when);
+			h_printf(&r->out, "<td data-label=\"类别\">%s</td>", js(it, "category_label"));
+		h_printf(&r->out, "<td data-label=\"承办机构\">%s</td><td data-label=\"版本\" class=\"nowrap\">第 %lld 版</td>"
+			 "<td data-label=\"公示时间\" class=\"nowrap\">%s</td></tr>", js(it, "unit_name"), ji(it, "version"), when);
 		buf_release(&href);
 	}
 	h_raw(&r->out, "</tbody></table></div>");
@@ -255,6 +265,7 @@ static void contact_prop(struct req *r, const char *label, const char *v)
 static void render_bodies(struct req *r, json_t *m)
 {
 	page_begin(r, "执法主体");
+	crumbs(r, NULL, NULL, "执法主体");
 	h_raw(&r->out, "<h1>执法主体</h1><p>行政执法主体是以自己的名义实施行政执法并承担法律责任的行政机关或法律、法规授权的组织。"
 		       "本厅内设处室（单位）是执法主体的<strong>承办机构</strong>，以执法主体的名义承办执法工作，"
 		       "按照“谁执法谁公示”的原则负责本机构执法信息的审核、发布和更新。</p>");
@@ -331,7 +342,7 @@ static void officer_rows(struct req *r, json_t *list)
 	json_array_foreach(list, i, o)
 		h_printf(&r->out, "<tr><th scope=\"row\" data-label=\"姓名\">%s</th>"
 			 "<td data-label=\"状态\"><span class=\"badge %s\">%s</span></td>"
-			 "<td data-label=\"执法主体 / 承办机构\">%s<br><small>%s</small></td>"
+			 "<td data-label=\"所属单位\">%s<br><small>%s</small></td>"
 			 "<td data-label=\"执法证号\"><a class=\"nowrap\" href=\"/verify/c/%s\">%s</a></td>"
 			 "<td data-label=\"执法范围\">%s</td><td data-label=\"有效期至\" class=\"nowrap\">%s</td></tr>",
 			 js(o, "name"), js(o, "status"), js(o, "status_label"), js(o, "body_name"), js(o, "unit_name"),
@@ -342,6 +353,7 @@ static void officer_rows(struct req *r, json_t *list)
 static void render_officers(struct req *r, json_t *m)
 {
 	page_begin(r, "执法人员");
+	crumbs(r, NULL, NULL, "执法人员");
 	h_raw(&r->out, "<h1>行政执法人员名录</h1><p>公示持有行政执法证件的人员姓名、所属执法主体和承办机构、执法证号和证件状态。"
 		       "执法人员执法时应主动出示执法证件；证件“暂扣”“未生效”的人员不得从事行政执法活动。"
 		       "已注销或已过期的证件默认不列出，可勾选“包括已注销/过期的证件”查看，扫码核验仍可查询其状态。</p>");
@@ -387,6 +399,7 @@ static void render_list(struct req *r, json_t *m)
 	const char *action = str_eq(kind, "guide") ? "/portal/guides" :
 			     str_eq(kind, "inspection") ? "/portal/inspections" : "/portal/matters";
 	page_begin(r, list_title(kind));
+	crumbs(r, NULL, NULL, list_title(kind));
 	h_printf(&r->out, "<h1>%s</h1>", list_title(kind));
 	if (str_eq(kind, "matter"))
 		h_raw(&r->out, "<p>各执法处室（单位）会同政策法规处编制的行政执法事项，列明执法主体、职责、权限、依据、程序和救济渠道。</p>");
@@ -454,14 +467,15 @@ static void versions_table(struct req *r, json_t *m, const char *base)
 	json_t *vs = json_object_get(m, "versions");
 	if (!json_array_size(vs))
 		return;
-	h_raw(&r->out, "<h2>版本记录</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">版本</th>"
+	h_raw(&r->out, "<h2>版本记录</h2><div class=\"table-wrap\"><table class=\"cards\"><thead><tr><th scope=\"col\">版本</th>"
 		       "<th scope=\"col\">公示时间</th><th scope=\"col\">发布人</th><th scope=\"col\">变更说明</th></tr></thead><tbody>");
 	size_t i;
 	json_t *v;
 	json_array_foreach(vs, i, v) {
 		char when[20];
 		time_utc_to_shanghai(js(v, "published_at"), when);
-		h_printf(&r->out, "<tr><td><a href=\"%s?version=%lld\">第 %lld 版</a></td><td>%s</td><td>%s</td><td>%s</td></tr>",
+		h_printf(&r->out, "<tr><th scope=\"row\" data-label=\"版本\"><a href=\"%s?version=%lld\">第 %lld 版</a></th>"
+			 "<td data-label=\"公示时间\">%s</td><td data-label=\"发布人\">%s</td><td data-label=\"变更说明\">%s</td></tr>",
 			 base, ji(v, "version"), ji(v, "version"), when, js(v, "published_by_name"),
 			 js(v, "change_note"));
 	}
@@ -476,9 +490,9 @@ static void render_item(struct req *r, json_t *m)
 	buf_init(&base, 0);
 	item_href(&base, kind, ji(m, "id"));
 	page_begin(r, js(c, "name"));
-	h_printf(&r->out, "<p class=\"muted\"><a href=\"/\">首页</a> › <a href=\"%s\">%s</a></p><h1>%s</h1>",
-		 str_eq(kind, "guide") ? "/portal/guides" : str_eq(kind, "inspection") ? "/portal/inspections" : "/portal/matters",
-		 list_title(kind), js(c, "name"));
+	crumbs(r, str_eq(kind, "guide") ? "/portal/guides" : str_eq(kind, "inspection") ? "/portal/inspections" : "/portal/matters",
+	       list_title(kind), js(c, "name"));
+	h_printf(&r->out, "<h1>%s</h1>", js(c, "name"));
 	long long latest = ji(m, "latest_version");
 	if (latest && latest != ji(m, "version"))
 		h_printf(&r->out, "<p class=\"alert warn\">您正在查看第 %lld 版（历史版本）。<a href=\"%s\">查看现行第 %lld 版</a></p>",
@@ -630,8 +644,18 @@ int page_portal_flowchart(struct req *r)
 static void render_search(struct req *r, json_t *m)
 {
 	page_begin(r, "搜索");
+	crumbs(r, NULL, NULL, "搜索");
 	h_raw(&r->out, "<h1>搜索公示信息</h1>");
 	search_box(r, js(m, "keyword"));
+	json_t *also = json_object_get(m, "also_searched");
+	if (json_array_size(also)) {
+		h_raw(&r->out, "<p class=\"muted\" id=\"also\">同时搜索了规范用语：");
+		size_t a;
+		json_t *w;
+		json_array_foreach(also, a, w)
+			h_printf(&r->out, "%s“%s”", a ? "、" : "", json_string_value(w));
+		h_raw(&r->out, "</p>");
+	}
 	if (str_empty(js(m, "keyword"))) {
 		h_raw(&r->out, "<p class=\"muted\">请输入关键词。两个字的词（如“许可”“爆炸”）也可以检索。</p>");
 		page_end(r);
@@ -679,8 +703,8 @@ int page_portal_search(struct req *r)
 	}
 	json_t *m;
 	if (str_empty(q)) {
-		m = json_pack("{s:s,s:[],s:[],s:[],s:[],s:[]}", "keyword", "", "matters", "guides", "inspections",
-			      "units", "officers");
+		m = json_pack("{s:s,s:[],s:[],s:[],s:[],s:[],s:[]}", "keyword", "", "matters", "guides", "inspections",
+			      "units", "officers", "also_searched");
 	} else {
 		struct err e = ERR_INIT;
 		m = publicity_search(r->db, q, 20, &e);

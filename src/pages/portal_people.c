@@ -81,10 +81,18 @@ json_t *portal_officers_model(struct db *db, long long unit_id, const char *keyw
 	json_t *o;
 	json_array_foreach(all, i, o) {
 		bool keep = true;
-		for (int w = 0; w < nw && keep; w++)
-			keep = contains(o, "name", words[w]) || contains(o, "cert_no", words[w]) ||
-			       contains(o, "unit_name", words[w]) || contains(o, "body_name", words[w]) ||
-			       contains(o, "enf_scope", words[w]);
+		for (int w = 0; w < nw && keep; w++) {
+			/* the word or one of its synonyms (publicity_word_variants) */
+			char *vars[PUBLICITY_MAX_VARIANTS];
+			int nv = publicity_word_variants(words[w], vars, PUBLICITY_MAX_VARIANTS);
+			keep = false;
+			for (int v = 0; v < nv; v++) {
+				keep = keep || contains(o, "name", vars[v]) || contains(o, "cert_no", vars[v]) ||
+				       contains(o, "unit_name", vars[v]) || contains(o, "body_name", vars[v]) ||
+				       contains(o, "enf_scope", vars[v]);
+				free(vars[v]);
+			}
+		}
 		if (keep)
 			json_array_append(list, o);
 	}

@@ -20,7 +20,7 @@ json_t *portal_bodies_model(struct db *db);
  *   valid_from, valid_to, status, status_label, token} ] }: the public
  * directory (people_public_officers), revoked and expired certificates
  * only with include_inactive; unit_id > 0 restricts to a 执法主体 (with
- * its 承办机构) or to one unit; the keyword is matched
+ * its 承办机构) or to one unit; the keyword (each word or one of its synonyms) is matched
  * against name, certificate number, unit, body and scope.  NULL on
  * failure. */
 json_t *portal_officers_model(struct db *db, long long unit_id, const char *keyword, bool include_inactive);

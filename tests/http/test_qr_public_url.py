@@ -29,7 +29,7 @@ def check(t, srv, local):
     t.is_(r.status, 200, "%s: print page" % tag)
     t.html_valid(r, "%s: print page is valid HTML" % tag)
     t.is_('id="qr-local"' in r.text, local, "%s: print page warns (noprint): %s" % (tag, local))
-    t.is_("二维码仅限本机，不能用于核验" in r.text, local, "%s: the printed card itself says so: %s" % (tag, local))
+    t.is_('<p class="cert-qr-local">二维码仅限本机，不能用于核验</p>' in r.text, local, "%s: the printed card itself says so: %s" % (tag, local))
     pj = admin.get("/admin/officers/%d/print" % cid, headers=JSON).json()
     t.is_(pj["qr_local"], local, "%s: model qr_local" % tag)
     if not local:
