@@ -9,6 +9,11 @@
 #include "people/people.h"
 #include "people/audit.h"
 #include "people/internal.h"
+#include "core/hash.h"
+#include "store/blobs.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 static bool date_ok(const char *s)
 {
@@ -215,7 +220,7 @@ int cert_set_status(struct db *db, const struct actor *a, long long id,
 }
 
 #define CERT_COLS "SELECT c.id, c.user_id, u.name, u.unit_id, n.name, c.cert_no, c.cert_type, c.enf_scope," \
-		  " c.issuer, c.valid_from, c.valid_to, c.status, c.public_token" \
+		  " c.issuer, c.valid_from, c.valid_to, c.status, c.public_token, c.photo_sha256, c.photo_type" \
 		  " FROM certificates c JOIN users u ON u.id = c.user_id JOIN units n ON n.id = u.unit_id"
 
 static json_t *cert_json(const struct db_res *r, int i, const char *today)
@@ -230,6 +235,7 @@ static json_t *cert_json(const struct db_res *r, int i, const char *today)
 			      "valid_to", db_text(r, i, 10), "stored_status", db_text(r, i, 11), "status", st,
 			      "status_label", cert_status_label(st), "public_token", db_text(r, i, 12),
 			      "verify_path", path);
+	json_object_set_new(o, "has_photo", json_boolean(db_cell(r, i, 13) != NULL));
 	free(path);
 	return o;
 }
@@ -299,6 +305,127 @@ int cert_list(struct db *db, const struct actor *a, long long user_id, json_t **
 	}
 	*out = arr;
 	return 0;
+}
+
+/* ---------------- the holder's photo ---------------- */
+
+static unsigned long be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+const char *cert_photo_type(const unsigned char *d, size_t n)
+{
+	static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	if (!d)
+		return NULL;
+	/* JPEG: SOI FF D8, then a marker FF xx; ends with EOI FF D9 */
+	if (n >= 8 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF && d[n - 2] == 0xFF && d[n - 1] == 0xD9)
+		return "image/jpeg";
+	/* PNG: signature, IHDR of length 13 first, IEND (length 0) last */
+	if (n >= 8 + 25 + 12 && memcmp(d, png, 8) == 0 && be32(d + 8) == 13 && memcmp(d + 12, "IHDR", 4) == 0 &&
+	    be32(d + n - 12) == 0 && memcmp(d + n - 8, "IEND", 4) == 0 && be32(d + 16) > 0 && be32(d + 20) > 0)
+		return "image/png";
+	return NULL;
+}
+
+/* Write data to a staging file of b and store it; sha_hex gets its hash. */
+static int photo_store(struct blobs *b, const unsigned char *data, size_t n, char sha_hex[HASH_HEX], struct err *e)
+{
+	struct hash2 h;
+	struct hash2_result hr;
+	hash2_init(&h);
+	hash2_update(&h, data, n);
+	hash2_final(&h, &hr);
+	memcpy(sha_hex, hr.sha256_hex, HASH_HEX);
+	char *path = xasprintf("%s/photo-XXXXXX", blobs_staging_dir(b));
+	int fd = mkstemp(path);
+	bool ok = fd >= 0;
+	for (size_t off = 0; ok && off < n;) {
+		ssize_t w = write(fd, data + off, n - off);
+		if (w <= 0)
+			ok = false;
+		else
+			off += (size_t)w;
+	}
+	if (fd >= 0 && (fsync(fd) < 0 || close(fd) < 0))
+		ok = false;
+	if (!ok) {
+		if (fd >= 0)
+			unlink(path);
+		free(path);
+		log_error("证件照片暂存失败： %s", strerror(errno));
+		return err_set(e, ERR_INTERNAL, "photo", "照片保存失败，请稍后重试");
+	}
+	int rc = blobs_put(b, sha_hex, path, (long long)n, e);
+	if (rc < 0)
+		unlink(path);
+	free(path);
+	return rc < 0 ? -1 : 0;
+}
+
+int cert_set_photo(struct db *db, struct blobs *b, const struct actor *a, long long id,
+		   const unsigned char *data, size_t n, struct err *e)
+{
+	if (!cert_can_manage(db, a))
+		return err_set(e, ERR_FORBIDDEN, "", "只有系统管理员或政策法规处可以管理执法证件");
+	const char *type = NULL;
+	if (data) {
+		if (n == 0)
+			return err_set(e, ERR_INVALID, "photo", "请选择照片文件");
+		if (n > CERT_PHOTO_MAX)
+			return err_set(e, ERR_INVALID, "photo", "照片不能超过 %d MB", CERT_PHOTO_MAX / (1024 * 1024));
+		type = cert_photo_type(data, n);
+		if (!type)
+			return err_set(e, ERR_INVALID, "photo", "照片须为 JPEG 或 PNG 图片（按文件内容识别，不看文件名）");
+	}
+	char st[16];
+	int f = stored_status(db, id, st);
+	if (f < 0)
+		return people_db_fail(db, e);
+	if (f == 0)
+		return err_set(e, ERR_NOTFOUND, "", "执法证件不存在");
+	if (str_eq(st, "revoked"))
+		return err_set(e, ERR_CONFLICT, "photo", "已注销的执法证件不能更换照片");
+	char sha[HASH_HEX] = "";
+	/* the blob first: durable before any row refers to it */
+	if (data && photo_store(b, data, n, sha, e) < 0)
+		return -1;
+	if (db_begin(db) < 0)
+		return people_db_fail(db, e);
+	char now[21], ids[24];
+	time_now_utc(now);
+	snprintf(ids, sizeof ids, "%lld", id);
+	char *detail = data ? xasprintf("%s %s %zu", type, sha, n) : xstrdup("removed");
+	int bad = db_exec(db, "UPDATE certificates SET photo_sha256 = ?, photo_type = ?, updated_at = ? WHERE id = ?",
+			  data ? DB_TEXT(sha) : DB_NULL, data ? DB_TEXT(type) : DB_NULL, DB_TEXT(now), DB_INT(id)) < 0 ||
+		  audit_log(db, a, "cert.photo", "certificate", ids, "ok", detail) < 0 || db_commit(db) < 0;
+	free(detail);
+	return bad ? people_tx_fail(db, e, true) : 0;
+}
+
+static int photo_sink(void *ctx, const void *data, size_t n)
+{
+	buf_add(ctx, data, n);
+	return 0;
+}
+
+int cert_public_photo(struct db *db, struct blobs *b, const char *token, struct buf *out, const char **type,
+		      struct err *e)
+{
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT photo_sha256, photo_type FROM certificates WHERE public_token = ?",
+		     DB_TEXT(token ? token : "")) < 0)
+		return people_db_fail(db, e);
+	if (r->nrows != 1 || !db_cell(r, 0, 0)) {
+		db_res_free(r);
+		return err_set(e, ERR_NOTFOUND, "", "该证件没有照片");
+	}
+	char sha[HASH_HEX];
+	snprintf(sha, sizeof sha, "%s", db_text(r, 0, 0));
+	*type = str_eq(db_text(r, 0, 1), "image/png") ? "image/png" : "image/jpeg";
+	db_res_free(r);
+	return blobs_read(b, sha, photo_sink, out, e);
 }
 
 /* ---------------- public ---------------- */
@@ -371,6 +498,7 @@ int cert_public_lookup(struct db *db, const char *token, json_t **out, struct er
 				 "body", b >= 0 ? db_text(u, b, 4) : "", "body_phone", b >= 0 ? db_text(u, b, 7) : "",
 				 "body_address", b >= 0 ? db_text(u, b, 6) : "",
 				 "complaint_phone", b >= 0 ? db_text(u, b, 9) : "");
+		json_object_set_new(*out, "has_photo", json_boolean(db_cell(r, 0, 13) != NULL));
 	}
 	db_res_free(u);
 	db_res_free(r);

@@ -25,6 +25,10 @@
 #include "people/actor.h"
 
 #define CERT_TOKEN_LEN 24
+/* Largest photo accepted (bytes). */
+#define CERT_PHOTO_MAX (2 * 1024 * 1024)
+
+struct blobs;
 
 struct cert_input {
 	long long user_id;        /* the holder */
@@ -63,17 +67,40 @@ int cert_set_status(struct db *db, const struct actor *a, long long id,
 		    const char *status, const char *reason, struct err *e);
 /* One certificate {id, user_id, holder, unit_id, unit_name, cert_no,
  * cert_type, enf_scope, issuer, valid_from, valid_to, stored_status,
- * status, status_label, public_token, verify_path}; ERR_FORBIDDEN when the
+ * status, status_label, public_token, verify_path, has_photo}; ERR_FORBIDDEN when the
  * holder's unit is outside a's scope (managers read all). */
 int cert_get(struct db *db, const struct actor *a, long long id, json_t **out, struct err *e);
 /* Certificates a may read, newest first, as an array of cert_get objects;
  * user_id > 0 restricts to one person (their history). */
 int cert_list(struct db *db, const struct actor *a, long long user_id, json_t **out, struct err *e);
 
+/* ---- the holder's photo (migration 010) ----
+ * JPEG or PNG, recognised by its content (not its name or claimed type),
+ * at most CERT_PHOTO_MAX bytes, stored in the blob store under its
+ * SHA-256; the certificate keeps only that hash and the media type.  A
+ * photo is personal data: it is never written to a ledger leaf, and the
+ * public reach it only through the certificate's unguessable token. */
+/* "image/jpeg" or "image/png" when the bytes are a whole JPEG (SOI ...
+ * EOI) or PNG (signature, IHDR first, IEND last); NULL otherwise. */
+const char *cert_photo_type(const unsigned char *data, size_t n);
+/* Store data as the photo of certificate id (managers only; not on a
+ * revoked certificate), replacing any earlier one; data NULL removes it.
+ * Errors: ERR_FORBIDDEN; ERR_NOTFOUND; ERR_CONFLICT (revoked); ERR_INVALID
+ * naming "photo" for an empty, unknown-format or too large file;
+ * ERR_INTERNAL when the store fails.  One transaction with an operation-log
+ * row "cert.photo" (detail: the hash, never the bytes). */
+int cert_set_photo(struct db *db, struct blobs *b, const struct actor *a, long long id,
+		   const unsigned char *data, size_t n, struct err *e);
+/* The photo of the certificate with public token: its bytes appended to
+ * out and its media type (static string) in *type.  ERR_NOTFOUND when the
+ * certificate or its photo is absent. */
+int cert_public_photo(struct db *db, struct blobs *b, const char *token, struct buf *out, const char **type,
+		      struct err *e);
+
 /* ---- public (no actor) ---- */
 /* The credential page: {name, unit, cert_no, cert_type, enf_scope, issuer,
  * valid_from, valid_to, status, status_label, body (the 执法主体's name),
- * body_phone, body_address, complaint_phone} or ERR_NOTFOUND.  Answers for
+ * body_phone, body_address, complaint_phone, has_photo} or ERR_NOTFOUND.  Answers for
  * every certificate, revoked and expired ones included. */
 int cert_public_lookup(struct db *db, const char *token, json_t **out, struct err *e);
 

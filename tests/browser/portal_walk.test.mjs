@@ -10,6 +10,7 @@
 // Usage: ZHIFA_URL=http://127.0.0.1:PORT node portal_walk.test.mjs
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 
 const base = process.env.ZHIFA_URL;
 const shots = process.env.ZHIFA_SHOTS || '../../build/screenshots';
@@ -27,6 +28,23 @@ function rgb(s) { const m = s.match(/rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)/); 
 function lum([r, g, b]) {
   const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
   return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+}
+// A small PNG portrait (a head and shoulders in grey on blue) for the photo upload.
+function crc32(buf) { let c, crc = ~0; for (const b of buf) { c = (crc ^ b) & 0xff; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; crc = (crc >>> 8) ^ c; } return ~crc >>> 0; }
+function chunk(type, data) { const len = Buffer.alloc(4); len.writeUInt32BE(data.length); const td = Buffer.concat([Buffer.from(type), data]); const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td)); return Buffer.concat([len, td, crc]); }
+function portrait(w = 150, h = 210) {
+  const rows = [];
+  for (let y = 0; y < h; y++) {
+    const row = [0];
+    for (let x = 0; x < w; x++) {
+      const head = (x - w / 2) ** 2 / 900 + (y - 80) ** 2 / 1600 < 1, body = y > 140 && Math.abs(x - w / 2) < 20 + (y - 140);
+      row.push(...(head ? [222, 190, 160] : body ? [40, 50, 70] : [120, 160, 210]));
+    }
+    rows.push(Buffer.from(row));
+  }
+  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+                        chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
 }
 function contrast(a, b) { const x = lum(rgb(a)), y = lum(rgb(b)); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); }
 
@@ -160,7 +178,23 @@ try {
     ok(!(await page.isVisible('#qr-local')) && (await page.isVisible('.cert-qr-local')), 'printed: the note on the card, not the screen warning');
     await page.emulateMedia({ media: 'screen' });
     await page.goto(`${base}/admin/officers/${c.id}`);
+    await page.setInputFiles('#photo', { name: 'zhengjianzhao.png', mimeType: 'image/png', buffer: portrait() });
+    await Promise.all([page.waitForNavigation(), page.click('#photo-section button[type=submit]')]);
+    ok(await page.isVisible('img.cert-photo-img'), 'photo uploaded from the certificate page');
+    const loaded = await page.$eval('img.cert-photo-img', i => i.complete && i.naturalWidth === 150);
+    ok(loaded, 'and the browser shows it');
     await page.screenshot({ path: `${shots}/walk-desk-officer.png`, fullPage: true });
+    await page.goto(`${base}/admin/officers/${c.id}/print`);
+    ok(await page.$eval('.cert-card img.cert-photo', i => i.complete && i.naturalWidth === 150), 'the printed card shows the photo');
+    await page.screenshot({ path: `${shots}/walk-desk-print-photo.png`, fullPage: true });
+    {
+      const pctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      const pp = await pctx.newPage();
+      await pp.goto(`${base}${c.verify_path}`);
+      ok(await pp.$eval('img.verify-photo', i => i.complete && i.naturalWidth === 150), 'the public credential page shows the photo');
+      await pp.screenshot({ path: `${shots}/walk-phone-verify-photo.png`, fullPage: true });
+      await pctx.close();
+    }
     await page.goto(`${base}/admin/units/1`);
     ok(await page.isVisible('#complaint_phone'), 'unit form has the complaint phone');
     await page.screenshot({ path: `${shots}/walk-desk-unit.png`, fullPage: true });

@@ -11,6 +11,8 @@
 #include "people/certs.h"
 #include "people/demo.h"
 #include "people/auth.h"
+#include "store/blobs.h"
+#include "core/hash.h"
 
 static void test_certs(struct db *db, struct tp_tree *t)
 {
@@ -189,6 +191,62 @@ static void test_certs(struct db *db, struct tp_tree *t)
 	json_decref(o);
 }
 
+static void test_photo(struct db *db, struct tp_tree *t)
+{
+	struct actor admin = tp_actor(db, t->admin), head = tp_actor(db, t->jn_head);
+	struct err e = ERR_INIT;
+	static const unsigned char jpeg[] = { 0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 0xFF, 0xD9 };
+	static const unsigned char notjpeg[] = { 0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 0, 0 };
+	static const unsigned char gif[] = { 'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0, 0, 0, 0 };
+	is_str(cert_photo_type(jpeg, sizeof jpeg), "image/jpeg", "a whole JPEG is recognised");
+	ok(!cert_photo_type(notjpeg, sizeof notjpeg), "a JPEG without its end marker is not");
+	ok(!cert_photo_type(gif, sizeof gif), "a GIF is not a photo");
+	ok(!cert_photo_type(NULL, 0), "nothing is not a photo");
+	char dir[] = "/tmp/zhifa-photo-XXXXXX";
+	if (!mkdtemp(dir))
+		testdb_bail("mkdtemp", "failed");
+	struct blobs *b = blobs_open_fs(dir, &e);
+	ok(b != NULL, "blob store");
+	long long id = 0;
+	struct cert_input in = { t->jn1_officer, "530001199001", NULL, "节约能源监督检查", "云南省人民政府",
+				 "2024-01-01", "2029-12-31" };
+	char token[CERT_TOKEN_LEN + 1];
+	ok(cert_create(db, &admin, &in, &id, token, &e) == 0, "a certificate for the photo");
+	ok(cert_set_photo(db, b, &head, id, jpeg, sizeof jpeg, &e) < 0 && e.kind == ERR_FORBIDDEN, "a head cannot set it");
+	ok(cert_set_photo(db, b, &admin, id, gif, sizeof gif, &e) < 0 && str_eq(e.field, "photo"), "a GIF is refused");
+	static unsigned char big[CERT_PHOTO_MAX + 1];
+	ok(cert_set_photo(db, b, &admin, id, big, sizeof big, &e) < 0 && str_eq(e.field, "photo"), "too large is refused");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM certificates WHERE photo_sha256 IS NOT NULL"), 0, "refusals stored nothing");
+	ok(cert_set_photo(db, b, &admin, id, jpeg, sizeof jpeg, &e) == 0, "the administrator sets the photo");
+	struct buf out;
+	buf_init(&out, 0);
+	const char *type = NULL;
+	ok(cert_public_photo(db, b, token, &out, &type, &e) == 0 && out.len == sizeof jpeg &&
+	   memcmp(out.data, jpeg, sizeof jpeg) == 0 && str_eq(type, "image/jpeg"), "read back by the public token");
+	buf_release(&out);
+	struct hash2 h;
+	struct hash2_result hr;
+	hash2_init(&h);
+	hash2_update(&h, jpeg, sizeof jpeg);
+	hash2_final(&h, &hr);
+	is_int(blobs_stat(b, hr.sha256_hex, NULL, &e), 1, "stored in the blob store under its SHA-256");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM op_log WHERE action = 'cert.photo'"), 1, "logged once");
+	json_t *o = NULL;
+	ok(cert_public_lookup(db, token, &o, &e) == 0 && json_is_true(json_object_get(o, "has_photo")), "lookup: has_photo");
+	json_decref(o);
+	ok(cert_set_photo(db, b, &admin, id, NULL, 0, &e) == 0, "removed");
+	buf_init(&out, 0);
+	ok(cert_public_photo(db, b, token, &out, &type, &e) < 0 && e.kind == ERR_NOTFOUND, "no photo after removal");
+	buf_release(&out);
+	ok(cert_set_status(db, &admin, id, "revoked", "测试", &e) == 0, "revoke");
+	ok(cert_set_photo(db, b, &admin, id, jpeg, sizeof jpeg, &e) < 0 && e.kind == ERR_CONFLICT, "a revoked certificate's photo is final");
+	blobs_close(b);
+	char *cmd = xasprintf("rm -rf %s", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	free(cmd);
+}
+
 static void test_demo(void)
 {
 	struct db *db = tp_open();
@@ -257,6 +315,7 @@ int main(void)
 	struct tp_tree t;
 	tp_make_tree(db, &t);
 	test_certs(db, &t);
+	test_photo(db, &t);
 	db_close(db);
 	test_demo();
 	return tap_done();
