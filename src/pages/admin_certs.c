@@ -635,7 +635,7 @@ int page_admin_officer_photo(struct req *r)
 	}
 	photo_free(r);
 	if (!e.kind)
-		return af_done(r, req_printf(r, "/admin/officers/%lld?ok=saved#photo-section", id),
+		return af_done(r, req_printf(r, "/admin/officers/%lld?ok=photo#photo-section", id),
 			       json_pack("{s:b}", "has_photo", !remove));
 	if (r->want_json || e.kind == ERR_FORBIDDEN || e.kind == ERR_NOTFOUND) {
 		resp_err(r, &e);

@@ -51,7 +51,7 @@ static const struct {
 	{ "created", "已创建。" }, { "saved", "已保存。" }, { "deleted", "已删除。" },
 	{ "password", "已设置新的初始密码，该用户下次登录时须修改密码。" },
 	{ "locked", "账号已锁定，其所有会话已结束。" }, { "unlocked", "账号已解锁。" },
-	{ "status", "证件状态已更新。" }, { "1", "已保存。" },
+	{ "status", "证件状态已更新。" }, { "photo", "照片已更新。" }, { "1", "已保存。" },
 };
 
 void af_alerts(struct req *r, const json_t *m)

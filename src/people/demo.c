@@ -14,7 +14,7 @@ static const struct demo_unit {
 	const char *code, *parent, *name;
 	int power, reviewer;
 } units[] = {
-	{ "gxt", NULL, "云南省工业和信息化厅", 0, 0 },
+	{ "gxt", NULL, "云南省工业和信息化厅", 1, 0 }, /* the 执法主体 */
 	{ "bgs", "gxt", "办公室", 0, 0 },
 	{ "zcfgc", "gxt", "政策法规处", 0, 1 },
 	{ "xxzx", "gxt", "信息中心", 0, 0 },
