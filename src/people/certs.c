@@ -547,31 +547,45 @@ int people_public_officers(struct db *db, const struct officer_filter *f, json_t
 	return 0;
 }
 
-/* Distinct holders among the listed certificates of unit (or of body when
- * unit is 0); valid_only counts only currently valid ones. */
-static long long holders_in(struct db *db, long long body, long long unit, bool valid_only)
+/* A publicly listed certificate, reduced to what the counts need. */
+struct listed {
+	long long user_id, unit_id, body_id;
+	bool valid;
+};
+
+/* The listed certificates (cert_publicly_listed), ordered by holder. */
+static struct listed *listed_load(struct db *db, const struct db_res *u, size_t *n)
 {
-	struct db_res *r = NULL, *u = NULL;
-	if (units_load(db, &u) < 0 || db_query(db, &r, CERT_COLS " ORDER BY c.user_id") < 0) {
-		db_res_free(u);
-		return 0;
-	}
+	struct db_res *r = NULL;
+	*n = 0;
+	if (db_query(db, &r, CERT_COLS " ORDER BY c.user_id") < 0)
+		return NULL;
 	char today[11];
 	time_today_shanghai(today);
-	long long count = 0, last = 0;
+	struct listed *l = xcalloc((size_t)r->nrows + 1, sizeof *l);
 	for (int i = 0; i < r->nrows; i++) {
 		const char *st = cert_effective_status(db_text(r, i, 11), db_text(r, i, 9), db_text(r, i, 10), today);
-		if (!cert_publicly_listed(st) || (valid_only && !str_eq(st, "valid")))
-			continue;
 		int b = body_row(u, db_int(r, i, 3));
-		if (b < 0 || (unit > 0 && db_int(r, i, 3) != unit) || (body > 0 && db_int(u, b, 0) != body))
+		if (!cert_publicly_listed(st) || b < 0)
 			continue;
-		if (db_int(r, i, 1) != last)
-			count++;
-		last = db_int(r, i, 1);
+		l[(*n)++] = (struct listed){ db_int(r, i, 1), db_int(r, i, 3), db_int(u, b, 0), str_eq(st, "valid") };
 	}
 	db_res_free(r);
-	db_res_free(u);
+	return l;
+}
+
+/* Distinct holders among the listed certificates of unit (or of body
+ * when unit is 0); valid_only counts only currently valid ones. */
+static long long holders_in(const struct listed *l, size_t n, long long body, long long unit, bool valid_only)
+{
+	long long count = 0, last = 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((valid_only && !l[i].valid) || (unit > 0 && l[i].unit_id != unit) || (body > 0 && l[i].body_id != body))
+			continue;
+		if (l[i].user_id != last)
+			count++;
+		last = l[i].user_id;
+	}
 	return count;
 }
 
@@ -581,6 +595,12 @@ int people_public_bodies(struct db *db, json_t **out, struct err *e)
 	struct db_res *u = NULL;
 	if (units_load(db, &u) < 0)
 		return people_db_fail(db, e);
+	size_t nl = 0;
+	struct listed *l = listed_load(db, u, &nl);
+	if (!l) {
+		db_res_free(u);
+		return people_db_fail(db, e);
+	}
 	json_t *arr = json_array();
 	for (int i = 0; i < u->nrows; i++) {
 		if (!str_eq(db_text(u, i, 2), "body"))
@@ -592,16 +612,17 @@ int people_public_bodies(struct db *db, json_t **out, struct err *e)
 				continue;
 			json_array_append_new(offices, json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)db_int(u, j, 0),
 								 "code", db_text(u, j, 3), "name", db_text(u, j, 4),
-								 "officers", (json_int_t)holders_in(db, 0, db_int(u, j, 0), false)));
+								 "officers", (json_int_t)holders_in(l, nl, 0, db_int(u, j, 0), false)));
 		}
 		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o}", "id", (json_int_t)id,
 				      "code", db_text(u, i, 3), "name", db_text(u, i, 4), "address", db_text(u, i, 6),
 				      "phone", db_text(u, i, 7), "head_name", db_text(u, i, 8),
 				      "complaint_phone", db_text(u, i, 9),
-				      "officers", (json_int_t)holders_in(db, id, 0, false),
-				      "valid_officers", (json_int_t)holders_in(db, id, 0, true), "offices", offices);
+				      "officers", (json_int_t)holders_in(l, nl, id, 0, false),
+				      "valid_officers", (json_int_t)holders_in(l, nl, id, 0, true), "offices", offices);
 		json_array_append_new(arr, o);
 	}
+	free(l);
 	db_res_free(u);
 	*out = arr;
 	return 0;
