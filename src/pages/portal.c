@@ -34,7 +34,7 @@ static void search_box(struct req *r, const char *q)
 {
 	h_printf(&r->out, "<form class=\"search\" method=\"get\" action=\"/portal/search\" role=\"search\">"
 		 "<label for=\"q\" class=\"visually-hidden\">关键词</label>"
-		 "<input type=\"search\" id=\"q\" name=\"q\" value=\"%s\" placeholder=\"输入关键词，如：许可、爆炸、无线电\" maxlength=\"100\">"
+		 "<input type=\"search\" id=\"q\" name=\"q\" value=\"%s\" placeholder=\"输入关键词，如：许可、民爆、无线电\" maxlength=\"100\">"
 		 "<button type=\"submit\">搜索</button></form>", q ? q : "");
 }
 
