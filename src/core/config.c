@@ -201,11 +201,59 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 	} else if (str_eq(key, "trusted_proxies")) {
 		if (set_proxies(c, value, err) < 0)
 			return -1;
+	} else if (str_eq(key, "site_code") || str_eq(key, "icp_no") || str_eq(key, "police_no")) {
+		char *dst = str_eq(key, "site_code") ? c->site_code : str_eq(key, "icp_no") ? c->icp_no : c->police_no;
+		size_t cap = str_eq(key, "site_code") ? sizeof c->site_code : sizeof c->icp_no;
+		if (strlen(value) >= cap || !utf8_valid(value, strlen(value)) || strpbrk(value, "\n\r\t<>\"'&")) {
+			buf_printf(err, "%s（%s）过长或含有不允许的字符", key,
+				   str_eq(key, "site_code") ? "网站标识码" : str_eq(key, "icp_no") ? "ICP备案号" : "公安机关备案号");
+			return -1;
+		}
+		snprintf(dst, cap, "%s", value);
+	} else if (str_eq(key, "contact_url")) {
+		if (!str_empty(value) &&
+		    (!(str_starts(value, "http://") || str_starts(value, "https://") || str_starts(value, "mailto:") ||
+		       (value[0] == '/' && value[1] != '/')) ||
+		     strlen(value) >= sizeof c->contact_url || strpbrk(value, " \t\n\"<>'\\"))) {
+			buf_printf(err, "contact_url（联系我们）应以 http://、https://、mailto: 或 / 开头，且不含空格和引号");
+			return -1;
+		}
+		snprintf(c->contact_url, sizeof c->contact_url, "%s", value);
 	} else {
 		buf_printf(err, "未知配置项 '%s'", key);
 		return -1;
 	}
 	return 0;
+}
+
+bool config_public_url_local(const char *url)
+{
+	if (str_empty(url))
+		return true;
+	const char *h = strstr(url, "://");
+	h = h ? h + 3 : url;
+	const char *at = strpbrk(h, "@/");
+	if (at && *at == '@')
+		h = at + 1;
+	size_t n = strcspn(h, "/?#");
+	char host[256];
+	if (h[0] == '[') { /* [IPv6]:port */
+		const char *close = memchr(h, ']', n);
+		n = close ? (size_t)(close - h) + 1 : n;
+	} else {
+		const char *colon = memchr(h, ':', n);
+		if (colon)
+			n = (size_t)(colon - h);
+	}
+	if (n == 0 || n >= sizeof host)
+		return true;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	for (char *p = host; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return str_starts(host, "127.") || str_eq(host, "localhost") || str_ends(host, ".localhost") ||
+	       str_eq(host, "[::1]") || str_eq(host, "0.0.0.0") || str_eq(host, "[::]");
 }
 
 static void trim(const char **s, const char **e)
@@ -272,7 +320,8 @@ int config_load(struct config *c, struct buf *err)
 	}
 	static const char *keys[] = { "listen", "db", "threads", "session_idle_minutes", "max_body_kib",
 				      "secure_cookies", "origin", "site_name", "public_url", "due_soon_days",
-				      "log_requests", "tsa_url", "tsa_ca_file", "trusted_proxies" };
+				      "log_requests", "tsa_url", "tsa_ca_file", "trusted_proxies", "site_code", "icp_no",
+				      "police_no", "contact_url" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char env[64];
 		snprintf(env, sizeof env, "ZHIFA_");

@@ -13,7 +13,18 @@
  *   origin               the public name of this log / site (zhifa.local)
  *   site_name            the department's name shown on every page
  *   public_url           the address the public reaches this site at, used in
- *                        printed QR codes (http://127.0.0.1:8080)
+ *                        printed QR codes (http://127.0.0.1:8080); while it
+ *                        is a loopback address the dashboard and the print
+ *                        page warn that printed codes work on this machine only
+ *   site_code            网站标识码 (the 10-character code of a government
+ *                        website, e.g. 5300000001), shown in the footer when set
+ *   icp_no               ICP备案号 (e.g. 滇ICP备00000000号), shown in the footer
+ *                        when set, linked to https://beian.miit.gov.cn/
+ *   police_no            公安机关备案号 (e.g. 滇公网安备 53010202000000号),
+ *                        shown in the footer when set, linked to the record
+ *                        at https://beian.mps.gov.cn/ by its digits
+ *   contact_url          the 联系我们 link of the footer (http(s)://, mailto:
+ *                        or a path from /); not shown while unset
  *   due_soon_days        working days before a deadline it turns "due soon" (2)
  *   log_requests         1 to log every request, not only failures (0)
  *   tsa_url              http(s) URL of an RFC 3161 time-stamping authority;
@@ -65,6 +76,11 @@ struct config {
 	char tsa_ca_file[512]; /* "" = token signatures not checked */
 	struct proxy_net trusted_proxies[CONFIG_MAX_PROXIES];
 	int ntrusted_proxies;
+	/* the marks of a government site in the footer ("" = not shown) */
+	char site_code[32];    /* 网站标识码 */
+	char icp_no[128];      /* ICP备案号 */
+	char police_no[128];   /* 公安机关备案号 */
+	char contact_url[512]; /* 联系我们 */
 };
 
 void config_defaults(struct config *c, const char *data_dir);
@@ -75,6 +91,10 @@ int config_parse(struct config *c, const char *text, size_t n, struct buf *err);
 /* True when the textual address ip (IPv4, IPv6, or IPv4-mapped IPv6) is
  * in one of the trusted_proxies blocks. */
 bool config_proxy_trusted(const struct config *c, const char *ip);
+/* True when url (public_url) is empty or names this machine (127.x,
+ * localhost, ::1, 0.0.0.0): a QR code carrying it cannot be opened from a
+ * phone. */
+bool config_public_url_local(const char *url);
 /* Load DATA/zhifa.conf if present, then ZHIFA_* environment variables. */
 int config_load(struct config *c, struct buf *err);
 #endif

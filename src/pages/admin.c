@@ -2,7 +2,8 @@
  * admin.c - the back office's front page: who you are, what needs doing
  * (your open deadlines, drafts waiting to be published in your scope),
  * and for the administrator the warning, from 1 November, that next
- * year's holiday arrangement has not been loaded.
+ * year's holiday arrangement has not been loaded, and the warning that
+ * public_url is a loopback address (printed QR codes would not work).
  *
  * Per role, what it acts on today: the archivist (档案管理员) the archive
  * clocks (a closed case's file to be bound and archived, rule ending with
@@ -270,6 +271,9 @@ static void render_home(struct req *r, json_t *m)
 	h_printf(&r->out, "<h1>工作台</h1><p>%s，您好。所在单位：%s。</p>", r->actor.name, js(m, "unit_name"));
 	if (str_eq(req_param(r, "changed"), "1"))
 		h_raw(&r->out, "<p class=\"alert ok\" role=\"status\">密码已修改。</p>");
+	json_t *qr = json_object_get(m, "public_url_warning");
+	if (json_is_string(qr))
+		h_printf(&r->out, "<p class=\"alert warn\" role=\"alert\">%s</p>", json_string_value(qr));
 	json_t *warn = json_object_get(m, "calendar_warning");
 	if (json_is_string(warn))
 		h_printf(&r->out, "<p class=\"alert warn\" role=\"alert\">%s <a href=\"/admin/calendar\">导入节假日安排</a></p>",
@@ -384,5 +388,11 @@ int page_admin_home(struct req *r)
 		json_object_set_new(m, "review", clocks_in_scope(r, CLOCK_REVIEW));
 		json_object_set_new(m, "pending_drafts", pending_drafts(r));
 	}
+	/* Printed certificates carry public_url in their QR code. */
+	if ((r->actor.roles & ROLE_ADMIN) && config_public_url_local(r->app->cfg.public_url))
+		json_object_set_new(m, "public_url_warning",
+				    json_sprintf("本站对外地址（配置项 public_url）为“%s”，只在本机有效：执法证件上打印的二维码在手机上无法打开。"
+						 "请在 zhifa.conf 中把 public_url 设为公众可访问的地址（如 https://本部门网站域名）后重启服务，再打印证件。",
+						 r->app->cfg.public_url));
 	return page_model(r, m, render_home);
 }

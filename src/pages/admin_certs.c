@@ -11,6 +11,11 @@
  *    domain's 403.
  *  - The shown status is always the effective one computed by the domain
  *    (valid / suspended / revoked / expired / pending).
+ *  - The holder's photo is uploaded as a streamed form (POST
+ *    /admin/officers/{id}/photo): the _csrf part must come before the file,
+ *    the first bytes must be those of a JPEG or PNG and the file at most
+ *    CERT_PHOTO_MAX bytes - a refused upload keeps nothing of it; the
+ *    domain checks the whole file again and stores it (people/certs.h).
  *  - Revoking is final, so the form needs a reason and a ticked
  *    confirmation ("confirm"); suspending needs a reason.  Both are checked
  *    here before the domain is called, so a refused request changes nothing.
@@ -23,6 +28,9 @@
 #include "pages/pages.h"
 #include "people/people.h"
 #include "people/certs.h"
+#include "store/blobs.h"
+#include <microhttpd.h>
+#include <sodium.h>
 
 static void badge(struct req *r, const json_t *c)
 {
@@ -270,6 +278,40 @@ static void status_forms(struct req *r, const json_t *m, const json_t *c)
 	h_raw(&r->out, "</div><button type=\"submit\" class=\"danger\">注销证件</button></form></section>");
 }
 
+/* The holder's photo and, for managers, the upload and remove forms. */
+static void photo_section(struct req *r, const json_t *m, const json_t *c)
+{
+	bool has = is_true(c, "has_photo"), manage = is_true(m, "can_manage") && !str_eq(js(c, "stored_status"), "revoked");
+	const json_t *err = json_object_get(m, "error");
+	bool mine = str_eq(js(m, "form"), "photo") && json_is_object(err);
+	h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"h-photo\" id=\"photo-section\"><h2 id=\"h-photo\">持证人照片</h2>");
+	if (has)
+		h_printf(&r->out, "<p><img class=\"cert-photo-img\" src=\"/verify/c/%s/photo\" alt=\"%s的照片\" width=\"120\" height=\"168\"></p>",
+			 js(c, "public_token"), js(c, "holder"));
+	else
+		h_raw(&r->out, "<p class=\"muted\">尚未上传照片。照片印在证件卡上，并在扫码核验页面显示，便于群众核对执法人员身份。</p>");
+	if (manage) {
+		h_printf(&r->out, "<form method=\"post\" action=\"/admin/officers/%lld/photo\" enctype=\"multipart/form-data\">", ji(c, "id"));
+		form_csrf(r);
+		h_printf(&r->out, "<div class=\"field\"><label for=\"photo\">%s <span class=\"hint\">JPEG 或 PNG 图片，不超过 %d MB；"
+			 "按文件内容识别格式；宜用近期免冠正面证件照</span></label><input type=\"file\" id=\"photo\" name=\"photo\" "
+			 "accept=\"image/jpeg,image/png\" required", has ? "更换照片" : "上传照片", CERT_PHOTO_MAX / (1024 * 1024));
+		if (mine && str_eq(js(err, "field"), "photo"))
+			h_raw(&r->out, " aria-invalid=\"true\" aria-describedby=\"photo-error\"");
+		h_raw(&r->out, ">");
+		if (mine)
+			h_printf(&r->out, "<p class=\"field-error\" id=\"photo-error\">%s</p>", js(err, "message"));
+		h_printf(&r->out, "</div><button type=\"submit\">%s</button></form>", has ? "更换照片" : "上传照片");
+		if (has) {
+			h_printf(&r->out, "<form method=\"post\" action=\"/admin/officers/%lld/photo\" class=\"inline-form\">"
+				 "<input type=\"hidden\" name=\"action\" value=\"remove\">", ji(c, "id"));
+			form_csrf(r);
+			h_raw(&r->out, "<button type=\"submit\" class=\"secondary\">删除照片</button></form>");
+		}
+	}
+	h_raw(&r->out, "</section>");
+}
+
 static void render_officer(struct req *r, json_t *m)
 {
 	const json_t *c = json_object_get(m, "cert");
@@ -285,6 +327,7 @@ static void render_officer(struct req *r, json_t *m)
 	badge(r, c);
 	h_printf(&r->out, "</dd><dt>公开核验</dt><dd><a href=\"%s\">%s</a></dd></dl>", js(c, "verify_path"), js(c, "verify_path"));
 	h_printf(&r->out, "<p><a class=\"button secondary\" href=\"/admin/officers/%lld/print\">打印证件卡</a></p>", id);
+	photo_section(r, m, c);
 	json_t *hist = json_object_get(m, "history");
 	if (json_array_size(hist) > 1) {
 		h_raw(&r->out, "<h2>持证人的全部证件</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">执法证号</th>"
@@ -387,16 +430,30 @@ static void render_print(struct req *r, json_t *m)
 		 "<p class=\"muted\">请使用浏览器的打印功能（Ctrl+P）打印本页，纸张选择 A6 或按实际尺寸打印。</p>", ji(c, "id"));
 	if (!str_eq(js(c, "status"), "valid"))
 		h_printf(&r->out, "<p class=\"alert warn\" role=\"alert\">该证件当前状态为「%s」，不应打印发放。</p>", js(c, "status_label"));
+	bool local = json_is_true(json_object_get(m, "qr_local"));
+	if (local)
+		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\" id=\"qr-local\">二维码不能在本机以外使用：本站对外地址（配置项 public_url）"
+			 "为“%s”，只在本机有效，公众用手机扫码将打不开核验页面。请系统管理员先把 public_url 设为公众可访问的地址，"
+			 "再打印发放。现在打印的证件卡上会注明“二维码仅限本机，不能用于核验”。</p>", js(m, "public_url"));
 	h_raw(&r->out, "</div>");
 	h_printf(&r->out, "<article class=\"cert-card\" aria-label=\"执法证件卡\"><header><strong>%s</strong>"
-		 "<span>%s</span></header><div class=\"cert-body\"><div class=\"cert-photo\" aria-label=\"照片位置\">照片</div>"
-		 "<dl class=\"cert-data\"><dt>姓名</dt><dd>%s</dd><dt>单位</dt><dd>%s</dd><dt>证号</dt><dd>%s</dd>"
-		 "<dt>执法范围</dt><dd>%s</dd><dt>有效期</dt><dd>%s 至 %s</dd></dl></div>",
-		 js(c, "cert_type"), js(c, "issuer"), js(c, "holder"), js(c, "unit_name"), js(c, "cert_no"),
+		 "<span>%s</span></header><div class=\"cert-body\">",
+		 js(c, "cert_type"), js(c, "issuer"));
+	if (is_true(c, "has_photo"))
+		h_printf(&r->out, "<img class=\"cert-photo\" src=\"/verify/c/%s/photo\" alt=\"持证人照片\" width=\"95\" height=\"132\">",
+			 js(c, "public_token"));
+	else
+		h_raw(&r->out, "<div class=\"cert-photo\" aria-label=\"照片位置（尚未上传照片）\">照片</div>");
+	h_printf(&r->out, "<dl class=\"cert-data\"><dt>姓名</dt><dd>%s</dd><dt>单位</dt><dd>%s</dd><dt>证号</dt><dd>%s</dd>"
+		 "<dt>执法范围</dt><dd>%s</dd><dt>有效期</dt><dd><span class=\"nowrap\">%s</span> 至 <span class=\"nowrap\">%s</span></dd></dl></div>",
+		 js(c, "holder"), js(c, "unit_name"), js(c, "cert_no"),
 		 js(c, "enf_scope"), js(c, "valid_from"), js(c, "valid_to"));
 	h_printf(&r->out, "<div class=\"cert-qr\"><img src=\"%s/qr.svg\" alt=\"证件核验二维码\" width=\"120\" height=\"120\">"
-		 "<p>扫码核验证件真伪：<br><span class=\"cert-url\">%s</span></p></div></article>",
+		 "<p>扫码核验证件真伪：<br><span class=\"cert-url\">%s</span></p>",
 		 js(c, "verify_path"), js(m, "verify_url"));
+	if (local)
+		h_raw(&r->out, "<p class=\"cert-qr-local\">二维码仅限本机，不能用于核验</p>");
+	h_raw(&r->out, "</div></article>");
 	page_end(r);
 }
 
@@ -408,5 +465,185 @@ int page_admin_officer_print(struct req *r)
 	/* the same public address the QR code carries (pages/verify.c) */
 	json_object_set_new(m, "verify_url", json_sprintf("%s%s", r->app->cfg.public_url,
 							  js(json_object_get(m, "cert"), "verify_path")));
+	json_object_set_new(m, "public_url", json_string(r->app->cfg.public_url));
+	json_object_set_new(m, "qr_local", json_boolean(config_public_url_local(r->app->cfg.public_url)));
 	return page_model(r, m, render_print);
+}
+
+/* ---- the holder's photo (streamed form) ---- */
+
+struct photo_up {
+	struct MHD_PostProcessor *pp;
+	struct buf data;
+	bool have_file, csrf_ok;
+	char csrf[80];
+	size_t csrf_len;
+	char action[16];
+	const char *want_csrf;
+	struct err e;
+};
+
+static bool csrf_match(const char *got, const char *want)
+{
+	size_t n = strlen(want);
+	return got && n && strlen(got) == n && sodium_memcmp(got, want, n) == 0;
+}
+
+/* The first bytes of a JPEG (FF D8 FF) or a PNG (its 8-byte signature):
+ * 1 yes, 0 no, -1 not enough bytes yet. */
+static int photo_magic(const unsigned char *d, size_t n)
+{
+	static const unsigned char jpeg[3] = { 0xFF, 0xD8, 0xFF };
+	static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	if ((n >= 3 && memcmp(d, jpeg, 3) == 0) || (n >= 8 && memcmp(d, png, 8) == 0))
+		return 1;
+	if ((n < 3 && memcmp(d, jpeg, n) == 0) || (n < 8 && memcmp(d, png, n) == 0))
+		return -1;
+	return 0;
+}
+
+_Static_assert(CERT_PHOTO_MAX == 2 * 1024 * 1024, "the messages say 2 MB");
+
+static void photo_fail(struct photo_up *f, int kind, const char *msg)
+{
+	if (!f->e.kind)
+		err_set(&f->e, kind, "photo", "%s", msg);
+	buf_release(&f->data);
+	buf_init(&f->data, 0);
+}
+
+static enum MHD_Result photo_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+				  const char *content_type, const char *transfer_encoding, const char *data,
+				  uint64_t off, size_t size)
+{
+	(void)kind;
+	(void)filename;
+	(void)content_type;
+	(void)transfer_encoding;
+	(void)off;
+	struct photo_up *f = cls;
+	if (!key || f->e.kind)
+		return MHD_YES;
+	if (strcmp(key, "_csrf") == 0) {
+		if (f->csrf_len + size < sizeof f->csrf) {
+			memcpy(f->csrf + f->csrf_len, data, size);
+			f->csrf_len += size;
+			f->csrf[f->csrf_len] = '\0';
+		}
+		return MHD_YES;
+	}
+	if (strcmp(key, "action") == 0) {
+		size_t have = strlen(f->action);
+		if (have + size < sizeof f->action)
+			memcpy(f->action + have, data, size), f->action[have + size] = '\0';
+		return MHD_YES;
+	}
+	if (strcmp(key, "photo") != 0)
+		return MHD_YES;
+	if (!f->have_file) {
+		f->have_file = true;
+		if (!f->csrf_ok && csrf_match(f->csrf, f->want_csrf))
+			f->csrf_ok = true;
+		if (!f->csrf_ok) {
+			err_set(&f->e, ERR_FORBIDDEN, "_csrf", "安全令牌（CSRF）缺失或无效，请刷新页面后重新提交。");
+			return MHD_YES;
+		}
+	}
+	if (f->data.len + size > CERT_PHOTO_MAX) {
+		photo_fail(f, 413, "照片文件过大：不能超过 2 MB，请压缩后重新上传。");
+		return MHD_YES;
+	}
+	buf_add(&f->data, data, size);
+	if (photo_magic((const unsigned char *)f->data.data, f->data.len) == 0)
+		photo_fail(f, ERR_INVALID, "照片须为 JPEG 或 PNG 图片：所选文件的开头不是图片格式（按文件内容识别，不看文件名）。");
+	return MHD_YES;
+}
+
+static void photo_free(struct req *r)
+{
+	struct photo_up *f = r->stream_ctx;
+	if (!f)
+		return;
+	if (f->pp)
+		MHD_destroy_post_processor(f->pp);
+	buf_release(&f->data);
+	free(f);
+	r->stream_ctx = NULL;
+}
+
+int stream_officer_photo(struct req *r, const char *data, size_t n)
+{
+	struct photo_up *f = r->stream_ctx;
+	if (n == (size_t)-1) {
+		photo_free(r);
+		return 0;
+	}
+	if (!data) {
+		f = xcalloc(1, sizeof *f);
+		r->stream_ctx = f;
+		buf_init(&f->data, 0);
+		f->want_csrf = r->csrf;
+		const char *h = req_header(r, "X-CSRF-Token");
+		if (h && csrf_match(h, r->csrf))
+			f->csrf_ok = true;
+		if (!r->content_type || (!str_starts(r->content_type, "multipart/form-data") &&
+					 !str_starts(r->content_type, "application/x-www-form-urlencoded"))) {
+			err_set(&f->e, 415, "photo", "请以 multipart/form-data 表单上传照片。");
+			return 0;
+		}
+		f->pp = MHD_create_post_processor(r->conn, 64 * 1024, photo_iter, f);
+		if (!f->pp)
+			err_set(&f->e, ERR_INVALID, "photo", "无法解析上传的表单。");
+		return 0;
+	}
+	if (!f || !f->pp || f->e.kind)
+		return 0; /* discard the rest; the handler answers */
+	if (MHD_post_process(f->pp, data, n) != MHD_YES)
+		photo_fail(f, ERR_INVALID, "上传的表单格式不正确。");
+	return 0;
+}
+
+int page_admin_officer_photo(struct req *r)
+{
+	struct photo_up *f = r->stream_ctx;
+	long long id = req_param_id(r, 0);
+	struct err e = ERR_INIT;
+	if (!f) {
+		photo_free(r);
+		resp_error(r, 500, NULL, "上传状态丢失，请重新提交。");
+		return 0;
+	}
+	if (f->pp && !f->e.kind) {
+		MHD_destroy_post_processor(f->pp); /* flushes the last part */
+		f->pp = NULL;
+	}
+	if (!f->e.kind && !f->csrf_ok && csrf_match(f->csrf, r->csrf))
+		f->csrf_ok = true;
+	if (!f->e.kind && !f->csrf_ok)
+		err_set(&f->e, ERR_FORBIDDEN, "_csrf", "安全令牌（CSRF）缺失或无效，请刷新页面后重新提交。");
+	bool remove = str_eq(f->action, "remove");
+	if (!f->e.kind && !remove && !f->have_file)
+		err_set(&f->e, ERR_INVALID, "photo", "请选择照片文件。");
+	e = f->e;
+	if (!e.kind) {
+		struct blobs *b = blobs_open_data(r->app->cfg.data_dir, &e);
+		if (b) {
+			cert_set_photo(r->db, b, &r->actor, id, remove ? NULL : (const unsigned char *)f->data.data,
+				       remove ? 0 : f->data.len, &e);
+			blobs_close(b);
+		}
+	}
+	photo_free(r);
+	if (!e.kind)
+		return af_done(r, req_printf(r, "/admin/officers/%lld?ok=photo#photo-section", id),
+			       json_pack("{s:b}", "has_photo", !remove));
+	if (r->want_json || e.kind == ERR_FORBIDDEN || e.kind == ERR_NOTFOUND) {
+		resp_err(r, &e);
+		return 0;
+	}
+	json_t *m = officer_model(r, id);
+	if (!m)
+		return 0;
+	json_object_set_new(m, "form", json_string("photo"));
+	return af_fail(r, m, &e, render_officer);
 }

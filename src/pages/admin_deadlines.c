@@ -251,14 +251,30 @@ static void render_deadlines(struct req *r, json_t *m)
 	json_t *stats = json_object_get(m, "stats");
 	if (json_is_object(stats)) {
 		h_raw(&r->out, "<h2 id=\"stats\">各单位期限统计</h2>");
+		/* a refused range: the message on the form, what was typed kept,
+		 * the table below for the default range */
+		json_t *serr = json_object_get(stats, "error");
+		const char *ef = json_is_object(serr) ? js(serr, "field") : "";
+		const char *fv = json_is_object(serr) ? js(serr, "from_input") : js(stats, "from");
+		const char *tv = json_is_object(serr) ? js(serr, "to_input") : js(stats, "to");
+		if (json_is_object(serr))
+			h_printf(&r->out, "<p class=\"alert error\" role=\"alert\" id=\"stats-error\">统计月份有误：%s</p>",
+				 js(serr, "message"));
 		h_raw(&r->out, "<form method=\"get\" action=\"/admin/deadlines#stats\" class=\"search\">"
 			       "<label for=\"from\">起始月份</label>");
-		h_printf(&r->out, "<input type=\"month\" id=\"from\" name=\"from\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\">"
-			 "<label for=\"to\">截止月份</label>"
-			 "<input type=\"month\" id=\"to\" name=\"to\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\">"
-			 "<button type=\"submit\" class=\"secondary\">统计</button>"
+		h_printf(&r->out, "<input type=\"month\" id=\"from\" name=\"from\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\"", fv);
+		if (str_eq(ef, "from"))
+			h_raw(&r->out, " aria-invalid=\"true\" aria-describedby=\"stats-error\"");
+		h_printf(&r->out, "><label for=\"to\">截止月份</label>"
+			 "<input type=\"month\" id=\"to\" name=\"to\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\"", tv);
+		if (str_eq(ef, "to"))
+			h_raw(&r->out, " aria-invalid=\"true\" aria-describedby=\"stats-error\"");
+		h_raw(&r->out, ">");
+		h_printf(&r->out, "<button type=\"submit\" class=\"secondary\">统计</button>"
 			 "<a class=\"button secondary\" href=\"/admin/deadlines/stats.xlsx?from=%s&amp;to=%s\">导出 Excel</a></form>",
-			 js(stats, "from"), js(stats, "to"), js(stats, "from"), js(stats, "to"));
+			 js(stats, "from"), js(stats, "to"));
+		if (json_is_object(serr))
+			h_printf(&r->out, "<p class=\"field-error\">%s。下表按默认月份统计。</p>", js(serr, "message"));
 		json_t *rows = json_object_get(stats, "rows");
 		h_printf(&r->out, "<p class=\"muted\">按截止日所在月份统计，%s 至 %s。</p>", js(stats, "from"), js(stats, "to"));
 		if (!json_array_size(rows)) {
@@ -358,16 +374,36 @@ int page_admin_deadlines(struct req *r)
 	}
 
 	/* the statistics of every unit */
+	json_t *range_error = NULL;
 	if (stats_role) {
 		char from[8], to[8];
-		if (stats_range(r, from, to, &e) < 0)
-			goto fail;
+		struct err se = ERR_INIT;
+		if (stats_range(r, from, to, &se) < 0) {
+			if (r->want_json) {
+				e = se;
+				goto fail;
+			}
+			/* HTML: the page stays, the form says what is wrong (400) */
+			const char *fi = req_param(r, "from"), *ti = req_param(r, "to");
+			range_error = json_pack("{s:s,s:s,s:s,s:s}", "field", se.field, "message", se.msg,
+						"from_input", fi ? fi : "", "to_input", ti ? ti : "");
+			month_from_today(-5, from);
+			month_from_today(1, to);
+		}
 		json_t *rows = deadline_stats_monthly(r->db, 0, from, to, &e);
-		if (!rows)
+		if (!rows) {
+			json_decref(range_error);
 			goto fail;
-		json_object_set_new(m, "stats", json_pack("{s:s,s:s,s:o}", "from", from, "to", to, "rows", rows));
+		}
+		json_t *st = json_pack("{s:s,s:s,s:o}", "from", from, "to", to, "rows", rows);
+		if (range_error)
+			json_object_set_new(st, "error", range_error);
+		json_object_set_new(m, "stats", st);
 	}
-	return page_model(r, m, render_deadlines);
+	page_model(r, m, render_deadlines);
+	if (range_error)
+		r->status = 400;
+	return 0;
 fail:
 	json_decref(m);
 	resp_err(r, &e);

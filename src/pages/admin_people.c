@@ -51,7 +51,7 @@ static const struct {
 	{ "created", "已创建。" }, { "saved", "已保存。" }, { "deleted", "已删除。" },
 	{ "password", "已设置新的初始密码，该用户下次登录时须修改密码。" },
 	{ "locked", "账号已锁定，其所有会话已结束。" }, { "unlocked", "账号已解锁。" },
-	{ "status", "证件状态已更新。" }, { "1", "已保存。" },
+	{ "status", "证件状态已更新。" }, { "photo", "照片已更新。" }, { "1", "已保存。" },
 	{ "released", "已解除该地址的登录限速，其失败次数已清零。" },
 };
 
@@ -267,10 +267,26 @@ static void unit_fields(struct req *r, const json_t *m, const json_t *unit)
 		 "1-32 位小写字母、数字、下划线或连字符");
 	af_unit_select(r, m, units, "parent_id", "parent_id", "上级单位", unit ? ji(unit, "parent_id") : 0, "（无，顶级单位）", false,
 		       unit ? ji(unit, "id") : 0);
-	af_checkbox(r, m, "enforcement_power", "具有行政执法权", unit && json_is_true(json_object_get(unit, "enforcement_power")));
+	const char *kind = af_has_input(m) ? af_value(m, "kind", NULL) : unit ? js(unit, "kind") : "office";
+	h_raw(&r->out, "<div class=\"field\"><label for=\"kind\">单位类型 <span class=\"hint\">执法主体是以自己名义执法的行政机关或法律、法规授权的组织；"
+		       "内设处室是其承办机构</span></label><select id=\"kind\" name=\"kind\"");
+	if (str_eq(af_error_field(m), "kind"))
+		h_raw(&r->out, " aria-invalid=\"true\" aria-describedby=\"kind-error\"");
+	h_printf(&r->out, "><option value=\"office\"%s>内设机构（承办机构）</option><option value=\"body\"%s>执法主体</option></select>",
+		 str_eq(kind, "body") ? "" : " selected", str_eq(kind, "body") ? " selected" : "");
+	af_field_error(r, m, "kind");
+	h_raw(&r->out, "</div>");
+	af_checkbox(r, m, "enforcement_power", "承担行政执法工作（执法主体本身或其承办机构）",
+		    unit && json_is_true(json_object_get(unit, "enforcement_power")));
 	af_checkbox(r, m, "is_reviewer", "法制审核机构（政策法规处）",
 		    unit && json_is_true(json_object_get(unit, "is_reviewer")));
 	af_input(r, m, "number", "sort", "排序", sort, "min=\"0\" max=\"99999\"", "同级单位中由小到大排列");
+	h_raw(&r->out, "<fieldset class=\"roles\"><legend>执法主体的公开信息（仅执法主体填写，在公示门户公开）</legend>");
+	af_input(r, m, "text", "address", "办公地址", unit ? js(unit, "address") : "", "maxlength=\"100\"", NULL);
+	af_input(r, m, "text", "phone", "联系电话", unit ? js(unit, "phone") : "", "maxlength=\"100\"", NULL);
+	af_input(r, m, "text", "head_name", "负责人", unit ? js(unit, "head_name") : "", "maxlength=\"100\"", NULL);
+	af_input(r, m, "text", "complaint_phone", "监督投诉电话", unit ? js(unit, "complaint_phone") : "", "maxlength=\"100\"", NULL);
+	h_raw(&r->out, "</fieldset>");
 }
 
 static void render_units(struct req *r, json_t *m)
@@ -280,10 +296,12 @@ static void render_units(struct req *r, json_t *m)
 	h_raw(&r->out, "<h1>处室单位</h1>");
 	af_alerts(r, m);
 	h_raw(&r->out, "<p class=\"muted\">本厅的单位树。具有行政执法权的单位在公示门户「执法主体」中公开；"
-		       "法制审核机构负责重大执法决定的法制审核和执法证件管理。</p>");
+		       "法制审核机构负责重大执法决定的法制审核和执法证件管理。"
+		       "执法主体（本厅，或法律、法规授权的组织）在公示门户「执法主体」中公开其地址、电话、负责人和监督投诉电话；"
+		       "承担执法工作的内设处室作为其承办机构列在它下面。</p>");
 	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">单位列表</caption><thead><tr>"
 		       "<th scope=\"col\">单位名称</th><th scope=\"col\">代码</th><th scope=\"col\">上级单位</th>"
-		       "<th scope=\"col\">执法权</th><th scope=\"col\">法制审核</th><th scope=\"col\">排序</th>"
+		       "<th scope=\"col\">类型</th><th scope=\"col\">执法工作</th><th scope=\"col\">法制审核</th><th scope=\"col\">排序</th>"
 		       "<th scope=\"col\">操作</th></tr></thead><tbody>");
 	size_t i;
 	json_t *u;
@@ -292,8 +310,9 @@ static void render_units(struct req *r, json_t *m)
 		const json_t *parent = unit_find(units, ji(u, "parent_id"));
 		h_printf(&r->out, "<tr><td class=\"tree-d%lld\">%s</td><td><code>%s</code></td><td>%s</td>",
 			 depth > 5 ? 5 : depth, js(u, "name"), js(u, "code"), parent ? js(parent, "name") : "—");
-		h_printf(&r->out, "<td>%s</td><td>%s</td><td>%lld</td>",
-			 json_is_true(json_object_get(u, "enforcement_power")) ? "有" : "无",
+		h_printf(&r->out, "<td>%s</td><td>%s</td><td>%s</td><td>%lld</td>",
+			 str_eq(js(u, "kind"), "body") ? "执法主体" : "内设机构",
+			 json_is_true(json_object_get(u, "enforcement_power")) ? "承担" : "—",
 			 json_is_true(json_object_get(u, "is_reviewer")) ? "是" : "—", ji(u, "sort"));
 		h_printf(&r->out, "<td><a href=\"/admin/units/%lld\">%s</a></td></tr>", ji(u, "id"),
 			 can_admin(r) ? "编辑" : "查看");
@@ -334,6 +353,11 @@ static int unit_from_form(struct req *r, struct unit_input *in, struct err *e)
 	in->enforcement_power = !str_empty(req_param(r, "enforcement_power")) &&
 				!str_eq(req_param(r, "enforcement_power"), "0");
 	in->is_reviewer = !str_empty(req_param(r, "is_reviewer")) && !str_eq(req_param(r, "is_reviewer"), "0");
+	in->kind = req_param(r, "kind");
+	in->address = req_param(r, "address");
+	in->phone = req_param(r, "phone");
+	in->head_name = req_param(r, "head_name");
+	in->complaint_phone = req_param(r, "complaint_phone");
 	return 0;
 }
 
@@ -358,10 +382,15 @@ static void render_unit(struct req *r, json_t *m)
 	h_printf(&r->out, "<p class=\"noprint\"><a href=\"/admin/units\">← 返回单位列表</a></p><h1>%s</h1>", js(u, "name"));
 	af_alerts(r, m);
 	h_printf(&r->out, "<dl class=\"props card\"><dt>单位代码</dt><dd><code>%s</code></dd><dt>上级单位</dt><dd>%s</dd>"
-		 "<dt>行政执法权</dt><dd>%s</dd><dt>法制审核机构</dt><dd>%s</dd><dt>排序</dt><dd>%lld</dd>"
+		 "<dt>单位类型</dt><dd>%s</dd><dt>办公地址</dt><dd>%s</dd><dt>联系电话</dt><dd>%s</dd><dt>负责人</dt><dd>%s</dd>"
+		 "<dt>监督投诉电话</dt><dd>%s</dd><dt>行政执法工作</dt><dd>%s</dd><dt>法制审核机构</dt><dd>%s</dd><dt>排序</dt><dd>%lld</dd>"
 		 "<dt>人员</dt><dd>%zu 人</dd></dl>",
 		 js(u, "code"), parent ? js(parent, "name") : "（顶级单位）",
-		 json_is_true(json_object_get(u, "enforcement_power")) ? "有" : "无",
+		 str_eq(js(u, "kind"), "body") ? "执法主体" : "内设机构（承办机构）",
+		 str_empty(js(u, "address")) ? "—" : js(u, "address"), str_empty(js(u, "phone")) ? "—" : js(u, "phone"),
+		 str_empty(js(u, "head_name")) ? "—" : js(u, "head_name"),
+		 str_empty(js(u, "complaint_phone")) ? "—" : js(u, "complaint_phone"),
+		 json_is_true(json_object_get(u, "enforcement_power")) ? "承担" : "不承担",
 		 json_is_true(json_object_get(u, "is_reviewer")) ? "是" : "否", ji(u, "sort"),
 		 json_array_size(json_object_get(m, "people")));
 	json_t *people = json_object_get(m, "people");

@@ -27,6 +27,7 @@ int page_portal_inspection(struct req *r);
 /* verify.c */
 int page_verify_cert(struct req *r);
 int page_verify_cert_qr(struct req *r);
+int page_verify_cert_photo(struct req *r);   /* GET /verify/c/{token}/photo: the holder's photo */
 /* login.c */
 int page_login(struct req *r);
 int page_logout(struct req *r);
@@ -55,6 +56,8 @@ int page_admin_officers(struct req *r);         /* GET list + POST create */
 int page_admin_officer(struct req *r);          /* GET /admin/officers/{id} + POST update */
 int page_admin_officer_status(struct req *r);   /* POST suspend / restore / revoke */
 int page_admin_officer_print(struct req *r);    /* GET printable certificate card */
+int page_admin_officer_photo(struct req *r);    /* POST /admin/officers/{id}/photo: upload or remove (streamed) */
+int stream_officer_photo(struct req *r, const char *data, size_t n);
 /* admin_logs.c: the operation log and the login log (read only). */
 int page_admin_logs(struct req *r);             /* GET /admin/logs */
 int page_admin_login_logs(struct req *r);       /* GET /admin/logs/login */

@@ -35,6 +35,7 @@ const struct route routes[] = {
 	{ M_GET, "/portal/inspections/{id}", page_portal_inspection, R_PUBLIC, 0 },
 	{ M_GET, "/verify/c/{token}", page_verify_cert, R_PUBLIC, 0 },
 	{ M_GET, "/verify/c/{token}/qr.svg", page_verify_cert_qr, R_PUBLIC, 0 },
+	{ M_GET, "/verify/c/{token}/photo", page_verify_cert_photo, R_PUBLIC, 0 },
 	/* the same models as JSON, under the open API */
 	{ M_GET, "/api/v1/portal/bodies", page_portal_bodies, R_PUBLIC, 0 },
 	{ M_GET, "/api/v1/portal/officers", page_portal_officers, R_PUBLIC, 0 },
@@ -68,6 +69,9 @@ const struct route routes[] = {
 	{ M_GET | M_POST, "/admin/officers/{id}", page_admin_officer, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_POST, "/admin/officers/{id}/status", page_admin_officer_status, R_LOGIN, ROLE_ADMIN | ROLE_HEAD | ROLE_REVIEWER },
 	{ M_GET, "/admin/officers/{id}/print", page_admin_officer_print, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
+	/* CSRF of the streamed photo form is checked by admin_certs.c (_csrf precedes the file part) */
+	{ M_POST, "/admin/officers/{id}/photo", page_admin_officer_photo, R_LOGIN | R_STREAM | R_NO_CSRF,
+	  ROLE_ADMIN | ROLE_HEAD | ROLE_REVIEWER, stream_officer_photo },
 	{ M_GET, "/admin/logs", page_admin_logs, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ M_GET, "/admin/logs/login", page_admin_login_logs, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ M_GET, "/admin/login-guard", page_admin_login_guard, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },

@@ -66,6 +66,20 @@ static bool unit_exists(struct db *db, long long id)
 			     (const struct db_val[]){ DB_INT(id), DB_END }) > 0;
 }
 
+/* The kind a unit is stored with (see struct unit_input). */
+static const char *unit_kind(const struct unit_input *in)
+{
+	if (!str_empty(in->kind))
+		return in->kind;
+	return in->parent_id > 0 ? "office" : "body";
+}
+
+/* A body's contact field as stored: '' on offices. */
+static const char *contact(const struct unit_input *in, const char *v)
+{
+	return str_eq(unit_kind(in), "body") && v ? v : "";
+}
+
 static int unit_validate(struct db *db, const struct unit_input *in, long long self, struct err *e)
 {
 	if (!in)
@@ -76,6 +90,23 @@ static int unit_validate(struct db *db, const struct unit_input *in, long long s
 		return err_set(e, ERR_INVALID, "name", "单位名称不能为空,且不超过 64 个字");
 	if (in->parent_id < 0 || (in->parent_id > 0 && !unit_exists(db, in->parent_id)))
 		return err_set(e, ERR_INVALID, "parent_id", "上级单位不存在");
+	if (!str_empty(in->kind) && !str_eq(in->kind, "body") && !str_eq(in->kind, "office"))
+		return err_set(e, ERR_INVALID, "kind", "单位类型无效，应为执法主体或承办机构（内设机构）");
+	static const struct { size_t off; const char *field, *label; } contacts[] = {
+		{ offsetof(struct unit_input, address), "address", "办公地址" },
+		{ offsetof(struct unit_input, phone), "phone", "联系电话" },
+		{ offsetof(struct unit_input, head_name), "head_name", "负责人" },
+		{ offsetof(struct unit_input, complaint_phone), "complaint_phone", "监督投诉电话" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(contacts); i++) {
+		const char *v = *(const char *const *)((const char *)in + contacts[i].off);
+		if (v && !people_text_ok(v, 0, 100))
+			return err_set(e, ERR_INVALID, contacts[i].field, "%s不超过 100 个字", contacts[i].label);
+	}
+	if (str_eq(unit_kind(in), "office") && in->enforcement_power &&
+	    (in->parent_id <= 0 || people_unit_body(db, in->parent_id) <= 0))
+		return err_set(e, ERR_INVALID, "kind",
+			       "承担执法工作的内设机构须隶属于一个执法主体：请选择上级执法主体，或把本单位设为执法主体");
 	if (db_scalar_int(db, 0, "SELECT COUNT(*) FROM units WHERE code = ? AND id <> ?",
 			  (const struct db_val[]){ DB_TEXT(in->code), DB_INT(self), DB_END }))
 		return err_set(e, ERR_CONFLICT, "code", "单位代码“%s”已被使用", in->code);
@@ -104,11 +135,13 @@ int people_unit_create(struct db *db, const struct actor *a, const struct unit_i
 	char now[21], ids[24];
 	time_now_utc(now);
 	struct db_res *r = NULL;
-	if (db_query(db, &r, "INSERT INTO units(parent_id, code, name, enforcement_power, is_reviewer, sort, created_at)"
-		     " VALUES (?,?,?,?,?,?,?) RETURNING id",
+	if (db_query(db, &r, "INSERT INTO units(parent_id, code, name, enforcement_power, is_reviewer, sort, created_at,"
+		     " kind, address, phone, head_name, complaint_phone) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
 		     in->parent_id > 0 ? DB_INT(in->parent_id) : DB_NULL, DB_TEXT(in->code), DB_TEXT(in->name),
 		     DB_INT(in->enforcement_power ? 1 : 0), DB_INT(in->is_reviewer ? 1 : 0), DB_INT(in->sort),
-		     DB_TEXT(now)) < 0 || r->nrows != 1) {
+		     DB_TEXT(now), DB_TEXT(unit_kind(in)), DB_TEXT(contact(in, in->address)),
+		     DB_TEXT(contact(in, in->phone)), DB_TEXT(contact(in, in->head_name)),
+		     DB_TEXT(contact(in, in->complaint_phone))) < 0 || r->nrows != 1) {
 		db_res_free(r);
 		return people_tx_fail(db, e, true);
 	}
@@ -155,10 +188,13 @@ int people_unit_update(struct db *db, const struct actor *a, long long id,
 	time_now_utc(now);
 	id_text(id, ids);
 	if (db_exec(db, "UPDATE units SET parent_id = ?, code = ?, name = ?, enforcement_power = ?, is_reviewer = ?,"
-		    " sort = ?, updated_at = ? WHERE id = ?",
+		    " sort = ?, updated_at = ?, kind = ?, address = ?, phone = ?, head_name = ?, complaint_phone = ?"
+		    " WHERE id = ?",
 		    in->parent_id > 0 ? DB_INT(in->parent_id) : DB_NULL, DB_TEXT(in->code), DB_TEXT(in->name),
 		    DB_INT(in->enforcement_power ? 1 : 0), DB_INT(in->is_reviewer ? 1 : 0), DB_INT(in->sort),
-		    DB_TEXT(now), DB_INT(id)) < 0 ||
+		    DB_TEXT(now), DB_TEXT(unit_kind(in)), DB_TEXT(contact(in, in->address)),
+		    DB_TEXT(contact(in, in->phone)), DB_TEXT(contact(in, in->head_name)),
+		    DB_TEXT(contact(in, in->complaint_phone)), DB_INT(id)) < 0 ||
 	    audit_log(db, a, "unit.update", "unit", ids, "ok", in->name) < 0 || db_commit(db) < 0)
 		return people_tx_fail(db, e, true);
 	return 0;
@@ -189,6 +225,26 @@ int people_unit_delete(struct db *db, const struct actor *a, long long id, struc
 	if (db_exec(db, "DELETE FROM units WHERE id = ?", DB_INT(id)) < 0 ||
 	    audit_log(db, a, "unit.delete", "unit", ids, "ok", "") < 0 || db_commit(db) < 0)
 		return people_tx_fail(db, e, true);
+	return 0;
+}
+
+long long people_unit_body(struct db *db, long long unit_id)
+{
+	for (int depth = 0; unit_id > 0 && depth < 64; depth++) {
+		struct db_res *r = NULL;
+		if (db_query(db, &r, "SELECT kind, parent_id FROM units WHERE id = ?", DB_INT(unit_id)) < 0)
+			return 0;
+		if (r->nrows != 1) {
+			db_res_free(r);
+			return 0;
+		}
+		bool body = str_eq(db_text(r, 0, 0), "body");
+		long long parent = db_cell(r, 0, 1) ? db_int(r, 0, 1) : 0;
+		db_res_free(r);
+		if (body)
+			return unit_id;
+		unit_id = parent;
+	}
 	return 0;
 }
 
@@ -284,8 +340,8 @@ int people_unit_list(struct db *db, const struct actor *a, json_t **out, struct 
 	struct db_res *r = NULL;
 	if (people_scope_units(db, a, &scope_ids, &nscope) < 0)
 		return people_db_fail(db, e);
-	if (db_query(db, &r, "SELECT id, parent_id, code, name, enforcement_power, is_reviewer, sort"
-		     " FROM units ORDER BY sort, id") < 0) {
+	if (db_query(db, &r, "SELECT id, parent_id, code, name, enforcement_power, is_reviewer, sort,"
+		     " kind, address, phone, head_name, complaint_phone FROM units ORDER BY sort, id") < 0) {
 		free(scope_ids);
 		return people_db_fail(db, e);
 	}
@@ -321,6 +377,21 @@ int people_unit_list(struct db *db, const struct actor *a, json_t **out, struct 
 					      "enforcement_power", (int)db_int(r, i, 4), "is_reviewer", (int)db_int(r, i, 5),
 					      "sort", (json_int_t)db_int(r, i, 6), "depth", d,
 					      "in_scope", (int)people_ids_contain(scope_ids, nscope, id));
+			json_object_set_new(o, "kind", json_string(db_text(r, i, 7)));
+			json_object_set_new(o, "address", json_string(db_text(r, i, 8)));
+			json_object_set_new(o, "phone", json_string(db_text(r, i, 9)));
+			json_object_set_new(o, "head_name", json_string(db_text(r, i, 10)));
+			json_object_set_new(o, "complaint_phone", json_string(db_text(r, i, 11)));
+			/* the nearest body: this unit, or the one its parent (listed before it) has */
+			long long body = str_eq(db_text(r, i, 7), "body") ? id : 0;
+			if (!body && db_cell(r, i, 1)) {
+				size_t k;
+				json_t *prev;
+				json_array_foreach(arr, k, prev)
+					if (json_integer_value(json_object_get(prev, "id")) == db_int(r, i, 1))
+						body = json_integer_value(json_object_get(prev, "body_id"));
+			}
+			json_object_set_new(o, "body_id", json_integer(body));
 			json_array_append_new(arr, o);
 			/* push children in reverse so the first sorted child comes out first */
 			for (int j = n - 1; j >= 0; j--)

@@ -27,6 +27,16 @@ struct unit_input {
 	bool enforcement_power;   /* 有执法权 */
 	bool is_reviewer;         /* 政策法规处 (legal review) */
 	int sort;                 /* display order among siblings */
+	/* 执法主体 (migration 010): "body" for the department or an
+	 * organisation authorised by law, "office" for a division (a body's
+	 * 承办机构 when it has enforcement duties).  NULL or "" = "body" for a
+	 * root unit, "office" otherwise.  An office with enforcement_power
+	 * must have a body above it. */
+	const char *kind;
+	/* A body's public contacts (each 0-100 characters; NULL = ""; kept
+	 * only on bodies): office address, phone, the person in charge, and
+	 * the supervision/complaint phone (监督投诉电话). */
+	const char *address, *phone, *head_name, *complaint_phone;
 };
 
 /* Create a unit (admin only).  *id_out (if not NULL) gets the new id.
@@ -44,8 +54,13 @@ int people_unit_delete(struct db *db, const struct actor *a, long long id, struc
 /* All units for any logged-in actor (the tree is not secret; pickers need
  * it), ordered parent first then sort, name: an array of {id, parent_id
  * (or null), code, name, enforcement_power, is_reviewer, sort, depth,
- * in_scope}.  ERR_UNAUTH for the public. */
+ * in_scope, kind, address, phone, head_name, complaint_phone, body_id
+ * (the nearest body at or above it, 0 if none)}.  ERR_UNAUTH for the
+ * public. */
 int people_unit_list(struct db *db, const struct actor *a, json_t **out, struct err *e);
+/* The 执法主体 of unit_id: the nearest unit of kind "body" at or above
+ * it; 0 when none (or on a storage error). */
+long long people_unit_body(struct db *db, long long unit_id);
 /* The unit with this code, 0 if none. */
 long long people_unit_by_code(struct db *db, const char *code);
 /* True when unit id is the 政策法规处 (is_reviewer = 1). */

@@ -211,7 +211,7 @@ static long long do_create(struct db *db, const struct actor *a, enum pub_kind k
 	struct prepared p;
 	long long id = -1;
 	if (!power && !system) {
-		err_set(e, ERR_FORBIDDEN, "unit_id", "本单位不是行政执法主体,不能公示执法事项");
+		err_set(e, ERR_FORBIDDEN, "unit_id", "本单位不承担行政执法工作(既不是执法主体,也不是其承办机构),不能公示执法事项");
 		goto out_name;
 	}
 	if (check_matter_link(db, kind, unit_id, matter_id, e) < 0)

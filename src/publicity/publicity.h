@@ -193,9 +193,20 @@ bool publicity_unit_in_scope(struct db *db, const struct actor *a, long long uni
  * match, so two-character words work).  Model:
  *   { "keyword", "matters": [...], "guides": [...], "inspections": [...],
  *     "units": [ { "id", "name", "code" } ] }
- * each list at most limit entries (<= 0 means 20), by relevance.
+ * each list at most limit entries (<= 0 means 20), by relevance, and
+ * "also_searched": the keyword strings searched besides the one typed
+ * (synonyms, publicity_word_variants), whose hits follow the typed one's.
  * Officers are searched by the people module; the pages combine both. */
 json_t *publicity_search(struct db *db, const char *keywords, int limit, struct err *e);
+
+/* Search synonyms (src/assets/data/synonyms.json, with the source of each
+ * entry): the variants of one normalised word - the word itself first,
+ * then the word with a known short or colloquial term in it replaced by
+ * each of its standard terms (民爆 -> 民用爆炸物品, 黑广播 -> 非法设置无线电台
+ * (站) ...), all normalised.  At most max (>= 1) variants, each xstrdup'd
+ * (caller frees each); returns the count. */
+#define PUBLICITY_MAX_VARIANTS 4
+int publicity_word_variants(const char *word, char **out, int max);
 
 /* Normalise text for search columns and keywords alike: ASCII and
  * full-width Latin letters/digits folded to lower-case ASCII, every run of

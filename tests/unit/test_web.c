@@ -119,6 +119,30 @@ static void test_config(void)
 	buf_reset(&err);
 	ok(config_set(&c, "unknown_key", "1", &err) < 0 && strstr(buf_str(&err), "未知配置项"), "unknown key refused");
 	buf_release(&err);
+	buf_init(&err, 0);
+	ok(config_set(&c, "contact_url", "javascript:alert(1)", &err) < 0, "contact_url must be http(s), mailto: or a path");
+	buf_reset(&err);
+	ok(config_set(&c, "contact_url", "//evil.example", &err) < 0, "a scheme-relative contact_url is refused");
+	buf_reset(&err);
+	ok(config_set(&c, "contact_url", "/portal/bodies", &err) == 0 && str_eq(c.contact_url, "/portal/bodies"),
+	   "contact_url may be a path");
+	ok(config_set(&c, "icp_no", "滇ICP备<b>", &err) < 0, "a mark with markup is refused");
+	buf_reset(&err);
+	ok(config_set(&c, "police_no", "滇公网安备 53010202000000号", &err) == 0 && str_eq(c.police_no, "滇公网安备 53010202000000号"),
+	   "公安机关备案号 kept as written");
+	ok(config_set(&c, "site_code", "53000000011234567890123456789012", &err) < 0, "an over-long 网站标识码 is refused");
+	buf_release(&err);
+	config_defaults(&c, "/tmp/x");
+	ok(!c.site_code[0] && !c.icp_no[0] && !c.police_no[0] && !c.contact_url[0], "site marks are unset by default");
+	ok(config_public_url_local(c.public_url), "the default public_url is this machine only");
+	static const char *local[] = { "", "http://127.0.0.1:8080", "http://127.1.2.3", "http://LOCALHOST:80/x",
+				       "https://a.localhost", "http://[::1]:8080/", "http://0.0.0.0:8080", "http://u@127.0.0.1/" };
+	for (size_t i = 0; i < ARRAY_SIZE(local); i++)
+		ok(config_public_url_local(local[i]), "local: '%s'", local[i]);
+	static const char *outside[] = { "https://zhifa.gxt.yn.gov.cn", "http://10.0.0.5:8080", "https://127example.cn/",
+					 "http://[2001:db8::1]:80" };
+	for (size_t i = 0; i < ARRAY_SIZE(outside); i++)
+		ok(!config_public_url_local(outside[i]), "reachable: '%s'", outside[i]);
 }
 
 static void test_client_addr(void)
