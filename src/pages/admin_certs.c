@@ -16,6 +16,7 @@
  *    here before the domain is called, so a refused request changes nothing.
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
@@ -85,9 +86,6 @@ static void cert_fields(struct req *r, const json_t *m, const json_t *c)
 	af_input(r, m, "date", "valid_to", "有效期至", c ? js(c, "valid_to") : "", "required", "格式 YYYY-MM-DD");
 }
 
-static const char *const status_filters[][2] = {
-	{ "valid", "有效" }, { "suspended", "暂扣" }, { "revoked", "已注销" }, { "expired", "已过期" }, { "pending", "未生效" },
-};
 
 static void render_officers(struct req *r, json_t *m)
 {
@@ -97,9 +95,11 @@ static void render_officers(struct req *r, json_t *m)
 	const char *st = js(m, "status");
 	h_raw(&r->out, "<form method=\"get\" action=\"/admin/officers\" class=\"search\"><label for=\"filter-status\">按状态筛选</label>"
 		       "<select id=\"filter-status\" name=\"status\"><option value=\"\">（全部）</option>");
-	for (size_t i = 0; i < ARRAY_SIZE(status_filters); i++)
-		h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", status_filters[i][0],
-			 str_eq(st, status_filters[i][0]) ? " selected" : "", status_filters[i][1]);
+	size_t nst;
+	const struct dict_entry *sts = dict_entries("cert_status", &nst);
+	for (size_t i = 0; i < nst; i++)
+		h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", sts[i].code, str_eq(st, sts[i].code) ? " selected" : "",
+			 sts[i].label);
 	h_raw(&r->out, "</select><button type=\"submit\">筛选</button></form>");
 	json_t *certs = json_object_get(m, "certs");
 	h_printf(&r->out, "<p class=\"muted\">共 %zu 本证件。状态按今天（北京时间）计算：超过有效期为「已过期」，未到起始日为「未生效」。</p>",
@@ -142,10 +142,7 @@ static json_t *officers_model(struct req *r)
 	}
 	const char *st = r->method == M_POST ? NULL : req_param(r, "status");
 	if (!str_empty(st)) {
-		bool known = false;
-		for (size_t i = 0; i < ARRAY_SIZE(status_filters); i++)
-			known |= str_eq(st, status_filters[i][0]);
-		if (!known) {
+		if (!dict_has("cert_status", st)) {
 			json_decref(all);
 			resp_error(r, 400, "status", "参数「状态」不正确。");
 			return NULL;

@@ -17,6 +17,7 @@
  *    returns them).
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
@@ -444,7 +445,9 @@ int page_admin_unit_delete(struct req *r)
 
 static const char *scope_label(long long s)
 {
-	return s == SCOPE_ALL ? "全部单位" : s == SCOPE_SUBTREE ? "本单位及下级单位" : "本单位";
+	char code[24];
+	snprintf(code, sizeof code, "%lld", s == SCOPE_ALL || s == SCOPE_SUBTREE ? s : (long long)SCOPE_OWN);
+	return dict_label("scope", code);
 }
 
 static void user_status_badges(struct req *r, const json_t *u)
@@ -472,7 +475,7 @@ static void scope_select(struct req *r, const json_t *m, long long selected)
 	invalid_attrs(r, m, "scope");
 	h_raw(&r->out, ">");
 	for (int s = SCOPE_OWN; s <= SCOPE_ALL; s++) {
-		char v[8];
+		char v[16];
 		snprintf(v, sizeof v, "%d", s);
 		h_printf(&r->out, "<option value=\"%d\"%s>%s</option>", s, str_eq(cur, v) ? " selected" : "", scope_label(s));
 	}

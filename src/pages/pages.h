@@ -12,6 +12,8 @@ int page_healthz(struct req *r);
 int page_static(struct req *r);
 int page_api_index(struct req *r);
 int page_openapi(struct req *r);
+/* dict.c: GET /api/v1/dict - the dictionary of codes and their names */
+int page_api_dict(struct req *r);
 /* portal.c */
 int page_portal_home(struct req *r);
 int page_portal_search(struct req *r);
@@ -53,6 +55,8 @@ int page_admin_officer_print(struct req *r);    /* GET printable certificate car
 /* admin_logs.c: the operation log and the login log (read only). */
 int page_admin_logs(struct req *r);             /* GET /admin/logs */
 int page_admin_login_logs(struct req *r);       /* GET /admin/logs/login */
+int page_admin_logs_xlsx(struct req *r);        /* GET /admin/logs.xlsx: the filtered rows as a workbook */
+int page_admin_login_logs_xlsx(struct req *r);  /* GET /admin/logs/login.xlsx */
 
 /* Form helpers shared by admin_people.c, admin_certs.c, admin_logs.c.
  * A model m may carry "error" {status, field, message} and "input" (the

@@ -19,6 +19,7 @@ const struct route routes[] = {
 	{ M_GET, "/healthz", page_healthz, R_PUBLIC, 0 },
 	{ M_GET, "/static/*", page_static, R_PUBLIC, 0 },
 	{ M_GET, "/api/v1/", page_api_index, R_PUBLIC, 0 },
+	{ M_GET, "/api/v1/dict", page_api_dict, R_PUBLIC, 0 },
 	{ M_GET, "/api/v1/openapi.json", page_openapi, R_PUBLIC, 0 },
 
 	/* the public portal: 事前公开 and the credential check */
@@ -70,6 +71,8 @@ const struct route routes[] = {
 	{ M_GET, "/admin/officers/{id}/print", page_admin_officer_print, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_GET, "/admin/logs", page_admin_logs, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ M_GET, "/admin/logs/login", page_admin_login_logs, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ M_GET, "/admin/logs.xlsx", page_admin_logs_xlsx, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ M_GET, "/admin/logs/login.xlsx", page_admin_login_logs_xlsx, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	/* == end admin_people.c == */
 
 	/* == matters, guides, inspection items (admin_matters.c) == */

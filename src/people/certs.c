@@ -4,6 +4,7 @@
  * stored status, the validity dates and today's Beijing date.
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include <sodium.h>
 #include "people/certs.h"
 #include "people/people.h"
@@ -37,17 +38,8 @@ const char *cert_effective_status(const char *stored, const char *valid_from,
 
 const char *cert_status_label(const char *status)
 {
-	if (str_eq(status, "valid"))
-		return "有效";
-	if (str_eq(status, "suspended"))
-		return "暂扣";
-	if (str_eq(status, "revoked"))
-		return "已注销";
-	if (str_eq(status, "expired"))
-		return "已过期";
-	if (str_eq(status, "pending"))
-		return "未生效";
-	return "未知";
+	const char *l = dict_find("cert_status", status);
+	return l ? l : "未知";
 }
 
 bool cert_can_manage(struct db *db, const struct actor *a)

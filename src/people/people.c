@@ -7,6 +7,7 @@
  * transactions are not aborted by constraint errors in the normal case.
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include "people/people.h"
 #include "people/audit.h"
 #include "people/password.h"
@@ -436,7 +437,7 @@ int people_user_create_hashed(struct db *db, const struct actor *a, const struct
 	struct buf d;
 	buf_init(&d, 0);
 	buf_printf(&d, "%s %s 角色:", in->username, in->name);
-	roles_format(in->roles, false, &d);
+	roles_format(in->roles, true, &d);
 	int bad = save_roles(db, id, in->roles) < 0 ||
 		  audit_log(db, a, "user.create", "user", ids, "ok", buf_str(&d)) < 0 || db_commit(db) < 0;
 	buf_release(&d);
@@ -467,8 +468,14 @@ int people_user_update(struct db *db, const struct actor *a, long long id,
 	id_text(id, ids);
 	struct buf d;
 	buf_init(&d, 0);
-	buf_printf(&d, "%s 单位:%lld 范围:%d 角色:", in->name, in->unit_id, in->scope ? (int)in->scope : 1);
-	roles_format(in->roles, false, &d);
+	char scope[16];
+	snprintf(scope, sizeof scope, "%d", in->scope ? (int)in->scope : SCOPE_OWN);
+	struct db_res *ur = NULL;
+	db_query(db, &ur, "SELECT name FROM units WHERE id = ?", DB_INT(in->unit_id));
+	buf_printf(&d, "%s 单位:%s 数据范围:%s 角色:", in->name, ur && ur->nrows ? db_text(ur, 0, 0) : "",
+		   dict_label("scope", scope));
+	db_res_free(ur);
+	roles_format(in->roles, true, &d);
 	int bad = db_exec(db, "UPDATE users SET unit_id = ?, name = ?, title = ?, scope = ?, updated_at = ? WHERE id = ?",
 			  DB_INT(in->unit_id), DB_TEXT(in->name), DB_TEXT(in->title ? in->title : ""),
 			  DB_INT(in->scope ? in->scope : SCOPE_OWN), DB_TEXT(now), DB_INT(id)) < 0 ||

@@ -73,6 +73,10 @@ const char *pub_status_label(const char *status);
  * empty (may be NULL). */
 json_t *publicity_validate(enum pub_kind kind, const json_t *content,
 			   const char *unit_name, struct err *e);
+/* The same, adding every problem found to all (in form order), so a form
+ * can show them all at once; NULL when there was any. */
+json_t *publicity_validate_all(enum pub_kind kind, const json_t *content,
+			       const char *unit_name, struct errs *all);
 
 /* ---- lifecycle ---- */
 
