@@ -12,6 +12,29 @@ void form_init(struct form *f, struct req *r, const struct errs *errs, form_map_
 	f->r = r;
 	f->errs = errs && errs->n ? errs : NULL;
 	f->map = map;
+	f->bare = false;
+	f->suffix = "";
+}
+
+void form_init_bare(struct form *f, struct req *r, const struct errs *errs)
+{
+	form_init(f, r, errs, NULL);
+	f->bare = true;
+}
+
+void form_suffix(struct form *f, const char *suffix)
+{
+	f->suffix = suffix ? suffix : "";
+}
+
+const char *form_id(const struct form *f, const char *name)
+{
+	return req_printf(f->r, "%s%s%s", f->bare ? "" : "f-", name, f->suffix);
+}
+
+const char *form_msg_id(const struct form *f, const char *name)
+{
+	return f->bare ? req_printf(f->r, "%s%s-error", name, f->suffix) : req_printf(f->r, "e-%s%s", name, f->suffix);
 }
 
 static void map_name(const struct form *f, const char *field, char *out, size_t n)
@@ -53,7 +76,7 @@ void form_summary(struct form *f)
 		if (str_empty(nm))
 			h_printf(b, "<li>%s</li>", f->errs->v[i].msg);
 		else
-			h_printf(b, "<li><a href=\"#f-%s\">%s</a></li>", nm, f->errs->v[i].msg);
+			h_printf(b, "<li><a href=\"#%s\">%s</a></li>", form_id(f, nm), f->errs->v[i].msg);
 	}
 	h_raw(b, "</ul></div>");
 	script_once(f);
@@ -62,8 +85,10 @@ void form_summary(struct form *f)
 void form_label(struct form *f, const char *name, const char *label, unsigned flags, const char *hint)
 {
 	struct buf *b = &f->r->out;
-	h_printf(b, "<label for=\"f-%s\"%s>%s", name, flags & FORM_HIDDEN_LABEL ? " class=\"visually-hidden\"" : "",
-		 label);
+	h_printf(b, "<label for=\"%s\"", form_id(f, name));
+	if (flags & FORM_HIDDEN_LABEL)
+		h_raw(b, " class=\"visually-hidden\"");
+	h_printf(b, ">%s", label);
 	if (flags & FORM_REQUIRED)
 		h_raw(b, "<span class=\"req\">（必填）</span>");
 	if (!str_empty(hint))
@@ -74,20 +99,20 @@ void form_label(struct form *f, const char *name, const char *label, unsigned fl
 void form_err_attrs(struct form *f, const char *name)
 {
 	if (form_error(f, name))
-		h_printf(&f->r->out, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", name);
+		h_printf(&f->r->out, " aria-invalid=\"true\" aria-describedby=\"%s\"", form_msg_id(f, name));
 }
 
 void form_err_note(struct form *f, const char *name)
 {
 	const struct err *e = form_error(f, name);
 	if (e)
-		h_printf(&f->r->out, "<p class=\"field-error\" id=\"e-%s\">%s</p>", name, e->msg);
+		h_printf(&f->r->out, "<p class=\"field-error\" id=\"%s\">%s</p>", form_msg_id(f, name), e->msg);
 }
 
 static void common_attrs(struct form *f, const char *name, unsigned flags, const char *attrs)
 {
 	struct buf *b = &f->r->out;
-	h_printf(b, " id=\"f-%s\" name=\"%s\"", name, name);
+	h_printf(b, " id=\"%s\" name=\"%s\"", form_id(f, name), name);
 	if (flags & FORM_REQUIRED)
 		h_raw(b, " aria-required=\"true\"");
 	if (!str_empty(attrs)) {
@@ -118,7 +143,9 @@ void form_textarea(struct form *f, const char *name, const char *label, const ch
 	struct buf *b = &f->r->out;
 	h_raw(b, "<div class=\"field\">");
 	form_label(f, name, label, flags, hint);
-	h_printf(b, "<textarea rows=\"%d\"", rows > 0 ? rows : 3);
+	h_raw(b, "<textarea");
+	if (rows > 0)
+		h_printf(b, " rows=\"%d\"", rows);
 	common_attrs(f, name, flags, attrs);
 	h_printf(b, ">%s</textarea>", value ? value : "");
 	form_err_note(f, name);
@@ -159,8 +186,8 @@ void form_select_dict(struct form *f, const char *name, const char *label, const
 void form_checkbox(struct form *f, const char *name, const char *label, bool checked, const char *hint)
 {
 	struct buf *b = &f->r->out;
-	h_printf(b, "<div class=\"field\"><label class=\"check\" for=\"f-%s\"><input type=\"checkbox\" id=\"f-%s\" "
-		    "name=\"%s\" value=\"1\"%s", name, name, name, checked ? " checked" : "");
+	h_printf(b, "<div class=\"field\"><label class=\"check\" for=\"%s\"><input type=\"checkbox\" id=\"%s\" "
+		    "name=\"%s\" value=\"1\"%s", form_id(f, name), form_id(f, name), name, checked ? " checked" : "");
 	form_err_attrs(f, name);
 	h_printf(b, "> %s", label);
 	if (!str_empty(hint))
@@ -198,7 +225,7 @@ void form_rows_begin(struct form *f, const char *group, const char *legend, cons
 		     const char *const *heads, size_t nheads)
 {
 	struct buf *b = &f->r->out;
-	h_printf(b, "<fieldset class=\"rows\" id=\"f-%s\" data-rows=\"%s\"", group, group);
+	h_printf(b, "<fieldset class=\"rows\" id=\"%s\" data-rows=\"%s\"", form_id(f, group), group);
 	form_err_attrs(f, group);
 	h_printf(b, "><legend>%s</legend>", legend);
 	if (!str_empty(hint))
@@ -219,9 +246,9 @@ void form_row_begin(struct form *f, size_t i)
 void form_row_cell(struct form *f, const char *name, const char *label, const char *value, int maxlen)
 {
 	struct buf *b = &f->r->out;
-	h_printf(b, "<td><label class=\"visually-hidden\" for=\"f-%s\">%s</label>"
-		    "<input type=\"text\" id=\"f-%s\" name=\"%s\" maxlength=\"%d\"",
-		 name, label, name, name, maxlen);
+	h_printf(b, "<td><label class=\"visually-hidden\" for=\"%s\">%s</label>"
+		    "<input type=\"text\" id=\"%s\" name=\"%s\" maxlength=\"%d\"",
+		 form_id(f, name), label, form_id(f, name), name, maxlen);
 	form_err_attrs(f, name);
 	h_printf(b, " value=\"%s\">", value ? value : "");
 	form_err_note(f, name);

@@ -8,7 +8,10 @@
  *     (#f-NAME); it takes the focus when the page loads;
  *   - on the field itself: the message <p class="field-error"
  *     id="e-NAME">, and aria-invalid / aria-describedby on the input.
- * Input ids are "f-" + name, messages "e-" + name.  A field's label and
+ * Input ids are "f-" + name, messages "e-" + name (form_init); the older
+ * pages' scheme id = name, message name + "-error" is form_init_bare's.
+ * A page with several forms using one input name gives each form an id
+ * suffix (form_suffix) so ids stay unique.  A field's label and
  * its hint are separate arguments, both escaped; no caller passes markup
  * for either.  Required fields say （必填） in the label and carry
  * aria-required, but not the HTML required attribute, so the server sees
@@ -34,6 +37,8 @@ struct form {
 	struct req *r;
 	const struct errs *errs; /* NULL or empty: nothing to show */
 	form_map_fn map;
+	bool bare;               /* ids NAME / NAME-error instead of f-NAME / e-NAME */
+	const char *suffix;      /* appended to every id ("" by default) */
 };
 
 enum form_flags {
@@ -46,11 +51,17 @@ struct form_opt {
 };
 
 void form_init(struct form *f, struct req *r, const struct errs *errs, form_map_fn map);
+/* The same with ids NAME and messages NAME-error. */
+void form_init_bare(struct form *f, struct req *r, const struct errs *errs);
+/* Append suffix (a literal, e.g. "-restore") to every id of the form. */
+void form_suffix(struct form *f, const char *suffix);
+/* The id of input name / of its message, in a buffer owned by the request. */
+const char *form_id(const struct form *f, const char *name);
+const char *form_msg_id(const struct form *f, const char *name);
 /* The error naming input name (after the map), NULL if none. */
 const struct err *form_error(const struct form *f, const char *name);
-/* The error summary: nothing when there is no error.  An error naming no
- * field (or a field the page has no input for) is listed without a link
- * when nolink_ok is true for it - see form_summary_fields. */
+/* The error summary: nothing when there is no error; an error naming no
+ * field is listed without a link. */
 void form_summary(struct form *f);
 /* <label for="f-NAME">LABEL（必填） <span class="hint">HINT</span></label> */
 void form_label(struct form *f, const char *name, const char *label, unsigned flags, const char *hint);

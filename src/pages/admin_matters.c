@@ -367,8 +367,8 @@ static void render_item_e(struct req *r, json_t *m, const struct err *e, const c
 	h_raw(&r->out, "</p>");
 
 	const char *ok = req_param(r, "ok");
-	if (fc.e)
-		h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>操作未完成：%s%s</p></div>", fc.e->msg, am_stop_after(fc.e->msg));
+	if (fc.view.n)
+		h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>操作未完成：%s%s</p></div>", fc.one.msg, am_stop_after(fc.one.msg));
 	else if (str_eq(ok, "created") || str_eq(ok, "saved"))
 		h_raw(&r->out, "<p class=\"alert ok\" role=\"status\">已保存草稿。</p>");
 	else if (str_eq(ok, "published"))

@@ -58,11 +58,21 @@ int page_admin_login_logs(struct req *r);       /* GET /admin/logs/login */
 int page_admin_logs_xlsx(struct req *r);        /* GET /admin/logs.xlsx: the filtered rows as a workbook */
 int page_admin_login_logs_xlsx(struct req *r);  /* GET /admin/logs/login.xlsx */
 
-/* Form helpers shared by admin_people.c, admin_certs.c, admin_logs.c.
- * A model m may carry "error" {status, field, message} and "input" (the
- * submitted form, passwords left out) after af_fail. */
-/* The field named by m's error, "" if none. */
+/* Form helpers shared by admin_people.c and admin_certs.c (admin_form.c,
+ * over http/form.h).  A model m may carry "errors" [{status, field,
+ * message}], "error" (the first) and "input" (the submitted form,
+ * passwords left out) after af_fail / af_fail_all; af_alerts shows the
+ * error summary linking to every field in error. */
+#include "http/form.h"
+/* The field named by m's (first) error, "" if none. */
 const char *af_error_field(const json_t *m);
+/* True when one of m's errors names field name. */
+bool af_has_error(const json_t *m, const char *name);
+/* aria-invalid/aria-describedby for an input name holding an error. */
+void af_invalid_attrs(struct req *r, const json_t *m, const char *name);
+/* A labelled <select> of opts (value kept from the input or dflt). */
+void af_select(struct req *r, const json_t *m, const char *name, const char *label, const char *hint,
+	       const struct form_opt *opts, size_t n, const char *dflt, const char *none_label);
 /* True when m carries the submitted input (a failed POST). */
 bool af_has_input(const json_t *m);
 /* The submitted value of name when m carries input (""), else dflt. */
@@ -89,6 +99,8 @@ char *af_form_joined(struct req *r, const char *key);
 /* Answer a failed POST: JSON -> resp_err; HTML -> m gets error and input,
  * render(r, m) with status e->kind.  Takes m.  Returns 0. */
 int af_fail(struct req *r, json_t *m, const struct err *e, void (*render)(struct req *, json_t *));
+/* The same with every problem of all (at least one). */
+int af_fail_all(struct req *r, json_t *m, const struct errs *all, void (*render)(struct req *, json_t *));
 /* Answer a successful POST: JSON -> 200 result (+ "ok": true; takes it,
  * NULL = {}); HTML -> 303 to location.  Returns 0. */
 int af_done(struct req *r, const char *location, json_t *result);
