@@ -20,6 +20,8 @@
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/list.h"
+#include "http/xlsx.h"
 #include "http/app.h"
 #include "pages/pages.h"
 #include "people/people.h"
@@ -96,10 +98,17 @@ static void render_officers(struct req *r, json_t *m)
 	json_t *certs = json_object_get(m, "certs");
 	h_printf(&r->out, "<p class=\"muted\">共 %zu 本证件。状态按今天（北京时间）计算：超过有效期为「已过期」，未到起始日为「未生效」。</p>",
 		 json_array_size(certs));
-	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">执法证件列表</caption><thead><tr>"
-		       "<th scope=\"col\">持证人</th><th scope=\"col\">单位</th><th scope=\"col\">执法证号</th>"
-		       "<th scope=\"col\">类型</th><th scope=\"col\">执法范围</th><th scope=\"col\">发证机关</th>"
-		       "<th scope=\"col\">有效期</th><th scope=\"col\">状态</th><th scope=\"col\">操作</th></tr></thead><tbody>");
+	struct list_view v = { "/admin/officers", js(m, "query"), js(m, "sort"), json_is_true(json_object_get(m, "asc")) };
+	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">执法证件列表</caption><thead><tr>");
+	list_th(r, &v, "holder", "持证人");
+	list_th(r, &v, "unit_name", "单位");
+	list_th(r, &v, "cert_no", "执法证号");
+	list_th(r, &v, "cert_type", "类型");
+	h_raw(&r->out, "<th scope=\"col\">执法范围</th>");
+	list_th(r, &v, "issuer", "发证机关");
+	list_th(r, &v, "valid_to", "有效期");
+	list_th(r, &v, "status", "状态");
+	h_raw(&r->out, "<th scope=\"col\">操作</th></tr></thead><tbody>");
 	size_t i;
 	json_t *c;
 	json_array_foreach(certs, i, c) {
@@ -111,7 +120,9 @@ static void render_officers(struct req *r, json_t *m)
 		h_printf(&r->out, "</td><td><a href=\"/admin/officers/%lld\">%s</a> <a href=\"/admin/officers/%lld/print\">打印</a></td></tr>",
 			 ji(c, "id"), is_true(m, "can_manage") ? "管理" : "详情", ji(c, "id"));
 	}
-	h_raw(&r->out, "</tbody></table></div>");
+	h_raw(&r->out, "</tbody></table></div><p class=\"actions\">");
+	list_export_link(r, &v, "/admin/officers.xlsx");
+	h_raw(&r->out, "</p>");
 	if (is_true(m, "can_manage")) {
 		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"new-cert\"><h2 id=\"new-cert\">发放执法证</h2>"
 			       "<form method=\"post\" action=\"/admin/officers\">");
@@ -148,9 +159,24 @@ static json_t *officers_model(struct req *r)
 		json_decref(all);
 		all = keep;
 	}
+	static const struct list_col cols[] = {
+		{ "holder", false }, { "unit_name", false }, { "cert_no", false }, { "cert_type", false },
+		{ "issuer", false }, { "valid_to", false }, { "status", false },
+	};
+	const char *sort = "";
+	bool asc = true;
+	if (r->method != M_POST && list_sort_parse(r, cols, ARRAY_SIZE(cols), "", true, &sort, &asc, &e) < 0) {
+		json_decref(all);
+		resp_err(r, &e);
+		return NULL;
+	}
+	if (!str_empty(sort))
+		list_sort_json(all, sort, false, asc);
+	static const char *const keys[] = { "status" };
 	bool manage = cert_can_manage(r->db, &r->actor);
-	return json_pack("{s:o,s:s,s:b,s:o}", "certs", all, "status", st ? st : "", "can_manage", manage, "holders",
-			 manage ? holders(r) : json_array());
+	return json_pack("{s:o,s:s,s:b,s:o,s:s,s:b,s:s}", "certs", all, "status", st ? st : "", "can_manage", manage,
+			 "holders", manage ? holders(r) : json_array(), "sort", sort, "asc", asc, "query",
+			 r->method == M_POST ? "" : list_filter_query(r, keys, ARRAY_SIZE(keys)));
 }
 
 /* Read the certificate form into in (strings borrowed from r); a
@@ -440,4 +466,32 @@ int page_admin_officer_print(struct req *r)
 	json_object_set_new(m, "verify_url", json_sprintf("%s%s", r->app->cfg.public_url,
 							  js(json_object_get(m, "cert"), "verify_path")));
 	return page_model(r, m, render_print);
+}
+
+/* GET /admin/officers.xlsx: the certificates the list shows (status
+ * filter and order). */
+int page_admin_officers_xlsx(struct req *r)
+{
+	json_t *m = officers_model(r);
+	if (!m)
+		return 0;
+	json_t *rows = json_array();
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(m, "certs"), i, c)
+		json_array_append_new(rows, json_pack("[s,s,s,s,s,s,s,s,s]", js(c, "holder"), js(c, "unit_name"), js(c, "cert_no"),
+						      js(c, "cert_type"), js(c, "enf_scope"), js(c, "issuer"),
+						      js(c, "valid_from"), js(c, "valid_to"), js(c, "status_label")));
+	static const struct xlsx_col cols[] = {
+		{ "持证人", 10, XLSX_TEXT }, { "单位", 22, XLSX_TEXT }, { "执法证号", 16, XLSX_TEXT },
+		{ "证件类型", 12, XLSX_TEXT }, { "执法范围", 36, XLSX_TEXT }, { "发证机关", 18, XLSX_TEXT },
+		{ "有效期自", 12, XLSX_TEXT }, { "有效期至", 12, XLSX_TEXT }, { "状态", 10, XLSX_TEXT },
+	};
+	char today[11];
+	time_today_shanghai(today);
+	xlsx_send(r, "执法证件", req_printf(r, "执法人员与证件（%s 导出，共 %zu 本）", today, json_array_size(rows)), cols,
+		  ARRAY_SIZE(cols), rows, req_printf(r, "执法证件_%s.xlsx", today), req_printf(r, "certificates-%s.xlsx", today));
+	json_decref(rows);
+	json_decref(m);
+	return 0;
 }

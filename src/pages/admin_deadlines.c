@@ -26,6 +26,7 @@
 #include "http/app.h"
 #include "http/xlsx.h"
 #include "http/form.h"
+#include "http/list.h"
 #include "pages/pages.h"
 #include "calendar/calendar.h"
 #include "calendar/deadline.h"
@@ -166,23 +167,33 @@ static void stats_chart(struct req *r, const json_t *rows)
 
 /* ------------------------------------------------------ /admin/deadlines */
 
-static void deadline_rows(struct req *r, const json_t *list, const json_t *owners)
+/* A column head: sortable when v is given (the unit's list). */
+static void dl_th(struct req *r, const struct list_view *v, const char *col, const char *label)
 {
-	h_raw(&r->out, "<div class=\"table-wrap\"><table class=\"dl\"><thead><tr><th scope=\"col\">事项</th><th scope=\"col\">对象</th>");
+	if (v)
+		list_th(r, v, col, label);
+	else
+		h_printf(&r->out, "<th scope=\"col\">%s</th>", label);
+}
+
+static void deadline_rows(struct req *r, const json_t *list, const json_t *owners, const struct list_view *v)
+{
+	h_raw(&r->out, "<div class=\"table-wrap\"><table class=\"dl\"><thead><tr>");
+	dl_th(r, v, "rule_name", "事项");
+	dl_th(r, v, "object_type", "对象");
 	if (owners)
-		h_raw(&r->out, "<th scope=\"col\">经办人</th>");
-	h_raw(&r->out, "<th scope=\"col\">起算日</th><th scope=\"col\">截止日</th><th scope=\"col\">状态</th></tr></thead><tbody>");
+		dl_th(r, v, "owner_name", "经办人");
+	dl_th(r, v, "started_on", "起算日");
+	dl_th(r, v, "due_on", "截止日");
+	dl_th(r, v, "state", "状态");
+	h_raw(&r->out, "</tr></thead><tbody>");
 	size_t i;
 	const json_t *d;
 	json_array_foreach(list, i, d) {
 		h_printf(&r->out, "<tr><td>%s</td><td>%s %s</td>", js(d, "rule_name"), object_label(js(d, "object_type")),
 			 js(d, "object_id"));
-		if (owners) {
-			char key[32];
-			snprintf(key, sizeof key, "%lld", ji(d, "owner_user_id"));
-			const char *who = json_string_value(json_object_get(owners, key));
-			h_printf(&r->out, "<td>%s</td>", who ? who : "—");
-		}
+		if (owners)
+			h_printf(&r->out, "<td>%s</td>", str_empty(js(d, "owner_name")) ? "—" : js(d, "owner_name"));
 		h_printf(&r->out, "<td>%s</td><td>%s</td><td><span class=\"badge %s\">%s</span>", js(d, "started_on"),
 			 js(d, "due_on"), js(d, "state"), state_label(js(d, "state")));
 		if (str_eq(js(d, "state"), "met"))
@@ -203,7 +214,7 @@ static void render_deadlines(struct req *r, json_t *m)
 	if (!json_array_size(mine))
 		h_raw(&r->out, "<p class=\"muted\">目前没有需要您办理的期限。</p>");
 	else
-		deadline_rows(r, mine, NULL);
+		deadline_rows(r, mine, NULL, NULL);
 
 	json_t *unit = json_object_get(m, "unit");
 	json_t *units = json_object_get(m, "units");
@@ -232,8 +243,15 @@ static void render_deadlines(struct req *r, json_t *m)
 		json_t *list = json_object_get(unit, "deadlines");
 		if (json_is_object(unit) && !json_array_size(list))
 			h_raw(&r->out, "<p class=\"muted\">没有符合条件的期限。</p>");
-		else if (json_is_object(unit))
-			deadline_rows(r, list, json_object_get(unit, "owners"));
+		else if (json_is_object(unit)) {
+			static const char *const keys[] = { "unit", "state" };
+			struct list_view v = { "/admin/deadlines", list_filter_query(r, keys, ARRAY_SIZE(keys)), js(m, "sort"),
+					       json_is_true(json_object_get(m, "asc")) };
+			deadline_rows(r, list, json_object_get(unit, "owners"), &v);
+			h_raw(&r->out, "<p class=\"actions\">");
+			list_export_link(r, &v, "/admin/deadlines.xlsx");
+			h_raw(&r->out, "</p>");
+		}
 	}
 
 	json_t *stats = json_object_get(m, "stats");
@@ -289,7 +307,36 @@ static json_t *owner_names(struct req *r, long long unit_id)
 	return names;
 }
 
-int page_admin_deadlines(struct req *r)
+/* The unit's deadlines (as the list shows them) as a workbook. */
+static void export_deadlines(struct req *r, const json_t *list, const char *unit_name, const char *state)
+{
+	json_t *rows = json_array();
+	size_t i;
+	const json_t *d;
+	json_array_foreach(list, i, d) {
+		const char *st = state_label(js(d, "state"));
+		if (str_eq(js(d, "state"), "met"))
+			st = req_printf(r, "%s %s%s", st, js(d, "met_on"),
+					json_is_true(json_object_get(d, "met_late")) ? "（逾期完成）" : "（按时）");
+		json_array_append_new(rows, json_pack("[s,s,s,s,s,s,s]", js(d, "rule_name"), object_label(js(d, "object_type")),
+						      js(d, "object_id"), js(d, "owner_name"), js(d, "started_on"),
+						      js(d, "due_on"), st));
+	}
+	static const struct xlsx_col cols[] = {
+		{ "事项", 24, XLSX_TEXT }, { "对象类型", 12, XLSX_TEXT }, { "对象编号", 14, XLSX_TEXT },
+		{ "经办人", 10, XLSX_TEXT }, { "起算日", 12, XLSX_TEXT }, { "截止日", 12, XLSX_TEXT },
+		{ "状态", 24, XLSX_TEXT },
+	};
+	char today[11];
+	time_today_shanghai(today);
+	xlsx_send(r, "期限", req_printf(r, "%s的期限%s%s（%s 导出，共 %zu 条）", unit_name, state ? "：" : "",
+					 state ? state_label(state) : "", today, json_array_size(rows)),
+		  cols, ARRAY_SIZE(cols), rows, req_printf(r, "期限_%s_%s.xlsx", unit_name, today),
+		  req_printf(r, "deadlines-%s.xlsx", today));
+	json_decref(rows);
+}
+
+static int serve_deadlines(struct req *r, bool xlsx)
 {
 	struct err e = ERR_INIT;
 	bool stats_role = (r->actor.roles & STATS_ROLES) != 0;
@@ -334,6 +381,30 @@ int page_admin_deadlines(struct req *r)
 		json_t *list = deadline_list_unit(r->db, unit_id, state, 500, &e);
 		if (!list)
 			goto fail;
+		json_t *owners = owner_names(r, unit_id);
+		size_t k;
+		json_t *d;
+		json_array_foreach(list, k, d) {
+			char key[32];
+			snprintf(key, sizeof key, "%lld", ji(d, "owner_user_id"));
+			const char *who = json_string_value(json_object_get(owners, key));
+			json_object_set_new(d, "owner_name", json_string(who ? who : ""));
+		}
+		json_decref(owners);
+		static const struct list_col cols[] = {
+			{ "rule_name", false }, { "object_type", false }, { "owner_name", false },
+			{ "started_on", false }, { "due_on", false }, { "state", false },
+		};
+		const char *sort;
+		bool asc;
+		if (list_sort_parse(r, cols, ARRAY_SIZE(cols), "", true, &sort, &asc, &e) < 0) {
+			json_decref(list);
+			goto fail;
+		}
+		if (!str_empty(sort))
+			list_sort_json(list, sort, false, asc);
+		json_object_set_new(m, "sort", json_string(sort));
+		json_object_set_new(m, "asc", json_boolean(asc));
 		const char *uname = "";
 		size_t i;
 		json_t *u;
@@ -343,8 +414,17 @@ int page_admin_deadlines(struct req *r)
 		json_object_set_new(m, "unit", json_pack("{s:I,s:s,s:s,s:o,s:o}", "id", (json_int_t)unit_id,
 							 "name", uname, "state", state ? state : "", "deadlines", list,
 							 "owners", owner_names(r, unit_id)));
+		if (xlsx) {
+			export_deadlines(r, list, uname, state);
+			json_decref(m);
+			return 0;
+		}
 	}
 
+	if (xlsx) {
+		err_set(&e, ERR_INVALID, "unit", "请选择要导出期限的处室单位");
+		goto fail;
+	}
 	/* the statistics of every unit */
 	if (stats_role) {
 		char from[8], to[8];
@@ -360,6 +440,17 @@ fail:
 	json_decref(m);
 	resp_err(r, &e);
 	return 0;
+}
+
+int page_admin_deadlines(struct req *r)
+{
+	return serve_deadlines(r, false);
+}
+
+/* GET /admin/deadlines.xlsx?unit=&state=&sort=&dir=: a unit's deadlines. */
+int page_admin_deadlines_list_xlsx(struct req *r)
+{
+	return serve_deadlines(r, true);
 }
 
 /* ------------------------------------------------------ the Excel export */

@@ -21,6 +21,8 @@
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/list.h"
+#include "http/xlsx.h"
 #include "pages/pages.h"
 #include "people/people.h"
 
@@ -76,30 +78,37 @@ static void unit_fields(struct req *r, const json_t *m, const json_t *unit)
 
 static void render_units(struct req *r, json_t *m)
 {
-	const json_t *units = json_object_get(m, "units");
 	page_begin(r, "处室单位");
 	h_raw(&r->out, "<h1>处室单位</h1>");
 	af_alerts(r, m);
 	h_raw(&r->out, "<p class=\"muted\">本厅的单位树。具有行政执法权的单位在公示门户「执法主体」中公开；"
 		       "法制审核机构负责重大执法决定的法制审核和执法证件管理。</p>");
-	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">单位列表</caption><thead><tr>"
-		       "<th scope=\"col\">单位名称</th><th scope=\"col\">代码</th><th scope=\"col\">上级单位</th>"
-		       "<th scope=\"col\">执法权</th><th scope=\"col\">法制审核</th><th scope=\"col\">排序</th>"
-		       "<th scope=\"col\">操作</th></tr></thead><tbody>");
+	struct list_view v = { "/admin/units", "", js(m, "sort"), json_is_true(json_object_get(m, "asc")) };
+	bool sorted = !str_empty(v.sort);
+	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">单位列表</caption><thead><tr>");
+	list_th(r, &v, "name", "单位名称");
+	list_th(r, &v, "code", "代码");
+	list_th(r, &v, "parent_name", "上级单位");
+	h_raw(&r->out, "<th scope=\"col\">执法权</th><th scope=\"col\">法制审核</th>");
+	list_th(r, &v, "sort", "排序");
+	h_raw(&r->out, "<th scope=\"col\">操作</th></tr></thead><tbody>");
 	size_t i;
 	json_t *u;
-	json_array_foreach(units, i, u) {
-		long long depth = ji(u, "depth");
-		const json_t *parent = unit_find(units, ji(u, "parent_id"));
+	json_array_foreach(json_object_get(m, "shown"), i, u) {
+		long long depth = sorted ? 0 : ji(u, "depth");
 		h_printf(&r->out, "<tr><td class=\"tree-d%lld\">%s</td><td><code>%s</code></td><td>%s</td>",
-			 depth > 5 ? 5 : depth, js(u, "name"), js(u, "code"), parent ? js(parent, "name") : "—");
+			 depth > 5 ? 5 : depth, js(u, "name"), js(u, "code"), str_empty(js(u, "parent_name")) ? "—" : js(u, "parent_name"));
 		h_printf(&r->out, "<td>%s</td><td>%s</td><td>%lld</td>",
 			 json_is_true(json_object_get(u, "enforcement_power")) ? "有" : "无",
 			 json_is_true(json_object_get(u, "is_reviewer")) ? "是" : "—", ji(u, "sort"));
 		h_printf(&r->out, "<td><a href=\"/admin/units/%lld\">%s</a></td></tr>", ji(u, "id"),
 			 can_admin(r) ? "编辑" : "查看");
 	}
-	h_raw(&r->out, "</tbody></table></div>");
+	h_raw(&r->out, "</tbody></table></div><p class=\"actions\">");
+	if (sorted)
+		h_raw(&r->out, "<a href=\"/admin/units\">按单位树显示</a> ");
+	list_export_link(r, &v, "/admin/units.xlsx");
+	h_raw(&r->out, "</p>");
 	if (json_is_true(json_object_get(m, "can_manage"))) {
 		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"new-unit\"><h2 id=\"new-unit\">新建单位</h2>"
 			       "<form method=\"post\" action=\"/admin/units\">");
@@ -110,9 +119,41 @@ static void render_units(struct req *r, json_t *m)
 	page_end(r);
 }
 
+static const struct list_col unit_cols[] = {
+	{ "name", false }, { "code", false }, { "parent_name", false }, { "sort", true },
+};
+
+/* The units model: the tree (or, with ?sort=, a flat list in that order);
+ * NULL after answering a malformed sort. */
+static json_t *units_model_sorted(struct req *r)
+{
+	const char *sort;
+	bool asc;
+	struct err e = ERR_INIT;
+	if (r->method != M_POST && list_sort_parse(r, unit_cols, ARRAY_SIZE(unit_cols), "", true, &sort, &asc, &e) < 0) {
+		resp_err(r, &e);
+		return NULL;
+	}
+	if (r->method == M_POST)
+		sort = "", asc = true;
+	json_t *units = unit_list(r);
+	size_t i;
+	json_t *u;
+	json_array_foreach(units, i, u) {
+		const json_t *parent = unit_find(units, ji(u, "parent_id"));
+		json_object_set_new(u, "parent_name", json_string(parent ? js(parent, "name") : ""));
+	}
+	json_t *shown = json_deep_copy(units);
+	if (!str_empty(sort))
+		list_sort_json(shown, sort, str_eq(sort, "sort"), asc);
+	return json_pack("{s:o,s:o,s:b,s:s,s:b}", "units", units, "shown", shown, "can_manage", can_admin(r), "sort", sort,
+			 "asc", asc);
+}
+
 static json_t *units_model(struct req *r)
 {
-	return json_pack("{s:o,s:b}", "units", unit_list(r), "can_manage", can_admin(r));
+	json_t *m = units_model_sorted(r);
+	return m ? m : json_pack("{s:[],s:[],s:b}", "units", "shown", "can_manage", can_admin(r));
 }
 
 /* Read the unit form; -1 with e naming the field for a malformed number. */
@@ -140,8 +181,10 @@ static int unit_from_form(struct req *r, struct unit_input *in, struct err *e)
 
 int page_admin_units(struct req *r)
 {
-	if (r->method != M_POST)
-		return page_model(r, units_model(r), render_units);
+	if (r->method != M_POST) {
+		json_t *m = units_model_sorted(r);
+		return m ? page_model(r, m, render_units) : 0;
+	}
 	struct unit_input in;
 	struct err e = ERR_INIT;
 	long long id = 0;
@@ -338,10 +381,17 @@ static void render_users(struct req *r, json_t *m)
 	h_raw(&r->out, "<button type=\"submit\">筛选</button></form>");
 	json_t *users = json_object_get(m, "users");
 	h_printf(&r->out, "<p class=\"muted\">共 %zu 人。</p>", json_array_size(users));
-	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">用户列表</caption><thead><tr>"
-		       "<th scope=\"col\">用户名</th><th scope=\"col\">姓名</th><th scope=\"col\">职务</th>"
-		       "<th scope=\"col\">单位</th><th scope=\"col\">角色</th><th scope=\"col\">数据范围</th>"
-		       "<th scope=\"col\">状态</th><th scope=\"col\">最近登录</th></tr></thead><tbody>");
+	struct list_view v = { "/admin/users", js(m, "query"), js(m, "sort"), json_is_true(json_object_get(m, "asc")) };
+	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">用户列表</caption><thead><tr>");
+	list_th(r, &v, "username", "用户名");
+	list_th(r, &v, "name", "姓名");
+	list_th(r, &v, "title", "职务");
+	list_th(r, &v, "unit_name", "单位");
+	h_raw(&r->out, "<th scope=\"col\">角色</th>");
+	list_th(r, &v, "scope", "数据范围");
+	h_raw(&r->out, "<th scope=\"col\">状态</th>");
+	list_th(r, &v, "last_login_at", "最近登录");
+	h_raw(&r->out, "</tr></thead><tbody>");
 	size_t i;
 	json_t *u;
 	json_array_foreach(users, i, u) {
@@ -354,7 +404,9 @@ static void render_users(struct req *r, json_t *m)
 		user_status_badges(r, u);
 		h_printf(&r->out, "</td><td>%s</td></tr>", last);
 	}
-	h_raw(&r->out, "</tbody></table></div>");
+	h_raw(&r->out, "</tbody></table></div><p class=\"actions\">");
+	list_export_link(r, &v, "/admin/users.xlsx");
+	h_raw(&r->out, "</p>");
 	if (json_is_true(json_object_get(m, "can_manage"))) {
 		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"new-user\"><h2 id=\"new-user\">新建用户</h2>"
 			       "<form method=\"post\" action=\"/admin/users\">");
@@ -384,8 +436,23 @@ static json_t *users_model(struct req *r)
 		resp_err(r, &e);
 		return NULL;
 	}
-	return json_pack("{s:o,s:o,s:I,s:b}", "users", users, "units", unit_list(r), "unit_id", (json_int_t)unit_id,
-			 "can_manage", can_admin(r));
+	static const struct list_col cols[] = {
+		{ "username", false }, { "name", false }, { "title", false }, { "unit_name", false },
+		{ "scope", true }, { "last_login_at", false },
+	};
+	const char *sort = "";
+	bool asc = true;
+	if (r->method != M_POST && list_sort_parse(r, cols, ARRAY_SIZE(cols), "", true, &sort, &asc, &e) < 0) {
+		json_decref(users);
+		resp_err(r, &e);
+		return NULL;
+	}
+	if (!str_empty(sort))
+		list_sort_json(users, sort, str_eq(sort, "scope"), asc);
+	static const char *const keys[] = { "unit_id" };
+	return json_pack("{s:o,s:o,s:I,s:b,s:s,s:b,s:s}", "users", users, "units", unit_list(r), "unit_id",
+			 (json_int_t)unit_id, "can_manage", can_admin(r), "sort", sort, "asc", asc, "query",
+			 r->method == M_POST ? "" : list_filter_query(r, keys, ARRAY_SIZE(keys)));
 }
 
 static int user_from_form(struct req *r, struct user_input *in, bool create, struct err *e)
@@ -573,4 +640,66 @@ int page_admin_user_lock(struct req *r)
 int page_admin_user_unlock(struct req *r)
 {
 	return lock_common(r, false);
+}
+
+/* ================= exports ================= */
+
+/* GET /admin/users.xlsx: the people the list shows (filter and order). */
+int page_admin_users_xlsx(struct req *r)
+{
+	json_t *m = users_model(r);
+	if (!m)
+		return 0;
+	json_t *rows = json_array();
+	size_t i;
+	json_t *u;
+	json_array_foreach(json_object_get(m, "users"), i, u) {
+		char last[20] = "";
+		if (!str_empty(js(u, "last_login_at")))
+			time_utc_to_shanghai(js(u, "last_login_at"), last);
+		const char *state = json_is_true(json_object_get(u, "locked")) ? "已锁定"
+				  : json_is_true(json_object_get(u, "must_change")) ? "须修改密码" : "正常";
+		json_array_append_new(rows, json_pack("[s,s,s,s,s,s,s,s]", js(u, "username"), js(u, "name"), js(u, "title"),
+						      js(u, "unit_name"), js(u, "role_labels"), scope_label(ji(u, "scope")),
+						      state, last));
+	}
+	static const struct xlsx_col cols[] = {
+		{ "用户名", 14, XLSX_TEXT }, { "姓名", 10, XLSX_TEXT }, { "职务", 14, XLSX_TEXT }, { "单位", 24, XLSX_TEXT },
+		{ "角色", 24, XLSX_TEXT }, { "数据范围", 16, XLSX_TEXT }, { "状态", 12, XLSX_TEXT },
+		{ "最近登录（北京时间）", 18, XLSX_TEXT },
+	};
+	char today[11];
+	time_today_shanghai(today);
+	xlsx_send(r, "用户", req_printf(r, "用户（%s 导出，共 %zu 人）", today, json_array_size(rows)), cols, ARRAY_SIZE(cols),
+		  rows, req_printf(r, "用户_%s.xlsx", today), req_printf(r, "users-%s.xlsx", today));
+	json_decref(rows);
+	json_decref(m);
+	return 0;
+}
+
+/* GET /admin/units.xlsx: the units (tree order, or the list's sort). */
+int page_admin_units_xlsx(struct req *r)
+{
+	json_t *m = units_model_sorted(r);
+	if (!m)
+		return 0;
+	json_t *rows = json_array();
+	size_t i;
+	json_t *u;
+	json_array_foreach(json_object_get(m, "shown"), i, u)
+		json_array_append_new(rows, json_pack("[s,s,s,s,s,I]", js(u, "name"), js(u, "code"), js(u, "parent_name"),
+						      json_is_true(json_object_get(u, "enforcement_power")) ? "有" : "无",
+						      json_is_true(json_object_get(u, "is_reviewer")) ? "是" : "否",
+						      (json_int_t)ji(u, "sort")));
+	static const struct xlsx_col cols[] = {
+		{ "单位名称", 28, XLSX_TEXT }, { "代码", 12, XLSX_TEXT }, { "上级单位", 24, XLSX_TEXT },
+		{ "执法权", 8, XLSX_TEXT }, { "法制审核", 10, XLSX_TEXT }, { "排序", 8, XLSX_NUMBER },
+	};
+	char today[11];
+	time_today_shanghai(today);
+	xlsx_send(r, "处室单位", req_printf(r, "处室单位（%s 导出）", today), cols, ARRAY_SIZE(cols), rows,
+		  req_printf(r, "处室单位_%s.xlsx", today), req_printf(r, "units-%s.xlsx", today));
+	json_decref(rows);
+	json_decref(m);
+	return 0;
 }

@@ -47,11 +47,14 @@ int page_admin_user(struct req *r);             /* GET /admin/users/{id} + POST 
 int page_admin_user_password(struct req *r);    /* POST: new initial password, must_change forced */
 int page_admin_user_lock(struct req *r);        /* POST /admin/users/{id}/lock */
 int page_admin_user_unlock(struct req *r);      /* POST /admin/users/{id}/unlock */
+int page_admin_users_xlsx(struct req *r);       /* GET /admin/users.xlsx: the list as a workbook */
+int page_admin_units_xlsx(struct req *r);       /* GET /admin/units.xlsx */
 /* admin_certs.c: enforcement certificates (执法证). */
 int page_admin_officers(struct req *r);         /* GET list + POST create */
 int page_admin_officer(struct req *r);          /* GET /admin/officers/{id} + POST update */
 int page_admin_officer_status(struct req *r);   /* POST suspend / restore / revoke */
 int page_admin_officer_print(struct req *r);    /* GET printable certificate card */
+int page_admin_officers_xlsx(struct req *r);    /* GET /admin/officers.xlsx: the list as a workbook */
 /* admin_logs.c: the operation log and the login log (read only). */
 int page_admin_logs(struct req *r);             /* GET /admin/logs */
 int page_admin_login_logs(struct req *r);       /* GET /admin/logs/login */
@@ -111,6 +114,8 @@ int af_param_id(struct req *r, const char *key, long long *out, struct err *e, c
 /* == admin_matters.c == */
 /* GET /admin/matters?kind=&status=&unit=&q=&page=: items in scope. */
 int page_admin_matters(struct req *r);
+/* GET /admin/matters.xlsx: the list's filtered, sorted items as a workbook. */
+int page_admin_matters_xlsx(struct req *r);
 /* GET the drafting form (?kind=, ?matter= preselects a guide's matter);
  * POST creates a draft (form or JSON {kind, matter_id, content}). */
 int page_admin_matter_new(struct req *r);
@@ -135,6 +140,7 @@ int page_api_calendar_is_workday(struct req *r);
  * export, the rule versions (POST: admin only, else 403) */
 int page_admin_deadlines(struct req *r);
 int page_admin_deadlines_xlsx(struct req *r);
+int page_admin_deadlines_list_xlsx(struct req *r); /* GET /admin/deadlines.xlsx: a unit's deadlines */
 int page_admin_deadline_rules(struct req *r);
 /* == end admin_calendar.c == */
 /* == log.c == */

@@ -8,6 +8,7 @@
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/list.h"
 #include "http/app.h"
 #include "pages/pages.h"
 #include "pages/portal_people.h"
@@ -64,19 +65,11 @@ static void list_items(struct req *r, json_t *items, bool with_category)
 	h_raw(&r->out, "</tbody></table></div>");
 }
 
+/* The one paginator (http/list.h), links relative to the current page. */
 static void pager(struct req *r, json_t *m, const char *base_query)
 {
-	long long total = ji(m, "total"), page = ji(m, "page"), per = ji(m, "per_page");
-	if (per <= 0 || total <= per)
-		return;
-	long long pages = (total + per - 1) / per;
-	h_printf(&r->out, "<nav class=\"pager\" aria-label=\"分页\"><span>共 %lld 条，第 %lld / %lld 页</span>",
-		 total, page, pages);
-	if (page > 1)
-		h_printf(&r->out, "<a href=\"?%spage=%lld\">上一页</a>", base_query, page - 1);
-	if (page < pages)
-		h_printf(&r->out, "<a href=\"?%spage=%lld\">下一页</a>", base_query, page + 1);
-	h_raw(&r->out, "</nav>");
+	struct list_view v = { "", base_query, "", false };
+	list_pager(r, &v, ji(m, "total"), ji(m, "page"), ji(m, "per_page"), true);
 }
 
 static int query_from_req(struct req *r, struct publicity_query *q)

@@ -65,9 +65,12 @@ const struct route routes[] = {
 	{ M_POST, "/admin/users/{id}/password", page_admin_user_password, R_LOGIN, ROLE_ADMIN },
 	{ M_POST, "/admin/users/{id}/lock", page_admin_user_lock, R_LOGIN, ROLE_ADMIN },
 	{ M_POST, "/admin/users/{id}/unlock", page_admin_user_unlock, R_LOGIN, ROLE_ADMIN },
+	{ M_GET, "/admin/users.xlsx", page_admin_users_xlsx, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_HEAD },
+	{ M_GET, "/admin/units.xlsx", page_admin_units_xlsx, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ M_GET | M_POST, "/admin/officers", page_admin_officers, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_GET | M_POST, "/admin/officers/{id}", page_admin_officer, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_POST, "/admin/officers/{id}/status", page_admin_officer_status, R_LOGIN, ROLE_ADMIN | ROLE_HEAD | ROLE_REVIEWER },
+	{ M_GET, "/admin/officers.xlsx", page_admin_officers_xlsx, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_GET, "/admin/officers/{id}/print", page_admin_officer_print, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_GET, "/admin/logs", page_admin_logs, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ M_GET, "/admin/logs/login", page_admin_login_logs, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
@@ -77,6 +80,8 @@ const struct route routes[] = {
 
 	/* == matters, guides, inspection items (admin_matters.c) == */
 	{ M_GET, "/admin/matters", page_admin_matters, R_LOGIN,
+	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
+	{ M_GET, "/admin/matters.xlsx", page_admin_matters_xlsx, R_LOGIN,
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_GET | M_POST, "/admin/matters/new", page_admin_matter_new, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
 	{ M_GET, "/admin/matters/{id}", page_admin_matter, R_LOGIN,
@@ -91,6 +96,7 @@ const struct route routes[] = {
 	/* == calendar and deadlines (admin_calendar.c) == */
 	{ M_GET | M_POST, "/admin/calendar", page_admin_calendar, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ M_GET, "/admin/deadlines", page_admin_deadlines, R_LOGIN, ANY_STAFF },
+	{ M_GET, "/admin/deadlines.xlsx", page_admin_deadlines_list_xlsx, R_LOGIN, ANY_STAFF },
 	{ M_GET, "/admin/deadlines/stats.xlsx", page_admin_deadlines_xlsx, R_LOGIN,
 	  ROLE_SUPERVISOR | ROLE_ADMIN | ROLE_LEADER },
 	{ M_GET | M_POST, "/admin/deadlines/rules", page_admin_deadline_rules, R_LOGIN, ANY_STAFF },

@@ -27,6 +27,7 @@
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/list.h"
 #include "http/app.h"
 #include "pages/pages.h"
 #include "recording/vault.h"
@@ -142,15 +143,8 @@ static void render_vault(struct req *r, json_t *m)
 		}
 		h_raw(&r->out, "</tbody></table></div>");
 	}
-	long long page = ji(m, "page"), per = ji(m, "per_page"), total = ji(m, "total");
-	if (page > 1 || page * per < total) {
-		h_raw(&r->out, "<nav class=\"inline\" aria-label=\"分页\">");
-		if (page > 1)
-			h_printf(&r->out, "<a href=\"/admin/vault?page=%lld\">上一页</a> ", page - 1);
-		if (page * per < total)
-			h_printf(&r->out, "<a href=\"/admin/vault?page=%lld\">下一页</a>", page + 1);
-		h_raw(&r->out, "</nav>");
-	}
+	struct list_view v = { "/admin/vault", "", "", false };
+	list_pager(r, &v, ji(m, "total"), ji(m, "page"), ji(m, "per_page"), true);
 	page_end(r);
 }
 
