@@ -5,6 +5,7 @@
  * year's holiday arrangement has not been loaded.
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
@@ -14,23 +15,15 @@
 #include "calendar/deadline.h"
 #include "publicity/publicity.h"
 
+/* Names of deadline states and object types: the dictionary's. */
 static const char *state_label(const char *s)
 {
-	return str_eq(s, "overdue") ? "已超期" : str_eq(s, "due_soon") ? "即将到期" :
-	       str_eq(s, "met") ? "已完成" : "进行中";
+	return dict_label("deadline_state", s);
 }
 
-/* The Chinese name of a deadline's object type (the identifier if unknown). */
 static const char *object_label(const char *t)
 {
-	static const char *names[][2] = {
-		{ "case", "案件" }, { "decision", "执法决定" }, { "review", "法制审核" },
-		{ "publication", "公示" }, { "archive", "归档" },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (str_eq(t, names[i][0]))
-			return names[i][1];
-	return t;
+	return dict_label("object_type", t);
 }
 
 static void render_home(struct req *r, json_t *m)

@@ -190,6 +190,12 @@ def main():
         t.ok("<code>" not in body, "no code markup in the log's table")
         t.ok(not re.search(r"角色:[a-z]", r.text) and re.search("角色:[\u4e00-\u9fff]", r.text),
              "role details in Chinese (no 角色:officer)")
+        off = srv.client()
+        t.is_(off.login("jn.zhang", PW).status, 303, "an officer logs in")
+        for path in ("/admin", "/admin/deadlines"):
+            body = off.get(path).text
+            t.ok(not re.search(r"<td>(case|decision|review|matter|publication|archive) ", body)
+                 and not re.search(r">(overdue|due_soon|open|met)<", body), "%s names object types and states" % path)
         r = admin.get("/admin/deadlines/rules")
         body = r.text.split("<tbody>")[1].split("</tbody>")[0]
         for code in ("case_closed", "decision_made", "decision_licence_penalty", "archived"):
