@@ -25,6 +25,7 @@
 #include "http/xlsx.h"
 #include "pages/pages.h"
 #include "people/people.h"
+#include "people/password.h"
 
 /* The shared form helpers (af_*, pages.h) live in admin_form.c. */
 
@@ -455,13 +456,18 @@ static json_t *users_model(struct req *r)
 			 r->method == M_POST ? "" : list_filter_query(r, keys, ARRAY_SIZE(keys)));
 }
 
-static int user_from_form(struct req *r, struct user_input *in, bool create, struct err *e)
+/* Read the person form into in (strings borrowed from r), adding every
+ * problem found to all, then the domain's checks (people_user_check) and,
+ * for a new account, the password policy: so the form reports all its
+ * problems at once.  -1 when there was any. */
+static int user_from_form(struct req *r, struct user_input *in, bool create, struct errs *all)
 {
 	memset(in, 0, sizeof *in);
-	if (af_param_id(r, "unit_id", &in->unit_id, e, "所属单位无效，请从列表中选择") < 0)
-		return -1;
-	if (in->unit_id <= 0)
-		return err_set(e, ERR_INVALID, "unit_id", "请选择所属单位");
+	struct err e = ERR_INIT;
+	if (af_param_id(r, "unit_id", &in->unit_id, &e, "所属单位无效，请从列表中选择") < 0)
+		errs_push(all, &e);
+	else if (in->unit_id <= 0)
+		errs_add(all, ERR_INVALID, "unit_id", "请选择所属单位");
 	in->username = req_param(r, "username");
 	in->name = req_param(r, "name");
 	in->title = req_param(r, "title");
@@ -471,22 +477,29 @@ static int user_from_form(struct req *r, struct user_input *in, bool create, str
 		in->name = "";
 	const char *roles = af_form_joined(r, "roles");
 	if (str_empty(roles))
-		return err_set(e, ERR_INVALID, "roles", "请至少选择一个角色");
-	in->roles = roles_parse_list(roles);
-	if (!in->roles)
-		return err_set(e, ERR_INVALID, "roles", "角色无效，请从列表中选择");
+		errs_add(all, ERR_INVALID, "roles", "请至少选择一个角色");
+	else if (!(in->roles = roles_parse_list(roles)))
+		errs_add(all, ERR_INVALID, "roles", "角色无效，请从列表中选择");
 	const char *s = req_param(r, "scope");
 	long long scope = SCOPE_OWN;
 	if (!str_empty(s) && str_to_ll(s, SCOPE_OWN, SCOPE_ALL, &scope) < 0)
-		return err_set(e, ERR_INVALID, "scope", "数据范围无效，请从列表中选择");
+		errs_add(all, ERR_INVALID, "scope", "数据范围无效，请从列表中选择");
 	in->scope = (enum scope)scope;
+	struct errs dom = ERRS_INIT;
+	people_user_check(r->db, in, create, &dom);
+	for (size_t i = 0; i < dom.n; i++)
+		if (!errs_find(all, dom.v[i].field)) /* one message per field */
+			errs_push(all, &dom.v[i]);
+	errs_release(&dom);
 	if (create) {
 		in->password = req_param(r, "password");
-		if (str_empty(in->password))
-			return err_set(e, ERR_INVALID, "password", "请填写初始密码");
 		in->must_change = !str_empty(req_param(r, "must_change")) && !str_eq(req_param(r, "must_change"), "0");
+		if (str_empty(in->password))
+			errs_add(all, ERR_INVALID, "password", "请填写初始密码");
+		else if (password_check_policy(in->username, in->password, &e) < 0)
+			errs_push(all, &e);
 	}
-	return 0;
+	return all->n ? -1 : 0;
 }
 
 int page_admin_users(struct req *r)
@@ -499,7 +512,17 @@ int page_admin_users(struct req *r)
 	struct user_input in;
 	struct err e = ERR_INIT;
 	long long id = 0;
-	if (user_from_form(r, &in, true, &e) < 0 || people_user_create(r->db, &r->actor, &in, &id, &e) < 0)
+	struct errs all = ERRS_INIT;
+	if (!can_admin(r)) /* refused before anything is checked */
+		err_set(&e, ERR_FORBIDDEN, "", "只有系统管理员可以管理人员账号");
+	if (e.kind)
+		return af_fail(r, m, &e, render_users);
+	if (user_from_form(r, &in, true, &all) < 0) {
+		int rc = af_fail_all(r, m, &all, render_users);
+		errs_release(&all);
+		return rc;
+	}
+	if (people_user_create(r->db, &r->actor, &in, &id, &e) < 0)
 		return af_fail(r, m, &e, render_users);
 	json_decref(m);
 	return af_done(r, req_printf(r, "/admin/users/%lld?ok=created", id), json_pack("{s:I}", "id", (json_int_t)id));
@@ -591,7 +614,17 @@ int page_admin_user(struct req *r)
 	struct user_input in;
 	struct err e = ERR_INIT;
 	json_object_set_new(m, "form", json_string("edit"));
-	if (user_from_form(r, &in, false, &e) < 0 || people_user_update(r->db, &r->actor, id, &in, &e) < 0)
+	struct errs all = ERRS_INIT;
+	if (!can_admin(r)) /* refused before anything is checked */
+		err_set(&e, ERR_FORBIDDEN, "", "只有系统管理员可以管理人员账号");
+	if (e.kind)
+		return af_fail(r, m, &e, render_user);
+	if (user_from_form(r, &in, false, &all) < 0) {
+		int rc = af_fail_all(r, m, &all, render_user);
+		errs_release(&all);
+		return rc;
+	}
+	if (people_user_update(r->db, &r->actor, id, &in, &e) < 0)
 		return af_fail(r, m, &e, render_user);
 	json_decref(m);
 	return af_done(r, req_printf(r, "/admin/users/%lld?ok=saved", id), NULL);

@@ -366,26 +366,38 @@ static int save_roles(struct db *db, long long user_id, unsigned roles)
 	return 0;
 }
 
+int people_user_check(struct db *db, const struct user_input *in, bool create, struct errs *all)
+{
+	size_t before = all->n;
+	if (!in)
+		return errs_add(all, ERR_INVALID, "", "缺少人员信息");
+	bool name_ok = ident_ok(in->username, 3, 32, "._-");
+	if (create && !name_ok)
+		errs_add(all, ERR_INVALID, "username", "用户名须为 3-32 位小写字母、数字、点、下划线或连字符");
+	if (!people_text_ok(in->name, 1, 32))
+		errs_add(all, ERR_INVALID, "name", "姓名不能为空,且不超过 32 个字");
+	if (in->title && !people_text_ok(in->title, 0, 32))
+		errs_add(all, ERR_INVALID, "title", "职务不超过 32 个字");
+	if (in->unit_id <= 0 || !unit_exists(db, in->unit_id))
+		errs_add(all, ERR_INVALID, "unit_id", "所属单位不存在");
+	if (!in->roles || (in->roles & ~((1u << ROLE_COUNT) - 1)))
+		errs_add(all, ERR_INVALID, "roles", "请至少选择一个有效角色");
+	if (in->scope != 0 && (in->scope < SCOPE_OWN || in->scope > SCOPE_ALL))
+		errs_add(all, ERR_INVALID, "scope", "数据范围无效");
+	if (create && name_ok && db_scalar_int(db, 0, "SELECT COUNT(*) FROM users WHERE username = ?",
+					       (const struct db_val[]){ DB_TEXT(in->username), DB_END }))
+		errs_add(all, ERR_CONFLICT, "username", "用户名“%s”已被使用", in->username);
+	return all->n > before ? -1 : 0;
+}
+
 static int user_validate(struct db *db, const struct user_input *in, bool create, struct err *e)
 {
-	if (!in)
-		return err_set(e, ERR_INVALID, "", "缺少人员信息");
-	if (create && !ident_ok(in->username, 3, 32, "._-"))
-		return err_set(e, ERR_INVALID, "username", "用户名须为 3-32 位小写字母、数字、点、下划线或连字符");
-	if (!people_text_ok(in->name, 1, 32))
-		return err_set(e, ERR_INVALID, "name", "姓名不能为空,且不超过 32 个字");
-	if (in->title && !people_text_ok(in->title, 0, 32))
-		return err_set(e, ERR_INVALID, "title", "职务不超过 32 个字");
-	if (in->unit_id <= 0 || !unit_exists(db, in->unit_id))
-		return err_set(e, ERR_INVALID, "unit_id", "所属单位不存在");
-	if (!in->roles || (in->roles & ~((1u << ROLE_COUNT) - 1)))
-		return err_set(e, ERR_INVALID, "roles", "请至少选择一个有效角色");
-	if (in->scope != 0 && (in->scope < SCOPE_OWN || in->scope > SCOPE_ALL))
-		return err_set(e, ERR_INVALID, "scope", "数据范围无效");
-	if (create && db_scalar_int(db, 0, "SELECT COUNT(*) FROM users WHERE username = ?",
-				    (const struct db_val[]){ DB_TEXT(in->username), DB_END }))
-		return err_set(e, ERR_CONFLICT, "username", "用户名“%s”已被使用", in->username);
-	return 0;
+	struct errs all = ERRS_INIT;
+	int rc = people_user_check(db, in, create, &all);
+	if (rc < 0)
+		errs_first(&all, e);
+	errs_release(&all);
+	return rc;
 }
 
 static bool user_exists(struct db *db, long long id)

@@ -111,6 +111,21 @@ def main():
         t.is_(summary_links(r.text), ["f-event_code", "f-name", "f-days", "f-ends_with", "f-effective_from", "f-source"],
               "the rules form lists its six problems")
 
+        # ---- the user form (admin_people.c on the same helpers) ----
+        tok = adm.csrf("/admin/users")
+        n_users = len(adm.get("/admin/users", headers=JSON).json()["users"])
+        r = adm.post_form("/admin/users", {"_csrf": tok, "unit_id": "", "username": "X", "name": "", "title": "",
+                                           "scope": "1", "password": "short"})
+        t.is_(r.status, 400, "a person with several problems is 400")
+        t.is_(summary_links(r.text), ["unit_id", "roles", "username", "name", "password"],
+              "unit, roles, user name, name and password listed at once")
+        t.like(r.text, r'id="username"[^>]*aria-invalid="true" aria-describedby="username-error"', "the user name is marked")
+        t.html_valid(r, "the user form with its problems is valid HTML")
+        t.is_(len(adm.get("/admin/users", headers=JSON).json()["users"]), n_users, "nobody was created")
+        head = login(srv, "jn.head")
+        r = head.post_form("/admin/users", {"_csrf": head.csrf("/admin/users"), "username": ""})
+        t.is_(r.status, 403, "a head is refused before the form is checked")
+
         # ---- the certificate form ----
         fg = login(srv, "fagui.head")
         tok = fg.csrf("/admin/officers")
