@@ -401,6 +401,9 @@ static void render_form_e(struct req *r, json_t *m, const struct errs *errs)
 	else
 		h_raw(&r->out, "<form method=\"post\" action=\"/admin/matters/new\" class=\"draft\">");
 	form_csrf(r);
+	/* Enter in a field submits the form's first button: make that the save
+	 * button, not a row's 删除 */
+	h_raw(&r->out, "<button type=\"submit\" class=\"default-submit\" tabindex=\"-1\" aria-hidden=\"true\">保存草稿</button>");
 	if (!edit)
 		h_printf(&r->out, "<input type=\"hidden\" name=\"kind\" value=\"%s\">", pub_kind_ident(kind));
 	h_printf(&r->out, "<dl class=\"props\"><dt>执法主体</dt><dd>%s</dd></dl>", js(m, "unit_name"));

@@ -94,10 +94,14 @@ try {
     const removed = await page.$$eval('fieldset[data-rows=procedure] tbody tr', r => r.length);
     ok(removed === before, '删除 removes it again', `${added} -> ${removed}`);
     await page.screenshot({ path: `${shots}/backoffice-matter-form.png`, fullPage: true });
-    // submit with several problems
+    // submit with several problems by pressing Enter in a field: the form
+    // is saved (and refused), no row is deleted
     await page.fill('#f-authority', '现场检查');
     await page.fill('#f-procedure_0_name', '受理');
-    await Promise.all([page.waitForNavigation(), page.click('form.draft button[type=submit]:not([name])')]);
+    await Promise.all([page.waitForNavigation(), page.press('#f-procedure_0_name', 'Enter')]);
+    const rowsAfter = await page.$$eval('fieldset[data-rows=procedure] tbody tr', r => r.length);
+    ok(rowsAfter >= before && await page.inputValue('#f-procedure_0_name') === '受理',
+       'Enter in a field saves the form instead of deleting a row', `${rowsAfter} rows`);
     const active = await page.evaluate(() => document.activeElement && document.activeElement.id);
     ok(active === 'error-summary', 'the error summary has the focus', active);
     const title = await page.textContent('#error-summary h2');

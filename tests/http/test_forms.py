@@ -86,6 +86,10 @@ def main():
         t.like(r.text, r'<button type="submit" class="secondary row-add" name="_rows" value="basis:add">添加一行</button>',
                "the add button is a plain submit button")
         t.html_valid(r, "the re-rendered form is valid HTML")
+        form_html = r.text.split('action="/admin/matters/new"')[1]
+        first = re.search(r"<button [^>]*>", form_html).group(0)
+        t.ok("_rows" not in first and "submit" in first, "the form's first (default, Enter) button saves, not a row button",
+             first)
         t.is_(matter_total(off, NAME), 0, "adding a row saved nothing")
 
         r = off.post_form("/admin/matters/new", dict(typed, _rows="procedure:del:1"))
