@@ -26,10 +26,6 @@
 #define MAX_REMEDY 4
 #define MAX_FORM_ROWS 60 /* rows read from a form; more are ignored */
 
-static const char *const CATEGORIES[][2] = {
-	{ "inspection", "行政检查" }, { "licence", "行政许可" }, { "penalty", "行政处罚" },
-	{ "levy", "行政征收征用" }, { "coercion", "行政强制" }, { "other", "其他" },
-};
 
 /* "basis[2].law" -> "basis_2_law", "materials[3]" -> "materials" (one
  * textarea), "name" -> "name". */
@@ -437,17 +433,7 @@ static void render_form_e(struct req *r, json_t *m, const struct errs *errs)
 	switch (kind) {
 	case PUB_MATTER: {
 		am_input_text(&fc, "name", "事项名称", js(c, "name"), 100, true, NULL);
-		h_raw(&r->out, "<div class=\"field\">");
-		am_label_for(&fc, "category", "事项类别", true, NULL);
-		h_raw(&r->out, "<select id=\"f-category\" name=\"category\"");
-		am_err_attrs(&fc, "category");
-		h_raw(&r->out, "><option value=\"\">请选择</option>");
-		for (size_t i = 0; i < ARRAY_SIZE(CATEGORIES); i++)
-			h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", CATEGORIES[i][0],
-				 str_eq(js(c, "category"), CATEGORIES[i][0]) ? " selected" : "", CATEGORIES[i][1]);
-		h_raw(&r->out, "</select>");
-		am_err_note(&fc, "category");
-		h_raw(&r->out, "</div>");
+		form_select_dict(&fc.f, "category", "事项类别", "pub_category", js(c, "category"), "请选择", FORM_REQUIRED, NULL);
 		input_area(&fc, "duties", "职责", js(c, "duties"), 4, true, "本处室承担的执法职责");
 		input_area(&fc, "authority", "权限", js(c, "authority"), 4, true, "可以采取的执法措施和权限范围");
 		basis_rows(&fc, json_object_get(c, "basis"), true, exact);

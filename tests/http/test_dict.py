@@ -137,9 +137,9 @@ def emitted_codes():
         add("pub_kind", k, "publicity")
     for st in ("draft", "published", "withdrawn"):
         add("pub_status", st, "005_publicity.sql")
-    form = read(os.path.join(SRC, "pages/admin_matters_form.c"))
-    for cat in re.findall(r'\{ "(\w+)", "[^"]*" \}', form.split("CATEGORIES")[1].split("};")[0]) if "CATEGORIES" in form else []:
-        add("pub_category", cat, "admin_matters_form.c")
+    demo = read(os.path.join(SRC, "publicity/demo.c"))
+    for cat in re.findall(r'\\"category\\":\\"(\w+)\\"', demo):
+        add("pub_category", cat, "publicity/demo.c")
     for v in ("review", "litigation"):
         add("remedy_type", v, "publicity/validate.c")
     for s in range(1, 4):
@@ -153,6 +153,7 @@ def main():
     n_actions = len(codes.get("audit_action", {}))
     t.ok(n_actions >= 20, "the source emits %d operation-log actions" % n_actions)
     t.ok(len(codes.get("deadline_event", {})) >= 8, "deadline events found in the source and migrations")
+    t.ok(len(codes.get("pub_category", {})) >= 3, "categories found in the demo catalogue")
     with harness.Server(t) as srv:
         c = srv.client()
         r = c.get("/api/v1/dict")
