@@ -14,6 +14,7 @@
  * are shown; when there are none the page says so.
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
@@ -24,23 +25,15 @@
 #include "publicity/publicity.h"
 #include "people/people.h"
 
+/* Names of deadline states and object types: the dictionary's. */
 static const char *state_label(const char *s)
 {
-	return str_eq(s, "overdue") ? "已超期" : str_eq(s, "due_soon") ? "即将到期" :
-	       str_eq(s, "met") ? "已完成" : "进行中";
+	return dict_label("deadline_state", s);
 }
 
-/* The Chinese name of a deadline's object type (the identifier if unknown). */
 static const char *object_label(const char *t)
 {
-	static const char *names[][2] = {
-		{ "case", "案件" }, { "decision", "执法决定" }, { "review", "法制审核" },
-		{ "publication", "公示" }, { "archive", "归档" },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (str_eq(t, names[i][0]))
-			return names[i][1];
-	return t;
+	return dict_label("object_type", t);
 }
 
 /* ---- the archivist's and the reviewer's clocks ---- */

@@ -21,9 +21,12 @@
  *    here before the domain is called, so a refused request changes nothing.
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/list.h"
+#include "http/xlsx.h"
 #include "http/app.h"
 #include "pages/pages.h"
 #include "people/people.h"
@@ -62,23 +65,15 @@ static json_t *holders(struct req *r)
 
 static void holder_select(struct req *r, const json_t *m)
 {
-	const char *cur = af_value(m, "user_id", "");
-	h_raw(&r->out, "<div class=\"field\"><label for=\"user_id\">持证人 <span class=\"hint\">本人所在单位须在您的数据范围内</span>"
-		       "</label><select id=\"user_id\" name=\"user_id\" required");
-	if (str_eq(af_error_field(m), "user_id"))
-		h_raw(&r->out, " aria-invalid=\"true\" aria-describedby=\"user_id-error\"");
-	h_raw(&r->out, "><option value=\"\">（请选择）</option>");
-	size_t i;
+	const json_t *hs = json_object_get(m, "holders");
+	size_t n = json_array_size(hs), i;
+	struct form_opt *opts = xcalloc(n ? n : 1, sizeof *opts);
 	json_t *p;
-	json_array_foreach(json_object_get(m, "holders"), i, p) {
-		char ids[24];
-		snprintf(ids, sizeof ids, "%lld", ji(p, "id"));
-		h_printf(&r->out, "<option value=\"%s\"%s>%s（%s）</option>", ids, str_eq(cur, ids) ? " selected" : "",
-			 js(p, "name"), js(p, "unit_name"));
-	}
-	h_raw(&r->out, "</select>");
-	af_field_error(r, m, "user_id");
-	h_raw(&r->out, "</div>");
+	json_array_foreach(hs, i, p)
+		opts[i] = (struct form_opt){ req_printf(r, "%lld", ji(p, "id")),
+					     req_printf(r, "%s（%s）", js(p, "name"), js(p, "unit_name")) };
+	af_select(r, m, "user_id", "持证人", "本人所在单位须在您的数据范围内", opts, n, "", "（请选择）");
+	free(opts);
 }
 
 /* The data fields of a certificate (c NULL = issuing a new one). */
@@ -93,9 +88,6 @@ static void cert_fields(struct req *r, const json_t *m, const json_t *c)
 	af_input(r, m, "date", "valid_to", "有效期至", c ? js(c, "valid_to") : "", "required", "格式 YYYY-MM-DD");
 }
 
-static const char *const status_filters[][2] = {
-	{ "valid", "有效" }, { "suspended", "暂扣" }, { "revoked", "已注销" }, { "expired", "已过期" }, { "pending", "未生效" },
-};
 
 static void render_officers(struct req *r, json_t *m)
 {
@@ -105,17 +97,26 @@ static void render_officers(struct req *r, json_t *m)
 	const char *st = js(m, "status");
 	h_raw(&r->out, "<form method=\"get\" action=\"/admin/officers\" class=\"search\"><label for=\"filter-status\">按状态筛选</label>"
 		       "<select id=\"filter-status\" name=\"status\"><option value=\"\">（全部）</option>");
-	for (size_t i = 0; i < ARRAY_SIZE(status_filters); i++)
-		h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", status_filters[i][0],
-			 str_eq(st, status_filters[i][0]) ? " selected" : "", status_filters[i][1]);
+	size_t nst;
+	const struct dict_entry *sts = dict_entries("cert_status", &nst);
+	for (size_t i = 0; i < nst; i++)
+		h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", sts[i].code, str_eq(st, sts[i].code) ? " selected" : "",
+			 sts[i].label);
 	h_raw(&r->out, "</select><button type=\"submit\">筛选</button></form>");
 	json_t *certs = json_object_get(m, "certs");
 	h_printf(&r->out, "<p class=\"muted\">共 %zu 本证件。状态按今天（北京时间）计算：超过有效期为「已过期」，未到起始日为「未生效」。</p>",
 		 json_array_size(certs));
-	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">执法证件列表</caption><thead><tr>"
-		       "<th scope=\"col\">持证人</th><th scope=\"col\">单位</th><th scope=\"col\">执法证号</th>"
-		       "<th scope=\"col\">类型</th><th scope=\"col\">执法范围</th><th scope=\"col\">发证机关</th>"
-		       "<th scope=\"col\">有效期</th><th scope=\"col\">状态</th><th scope=\"col\">操作</th></tr></thead><tbody>");
+	struct list_view v = { "/admin/officers", js(m, "query"), js(m, "sort"), json_is_true(json_object_get(m, "asc")) };
+	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">执法证件列表</caption><thead><tr>");
+	list_th(r, &v, "holder", "持证人");
+	list_th(r, &v, "unit_name", "单位");
+	list_th(r, &v, "cert_no", "执法证号");
+	list_th(r, &v, "cert_type", "类型");
+	h_raw(&r->out, "<th scope=\"col\">执法范围</th>");
+	list_th(r, &v, "issuer", "发证机关");
+	list_th(r, &v, "valid_to", "有效期");
+	list_th(r, &v, "status", "状态");
+	h_raw(&r->out, "<th scope=\"col\">操作</th></tr></thead><tbody>");
 	size_t i;
 	json_t *c;
 	json_array_foreach(certs, i, c) {
@@ -127,7 +128,9 @@ static void render_officers(struct req *r, json_t *m)
 		h_printf(&r->out, "</td><td><a href=\"/admin/officers/%lld\">%s</a> <a href=\"/admin/officers/%lld/print\">打印</a></td></tr>",
 			 ji(c, "id"), is_true(m, "can_manage") ? "管理" : "详情", ji(c, "id"));
 	}
-	h_raw(&r->out, "</tbody></table></div>");
+	h_raw(&r->out, "</tbody></table></div><p class=\"actions\">");
+	list_export_link(r, &v, "/admin/officers.xlsx");
+	h_raw(&r->out, "</p>");
 	if (is_true(m, "can_manage")) {
 		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"new-cert\"><h2 id=\"new-cert\">发放执法证</h2>"
 			       "<form method=\"post\" action=\"/admin/officers\">");
@@ -150,10 +153,7 @@ static json_t *officers_model(struct req *r)
 	}
 	const char *st = r->method == M_POST ? NULL : req_param(r, "status");
 	if (!str_empty(st)) {
-		bool known = false;
-		for (size_t i = 0; i < ARRAY_SIZE(status_filters); i++)
-			known |= str_eq(st, status_filters[i][0]);
-		if (!known) {
+		if (!dict_has("cert_status", st)) {
 			json_decref(all);
 			resp_error(r, 400, "status", "参数「状态」不正确。");
 			return NULL;
@@ -167,20 +167,37 @@ static json_t *officers_model(struct req *r)
 		json_decref(all);
 		all = keep;
 	}
+	static const struct list_col cols[] = {
+		{ "holder", false }, { "unit_name", false }, { "cert_no", false }, { "cert_type", false },
+		{ "issuer", false }, { "valid_to", false }, { "status", false },
+	};
+	const char *sort = "";
+	bool asc = true;
+	if (r->method != M_POST && list_sort_parse(r, cols, ARRAY_SIZE(cols), "", true, &sort, &asc, &e) < 0) {
+		json_decref(all);
+		resp_err(r, &e);
+		return NULL;
+	}
+	if (!str_empty(sort))
+		list_sort_json(all, sort, false, asc);
+	static const char *const keys[] = { "status" };
 	bool manage = cert_can_manage(r->db, &r->actor);
-	return json_pack("{s:o,s:s,s:b,s:o}", "certs", all, "status", st ? st : "", "can_manage", manage, "holders",
-			 manage ? holders(r) : json_array());
+	return json_pack("{s:o,s:s,s:b,s:o,s:s,s:b,s:s}", "certs", all, "status", st ? st : "", "can_manage", manage,
+			 "holders", manage ? holders(r) : json_array(), "sort", sort, "asc", asc, "query",
+			 r->method == M_POST ? "" : list_filter_query(r, keys, ARRAY_SIZE(keys)));
 }
 
-/* Read the certificate form into in (strings borrowed from r). */
-static int cert_from_form(struct req *r, struct cert_input *in, bool create, struct err *e)
+/* Read the certificate form into in (strings borrowed from r); a
+ * malformed holder id is added to all. */
+static void cert_from_form(struct req *r, struct cert_input *in, bool create, struct errs *all)
 {
 	memset(in, 0, sizeof *in);
 	if (create) {
-		if (af_param_id(r, "user_id", &in->user_id, e, "持证人无效，请从列表中选择") < 0)
-			return -1;
-		if (in->user_id <= 0)
-			return err_set(e, ERR_INVALID, "user_id", "请选择持证人");
+		struct err e = ERR_INIT;
+		if (af_param_id(r, "user_id", &in->user_id, &e, "持证人无效，请从列表中选择") < 0) {
+			errs_push(all, &e);
+			in->user_id = -1;
+		}
 	}
 	in->cert_no = req_param(r, "cert_no");
 	in->cert_type = req_param(r, "cert_type");
@@ -198,7 +215,6 @@ static int cert_from_form(struct req *r, struct cert_input *in, bool create, str
 		in->valid_from = "";
 	if (!in->valid_to)
 		in->valid_to = "";
-	return 0;
 }
 
 int page_admin_officers(struct req *r)
@@ -212,18 +228,32 @@ int page_admin_officers(struct req *r)
 	struct err e = ERR_INIT;
 	long long id = 0;
 	char token[CERT_TOKEN_LEN + 1] = "";
-	if (cert_from_form(r, &in, true, &e) < 0)
-		return af_fail(r, m, &e, render_officers);
+	struct errs all = ERRS_INIT;
+	cert_from_form(r, &in, true, &all);
 	/* The holder must be one of the people this actor may read. */
 	bool offered = false;
 	size_t i;
 	json_t *p;
 	json_array_foreach(json_object_get(m, "holders"), i, p)
 		offered |= ji(p, "id") == in.user_id;
-	if (!offered && cert_can_manage(r->db, &r->actor)) {
-		err_set(&e, ERR_INVALID, "user_id", "持证人不存在或不在您的数据范围内");
-		return af_fail(r, m, &e, render_officers);
+	bool manage = cert_can_manage(r->db, &r->actor);
+	if (manage) {
+		/* every problem at once: the holder and each field */
+		if (in.user_id > 0 && !offered)
+			errs_add(&all, ERR_INVALID, "user_id", "持证人不存在或不在您的数据范围内");
+		struct errs chk = ERRS_INIT;
+		cert_check(r->db, &in, 0, &chk);
+		for (size_t k = 0; k < chk.n; k++)
+			if (!errs_find(&all, chk.v[k].field)) /* one message per field */
+				errs_push(&all, &chk.v[k]);
+		errs_release(&chk);
+		if (all.n) {
+			int rc = af_fail_all(r, m, &all, render_officers);
+			errs_release(&all);
+			return rc;
+		}
 	}
+	errs_release(&all);
 	if (cert_create(r->db, &r->actor, &in, &id, token, &e) < 0)
 		return af_fail(r, m, &e, render_officers);
 	json_decref(m);
@@ -231,51 +261,63 @@ int page_admin_officers(struct req *r)
 		       json_pack("{s:I,s:s}", "id", (json_int_t)id, "public_token", token));
 }
 
+/* The problems of m when the failed form was act (else none). */
+static void form_errs_of(const json_t *m, const char *act, struct errs *out)
+{
+	*out = (struct errs)ERRS_INIT;
+	const json_t *err = json_object_get(m, "error");
+	if (!str_eq(js(m, "form"), act) || !json_is_object(err))
+		return;
+	size_t i;
+	const json_t *e;
+	json_array_foreach(json_object_get(m, "errors"), i, e)
+		errs_add(out, ERR_INVALID, js(e, "field"), "%s", js(e, "message"));
+	if (!out->n)
+		errs_add(out, ERR_INVALID, js(err, "field"), "%s", js(err, "message"));
+}
+
 static void status_forms(struct req *r, const json_t *m, const json_t *c)
 {
 	long long id = ji(c, "id");
 	const char *stored = js(c, "stored_status");
-	const char *failed = js(m, "form");
-	const json_t *err = json_object_get(m, "error");
 	if (str_eq(stored, "revoked")) {
 		h_raw(&r->out, "<p class=\"muted\">该证件已注销。注销是最终状态，不能恢复或修改；如需继续执法，请发放新证件。</p>");
 		return;
 	}
-	/* suspend or restore */
+	/* suspend or restore: a reason is required to suspend, optional to restore */
 	bool suspended = str_eq(stored, "suspended");
 	const char *act = suspended ? "restore" : "suspend";
-	h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">%s</h2>"
-		 "<form method=\"post\" action=\"/admin/officers/%lld/status\"><input type=\"hidden\" name=\"action\" value=\"%s\">",
-		 act, act, suspended ? "恢复证件（解除暂扣）" : "暂扣证件", id, act);
+	struct errs errs;
+	struct form fm;
+	form_errs_of(m, act, &errs);
+	form_init_bare(&fm, r, &errs);
+	form_suffix(&fm, suspended ? "-restore" : "-suspend");
+	h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">%s</h2>", act, act,
+		 suspended ? "恢复证件（解除暂扣）" : "暂扣证件");
+	form_summary(&fm);
+	h_printf(&r->out, "<form method=\"post\" action=\"/admin/officers/%lld/status\"><input type=\"hidden\" name=\"action\" value=\"%s\">",
+		 id, act);
 	form_csrf(r);
-	bool mine = str_eq(failed, act) && json_is_object(err);
-	h_printf(&r->out, "<div class=\"field\"><label for=\"reason-%s\">原因%s</label><textarea id=\"reason-%s\" name=\"reason\" "
-		 "rows=\"2\" maxlength=\"500\"%s%s>%s</textarea>",
-		 act, suspended ? " <span class=\"hint\">可不填</span>" : "", act, suspended ? "" : " required",
-		 mine && str_eq(js(err, "field"), "reason") ? " aria-invalid=\"true\"" : "",
-		 mine ? af_value(m, "reason", "") : "");
-	if (mine && str_eq(js(err, "field"), "reason"))
-		h_printf(&r->out, "<p class=\"field-error\">%s</p>", js(err, "message"));
-	h_printf(&r->out, "</div><button type=\"submit\"%s>%s</button></form></section>", suspended ? "" : " class=\"secondary\"",
+	form_textarea(&fm, "reason", "原因", errs.n ? af_value(m, "reason", "") : "", 2, suspended ? 0 : FORM_REQUIRED,
+		      "maxlength=\"500\"", suspended ? "可不填" : NULL);
+	h_printf(&r->out, "<button type=\"submit\"%s>%s</button></form></section>", suspended ? "" : " class=\"secondary\"",
 		 suspended ? "恢复为有效" : "暂扣");
-	/* revoke */
-	mine = str_eq(failed, "revoke") && json_is_object(err);
-	h_printf(&r->out, "<section class=\"card danger\" aria-labelledby=\"h-revoke\"><h2 id=\"h-revoke\">注销证件</h2>"
-		 "<p class=\"alert warn\">注销后证件永久失效，不能恢复；二维码核验页面将显示「已注销」。</p>"
-		 "<form method=\"post\" action=\"/admin/officers/%lld/status\"><input type=\"hidden\" name=\"action\" value=\"revoke\">",
+	errs_release(&errs);
+	/* revoke: final, so a reason and a ticked confirmation */
+	form_errs_of(m, "revoke", &errs);
+	form_init_bare(&fm, r, &errs);
+	form_suffix(&fm, "-revoke");
+	h_raw(&r->out, "<section class=\"card danger\" aria-labelledby=\"h-revoke\"><h2 id=\"h-revoke\">注销证件</h2>"
+		       "<p class=\"alert warn\">注销后证件永久失效，不能恢复；二维码核验页面将显示「已注销」。</p>");
+	form_summary(&fm);
+	h_printf(&r->out, "<form method=\"post\" action=\"/admin/officers/%lld/status\"><input type=\"hidden\" name=\"action\" value=\"revoke\">",
 		 id);
 	form_csrf(r);
-	h_printf(&r->out, "<div class=\"field\"><label for=\"reason-revoke\">注销原因</label><textarea id=\"reason-revoke\" "
-		 "name=\"reason\" rows=\"2\" maxlength=\"500\" required%s>%s</textarea>",
-		 mine && str_eq(js(err, "field"), "reason") ? " aria-invalid=\"true\"" : "", mine ? af_value(m, "reason", "") : "");
-	if (mine && str_eq(js(err, "field"), "reason"))
-		h_printf(&r->out, "<p class=\"field-error\">%s</p>", js(err, "message"));
-	h_printf(&r->out, "</div><div class=\"field\"><label class=\"check\" for=\"confirm-revoke\"><input type=\"checkbox\" "
-		 "id=\"confirm-revoke\" name=\"confirm\" value=\"1\" required%s> 我确认注销此证件，注销后不能恢复</label>",
-		 mine && str_eq(js(err, "field"), "confirm") ? " aria-invalid=\"true\"" : "");
-	if (mine && str_eq(js(err, "field"), "confirm"))
-		h_printf(&r->out, "<p class=\"field-error\">%s</p>", js(err, "message"));
-	h_raw(&r->out, "</div><button type=\"submit\" class=\"danger\">注销证件</button></form></section>");
+	form_textarea(&fm, "reason", "注销原因", errs.n ? af_value(m, "reason", "") : "", 2, FORM_REQUIRED,
+		      "maxlength=\"500\"", NULL);
+	form_checkbox(&fm, "confirm", "我确认注销此证件，注销后不能恢复", false, NULL);
+	h_raw(&r->out, "<button type=\"submit\" class=\"danger\">注销证件</button></form></section>");
+	errs_release(&errs);
 }
 
 /* The holder's photo and, for managers, the upload and remove forms. */
@@ -318,7 +360,9 @@ static void render_officer(struct req *r, json_t *m)
 	long long id = ji(c, "id");
 	page_begin(r, req_printf(r, "执法证 %s", js(c, "cert_no")));
 	h_printf(&r->out, "<p><a href=\"/admin/officers\">← 返回证件列表</a></p><h1>执法证 %s</h1>", js(c, "cert_no"));
-	af_alerts(r, m);
+	const char *form = js(m, "form");
+	if (!str_eq(form, "suspend") && !str_eq(form, "restore") && !str_eq(form, "revoke"))
+		af_alerts(r, m); /* a status form shows its problems above itself */
 	h_printf(&r->out, "<dl class=\"props card\"><dt>持证人</dt><dd>%s</dd><dt>所属单位</dt><dd>%s</dd><dt>执法证号</dt><dd>%s</dd>"
 		 "<dt>证件类型</dt><dd>%s</dd><dt>执法范围</dt><dd>%s</dd><dt>发证机关</dt><dd>%s</dd>"
 		 "<dt>有效期</dt><dd>%s 至 %s</dd><dt>状态</dt><dd>",
@@ -387,8 +431,15 @@ int page_admin_officer(struct req *r)
 	struct cert_input in;
 	struct err e = ERR_INIT;
 	json_object_set_new(m, "form", json_string("edit"));
-	cert_from_form(r, &in, false, &e);
+	struct errs all = ERRS_INIT;
+	cert_from_form(r, &in, false, &all);
 	in.user_id = ji(json_object_get(m, "cert"), "user_id"); /* the holder never changes */
+	if (cert_can_manage(r->db, &r->actor) && cert_check(r->db, &in, id, &all) < 0) {
+		int rc = af_fail_all(r, m, &all, render_officer);
+		errs_release(&all);
+		return rc;
+	}
+	errs_release(&all);
 	if (cert_update(r->db, &r->actor, id, &in, &e) < 0)
 		return af_fail(r, m, &e, render_officer);
 	json_decref(m);
@@ -410,14 +461,20 @@ int page_admin_officer_status(struct req *r)
 	const char *to = str_eq(action, "restore") ? "valid" : str_eq(action, "suspend") ? "suspended" :
 			 str_eq(action, "revoke") ? "revoked" : NULL;
 	json_object_set_new(m, "form", json_string(action ? action : ""));
+	struct errs all = ERRS_INIT;
 	if (!to)
-		err_set(&e, ERR_INVALID, "action", "操作无效，应为暂扣、恢复或注销");
-	else if (!str_eq(action, "restore") && str_empty(reason))
-		err_set(&e, ERR_INVALID, "reason", "请填写%s的原因", str_eq(action, "revoke") ? "注销" : "暂扣");
-	else if (str_eq(action, "revoke") && !str_eq(req_param(r, "confirm"), "1"))
-		err_set(&e, ERR_INVALID, "confirm", "注销不能恢复，请勾选确认后再提交");
-	if (e.kind || cert_set_status(r->db, &r->actor, id, to, reason ? reason : "", &e) < 0)
-		return af_fail(r, m, &e, render_officer);
+		errs_add(&all, ERR_INVALID, "action", "操作无效，应为暂扣、恢复或注销");
+	if (to && !str_eq(action, "restore") && str_empty(reason))
+		errs_add(&all, ERR_INVALID, "reason", "请填写%s的原因", str_eq(action, "revoke") ? "注销" : "暂扣");
+	if (str_eq(action, "revoke") && !str_eq(req_param(r, "confirm"), "1"))
+		errs_add(&all, ERR_INVALID, "confirm", "注销不能恢复，请勾选确认后再提交");
+	if (!all.n && cert_set_status(r->db, &r->actor, id, to, reason ? reason : "", &e) < 0)
+		errs_push(&all, &e);
+	if (all.n) {
+		int rc = af_fail_all(r, m, &all, render_officer);
+		errs_release(&all);
+		return rc;
+	}
 	json_decref(m);
 	return af_done(r, req_printf(r, "/admin/officers/%lld?ok=status", id), json_pack("{s:s}", "status", to));
 }
@@ -646,4 +703,32 @@ int page_admin_officer_photo(struct req *r)
 		return 0;
 	json_object_set_new(m, "form", json_string("photo"));
 	return af_fail(r, m, &e, render_officer);
+}
+
+/* GET /admin/officers.xlsx: the certificates the list shows (status
+ * filter and order). */
+int page_admin_officers_xlsx(struct req *r)
+{
+	json_t *m = officers_model(r);
+	if (!m)
+		return 0;
+	json_t *rows = json_array();
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(m, "certs"), i, c)
+		json_array_append_new(rows, json_pack("[s,s,s,s,s,s,s,s,s]", js(c, "holder"), js(c, "unit_name"), js(c, "cert_no"),
+						      js(c, "cert_type"), js(c, "enf_scope"), js(c, "issuer"),
+						      js(c, "valid_from"), js(c, "valid_to"), js(c, "status_label")));
+	static const struct xlsx_col cols[] = {
+		{ "持证人", 10, XLSX_TEXT }, { "单位", 22, XLSX_TEXT }, { "执法证号", 16, XLSX_TEXT },
+		{ "证件类型", 12, XLSX_TEXT }, { "执法范围", 36, XLSX_TEXT }, { "发证机关", 18, XLSX_TEXT },
+		{ "有效期自", 12, XLSX_TEXT }, { "有效期至", 12, XLSX_TEXT }, { "状态", 10, XLSX_TEXT },
+	};
+	char today[11];
+	time_today_shanghai(today);
+	xlsx_send(r, "执法证件", req_printf(r, "执法人员与证件（%s 导出，共 %zu 本）", today, json_array_size(rows)), cols,
+		  ARRAY_SIZE(cols), rows, req_printf(r, "执法证件_%s.xlsx", today), req_printf(r, "certificates-%s.xlsx", today));
+	json_decref(rows);
+	json_decref(m);
+	return 0;
 }

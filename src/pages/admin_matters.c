@@ -24,6 +24,8 @@
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/list.h"
+#include "http/xlsx.h"
 #include "pages/pages.h"
 #include "pages/matter_view.h"
 #include "pages/admin_matters.h"
@@ -158,15 +160,20 @@ static void render_list(struct req *r, json_t *m)
 	}
 	h_raw(&r->out, "<button type=\"submit\">筛选</button></form>");
 
+	struct list_view v = { "/admin/matters", js(m, "query"), js(m, "sort"), json_is_true(json_object_get(m, "asc")) };
 	json_t *items = json_object_get(m, "items");
 	if (!json_array_size(items)) {
 		h_raw(&r->out, "<p class=\"muted\">没有符合条件的内容。</p>");
 	} else {
-		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">名称</th>");
+		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr>");
+		list_th(r, &v, "name", "名称");
 		if (kind == PUB_MATTER)
-			h_raw(&r->out, "<th scope=\"col\">类别</th>");
-		h_raw(&r->out, "<th scope=\"col\">执法主体</th><th scope=\"col\">状态</th><th scope=\"col\">现行版本</th>"
-			       "<th scope=\"col\">公示时间</th></tr></thead><tbody>");
+			list_th(r, &v, "category", "类别");
+		list_th(r, &v, "unit_name", "执法主体");
+		list_th(r, &v, "status", "状态");
+		h_raw(&r->out, "<th scope=\"col\">现行版本</th>");
+		list_th(r, &v, "published_at", "公示时间");
+		h_raw(&r->out, "</tr></thead><tbody>");
 		size_t i;
 		json_t *it;
 		json_array_foreach(items, i, it) {
@@ -188,76 +195,80 @@ static void render_list(struct req *r, json_t *m)
 		}
 		h_raw(&r->out, "</tbody></table></div>");
 	}
-	long long total = ji(m, "total"), page = ji(m, "page"), per = ji(m, "per_page");
-	if (per > 0 && total > per) {
-		long long pages = (total + per - 1) / per;
-		struct buf qs;
-		buf_init(&qs, 0);
-		buf_printf(&qs, "kind=%s&", pub_kind_ident(kind));
-		if (!str_empty(js(m, "status")))
-			buf_printf(&qs, "status=%s&", js(m, "status"));
-		if (ji(m, "unit_id"))
-			buf_printf(&qs, "unit=%lld&", ji(m, "unit_id"));
-		if (!str_empty(js(m, "keyword"))) {
-			buf_puts(&qs, "q=");
-			url_enc(&qs, js(m, "keyword"));
-			buf_putc(&qs, '&');
-		}
-		h_printf(&r->out, "<nav class=\"pager\" aria-label=\"分页\"><span>共 %lld 条，第 %lld / %lld 页</span>",
-			 total, page, pages);
-		if (page > 1)
-			h_printf(&r->out, "<a href=\"/admin/matters?%spage=%lld\">上一页</a>", buf_str(&qs), page - 1);
-		if (page < pages)
-			h_printf(&r->out, "<a href=\"/admin/matters?%spage=%lld\">下一页</a>", buf_str(&qs), page + 1);
-		h_raw(&r->out, "</nav>");
-		buf_release(&qs);
-	}
+	list_pager(r, &v, ji(m, "total"), ji(m, "page"), ji(m, "per_page"), true);
+	h_raw(&r->out, "<p class=\"actions\">");
+	list_export_link(r, &v, "/admin/matters.xlsx");
+	h_raw(&r->out, "</p>");
 	page_end(r);
 }
 
-int page_admin_matters(struct req *r)
+static const struct list_col list_cols[] = {
+	{ "name", false }, { "category", false }, { "unit_name", false }, { "status", false }, { "published_at", false },
+};
+static const char *const list_keys[] = { "kind", "q", "status", "unit" };
+
+/* Read the list's query (filters, sort, page) into *q and *kind; answers
+ * 400 and returns -1 on a malformed one. */
+static int list_query(struct req *r, enum pub_kind *kind, struct publicity_query *q)
 {
-	enum pub_kind kind = PUB_MATTER;
+	*kind = PUB_MATTER;
 	const char *s = req_param(r, "kind");
-	if (!str_empty(s) && !(kind = pub_kind_parse(s))) {
+	if (!str_empty(s) && !(*kind = pub_kind_parse(s))) {
 		resp_error(r, 400, "kind", "参数「公示类型」不正确（应为执法事项、服务指南或随机抽查事项）。");
-		return 0;
+		return -1;
 	}
-	struct publicity_query q = { .per_page = 20 };
+	*q = (struct publicity_query){ .per_page = 20 };
+	struct err se = ERR_INIT;
+	if (list_sort_parse(r, list_cols, ARRAY_SIZE(list_cols), "", true, &q->sort, &q->asc, &se) < 0) {
+		resp_err(r, &se);
+		return -1;
+	}
 	long long v;
 	s = req_param(r, "unit");
 	if (!str_empty(s)) {
 		if (str_to_ll(s, 1, INT64_MAX, &v) < 0) {
 			resp_error(r, 400, "unit", "参数「执法主体」不正确。");
-			return 0;
+			return -1;
 		}
-		q.unit_id = v;
+		q->unit_id = v;
 	}
 	s = req_param(r, "page");
 	if (!str_empty(s)) {
 		if (str_to_ll(s, 1, 100000, &v) < 0) {
 			resp_error(r, 400, "page", "参数「页码」不正确。");
-			return 0;
+			return -1;
 		}
-		q.page = (int)v;
+		q->page = (int)v;
 	}
 	s = req_param(r, "status");
 	if (!str_empty(s))
-		q.status = s;
+		q->status = s;
 	s = req_param(r, "q");
 	if (!str_empty(s)) {
 		if (utf8_len(s, strlen(s)) > 100) {
 			resp_error(r, 400, "q", "关键词过长（最多 100 个字）。");
-			return 0;
+			return -1;
 		}
-		q.keyword = s;
+		q->keyword = s;
 	}
+	return 0;
+}
+
+int page_admin_matters(struct req *r)
+{
+	enum pub_kind kind;
+	struct publicity_query q;
+	if (list_query(r, &kind, &q) < 0)
+		return 0;
 	struct err e = ERR_INIT;
 	json_t *m = publicity_office_list(r->db, &r->actor, kind, &q, &e);
 	if (!m) {
 		resp_err(r, &e);
 		return 0;
 	}
+	json_object_set_new(m, "sort", json_string(q.sort ? q.sort : ""));
+	json_object_set_new(m, "asc", json_boolean(q.asc));
+	json_object_set_new(m, "query", json_string(list_filter_query(r, list_keys, ARRAY_SIZE(list_keys))));
 	json_object_set_new(m, "unit_id", json_integer(q.unit_id));
 	json_object_set_new(m, "status", json_string(q.status ? q.status : ""));
 	json_object_set_new(m, "keyword", json_string(q.keyword ? q.keyword : ""));
@@ -265,6 +276,51 @@ int page_admin_matters(struct req *r)
 	json_object_set_new(m, "can_create", json_boolean(actor_has(&r->actor, ROLE_OFFICER | ROLE_HEAD) &&
 							  r->actor.unit_id > 0));
 	return page_model(r, m, render_list);
+}
+
+/* GET /admin/matters.xlsx: every item the list's filters show, in its order. */
+int page_admin_matters_xlsx(struct req *r)
+{
+	enum pub_kind kind;
+	struct publicity_query q;
+	if (list_query(r, &kind, &q) < 0)
+		return 0;
+	struct err e = ERR_INIT;
+	json_t *rows = json_array();
+	q.per_page = 100;
+	for (q.page = 1; q.page <= 500; q.page++) {
+		json_t *m = publicity_office_list(r->db, &r->actor, kind, &q, &e);
+		if (!m) {
+			json_decref(rows);
+			resp_err(r, &e);
+			return 0;
+		}
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(m, "items"), i, it) {
+			char when[20] = "";
+			if (ji(it, "version"))
+				time_utc_to_shanghai(js(it, "published_at"), when);
+			json_array_append_new(rows, json_pack("[s,s,s,s,o,s]", js(it, "name"), js(it, "category_label"),
+							      js(it, "unit_name"), js(it, "status_label"),
+							      ji(it, "version") ? json_integer(ji(it, "version")) : json_null(), when));
+		}
+		bool last = (long long)q.page * q.per_page >= ji(m, "total");
+		json_decref(m);
+		if (last)
+			break;
+	}
+	static const struct xlsx_col cols[] = {
+		{ "名称", 36, XLSX_TEXT }, { "类别", 12, XLSX_TEXT }, { "执法主体", 24, XLSX_TEXT },
+		{ "状态", 10, XLSX_TEXT }, { "现行版本", 10, XLSX_NUMBER }, { "公示时间（北京时间）", 18, XLSX_TEXT },
+	};
+	char today[11];
+	time_today_shanghai(today);
+	xlsx_send(r, am_kind_title(kind), req_printf(r, "%s（%s 导出，共 %zu 条）", am_kind_title(kind), today, json_array_size(rows)),
+		  cols, ARRAY_SIZE(cols), rows, req_printf(r, "%s_%s.xlsx", am_kind_title(kind), today),
+		  req_printf(r, "%s-%s.xlsx", pub_kind_ident(kind), today));
+	json_decref(rows);
+	return 0;
 }
 
 /* ---- the item page ---- */
@@ -613,9 +669,9 @@ static void render_publish_e(struct req *r, json_t *m, const struct err *e, cons
 	h_printf(&r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › <a href=\"/admin/matters/%lld\">%s</a> › 确认发布</p>",
 		 pub_kind_ident(kind), am_kind_title(kind), id, js(draft, "name"));
 	h_printf(&r->out, "<h1>确认发布第 %lld 版</h1>", latest + 1);
-	if (fc.e)
-		h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>未发布：%s%s</p></div>", fc.e->msg,
-			 am_stop_after(fc.e->msg));
+	if (fc.view.n)
+		h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>未发布：%s%s</p></div>", fc.one.msg,
+			 am_stop_after(fc.one.msg));
 	h_printf(&r->out, "<p>请核对下方的差异和公示页面预览。确认后，草稿将作为第 %lld 版向社会公示%s，发布人、时间和内容摘要记入操作日志和存证账本。</p>",
 		 latest + 1, latest ? req_printf(r, "，第 %lld 版转为历史版本，仍可查阅", latest) : "");
 	render_diff(r, m);
@@ -709,9 +765,9 @@ static void render_withdraw_e(struct req *r, json_t *m, const struct err *e, con
 	h_printf(&r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › <a href=\"/admin/matters/%lld\">%s</a> › 确认撤下</p>",
 		 pub_kind_ident(kind), am_kind_title(kind), id, js(pub, "name"));
 	h_printf(&r->out, "<h1>确认撤下“%s”</h1>", js(pub, "name"));
-	if (fc.e)
-		h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>未撤下：%s%s</p></div>", fc.e->msg,
-			 am_stop_after(fc.e->msg));
+	if (fc.view.n)
+		h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>未撤下：%s%s</p></div>", fc.one.msg,
+			 am_stop_after(fc.one.msg));
 	char when[20];
 	time_utc_to_shanghai(js(m, "published_at"), when);
 	h_printf(&r->out, "<section class=\"card\"><h2>撤下后</h2><ul>"

@@ -5,19 +5,22 @@
  * No login; published items only; every model is also served as JSON.
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/list.h"
 #include "http/app.h"
 #include "pages/pages.h"
 #include "pages/portal_people.h"
 #include "pages/matter_view.h"
 #include "publicity/publicity.h"
 
-static const char *CATEGORIES[][2] = {
-	{ "inspection", "行政检查" }, { "licence", "行政许可" }, { "penalty", "行政处罚" },
-	{ "levy", "行政征收征用" }, { "coercion", "行政强制" }, { "other", "其他" },
-};
+/* The categories of enforcement: the dictionary's (core/dict.h). */
+static const struct dict_entry *categories_list(size_t *n)
+{
+	return dict_entries("pub_category", n);
+}
 
 /* ---- shared fragments ---- */
 
@@ -74,19 +77,11 @@ static void list_items(struct req *r, json_t *items, bool with_category)
 	h_raw(&r->out, "</tbody></table></div>");
 }
 
+/* The one paginator (http/list.h), links relative to the current page. */
 static void pager(struct req *r, json_t *m, const char *base_query)
 {
-	long long total = ji(m, "total"), page = ji(m, "page"), per = ji(m, "per_page");
-	if (per <= 0 || total <= per)
-		return;
-	long long pages = (total + per - 1) / per;
-	h_printf(&r->out, "<nav class=\"pager\" aria-label=\"分页\"><span>共 %lld 条，第 %lld / %lld 页</span>",
-		 total, page, pages);
-	if (page > 1)
-		h_printf(&r->out, "<a href=\"?%spage=%lld\">上一页</a>", base_query, page - 1);
-	if (page < pages)
-		h_printf(&r->out, "<a href=\"?%spage=%lld\">下一页</a>", base_query, page + 1);
-	h_raw(&r->out, "</nav>");
+	struct list_view v = { "", base_query, "", false };
+	list_pager(r, &v, ji(m, "total"), ji(m, "page"), ji(m, "per_page"), true);
 }
 
 static int query_from_req(struct req *r, struct publicity_query *q)
@@ -165,9 +160,11 @@ static void filter_form(struct req *r, const char *action, const struct publicit
 	h_raw(&r->out, "</select>");
 	if (categories) {
 		h_raw(&r->out, "<label for=\"fc\" class=\"visually-hidden\">类别</label><select id=\"fc\" name=\"category\"><option value=\"\">全部类别</option>");
-		for (size_t c = 0; c < ARRAY_SIZE(CATEGORIES); c++)
-			h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", CATEGORIES[c][0],
-				 str_eq(q->category, CATEGORIES[c][0]) ? " selected" : "", CATEGORIES[c][1]);
+		size_t ncat;
+		const struct dict_entry *cats = categories_list(&ncat);
+		for (size_t c = 0; c < ncat; c++)
+			h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", cats[c].code,
+				 str_eq(q->category, cats[c].code) ? " selected" : "", cats[c].label);
 		h_raw(&r->out, "</select>");
 	}
 	h_raw(&r->out, "<button type=\"submit\">筛选</button></form>");
@@ -228,8 +225,10 @@ static void render_home(struct req *r, json_t *m)
 		h_raw(&r->out, "</tbody></table></div>");
 	}
 	h_raw(&r->out, "<h2>执法类别</h2><ul class=\"cats\">");
-	for (size_t c = 0; c < ARRAY_SIZE(CATEGORIES); c++)
-		h_printf(&r->out, "<li><a href=\"/portal/matters?category=%s\">%s</a></li>", CATEGORIES[c][0], CATEGORIES[c][1]);
+	size_t ncat;
+	const struct dict_entry *cats = categories_list(&ncat);
+	for (size_t c = 0; c < ncat; c++)
+		h_printf(&r->out, "<li><a href=\"/portal/matters?category=%s\">%s</a></li>", cats[c].code, cats[c].label);
 	h_raw(&r->out, "</ul><h2>核验执法证件</h2><p>执法人员出示执法证件时，请扫描证件上的二维码，核验证件是否真实有效。"
 		       "也可在<a href=\"/portal/officers\">执法人员名录</a>中按姓名或证号查询。</p>");
 	page_end(r);

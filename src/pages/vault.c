@@ -27,6 +27,7 @@
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/list.h"
 #include "http/app.h"
 #include "pages/pages.h"
 #include "recording/vault.h"
@@ -88,7 +89,7 @@ static void render_vault(struct req *r, json_t *m)
 		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\">%s</p>", err);
 	json_t *st = json_object_get(m, "stored");
 	if (json_is_object(st))
-		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已保存%s。SHA-256：<code>%s</code>，账本叶子 #%lld。</p>",
+		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已保存%s。SHA-256：<code>%s</code>，存证记录序号 %lld。</p>",
 			 json_is_true(json_object_get(st, "duplicate")) ? "（该文件此前已保存，未重复存储）" : "",
 			 js(st, "sha256"), ji(st, "leaf_index"));
 	h_printf(&r->out, "<p class=\"muted\">每个文件按内容的 SHA-256 与 SM3 哈希只保存一次，保存后不可修改或删除，"
@@ -124,7 +125,7 @@ static void render_vault(struct req *r, json_t *m)
 	} else {
 		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">SHA-256</th><th scope=\"col\">SM3</th>"
 			       "<th scope=\"col\">大小</th><th scope=\"col\">类型</th><th scope=\"col\">保存时间</th>"
-			       "<th scope=\"col\">账本叶子</th><th scope=\"col\">保存人</th><th scope=\"col\">单位</th></tr></thead><tbody>");
+			       "<th scope=\"col\">存证记录序号</th><th scope=\"col\">保存人</th><th scope=\"col\">单位</th></tr></thead><tbody>");
 		size_t i;
 		json_t *it;
 		json_array_foreach(items, i, it) {
@@ -142,15 +143,8 @@ static void render_vault(struct req *r, json_t *m)
 		}
 		h_raw(&r->out, "</tbody></table></div>");
 	}
-	long long page = ji(m, "page"), per = ji(m, "per_page"), total = ji(m, "total");
-	if (page > 1 || page * per < total) {
-		h_raw(&r->out, "<nav class=\"inline\" aria-label=\"分页\">");
-		if (page > 1)
-			h_printf(&r->out, "<a href=\"/admin/vault?page=%lld\">上一页</a> ", page - 1);
-		if (page * per < total)
-			h_printf(&r->out, "<a href=\"/admin/vault?page=%lld\">下一页</a>", page + 1);
-		h_raw(&r->out, "</nav>");
-	}
+	struct list_view v = { "/admin/vault", "", "", false };
+	list_pager(r, &v, ji(m, "total"), ji(m, "page"), ji(m, "per_page"), true);
 	page_end(r);
 }
 
@@ -209,7 +203,7 @@ static void render_file(struct req *r, json_t *m)
 	size_human(ji(m, "size"), sz, sizeof sz);
 	h_printf(&r->out, "<h1>证据文件</h1><dl class=\"props\"><dt>SHA-256</dt><dd><code>%s</code></dd>"
 			  "<dt>SM3</dt><dd><code>%s</code></dd><dt>大小</dt><dd>%s（%lld 字节）</dd>"
-			  "<dt>类型（按内容识别）</dt><dd>%s</dd><dt>保存时间</dt><dd>%s</dd><dt>账本叶子</dt><dd>#%lld</dd>"
+			  "<dt>类型（按内容识别）</dt><dd>%s</dd><dt>保存时间</dt><dd>%s</dd><dt>存证记录序号</dt><dd>%lld</dd>"
 			  "<dt>保存人</dt><dd>%s</dd><dt>单位</dt><dd>%s</dd></dl>"
 			  "<p><a href=\"/admin/vault\">返回证据文件库</a></p>",
 		 js(m, "sha256"), js(m, "sm3"), sz, ji(m, "size"), js(m, "media_type"), js(m, "stored_at_local"),

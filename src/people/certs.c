@@ -4,6 +4,7 @@
  * stored status, the validity dates and today's Beijing date.
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include <sodium.h>
 #include "people/certs.h"
 #include "people/people.h"
@@ -42,17 +43,8 @@ const char *cert_effective_status(const char *stored, const char *valid_from,
 
 const char *cert_status_label(const char *status)
 {
-	if (str_eq(status, "valid"))
-		return "有效";
-	if (str_eq(status, "suspended"))
-		return "暂扣";
-	if (str_eq(status, "revoked"))
-		return "已注销";
-	if (str_eq(status, "expired"))
-		return "已过期";
-	if (str_eq(status, "pending"))
-		return "未生效";
-	return "未知";
+	const char *l = dict_find("cert_status", status);
+	return l ? l : "未知";
 }
 
 bool cert_can_manage(struct db *db, const struct actor *a)
@@ -63,31 +55,43 @@ bool cert_can_manage(struct db *db, const struct actor *a)
 	       people_unit_is_reviewer(db, a->unit_id);
 }
 
-static int cert_validate(struct db *db, const struct cert_input *in, long long self, struct err *e)
+int cert_check(struct db *db, const struct cert_input *in, long long self, struct errs *all)
 {
+	size_t before = all->n;
 	if (!in)
-		return err_set(e, ERR_INVALID, "", "缺少证件信息");
+		return errs_add(all, ERR_INVALID, "", "缺少证件信息");
 	if (in->user_id <= 0 || !db_scalar_int(db, 0, "SELECT COUNT(*) FROM users WHERE id = ?",
 					       (const struct db_val[]){ DB_INT(in->user_id), DB_END }))
-		return err_set(e, ERR_INVALID, "user_id", "持证人不存在");
+		errs_add(all, ERR_INVALID, "user_id", in->user_id <= 0 ? "请选择持证人" : "持证人不存在");
 	if (!people_text_ok(in->cert_no, 1, 64))
-		return err_set(e, ERR_INVALID, "cert_no", "证件编号不能为空,且不超过 64 个字");
+		errs_add(all, ERR_INVALID, "cert_no", "证件编号不能为空,且不超过 64 个字");
 	if (in->cert_type && !people_text_ok(in->cert_type, 0, 32))
-		return err_set(e, ERR_INVALID, "cert_type", "证件类型不超过 32 个字");
+		errs_add(all, ERR_INVALID, "cert_type", "证件类型不超过 32 个字");
 	if (!people_text_ok(in->enf_scope, 1, 500))
-		return err_set(e, ERR_INVALID, "enf_scope", "执法范围不能为空,且不超过 500 个字");
+		errs_add(all, ERR_INVALID, "enf_scope", "执法范围不能为空,且不超过 500 个字");
 	if (!people_text_ok(in->issuer, 1, 64))
-		return err_set(e, ERR_INVALID, "issuer", "发证机关不能为空,且不超过 64 个字");
-	if (!date_ok(in->valid_from))
-		return err_set(e, ERR_INVALID, "valid_from", "有效期起始日期格式不正确,应为 YYYY-MM-DD");
-	if (!date_ok(in->valid_to))
-		return err_set(e, ERR_INVALID, "valid_to", "有效期截止日期格式不正确,应为 YYYY-MM-DD");
-	if (strcmp(in->valid_to, in->valid_from) < 0)
-		return err_set(e, ERR_INVALID, "valid_to", "有效期截止日期不能早于起始日期");
-	if (db_scalar_int(db, 0, "SELECT COUNT(*) FROM certificates WHERE cert_no = ? AND id <> ?",
-			  (const struct db_val[]){ DB_TEXT(in->cert_no), DB_INT(self), DB_END }))
-		return err_set(e, ERR_CONFLICT, "cert_no", "证件编号“%s”已存在", in->cert_no);
-	return 0;
+		errs_add(all, ERR_INVALID, "issuer", "发证机关不能为空,且不超过 64 个字");
+	bool from_ok = date_ok(in->valid_from), to_ok = date_ok(in->valid_to);
+	if (!from_ok)
+		errs_add(all, ERR_INVALID, "valid_from", "有效期起始日期格式不正确,应为 YYYY-MM-DD");
+	if (!to_ok)
+		errs_add(all, ERR_INVALID, "valid_to", "有效期截止日期格式不正确,应为 YYYY-MM-DD");
+	if (from_ok && to_ok && strcmp(in->valid_to, in->valid_from) < 0)
+		errs_add(all, ERR_INVALID, "valid_to", "有效期截止日期不能早于起始日期");
+	if (in->cert_no && db_scalar_int(db, 0, "SELECT COUNT(*) FROM certificates WHERE cert_no = ? AND id <> ?",
+					 (const struct db_val[]){ DB_TEXT(in->cert_no), DB_INT(self), DB_END }))
+		errs_add(all, ERR_CONFLICT, "cert_no", "证件编号“%s”已存在", in->cert_no);
+	return all->n > before ? -1 : 0;
+}
+
+static int cert_validate(struct db *db, const struct cert_input *in, long long self, struct err *e)
+{
+	struct errs all = ERRS_INIT;
+	int rc = cert_check(db, in, self, &all);
+	if (rc < 0)
+		errs_first(&all, e);
+	errs_release(&all);
+	return rc;
 }
 
 static const char *type_or_default(const char *t)

@@ -56,6 +56,10 @@ bool cert_can_manage(struct db *db, const struct actor *a);
  * valid_from or valid_to; ERR_CONFLICT for a duplicate cert_no. */
 int cert_create(struct db *db, const struct actor *a, const struct cert_input *in,
 		long long *id_out, char *token_out, struct err *e);
+/* Check in as cert_create / cert_update (self: the certificate being
+ * corrected, 0 when new) would, adding every problem to all rather than
+ * stopping at the first; -1 when there was any.  Changes nothing. */
+int cert_check(struct db *db, const struct cert_input *in, long long self, struct errs *all);
 /* Correct the data of certificate id (holder cannot change; status
  * unchanged).  Revoked certificates cannot be edited (ERR_CONFLICT). */
 int cert_update(struct db *db, const struct actor *a, long long id,

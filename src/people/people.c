@@ -7,6 +7,7 @@
  * transactions are not aborted by constraint errors in the normal case.
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include "people/people.h"
 #include "people/audit.h"
 #include "people/password.h"
@@ -436,26 +437,38 @@ static int save_roles(struct db *db, long long user_id, unsigned roles)
 	return 0;
 }
 
+int people_user_check(struct db *db, const struct user_input *in, bool create, struct errs *all)
+{
+	size_t before = all->n;
+	if (!in)
+		return errs_add(all, ERR_INVALID, "", "缺少人员信息");
+	bool name_ok = ident_ok(in->username, 3, 32, "._-");
+	if (create && !name_ok)
+		errs_add(all, ERR_INVALID, "username", "用户名须为 3-32 位小写字母、数字、点、下划线或连字符");
+	if (!people_text_ok(in->name, 1, 32))
+		errs_add(all, ERR_INVALID, "name", "姓名不能为空,且不超过 32 个字");
+	if (in->title && !people_text_ok(in->title, 0, 32))
+		errs_add(all, ERR_INVALID, "title", "职务不超过 32 个字");
+	if (in->unit_id <= 0 || !unit_exists(db, in->unit_id))
+		errs_add(all, ERR_INVALID, "unit_id", "所属单位不存在");
+	if (!in->roles || (in->roles & ~((1u << ROLE_COUNT) - 1)))
+		errs_add(all, ERR_INVALID, "roles", "请至少选择一个有效角色");
+	if (in->scope != 0 && (in->scope < SCOPE_OWN || in->scope > SCOPE_ALL))
+		errs_add(all, ERR_INVALID, "scope", "数据范围无效");
+	if (create && name_ok && db_scalar_int(db, 0, "SELECT COUNT(*) FROM users WHERE username = ?",
+					       (const struct db_val[]){ DB_TEXT(in->username), DB_END }))
+		errs_add(all, ERR_CONFLICT, "username", "用户名“%s”已被使用", in->username);
+	return all->n > before ? -1 : 0;
+}
+
 static int user_validate(struct db *db, const struct user_input *in, bool create, struct err *e)
 {
-	if (!in)
-		return err_set(e, ERR_INVALID, "", "缺少人员信息");
-	if (create && !ident_ok(in->username, 3, 32, "._-"))
-		return err_set(e, ERR_INVALID, "username", "用户名须为 3-32 位小写字母、数字、点、下划线或连字符");
-	if (!people_text_ok(in->name, 1, 32))
-		return err_set(e, ERR_INVALID, "name", "姓名不能为空,且不超过 32 个字");
-	if (in->title && !people_text_ok(in->title, 0, 32))
-		return err_set(e, ERR_INVALID, "title", "职务不超过 32 个字");
-	if (in->unit_id <= 0 || !unit_exists(db, in->unit_id))
-		return err_set(e, ERR_INVALID, "unit_id", "所属单位不存在");
-	if (!in->roles || (in->roles & ~((1u << ROLE_COUNT) - 1)))
-		return err_set(e, ERR_INVALID, "roles", "请至少选择一个有效角色");
-	if (in->scope != 0 && (in->scope < SCOPE_OWN || in->scope > SCOPE_ALL))
-		return err_set(e, ERR_INVALID, "scope", "数据范围无效");
-	if (create && db_scalar_int(db, 0, "SELECT COUNT(*) FROM users WHERE username = ?",
-				    (const struct db_val[]){ DB_TEXT(in->username), DB_END }))
-		return err_set(e, ERR_CONFLICT, "username", "用户名“%s”已被使用", in->username);
-	return 0;
+	struct errs all = ERRS_INIT;
+	int rc = people_user_check(db, in, create, &all);
+	if (rc < 0)
+		errs_first(&all, e);
+	errs_release(&all);
+	return rc;
 }
 
 static bool user_exists(struct db *db, long long id)
@@ -517,7 +530,7 @@ int people_user_create_hashed(struct db *db, const struct actor *a, const struct
 	struct buf d;
 	buf_init(&d, 0);
 	buf_printf(&d, "%s %s 角色:", in->username, in->name);
-	roles_format(in->roles, false, &d);
+	roles_format(in->roles, true, &d);
 	int bad = save_roles(db, id, in->roles) < 0 || (!str_empty(hash) && people_history_add(db, id, hash, now) < 0) ||
 		  audit_log(db, a, "user.create", "user", ids, "ok", buf_str(&d)) < 0 || db_commit(db) < 0;
 	buf_release(&d);
@@ -548,8 +561,14 @@ int people_user_update(struct db *db, const struct actor *a, long long id,
 	id_text(id, ids);
 	struct buf d;
 	buf_init(&d, 0);
-	buf_printf(&d, "%s 单位:%lld 范围:%d 角色:", in->name, in->unit_id, in->scope ? (int)in->scope : 1);
-	roles_format(in->roles, false, &d);
+	char scope[16];
+	snprintf(scope, sizeof scope, "%d", in->scope ? (int)in->scope : SCOPE_OWN);
+	struct db_res *ur = NULL;
+	db_query(db, &ur, "SELECT name FROM units WHERE id = ?", DB_INT(in->unit_id));
+	buf_printf(&d, "%s 单位:%s 数据范围:%s 角色:", in->name, ur && ur->nrows ? db_text(ur, 0, 0) : "",
+		   dict_label("scope", scope));
+	db_res_free(ur);
+	roles_format(in->roles, true, &d);
 	int bad = db_exec(db, "UPDATE users SET unit_id = ?, name = ?, title = ?, scope = ?, updated_at = ? WHERE id = ?",
 			  DB_INT(in->unit_id), DB_TEXT(in->name), DB_TEXT(in->title ? in->title : ""),
 			  DB_INT(in->scope ? in->scope : SCOPE_OWN), DB_TEXT(now), DB_INT(id)) < 0 ||

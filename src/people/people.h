@@ -92,6 +92,11 @@ struct user_input {
  * ERR_CONFLICT for a taken username. */
 int people_user_create(struct db *db, const struct actor *a, const struct user_input *in,
 		       long long *id_out, struct err *e);
+/* Check in as people_user_create (create) or people_user_update would,
+ * adding every problem to all instead of stopping at the first (the
+ * password policy is password_check_policy's); -1 when there was any.
+ * Changes nothing. */
+int people_user_check(struct db *db, const struct user_input *in, bool create, struct errs *all);
 /* Change unit, name, title, roles and scope of user id (admin only).  An
  * administrator cannot remove ROLE_ADMIN from themselves. */
 int people_user_update(struct db *db, const struct actor *a, long long id,

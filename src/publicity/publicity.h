@@ -76,6 +76,10 @@ const char *pub_status_label(const char *status);
  * empty (may be NULL). */
 json_t *publicity_validate(enum pub_kind kind, const json_t *content,
 			   const char *unit_name, struct err *e);
+/* The same, adding every problem found to all (in form order), so a form
+ * can show them all at once; NULL when there was any. */
+json_t *publicity_validate_all(enum pub_kind kind, const json_t *content,
+			       const char *unit_name, struct errs *all);
 
 /* ---- lifecycle ---- */
 
@@ -122,9 +126,16 @@ struct publicity_query {
 	const char *keyword;  /* NULL or "" = none; space-separated words AND */
 	long long matter_id;  /* guides/inspections of one matter; 0 = any */
 	const char *status;   /* back office only: draft|published|withdrawn; NULL = any */
+	const char *sort;     /* NULL/"" = the default order; else one of publicity_sort_ok's columns */
+	bool asc;             /* with sort: ascending */
 	int page;             /* 1-based; <= 0 means 1 */
 	int per_page;         /* <= 0 means 20; capped at 100 */
 };
+
+/* True when col may sort a list: "name", "category", "unit_name",
+ * "published_at", and in the back office "status".  Any other sort is
+ * ERR_INVALID naming "sort". */
+bool publicity_sort_ok(const char *col, bool office);
 
 /* Portal list of published items of a kind (latest versions), filtered
  * and paged; with a keyword, ordered by relevance (name matches first),

@@ -81,6 +81,10 @@ static json_t *list_items(struct db *db, const struct actor *a, enum pub_kind ki
 			  const struct publicity_query *qin, struct err *e)
 {
 	struct publicity_query q = qin ? *qin : (struct publicity_query){ 0 };
+	if (!str_empty(q.sort) && !publicity_sort_ok(q.sort, a != NULL)) {
+		err_set(e, ERR_INVALID, "sort", "不能按该列排序");
+		return NULL;
+	}
 	if (!pub_kind_parse(pub_kind_ident(kind))) {
 		err_set(e, ERR_INVALID, "kind", "公示类型不正确");
 		return NULL;
@@ -176,6 +180,16 @@ static json_t *list_items(struct db *db, const struct actor *a, enum pub_kind ki
 		buf_puts(&sql, ", i.status, i.has_draft, i.latest_version");
 	buf_puts(&sql, buf_str(&w.sql));
 	buf_puts(&sql, " ORDER BY ");
+	if (!str_empty(q.sort)) {
+		/* publicity_sort_ok checked q.sort: the column text is a literal here */
+		const char *col = str_eq(q.sort, "name") ? "name" : str_eq(q.sort, "category") ? "category"
+				: str_eq(q.sort, "unit_name") ? "u.name" : str_eq(q.sort, "published_at") ? "v.published_at"
+				: "i.status";
+		if (str_eq(col, "name") || str_eq(col, "category"))
+			buf_printf(&sql, "%s.%s %s, ", src, col, q.asc ? "ASC" : "DESC");
+		else
+			buf_printf(&sql, "%s %s, ", col, q.asc ? "ASC" : "DESC");
+	}
 	for (int k = 0; k < pp.n; k++) {
 		buf_printf(&sql, "%sCASE WHEN %s.search_name LIKE ? ESCAPE '!' THEN 0 ELSE 1 END",
 			   k ? " + " : "(", src);
@@ -201,6 +215,15 @@ done:
 	buf_release(&w.sql);
 	pub_patterns_free(&pp);
 	return out;
+}
+
+bool publicity_sort_ok(const char *col, bool office)
+{
+	static const char *const cols[] = { "name", "category", "unit_name", "published_at" };
+	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
+		if (str_eq(col, cols[i]))
+			return true;
+	return office && str_eq(col, "status");
 }
 
 json_t *publicity_portal_list(struct db *db, enum pub_kind kind, const struct publicity_query *q, struct err *e)

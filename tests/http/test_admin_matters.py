@@ -118,8 +118,8 @@ def main():
         r = officer.get("/admin/matters/new?kind=matter")
         t.is_(r.status, 200, "GET new matter form is 200")
         t.html_valid(r, "new matter form is valid HTML")
-        for name in ("name", "category", "duties", "authority", "basis_0_law", "basis_4_article",
-                     "procedure_4_name", "procedure_0_time_limit", "remedy_0_type", "remedy_1_body"):
+        for name in ("name", "category", "duties", "authority", "basis_0_law", "basis_2_article",
+                     "procedure_2_name", "procedure_0_time_limit", "remedy_0_type", "remedy_1_body"):
             t.like(r.text, r'<label[^>]*for="f-%s"' % name, "form has a label for %s" % name)
         csrf = harness.extract_csrf(r.body)
         t.ok(csrf, "form has _csrf")

@@ -11,6 +11,7 @@ import datetime
 import io
 import json
 import os
+import re
 import sys
 import uuid
 import zipfile
@@ -336,8 +337,11 @@ def test_rules(t, srv):
     r = adm.get("/admin/deadlines/rules?from_rule=%d" % rules0[0]["id"])
     t.is_(r.status, 200, "admin opens the rules with a prefilled form")
     t.html_valid(r, "rules page (admin) is valid HTML")
-    t.like(r.text, r'<label for="event_code">', "labelled fields")
-    t.like(r.text, 'name="event_code" value="%s"' % rules0[0]["event_code"], "form prefilled from the version")
+    t.like(r.text, r'<label for="f-event_code">起算事件', "labelled fields")
+    t.like(r.text, r'<select id="f-event_code" name="event_code"[^>]*>.*?<option value="%s" selected>'
+           % rules0[0]["event_code"], "form prefilled from the version (a select of events)")
+    t.ok("<code>" not in r.text.split("<tbody>")[1].split("</tbody>")[0], "the rules table shows no codes")
+    t.ok("执法结束" in r.text and "case_closed<" not in r.text, "events by their Chinese names")
     token = adm.csrf("/admin/deadlines/rules")
     good = {"_csrf": token, "event_code": "decision_licence_penalty", "name": "行政许可、行政处罚决定公示",
             "days": "5", "day_kind": "working", "ends_with": "published", "effective_from": "2027-03-01",
@@ -345,16 +349,26 @@ def test_rules(t, srv):
     r = adm.post_form("/admin/deadlines/rules", {k: v for k, v in good.items() if k != "_csrf"})
     t.is_(r.status, 403, "POST without _csrf is 403")
     for field, value, pat in (("days", "0", "期限天数"), ("days", "abc", "期限天数"),
-                              ("event_code", "Bad Code", "事件代码"), ("effective_from", "2027-02-30", "生效日期"),
+                              ("event_code", "Bad Code", "起算事件"), ("ends_with", "nothing_known", "结束事件"),
+                              ("effective_from", "2027-02-30", "生效日期"),
                               ("name", "", "名称"), ("day_kind", "weeks", "天数类型"), ("source", "", "依据")):
         f = dict(good)
         f[field] = value
         r = adm.post_form("/admin/deadlines/rules", f)
         t.is_(r.status, 400, "rule with bad %s=%r is 400" % (field, value))
-        t.like(r.text, r'role="alert">未保存：[^<]*' + pat, "… the alert names %s" % pat)
-        t.like(r.text, r'id="%s-error">[^<]*%s' % (field, pat), "… next to the field")
+        t.like(r.text, r'<h2 id="error-summary-title">存在以下问题</h2><ul><li><a href="#f-%s">[^<]*%s' % (field, pat),
+               "… the error summary links to %s" % field)
+        t.like(r.text, r'id="e-%s">[^<]*%s' % (field, pat), "… next to the field")
+        t.like(r.text, r'id="f-%s"[^>]*aria-invalid="true" aria-describedby="e-%s"' % (field, field), "… marked invalid")
         if field != "source" and field != "day_kind":
-            t.like(r.text, 'name="source" rows="3" maxlength="500"[^>]*>测试：新规定第五条', "… input kept")
+            t.like(r.text, r'<textarea rows="3" id="f-source" name="source"[^>]*>测试：新规定第五条', "… input kept")
+    # several wrong fields: all reported at once
+    f = dict(good, days="0", name="", source="", event_code="")
+    r = adm.post_form("/admin/deadlines/rules", f)
+    summary = r.text.split('class="error-summary"')[1].split("</div>")[0] if 'class="error-summary"' in r.text else ""
+    links = re.findall(r'href="#f-(\w+)"', summary)
+    t.is_(sorted(links), sorted(["event_code", "name", "days", "source"]), "four wrong fields: four links in the summary")
+    t.html_valid(r, "rules page with several errors is valid HTML")
     _, m = get_json(adm, "/admin/deadlines/rules")
     t.is_(len(m["rules"]) if m else -1, len(rules0), "refused rules changed nothing")
     r = adm.post_form("/admin/deadlines/rules", good)

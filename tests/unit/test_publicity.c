@@ -134,6 +134,25 @@ static void test_validation(void)
 	json_object_set_new(m, "remedy", json_pack("[{s:s,s:s,s:s}]", "type", "appeal", "body", "x", "time_limit", "y"));
 	expect_invalid(m, "remedy[0].type", "「救济渠道」第1条的类型不正确(应为行政复议或行政诉讼)", "bad remedy type");
 
+	/* every problem at once, in form order */
+	{
+		json_t *bad = matter_json("", "nonsense");
+		json_object_set_new(bad, "duties", json_string(" "));
+		json_object_set_new(bad, "remedy", json_pack("[{s:s,s:s,s:s}]", "type", "appeal", "body", "", "time_limit", "y"));
+		struct errs all = ERRS_INIT;
+		ok(publicity_validate_all(PUB_MATTER, bad, NULL, &all) == NULL, "an invalid matter is refused");
+		ok(all.n == 5, "five problems reported (%zu)", all.n);
+		if (all.n == 5) {
+			is_str(all.v[0].field, "name", "first problem: the name");
+			is_str(all.v[1].field, "category", "then the category");
+			is_str(all.v[2].field, "duties", "then the duties");
+			is_str(all.v[3].field, "remedy[0].type", "then the remedy's type");
+			is_str(all.v[4].field, "remedy[0].body", "then the remedy's body");
+		}
+		errs_release(&all);
+		json_decref(bad);
+	}
+
 	/* canonical form: trimmed, unknown keys dropped, steps as objects */
 	struct err e = ERR_INIT;
 	m = matter_json("  无线电台站检查  ", "inspection");
