@@ -328,7 +328,8 @@ int vault_writer_open(struct vault *v, struct vault_writer *w, struct err *e)
 
 int vault_writer_add(struct vault_writer *w, const void *p, size_t n, struct err *e)
 {
-	if (w->written + (long long)n > w->max) {
+	long long end;
+	if (n > (size_t)INT64_MAX || __builtin_add_overflow(w->written, (long long)n, &end) || end > w->max) {
 		char lim[32];
 		size_text(w->max, lim, sizeof lim);
 		return err_set(e, ERR_TOOLARGE, "file", "文件超过了允许的大小上限（%s），未保存。", lim);
@@ -896,7 +897,8 @@ struct vault_patch *vault_patch_begin(struct vault *v, struct db *db, const stru
 			offset, u.offset);
 		return NULL;
 	}
-	if (content_length >= 0 && offset + content_length > u.length) {
+	long long end;
+	if (content_length >= 0 && (__builtin_add_overflow(offset, content_length, &end) || end > u.length)) {
 		err_set(e, ERR_TOOLARGE, "Upload-Length", "上传的内容超出了声明的文件长度（%lld 字节）。", u.length);
 		return NULL;
 	}
@@ -942,7 +944,8 @@ struct vault_patch *vault_patch_begin(struct vault *v, struct db *db, const stru
 
 int vault_patch_write(struct vault_patch *p, const void *data, size_t n, struct err *e)
 {
-	if (p->offset + (long long)n > p->length)
+	long long end;
+	if (n > (size_t)INT64_MAX || __builtin_add_overflow(p->offset, (long long)n, &end) || end > p->length)
 		return err_set(e, ERR_TOOLARGE, "Upload-Length", "上传的内容超出了声明的文件长度（%lld 字节）。", p->length);
 	p->offset += (long long)n;
 	if (hash2_pipe_add(p->pipe, data, n) < 0)

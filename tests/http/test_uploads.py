@@ -27,8 +27,8 @@ PW = "Zhifa@2026demo"
 t = harness.Tap()
 
 
-from uploads_lib import (b64, form_upload, multipart, page_csrf, restart, run_cli,  # noqa: E402
-                         session_cookie, tus, vault_json)
+from uploads_lib import (b64, form_upload, multipart, page_csrf, raw_patch, restart, run_cli,  # noqa: E402
+                         session_cookie, tus, tus_create, vault_json)
 
 
 with harness.Server(t) as srv:
@@ -177,6 +177,15 @@ with harness.Server(t) as srv:
     r = sup.request("POST", "/api/v1/uploads", body=b"", headers={"Tus-Resumable": "1.0.0", "Upload-Length": "5",
                                                                  "X-CSRF-Token": page_csrf(sup)})
     t.is_(r.status, 403, "supervisor cannot upload (role)")
+
+    # ---- issue 8.3: Content-Length near INT64_MAX must not overflow the check
+    loc3 = tus_create(c, csrf, 1000)
+    r = tus(c, "PATCH", loc3, b"a" * 10, {"Upload-Offset": "0", "X-CSRF-Token": csrf})
+    t.is_(r.status, 204, "first 10 bytes of a 1000-byte upload")
+    st_, _ = raw_patch(srv, c, loc3, 10, [b"x" * 100], csrf, content_length=(1 << 63) - 1, timeout=5)
+    t.ok(st_ in (0, 413), "PATCH with Content-Length INT64_MAX at offset 10: refused or cut (%s)" % st_)
+    t.is_(c.get("/healthz").status, 200, "the server still answers after Content-Length INT64_MAX")
+    t.is_(tus(c, "HEAD", loc3).header("Upload-Offset"), "10", "offset unchanged")
 
     # ---- the command line
     f1 = os.path.join(srv.tmp, "cam1.txt")

@@ -93,3 +93,50 @@ def start(srv):
 
 def run_cli(srv, *args):
     return subprocess.run([srv.bin] + list(args), capture_output=True, timeout=120, env=srv._env())
+
+
+def tus_create(c, csrf, length, metadata=None):
+    """Create a tus upload; its Location ("" on failure)."""
+    h = {"Upload-Length": str(length), "X-CSRF-Token": csrf}
+    if metadata:
+        h["Upload-Metadata"] = metadata
+    r = tus(c, "POST", "/api/v1/uploads", headers=h)
+    return r.header("Location") or ""
+
+
+def raw_patch(srv, c, loc, offset, parts, csrf, content_length=None, chunked=False, pause=0.0, timeout=60):
+    """A PATCH over one http.client connection, the body sent as the
+    given parts (pause seconds between them), either with Content-Length
+    (content_length, default the parts' total) or chunked.  Returns
+    (status, headers) or (0, error text) when the server did not answer."""
+    import http.client
+    u = urllib.parse.urlsplit(srv.base)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+    try:
+        conn.putrequest("PATCH", loc)
+        h = [("Tus-Resumable", "1.0.0"), ("Upload-Offset", str(offset)), ("X-CSRF-Token", csrf),
+             ("Content-Type", "application/offset+octet-stream"), ("Cookie", session_cookie(c))]
+        if chunked:
+            h.append(("Transfer-Encoding", "chunked"))
+        else:
+            total = sum(len(p) for p in parts)
+            h.append(("Content-Length", str(total if content_length is None else content_length)))
+        for k, v in h:
+            conn.putheader(k, v)
+        conn.endheaders()
+        for i, p in enumerate(parts):
+            if i and pause:
+                time.sleep(pause)
+            if chunked:
+                conn.send(b"%x\r\n" % len(p) + p + b"\r\n")
+            else:
+                conn.send(p)
+        if chunked:
+            conn.send(b"0\r\n\r\n")
+        r = conn.getresponse()
+        r.read()
+        return r.status, r.msg
+    except (OSError, Exception) as e:  # noqa: BLE001 - any failure means "no answer"
+        return 0, str(e)
+    finally:
+        conn.close()

@@ -448,6 +448,12 @@ static void test_tus(struct db *db, struct vault **vp, const char *data, long lo
 	err_clear(&e);
 	ok(vault_patch_begin(v, db, &a, id, 100000, (long long)n, &e) == NULL && e.kind == ERR_TOOLARGE,
 	   "body past the length: 413");
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id, 100000, INT64_MAX, &e) == NULL && e.kind == ERR_TOOLARGE,
+	   "Content-Length near INT64_MAX: 413, no overflow");
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id, 100000, INT64_MAX - 99999, &e) == NULL && e.kind == ERR_TOOLARGE,
+	   "offset + Content-Length = INT64_MAX + 1: 413");
 
 	/* PATCH 2 is cut off after 50000 bytes: they are kept */
 	p = vault_patch_begin(v, db, &a, id, 100000, 150000, &e);
