@@ -235,6 +235,8 @@ struct form_up {
 	struct vault *v;
 	struct vault_writer w;
 	bool writer_open, have_file, csrf_ok, done;
+	uint64_t file_next;    /* offset the next chunk of the file part continues at */
+	char file_name[256];   /* the file part's name (a second part is refused) */
 	char csrf[80];
 	size_t csrf_len;
 	const char *want_csrf; /* the session's token (r->csrf) */
@@ -273,9 +275,16 @@ static enum MHD_Result form_iter(void *cls, enum MHD_ValueKind kind, const char 
 	}
 	if (strcmp(key, "file") != 0)
 		return MHD_YES;
+	if (f->have_file && (off != f->file_next || !str_eq(filename ? filename : "", f->file_name))) {
+		/* a second file part: one upload is one file, never a
+		 * concatenation of several */
+		form_fail(f, ERR_INVALID, "file", "一次只能上传一个文件，请逐个上传。");
+		return MHD_YES;
+	}
+	f->file_next = off + size;
 	if (!f->have_file) {
 		f->have_file = true;
-		(void)off;
+		snprintf(f->file_name, sizeof f->file_name, "%s", filename ? filename : "");
 		if (!f->csrf_ok && token_ok(f->csrf, f->want_csrf))
 			f->csrf_ok = true;
 		if (!f->csrf_ok) {
@@ -517,7 +526,10 @@ int stream_tus_patch(struct req *r, const char *data, size_t n)
 			long long off;
 			struct vault_stored st;
 			struct err e = ERR_INIT;
-			vault_patch_end(t->p, db, &r->actor, &off, &st, &e);
+			if (t->e.kind) /* a refused body keeps nothing */
+				vault_patch_abort(t->p);
+			else
+				vault_patch_end(t->p, db, &r->actor, &off, &st, &e);
 			db_pool_put(r->app->pool, db);
 			t->p = NULL;
 		}
@@ -580,15 +592,22 @@ int page_tus_patch(struct req *r)
 	long long off = 0;
 	struct vault_stored st;
 	struct err e = ERR_INIT;
-	int rc = vault_patch_end(t->p, r->db, &r->actor, &off, &st, &e);
 	struct err first = t->e;
-	free(t);
-	tus_headers(r);
-	resp_header(r, "Upload-Offset", req_printf(r, "%lld", off));
 	if (first.kind) {
+		/* the body was refused (e.g. more bytes than declared): none
+		 * of it is kept, the offset stays where the PATCH began */
+		off = vault_patch_start(t->p);
+		vault_patch_abort(t->p);
+		free(t);
+		tus_headers(r);
+		resp_header(r, "Upload-Offset", req_printf(r, "%lld", off));
 		resp_err(r, &first);
 		return 0;
 	}
+	int rc = vault_patch_end(t->p, r->db, &r->actor, &off, &st, &e);
+	free(t);
+	tus_headers(r);
+	resp_header(r, "Upload-Offset", req_printf(r, "%lld", off));
 	if (rc < 0) {
 		resp_err(r, &e);
 		return 0;

@@ -953,6 +953,11 @@ int vault_patch_write(struct vault_patch *p, const void *data, size_t n, struct 
 	return 0;
 }
 
+long long vault_patch_start(const struct vault_patch *p)
+{
+	return p->start;
+}
+
 void vault_patch_abort(struct vault_patch *p)
 {
 	if (!p)

@@ -169,8 +169,11 @@ int vault_patch_write(struct vault_patch *p, const void *data, size_t n, struct 
  * is still set to what was kept). */
 int vault_patch_end(struct vault_patch *p, struct db *db, const struct actor *a, long long *offset,
 		    struct vault_stored *stored, struct err *e);
-/* Release p without recording anything (an internal error before end). */
+/* Release p without recording anything (an internal error, or a body
+ * refused part-way): the upload's offset stays where the PATCH began. */
 void vault_patch_abort(struct vault_patch *p);
+/* The offset the PATCH began at. */
+long long vault_patch_start(const struct vault_patch *p);
 
 /* ---- verification ----
  * Register the per-leaf check for `zhifa verify` (ledger/verify.h): for

@@ -187,6 +187,31 @@ with harness.Server(t) as srv:
     t.is_(c.get("/healthz").status, 200, "the server still answers after Content-Length INT64_MAX")
     t.is_(tus(c, "HEAD", loc3).header("Upload-Offset"), "10", "offset unchanged")
 
+    # ---- issue 8.4: more bytes than declared (chunked) store nothing
+    total0 = vault_json(c)["total"]
+    leaves0 = c.get("/log/checkpoint").text.splitlines()[1]
+    loc4 = tus_create(c, csrf, 100)
+    st_, hd = raw_patch(srv, c, loc4, 0, [b"chunk-one " * 5, b"chunk-two " * 5, b"too many bytes"], csrf,
+                        chunked=True)
+    t.is_(st_, 413, "chunked PATCH with more bytes than declared: 413")
+    t.is_(tus(c, "HEAD", loc4).header("Upload-Offset"), "0", "none of the refused body is kept (offset 0)")
+    t.is_(vault_json(c)["total"], total0, "nothing listed after the refused chunked PATCH")
+    t.is_(c.get("/log/checkpoint").text.splitlines()[1], leaves0, "no ledger entry for it")
+    st_, hd = raw_patch(srv, c, loc4, 0, [b"chunk-one " * 5, b"chunk-two " * 5], csrf, chunked=True)
+    t.is_(st_, 204, "the same upload then takes exactly its 100 bytes (chunked)")
+    t.is_(vault_json(c)["total"], total0 + 1, "and is stored once")
+
+    # ---- issue 8.4: a form with two file parts is refused, not concatenated
+    total0 = vault_json(c)["total"]
+    body_, ct = multipart([("_csrf", csrf)], [("file", "a.txt", "text/plain", b"first file\n"),
+                                              ("file", "b.txt", "text/plain", b"second file\n")])
+    r = c.request("POST", "/admin/vault/upload", body=body_, headers={"Content-Type": ct})
+    t.is_(r.status, 400, "form with two file parts: 400")
+    t.like(r.text, "一次只能上传一个文件", "message says one file at a time")
+    t.is_(vault_json(c)["total"], total0, "nothing stored for the two-part form")
+    both = hashlib.sha256(b"first file\nsecond file\n").hexdigest()
+    t.is_(c.get("/admin/vault/" + both).status, 404, "the concatenation does not exist")
+
     # ---- the command line
     f1 = os.path.join(srv.tmp, "cam1.txt")
     f2 = os.path.join(srv.tmp, "cam2.bin")
