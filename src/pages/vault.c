@@ -527,7 +527,7 @@ int stream_tus_patch(struct req *r, const char *data, size_t n)
 			struct vault_stored st;
 			struct err e = ERR_INIT;
 			if (t->e.kind) /* a refused body keeps nothing */
-				vault_patch_abort(t->p);
+				vault_patch_abort(t->p, db);
 			else
 				vault_patch_end(t->p, db, &r->actor, &off, &st, &e);
 			db_pool_put(r->app->pool, db);
@@ -573,6 +573,12 @@ int stream_tus_patch(struct req *r, const char *data, size_t n)
 		r->stream_ctx = t;
 		return 0;
 	}
+	if (t && t->p && !t->e.kind && vault_patch_renew_due(t->p)) {
+		/* keep the claim of a long PATCH alive */
+		struct db *db = db_pool_get(r->app->pool);
+		vault_patch_renew(t->p, db, &t->e);
+		db_pool_put(r->app->pool, db);
+	}
 	if (t && t->p && !t->e.kind)
 		vault_patch_write(t->p, data, n, &t->e);
 	return 0;
@@ -597,7 +603,7 @@ int page_tus_patch(struct req *r)
 		/* the body was refused (e.g. more bytes than declared): none
 		 * of it is kept, the offset stays where the PATCH began */
 		off = vault_patch_start(t->p);
-		vault_patch_abort(t->p);
+		vault_patch_abort(t->p, r->db);
 		free(t);
 		tus_headers(r);
 		resp_header(r, "Upload-Offset", req_printf(r, "%lld", off));

@@ -26,12 +26,17 @@
 #include <magic.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define HEAD_BYTES 16384
 #define UPLOAD_TTL_DAYS 7
 #define CACHE_SLOTS 64
+/* A PATCH's claim on its upload lives this long unless renewed (every
+ * CLAIM_RENEW seconds while bytes arrive). */
+#define CLAIM_TTL 300
+#define CLAIM_RENEW 60
 
 struct hcache {
 	char id[33];
@@ -48,6 +53,7 @@ struct vault {
 	pthread_mutex_t lock;
 	struct hcache cache[CACHE_SLOTS];
 	unsigned long long clock;
+	char host[72];          /* "HOSTNAME " prefix of this process's claims */
 };
 
 struct vault_patch {
@@ -59,6 +65,8 @@ struct vault_patch {
 	struct hash2_pipe *pipe; /* hashes and writes on helper threads */
 	long long offset, start, length, owner, unit_id;
 	int slot;
+	char claim[128];        /* claimed_by of this PATCH ("" = none held) */
+	long long renewed_at;   /* unix seconds of the claim's last renewal */
 };
 
 /* ---- set-up ---- */
@@ -92,6 +100,14 @@ struct vault *vault_open_with(struct blobs *b, const char *uploads_dir, long lon
 	if (v->form_max > v->max)
 		v->form_max = v->max;
 	pthread_mutex_init(&v->lock, NULL);
+	char hn[64] = "";
+	if (gethostname(hn, sizeof hn) < 0 || !hn[0])
+		snprintf(hn, sizeof hn, "localhost");
+	hn[sizeof hn - 1] = '\0';
+	for (char *c = hn; *c; c++)
+		if (*c == ' ')
+			*c = '_';
+	snprintf(v->host, sizeof v->host, "%s ", hn);
 	return v;
 }
 
@@ -870,6 +886,86 @@ static void cache_give(struct vault *v, int slot, struct hash2 *h, long long off
 	pthread_mutex_unlock(&v->lock);
 }
 
+/* ---- claims: one writer per upload ----
+ * A PATCH holds the partial file's flock and the upload row's claim
+ * (claimed_by, claimed_at) from its beginning to its end.  The claim is
+ * taken with one conditional UPDATE (rows affected checked through
+ * RETURNING), so of two writers in any processes or instances exactly one
+ * succeeds; the offset check is part of the same statement.  A claim may
+ * be taken over when it is older than CLAIM_TTL, or when it was made on
+ * this host and we hold the file lock (its writer has ended). */
+
+static int claim_take(struct vault *v, struct db *db, struct vault_patch *p, struct err *e)
+{
+	unsigned char rnd[8];
+	char rhex[17];
+	randombytes_buf(rnd, sizeof rnd);
+	hex_encode(rnd, sizeof rnd, rhex);
+	snprintf(p->claim, sizeof p->claim, "%s%ld %s", v->host, (long)getpid(), rhex);
+	long long now = time_now_unix();
+	struct db_res *r = NULL;
+	if (db_query(db, &r,
+		     "UPDATE uploads SET claimed_by = ?, claimed_at = ? WHERE id = ? AND state = 'open' AND upload_offset = ?"
+		     " AND (claimed_by IS NULL OR claimed_at < ? OR substr(claimed_by, 1, ?) = ?) RETURNING id",
+		     DB_TEXT(p->claim), DB_INT(now), DB_TEXT(p->id), DB_INT(p->start), DB_INT(now - CLAIM_TTL),
+		     DB_INT((long long)strlen(v->host)), DB_TEXT(v->host)) < 0) {
+		p->claim[0] = '\0';
+		return db_fail(db, e);
+	}
+	int got = r->nrows;
+	db_res_free(r);
+	if (got == 1) {
+		p->renewed_at = now;
+		return 0;
+	}
+	p->claim[0] = '\0';
+	/* why not: the offset moved or the upload ended meanwhile, or
+	 * another writer holds it */
+	struct vault_upload u;
+	if (load_upload(db, p->id, &u, e) < 0)
+		return -1;
+	if (strcmp(u.state, "open") != 0)
+		return err_set(e, ERR_CONFLICT, "Upload-Offset", "该上传已完成，不能再追加内容。");
+	if (u.offset != p->start)
+		return err_set(e, ERR_CONFLICT, "Upload-Offset",
+			       "上传偏移量（Upload-Offset）为 %lld，与服务器已收到的 %lld 字节不符。", p->start, u.offset);
+	return err_set(e, ERR_LOCKED, "", "该文件正在另一个连接中上传，请稍后再试。");
+}
+
+/* Give the claim back (db NULL: left to expire or to be taken over on
+ * this host). */
+static void claim_drop(struct db *db, struct vault_patch *p)
+{
+	if (!p->claim[0] || !db)
+		return;
+	if (db_exec(db, "UPDATE uploads SET claimed_by = NULL, claimed_at = NULL WHERE id = ? AND claimed_by = ?",
+		    DB_TEXT(p->id), DB_TEXT(p->claim)) < 0)
+		log_error("vault: database: %s", db_errmsg(db));
+	p->claim[0] = '\0';
+}
+
+bool vault_patch_renew_due(const struct vault_patch *p)
+{
+	return p->claim[0] && time_now_unix() - p->renewed_at >= CLAIM_RENEW;
+}
+
+int vault_patch_renew(struct vault_patch *p, struct db *db, struct err *e)
+{
+	long long now = time_now_unix();
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "UPDATE uploads SET claimed_at = ? WHERE id = ? AND claimed_by = ? RETURNING id",
+		     DB_INT(now), DB_TEXT(p->id), DB_TEXT(p->claim)) < 0)
+		return db_fail(db, e);
+	int got = r->nrows;
+	db_res_free(r);
+	if (got != 1) {
+		p->claim[0] = '\0';
+		return err_set(e, ERR_LOCKED, "", "该文件已被另一个连接接管上传，本次上传的内容未保存。");
+	}
+	p->renewed_at = now;
+	return 0;
+}
+
 struct vault_patch *vault_patch_begin(struct vault *v, struct db *db, const struct actor *a, const char *id,
 				      long long offset, long long content_length, struct err *e)
 {
@@ -904,29 +1000,50 @@ struct vault_patch *vault_patch_begin(struct vault *v, struct db *db, const stru
 	}
 	struct vault_patch *p = xcalloc(1, sizeof *p);
 	p->v = v;
+	p->fd = -1;
+	p->slot = -1;
 	snprintf(p->id, sizeof p->id, "%s", id);
 	snprintf(p->claimed, sizeof p->claimed, "%s", u.media_type);
 	p->offset = p->start = offset;
 	p->length = u.length;
 	p->owner = u.owner;
 	p->unit_id = u.unit_id;
-	bool have = false;
-	p->slot = cache_take(v, id, offset, &p->h, &have);
-	if (p->slot == -2) {
-		free(p);
-		err_set(e, ERR_LOCKED, "", "该文件正在另一个连接中上传，请稍后再试。");
-		return NULL;
-	}
 	char *path = part_path(v, id);
 	p->fd = open(path, O_RDWR | O_CLOEXEC);
 	free(path);
+	if (p->fd < 0) {
+		err_set(e, ERR_INTERNAL, "", "上传的部分文件缺失，请重新上传。");
+		vault_patch_abort(p, NULL);
+		return NULL;
+	}
+	/* one writer at a time: the partial file's lock (every writer on
+	 * this host, in any process) and the claim in the database (every
+	 * instance); only then is the file cut back and written */
+	if (flock(p->fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			err_set(e, ERR_LOCKED, "", "该文件正在另一个连接中上传，请稍后再试。");
+		else
+			err_set(e, ERR_INTERNAL, "", "无法锁定上传文件：%s", strerror(errno));
+		vault_patch_abort(p, NULL);
+		return NULL;
+	}
+	if (claim_take(v, db, p, e) < 0) {
+		vault_patch_abort(p, NULL);
+		return NULL;
+	}
+	bool have = false;
+	p->slot = cache_take(v, id, offset, &p->h, &have);
+	if (p->slot == -2) {
+		err_set(e, ERR_LOCKED, "", "该文件正在另一个连接中上传，请稍后再试。");
+		vault_patch_abort(p, db);
+		return NULL;
+	}
 	struct stat st;
-	if (p->fd < 0 || fstat(p->fd, &st) < 0 || st.st_size < offset ||
-	    (st.st_size > offset && ftruncate(p->fd, offset) < 0)) {
+	if (fstat(p->fd, &st) < 0 || st.st_size < offset || (st.st_size > offset && ftruncate(p->fd, offset) < 0)) {
 		err_set(e, ERR_INTERNAL, "", "上传的部分文件缺失或不完整，请重新上传。");
 		if (have)
 			hash2_abort(&p->h);
-		vault_patch_abort(p);
+		vault_patch_abort(p, db);
 		return NULL;
 	}
 	if (!have) {
@@ -934,7 +1051,7 @@ struct vault_patch *vault_patch_begin(struct vault *v, struct db *db, const stru
 		if (hash2_fd(&p->h, p->fd, offset) != offset) {
 			err_set(e, ERR_INTERNAL, "", "无法读取已上传的部分文件");
 			hash2_abort(&p->h);
-			vault_patch_abort(p);
+			vault_patch_abort(p, db);
 			return NULL;
 		}
 	}
@@ -958,13 +1075,14 @@ long long vault_patch_start(const struct vault_patch *p)
 	return p->start;
 }
 
-void vault_patch_abort(struct vault_patch *p)
+void vault_patch_abort(struct vault_patch *p, struct db *db)
 {
 	if (!p)
 		return;
 	if (p->pipe)
 		hash2_pipe_finish(p->pipe);
 	p->pipe = NULL;
+	claim_drop(db, p);
 	if (p->fd >= 0)
 		close(p->fd);
 	if (p->slot >= 0)
@@ -972,6 +1090,18 @@ void vault_patch_abort(struct vault_patch *p)
 	if (p->h.sha256)
 		hash2_abort(&p->h);
 	free(p);
+}
+
+/* Run an UPDATE ... RETURNING id guarded by the PATCH's claim; 1 when it
+ * changed the row, 0 when the claim was lost, -1 on a database error. */
+static int claimed_update(struct db *db, const char *sql, const struct db_val *vals)
+{
+	struct db_res *r = NULL;
+	if (db_query_a(db, sql, vals, &r) < 0)
+		return -1;
+	int got = r->nrows;
+	db_res_free(r);
+	return got == 1;
 }
 
 int vault_patch_end(struct vault_patch *p, struct db *db, const struct actor *a, long long *offset,
@@ -984,22 +1114,30 @@ int vault_patch_end(struct vault_patch *p, struct db *db, const struct actor *a,
 	p->pipe = NULL;
 	if (drained < 0) {
 		err_set(e, ERR_INTERNAL, "", "写入上传文件失败：%s", strerror(errno));
-		vault_patch_abort(p);
+		vault_patch_abort(p, db);
 		return -1;
 	}
 	if (fsync(p->fd) < 0) {
 		err_set(e, ERR_INTERNAL, "", "无法将上传内容写入磁盘：%s", strerror(errno));
-		vault_patch_abort(p);
+		vault_patch_abort(p, db);
 		return -1;
 	}
 	if (p->offset < p->length) {
-		if (p->offset > p->start &&
-		    db_exec(db, "UPDATE uploads SET upload_offset = ? WHERE id = ? AND upload_offset <= ?",
-			    DB_INT(p->offset), DB_TEXT(p->id), DB_INT(p->offset)) < 0) {
-			db_fail(db, e);
-			vault_patch_abort(p);
+		/* record the new offset and give the claim back, only if the
+		 * claim is still ours */
+		int rc = claimed_update(db, "UPDATE uploads SET upload_offset = ?, claimed_by = NULL, claimed_at = NULL"
+					    " WHERE id = ? AND claimed_by = ? RETURNING id",
+					(const struct db_val[]){ DB_INT(p->offset), DB_TEXT(p->id), DB_TEXT(p->claim), DB_END });
+		if (rc <= 0) {
+			if (rc < 0)
+				db_fail(db, e);
+			else
+				err_set(e, ERR_LOCKED, "", "该文件已被另一个连接接管上传，本次上传的内容未保存。");
+			p->claim[0] = '\0';
+			vault_patch_abort(p, db);
 			return -1;
 		}
+		p->claim[0] = '\0';
 		*offset = p->offset;
 		close(p->fd);
 		if (p->slot >= 0)
@@ -1009,7 +1147,8 @@ int vault_patch_end(struct vault_patch *p, struct db *db, const struct actor *a,
 		free(p);
 		return 0;
 	}
-	/* the last byte is in: check the content, record the hashes, store */
+	/* the last byte is in: check the content, record the hashes, store;
+	 * the writer is closed before the file is linked into the store */
 	unsigned char head[HEAD_BYTES];
 	ssize_t hn = pread(p->fd, head, sizeof head, 0);
 	close(p->fd);
@@ -1021,29 +1160,42 @@ int vault_patch_end(struct vault_patch *p, struct db *db, const struct actor *a,
 	if (hn <= 0 || check_type(p->claimed, head, (size_t)hn, detected, sizeof detected, e) < 0) {
 		if (hn <= 0)
 			err_set(e, ERR_INTERNAL, "", "无法读取上传的文件");
-		db_exec(db, "UPDATE uploads SET upload_offset = ?, state = 'refused', refused_reason = ? WHERE id = ?",
-			DB_INT(p->offset), DB_TEXT(e ? e->msg : ""), DB_TEXT(p->id));
-		char *path = part_path(v, p->id);
-		unlink(path);
-		free(path);
-		*offset = p->offset;
-		vault_patch_abort(p);
+		int rc = claimed_update(db, "UPDATE uploads SET upload_offset = ?, state = 'refused', refused_reason = ?,"
+					    " claimed_by = NULL, claimed_at = NULL WHERE id = ? AND claimed_by = ? RETURNING id",
+					(const struct db_val[]){ DB_INT(p->offset), DB_TEXT(e ? e->msg : ""), DB_TEXT(p->id),
+								 DB_TEXT(p->claim), DB_END });
+		p->claim[0] = '\0';
+		if (rc == 1) {
+			char *path = part_path(v, p->id);
+			unlink(path);
+			free(path);
+			*offset = p->offset;
+		}
+		vault_patch_abort(p, db);
 		return -1;
 	}
-	if (db_exec(db, "UPDATE uploads SET upload_offset = ?, state = 'complete', sha256 = ?, sm3 = ?, detected_type = ?"
-			" WHERE id = ? AND state = 'open'",
-		    DB_INT(p->offset), DB_TEXT(hr.sha256_hex), DB_TEXT(hr.sm3_hex), DB_TEXT(detected), DB_TEXT(p->id)) < 0) {
-		db_fail(db, e);
-		vault_patch_abort(p);
+	int rc = claimed_update(db, "UPDATE uploads SET upload_offset = ?, state = 'complete', sha256 = ?, sm3 = ?,"
+				    " detected_type = ?, claimed_by = NULL, claimed_at = NULL"
+				    " WHERE id = ? AND state = 'open' AND claimed_by = ? RETURNING id",
+				(const struct db_val[]){ DB_INT(p->offset), DB_TEXT(hr.sha256_hex), DB_TEXT(hr.sm3_hex),
+							 DB_TEXT(detected), DB_TEXT(p->id), DB_TEXT(p->claim), DB_END });
+	if (rc <= 0) {
+		if (rc < 0)
+			db_fail(db, e);
+		else
+			err_set(e, ERR_LOCKED, "", "该文件已被另一个连接接管上传，本次上传的内容未保存。");
+		p->claim[0] = '\0';
+		vault_patch_abort(p, db);
 		return -1;
 	}
+	p->claim[0] = '\0';
 	*offset = p->offset;
 	memset(&u, 0, sizeof u);
 	snprintf(u.id, sizeof u.id, "%s", p->id);
 	u.length = p->length;
 	u.owner = p->owner;
 	u.unit_id = p->unit_id;
-	vault_patch_abort(p);
+	vault_patch_abort(p, db);
 	return finish_complete(v, db, a, &u, stored, e);
 }
 
@@ -1077,8 +1229,10 @@ int vault_uploads_expire(struct vault *v, struct db *db, const char *now_utc, in
 	char cutoff[21];
 	time_unix_to_utc(t - VAULT_UPLOAD_GRACE_SECONDS, cutoff);
 	struct db_res *r = NULL;
+	/* an upload a PATCH is writing now (a live claim) is left alone */
 	if (db_query(db, &r, "SELECT id, upload_offset, length FROM uploads WHERE state = 'open' AND expires_at < ?"
-			     " ORDER BY expires_at, id", DB_TEXT(cutoff)) < 0)
+			     " AND (claimed_by IS NULL OR claimed_at < ?) ORDER BY expires_at, id",
+		     DB_TEXT(cutoff), DB_INT(time_now_unix() - CLAIM_TTL)) < 0)
 		return db_fail(db, e);
 	int rc = 0;
 	for (int i = 0; i < r->nrows; i++) {

@@ -150,9 +150,14 @@ int vault_upload_get(struct vault *v, struct db *db, const struct actor *a, cons
 int vault_uploads_expire(struct vault *v, struct db *db, const char *now_utc, int *removed, struct err *e);
 
 /* One PATCH: vault_patch_begin (checks owner, state open, offset equals
- * the stored offset, the body fits; cuts the partial file back to the
- * stored offset and restores the running hashes), vault_patch_write per
- * chunk (no database), vault_patch_end once (complete body or cut off). */
+ * the stored offset, the body fits; claims the upload: the partial file's
+ * lock and a claim in the uploads row taken with one conditional UPDATE,
+ * so that one writer wins whatever the number of threads, processes or
+ * instances, and every other gets ERR_LOCKED; then cuts the partial file
+ * back to the stored offset and restores the running hashes),
+ * vault_patch_write per chunk (no database), vault_patch_end once
+ * (complete body or cut off; records only while the claim is held, and
+ * gives it back). */
 struct vault_patch;
 /* content_length < 0: unknown.  ERR_NOTFOUND, ERR_FORBIDDEN, ERR_CONFLICT
  * (offset mismatch, field "Upload-Offset", or already finished),
@@ -170,8 +175,15 @@ int vault_patch_write(struct vault_patch *p, const void *data, size_t n, struct 
 int vault_patch_end(struct vault_patch *p, struct db *db, const struct actor *a, long long *offset,
 		    struct vault_stored *stored, struct err *e);
 /* Release p without recording anything (an internal error, or a body
- * refused part-way): the upload's offset stays where the PATCH began. */
-void vault_patch_abort(struct vault_patch *p);
+ * refused part-way): the upload's offset stays where the PATCH began.
+ * Its claim is given back on db (NULL: the claim lapses, at once for a
+ * writer on this host). */
+void vault_patch_abort(struct vault_patch *p, struct db *db);
+/* The claim of a long PATCH must be renewed now and then while bytes
+ * arrive: when vault_patch_renew_due, call vault_patch_renew (-1 with
+ * ERR_LOCKED when another writer took the upload over: abort then). */
+bool vault_patch_renew_due(const struct vault_patch *p);
+int vault_patch_renew(struct vault_patch *p, struct db *db, struct err *e);
 /* The offset the PATCH began at. */
 long long vault_patch_start(const struct vault_patch *p);
 

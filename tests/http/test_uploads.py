@@ -16,7 +16,9 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
+import types
 import urllib.parse
 import uuid
 
@@ -28,7 +30,7 @@ t = harness.Tap()
 
 
 from uploads_lib import (b64, form_upload, multipart, page_csrf, raw_patch, restart, run_cli,  # noqa: E402
-                         session_cookie, tus, tus_create, vault_json)
+                         second_server, session_cookie, stop_process, tus, tus_create, vault_json)
 
 
 with harness.Server(t) as srv:
@@ -211,6 +213,39 @@ with harness.Server(t) as srv:
     t.is_(vault_json(c)["total"], total0, "nothing stored for the two-part form")
     both = hashlib.sha256(b"first file\nsecond file\n").hexdigest()
     t.is_(c.get("/admin/vault/" + both).status, 404, "the concatenation does not exist")
+
+    # ---- issue 8.2: two writers of one upload at once: one 204, one 423,
+    # and the stored file is exactly the winner's bytes
+    def race(base_b, label):
+        data = bytes((i * 13 + len(label)) % 251 for i in range(400000))
+        loc = tus_create(c, csrf, len(data))
+        res = {}
+
+        def writer_a():
+            res["a"] = raw_patch(srv, c, loc, 0, [data[:150000], data[150000:]], csrf, pause=2.0)
+        th = threading.Thread(target=writer_a)
+        th.start()
+        time.sleep(0.7)
+        other = bytes(reversed(data))
+        res["b"] = raw_patch(types.SimpleNamespace(base=base_b), c, loc, 0, [other], csrf)
+        th.join()
+        t.is_(sorted([res["a"][0], res["b"][0]]), [204, 423], "%s: one PATCH 204, the other 423" % label)
+        t.is_(res["b"][0], 423, "%s: the second writer gets 423" % label)
+        want = hashlib.sha256(data).hexdigest()
+        got = res["a"][1].get("Upload-Sha256") if res["a"][0] == 204 else None
+        t.is_(got, want, "%s: the stored SHA-256 is the winner's content" % label)
+        path = os.path.join(data_dir, "blobs", "sha256", want[:2], want)
+        if os.path.exists(path):
+            t.is_(hashlib.sha256(open(path, "rb").read()).hexdigest(), want, "%s: the stored file holds those bytes" % label)
+        else:
+            t.ok(os.environ.get("ZHIFA_BLOBS", "fs") != "fs", "%s: stored file exists" % label)
+
+    race(srv.base, "one server")
+    proc2, base2 = second_server(srv)
+    t.ok(proc2 is not None, "a second zhifa serve on the same data folder answers")
+    if proc2:
+        race(base2, "two servers")
+        stop_process(proc2)
 
     # ---- the command line
     f1 = os.path.join(srv.tmp, "cam1.txt")

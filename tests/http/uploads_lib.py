@@ -140,3 +140,41 @@ def raw_patch(srv, c, loc, offset, parts, csrf, content_length=None, chunked=Fal
         return 0, str(e)
     finally:
         conn.close()
+
+
+def second_server(srv):
+    """Start one more `zhifa serve` on srv's data folder (and database) on
+    another port; returns (process, base URL), or (None, None) when it
+    does not answer.  Stop it with stop_process."""
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [srv.bin, "serve", "--data", os.path.join(srv.tmp, "data"), "--listen", "127.0.0.1:%d" % port]
+    if srv.db_url:
+        cmd += ["--db", srv.db_url]
+    err = open(os.path.join(srv.tmp, "server2.stderr"), "wb")
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=srv._env())
+    err.close()
+    base = "http://127.0.0.1:%d" % port
+    import harness
+    c = harness.Client(base)
+    for _ in range(600):
+        try:
+            if c.get("/healthz", timeout=2).status == 200:
+                return proc, base
+        except OSError:
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    proc.wait()
+    return None, None
+
+
+def stop_process(proc):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()

@@ -437,6 +437,17 @@ static void test_tus(struct db *db, struct vault **vp, const char *data, long lo
 	ok(p != NULL, "PATCH 1 begins: %s", e.msg);
 	err_clear(&e);
 	ok(vault_patch_begin(v, db, &a, id, 0, 10, &e) == NULL && e.kind == ERR_LOCKED, "a concurrent PATCH: 423");
+	{
+		/* another process on the same data folder and database: its
+		 * own vault (own cache) must still be kept out */
+		struct vault *v2 = vault_open(data, &e);
+		err_clear(&e);
+		struct vault_patch *p2 = vault_patch_begin(v2, db, &a, id, 0, 10, &e);
+		ok(p2 == NULL && e.kind == ERR_LOCKED, "a PATCH through a second vault (process): 423");
+		if (p2)
+			vault_patch_abort(p2, db);
+		vault_close(v2);
+	}
 	vault_patch_write(p, body, 60000, &e);
 	vault_patch_write(p, body + 60000, 40000, &e);
 	long long off = -1;
@@ -454,6 +465,46 @@ static void test_tus(struct db *db, struct vault **vp, const char *data, long lo
 	err_clear(&e);
 	ok(vault_patch_begin(v, db, &a, id, 100000, INT64_MAX - 99999, &e) == NULL && e.kind == ERR_TOOLARGE,
 	   "offset + Content-Length = INT64_MAX + 1: 413");
+
+	/* claims in the database: another instance's live claim keeps us
+	 * out (423) whatever the cache says; a claim past its lifetime, or one
+	 * of a writer on this host that no longer holds the file, is taken
+	 * over */
+	db_exec(db, "UPDATE uploads SET claimed_by = 'elsewhere.example 77 00', claimed_at = ? WHERE id = ?",
+		DB_INT(time_now_unix()), DB_TEXT(id));
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id, 100000, 10, &e) == NULL && e.kind == ERR_LOCKED,
+	   "a live claim of another instance: 423");
+	is_int(db_scalar_int(db, 0, "SELECT upload_offset FROM uploads WHERE id = ?",
+			     (const struct db_val[]){ DB_TEXT(id), DB_END }), 100000, "offset untouched by the refused PATCH");
+	db_exec(db, "UPDATE uploads SET claimed_at = ? WHERE id = ?", DB_INT(time_now_unix() - 3600), DB_TEXT(id));
+	err_clear(&e);
+	p = vault_patch_begin(v, db, &a, id, 100000, 10, &e);
+	ok(p != NULL, "a claim an hour old is taken over: %s", e.msg);
+	vault_patch_abort(p, db);
+	ok(db_scalar_int(db, 1, "SELECT COUNT(*) FROM uploads WHERE id = ? AND claimed_by IS NOT NULL",
+			 (const struct db_val[]){ DB_TEXT(id), DB_END }) == 0, "abort gives the claim back");
+	{
+		char hn[64] = "";
+		gethostname(hn, sizeof hn);
+		char *mine = xasprintf("%s 999999 00", hn);
+		db_exec(db, "UPDATE uploads SET claimed_by = ?, claimed_at = ? WHERE id = ?", DB_TEXT(mine),
+			DB_INT(time_now_unix()), DB_TEXT(id));
+		free(mine);
+		err_clear(&e);
+		p = vault_patch_begin(v, db, &a, id, 100000, 10, &e);
+		ok(p != NULL, "a fresh claim of a writer on this host that holds no lock is taken over: %s", e.msg);
+		/* the claim stolen while writing: the end records nothing */
+		vault_patch_write(p, body + 100000, 10, &e);
+		db_exec(db, "UPDATE uploads SET claimed_by = 'elsewhere.example 77 01', claimed_at = ? WHERE id = ?",
+			DB_INT(time_now_unix()), DB_TEXT(id));
+		err_clear(&e);
+		ok(vault_patch_end(p, db, &a, &off, &st, &e) < 0 && e.kind == ERR_LOCKED && off == 100000,
+		   "a PATCH whose claim was taken over records nothing: 423");
+		is_int(db_scalar_int(db, 0, "SELECT upload_offset FROM uploads WHERE id = ?",
+				     (const struct db_val[]){ DB_TEXT(id), DB_END }), 100000, "offset still 100000");
+		db_exec(db, "UPDATE uploads SET claimed_by = NULL, claimed_at = NULL WHERE id = ?", DB_TEXT(id));
+	}
 
 	/* PATCH 2 is cut off after 50000 bytes: they are kept */
 	p = vault_patch_begin(v, db, &a, id, 100000, 150000, &e);
