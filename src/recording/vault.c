@@ -49,6 +49,7 @@ struct hcache {
 struct vault {
 	struct blobs *b;
 	char *uploads;
+	char *old_uploads;      /* DATA/uploads of earlier versions, or NULL */
 	long long max, form_max;
 	pthread_mutex_t lock;
 	struct hcache cache[CACHE_SLOTS];
@@ -87,7 +88,20 @@ struct vault *vault_open_with(struct blobs *b, const char *uploads_dir, long lon
 		err_set(e, ERR_INTERNAL, "", "随机数生成器初始化失败");
 		return NULL;
 	}
-	if (mkdir(uploads_dir, 0700) < 0 && errno != EEXIST) {
+	if (mkdir(uploads_dir, 0700) == 0) {
+		/* the new folder durable in its parent */
+		char *parent = xstrdup(uploads_dir);
+		char *slash = strrchr(parent, '/');
+		if (slash && slash != parent) {
+			*slash = '\0';
+			int dfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (dfd >= 0) {
+				fsync(dfd);
+				close(dfd);
+			}
+		}
+		free(parent);
+	} else if (errno != EEXIST) {
 		err_set(e, ERR_INTERNAL, "", "无法创建上传目录 %s：%s", uploads_dir, strerror(errno));
 		blobs_close(b);
 		return NULL;
@@ -116,10 +130,27 @@ struct vault *vault_open(const char *data_dir, struct err *e)
 	struct blobs *b = blobs_open_data(data_dir, e);
 	if (!b)
 		return NULL;
-	char *up = xasprintf("%s/uploads", data_dir);
+	/* partial files live inside the blob store's own file system, so
+	 * that the final link() never crosses a volume */
+	char *up = xasprintf("%s/uploads", blobs_staging_dir(b));
 	struct vault *v = vault_open_with(b, up, env_mib("ZHIFA_VAULT_MAX_MIB", 8192), e);
 	free(up);
+	if (v) {
+		/* uploads begun by an earlier version in DATA/uploads are
+		 * still found there (and moved when on the same volume) */
+		char *old = xasprintf("%s/uploads", data_dir);
+		struct stat st;
+		if (strcmp(old, v->uploads) != 0 && stat(old, &st) == 0 && S_ISDIR(st.st_mode))
+			v->old_uploads = old;
+		else
+			free(old);
+	}
 	return v;
+}
+
+const char *vault_uploads_dir(const struct vault *v)
+{
+	return v->uploads;
 }
 
 void vault_close(struct vault *v)
@@ -132,6 +163,7 @@ void vault_close(struct vault *v)
 	pthread_mutex_destroy(&v->lock);
 	blobs_close(v->b);
 	free(v->uploads);
+	free(v->old_uploads);
 	free(v);
 }
 
@@ -601,7 +633,18 @@ int vault_get(struct db *db, const struct actor *a, const char *sha256, json_t *
 
 static char *part_path(struct vault *v, const char *id)
 {
-	return xasprintf("%s/%s.part", v->uploads, id);
+	char *p = xasprintf("%s/%s.part", v->uploads, id);
+	if (v->old_uploads && access(p, F_OK) != 0) {
+		char *old = xasprintf("%s/%s.part", v->old_uploads, id);
+		if (access(old, F_OK) == 0 && rename(old, p) != 0) {
+			/* another volume: keep using it there (blobs_put copies
+			 * across volumes) */
+			free(p);
+			return old;
+		}
+		free(old);
+	}
+	return p;
 }
 
 static bool id_valid(const char *id)

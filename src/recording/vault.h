@@ -38,9 +38,13 @@
 struct vault;
 
 /* Open the vault of a data folder: its blob store (blobs_open_data), the
- * folder DATA/uploads for tus partial files, limits from the environment.
- * NULL with err. */
+ * folder for tus partial files inside the store's staging folder (the
+ * same file system as the stored files: DATA/blobs/tmp/uploads; partial
+ * files of earlier versions in DATA/uploads are still found), limits from
+ * the environment.  NULL with err. */
 struct vault *vault_open(const char *data_dir, struct err *e);
+/* The folder of the tus partial files (ID.part). */
+const char *vault_uploads_dir(const struct vault *v);
 /* Open a vault over an already opened blob store (taken over: closed by
  * vault_close), with partial files in uploads_dir (created) and max_size
  * the largest file accepted (<= 0: 8 GiB). */
@@ -137,7 +141,7 @@ int vault_upload_get(struct vault *v, struct db *db, const struct actor *a, cons
 /* Clean up expired, unfinished uploads: every upload still 'open' whose
  * expires_at is more than VAULT_UPLOAD_GRACE_SECONDS before now_utc
  * ("YYYY-MM-DDTHH:MM:SSZ"; NULL = time_now_utc) has its partial file
- * DATA/uploads/ID.part deleted, then its row marked state 'expired' (the
+ * ID.part (vault_uploads_dir) deleted, then its row marked state 'expired' (the
  * row is kept; offset, length and id are unchanged as the trigger
  * demands) with a "vault.upload_expire" operation-log row, in one
  * transaction per upload.  Uploads 'complete', 'stored' or 'refused' and

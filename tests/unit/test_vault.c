@@ -53,6 +53,8 @@ static int write_file(const char *path, const void *p, size_t n)
 	return w == (ssize_t)n ? 0 : -1;
 }
 
+/* Files of a folder (dot files and sub-folders such as the tus
+ * partial files' "uploads" are not counted). */
 static int count_dir(const char *path)
 {
 	DIR *d = opendir(path);
@@ -61,7 +63,7 @@ static int count_dir(const char *path)
 		return -1;
 	struct dirent *de;
 	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
+		if (de->d_name[0] != '.' && de->d_type != DT_DIR)
 			n++;
 	closedir(d);
 	return n;
@@ -515,7 +517,7 @@ static void test_tus(struct db *db, struct vault **vp, const char *data, long lo
 	 * past the recorded offset as a kill -9 mid-write would leave */
 	vault_close(v);
 	*vp = v = vault_open(data, &e);
-	char *part = xasprintf("%s/uploads/%s.part", data, id);
+	char *part = xasprintf("%s/%s.part", vault_uploads_dir(v), id);
 	int fd = open(part, O_WRONLY | O_APPEND);
 	ok(fd >= 0 && write(fd, "GARBAGE", 7) == 7, "stray bytes appended to the partial file");
 	close(fd);
@@ -552,7 +554,7 @@ static void test_tus(struct db *db, struct vault **vp, const char *data, long lo
 	/* a crash between 'complete' and the record: finished by the next read */
 	char id3[33];
 	ok(vault_upload_create(v, db, &a, 5, NULL, id3, &e) == 0, "third upload created");
-	part = xasprintf("%s/uploads/%s.part", data, id3);
+	part = xasprintf("%s/%s.part", vault_uploads_dir(v), id3);
 	write_file(part, "hello", 5);
 	struct hash2 h;
 	struct hash2_result hr;
@@ -568,11 +570,91 @@ static void test_tus(struct db *db, struct vault **vp, const char *data, long lo
 	free(body);
 }
 
+/* The blob store on a volume of its own (DATA/blobs a link to another
+ * file system): a tus upload still ends in the store (its partial file is
+ * staged inside the store, so link() never crosses volumes), and a
+ * partial file of an earlier version left in DATA/uploads on the other
+ * volume is copied across. */
+static void test_volumes(struct db *db, long long unit_a)
+{
+	char vol[] = "/dev/shm/zhifa-vol-XXXXXX";
+	if (!mkdtemp(vol)) {
+		ok(1, "# SKIP no /dev/shm for a second volume");
+		return;
+	}
+	char *data = xasprintf("%s/data-vol", tmpdir);
+	char *blobs = xasprintf("%s/blobs", data);
+	mkdir(data, 0700);
+	struct stat s1, s2;
+	if (symlink(vol, blobs) < 0 || stat(data, &s1) < 0 || stat(vol, &s2) < 0 || s1.st_dev == s2.st_dev) {
+		ok(1, "# SKIP %s and /dev/shm are one file system", tmpdir);
+		goto out;
+	}
+	struct err e = ERR_INIT;
+	struct vault *v = vault_open(data, &e);
+	ok(v != NULL, "vault with its store on another volume: %s", e.msg);
+	struct actor a;
+	officer(&a, 31, unit_a);
+	const char body[] = "evidence on its own volume\n";
+	size_t n = sizeof body - 1;
+	char id[33];
+	ok(vault_upload_create(v, db, &a, (long long)n, NULL, id, &e) == 0, "upload created");
+	struct vault_patch *p = vault_patch_begin(v, db, &a, id, 0, (long long)n, &e);
+	ok(p != NULL, "PATCH begins: %s", e.msg);
+	long long off = 0;
+	struct vault_stored st;
+	if (p) {
+		vault_patch_write(p, body, n, &e);
+		ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && st.size == (long long)n,
+		   "tus upload stored across volumes: %s", e.msg);
+	}
+	char *stored = blobs_fs_path(vault_blobs(v), st.sha256);
+	ok(stored && access(stored, R_OK) == 0, "the file is in the store");
+	free(stored);
+
+	/* a partial file where an earlier version kept them (DATA/uploads,
+	 * the other volume) */
+	const char body2[] = "begun by an earlier version\n";
+	size_t n2 = sizeof body2 - 1;
+	char id2[33];
+	ok(vault_upload_create(v, db, &a, (long long)n2, NULL, id2, &e) == 0, "second upload created");
+	vault_close(v);
+	char *olddir = xasprintf("%s/uploads", data);
+	mkdir(olddir, 0700);
+	char *newpart = xasprintf("%s/tmp/uploads/%s.part", blobs, id2);
+	char *oldpart = xasprintf("%s/%s.part", olddir, id2);
+	unlink(newpart);
+	write_file(oldpart, "", 0);
+	v = vault_open(data, &e);
+	p = vault_patch_begin(v, db, &a, id2, 0, (long long)n2, &e);
+	ok(p != NULL, "PATCH of the old partial file begins: %s", e.msg);
+	if (p) {
+		vault_patch_write(p, body2, n2, &e);
+		ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && st.size == (long long)n2,
+		   "old partial file stored across volumes (copied): %s", e.msg);
+	}
+	char want[HASH_HEX];
+	oneshot("SHA256", body2, n2, want);
+	is_str(st.sha256, want, "with the content's SHA-256");
+	vault_close(v);
+	free(olddir);
+	free(newpart);
+	free(oldpart);
+out:;
+	char *rm = xasprintf("chmod -R u+w %s && rm -rf %s", vol, vol);
+	if (system(rm) != 0)
+		printf("# could not remove %s\n", vol);
+	free(rm);
+	free(blobs);
+	free(data);
+}
+
 /* vault_uploads_expire: an expired partial upload loses its file and
  * answers 410; an unexpired one, one inside the grace day, a finished one
  * and the stored blobs are untouched. */
 static void test_expire(struct db *db, struct vault *v, const char *data, long long unit_a)
 {
+	(void)data;
 	struct err e = ERR_INIT;
 	struct actor a;
 	officer(&a, 23, unit_a);
@@ -612,9 +694,9 @@ static void test_expire(struct db *db, struct vault *v, const char *data, long l
 	vault_patch_write(p, "abc", 3, &e);
 	ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && off == 3, "fresh upload holds 3 bytes");
 
-	char *old_part = xasprintf("%s/uploads/%s.part", data, old_id);
-	char *grace_part = xasprintf("%s/uploads/%s.part", data, grace_id);
-	char *new_part = xasprintf("%s/uploads/%s.part", data, new_id);
+	char *old_part = xasprintf("%s/%s.part", vault_uploads_dir(v), old_id);
+	char *grace_part = xasprintf("%s/%s.part", vault_uploads_dir(v), grace_id);
+	char *new_part = xasprintf("%s/%s.part", vault_uploads_dir(v), new_id);
 	ok(access(old_part, F_OK) == 0, "old partial file exists before the clean-up");
 	struct vault_upload u;
 	err_clear(&e);
@@ -801,6 +883,7 @@ int main(void)
 	test_tus(db, &v, data, unit_a);
 	test_expire(db, v, data, unit_a);
 	test_verify(db, v, data);
+	test_volumes(db, unit_a);
 	test_s3();
 	vault_close(v);
 	db_close(db);
