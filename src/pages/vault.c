@@ -72,6 +72,17 @@ static void size_human(long long n, char *out, size_t cap)
 		snprintf(out, cap, "%lld 字节", n);
 }
 
+/* An error answer; "busy" (503) keeps its message and says when to retry. */
+static void answer_err(struct req *r, const struct err *e)
+{
+	if (e->kind == VAULT_BUSY) {
+		resp_header(r, "Retry-After", req_printf(r, "%d", VAULT_RETRY_AFTER));
+		resp_error(r, VAULT_BUSY, e->field, e->msg);
+		return;
+	}
+	resp_err(r, e);
+}
+
 /* ---- the page ---- */
 
 static bool may_upload(const struct req *r)
@@ -176,7 +187,8 @@ static json_t *vault_model(struct req *r, const struct err *error, const struct 
 	json_object_set_new(m, "max_size", json_integer(v ? vault_max_size(v) : 0));
 	json_object_set_new(m, "may_upload", json_boolean(may_upload(r)));
 	if (error && error->kind) {
-		json_object_set_new(m, "error", json_string(error->kind >= 500 ? "系统内部错误，文件未保存，请稍后重试。" : error->msg));
+		json_object_set_new(m, "error", json_string(error->kind >= 500 && error->kind != VAULT_BUSY
+								    ? "系统内部错误，文件未保存，请稍后重试。" : error->msg));
 		json_object_set_new(m, "error_field", json_string(error->field));
 	}
 	if (stored)
@@ -222,7 +234,7 @@ int page_vault_file(struct req *r)
 	json_t *m = NULL;
 	struct err e = ERR_INIT;
 	if (vault_get(r->db, &r->actor, r->params[0], &m, &e) < 0) {
-		resp_err(r, &e);
+		answer_err(r, &e);
 		return 0;
 	}
 	return page_model(r, m, render_file);
@@ -392,12 +404,14 @@ int page_vault_upload(struct req *r)
 		return 0;
 	}
 	if (r->want_json || e.kind == ERR_FORBIDDEN) {
-		resp_err(r, &e);
+		answer_err(r, &e);
 		return 0;
 	}
 	json_t *m = vault_model(r, &e, NULL);
 	page_model(r, m, render_vault);
 	r->status = e.kind >= 400 && e.kind < 600 ? e.kind : 500;
+	if (e.kind == VAULT_BUSY)
+		resp_header(r, "Retry-After", req_printf(r, "%d", VAULT_RETRY_AFTER));
 	return 0;
 }
 
@@ -413,7 +427,7 @@ static void tus_headers(struct req *r)
 static void tus_error(struct req *r, const struct err *e)
 {
 	tus_headers(r);
-	resp_err(r, e);
+	answer_err(r, e);
 }
 
 static bool tus_version_ok(struct req *r)
@@ -607,7 +621,7 @@ int page_tus_patch(struct req *r)
 		free(t);
 		tus_headers(r);
 		resp_header(r, "Upload-Offset", req_printf(r, "%lld", off));
-		resp_err(r, &first);
+		answer_err(r, &first);
 		return 0;
 	}
 	int rc = vault_patch_end(t->p, r->db, &r->actor, &off, &st, &e);
@@ -615,7 +629,7 @@ int page_tus_patch(struct req *r)
 	tus_headers(r);
 	resp_header(r, "Upload-Offset", req_printf(r, "%lld", off));
 	if (rc < 0) {
-		resp_err(r, &e);
+		answer_err(r, &e);
 		return 0;
 	}
 	if (st.size > 0)

@@ -187,6 +187,13 @@ static void size_text(long long n, char *out, size_t cap)
 		snprintf(out, cap, "%lld 字节", n);
 }
 
+/* Too many files are being hashed at once (or threads or memory ran
+ * out): 503, the client retries. */
+static int busy_err(struct err *e)
+{
+	return err_set(e, VAULT_BUSY, "", "服务器正忙于处理其他文件，请稍后重试（已上传的内容不会丢失）。");
+}
+
 /* ---- content type ---- */
 
 static pthread_mutex_t magic_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -370,6 +377,11 @@ int vault_writer_open(struct vault *v, struct vault_writer *w, struct err *e)
 	}
 	hash2_init(&w->h);
 	w->pipe = hash2_pipe_start(&w->h, w->fd, 0, HASH2_PIPE_DIRECT);
+	if (!w->pipe) {
+		busy_err(e);
+		vault_writer_abort(w);
+		return -1;
+	}
 	w->max = v->max;
 	return 0;
 }
@@ -1099,6 +1111,19 @@ struct vault_patch *vault_patch_begin(struct vault *v, struct db *db, const stru
 		}
 	}
 	p->pipe = hash2_pipe_start(&p->h, p->fd, offset, HASH2_PIPE_DIRECT);
+	if (!p->pipe) {
+		busy_err(e);
+		/* the running hash is still good: keep it for the retry */
+		close(p->fd);
+		p->fd = -1;
+		claim_drop(db, p);
+		if (p->slot >= 0)
+			cache_give(v, p->slot, &p->h, offset);
+		else
+			hash2_abort(&p->h);
+		free(p);
+		return NULL;
+	}
 	return p;
 }
 

@@ -37,6 +37,12 @@
 
 struct vault;
 
+/* err kind of "too busy now, retry": too many files hashed at once
+ * (core/hash.h: hash2_pipe_max), or no thread or memory for it; answered
+ * 503 with Retry-After: VAULT_RETRY_AFTER seconds. */
+#define VAULT_BUSY 503
+#define VAULT_RETRY_AFTER 5
+
 /* Open the vault of a data folder: its blob store (blobs_open_data), the
  * folder for tus partial files inside the store's staging folder (the
  * same file system as the stored files: DATA/blobs/tmp/uploads; partial
@@ -80,7 +86,8 @@ struct vault_writer {
 	size_t headlen;
 };
 int vault_writer_open(struct vault *v, struct vault_writer *w, struct err *e);
-/* Append n bytes.  -1 with ERR_TOOLARGE (field "file") past the limit or
+/* vault_writer_open: -1 with VAULT_BUSY when no hashing pipe is free
+ * now.  Append n bytes.  -1 with ERR_TOOLARGE (field "file") past the limit or
  * ERR_INTERNAL (disk); the writer must then be aborted. */
 int vault_writer_add(struct vault_writer *w, const void *p, size_t n, struct err *e);
 void vault_writer_abort(struct vault_writer *w);
@@ -166,7 +173,8 @@ struct vault_patch;
 /* content_length < 0: unknown.  ERR_NOTFOUND, ERR_FORBIDDEN, ERR_CONFLICT
  * (offset mismatch, field "Upload-Offset", or already finished),
  * ERR_LOCKED (another PATCH of this upload is running), ERR_TOOLARGE
- * (offset + content_length > length), ERR_INTERNAL. */
+ * (offset + content_length > length), VAULT_BUSY (retry later),
+ * ERR_INTERNAL. */
 struct vault_patch *vault_patch_begin(struct vault *v, struct db *db, const struct actor *a, const char *id,
 				      long long offset, long long content_length, struct err *e);
 /* ERR_TOOLARGE past the upload's length; ERR_INTERNAL on a disk error. */

@@ -33,6 +33,39 @@ from uploads_lib import (b64, form_upload, multipart, page_csrf, raw_patch, rest
                          second_server, session_cookie, stop_process, tus, tus_create, vault_json)
 
 
+# ---- issue 8.9: heavy work is bounded; past the bound 503 + Retry-After,
+# and the server keeps serving
+with harness.Server(t, env={"ZHIFA_HASH_PIPES": "1"}) as srv:
+    c = srv.client()
+    c.login("jn.zhang", PW)
+    csrf = page_csrf(c)
+    data = bytes(i % 253 for i in range(300000))
+    loc = tus_create(c, csrf, len(data))
+    res = {}
+
+    def slow_writer():
+        res["a"] = raw_patch(srv, c, loc, 0, [data[:100000], data[100000:]], csrf, pause=2.0)
+    th = threading.Thread(target=slow_writer)
+    th.start()
+    time.sleep(0.7)
+    r = form_upload(c, csrf, "note.txt", "text/plain", "现场笔录\n".encode())
+    t.is_(r.status, 503, "form upload while the only hashing pipe is busy: 503")
+    t.like(r.header("Retry-After") or "", r"^\d+$", "with Retry-After")
+    t.like(r.text, "服务器正忙", "and a Chinese message")
+    loc_b = tus_create(c, csrf, 10)
+    r = tus(c, "PATCH", loc_b, b"0123456789", {"Upload-Offset": "0", "X-CSRF-Token": csrf})
+    t.is_(r.status, 503, "tus PATCH while busy: 503")
+    t.like(r.header("Retry-After") or "", r"^\d+$", "with Retry-After")
+    t.like(r.json()["error"]["message"] if r.text.startswith("{") else r.text, "服务器正忙", "Chinese message")
+    t.is_(c.get("/healthz").status, 200, "the server answers meanwhile")
+    t.is_(c.get("/admin/vault").status, 200, "pages are served meanwhile")
+    th.join()
+    t.is_(res["a"][0], 204, "the running upload finishes")
+    r = tus(c, "PATCH", loc_b, b"0123456789", {"Upload-Offset": "0", "X-CSRF-Token": csrf})
+    t.is_(r.status, 204, "the refused PATCH succeeds when retried")
+    r = form_upload(c, csrf, "note.txt", "text/plain", "现场笔录\n".encode())
+    t.is_(r.status, 303, "and so does the form upload")
+
 with harness.Server(t) as srv:
     data_dir = os.path.join(srv.tmp, "data")
     c = srv.client()

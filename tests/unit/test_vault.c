@@ -570,6 +570,79 @@ static void test_tus(struct db *db, struct vault **vp, const char *data, long lo
 	free(body);
 }
 
+/* Resource exhaustion: a bounded number of hashing pipes (EBUSY past
+ * it), a thread that cannot start: NULL, never an abort; the vault then
+ * answers 503 (VAULT_BUSY) and keeps working afterwards. */
+static void test_busy(struct db *db, struct vault *v, long long unit_a)
+{
+	struct hash2 h1, h2;
+	hash2_init(&h1);
+	hash2_init(&h2);
+	hash2_pipe_limit(1);
+	is_int(hash2_pipe_max(), 1, "pipe bound set to 1");
+	struct hash2_pipe *p1 = hash2_pipe_start(&h1, -1, 0, 0);
+	ok(p1 != NULL, "first pipe starts");
+	errno = 0;
+	struct hash2_pipe *p2 = hash2_pipe_start(&h2, -1, 0, 0);
+	ok(p2 == NULL && errno == EBUSY, "second pipe past the bound: NULL, EBUSY");
+
+	/* hash2_fd still hashes (on the calling thread) */
+	char *path = xasprintf("%s/busy.bin", tmpdir);
+	write_file(path, "abcdefgh", 8);
+	int fd = open(path, O_RDONLY);
+	struct hash2_result hr;
+	ok(hash2_fd(&h2, fd, -1) == 8, "hash2_fd without a free pipe reads the file");
+	hash2_final(&h2, &hr);
+	close(fd);
+	char want[HASH_HEX];
+	oneshot("SHA256", "abcdefgh", 8, want);
+	is_str(hr.sha256_hex, want, "and hashes it right");
+
+	/* the vault answers 503 while the pipe is taken */
+	struct err e = ERR_INIT;
+	struct vault_writer w;
+	ok(vault_writer_open(v, &w, &e) < 0 && e.kind == VAULT_BUSY, "writer without a free pipe: 503 (%s)", e.msg);
+	struct actor a;
+	officer(&a, 41, unit_a);
+	char id[33];
+	ok(vault_upload_create(v, db, &a, 8, NULL, id, &e) == 0, "upload created");
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id, 0, 8, &e) == NULL && e.kind == VAULT_BUSY, "PATCH without a free pipe: 503");
+	ok(db_scalar_int(db, 1, "SELECT COUNT(*) FROM uploads WHERE id = ? AND claimed_by IS NOT NULL",
+			 (const struct db_val[]){ DB_TEXT(id), DB_END }) == 0, "the refused PATCH holds no claim");
+	hash2_pipe_finish(p1);
+	hash2_abort(&h1);
+
+	/* a thread that cannot be started */
+	hash2_init(&h1);
+	hash2_pipe_fail_threads(1);
+	errno = 0;
+	p1 = hash2_pipe_start(&h1, -1, 0, 0);
+	ok(p1 == NULL && errno == EAGAIN, "a thread that cannot start: NULL, EAGAIN (no abort)");
+	hash2_pipe_fail_threads(0);
+	p1 = hash2_pipe_start(&h1, -1, 0, 0);
+	ok(p1 != NULL, "the bound was given back: the next pipe starts");
+	hash2_pipe_finish(p1);
+	hash2_abort(&h1);
+	hash2_pipe_fail_threads(2);
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id, 0, 8, &e) == NULL && e.kind == VAULT_BUSY, "PATCH when no thread starts: 503");
+	hash2_pipe_fail_threads(0);
+	hash2_pipe_limit(0);
+
+	/* and afterwards everything works */
+	struct vault_patch *p = vault_patch_begin(v, db, &a, id, 0, 8, &e);
+	ok(p != NULL, "PATCH after the pressure: %s", e.msg);
+	long long off;
+	struct vault_stored st;
+	if (p) {
+		vault_patch_write(p, "abcdefgh", 8, &e);
+		ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && str_eq(st.sha256, want), "stored: %s", e.msg);
+	}
+	unlink(path);
+	free(path);
+}
+
 /* The blob store on a volume of its own (DATA/blobs a link to another
  * file system): a tus upload still ends in the store (its partial file is
  * staged inside the store, so link() never crosses volumes), and a
@@ -882,6 +955,7 @@ int main(void)
 	test_vault(db, v, unit_a, unit_b);
 	test_tus(db, &v, data, unit_a);
 	test_expire(db, v, data, unit_a);
+	test_busy(db, v, unit_a);
 	test_verify(db, v, data);
 	test_volumes(db, unit_a);
 	test_s3();
