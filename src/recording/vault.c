@@ -17,6 +17,7 @@
 #include "core/core.h"
 #include "core/hash.h"
 #include "recording/vault.h"
+#include "recording/tus.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
 #include "people/audit.h"
@@ -68,6 +69,13 @@ struct vault_patch {
 	int slot;
 	char claim[128];        /* claimed_by of this PATCH ("" = none held) */
 	long long renewed_at;   /* unix seconds of the claim's last renewal */
+	/* the first bytes of the upload, checked against the claimed type as
+	 * soon as they are in */
+	unsigned char head[HEAD_BYTES];
+	size_t headlen;
+	bool head_done;
+	bool type_refused;      /* the content is not the claimed type */
+	char refused[512];      /* why (for the upload row) */
 };
 
 /* ---- set-up ---- */
@@ -177,14 +185,84 @@ static int db_fail(struct db *db, struct err *e)
 	return err_set(e, ERR_INTERNAL, "", "数据库操作失败，文件未保存，请稍后重试。");
 }
 
+static void norm_type(const char *in, char *out, size_t cap);
+
+void vault_size_text(long long n, char *out, size_t cap)
+{
+	static const char *const units[] = { "KB", "MB", "GB", "TB" };
+	if (n < 1024) {
+		snprintf(out, cap, "%lld 字节", n < 0 ? 0 : n);
+		return;
+	}
+	double v = (double)n / 1024.0;
+	size_t u = 0;
+	while (v >= 1024.0 && u + 1 < ARRAY_SIZE(units)) {
+		v /= 1024.0;
+		u++;
+	}
+	if (v < 100.0)
+		snprintf(out, cap, "%.1f %s", v, units[u]);
+	else
+		snprintf(out, cap, "%.0f %s", v, units[u]);
+}
+
 static void size_text(long long n, char *out, size_t cap)
 {
-	if (n >= 1LL << 30)
-		snprintf(out, cap, "%.1f GiB", (double)n / (double)(1LL << 30));
-	else if (n >= 1LL << 20)
-		snprintf(out, cap, "%.1f MiB", (double)n / (double)(1LL << 20));
+	vault_size_text(n, out, cap);
+}
+
+const char *vault_kind_name(const char *media_type)
+{
+	const char *t = media_type ? media_type : "";
+	if (str_starts(t, "video/"))
+		return "视频";
+	if (str_starts(t, "image/"))
+		return "图片";
+	if (str_starts(t, "audio/"))
+		return "音频";
+	if (str_starts(t, "text/") || strcmp(t, "application/pdf") == 0 || str_starts(t, "application/msword") ||
+	    str_starts(t, "application/vnd.openxmlformats-officedocument") || str_starts(t, "application/vnd.ms-") ||
+	    str_starts(t, "application/vnd.oasis.opendocument") || strcmp(t, "application/rtf") == 0 ||
+	    strcmp(t, "application/json") == 0 || strcmp(t, "application/xml") == 0 || strcmp(t, "application/ofd") == 0)
+		return "文档";
+	return "其他";
+}
+
+/* The format of a media type in plain words ("PNG 图片", "MP4 视频",
+ * "PDF 文档", "文本文件"). */
+static void format_words(const char *media_type, char *out, size_t cap)
+{
+	static const char *const named[][2] = {
+		{ "image/jpeg", "JPEG 图片" }, { "image/jpg", "JPEG 图片" }, { "image/png", "PNG 图片" },
+		{ "image/gif", "GIF 图片" }, { "image/webp", "WebP 图片" }, { "image/tiff", "TIFF 图片" },
+		{ "image/bmp", "BMP 图片" }, { "image/heic", "HEIC 图片" }, { "video/mp4", "MP4 视频" },
+		{ "video/quicktime", "MOV 视频" }, { "video/x-msvideo", "AVI 视频" }, { "video/webm", "WebM 视频" },
+		{ "video/3gpp", "3GP 视频" }, { "audio/mpeg", "MP3 音频" }, { "audio/wav", "WAV 音频" },
+		{ "audio/x-wav", "WAV 音频" }, { "audio/ogg", "OGG 音频" }, { "audio/amr", "AMR 音频" },
+		{ "application/pdf", "PDF 文档" }, { "application/zip", "ZIP 压缩包" },
+		{ "application/msword", "Word 文档" },
+		{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word 文档" },
+		{ "application/vnd.ms-excel", "Excel 表格" },
+		{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 表格" },
+		{ "application/octet-stream", "未能识别的二进制数据" }, { "inode/x-empty", "空文件" },
+	};
+	char t[128];
+	norm_type(media_type, t, sizeof t);
+	for (size_t i = 0; i < ARRAY_SIZE(named); i++)
+		if (strcmp(t, named[i][0]) == 0) {
+			snprintf(out, cap, "%s", named[i][1]);
+			return;
+		}
+	if (str_starts(t, "text/"))
+		snprintf(out, cap, "文本文件");
+	else if (str_starts(t, "video/"))
+		snprintf(out, cap, "视频");
+	else if (str_starts(t, "image/"))
+		snprintf(out, cap, "图片");
+	else if (str_starts(t, "audio/"))
+		snprintf(out, cap, "音频");
 	else
-		snprintf(out, cap, "%lld 字节", n);
+		snprintf(out, cap, "其他格式的文件");
 }
 
 /* Too many files are being hashed at once (or threads or memory ran
@@ -271,9 +349,13 @@ static bool type_matches(const char *claimed_raw, const char *detected_raw)
 static int check_type(const char *claimed, const void *head, size_t n, char *detected, size_t cap, struct err *e)
 {
 	detect_type(head, n, detected, cap);
-	if (!type_matches(claimed, detected))
-		return err_set(e, 415, "type", "文件内容与声明的类型不符：声明为「%s」，按内容识别为「%s」，未保存。",
-			       claimed, detected);
+	if (!type_matches(claimed, detected)) {
+		char cw[64], dw[64];
+		format_words(claimed, cw, sizeof cw);
+		format_words(detected, dw, sizeof dw);
+		return err_set(e, 415, "type", "文件内容不是所声明的%s%s格式（按内容识别为%s），未保存。",
+			       (unsigned char)cw[0] < 0x80 ? " " : "", cw, dw);
+	}
 	return 0;
 }
 
@@ -284,7 +366,7 @@ static int check_type(const char *claimed, const void *head, size_t n, char *det
  * marked stored.  Retries once on a constraint race. */
 static int record(struct db *db, const struct actor *a, long long user_id, long long unit_id,
 		  const struct hash2_result *hr, const char *media_type, const char *upload_id,
-		  struct vault_stored *out, struct err *e)
+		  const char *filename, const char *description, struct vault_stored *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
 	snprintf(out->sha256, sizeof out->sha256, "%s", hr->sha256_hex);
@@ -342,6 +424,13 @@ static int record(struct db *db, const struct actor *a, long long user_id, long 
 				goto fail;
 			out->leaf_index = idx;
 		}
+		/* what the person said about the file: kept beside the blob,
+		 * never in the leaf (a name may carry personal data) */
+		if (db_exec(db, "INSERT INTO blob_names(sha256, unit_id, user_id, filename, description, stored_at, upload_id)"
+			    " VALUES (?, ?, ?, ?, ?, ?, ?)", DB_TEXT(hr->sha256_hex), DB_INT(unit_id), DB_INT(user_id),
+			    DB_TEXT(filename ? filename : ""), DB_TEXT(description ? description : ""), DB_TEXT(now),
+			    upload_id ? DB_TEXT(upload_id) : DB_NULL) < 0)
+			goto fail;
 		if (upload_id && db_exec(db, "UPDATE uploads SET state = 'stored' WHERE id = ?", DB_TEXT(upload_id)) < 0)
 			goto fail;
 		if (db_commit(db) < 0)
@@ -398,6 +487,14 @@ int vault_writer_add(struct vault_writer *w, const void *p, size_t n, struct err
 		size_t k = sizeof w->head - w->headlen < n ? sizeof w->head - w->headlen : n;
 		memcpy(w->head + w->headlen, p, k);
 		w->headlen += k;
+		/* the type is checked as soon as the first bytes are in, not
+		 * after the whole file was sent */
+		if (w->headlen == sizeof w->head && !w->type_checked) {
+			char detected[128];
+			if (check_type(w->claimed, w->head, w->headlen, detected, sizeof detected, e) < 0)
+				return -1;
+			w->type_checked = true;
+		}
 	}
 	w->written += (long long)n;
 	if (hash2_pipe_add(w->pipe, p, n) < 0)
@@ -434,6 +531,8 @@ int vault_writer_commit(struct vault *v, struct db *db, const struct actor *a, s
 			const char *claimed_type, struct vault_stored *out, struct err *e)
 {
 	char detected[128];
+	if (claimed_type && *claimed_type && !w->claimed[0])
+		snprintf(w->claimed, sizeof w->claimed, "%s", claimed_type);
 	if (writer_drain(w) < 0) {
 		err_set(e, ERR_INTERNAL, "", "写入暂存文件失败：%s", strerror(errno));
 		vault_writer_abort(w);
@@ -443,7 +542,7 @@ int vault_writer_commit(struct vault *v, struct db *db, const struct actor *a, s
 		vault_writer_abort(w);
 		return err_set(e, ERR_INVALID, "file", "文件为空（0 字节），未保存。");
 	}
-	if (check_type(claimed_type, w->head, w->headlen, detected, sizeof detected, e) < 0) {
+	if (check_type(w->claimed, w->head, w->headlen, detected, sizeof detected, e) < 0) {
 		vault_writer_abort(w);
 		return -1;
 	}
@@ -466,7 +565,22 @@ int vault_writer_commit(struct vault *v, struct db *db, const struct actor *a, s
 	w->path = NULL;
 	if (rc < 0)
 		return -1;
-	return record(db, a, a ? a->user_id : 0, a ? a->unit_id : 0, &hr, detected, NULL, out, e);
+	return record(db, a, a ? a->user_id : 0, a ? a->unit_id : 0, &hr, detected, NULL, w->filename, w->description,
+		      out, e);
+}
+
+int vault_writer_describe(struct vault_writer *w, const char *claimed_type, const char *filename,
+			  const char *description, struct err *e)
+{
+	char t[128] = "";
+	if (claimed_type)
+		norm_type(claimed_type, t, sizeof t);
+	snprintf(w->claimed, sizeof w->claimed, "%s", t);
+	if (filename && tus_clean_name(filename, strlen(filename), w->filename, sizeof w->filename) < 0)
+		return err_set(e, ERR_INVALID, "file", "文件名不是有效的文字（须为 UTF-8 编码）。");
+	if (description && tus_clean_text(description, strlen(description), w->description, sizeof w->description) < 0)
+		return err_set(e, ERR_INVALID, "description", "说明不是有效的文字（须为 UTF-8 编码）。");
+	return 0;
 }
 
 int vault_store_path(struct vault *v, struct db *db, const struct actor *a, const char *src,
@@ -482,6 +596,12 @@ int vault_store_path(struct vault *v, struct db *db, const struct actor *a, cons
 	}
 	struct vault_writer w;
 	if (vault_writer_open(v, &w, e) < 0) {
+		close(fd);
+		return -1;
+	}
+	/* the command line: the file's own name, the claim given */
+	if (vault_writer_describe(&w, claimed_type, src, NULL, e) < 0) {
+		vault_writer_abort(&w);
 		close(fd);
 		return -1;
 	}
@@ -521,17 +641,29 @@ static bool sees_all(const struct actor *a)
 
 static json_t *row_json(const struct db_res *r, int i)
 {
-	char local[20];
+	char local[20], sz[32];
 	time_utc_to_shanghai(db_text(r, i, 4), local);
-	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:s, s:I, s:s}", "sha256", db_text(r, i, 0), "sm3",
-			 db_text(r, i, 1), "size", (json_int_t)db_int(r, i, 2), "media_type", db_text(r, i, 3),
-			 "stored_at", db_text(r, i, 4), "stored_at_local", local, "leaf_index",
+	vault_size_text(db_int(r, i, 2), sz, sizeof sz);
+	const char *type = db_text(r, i, 3);
+	const char *pv = vault_preview_kind(type);
+	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+			 "sha256", db_text(r, i, 0), "sm3", db_text(r, i, 1), "size", (json_int_t)db_int(r, i, 2),
+			 "media_type", type, "stored_at", db_text(r, i, 4), "stored_at_local", local, "leaf_index",
 			 (json_int_t)db_int(r, i, 5), "user_id", (json_int_t)db_int(r, i, 6), "username",
-			 db_text(r, i, 7), "unit_id", (json_int_t)db_int(r, i, 8), "unit_name", db_text(r, i, 9));
+			 db_text(r, i, 7), "unit_id", (json_int_t)db_int(r, i, 8), "unit_name", db_text(r, i, 9),
+			 "user_name", db_text(r, i, 10), "filename", db_text(r, i, 11), "description", db_text(r, i, 12),
+			 "kind", vault_kind_name(type), "size_text", sz, "preview", pv ? pv : "");
 }
 
+/* The columns of a file reference: the blob, who stored it (user name
+ * and real name), the unit, and the first name and description given
+ * for it in that unit. */
 #define REF_COLS "r.sha256, b.sm3, b.size, b.media_type, r.stored_at, r.leaf_index, r.user_id," \
-	" COALESCE(u.username, ''), r.unit_id, COALESCE(n.name, '')" \
+	" COALESCE(u.username, ''), r.unit_id, COALESCE(n.name, ''), COALESCE(u.name, '')," \
+	" COALESCE((SELECT m.filename FROM blob_names m WHERE m.sha256 = r.sha256 AND m.unit_id = r.unit_id" \
+	" AND m.filename <> '' ORDER BY m.id LIMIT 1), '')," \
+	" COALESCE((SELECT m.description FROM blob_names m WHERE m.sha256 = r.sha256 AND m.unit_id = r.unit_id" \
+	" AND m.description <> '' ORDER BY m.id LIMIT 1), '')" \
 	" FROM blob_refs r JOIN blobs b ON b.sha256 = r.sha256 LEFT JOIN users u ON u.id = r.user_id" \
 	" LEFT JOIN units n ON n.id = r.unit_id"
 
@@ -633,12 +765,138 @@ int vault_get(struct db *db, const struct actor *a, const char *sha256, json_t *
 	for (int i = 0; i < r->nrows; i++) {
 		if (sees_all(a) || people_unit_in_scope(db, a, db_int(r, i, 8))) {
 			*out = row_json(r, i);
+			long long unit = db_int(r, i, 8);
 			db_res_free(r);
+			/* every name and description given in that unit */
+			json_t *names = json_array();
+			struct db_res *m = NULL;
+			if (db_query(db, &m, "SELECT m.filename, m.description, COALESCE(u.name, ''), m.stored_at"
+					     " FROM blob_names m LEFT JOIN users u ON u.id = m.user_id"
+					     " WHERE m.sha256 = ? AND m.unit_id = ? ORDER BY m.id",
+				     DB_TEXT(sha256), DB_INT(unit)) == 0) {
+				for (int k = 0; k < m->nrows; k++) {
+					char local[20];
+					time_utc_to_shanghai(db_text(m, k, 3), local);
+					json_array_append_new(names, json_pack("{s:s, s:s, s:s, s:s}", "filename", db_text(m, k, 0),
+									       "description", db_text(m, k, 1), "user_name",
+									       db_text(m, k, 2), "stored_at_local", local));
+				}
+				db_res_free(m);
+			}
+			json_object_set_new(*out, "names", names);
 			return 0;
 		}
 	}
 	db_res_free(r);
 	return err_set(e, ERR_FORBIDDEN, "", "该文件不属于您有权查看的单位。");
+}
+
+const char *vault_preview_kind(const char *media_type)
+{
+	static const char *const inline_types[][2] = {
+		{ "image/jpeg", "image" }, { "image/png", "image" }, { "image/gif", "image" }, { "image/webp", "image" },
+		{ "image/bmp", "image" }, { "video/mp4", "video" }, { "video/webm", "video" }, { "video/ogg", "video" },
+		{ "audio/mpeg", "audio" }, { "audio/wav", "audio" }, { "audio/x-wav", "audio" }, { "audio/ogg", "audio" },
+		{ "audio/mp4", "audio" }, { "audio/webm", "audio" }, { "application/pdf", "pdf" },
+	};
+	/* never SVG, HTML or anything a browser could run */
+	for (size_t i = 0; i < ARRAY_SIZE(inline_types); i++)
+		if (str_eq(media_type, inline_types[i][0]))
+			return inline_types[i][1];
+	return NULL;
+}
+
+static const char *type_extension(const char *t)
+{
+	static const char *const ext[][2] = {
+		{ "image/jpeg", ".jpg" }, { "image/png", ".png" }, { "image/gif", ".gif" }, { "image/webp", ".webp" },
+		{ "video/mp4", ".mp4" }, { "video/quicktime", ".mov" }, { "video/x-msvideo", ".avi" },
+		{ "audio/mpeg", ".mp3" }, { "audio/wav", ".wav" }, { "audio/x-wav", ".wav" }, { "application/pdf", ".pdf" },
+		{ "text/plain", ".txt" }, { "application/zip", ".zip" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(ext); i++)
+		if (str_eq(t, ext[i][0]))
+			return ext[i][1];
+	return "";
+}
+
+struct fd_sink {
+	int fd;
+};
+
+static int fd_sink_write(void *ctx, const void *data, size_t n)
+{
+	struct fd_sink *s = ctx;
+	const char *c = data;
+	while (n) {
+		ssize_t k = write(s->fd, c, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		c += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+int vault_open_read(struct vault *v, struct db *db, const struct actor *a, const char *sha256, bool preview,
+		    struct vault_read *out, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	out->fd = -1;
+	json_t *f = NULL;
+	if (vault_get(db, a, sha256, &f, e) < 0)
+		return -1;
+	snprintf(out->media_type, sizeof out->media_type, "%s", json_string_value(json_object_get(f, "media_type")));
+	const char *name = json_string_value(json_object_get(f, "filename"));
+	if (name && *name)
+		snprintf(out->filename, sizeof out->filename, "%s", name);
+	else
+		snprintf(out->filename, sizeof out->filename, "证据-%.12s%s", sha256, type_extension(out->media_type));
+	out->preview = vault_preview_kind(out->media_type);
+	long long size = (long long)json_integer_value(json_object_get(f, "size"));
+	json_decref(f);
+	int fd = -1;
+	char *path = blobs_fs_path(v->b, sha256);
+	if (path) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		free(path);
+		if (fd < 0)
+			return err_set(e, errno == ENOENT ? ERR_NOTFOUND : ERR_INTERNAL, "",
+				       errno == ENOENT ? "存储的文件不存在。" : "无法打开存储的文件。");
+	} else {
+		/* an object store: fetched into an anonymous staging file */
+		char *tmp = xasprintf("%s/read-XXXXXX", blobs_staging_dir(v->b));
+		fd = mkostemp(tmp, O_CLOEXEC);
+		if (fd < 0) {
+			free(tmp);
+			return err_set(e, ERR_INTERNAL, "", "无法创建暂存文件：%s", strerror(errno));
+		}
+		unlink(tmp);
+		free(tmp);
+		struct fd_sink sk = { fd };
+		if (blobs_read(v->b, sha256, fd_sink_write, &sk, e) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+			close(fd);
+			if (!e || !e->kind)
+				err_set(e, ERR_INTERNAL, "", "无法读取存储的文件。");
+			return -1;
+		}
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_size != size) {
+		close(fd);
+		return err_set(e, ERR_INTERNAL, "", "存储的文件大小与记录不符，请联系管理员核验。");
+	}
+	char detail[160];
+	snprintf(detail, sizeof detail, "size=%lld type=%s", size, out->media_type);
+	if (audit_log(db, a, preview ? "vault.preview" : "vault.download", "blob", sha256, "ok", detail) < 0) {
+		close(fd);
+		return db_fail(db, e);
+	}
+	out->fd = fd;
+	out->size = size;
+	return 0;
 }
 
 /* ---- tus uploads ---- */
@@ -669,51 +927,6 @@ static bool id_valid(const char *id)
 	return true;
 }
 
-/* The claimed type in a tus Upload-Metadata header ("k b64,k b64"):
- * "filetype" or "type".  -1 if malformed. */
-static int metadata_type(const char *md, char *type, size_t cap)
-{
-	type[0] = '\0';
-	if (!md || !*md)
-		return 0;
-	if (strlen(md) > 4096 || !utf8_valid(md, strlen(md)))
-		return -1;
-	const char *p = md;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		const char *k = p;
-		while (*p && *p != ' ' && *p != ',')
-			p++;
-		size_t klen = (size_t)(p - k);
-		if (!klen)
-			return -1;
-		const char *val = NULL;
-		size_t vlen = 0;
-		if (*p == ' ') {
-			p++;
-			val = p;
-			while (*p && *p != ',')
-				p++;
-			vlen = (size_t)(p - val);
-		}
-		if (*p == ',')
-			p++;
-		unsigned char dec[512];
-		size_t dlen = 0;
-		if (val && vlen && sodium_base642bin(dec, sizeof dec - 1, val, vlen, NULL, &dlen, NULL,
-						     sodium_base64_VARIANT_ORIGINAL) != 0)
-			return -1;
-		if (((klen == 8 && memcmp(k, "filetype", 8) == 0) || (klen == 4 && memcmp(k, "type", 4) == 0)) && dlen) {
-			dec[dlen] = '\0';
-			if (dlen >= cap || memchr(dec, '\0', dlen))
-				return -1;
-			norm_type((const char *)dec, type, cap);
-		}
-	}
-	return 0;
-}
-
 int vault_upload_create(struct vault *v, struct db *db, const struct actor *a, long long length,
 			const char *metadata, char id[33], struct err *e)
 {
@@ -727,8 +940,8 @@ int vault_upload_create(struct vault *v, struct db *db, const struct actor *a, l
 		size_text(v->max, lim, sizeof lim);
 		return err_set(e, ERR_TOOLARGE, "Upload-Length", "文件超过了允许的大小上限（%s），不能上传。", lim);
 	}
-	char type[128];
-	if (metadata_type(metadata, type, sizeof type) < 0)
+	struct tus_metadata md;
+	if (tus_metadata_parse(metadata, &md) < 0)
 		return err_set(e, ERR_INVALID, "Upload-Metadata", "上传元数据（Upload-Metadata）格式不正确。");
 	unsigned char raw[16];
 	randombytes_buf(raw, sizeof raw);
@@ -755,9 +968,9 @@ int vault_upload_create(struct vault *v, struct db *db, const struct actor *a, l
 	snprintf(detail, sizeof detail, "length=%lld", length);
 	if (db_begin(db) < 0 ||
 	    db_exec(db, "INSERT INTO uploads(id, length, upload_offset, metadata, media_type, owner, unit_id, created_at,"
-			" expires_at, state) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, 'open')",
-		    DB_TEXT(id), DB_INT(length), DB_TEXT(metadata ? metadata : ""), DB_TEXT(type), DB_INT(a->user_id),
-		    DB_INT(a->unit_id), DB_TEXT(now), DB_TEXT(exp)) < 0 ||
+			" expires_at, state, filename, description) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+		    DB_TEXT(id), DB_INT(length), DB_TEXT(metadata ? metadata : ""), DB_TEXT(md.type), DB_INT(a->user_id),
+		    DB_INT(a->unit_id), DB_TEXT(now), DB_TEXT(exp), DB_TEXT(md.filename), DB_TEXT(md.description)) < 0 ||
 	    audit_log(db, a, "vault.upload_create", "upload", id, "ok", detail) < 0 || db_commit(db) < 0) {
 		db_rollback(db);
 		unlink(path);
@@ -802,7 +1015,8 @@ static int finish_complete(struct vault *v, struct db *db, const struct actor *a
 			   struct vault_stored *stored, struct err *e)
 {
 	struct db_res *r = NULL;
-	if (db_query(db, &r, "SELECT sha256, sm3, detected_type, state FROM uploads WHERE id = ?", DB_TEXT(u->id)) < 0)
+	if (db_query(db, &r, "SELECT sha256, sm3, detected_type, state, filename, description FROM uploads WHERE id = ?",
+		     DB_TEXT(u->id)) < 0)
 		return db_fail(db, e);
 	if (r->nrows == 0) {
 		db_res_free(r);
@@ -823,9 +1037,13 @@ static int finish_complete(struct vault *v, struct db *db, const struct actor *a
 	hr.size = (unsigned long long)u->length;
 	char detected[128];
 	snprintf(detected, sizeof detected, "%s", db_text(r, 0, 2));
+	char *fname = xstrdup(db_text(r, 0, 4)), *desc = xstrdup(db_text(r, 0, 5));
 	db_res_free(r);
-	if (!hash_hex_valid(hr.sha256_hex) || !hash_hex_valid(hr.sm3_hex))
+	if (!hash_hex_valid(hr.sha256_hex) || !hash_hex_valid(hr.sm3_hex)) {
+		free(fname);
+		free(desc);
 		return err_set(e, ERR_INTERNAL, "", "上传记录的哈希缺失");
+	}
 	char *path = part_path(v, u->id);
 	struct stat st;
 	int rc;
@@ -838,10 +1056,12 @@ static int finish_complete(struct vault *v, struct db *db, const struct actor *a
 			rc = err_set(e, ERR_INTERNAL, "", "上传的文件在保存过程中丢失");
 	}
 	free(path);
-	if (rc < 0)
-		return -1;
 	struct actor owner = *a;
-	if (record(db, &owner, u->owner, u->unit_id, &hr, detected, u->id, stored, e) < 0)
+	if (rc >= 0)
+		rc = record(db, &owner, u->owner, u->unit_id, &hr, detected, u->id, fname, desc, stored, e);
+	free(fname);
+	free(desc);
+	if (rc < 0)
 		return -1;
 	snprintf(u->state, sizeof u->state, "stored");
 	snprintf(u->sha256, sizeof u->sha256, "%s", hr.sha256_hex);
@@ -987,6 +1207,18 @@ static int claim_take(struct vault *v, struct db *db, struct vault_patch *p, str
 	return err_set(e, ERR_LOCKED, "", "该文件正在另一个连接中上传，请稍后再试。");
 }
 
+/* Run an UPDATE ... RETURNING id guarded by the PATCH's claim; 1 when it
+ * changed the row, 0 when the claim was lost, -1 on a database error. */
+static int claimed_update(struct db *db, const char *sql, const struct db_val *vals)
+{
+	struct db_res *r = NULL;
+	if (db_query_a(db, sql, vals, &r) < 0)
+		return -1;
+	int got = r->nrows;
+	db_res_free(r);
+	return got == 1;
+}
+
 /* Give the claim back (db NULL: left to expire or to be taken over on
  * this host). */
 static void claim_drop(struct db *db, struct vault_patch *p)
@@ -1110,6 +1342,18 @@ struct vault_patch *vault_patch_begin(struct vault *v, struct db *db, const stru
 			return NULL;
 		}
 	}
+	/* the head of the upload so far, for the type check */
+	if (offset < HEAD_BYTES) {
+		ssize_t hn = offset ? pread(p->fd, p->head, (size_t)offset, 0) : 0;
+		if (hn != (ssize_t)offset) {
+			err_set(e, ERR_INTERNAL, "", "无法读取已上传的部分文件");
+			vault_patch_abort(p, db);
+			return NULL;
+		}
+		p->headlen = (size_t)offset;
+	} else {
+		p->head_done = true;
+	}
 	p->pipe = hash2_pipe_start(&p->h, p->fd, offset, HASH2_PIPE_DIRECT);
 	if (!p->pipe) {
 		busy_err(e);
@@ -1132,6 +1376,23 @@ int vault_patch_write(struct vault_patch *p, const void *data, size_t n, struct 
 	long long end;
 	if (n > (size_t)INT64_MAX || __builtin_add_overflow(p->offset, (long long)n, &end) || end > p->length)
 		return err_set(e, ERR_TOOLARGE, "Upload-Length", "上传的内容超出了声明的文件长度（%lld 字节）。", p->length);
+	if (!p->head_done) {
+		size_t want = p->length < HEAD_BYTES ? (size_t)p->length : HEAD_BYTES;
+		size_t k = want - p->headlen < n ? want - p->headlen : n;
+		memcpy(p->head + p->headlen, data, k);
+		p->headlen += k;
+		if (p->headlen == want) {
+			/* the first bytes are in: is it what was claimed?  Refused
+			 * now, not after the whole file was sent */
+			p->head_done = true;
+			char detected[128];
+			if (check_type(p->claimed, p->head, p->headlen, detected, sizeof detected, e) < 0) {
+				p->type_refused = true;
+				snprintf(p->refused, sizeof p->refused, "%s", e ? e->msg : "");
+				return -1;
+			}
+		}
+	}
 	p->offset += (long long)n;
 	if (hash2_pipe_add(p->pipe, data, n) < 0)
 		return err_set(e, ERR_INTERNAL, "", "写入上传文件失败：%s", strerror(errno));
@@ -1150,6 +1411,19 @@ void vault_patch_abort(struct vault_patch *p, struct db *db)
 	if (p->pipe)
 		hash2_pipe_finish(p->pipe);
 	p->pipe = NULL;
+	if (p->type_refused && p->claim[0] && db) {
+		/* the content is not what was claimed: the upload is refused
+		 * and its partial file removed */
+		int rc = claimed_update(db, "UPDATE uploads SET state = 'refused', refused_reason = ?, claimed_by = NULL,"
+					    " claimed_at = NULL WHERE id = ? AND claimed_by = ? AND state = 'open' RETURNING id",
+					(const struct db_val[]){ DB_TEXT(p->refused), DB_TEXT(p->id), DB_TEXT(p->claim), DB_END });
+		if (rc == 1) {
+			p->claim[0] = '\0';
+			char *path = part_path(p->v, p->id);
+			unlink(path);
+			free(path);
+		}
+	}
 	claim_drop(db, p);
 	if (p->fd >= 0)
 		close(p->fd);
@@ -1158,18 +1432,6 @@ void vault_patch_abort(struct vault_patch *p, struct db *db)
 	if (p->h.sha256)
 		hash2_abort(&p->h);
 	free(p);
-}
-
-/* Run an UPDATE ... RETURNING id guarded by the PATCH's claim; 1 when it
- * changed the row, 0 when the claim was lost, -1 on a database error. */
-static int claimed_update(struct db *db, const char *sql, const struct db_val *vals)
-{
-	struct db_res *r = NULL;
-	if (db_query_a(db, sql, vals, &r) < 0)
-		return -1;
-	int got = r->nrows;
-	db_res_free(r);
-	return got == 1;
 }
 
 int vault_patch_end(struct vault_patch *p, struct db *db, const struct actor *a, long long *offset,

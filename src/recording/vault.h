@@ -84,12 +84,24 @@ struct vault_writer {
 	long long written, max;
 	unsigned char head[16384]; /* the first bytes, for type detection */
 	size_t headlen;
+	bool type_checked;         /* the head was checked against claimed */
+	char claimed[128];         /* the claimed type ("" = none) */
+	char filename[256];        /* the original name, cleaned (tus.h) */
+	char description[1001];    /* what the person wrote about it */
 };
 int vault_writer_open(struct vault *v, struct vault_writer *w, struct err *e);
 /* vault_writer_open: -1 with VAULT_BUSY when no hashing pipe is free
  * now.  Append n bytes.  -1 with ERR_TOOLARGE (field "file") past the limit or
  * ERR_INTERNAL (disk); the writer must then be aborted. */
 int vault_writer_add(struct vault_writer *w, const void *p, size_t n, struct err *e);
+/* Before the first vault_writer_add: the claimed type (checked against
+ * the content as soon as its first 16 KiB are in: vault_writer_add then
+ * fails with 415, field "type"), the original file name and a
+ * description (either may be NULL; cleaned as tus.h says; kept as the
+ * file's metadata, never in the leaf).  -1 with ERR_INVALID when the name
+ * or description is not valid UTF-8. */
+int vault_writer_describe(struct vault_writer *w, const char *claimed_type, const char *filename,
+			  const char *description, struct err *e);
 void vault_writer_abort(struct vault_writer *w);
 /* Finish: check the content's type against claimed_type (NULL, "" or
  * "application/octet-stream" = no claim), make the file durable, record
@@ -105,17 +117,49 @@ int vault_writer_commit(struct vault *v, struct db *db, const struct actor *a, s
 int vault_store_path(struct vault *v, struct db *db, const struct actor *a, const char *src,
 		     const char *claimed_type, struct vault_stored *out, struct err *e);
 
+/* ---- words for people ---- */
+/* A size as people read it: "980 字节", "2.9 MB", "1.2 GB" (1 KB = 1024
+ * bytes). */
+void vault_size_text(long long n, char *out, size_t cap);
+/* The kind of a media type: "视频", "图片", "音频", "文档" or "其他". */
+const char *vault_kind_name(const char *media_type);
+
 /* ---- reading ---- */
 /* Files in a's unit scope, newest first:
  *   {"total":N,"page":P,"per_page":K,"items":[{sha256, sm3, size,
  *    media_type, stored_at (UTC), stored_at_local, leaf_index, user_id,
- *    username, unit_id, unit_name}, ...]}
+ *    username, user_name (real name), unit_id, unit_name, filename,
+ *    description (the first given in that unit, "" if none), kind
+ *    (vault_kind_name), size_text, preview (vault_preview_kind or "")},
+ *    ...]}
  * ERR_UNAUTH for the public.  Caller owns *out. */
 int vault_list(struct db *db, const struct actor *a, int page, int per_page, json_t **out, struct err *e);
-/* One file as above (the reference of a unit in a's scope, the oldest).
+/* One file as above (the reference of a unit in a's scope, the oldest),
+ * with "names": every [{filename, description, user_name,
+ * stored_at_local}] given for it in that unit.
  * ERR_NOTFOUND when unknown, ERR_FORBIDDEN when only units outside a's
  * scope hold it. */
 int vault_get(struct db *db, const struct actor *a, const char *sha256, json_t **out, struct err *e);
+
+/* How a browser may show a file of this type in place: "image",
+ * "video", "audio", "pdf", or NULL (download only: never SVG, HTML or
+ * other content a browser could run). */
+const char *vault_preview_kind(const char *media_type);
+
+/* A stored file opened for reading. */
+struct vault_read {
+	int fd;                 /* at offset 0; the caller closes it */
+	long long size;
+	char media_type[128];   /* detected from the content */
+	char filename[256];     /* the original name, else "证据-<sha256 12>.ext" */
+	const char *preview;    /* vault_preview_kind */
+};
+/* Open a file in a's scope (as vault_get: ERR_UNAUTH, ERR_NOTFOUND,
+ * ERR_FORBIDDEN) and record the read in the operation log ("vault.preview"
+ * or "vault.download"); every read is logged.  ERR_INTERNAL when the
+ * stored file is missing or its size is not the recorded one. */
+int vault_open_read(struct vault *v, struct db *db, const struct actor *a, const char *sha256, bool preview,
+		    struct vault_read *out, struct err *e);
 
 /* ---- tus 1.0 resumable uploads (core + creation) ---- */
 struct vault_upload {
@@ -177,7 +221,10 @@ struct vault_patch;
  * ERR_INTERNAL. */
 struct vault_patch *vault_patch_begin(struct vault *v, struct db *db, const struct actor *a, const char *id,
 				      long long offset, long long content_length, struct err *e);
-/* ERR_TOOLARGE past the upload's length; ERR_INTERNAL on a disk error. */
+/* ERR_TOOLARGE past the upload's length; ERR_INTERNAL on a disk error;
+ * 415 (field "type") as soon as the upload's first 16 KiB are in and
+ * are not the claimed type (vault_patch_abort then marks the upload
+ * refused and removes its partial file). */
 int vault_patch_write(struct vault_patch *p, const void *data, size_t n, struct err *e);
 /* Make the received bytes durable and record the new offset; when the
  * last byte has arrived, store the file (as vault_writer_commit; a

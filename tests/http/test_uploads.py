@@ -159,7 +159,12 @@ with harness.Server(t) as srv:
     t.is_(r.header("Upload-Offset"), str(n), "HEAD after the end: complete")
     m = vault_json(c)
     t.ok(any(i["sha256"] == sha for i in m["items"]), "the file is listed (JSON model)")
-    t.ok(not any("现场" in str(i) for i in m["items"]), "no file name in the listing")
+    it = [i for i in m["items"] if i["sha256"] == sha][0]
+    t.is_(it["filename"], "现场.bin", "the original name is kept (tus Upload-Metadata filename)")
+    t.ok(it["user_name"] and it["user_name"] != "jn.zhang", "the uploader by name (%s), not by login" % it["user_name"])
+    t.like(it["size_text"], r"^\d+(\.\d)? KB$", "size in people's terms (%s)" % it["size_text"])
+    leaf = c.get("/api/v1/log/leaves/%s" % r.header("Upload-Leaf-Index")).text if r.header("Upload-Leaf-Index") else ""
+    t.ok("现场" not in leaf and "filename" not in leaf, "the name is not in the ledger entry")
 
     # the same content again over tus: deduplicated
     r = tus(c, "POST", "/api/v1/uploads", headers={"Upload-Length": str(n), "X-CSRF-Token": csrf})
@@ -183,7 +188,9 @@ with harness.Server(t) as srv:
     t.is_(vault_json(c)["total"], before + 1, "still one more file")
     r = form_upload(c, csrf, "photo.png", "image/png", b"this is plain text pretending to be a PNG\n")
     t.is_(r.status, 415, "content lying about its type: 415")
-    t.like(r.text, "类型不符", "Chinese message on the type")
+    t.like(r.text, "文件内容不是所声明的 PNG 图片格式", "plain Chinese message on the type")
+    t.ok("image/png" not in r.text.split("<main", 1)[-1].split("</main>")[0] or "value=" in r.text,
+         "no media type codes in the message")
     t.like(r.text, 'role="alert"', "message in an alert")
     t.html_valid(r, "error page valid HTML")
     r = form_upload(c, csrf, "photo.png", "image/png", b"plain text\n", accept="application/json")
@@ -212,6 +219,102 @@ with harness.Server(t) as srv:
     r = sup.request("POST", "/api/v1/uploads", body=b"", headers={"Tus-Resumable": "1.0.0", "Upload-Length": "5",
                                                                  "X-CSRF-Token": page_csrf(sup)})
     t.is_(r.status, 403, "supervisor cannot upload (role)")
+
+    # ---- issue 7: names, descriptions, people by name, preview and download
+    import struct
+    import zlib
+
+    def png(w, h, seed):
+        raw = b"".join(b"\x00" + b"".join(bytes(((x * 40 + y * 7 + seed) % 256, (y * 50) % 256, 128))
+                                          for x in range(w)) for y in range(h))
+
+        def chunk(k, d):
+            return struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d) & 0xffffffff)
+        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+                chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    img = png(40, 30, 3)
+    body_, ct = multipart([("_csrf", csrf), ("description", "门口监控截图；当事人：王某")],
+                          [("file", "现场照片 门口.png", "image/png", img)])
+    r = c.request("POST", "/admin/vault/upload", body=body_, headers={"Content-Type": ct})
+    t.is_(r.status, 303, "image with a description uploaded")
+    img_sha = hashlib.sha256(img).hexdigest()
+    page = c.get("/admin/vault").text
+    t.like(page, "现场照片 门口.png", "the list shows the original name")
+    t.like(page, "门口监控截图；当事人：王某", "and the description")
+    t.like(page, "<td data-label=\"类型\">图片</td>", "kinds in words (图片)")
+    t.ok("账本叶子" not in page and "image/png" not in page, "no 账本叶子 and no media type codes on the page")
+    t.like(page, r"\d+(\.\d)? (KB|MB)|\d+ 字节", "sizes in people's terms")
+    t.like(page, "/admin/vault/%s/view" % img_sha, "a preview link for the image")
+    t.like(page, "/admin/vault/%s/download" % img_sha, "a download link")
+    t.html_valid(c.get("/admin/vault"), "vault page valid HTML")
+    fp = c.get("/admin/vault/" + img_sha)
+    t.html_valid(fp, "file page valid HTML")
+    t.like(fp.text, "存证序号", "the file page names the 存证序号")
+    t.like(fp.text, '<img src="/admin/vault/%s/view"' % img_sha, "and shows the image in place")
+    r = c.get("/admin/vault/%s/view" % img_sha)
+    t.is_(r.status, 200, "preview 200")
+    t.is_(r.body, img, "preview serves the stored bytes")
+    t.is_(r.header("Content-Type"), "image/png", "as the type found in the content")
+    cd = r.header("Content-Disposition") or ""
+    t.like(cd, r"^inline; filename=\"[ -~]+\"; filename\*=UTF-8''", "inline with an ASCII fallback and filename*")
+    t.like(cd, urllib.parse.quote("现场照片", safe=""), "filename* carries the Chinese name (RFC 5987)")
+    t.is_(r.header("X-Content-Type-Options"), "nosniff", "nosniff")
+    csp = r.header("Content-Security-Policy") or ""
+    t.ok("default-src 'none'" in csp and "sandbox" in csp and "script-src" not in csp,
+         "strict CSP for the file (%s)" % csp)
+    r = c.get("/admin/vault/%s/download" % img_sha)
+    t.is_(r.status, 200, "download 200")
+    t.is_(r.body, img, "download serves the stored bytes")
+    t.like(r.header("Content-Disposition") or "", "^attachment;", "download as an attachment")
+    t.is_(r.header("Content-Type"), "application/octet-stream", "download never as a type the browser runs")
+    txt_sha = hashlib.sha256("现场笔录：设备运行正常。\n".encode()).hexdigest()
+    r = c.get("/admin/vault/%s/view" % txt_sha)
+    t.like(r.header("Content-Disposition") or "", "^attachment;", "text is not shown in place: attachment")
+    t.is_(r.header("Content-Type"), "application/octet-stream", "as octet-stream")
+    other7 = srv.client()
+    other7.login("aq.ma", PW)
+    t.is_(other7.get("/admin/vault/%s/download" % img_sha).status, 403, "another unit's officer cannot download")
+    t.is_(other7.get("/admin/vault/%s/view" % img_sha).status, 403, "nor preview")
+    t.ok(srv.client().get("/admin/vault/%s/download" % img_sha).status in (302, 303, 401), "the public cannot")
+    sup7 = srv.client()
+    sup7.login("jiandu", PW)
+    t.is_(sup7.get("/admin/vault/%s/download" % img_sha).status, 200, "the supervisor (all data) downloads")
+    lg = sup7.get("/admin/logs?action=vault.download&object_id=%s" % img_sha, headers={"Accept": "application/json"})
+    items = lg.json().get("result", {}).get("items", []) if lg.status == 200 else []
+    t.is_(len(items), 2, "both downloads are in the operation log (%d)" % len(items))
+    lg = sup7.get("/admin/logs?action=vault.preview&object_id=%s" % img_sha, headers={"Accept": "application/json"})
+    items = lg.json().get("result", {}).get("items", []) if lg.status == 200 else []
+    t.ok(len(items) >= 1, "the preview is in the operation log")
+
+    # the type is checked on the first bytes of an upload, not at its end:
+    # while an 11 MiB PATCH is still being sent, the upload is refused
+    big = b"not an image at all " * (11 * 52429)
+    loc7 = tus_create(c, csrf, len(big), "filetype %s,filename %s" % (b64("image/png"), b64("大图.png")))
+    u7 = urllib.parse.urlsplit(srv.base)
+    conn = http.client.HTTPConnection(u7.hostname, u7.port, timeout=30)
+    conn.putrequest("PATCH", loc7)
+    for k, v in (("Tus-Resumable", "1.0.0"), ("Upload-Offset", "0"), ("X-CSRF-Token", csrf),
+                 ("Content-Type", "application/offset+octet-stream"), ("Content-Length", str(len(big))),
+                 ("Cookie", session_cookie(c))):
+        conn.putheader(k, v)
+    conn.endheaders()
+    conn.send(big[:65536])
+    time.sleep(0.8)
+    r = tus(c, "GET", loc7, headers={"Accept": "application/json"})
+    t.is_(r.status, 410, "after the first 64 KiB of 11 MiB the upload is already refused (410)")
+    t.like(r.text, "不是所声明的 PNG 图片格式", "with the reason in plain words")
+    try:
+        conn.send(big[65536:])
+        rr = conn.getresponse()
+        st7 = rr.status
+        msg7 = rr.read().decode("utf-8", "replace")
+    except OSError:
+        st7, msg7 = 0, ""
+    conn.close()
+    t.ok(st7 in (0, 415), "the PATCH itself is answered 415 (%d)" % st7)
+    if st7:
+        t.like(msg7, "文件内容不是所声明的 PNG 图片格式", "plain Chinese message")
+    t.ok(not any(i["filename"] == "大图.png" for i in vault_json(c)["items"]), "nothing stored")
 
     # ---- issue 8.3: Content-Length near INT64_MAX must not overflow the check
     loc3 = tus_create(c, csrf, 1000)

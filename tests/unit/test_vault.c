@@ -23,6 +23,7 @@
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
 #include "people/actor.h"
+#include <jansson.h>
 #include "../tap.h"
 #include "../testdb.h"
 #include <openssl/evp.h>
@@ -331,6 +332,7 @@ static void test_vault(struct db *db, struct vault *v, long long unit_a, long lo
 	   "leaf holds type, sha256, sm3, size, actor and unit: %s", leaf.data);
 	ok(!strstr(leaf.data, "name") && !strstr(leaf.data, "现场"), "leaf holds no file name or content");
 	buf_release(&leaf);
+
 	is_int(count_dir(staging), 0, "no staging file left");
 
 	ok(store_bytes(v, db, &a, text, strlen(text), "text/plain", &st2, &e) == 0 && st2.duplicate,
@@ -346,7 +348,8 @@ static void test_vault(struct db *db, struct vault *v, long long unit_a, long lo
 	long long leaves = ledger_size(db, &e);
 	err_clear(&e);
 	ok(store_bytes(v, db, &a, text, strlen(text), "image/png", &st2, &e) < 0 && e.kind == 415 &&
-	   str_eq(e.field, "type") && strstr(e.msg, "image/png") && strstr(e.msg, "不符"),
+	   str_eq(e.field, "type") && strstr(e.msg, "不是所声明的 PNG 图片格式") && strstr(e.msg, "文本文件") &&
+	   !strstr(e.msg, "image/png"),
 	   "text claimed as PNG refused: %s", e.msg);
 	err_clear(&e);
 	ok(store_bytes(v, db, &a, "", 0, NULL, &st2, &e) < 0 && e.kind == ERR_INVALID && str_eq(e.field, "file"),
@@ -400,6 +403,61 @@ static void test_vault(struct db *db, struct vault *v, long long unit_a, long lo
 	ok(db_exec(db, "UPDATE blobs SET size = 1") < 0, "blobs refuses UPDATE");
 	ok(db_exec(db, "DELETE FROM blob_refs") < 0, "blob_refs refuses DELETE");
 	free(staging);
+	/* the name, description and uploader are kept beside the blob */
+	{
+		struct vault_writer wn;
+		const char named[] = "现场勘验笔录：门锁完好。\n";
+		ok(vault_writer_open(v, &wn, &e) == 0 && vault_writer_describe(&wn, "text/plain", "现场勘验笔录.txt",
+									       "2026年12月1日 张三家门口", &e) == 0 &&
+		   vault_writer_add(&wn, named, sizeof named - 1, &e) == 0, "named writer");
+		struct vault_stored sn;
+		ok(vault_writer_commit(v, db, &a, &wn, NULL, &sn, &e) == 0, "named file stored: %s", e.msg);
+		buf_init(&leaf, 0);
+		ok(ledger_leaf(db, sn.leaf_index, &leaf, NULL, &e) == 0 && !strstr(leaf.data, "name") &&
+		   !strstr(leaf.data, "现场") && !strstr(leaf.data, "张三"), "its leaf holds neither name nor description");
+		buf_release(&leaf);
+		json_t *got = NULL;
+		ok(vault_get(db, &a, sn.sha256, &got, &e) == 0, "vault_get");
+		is_str(json_string_value(json_object_get(got, "filename")), "现场勘验笔录.txt", "original name kept");
+		is_str(json_string_value(json_object_get(got, "description")), "2026年12月1日 张三家门口", "description kept");
+		is_str(json_string_value(json_object_get(got, "kind")), "文档", "kind in words: 文档");
+		is_int(json_array_size(json_object_get(got, "names")), 1, "one naming");
+		json_decref(got);
+		/* reading: in scope, logged; outside scope 403, nothing logged */
+		long long logged = db_scalar_int(db, 0, "SELECT COUNT(*) FROM op_log WHERE action = 'vault.download'",
+						 (const struct db_val[]){ DB_END });
+		struct vault_read rd;
+		ok(vault_open_read(v, db, &a, sn.sha256, false, &rd, &e) == 0 && rd.size == (long long)sizeof named - 1,
+		   "file opened for reading: %s", e.msg);
+		char back[128] = "";
+		ok(rd.fd >= 0 && read(rd.fd, back, sizeof back) == (ssize_t)sizeof named - 1 &&
+		   memcmp(back, named, sizeof named - 1) == 0, "the bytes read are the file's");
+		if (rd.fd >= 0)
+			close(rd.fd);
+		is_str(rd.filename, "现场勘验笔录.txt", "read under its original name");
+		ok(rd.preview == NULL, "text is not shown in place");
+		is_int(db_scalar_int(db, 0, "SELECT COUNT(*) FROM op_log WHERE action = 'vault.download'",
+				     (const struct db_val[]){ DB_END }), logged + 1, "the read is in the operation log");
+		err_clear(&e);
+		ok(vault_open_read(v, db, &b, sn.sha256, true, &rd, &e) < 0 && e.kind == ERR_FORBIDDEN,
+		   "another unit's officer: 403");
+		is_int(db_scalar_int(db, 0, "SELECT COUNT(*) FROM op_log WHERE action LIKE 'vault.%' AND action <> 'vault.store'"
+				     " AND action NOT LIKE 'vault.upload%' AND user_id = 12", (const struct db_val[]){ DB_END }),
+		       0, "and no read is logged for it");
+		char sz[32];
+		vault_size_text(3040870, sz, sizeof sz);
+		is_str(sz, "2.9 MB", "2.9 MB");
+		vault_size_text(980, sz, sizeof sz);
+		is_str(sz, "980 字节", "980 字节");
+		vault_size_text(8LL << 30, sz, sizeof sz);
+		is_str(sz, "8.0 GB", "8.0 GB");
+		is_str(vault_kind_name("video/mp4"), "视频", "视频");
+		is_str(vault_kind_name("image/jpeg"), "图片", "图片");
+		is_str(vault_kind_name("audio/mpeg"), "音频", "音频");
+		is_str(vault_kind_name("application/pdf"), "文档", "文档");
+		ok(vault_preview_kind("image/svg+xml") == NULL && vault_preview_kind("text/html") == NULL,
+		   "SVG and HTML are never shown in place");
+	}
 }
 
 static void test_tus(struct db *db, struct vault **vp, const char *data, long long unit_a)
@@ -544,12 +602,57 @@ static void test_tus(struct db *db, struct vault **vp, const char *data, long lo
 	/* filetype image/jpeg */
 	ok(vault_upload_create(v, db, &a, 20, "filetype aW1hZ2UvanBlZw==", id2, &e) == 0, "second upload created");
 	p = vault_patch_begin(v, db, &a, id2, 0, 20, &e);
-	vault_patch_write(p, "plain text, not jpeg", 20, &e);
-	err_clear(&e);
 	long long leaves = ledger_size(db, &e);
-	ok(vault_patch_end(p, db, &a, &off, &st, &e) < 0 && e.kind == 415, "mislabelled upload refused: %s", e.msg);
+	err_clear(&e);
+	ok(vault_patch_write(p, "plain text, not jpeg", 20, &e) < 0 && e.kind == 415 && strstr(e.msg, "JPEG 图片"),
+	   "mislabelled upload refused as its bytes arrive: %s", e.msg);
+	vault_patch_abort(p, db);
 	is_int(ledger_size(db, &e), leaves, "no leaf for it");
 	ok(vault_upload_get(v, db, &a, id2, &u, &e) == 0 && str_eq(u.state, "refused"), "marked refused");
+	{
+		char *gone = xasprintf("%s/%s.part", vault_uploads_dir(v), id2);
+		ok(access(gone, F_OK) != 0, "its partial file removed");
+		free(gone);
+	}
+
+	/* a large mislabelled upload is refused on its first 16 KiB, not
+	 * after the whole file: the first write past 16 KiB fails */
+	char id4[33];
+	ok(vault_upload_create(v, db, &a, 11LL << 20, "filetype aW1hZ2UvcG5n,filename 6K+B5o2uLnBuZw==", id4, &e) == 0,
+	   "an 11 MiB upload claimed as PNG");
+	p = vault_patch_begin(v, db, &a, id4, 0, 11LL << 20, &e);
+	char *chunk = xmalloc(8192);
+	memset(chunk, 'x', 8192);
+	err_clear(&e);
+	ok(vault_patch_write(p, chunk, 8192, &e) == 0, "first 8 KiB accepted (not yet enough to tell)");
+	ok(vault_patch_write(p, chunk, 8192, &e) < 0 && e.kind == 415, "refused at 16 KiB: %s", e.msg);
+	vault_patch_abort(p, db);
+	free(chunk);
+	ok(vault_upload_get(v, db, &a, id4, &u, &e) == 0 && str_eq(u.state, "refused") && u.offset == 0,
+	   "marked refused, nothing kept");
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id4, 0, 10, &e) == NULL && e.kind == 410, "further PATCHes: 410");
+
+	/* a form-style writer: refused on the first 16 KiB too */
+	{
+		struct vault_writer w;
+		ok(vault_writer_open(v, &w, &e) == 0, "writer opens");
+		ok(vault_writer_describe(&w, "video/mp4", "../../现场\x01视频.mp4", "说明\r\n第二行", &e) == 0, "described");
+		is_str(w.filename, "现场视频.mp4", "name cleaned (path and control characters dropped)");
+		is_str(w.description, "说明\n第二行", "description cleaned");
+		char *big = xmalloc(20000);
+		memset(big, 'y', 20000);
+		err_clear(&e);
+		ok(vault_writer_add(&w, big, 20000, &e) < 0 && e.kind == 415 && strstr(e.msg, "MP4 视频"),
+		   "text claimed as MP4 refused on the first chunk: %s", e.msg);
+		vault_writer_abort(&w);
+		free(big);
+		ok(vault_writer_open(v, &w, &e) == 0, "writer opens");
+		err_clear(&e);
+		ok(vault_writer_describe(&w, NULL, "x.txt", "\xff\xfe", &e) < 0 && str_eq(e.field, "description"),
+		   "a description that is not UTF-8 is refused");
+		vault_writer_abort(&w);
+	}
 
 	/* a crash between 'complete' and the record: finished by the next read */
 	char id3[33];
