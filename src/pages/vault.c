@@ -30,6 +30,7 @@
 #include "http/app.h"
 #include "pages/pages.h"
 #include "recording/vault.h"
+#include "recording/tus.h"
 #include <microhttpd.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -625,7 +626,7 @@ int page_tus_create(struct req *r)
 	}
 	const char *ls = req_header(r, "Upload-Length");
 	long long len;
-	if (!ls || str_to_ll(ls, 0, INT64_MAX, &len) < 0) {
+	if (!ls || tus_parse_size(ls, &len) < 0) {
 		err_set(&e, ERR_INVALID, "Upload-Length", "缺少上传长度（Upload-Length），或不是非负整数。");
 		tus_error(r, &e);
 		return 0;
@@ -722,13 +723,13 @@ int stream_tus_patch(struct req *r, const char *data, size_t n)
 		}
 		const char *os = req_header(r, "Upload-Offset");
 		long long off, cl = -1;
-		if (!os || str_to_ll(os, 0, INT64_MAX, &off) < 0) {
+		if (!os || tus_parse_size(os, &off) < 0) {
 			err_set(&e, ERR_INVALID, "Upload-Offset", "缺少上传偏移量（Upload-Offset），或不是非负整数。");
 			tus_error(r, &e);
 			return -1;
 		}
 		const char *cls = req_header(r, "Content-Length");
-		if (cls && str_to_ll(cls, 0, INT64_MAX, &cl) < 0)
+		if (cls && tus_parse_size(cls, &cl) < 0)
 			cl = -1;
 		struct vault *v = vault_of(r, &e);
 		struct vault_patch *p = v ? vault_patch_begin(v, r->db, &r->actor, r->params[0], off, cl, &e) : NULL;

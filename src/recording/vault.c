@@ -1280,8 +1280,7 @@ struct vault_patch *vault_patch_begin(struct vault *v, struct db *db, const stru
 			offset, u.offset);
 		return NULL;
 	}
-	long long end;
-	if (content_length >= 0 && (__builtin_add_overflow(offset, content_length, &end) || end > u.length)) {
+	if (!tus_fits(offset, content_length, u.length)) {
 		err_set(e, ERR_TOOLARGE, "Upload-Length", "上传的内容超出了声明的文件长度（%lld 字节）。", u.length);
 		return NULL;
 	}
