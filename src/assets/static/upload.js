@@ -50,6 +50,7 @@
     var result = { sha: '', dup: false };
     button.disabled = true;
     bar.value = 0;
+    status.className = 'muted';
     status.textContent = '正在准备上传……';
     var upload = new window.tus.Upload(file, {
       endpoint: box.getAttribute('data-endpoint'),
@@ -77,6 +78,7 @@
       },
       onError: function (err) {
         button.disabled = false;
+        status.className = 'alert error';
         status.textContent = '上传失败：' + serverMessage(err);
       },
       onSuccess: function () {
