@@ -7,10 +7,12 @@
 #include "http/app.h"
 #include "calendar/calendar.h"
 #include "ledger/ledger.h"
+#include "recording/vault.h"
 
 int app_init_state(struct app *app)
 {
 	pthread_mutex_init(&app->cal_lock, NULL);
+	pthread_mutex_init(&app->vault_lock, NULL);
 	char dir[600];
 	snprintf(dir, sizeof dir, "%s/keys", app->cfg.data_dir);
 	struct err e = ERR_INIT;
@@ -30,6 +32,25 @@ void app_release_state(struct app *app)
 	ledger_keys_free(app->keys);
 	app->keys = NULL;
 	pthread_mutex_destroy(&app->cal_lock);
+	vault_close(app->vault);
+	app->vault = NULL;
+	pthread_mutex_destroy(&app->vault_lock);
+}
+
+struct vault *app_vault(struct app *app, struct err *e)
+{
+	pthread_mutex_lock(&app->vault_lock);
+	if (!app->vault) {
+		struct err oe = ERR_INIT;
+		app->vault = vault_open(app->cfg.data_dir, &oe);
+		if (!app->vault)
+			log_error("无法打开文件存储：%s", oe.msg);
+	}
+	struct vault *v = app->vault;
+	pthread_mutex_unlock(&app->vault_lock);
+	if (!v)
+		err_set(e, ERR_INTERNAL, "", "文件存储不可用。");
+	return v;
 }
 
 const struct calendar *app_calendar(struct app *app)

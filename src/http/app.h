@@ -8,11 +8,13 @@
 #define ZHIFA_APP_H
 #include "core/core.h"
 #include "core/config.h"
+#include "core/err.h"
 #include "store/db.h"
 #include <pthread.h>
 
 struct calendar;
 struct ledger_keys;
+struct vault;
 
 struct app {
 	struct config cfg;
@@ -24,6 +26,8 @@ struct app {
 	pthread_mutex_t cal_lock;
 	struct calendar *cal;      /* current working-day calendar; see app_calendar */
 	struct ledger_keys *keys;  /* checkpoint signing keys (DATA/keys) */
+	pthread_mutex_t vault_lock;
+	struct vault *vault;       /* the evidence vault, opened on first use: app_vault */
 };
 
 /* Load the shared state that lives beside the pool (the calendar). */
@@ -34,6 +38,12 @@ void app_release_state(struct app *app);
 const struct calendar *app_calendar(struct app *app);
 /* Rebuild the calendar from the database (after an import). */
 int app_calendar_reload(struct app *app, struct db *db);
+
+/* The process's evidence vault (recording/vault.h), shared by the pages
+ * and the background jobs; opened on first use, closed by
+ * app_release_state.  NULL with ERR_INTERNAL when it cannot be opened
+ * (tried again on the next call). */
+struct vault *app_vault(struct app *app, struct err *e);
 
 /* Start serving on cfg.listen; returns 0 or -1 with a message logged. */
 int server_start(struct app *app);

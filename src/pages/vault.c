@@ -32,27 +32,13 @@
 #include "recording/vault.h"
 #include "recording/tus.h"
 #include <microhttpd.h>
-#include <pthread.h>
 #include <sodium.h>
 
-/* ---- the process's vault, opened on first use ---- */
-
-static pthread_mutex_t vault_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct vault *the_vault;
+/* ---- the process's vault (struct app owns it) ---- */
 
 static struct vault *vault_of(struct req *r, struct err *e)
 {
-	pthread_mutex_lock(&vault_lock);
-	if (!the_vault) {
-		the_vault = vault_open(r->app->cfg.data_dir, e);
-		if (!the_vault)
-			log_error("无法打开文件存储: %s", e->msg);
-	}
-	struct vault *v = the_vault;
-	pthread_mutex_unlock(&vault_lock);
-	if (!v)
-		err_set(e, ERR_INTERNAL, "", "文件存储不可用。");
-	return v;
+	return app_vault(r->app, e);
 }
 
 static bool token_ok(const char *tok, const char *want)
@@ -408,7 +394,6 @@ static enum MHD_Result form_iter(void *cls, enum MHD_ValueKind kind, const char 
 {
 	(void)kind;
 	(void)transfer_encoding;
-	(void)filename;
 	struct form_up *f = cls;
 	if (!key || f->e.kind)
 		return MHD_YES;
