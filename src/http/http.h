@@ -57,7 +57,7 @@ struct req {
 	void *stream_ctx;         /* state of an R_STREAM route's stream function */
 	bool has_body_fd;         /* the body is the file body_fd (resp_file) */
 	int body_fd;
-	long long body_fd_size;
+	long long body_fd_off, body_fd_size;
 	/* output */
 	int status;
 	struct buf out;
@@ -127,10 +127,11 @@ const char *req_header(const struct req *r, const char *name);
 void resp_header(struct req *r, const char *name, const char *value);
 void resp_redirect(struct req *r, const char *location); /* 303 See Other */
 void resp_text(struct req *r, int status, const char *ctype, const char *body, size_t n);
-/* Serve the open file fd (size bytes from offset 0; taken over: closed
- * when sent) without reading it into memory.  A Content-Security-Policy
- * set with resp_header replaces the default one for this answer. */
-void resp_file(struct req *r, int status, const char *ctype, int fd, long long size);
+/* Serve len bytes of the open file fd from offset off (taken over:
+ * closed when sent) without reading it into memory.  A
+ * Content-Security-Policy set with resp_header replaces the default one
+ * for this answer. */
+void resp_file(struct req *r, int status, const char *ctype, int fd, long long off, long long len);
 /* Serve a JSON value (takes the reference). */
 void resp_json(struct req *r, int status, void *json);
 /* An error page (HTML) or {"error":{"status","message","field","request_id"}}. */

@@ -154,7 +154,7 @@ void resp_text(struct req *r, int status, const char *ctype, const char *body, s
 	buf_add(&r->out, body, n);
 }
 
-void resp_file(struct req *r, int status, const char *ctype, int fd, long long size)
+void resp_file(struct req *r, int status, const char *ctype, int fd, long long off, long long len)
 {
 	if (r->has_body_fd)
 		close(r->body_fd);
@@ -163,7 +163,8 @@ void resp_file(struct req *r, int status, const char *ctype, int fd, long long s
 	buf_reset(&r->out);
 	r->has_body_fd = true;
 	r->body_fd = fd;
-	r->body_fd_size = size;
+	r->body_fd_off = off;
+	r->body_fd_size = len;
 }
 
 void resp_json(struct req *r, int status, void *json)

@@ -335,7 +335,8 @@ static enum MHD_Result send_response(struct conn_state *st, struct req *r)
 	if (r->has_body_fd) {
 		/* a file (resp_file): sent from the descriptor, closed by MHD */
 		free(data);
-		resp = MHD_create_response_from_fd64((uint64_t)r->body_fd_size, r->body_fd);
+		resp = MHD_create_response_from_fd_at_offset64((uint64_t)r->body_fd_size, r->body_fd,
+							       (uint64_t)r->body_fd_off);
 		r->has_body_fd = false;
 		if (!resp) {
 			close(r->body_fd);

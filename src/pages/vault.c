@@ -330,10 +330,15 @@ static int serve_file(struct req *r, bool preview)
 	struct err e = ERR_INIT;
 	struct vault *v = vault_of(r, &e);
 	struct vault_read rd;
-	if (!v || vault_open_read(v, r->db, &r->actor, r->params[0], preview, &rd, &e) < 0) {
+	if (!v || vault_open_read(v, r->db, &r->actor, r->params[0], preview, req_header(r, "Range"), &rd, &e) < 0) {
+		if (e.kind == 416)
+			resp_header(r, "Content-Range", req_printf(r, "bytes */%lld", rd.size));
 		answer_err(r, &e);
 		return 0;
 	}
+	resp_header(r, "Accept-Ranges", "bytes");
+	if (rd.partial)
+		resp_header(r, "Content-Range", req_printf(r, "bytes %lld-%lld/%lld", rd.from, rd.from + rd.len - 1, rd.size));
 	bool inline_ok = preview && rd.preview;
 	resp_header(r, "Content-Disposition", disposition(r, inline_ok ? "inline" : "attachment", rd.filename));
 	resp_header(r, "X-Content-Type-Options", "nosniff");
@@ -345,7 +350,8 @@ static int serve_file(struct req *r, bool preview)
 	else
 		resp_header(r, "Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self';"
 							  " style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox");
-	resp_file(r, 200, inline_ok ? req_strdup(r, rd.media_type) : "application/octet-stream", rd.fd, rd.size);
+	resp_file(r, rd.partial ? 206 : 200, inline_ok ? req_strdup(r, rd.media_type) : "application/octet-stream", rd.fd,
+		  rd.from, rd.len);
 	return 0;
 }
 

@@ -840,8 +840,53 @@ static int fd_sink_write(void *ctx, const void *data, size_t n)
 	return 0;
 }
 
+/* One byte range of a Range header over size bytes: 1 (from, len set),
+ * 0 (absent, not one bytes range, or malformed: the whole file), -1
+ * (unsatisfiable). */
+static int range_parse(const char *h, long long size, long long *from, long long *len)
+{
+	if (!h || !str_starts(h, "bytes="))
+		return 0;
+	const char *p = h + 6;
+	if (strchr(p, ','))
+		return 0;
+	const char *dash = strchr(p, '-');
+	if (!dash)
+		return 0;
+	char a[24], b[24];
+	size_t na = (size_t)(dash - p), nb = strlen(dash + 1);
+	if (na >= sizeof a || nb >= sizeof b || (!na && !nb))
+		return 0;
+	memcpy(a, p, na);
+	a[na] = '\0';
+	memcpy(b, dash + 1, nb);
+	b[nb] = '\0';
+	long long first, last;
+	if (!na) {
+		/* the last N bytes */
+		if (tus_parse_size(b, &last) < 0)
+			return 0;
+		if (last == 0 || size == 0)
+			return -1;
+		*len = last < size ? last : size;
+		*from = size - *len;
+		return 1;
+	}
+	if (tus_parse_size(a, &first) < 0 || (nb && tus_parse_size(b, &last) < 0))
+		return 0;
+	if (nb && last < first)
+		return 0;
+	if (first >= size)
+		return -1;
+	if (!nb || last >= size)
+		last = size - 1;
+	*from = first;
+	*len = last - first + 1;
+	return 1;
+}
+
 int vault_open_read(struct vault *v, struct db *db, const struct actor *a, const char *sha256, bool preview,
-		    struct vault_read *out, struct err *e)
+		    const char *range, struct vault_read *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
 	out->fd = -1;
@@ -888,8 +933,23 @@ int vault_open_read(struct vault *v, struct db *db, const struct actor *a, const
 		close(fd);
 		return err_set(e, ERR_INTERNAL, "", "存储的文件大小与记录不符，请联系管理员核验。");
 	}
-	char detail[160];
-	snprintf(detail, sizeof detail, "size=%lld type=%s", size, out->media_type);
+	out->size = size;
+	out->from = 0;
+	out->len = size;
+	int rr = range_parse(range, size, &out->from, &out->len);
+	if (rr < 0) {
+		close(fd);
+		out->from = 0;
+		out->len = size;
+		return err_set(e, 416, "Range", "请求的范围超出了文件的大小（%lld 字节）。", size);
+	}
+	out->partial = rr == 1;
+	char detail[200];
+	if (out->partial)
+		snprintf(detail, sizeof detail, "size=%lld type=%s range=%lld-%lld", size, out->media_type, out->from,
+			 out->from + out->len - 1);
+	else
+		snprintf(detail, sizeof detail, "size=%lld type=%s", size, out->media_type);
 	if (audit_log(db, a, preview ? "vault.preview" : "vault.download", "blob", sha256, "ok", detail) < 0) {
 		close(fd);
 		return db_fail(db, e);

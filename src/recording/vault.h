@@ -153,13 +153,19 @@ struct vault_read {
 	char media_type[128];   /* detected from the content */
 	char filename[256];     /* the original name, else "证据-<sha256 12>.ext" */
 	const char *preview;    /* vault_preview_kind */
+	long long from, len;    /* the bytes to send: all (0, size) or one range */
+	bool partial;           /* a range was asked for and is sent (206) */
 };
 /* Open a file in a's scope (as vault_get: ERR_UNAUTH, ERR_NOTFOUND,
  * ERR_FORBIDDEN) and record the read in the operation log ("vault.preview"
- * or "vault.download"); every read is logged.  ERR_INTERNAL when the
- * stored file is missing or its size is not the recorded one. */
+ * or "vault.download", with the range read); every read is logged.
+ * range: an HTTP Range header (RFC 9110 §14; NULL = all): one range
+ * "bytes=A-B", "bytes=A-" or "bytes=-N" is honoured (partial, from, len),
+ * anything else is ignored (the whole file); 416 when the range lies
+ * past the end.  ERR_INTERNAL when the stored file is missing or its size
+ * is not the recorded one. */
 int vault_open_read(struct vault *v, struct db *db, const struct actor *a, const char *sha256, bool preview,
-		    struct vault_read *out, struct err *e);
+		    const char *range, struct vault_read *out, struct err *e);
 
 /* ---- tus 1.0 resumable uploads (core + creation) ---- */
 struct vault_upload {

@@ -262,6 +262,14 @@ with harness.Server(t) as srv:
     csp = r.header("Content-Security-Policy") or ""
     t.ok("default-src 'none'" in csp and "sandbox" in csp and "script-src" not in csp,
          "strict CSP for the file (%s)" % csp)
+    r = c.get("/admin/vault/%s/view" % img_sha, headers={"Range": "bytes=10-19"})
+    t.is_(r.status, 206, "a byte range (video seeking): 206")
+    t.is_(r.body, img[10:20], "the range's bytes")
+    t.is_(r.header("Content-Range"), "bytes 10-19/%d" % len(img), "Content-Range")
+    t.is_(r.header("Accept-Ranges"), "bytes", "Accept-Ranges: bytes")
+    r = c.get("/admin/vault/%s/view" % img_sha, headers={"Range": "bytes=%d-" % (len(img) + 5)})
+    t.is_(r.status, 416, "a range past the end: 416")
+    t.is_(r.header("Content-Range"), "bytes */%d" % len(img), "with the size")
     r = c.get("/admin/vault/%s/download" % img_sha)
     t.is_(r.status, 200, "download 200")
     t.is_(r.body, img, "download serves the stored bytes")
@@ -284,7 +292,9 @@ with harness.Server(t) as srv:
     t.is_(len(items), 2, "both downloads are in the operation log (%d)" % len(items))
     lg = sup7.get("/admin/logs?action=vault.preview&object_id=%s" % img_sha, headers={"Accept": "application/json"})
     items = lg.json().get("result", {}).get("items", []) if lg.status == 200 else []
-    t.ok(len(items) >= 1, "the preview is in the operation log")
+    t.is_(len(items), 2, "every preview, ranges too, is in the operation log")
+    t.ok(any("range=10-19" in (i.get("detail") or "") for i in items), "with the range read",
+         [i.get("detail") for i in items])
 
     # the type is checked on the first bytes of an upload, not at its end:
     # while an 11 MiB PATCH is still being sent, the upload is refused

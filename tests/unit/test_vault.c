@@ -427,7 +427,7 @@ static void test_vault(struct db *db, struct vault *v, long long unit_a, long lo
 		long long logged = db_scalar_int(db, 0, "SELECT COUNT(*) FROM op_log WHERE action = 'vault.download'",
 						 (const struct db_val[]){ DB_END });
 		struct vault_read rd;
-		ok(vault_open_read(v, db, &a, sn.sha256, false, &rd, &e) == 0 && rd.size == (long long)sizeof named - 1,
+		ok(vault_open_read(v, db, &a, sn.sha256, false, NULL, &rd, &e) == 0 && rd.size == (long long)sizeof named - 1,
 		   "file opened for reading: %s", e.msg);
 		char back[128] = "";
 		ok(rd.fd >= 0 && read(rd.fd, back, sizeof back) == (ssize_t)sizeof named - 1 &&
@@ -439,11 +439,30 @@ static void test_vault(struct db *db, struct vault *v, long long unit_a, long lo
 		is_int(db_scalar_int(db, 0, "SELECT COUNT(*) FROM op_log WHERE action = 'vault.download'",
 				     (const struct db_val[]){ DB_END }), logged + 1, "the read is in the operation log");
 		err_clear(&e);
-		ok(vault_open_read(v, db, &b, sn.sha256, true, &rd, &e) < 0 && e.kind == ERR_FORBIDDEN,
+		ok(vault_open_read(v, db, &b, sn.sha256, true, NULL, &rd, &e) < 0 && e.kind == ERR_FORBIDDEN,
 		   "another unit's officer: 403");
 		is_int(db_scalar_int(db, 0, "SELECT COUNT(*) FROM op_log WHERE action LIKE 'vault.%' AND action <> 'vault.store'"
 				     " AND action NOT LIKE 'vault.upload%' AND user_id = 12", (const struct db_val[]){ DB_END }),
 		       0, "and no read is logged for it");
+		/* ranges (video seeking) */
+		ok(vault_open_read(v, db, &a, sn.sha256, true, "bytes=3-7", &rd, &e) == 0 && rd.partial && rd.from == 3 &&
+		   rd.len == 5, "range 3-7");
+		close(rd.fd);
+		ok(vault_open_read(v, db, &a, sn.sha256, true, "bytes=-4", &rd, &e) == 0 && rd.partial &&
+		   rd.from == (long long)sizeof named - 1 - 4 && rd.len == 4, "suffix range: the last 4 bytes");
+		close(rd.fd);
+		ok(vault_open_read(v, db, &a, sn.sha256, true, "bytes=5-", &rd, &e) == 0 && rd.partial &&
+		   rd.len == (long long)sizeof named - 1 - 5, "open range 5-");
+		close(rd.fd);
+		ok(vault_open_read(v, db, &a, sn.sha256, true, "bytes=0-1,4-5", &rd, &e) == 0 && !rd.partial &&
+		   rd.len == (long long)sizeof named - 1, "several ranges: the whole file");
+		close(rd.fd);
+		ok(vault_open_read(v, db, &a, sn.sha256, true, "bytes=9-2", &rd, &e) == 0 && !rd.partial,
+		   "a reversed range is ignored");
+		close(rd.fd);
+		err_clear(&e);
+		ok(vault_open_read(v, db, &a, sn.sha256, true, "bytes=100000-", &rd, &e) < 0 && e.kind == 416,
+		   "a range past the end: 416");
 		char sz[32];
 		vault_size_text(3040870, sz, sizeof sz);
 		is_str(sz, "2.9 MB", "2.9 MB");
