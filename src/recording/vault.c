@@ -11,8 +11,10 @@
  * request that reads the upload (vault_upload_get), never lost.
  *
  * Running hashes of uploads between PATCH requests are kept in memory
- * (a small cache keyed by upload id); after a restart, or when evicted,
- * they are rebuilt by reading the partial file once.
+ * (a small cache keyed by upload id, an optimisation only); after a
+ * restart, or when evicted, they are rebuilt by reading the partial file
+ * once.  Writers are kept apart by claims (see "claims" below), not by
+ * the cache.
  */
 #include "core/core.h"
 #include "core/hash.h"

@@ -14,7 +14,15 @@
  *    file;
  *  - the leaf ("file.stored") holds sha256, sm3, size, media_type,
  *    actor_id and unit_id only: never a file name (it may carry personal
- *    data);
+ *    data); the original name, a description and who stored it are kept
+ *    beside the blob (blob_names, one row per storing, append-only);
+ *  - one writer per tus upload at a time, in any number of threads,
+ *    processes and instances (a claim in the uploads row and the partial
+ *    file's lock); every other writer gets 423;
+ *  - the content's type is checked against the claim on its first 16 KiB,
+ *    as they arrive (not after the whole file);
+ *  - every read of a stored file (vault_open_read) is in the operation
+ *    log;
  *  - content stored again by the same unit is deduplicated (no new row or
  *    leaf; `duplicate` is set); another unit storing the same content gets
  *    its own blob_refs row and leaf, the bytes are stored once;
