@@ -275,6 +275,15 @@ with harness.Server(t) as srv:
     t.is_(r.body, img, "download serves the stored bytes")
     t.like(r.header("Content-Disposition") or "", "^attachment;", "download as an attachment")
     t.is_(r.header("Content-Type"), "application/octet-stream", "download never as a type the browser runs")
+    # a name with quotes and semicolons cannot break the header
+    odd = b"odd name file\n"
+    loc_o = tus_create(c, csrf, len(odd), "filename %s" % b64('报告 "终稿";x.txt'))
+    r = tus(c, "PATCH", loc_o, odd, {"Upload-Offset": "0", "X-CSRF-Token": csrf})
+    r = c.get("/admin/vault/%s/download" % hashlib.sha256(odd).hexdigest())
+    cd = r.header("Content-Disposition") or ""
+    t.like(cd, r'^attachment; filename="[^"\\;]*"; filename\*=UTF-8\'\'[A-Za-z0-9%!#$&+.^_`|~-]+$',
+           "quotes and semicolons are escaped in Content-Disposition (%s)" % cd)
+    t.like(cd, "%22%E7%BB%88%E7%A8%BF%22%3Bx.txt", "and kept in filename*")
     txt_sha = hashlib.sha256("现场笔录：设备运行正常。\n".encode()).hexdigest()
     r = c.get("/admin/vault/%s/view" % txt_sha)
     t.like(r.header("Content-Disposition") or "", "^attachment;", "text is not shown in place: attachment")
