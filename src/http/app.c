@@ -17,6 +17,7 @@
 #include "calendar/calendar.h"
 #include "ledger/ledger.h"
 #include "store/stamp.h"
+#include "recording/vault.h"
 
 static struct ledger_keys *load_keys(struct app *app)
 {
@@ -33,6 +34,7 @@ int app_init_state(struct app *app)
 {
 	pthread_mutex_init(&app->state_lock, NULL);
 	pthread_mutex_init(&app->reload_lock, NULL);
+	pthread_mutex_init(&app->vault_lock, NULL);
 	app->cal_stamp = app->keys_stamp = -1;
 	struct db *db = db_pool_get(app->pool);
 	app_keys_reload(app, db);
@@ -49,6 +51,25 @@ void app_release_state(struct app *app)
 	app->keys = NULL;
 	pthread_mutex_destroy(&app->reload_lock);
 	pthread_mutex_destroy(&app->state_lock);
+	vault_close(app->vault);
+	app->vault = NULL;
+	pthread_mutex_destroy(&app->vault_lock);
+}
+
+struct vault *app_vault(struct app *app, struct err *e)
+{
+	pthread_mutex_lock(&app->vault_lock);
+	if (!app->vault) {
+		struct err oe = ERR_INIT;
+		app->vault = vault_open(app->cfg.data_dir, &oe);
+		if (!app->vault)
+			log_error("无法打开文件存储：%s", oe.msg);
+	}
+	struct vault *v = app->vault;
+	pthread_mutex_unlock(&app->vault_lock);
+	if (!v)
+		err_set(e, ERR_INTERNAL, "", "文件存储不可用。");
+	return v;
 }
 
 /* True when the committed stamp of kind differs from *seen (a failed read

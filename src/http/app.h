@@ -8,12 +8,14 @@
 #define ZHIFA_APP_H
 #include "core/core.h"
 #include "core/config.h"
+#include "core/err.h"
 #include "store/db.h"
 #include <pthread.h>
 
 struct calendar;
 struct ledger_keys;
 struct deferq;
+struct vault;
 
 struct app {
 	struct config cfg;
@@ -30,6 +32,8 @@ struct app {
 	long long keys_stamp;
 	long tsa_failures;           /* consecutive time-stamp failures (background thread only) */
 	struct deferq *deferq;       /* requests held without a thread (http/defer.h) */
+	pthread_mutex_t vault_lock;
+	struct vault *vault;         /* the evidence vault, opened on first use: app_vault */
 };
 
 /* Load the shared state that lives beside the pool (the calendar and the
@@ -51,6 +55,12 @@ struct ledger_keys *app_keys(struct app *app, struct db *db);
 /* Reload the keys from DATA/keys; the loaded ones stay when that fails
  * (-1, logged). */
 int app_keys_reload(struct app *app, struct db *db);
+
+/* The process's evidence vault (recording/vault.h), shared by the pages
+ * and the background jobs; opened on first use, closed by
+ * app_release_state.  NULL with ERR_INTERNAL when it cannot be opened
+ * (tried again on the next call). */
+struct vault *app_vault(struct app *app, struct err *e);
 
 /* Start serving on cfg.listen; returns 0 or -1 with a message logged. */
 int server_start(struct app *app);

@@ -78,7 +78,9 @@ static void job_timestamp(struct app *app, struct db *db)
 static void job_uploads(struct app *app, struct db *db)
 {
 	struct err e = ERR_INIT;
-	struct vault *v = vault_open(app->cfg.data_dir, &e);
+	/* the pages' vault (one owner: struct app), so that its cache of
+	 * running hashes forgets what is cleaned up */
+	struct vault *v = app_vault(app, &e);
 	if (!v) {
 		log_error("过期上传清理：无法打开文件存储： %s", e.msg);
 		return;
@@ -86,7 +88,6 @@ static void job_uploads(struct app *app, struct db *db)
 	int removed = 0;
 	if (vault_uploads_expire(v, db, NULL, &removed, &e) < 0)
 		log_error("过期上传清理失败（已清理 %d 个）： %s", removed, e.msg);
-	vault_close(v);
 }
 
 const struct bg_job bg_jobs[] = {

@@ -57,6 +57,9 @@ struct req {
 	void *stream_ctx;         /* state of an R_STREAM route's stream function */
 	long long defer_ms;       /* set by req_defer: hold the request, then call the handler again */
 	bool resumed;             /* this call of the handler comes after a req_defer wait */
+	bool has_body_fd;         /* the body is the file body_fd (resp_file) */
+	int body_fd;
+	long long body_fd_off, body_fd_size;
 	/* output */
 	int status;
 	struct buf out;
@@ -132,6 +135,11 @@ void req_defer(struct req *r, long long ms);
 void resp_header(struct req *r, const char *name, const char *value);
 void resp_redirect(struct req *r, const char *location); /* 303 See Other */
 void resp_text(struct req *r, int status, const char *ctype, const char *body, size_t n);
+/* Serve len bytes of the open file fd from offset off (taken over:
+ * closed when sent) without reading it into memory.  A
+ * Content-Security-Policy set with resp_header replaces the default one
+ * for this answer. */
+void resp_file(struct req *r, int status, const char *ctype, int fd, long long off, long long len);
 /* Serve a JSON value (takes the reference). */
 void resp_json(struct req *r, int status, void *json);
 /* An error page (HTML) or {"error":{"status","message","field","request_id"}}. */

@@ -3,6 +3,7 @@
  * parsing, and the response helpers of http.h.
  */
 #include "core/core.h"
+#include <unistd.h>
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
@@ -156,6 +157,19 @@ void resp_text(struct req *r, int status, const char *ctype, const char *body, s
 	r->ctype = ctype;
 	buf_reset(&r->out);
 	buf_add(&r->out, body, n);
+}
+
+void resp_file(struct req *r, int status, const char *ctype, int fd, long long off, long long len)
+{
+	if (r->has_body_fd)
+		close(r->body_fd);
+	r->status = status;
+	r->ctype = ctype;
+	buf_reset(&r->out);
+	r->has_body_fd = true;
+	r->body_fd = fd;
+	r->body_fd_off = off;
+	r->body_fd_size = len;
 }
 
 void resp_json(struct req *r, int status, void *json)

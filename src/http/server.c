@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <sodium.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char CSP[] =
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -189,9 +190,10 @@ static void run_handler(struct req *r, const struct route *rt)
 		resp_error(r, 500, NULL, "系统内部错误，操作未完成，请稍后重试。");
 }
 
-static void add_security_headers(struct MHD_Response *resp)
+static void add_security_headers(struct MHD_Response *resp, bool own_csp)
 {
-	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	if (!own_csp)
+		MHD_add_response_header(resp, "Content-Security-Policy", CSP);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
@@ -220,7 +222,7 @@ static enum MHD_Result send_simple(struct MHD_Connection *c, int status, const c
 	size_t n;
 	char *data = buf_detach(&b, &n);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
-	add_security_headers(resp);
+	add_security_headers(resp, false);
 	MHD_add_response_header(resp, "Content-Type", json ? "application/json; charset=utf-8" : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "X-Request-Id", rid);
 	MHD_add_response_header(resp, "Connection", "close");
@@ -342,6 +344,8 @@ static int req_setup(struct req *r, struct app *app, struct MHD_Connection *c, c
 
 static void req_free(struct req *r)
 {
+	if (r->has_body_fd)
+		close(r->body_fd);
 	buf_release(&r->out);
 	free(r->path);
 	kv_free(&r->query);
@@ -360,8 +364,22 @@ static enum MHD_Result send_response(struct conn_state *st, struct req *r)
 	session_finish(r);
 	size_t n;
 	char *data = buf_detach(&r->out, &n);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
-	add_security_headers(resp);
+	struct MHD_Response *resp = NULL;
+	if (r->has_body_fd) {
+		/* a file (resp_file): sent from the descriptor, closed by MHD */
+		free(data);
+		resp = MHD_create_response_from_fd_at_offset64((uint64_t)r->body_fd_size, r->body_fd,
+							       (uint64_t)r->body_fd_off);
+		r->has_body_fd = false;
+		if (!resp) {
+			close(r->body_fd);
+			r->status = 500;
+			resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+		}
+	} else {
+		resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
+	}
+	add_security_headers(resp, kv_get(&r->headers, "Content-Security-Policy") != NULL);
 	MHD_add_response_header(resp, "Content-Type", r->ctype ? r->ctype : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "X-Request-Id", r->rid);
 	bool has_cache = false;

@@ -175,6 +175,8 @@ int page_log_timestamp(struct req *r);
 /* vault.c: the evidence vault pages and the tus upload server */
 int page_vault(struct req *r);          /* GET /admin/vault, /api/v1/vault: files in scope + upload forms */
 int page_vault_file(struct req *r);     /* GET /admin/vault/{sha256}: one file (403 outside scope) */
+int page_vault_view(struct req *r);     /* GET /admin/vault/{sha256}/view: the file shown in place (logged) */
+int page_vault_download(struct req *r); /* GET /admin/vault/{sha256}/download: the file as an attachment (logged) */
 int page_vault_upload(struct req *r);   /* POST /admin/vault/upload: plain multipart upload (streamed) */
 int stream_vault_form(struct req *r, const char *data, size_t n);
 int page_tus_options(struct req *r);    /* OPTIONS /api/v1/uploads: tus capabilities */

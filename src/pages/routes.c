@@ -131,6 +131,8 @@ const struct route routes[] = {
 	/* == vault.c == */
 	{ M_GET, "/admin/vault", page_vault, R_LOGIN, ANY_STAFF },
 	{ M_GET, "/admin/vault/{sha256}", page_vault_file, R_LOGIN, ANY_STAFF },
+	{ M_GET, "/admin/vault/{sha256}/view", page_vault_view, R_LOGIN, ANY_STAFF },
+	{ M_GET, "/admin/vault/{sha256}/download", page_vault_download, R_LOGIN, ANY_STAFF },
 	/* CSRF of the streamed form is checked by vault.c (the _csrf part precedes the file part) */
 	{ M_POST, "/admin/vault/upload", page_vault_upload, R_LOGIN | R_STREAM | R_NO_CSRF,
 	  ROLE_OFFICER | ROLE_HEAD, stream_vault_form },
