@@ -1,6 +1,7 @@
 #!/bin/sh
 # deps.sh run|test - install the Debian packages zhifa needs, only those
 # that are missing.  Works as root on a fresh Debian 12 (uses sudo otherwise).
+# deps.sh list - print RUN_PKGS, one a line (for scripts/fresh-machine.sh).
 set -eu
 # RUN_PKGS must name every package that `pkg-config --libs` of the Makefile's
 # PKGS needs, even when another -dev package would seem to bring it along:
@@ -14,7 +15,8 @@ libclang-rt-14-dev clang mmdebstrap"
 case "${1:-run}" in
 run) want=$RUN_PKGS ;;
 test) want=$TEST_PKGS ;;
-*) echo "usage: deps.sh run|test" >&2; exit 2 ;;
+list) printf '%s\n' $RUN_PKGS; exit 0 ;;
+*) echo "usage: deps.sh run|test|list" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do
