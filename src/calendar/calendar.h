@@ -197,6 +197,17 @@ int calendar_import(struct db *db, const char *text, size_t len, const char *sou
 		    const char *by, bool replace, struct calendar_import_result *res,
 		    struct err *e);
 
+/* The official days off and adjusted working weekends of one year as the
+ * stored (imported) or embedded data list them, or for a provisional year
+ * its statutory holidays: marks[i] for day i of the year is 'h' (holiday),
+ * 'w' (working weekend) or 0. */
+void calendar_year_marks(struct db *db, int year, char marks[367]);
+/* The latest limit rows of calendar_changes, newest first, as
+ * [{id, at, at_local, by, action, years, source, detail}] (empty on a
+ * storage failure, which is logged). */
+struct json_t;
+struct json_t *calendar_changes_list(struct db *db, int limit);
+
 /* Append a row to calendar_changes (inside the caller's transaction). */
 int calendar_change_record(struct db *db, const char *by, const char *action,
 			   const char *years, const char *source, const char *detail,

@@ -77,13 +77,9 @@ static void clock_annotate(struct req *r, json_t *d, const char *unit_name, cons
 			   int32_t today)
 {
 	json_object_set_new(d, "unit_name", json_string(unit_name));
-	const char *owner = "";
-	struct db_res *res = NULL;
-	if (!json_is_null(json_object_get(d, "owner_user_id")) &&
-	    db_query(r->db, &res, "SELECT name FROM users WHERE id = ?", DB_INT(ji(d, "owner_user_id"))) == 0 && res->nrows)
-		owner = req_strdup(r, db_text(res, 0, 0));
-	db_res_free(res);
-	json_object_set_new(d, "owner_name", json_string(owner));
+	char *owner = json_is_integer(json_object_get(d, "owner_user_id")) ? people_user_name(r->db, ji(d, "owner_user_id")) : NULL;
+	json_object_set_new(d, "owner_name", json_string(owner ? owner : ""));
+	free(owner);
 	int32_t due;
 	json_object_set_new(d, "workdays_left", json_null());
 	json_object_set_new(d, "days_overdue", json_null());
@@ -113,10 +109,12 @@ static json_t *clocks_in_scope(struct req *r, enum clock_kind k)
 	time_today_shanghai(today_s);
 	int32_t today = 0;
 	cal_date_parse(today_s, &today);
-	struct db_res *units = NULL;
-	if (db_query(r->db, &units, "SELECT id, name FROM units ORDER BY sort, id") == 0) {
-		for (int u = 0; u < units->nrows; u++) {
-			long long uid = db_int(units, u, 0);
+	json_t *units = people_units_brief(r->db, false);
+	size_t ui;
+	json_t *unit;
+	json_array_foreach(units, ui, unit) {
+		{
+			long long uid = ji(unit, "id");
 			if (!people_unit_in_scope(r->db, &r->actor, uid))
 				continue;
 			struct err e = ERR_INIT;
@@ -127,13 +125,13 @@ static json_t *clocks_in_scope(struct req *r, enum clock_kind k)
 				const char *st = js(d, "state");
 				if (!clock_is(d, k) || str_eq(st, "met"))
 					continue;
-				clock_annotate(r, d, db_text(units, u, 1), cal, today);
+				clock_annotate(r, d, js(unit, "name"), cal, today);
 				json_array_append(str_eq(st, "overdue") ? over : str_eq(st, "due_soon") ? soon : open, d);
 			}
 			json_decref(list);
 		}
 	}
-	db_res_free(units);
+	json_decref(units);
 	calendar_unref(cal);
 	sort_by_due(over);
 	sort_by_due(soon);
@@ -344,11 +342,9 @@ int page_admin_home(struct req *r)
 	json_array_foreach(dl, i, d)
 		if (str_eq(js(d, "state"), "overdue"))
 			overdue++;
-	struct db_res *res = NULL;
-	const char *unit_name = "";
-	if (db_query(r->db, &res, "SELECT name FROM units WHERE id = ?", DB_INT(r->actor.unit_id)) == 0 && res->nrows)
-		unit_name = req_strdup(r, db_text(res, 0, 0));
-	db_res_free(res);
+	char *un = people_unit_name(r->db, r->actor.unit_id);
+	const char *unit_name = un ? req_strdup(r, un) : "";
+	free(un);
 	long long drafts = 0;
 	if (r->actor.roles & (ROLE_OFFICER | ROLE_HEAD)) {
 		struct publicity_query q = { .status = "draft", .per_page = 1 };

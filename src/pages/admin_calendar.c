@@ -40,50 +40,6 @@ static const char *action_label(const char *a)
 	return str_eq(a, "add") ? "新增" : str_eq(a, "replace") ? "替换" : str_eq(a, "recompute") ? "重新计算期限" : a;
 }
 
-/* The official days off and adjusted working weekends of one year as the
- * stored (imported) or embedded data lists them: marks[i] for day i of the
- * year is 'h' (holiday), 'w' (working weekend) or 0. */
-static void year_marks(struct db *db, int year, char marks[367])
-{
-	memset(marks, 0, 367);
-	int32_t jan1 = cal_days_from_civil(year, 1, 1);
-	struct db_res *res = NULL;
-	long long stored = db_scalar_int(db, 0, "SELECT COUNT(*) FROM calendar_years WHERE year = ?",
-					 (const struct db_val[]){ DB_INT(year), DB_END });
-	if (stored > 0) {
-		if (db_query(db, &res, "SELECT date, kind FROM calendar_days WHERE year = ?", DB_INT(year)) == 0) {
-			for (int i = 0; i < res->nrows; i++) {
-				int32_t d;
-				if (cal_date_parse(db_text(res, i, 0), &d) == 0 && d - jan1 >= 0 && d - jan1 < 366)
-					marks[d - jan1] = str_eq(db_text(res, i, 1), "workday") ? 'w' : 'h';
-			}
-		}
-		db_res_free(res);
-		return;
-	}
-	struct cal_set set;
-	struct err e = ERR_INIT;
-	if (calendar_embedded_set(&set, &e) < 0)
-		return;
-	const struct cal_year *y = cal_set_find(&set, year);
-	struct cal_year st;
-	if (!y && statutory_year(year, &st, &e) == 0) {
-		cal_set_put(&set, &st); /* a provisional year: its statutory holidays */
-		free(st.hol);
-		free(st.work);
-		free(st.source);
-		y = cal_set_find(&set, year);
-	}
-	if (y) {
-		for (int i = 0; i < y->nhol; i++)
-			if (y->hol[i] - jan1 >= 0 && y->hol[i] - jan1 < 366)
-				marks[y->hol[i] - jan1] = 'h';
-		for (int i = 0; i < y->nwork; i++)
-			if (y->work[i] - jan1 >= 0 && y->work[i] - jan1 < 366)
-				marks[y->work[i] - jan1] = 'w';
-	}
-	cal_set_release(&set);
-}
 
 /* The twelve months of a loaded year: [{month, first_weekday, days:[{day,
  * date, kind}]}] with kind "workday", "weekend", "holiday" (法定节假日,
@@ -93,7 +49,7 @@ static void year_marks(struct db *db, int year, char marks[367])
 static json_t *year_grid(struct db *db, const struct calendar *cal, int year)
 {
 	char marks[367];
-	year_marks(db, year, marks);
+	calendar_year_marks(db, year, marks);
 	int32_t jan1 = cal_days_from_civil(year, 1, 1);
 	json_t *months = json_array();
 	for (int m = 1; m <= 12; m++) {
@@ -123,26 +79,6 @@ static json_t *year_grid(struct db *db, const struct calendar *cal, int year)
 	return months;
 }
 
-static json_t *change_log(struct db *db, int limit)
-{
-	struct db_res *res = NULL;
-	json_t *arr = json_array();
-	if (db_query(db, &res, "SELECT id, at, by_user, action, years, source, detail FROM calendar_changes"
-		     " ORDER BY id DESC LIMIT ?", DB_INT(limit)) < 0) {
-		log_error("读取日历变更记录失败: %s", db_errmsg(db));
-		return arr;
-	}
-	for (int i = 0; i < res->nrows; i++) {
-		char local[20];
-		time_utc_to_shanghai(db_text(res, i, 1), local);
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_int(res, i, 0),
-						     "at", db_text(res, i, 1), "at_local", local, "by", db_text(res, i, 2),
-						     "action", db_text(res, i, 3), "years", db_text(res, i, 4),
-						     "source", db_text(res, i, 5), "detail", db_text(res, i, 6)));
-	}
-	db_res_free(res);
-	return arr;
-}
 
 static json_t *change_by_id(json_t *changes, long long id)
 {
@@ -362,7 +298,7 @@ static json_t *calendar_model(struct req *r, int year, struct err *e)
 						       "source", calendar_year_source(cal, y)));
 	bool loaded = calendar_year_loaded(cal, year), prov = calendar_year_provisional(cal, year);
 	json_t *m = json_pack("{s:i,s:i,s:o,s:o,s:i,s:b,s:b,s:s,s:o,s:b}", "first_year", first, "last_year", last,
-			      "years", years, "changes", change_log(r->db, 50), "year", year, "year_loaded", loaded,
+			      "years", years, "changes", calendar_changes_list(r->db, 50), "year", year, "year_loaded", loaded,
 			      "year_provisional", prov,
 			      "year_source", loaded ? calendar_year_source(cal, year) : calendar_provisional_source(cal, year),
 			      "months", loaded || prov ? year_grid(r->db, cal, year) : json_array(), "can_import", can_import(r));

@@ -27,6 +27,7 @@
 #include "http/list.h"
 #include "http/xlsx.h"
 #include "pages/pages.h"
+#include "people/people.h"
 #include "pages/matter_view.h"
 #include "pages/admin_matters.h"
 #include "publicity/publicity.h"
@@ -103,15 +104,13 @@ const char *am_matter_name(struct req *r, long long matter_id)
 /* Units with enforcement power within the actor's scope: [{id,name}]. */
 static json_t *units_in_scope(struct req *r)
 {
-	json_t *list = json_array();
-	struct db_res *res = NULL;
-	if (db_query(r->db, &res, "SELECT id, name FROM units WHERE enforcement_power = 1 ORDER BY sort, id") == 0) {
-		for (int i = 0; i < res->nrows; i++)
-			if (publicity_unit_in_scope(r->db, &r->actor, db_int(res, i, 0)))
-				json_array_append_new(list, json_pack("{s:I,s:s}", "id", (json_int_t)db_int(res, i, 0),
-								      "name", db_text(res, i, 1)));
-	}
-	db_res_free(res);
+	json_t *all = people_units_brief(r->db, true), *list = json_array();
+	size_t i;
+	json_t *u;
+	json_array_foreach(all, i, u)
+		if (publicity_unit_in_scope(r->db, &r->actor, ji(u, "id")))
+			json_array_append(list, u);
+	json_decref(all);
 	return list;
 }
 

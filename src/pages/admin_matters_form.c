@@ -17,6 +17,7 @@
 #include "http/layout.h"
 #include "http/form.h"
 #include "pages/pages.h"
+#include "people/people.h"
 #include "pages/admin_matters.h"
 #include "publicity/publicity.h"
 #include <jansson.h>
@@ -344,11 +345,9 @@ static void apply_rows_action(struct req *r, json_t *content)
 
 static const char *unit_name_of(struct req *r, long long unit_id)
 {
-	struct db_res *res = NULL;
-	const char *name = "";
-	if (db_query(r->db, &res, "SELECT name FROM units WHERE id = ?", DB_INT(unit_id)) == 0 && res->nrows)
-		name = req_strdup(r, db_text(res, 0, 0));
-	db_res_free(res);
+	char *n = people_unit_name(r->db, unit_id);
+	const char *name = n ? req_strdup(r, n) : "";
+	free(n);
 	return name;
 }
 

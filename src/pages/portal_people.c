@@ -107,10 +107,5 @@ json_t *portal_officers_model(struct db *db, long long unit_id, const char *keyw
 char *portal_body_name(struct db *db, long long unit_id)
 {
 	long long body = people_unit_body(db, unit_id);
-	struct db_res *r = NULL;
-	char *name = NULL;
-	if (body > 0 && db_query(db, &r, "SELECT name FROM units WHERE id = ?", DB_INT(body)) == 0 && r->nrows == 1)
-		name = xstrdup(db_text(r, 0, 0));
-	db_res_free(r);
-	return name;
+	return body > 0 ? people_unit_name(db, body) : NULL;
 }

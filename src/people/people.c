@@ -762,3 +762,40 @@ int people_actor_load(struct db *db, long long user_id, struct actor *out)
 		out->scope = SCOPE_ALL;
 	return 0;
 }
+
+/* ---- names, for pages that show them ---- */
+
+static char *name_of(struct db *db, const char *sql, long long id)
+{
+	struct db_res *r = NULL;
+	char *name = NULL;
+	if (id > 0 && db_query(db, &r, sql, DB_INT(id)) == 0 && r->nrows == 1)
+		name = xstrdup(db_text(r, 0, 0));
+	db_res_free(r);
+	return name;
+}
+
+char *people_unit_name(struct db *db, long long unit_id)
+{
+	return name_of(db, "SELECT name FROM units WHERE id = ?", unit_id);
+}
+
+char *people_user_name(struct db *db, long long user_id)
+{
+	return name_of(db, "SELECT name FROM users WHERE id = ?", user_id);
+}
+
+json_t *people_units_brief(struct db *db, bool enforcing_only)
+{
+	json_t *list = json_array();
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT id, name FROM units WHERE (? = 0 OR enforcement_power = 1) ORDER BY sort, id",
+		     DB_INT(enforcing_only)) < 0) {
+		log_error("读取单位列表失败: %s", db_errmsg(db));
+		return list;
+	}
+	for (int i = 0; i < r->nrows; i++)
+		json_array_append_new(list, json_pack("{s:I,s:s}", "id", (json_int_t)db_int(r, i, 0), "name", db_text(r, i, 1)));
+	db_res_free(r);
+	return list;
+}

@@ -61,6 +61,13 @@ int people_unit_list(struct db *db, const struct actor *a, json_t **out, struct 
 /* The 执法主体 of unit_id: the nearest unit of kind "body" at or above
  * it; 0 when none (or on a storage error). */
 long long people_unit_body(struct db *db, long long unit_id);
+/* The name of a unit / of a person (caller frees); NULL if there is none. */
+char *people_unit_name(struct db *db, long long unit_id);
+char *people_user_name(struct db *db, long long user_id);
+/* Every unit as [{id, name}] in the tree's order (sort, id), only those
+ * with enforcement duties when enforcing_only; the caller filters by its
+ * own scope rule.  Empty on a storage failure (logged). */
+json_t *people_units_brief(struct db *db, bool enforcing_only);
 /* The unit with this code, 0 if none. */
 long long people_unit_by_code(struct db *db, const char *code);
 /* True when unit id is the 政策法规处 (is_reviewer = 1). */
