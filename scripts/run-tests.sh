@@ -1,6 +1,8 @@
 #!/bin/sh
 # run-tests.sh - runs every test after `make test-build` (called by make test):
 #
+#   0. the layer check (tests/layers/test_layers.sh: scripts/check-layers.sh
+#      against the table in docs/architecture.md);
 #   1. unit tests build/asan/tests/test_* (ASan+UBSan) on SQLite, with prove;
 #   2. a private PostgreSQL (scripts/pg-test.sh) and the same unit tests again
 #      with ZHIFA_TEST_DB set, so every storage test runs on PostgreSQL;
@@ -99,6 +101,9 @@ if [ "${ZHIFA_SKIP_S3:-0}" != 1 ]; then
   S3: scripts/s3-test.sh start"
 	fi
 fi
+
+# 0. the structure: include directions and no SQL in pages (docs/architecture.md)
+run_prove "结构检查" "sh" tests/layers/test_layers.sh
 
 # 1. unit tests on SQLite
 # shellcheck disable=SC2086

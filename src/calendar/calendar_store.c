@@ -13,7 +13,7 @@
 #include <jansson.h>
 #include "calendar/statutory.h"
 #include "store/db.h"
-#include "people/audit.h"
+#include "actor/audit.h"
 #include "store/stamp.h"
 
 static bool year_of_row_bad(int32_t d, int year)

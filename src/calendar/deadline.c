@@ -9,7 +9,7 @@
 #include "core/core.h"
 #include "calendar/deadline.h"
 #include "store/db.h"
-#include "people/audit.h"
+#include "actor/audit.h"
 
 static int valid_code(const char *s)
 {

@@ -28,7 +28,7 @@
 #include "core/core.h"
 #include "core/err.h"
 #include "calendar/calendar.h"
-#include "people/actor.h"
+#include "actor/actor.h"
 #include <jansson.h>
 
 struct db;

@@ -16,7 +16,7 @@
 #include "cli/cli.h"
 #include "cli/cli_util.h"
 #include "ledger/ledger.h"
-#include "people/audit.h"
+#include "actor/audit.h"
 #include "store/stamp.h"
 
 static int list_keys(const char *dir)

@@ -23,7 +23,7 @@
 #include "core/err.h"
 #include "cli/cli.h"
 #include "cli/cli_util.h"
-#include "people/actor.h"
+#include "actor/actor.h"
 #include "people/people.h"
 #include "recording/vault.h"
 

@@ -25,7 +25,7 @@
 #include "cli/cli.h"
 #include "store/db.h"
 #include "people/people.h"
-#include "people/actor.h"
+#include "actor/actor.h"
 
 #define USER_USAGE \
 	"用法:\n" \

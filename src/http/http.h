@@ -13,7 +13,7 @@
 #include "core/core.h"
 #include "core/err.h"
 #include "store/db.h"
-#include "people/actor.h"
+#include "actor/actor.h"
 
 struct app;
 struct MHD_Connection;

@@ -5,7 +5,7 @@
 #include "core/core.h"
 #include "http/layout.h"
 #include "http/html.h"
-#include "http/app.h"
+#include "app/app.h"
 
 struct nav_item {
 	const char *href;

@@ -6,7 +6,8 @@
  * cfg.max_body (413 past it).  One log line per request.
  */
 #include "core/core.h"
-#include "http/app.h"
+#include "app/app.h"
+#include "http/server.h"
 #include "http/http.h"
 #include "http/html.h"
 #include "http/session.h"

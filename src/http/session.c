@@ -6,7 +6,7 @@
  */
 #include "core/core.h"
 #include "http/session.h"
-#include "http/app.h"
+#include "app/app.h"
 #include "people/auth.h"
 #include "people/people.h"
 #include <sodium.h>

@@ -14,11 +14,12 @@
  * are shown; when there are none the page says so.
  */
 #include "core/core.h"
+#include "actor/scope.h"
 #include "core/dict.h"
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
-#include "http/app.h"
+#include "app/app.h"
 #include "pages/pages.h"
 #include "calendar/calendar.h"
 #include "calendar/deadline.h"
@@ -115,7 +116,7 @@ static json_t *clocks_in_scope(struct req *r, enum clock_kind k)
 	json_array_foreach(units, ui, unit) {
 		{
 			long long uid = ji(unit, "id");
-			if (!people_unit_in_scope(r->db, &r->actor, uid))
+			if (!actor_unit_in_scope(r->db, &r->actor, uid))
 				continue;
 			struct err e = ERR_INIT;
 			json_t *list = deadline_list_unit(r->db, uid, NULL, 500, &e);

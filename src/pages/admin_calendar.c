@@ -21,7 +21,7 @@
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
-#include "http/app.h"
+#include "app/app.h"
 #include "pages/pages.h"
 #include "calendar/calendar.h"
 #include "calendar/statutory.h"

@@ -27,7 +27,7 @@
 #include "http/layout.h"
 #include "http/list.h"
 #include "http/xlsx.h"
-#include "http/app.h"
+#include "app/app.h"
 #include "pages/pages.h"
 #include "people/people.h"
 #include "people/certs.h"

@@ -15,18 +15,19 @@
  *   POST /admin/deadlines/rules       add a rule version (admin only).
  *
  * Invariants: a unit outside the actor's data scope is a 403 whatever the
- * URL says (people_unit_in_scope), never an empty list; the chart is
+ * URL says (actor_unit_in_scope), never an empty list; the chart is
  * generated markup built only from integers and HTML-escaped unit names,
  * and is the only h_raw of runtime data; the workbook is written to a
  * private temporary file (mkstemp) that is unlinked before the response
  * is sent.
  */
 #include "core/core.h"
+#include "actor/scope.h"
 #include "core/dict.h"
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
-#include "http/app.h"
+#include "app/app.h"
 #include "http/xlsx.h"
 #include "http/form.h"
 #include "http/list.h"
@@ -382,7 +383,7 @@ static int serve_deadlines(struct req *r, bool xlsx)
 		err_set(&e, ERR_INVALID, "unit", "参数 unit（处室单位编号）必须是正整数");
 		goto fail;
 	}
-	if (unit_id && (!unit_role || !people_unit_in_scope(r->db, &r->actor, unit_id))) {
+	if (unit_id && (!unit_role || !actor_unit_in_scope(r->db, &r->actor, unit_id))) {
 		err_set(&e, ERR_FORBIDDEN, "unit", "无权查看该处室单位的期限");
 		goto fail;
 	}
@@ -544,7 +545,7 @@ int page_admin_deadline(struct req *r)
 	 * dashboards show the clocks of the units in their scope */
 	bool unit_role = (r->actor.roles & (STATS_ROLES | ROLE_HEAD | ROLE_ARCHIVIST | ROLE_REVIEWER)) != 0;
 	bool mine = json_is_integer(json_object_get(d, "owner_user_id")) && ji(d, "owner_user_id") == r->actor.user_id;
-	if (!mine && !(unit_role && people_unit_in_scope(r->db, &r->actor, ji(d, "unit_id")))) {
+	if (!mine && !(unit_role && actor_unit_in_scope(r->db, &r->actor, ji(d, "unit_id")))) {
 		json_decref(d);
 		err_set(&e, ERR_FORBIDDEN, "id", "无权查看该期限");
 		resp_err(r, &e);

@@ -22,7 +22,7 @@
 #include "http/list.h"
 #include "http/xlsx.h"
 #include "pages/pages.h"
-#include "people/audit.h"
+#include "actor/audit.h"
 #include "people/people.h"
 
 enum log_kind { LOG_OP, LOG_LOGIN };

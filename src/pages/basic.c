@@ -8,7 +8,7 @@
 #include "http/http.h"
 #include "http/layout.h"
 #include "http/html.h"
-#include "http/app.h"
+#include "app/app.h"
 #include "pages/pages.h"
 #include <jansson.h>
 

@@ -26,7 +26,7 @@
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
-#include "http/app.h"
+#include "app/app.h"
 #include "ledger/ledger.h"
 #include "ledger/note.h"
 #include "pages/pages.h"

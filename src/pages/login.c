@@ -7,7 +7,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "http/session.h"
-#include "http/app.h"
+#include "app/app.h"
 #include "pages/pages.h"
 #include "people/auth.h"
 #include <jansson.h>

@@ -10,7 +10,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "http/list.h"
-#include "http/app.h"
+#include "app/app.h"
 #include "pages/pages.h"
 #include "pages/portal_people.h"
 #include "pages/matter_view.h"

@@ -28,7 +28,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "http/list.h"
-#include "http/app.h"
+#include "app/app.h"
 #include "pages/pages.h"
 #include "recording/vault.h"
 #include "recording/tus.h"

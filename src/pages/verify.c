@@ -10,7 +10,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "http/qr.h"
-#include "http/app.h"
+#include "app/app.h"
 #include "pages/pages.h"
 #include "people/certs.h"
 #include "store/blobs.h"

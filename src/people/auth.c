@@ -8,7 +8,7 @@
 #include <sodium.h>
 #include <arpa/inet.h>
 #include "people/auth.h"
-#include "people/audit.h"
+#include "actor/audit.h"
 #include "people/password.h"
 #include "people/people.h"
 #include "people/internal.h"

@@ -37,7 +37,7 @@
 #define ZHIFA_AUTH_H
 #include "core/err.h"
 #include "store/db.h"
-#include "people/actor.h"
+#include "actor/actor.h"
 #include <jansson.h>
 
 #define PEOPLE_IDLE_TIMEOUT 1800        /* 30 minutes */

@@ -4,11 +4,12 @@
  * stored status, the validity dates and today's Beijing date.
  */
 #include "core/core.h"
+#include "actor/scope.h"
 #include "core/dict.h"
 #include <sodium.h>
 #include "people/certs.h"
 #include "people/people.h"
-#include "people/audit.h"
+#include "actor/audit.h"
 #include "people/internal.h"
 #include "core/hash.h"
 #include "store/blobs.h"
@@ -246,7 +247,7 @@ static json_t *cert_json(const struct db_res *r, int i, const char *today)
 
 static bool cert_readable(struct db *db, const struct actor *a, long long unit_id)
 {
-	return cert_can_manage(db, a) || people_unit_in_scope(db, a, unit_id);
+	return cert_can_manage(db, a) || actor_unit_in_scope(db, a, unit_id);
 }
 
 int cert_get(struct db *db, const struct actor *a, long long id, json_t **out, struct err *e)
@@ -278,7 +279,7 @@ int cert_list(struct db *db, const struct actor *a, long long user_id, json_t **
 	bool manage = cert_can_manage(db, a);
 	long long *ids = NULL;
 	size_t n = 0;
-	if (!manage && people_scope_units(db, a, &ids, &n) < 0)
+	if (!manage && actor_scope_units(db, a, &ids, &n) < 0)
 		return people_db_fail(db, e);
 	struct db_res *r = NULL;
 	int q = user_id > 0 ? db_query(db, &r, CERT_COLS " WHERE c.user_id = ? ORDER BY c.valid_from DESC, c.id DESC",
@@ -293,7 +294,7 @@ int cert_list(struct db *db, const struct actor *a, long long user_id, json_t **
 	json_t *arr = json_array();
 	int rc = 0;
 	for (int i = 0; i < r->nrows; i++) {
-		bool ok = manage || db_int(r, i, 1) == a->user_id || people_ids_contain(ids, n, db_int(r, i, 3));
+		bool ok = manage || db_int(r, i, 1) == a->user_id || actor_ids_contain(ids, n, db_int(r, i, 3));
 		if (ok)
 			json_array_append_new(arr, cert_json(r, i, today));
 		else if (user_id > 0) {

@@ -22,7 +22,7 @@
 #include <jansson.h>
 #include "core/err.h"
 #include "store/db.h"
-#include "people/actor.h"
+#include "actor/actor.h"
 
 #define CERT_TOKEN_LEN 24
 /* Largest photo accepted (bytes). */

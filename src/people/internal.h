@@ -19,7 +19,6 @@ bool people_text_ok(const char *s, long minc, long maxc);
 /* Bit set of the roles of user_id (0 on error). */
 unsigned people_load_roles(struct db *db, long long user_id);
 /* Binary search in an ascending id array. */
-bool people_ids_contain(const long long *ids, size_t n, long long id);
 /* people_user_create with an already computed hash (in->password is
  * ignored); used by people_user_create and the demo seed. */
 int people_user_create_hashed(struct db *db, const struct actor *a, const struct user_input *in,

@@ -7,9 +7,10 @@
  * transactions are not aborted by constraint errors in the normal case.
  */
 #include "core/core.h"
+#include "actor/scope.h"
 #include "core/dict.h"
 #include "people/people.h"
-#include "people/audit.h"
+#include "actor/audit.h"
 #include "people/password.h"
 #include "people/internal.h"
 
@@ -157,16 +158,6 @@ int people_unit_create(struct db *db, const struct actor *a, const struct unit_i
 }
 
 /* True when candidate is id or below it. */
-static bool unit_below(struct db *db, long long candidate, long long id)
-{
-	for (int depth = 0; candidate > 0 && depth < 64; depth++) {
-		if (candidate == id)
-			return true;
-		candidate = db_scalar_int(db, 0, "SELECT parent_id FROM units WHERE id = ?",
-					  (const struct db_val[]){ DB_INT(candidate), DB_END });
-	}
-	return false;
-}
 
 int people_unit_update(struct db *db, const struct actor *a, long long id,
 		       const struct unit_input *in, struct err *e)
@@ -181,7 +172,7 @@ int people_unit_update(struct db *db, const struct actor *a, long long id,
 	}
 	if (unit_validate(db, in, id, e) < 0)
 		return people_tx_fail(db, e, false);
-	if (in->parent_id > 0 && unit_below(db, in->parent_id, id)) {
+	if (in->parent_id > 0 && actor_unit_below(db, in->parent_id, id)) {
 		err_set(e, ERR_INVALID, "parent_id", "不能把单位移到它自己或它的下级单位之下");
 		return people_tx_fail(db, e, false);
 	}
@@ -263,73 +254,10 @@ bool people_unit_is_reviewer(struct db *db, long long unit_id)
 
 /* ---------------- scope ---------------- */
 
-static enum scope effective_scope(const struct actor *a)
-{
-	if (actor_has(a, ROLE_ADMIN | ROLE_SUPERVISOR))
-		return SCOPE_ALL;
-	return a->scope;
-}
 
-bool people_unit_in_scope(struct db *db, const struct actor *a, long long unit_id)
-{
-	if (!a || unit_id <= 0 || (!actor_logged_in(a) && !actor_has(a, ROLE_ADMIN)))
-		return false;
-	switch (effective_scope(a)) {
-	case SCOPE_ALL:
-		return true;
-	case SCOPE_SUBTREE:
-		return a->unit_id > 0 && unit_below(db, unit_id, a->unit_id);
-	case SCOPE_OWN:
-		return unit_id == a->unit_id;
-	default:
-		return false;
-	}
-}
 
-static int cmp_ll(const void *x, const void *y)
-{
-	long long a = *(const long long *)x, b = *(const long long *)y;
-	return (a > b) - (a < b);
-}
 
-int people_scope_units(struct db *db, const struct actor *a, long long **ids, size_t *n)
-{
-	*ids = NULL;
-	*n = 0;
-	if (!a || (!actor_logged_in(a) && !actor_has(a, ROLE_ADMIN)))
-		return 0;
-	struct db_res *r = NULL;
-	int rc;
-	switch (effective_scope(a)) {
-	case SCOPE_ALL:
-		rc = db_query(db, &r, "SELECT id FROM units ORDER BY id");
-		break;
-	case SCOPE_SUBTREE:
-		rc = db_query(db, &r, "WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE id = ?"
-			      " UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)"
-			      " SELECT id FROM sub", DB_INT(a->unit_id));
-		break;
-	case SCOPE_OWN:
-		rc = db_query(db, &r, "SELECT id FROM units WHERE id = ?", DB_INT(a->unit_id));
-		break;
-	default:
-		return 0;
-	}
-	if (rc < 0)
-		return -1;
-	*ids = xcalloc((size_t)r->nrows + 1, sizeof **ids);
-	for (int i = 0; i < r->nrows; i++)
-		(*ids)[i] = db_int(r, i, 0);
-	*n = (size_t)r->nrows;
-	db_res_free(r);
-	qsort(*ids, *n, sizeof **ids, cmp_ll);
-	return 0;
-}
 
-bool people_ids_contain(const long long *ids, size_t n, long long id)
-{
-	return n && bsearch(&id, ids, n, sizeof *ids, cmp_ll) != NULL;
-}
 
 int people_unit_list(struct db *db, const struct actor *a, json_t **out, struct err *e)
 {
@@ -339,7 +267,7 @@ int people_unit_list(struct db *db, const struct actor *a, json_t **out, struct 
 	long long *scope_ids;
 	size_t nscope;
 	struct db_res *r = NULL;
-	if (people_scope_units(db, a, &scope_ids, &nscope) < 0)
+	if (actor_scope_units(db, a, &scope_ids, &nscope) < 0)
 		return people_db_fail(db, e);
 	if (db_query(db, &r, "SELECT id, parent_id, code, name, enforcement_power, is_reviewer, sort,"
 		     " kind, address, phone, head_name, complaint_phone FROM units ORDER BY sort, id") < 0) {
@@ -377,7 +305,7 @@ int people_unit_list(struct db *db, const struct actor *a, json_t **out, struct 
 					      "code", db_text(r, i, 2), "name", db_text(r, i, 3),
 					      "enforcement_power", (int)db_int(r, i, 4), "is_reviewer", (int)db_int(r, i, 5),
 					      "sort", (json_int_t)db_int(r, i, 6), "depth", d,
-					      "in_scope", (int)people_ids_contain(scope_ids, nscope, id));
+					      "in_scope", (int)actor_ids_contain(scope_ids, nscope, id));
 			json_object_set_new(o, "kind", json_string(db_text(r, i, 7)));
 			json_object_set_new(o, "address", json_string(db_text(r, i, 8)));
 			json_object_set_new(o, "phone", json_string(db_text(r, i, 9)));
@@ -690,7 +618,7 @@ int people_user_get(struct db *db, const struct actor *a, long long id, json_t *
 	int rc = 0;
 	if (r->nrows != 1)
 		rc = err_set(e, ERR_NOTFOUND, "", "人员不存在");
-	else if (id != a->user_id && !people_unit_in_scope(db, a, db_int(r, 0, 4)))
+	else if (id != a->user_id && !actor_unit_in_scope(db, a, db_int(r, 0, 4)))
 		rc = err_set(e, ERR_FORBIDDEN, "", "无权查看其他处室的数据");
 	else
 		*out = user_json(db, r, 0);
@@ -703,11 +631,11 @@ int people_user_list(struct db *db, const struct actor *a, long long unit_id, js
 	*out = NULL;
 	if (!a || (!actor_logged_in(a) && !actor_has(a, ROLE_ADMIN)))
 		return err_set(e, ERR_UNAUTH, "", "请先登录");
-	if (unit_id > 0 && !people_unit_in_scope(db, a, unit_id))
+	if (unit_id > 0 && !actor_unit_in_scope(db, a, unit_id))
 		return err_set(e, ERR_FORBIDDEN, "", "无权查看其他处室的数据");
 	long long *ids;
 	size_t n;
-	if (people_scope_units(db, a, &ids, &n) < 0)
+	if (actor_scope_units(db, a, &ids, &n) < 0)
 		return people_db_fail(db, e);
 	struct db_res *r = NULL;
 	int q = unit_id > 0 ? db_query(db, &r, USER_COLS " WHERE u.unit_id = ? ORDER BY n.sort, n.id, u.id", DB_INT(unit_id))
@@ -718,7 +646,7 @@ int people_user_list(struct db *db, const struct actor *a, long long unit_id, js
 	}
 	json_t *arr = json_array();
 	for (int i = 0; i < r->nrows; i++)
-		if (people_ids_contain(ids, n, db_int(r, i, 4)))
+		if (actor_ids_contain(ids, n, db_int(r, i, 4)))
 			json_array_append_new(arr, user_json(db, r, i));
 	free(ids);
 	db_res_free(r);

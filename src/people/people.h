@@ -17,7 +17,7 @@
 #include <jansson.h>
 #include "core/err.h"
 #include "store/db.h"
-#include "people/actor.h"
+#include "actor/actor.h"
 
 /* ---- units ---- */
 struct unit_input {
@@ -73,14 +73,7 @@ long long people_unit_by_code(struct db *db, const char *code);
 /* True when unit id is the 政策法规处 (is_reviewer = 1). */
 bool people_unit_is_reviewer(struct db *db, long long unit_id);
 
-/* ---- data scope ---- */
-/* True when a may read data of unit_id: SCOPE_ALL (or admin/supervisor)
- * always; SCOPE_SUBTREE when unit_id is a->unit_id or below it; SCOPE_OWN
- * when unit_id == a->unit_id.  False for NULL, the public or unit_id <= 0. */
-bool people_unit_in_scope(struct db *db, const struct actor *a, long long unit_id);
-/* The unit ids a may read, ascending, in a new array *ids (free()) of *n
- * entries (may be 0).  0, or -1 on a storage error. */
-int people_scope_units(struct db *db, const struct actor *a, long long **ids, size_t *n);
+/* ---- data scope: see actor/scope.h ---- */
 
 /* ---- people ---- */
 struct user_input {

@@ -12,7 +12,7 @@
  */
 #include "core/core.h"
 #include "publicity/internal.h"
-#include "people/audit.h"
+#include "actor/audit.h"
 #include "ledger/ledger.h"
 #include "core/hash.h"
 

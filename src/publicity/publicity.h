@@ -53,7 +53,7 @@
 #include "core/core.h"
 #include "core/err.h"
 #include "store/db.h"
-#include "people/actor.h"
+#include "actor/actor.h"
 #include <jansson.h>
 
 enum pub_kind { PUB_MATTER = 1, PUB_GUIDE = 2, PUB_INSPECTION = 3 };

@@ -17,13 +17,13 @@
  * the cache.
  */
 #include "core/core.h"
+#include "actor/scope.h"
 #include "core/hash.h"
 #include "recording/vault.h"
 #include "recording/tus.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
-#include "people/audit.h"
-#include "people/people.h"
+#include "actor/audit.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <magic.h>
@@ -679,7 +679,7 @@ static int scope_filter(struct db *db, const struct actor *a, struct buf *sql, s
 		return 0;
 	long long *ids = NULL;
 	size_t n = 0;
-	if (people_scope_units(db, a, &ids, &n) < 0)
+	if (actor_scope_units(db, a, &ids, &n) < 0)
 		return -1;
 	if (n == 0) {
 		free(ids);
@@ -765,7 +765,7 @@ int vault_get(struct db *db, const struct actor *a, const char *sha256, json_t *
 		return err_set(e, ERR_NOTFOUND, "sha256", "没有这个文件。");
 	}
 	for (int i = 0; i < r->nrows; i++) {
-		if (sees_all(a) || people_unit_in_scope(db, a, db_int(r, i, 8))) {
+		if (sees_all(a) || actor_unit_in_scope(db, a, db_int(r, i, 8))) {
 			*out = row_json(r, i);
 			long long unit = db_int(r, i, 8);
 			db_res_free(r);

@@ -40,7 +40,7 @@
 #include "core/hash.h"
 #include "store/db.h"
 #include "store/blobs.h"
-#include "people/actor.h"
+#include "actor/actor.h"
 #include <jansson.h>
 
 struct vault;

@@ -5,7 +5,7 @@
  * for admin and supervisor only, filters, paging, newest first.
  */
 #include "test_people_util.h"
-#include "people/audit.h"
+#include "actor/audit.h"
 #include "people/auth.h"
 
 static void test_append_only(struct db *db)

@@ -5,7 +5,8 @@
  * the operation-log rows every change writes.
  */
 #include "test_people_util.h"
-#include "people/audit.h"
+#include "actor/audit.h"
+#include "actor/scope.h"
 
 static bool json_has_username(json_t *arr, const char *username)
 {
@@ -79,24 +80,24 @@ static void test_scope(struct db *db, struct tp_tree *t)
 {
 	struct actor head = tp_actor(db, t->jn_head), off = tp_actor(db, t->jn_officer),
 		     sup = tp_actor(db, t->supervisor), admin = tp_actor(db, t->admin), aqh = tp_actor(db, t->aq_head);
-	ok(people_unit_in_scope(db, &head, t->jnc) && people_unit_in_scope(db, &head, t->jnc1),
+	ok(actor_unit_in_scope(db, &head, t->jnc) && actor_unit_in_scope(db, &head, t->jnc1),
 	   "subtree head sees own unit and sub-unit");
-	ok(!people_unit_in_scope(db, &head, t->aqc), "head of 节能处 does not see 安全处");
-	ok(people_unit_in_scope(db, &off, t->jnc) && !people_unit_in_scope(db, &off, t->jnc1),
+	ok(!actor_unit_in_scope(db, &head, t->aqc), "head of 节能处 does not see 安全处");
+	ok(actor_unit_in_scope(db, &off, t->jnc) && !actor_unit_in_scope(db, &off, t->jnc1),
 	   "own-scope officer sees only own unit");
-	ok(people_unit_in_scope(db, &sup, t->aqc) && people_unit_in_scope(db, &admin, t->jnc1),
+	ok(actor_unit_in_scope(db, &sup, t->aqc) && actor_unit_in_scope(db, &admin, t->jnc1),
 	   "supervisor and admin see all");
 	is_int(sup.scope, SCOPE_ALL, "supervisor loads with SCOPE_ALL");
 	struct actor nobody = { 0 };
-	ok(!people_unit_in_scope(db, &nobody, t->jnc) && !people_unit_in_scope(db, NULL, t->jnc),
+	ok(!actor_unit_in_scope(db, &nobody, t->jnc) && !actor_unit_in_scope(db, NULL, t->jnc),
 	   "the public has no scope");
 
 	long long *ids;
 	size_t n;
-	ok(people_scope_units(db, &head, &ids, &n) == 0 && n == 2 && ids[0] == t->jnc && ids[1] == t->jnc1,
+	ok(actor_scope_units(db, &head, &ids, &n) == 0 && n == 2 && ids[0] == t->jnc && ids[1] == t->jnc1,
 	   "scope units of a subtree head");
 	free(ids);
-	ok(people_scope_units(db, &sup, &ids, &n) == 0 && n == 6, "scope units of the supervisor: all");
+	ok(actor_scope_units(db, &sup, &ids, &n) == 0 && n == 6, "scope units of the supervisor: all");
 	free(ids);
 
 	struct err e = ERR_INIT;

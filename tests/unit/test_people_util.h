@@ -14,7 +14,7 @@
 #include "core/core.h"
 #include "core/err.h"
 #include "store/db.h"
-#include "people/actor.h"
+#include "actor/actor.h"
 #include "people/people.h"
 #include "../tap.h"
 #include "../testdb.h"

@@ -22,7 +22,7 @@
 #include "recording/vault.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
-#include "people/actor.h"
+#include "actor/actor.h"
 #include <jansson.h>
 #include "../tap.h"
 #include "../testdb.h"

@@ -12,7 +12,7 @@
 #include <jansson.h>
 #include "core/err.h"
 #include "store/db.h"
-#include "people/actor.h"
+#include "actor/actor.h"
 
 /* Append one row.  Call inside the caller's transaction so the log row
  * commits or rolls back with the act.  a may be NULL (the system); the row

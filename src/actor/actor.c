@@ -6,7 +6,7 @@
  */
 #include "core/core.h"
 #include "core/dict.h"
-#include "people/actor.h"
+#include "actor/actor.h"
 
 static const struct {
 	unsigned role;

@@ -62,11 +62,4 @@ int app_keys_reload(struct app *app, struct db *db);
  * (tried again on the next call). */
 struct vault *app_vault(struct app *app, struct err *e);
 
-/* Start serving on cfg.listen; returns 0 or -1 with a message logged. */
-int server_start(struct app *app);
-void server_stop(struct app *app);
-
-/* The background thread (background.c). */
-void app_background_start(struct app *app);
-void app_background_stop(struct app *app);
 #endif

@@ -1,12 +1,12 @@
 /*
- * background.c - the server's own scheduler: one thread that wakes every
+ * scheduler.c - the server's own scheduler: one thread that wakes every
  * few seconds and runs the periodic jobs (deadline states as days pass,
  * checkpoint signing), so no outside cron is needed.  Each job takes a
  * connection from the pool and runs in its own transaction.
  */
 #include "core/core.h"
-#include "http/app.h"
-#include "http/background.h"
+#include "app/app.h"
+#include "jobs/jobs.h"
 #include <unistd.h>
 
 static void *bg_main(void *arg)

@@ -13,7 +13,7 @@
  * public keys served at /log/key.
  */
 #include "core/core.h"
-#include "http/app.h"
+#include "app/app.h"
 #include "calendar/calendar.h"
 #include "ledger/ledger.h"
 #include "store/stamp.h"

@@ -1,11 +1,11 @@
 /*
- * background_jobs.c - the jobs the server runs by itself (see
- * background.h): deadline states as days pass, checkpoint signing,
+ * jobs.c - the jobs the server runs by itself (see
+ * jobs.h): deadline states as days pass, checkpoint signing,
  * RFC 3161 time-stamps of the signed checkpoints (ledger/tsa.h) and the
  * clean-up of expired resumable uploads (recording/vault.h).
  */
 #include "core/core.h"
-#include "http/background.h"
+#include "jobs/jobs.h"
 #include "calendar/calendar.h"
 #include "calendar/deadline.h"
 #include "ledger/ledger.h"

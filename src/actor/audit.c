@@ -4,7 +4,7 @@
  */
 #include "core/core.h"
 #include "core/dict.h"
-#include "people/audit.h"
+#include "actor/audit.h"
 
 static const char *actor_who(const struct actor *a)
 {
