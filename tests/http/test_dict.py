@@ -9,8 +9,8 @@ name fails here:
     arguments of every audit_log(...) call in src/ (pub_kind_ident(...)
     stands for the three kinds of publicity item);
   * login-log results: the literals of every audit_login(...) call and the
-    list in people/audit.h;
-  * roles: the identifier table of people/actor.c;
+    list in actor/audit.h;
+  * roles: the identifier table of actor/actor.c;
   * deadline events: event_code / ends_with of the rules seeded by the
     migrations and the events the code starts clocks with; deadline
     object types and states (the CHECK of migration 003); day kinds;
@@ -112,13 +112,13 @@ def emitted_codes():
                     add("deadline_event", l[0], rel)
                 if l and i in (5, 6) and re.fullmatch(r"[a-z]+", l[0]):
                     add("object_type", l[0], rel)
-    audit_h = read(os.path.join(SRC, "people/audit.h"))
+    audit_h = read(os.path.join(SRC, "actor/audit.h"))
     m = re.search(r'result one of ([^;]+);', audit_h)
     for lit in literals(m.group(1)) if m else []:
-        add("login_result", lit, "people/audit.h")
-    actor = read(os.path.join(SRC, "people/actor.c"))
+        add("login_result", lit, "actor/audit.h")
+    actor = read(os.path.join(SRC, "actor/actor.c"))
     for ident in re.findall(r'\{ ROLE_\w+, "(\w+)"', actor):
-        add("role", ident, "people/actor.c")
+        add("role", ident, "actor/actor.c")
     for sql_path in glob.glob(os.path.join(SRC, "store/migrations/*.sql")):
         sql = read(sql_path)
         rel = os.path.relpath(sql_path, harness.ROOT)
@@ -143,7 +143,7 @@ def emitted_codes():
     for v in ("review", "litigation"):
         add("remedy_type", v, "publicity/validate.c")
     for s in range(1, 4):
-        add("scope", str(s), "people/actor.h")
+        add("scope", str(s), "actor/actor.h")
     return codes
 
 

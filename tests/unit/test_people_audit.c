@@ -1,5 +1,5 @@
 /*
- * Tests of the audit logs (src/people/audit.c and the migration triggers):
+ * Tests of the audit logs (src/actor/audit.c and the migration triggers):
  * rows written by changes and logins, UPDATE/DELETE refused on op_log and
  * login_log (SQLite, and PostgreSQL when ZHIFA_TEST_DB is set), searches
  * for admin and supervisor only, filters, paging, newest first.
