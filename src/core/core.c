@@ -88,6 +88,8 @@ int error(const char *fmt, ...)
 	return -1;
 }
 
+static size_t utf8_seq(const unsigned char *s, size_t n);
+
 /* ---- logging ---- */
 static enum log_level log_min = LOG_INFO;
 static _Thread_local char log_rid[40];
@@ -106,6 +108,30 @@ void log_set_request_id(const char *rid)
 
 const char *log_request_id(void) { return log_rid; }
 
+void log_escape(struct buf *out, const char *s, size_t n)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		size_t l = u[i] >= 0x80 ? utf8_seq(u + i, n - i) : 1;
+		if (l > 1) {
+			buf_add(out, s + i, l);
+			i += l;
+			continue;
+		}
+		unsigned char c = u[i++];
+		if (c == '\\') {
+			buf_puts(out, "\\\\");
+		} else if (c < 0x20 || c == 0x7F || c >= 0x80) {
+			char e[4] = { '\\', 'x', digits[c >> 4], digits[c & 15] };
+			buf_add(out, e, 4);
+		} else {
+			buf_putc(out, (char)c);
+		}
+	}
+}
+
 void log_msg(enum log_level lvl, const char *fmt, ...)
 {
 	static const char *names[] = { "debug", "info", "warn", "error" };
@@ -118,10 +144,16 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	buf_printf(&b, "%s %-5s ", ts, names[lvl]);
 	if (log_rid[0])
 		buf_printf(&b, "[%s] ", log_rid);
+	struct buf msg;
+	buf_init(&msg, 0);
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
+	/* whatever a field holds (a client's path, user name, header), the
+	 * event stays on one line that cannot be mistaken for another */
+	log_escape(&b, msg.data ? msg.data : "", msg.len);
+	buf_release(&msg);
 	buf_putc(&b, '\n');
 	pthread_mutex_lock(&log_lock);
 	fwrite(b.data, 1, b.len, stderr);

@@ -47,6 +47,11 @@ void log_set_level(enum log_level lvl);
 void log_set_request_id(const char *rid); /* thread-local; NULL clears */
 const char *log_request_id(void);
 void log_msg(enum log_level lvl, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Append s[0..n) to out as one log field: valid UTF-8 text as is, a
+ * backslash doubled, control characters, DEL and bytes that are not UTF-8
+ * as \xHH.  log_msg passes every message through it. */
+struct buf;
+void log_escape(struct buf *out, const char *s, size_t n);
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)

@@ -36,8 +36,8 @@ struct req {
 	struct MHD_Connection *conn;
 	enum req_method method;
 	const char *method_str;
-	char *path;               /* decoded path, no query */
-	const char *raw_url;      /* as received, with query */
+	char *path;               /* decoded path (once, by http_unescape), no query */
+	const char *raw_url;      /* the path as MHD handed it over (same bytes) */
 	struct kvlist query;
 	struct kvlist form;       /* urlencoded POST body */
 	struct kvlist cookies;
@@ -113,6 +113,13 @@ void kv_free(struct kvlist *l);
 int form_parse(struct kvlist *l, const char *s, size_t n);
 /* Parse a Cookie header. */
 void cookie_parse(struct kvlist *l, const char *s);
+
+/* The server's percent-decoding of the path and query parameters (MHD's
+ * unescape callback): decodes once, in place, and returns the new length;
+ * a bad escape or %00 becomes the byte 0xFF so UTF-8 checks refuse it. */
+size_t http_unescape(void *cls, struct MHD_Connection *c, char *s);
+/* A decoded path the router may see: '/', UTF-8, no control characters. */
+bool path_acceptable(const char *path);
 
 /* Query or form parameter (form first for POST). */
 const char *req_param(const struct req *r, const char *key);

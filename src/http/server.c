@@ -276,6 +276,58 @@ struct conn_state {
 	struct timespec t0;
 };
 
+static int hexdig(char c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+/* MHD_OPTION_UNESCAPE_CALLBACK: the only percent-decoding of the request
+ * path and of each query key and value (MHD has already turned '+' into a
+ * space in the query).  Decodes in place, once: "%2568" becomes "%68", not
+ * "h".  An invalid escape ("%zz", "%4") or an escaped NUL, which would cut
+ * the string short, becomes the byte 0xFF, which no UTF-8 check accepts,
+ * so the request is answered 400 (req_setup). */
+size_t http_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	char *w = s;
+	for (const char *p = s; *p; p++) {
+		if (*p != '%') {
+			*w++ = *p;
+			continue;
+		}
+		int hi = p[1] ? hexdig(p[1]) : -1;
+		int lo = hi >= 0 && p[2] ? hexdig(p[2]) : -1;
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+			*w++ = (char)0xFF;
+			if (hi >= 0 && lo >= 0)
+				p += 2;
+			continue;
+		}
+		*w++ = (char)(hi << 4 | lo);
+		p += 2;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+/* A decoded path the router may see: starts with '/', valid UTF-8, no
+ * control characters (a decoded %0A or %0D), not absurdly long. */
+bool path_acceptable(const char *path)
+{
+	size_t n = strlen(path);
+	if (path[0] != '/' || n > 8192 || !utf8_valid(path, n))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7F)
+			return false;
+	return true;
+}
+
 /* Fill the input side of r from the connection (no body yet).  -1 on a
  * malformed URL. */
 static int req_setup(struct req *r, struct app *app, struct MHD_Connection *c, const char *url, const char *method)
@@ -291,15 +343,13 @@ static int req_setup(struct req *r, struct app *app, struct MHD_Connection *c, c
 	new_request_id(r->rid);
 	snprintf(r->actor.request_id, sizeof r->actor.request_id, "%s", r->rid);
 	client_ip(c, r->actor.ip, sizeof r->actor.ip);
-	struct buf path;
-	buf_init(&path, 8192);
-	const char *q = strchr(url, '?');
-	if (url[0] != '/' || url_dec(&path, url, q ? (size_t)(q - url) : strlen(url), false) < 0 || path.overflow) {
-		buf_release(&path);
+	/* url is the path, already percent-decoded once by unescape_once */
+	r->path = xstrdup(url);
+	if (!path_acceptable(url)) {
+		free(r->path);
 		r->path = xstrdup("/");
 		return -1;
 	}
-	r->path = buf_detach(&path, NULL);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_kv, &r->query);
 	MHD_get_connection_values(c, MHD_COOKIE_KIND, collect_kv, &r->cookies);
 	r->content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
@@ -420,6 +470,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (st->answered) {
 		ret = send_response(st, r);
 	} else if (st->bad_url) {
+		log_info("%s %s 400 (bad url) ip=%s", method, url, r->actor.ip);
 		ret = send_simple(c, 400, r->rid, "请求地址或参数编码不正确（须为 UTF-8）。", r->want_json);
 	} else if (st->too_large) {
 		log_info("%s %s 413 (body too large)", method, r->path);
@@ -505,6 +556,7 @@ int server_start(struct app *app)
 				       MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
 				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+				       MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
 				       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 				       MHD_OPTION_END);
 	if (!app->daemon)

@@ -42,5 +42,12 @@ int main(void)
 	time_utc_to_shanghai("2026-11-25T16:30:00Z", sh);
 	is_str(sh, "2026-11-26 00:30", "UTC shown in Asia/Shanghai");
 	ok(time_utc_parse("2026-13-25T16:30:00Z") == -1, "bad month refused");
+
+	buf_init(&b, 0);
+	static const char evil[] = "GET /a\n2026 info  x\r\x1b[31m\\ 执法\xff\xe6\x89\x7f";
+	log_escape(&b, evil, sizeof evil - 1);
+	is_str(buf_str(&b), "GET /a\\x0A2026 info  x\\x0D\\x1B[31m\\\\ 执法\\xFF\\xE6\\x89\\x7F",
+	       "log_escape: controls, DEL, stray bytes as \\xHH, backslash doubled, UTF-8 kept");
+	buf_release(&b);
 	return tap_done();
 }

@@ -37,6 +37,15 @@ static void test_decode(void)
 	ok(url_dec(&b, "%C0%80", 6, false) < 0, "url_dec refuses invalid UTF-8");
 	buf_release(&b);
 
+	char u1[] = "/%2568ealthz", u2[] = "/a%00b", u3[] = "/%zz%4", u4[] = "%E6%89%A7+%2B";
+	ok(http_unescape(NULL, NULL, u1) == 10 && str_eq(u1, "/%68ealthz"), "http_unescape decodes once");
+	ok(http_unescape(NULL, NULL, u2) == 4 && str_eq(u2, "/a\xff" "b") && !path_acceptable(u2),
+	   "http_unescape turns %%00 into a byte no UTF-8 check accepts");
+	ok(!utf8_valid(u3, http_unescape(NULL, NULL, u3)), "http_unescape marks bad escapes");
+	ok(http_unescape(NULL, NULL, u4) == 5 && str_eq(u4, "执+" "+"), "http_unescape leaves '+' alone");
+	ok(path_acceptable("/portal/执法") && !path_acceptable("/a\nb") && !path_acceptable("x") &&
+	   !path_acceptable("/\x7f"), "path_acceptable");
+
 	struct kvlist l = { 0 };
 	const char *body = "username=admin&password=a%26b%3Dc&empty=&flag&%E5%90%8D=%E5%BC%A0";
 	ok(form_parse(&l, body, strlen(body)) == 0, "form_parse accepts a good body");
