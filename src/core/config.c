@@ -18,6 +18,8 @@ void config_defaults(struct config *c, const char *data_dir)
 	snprintf(c->site_name, sizeof c->site_name, "云南省工业和信息化厅");
 	snprintf(c->public_url, sizeof c->public_url, "http://127.0.0.1:8080");
 	c->due_soon_days = 2;
+	c->max_conns_per_ip = 64;
+	c->head_timeout_s = 15;
 }
 
 static int set_int(const char *key, const char *value, long long min, long long max, long long *out, struct buf *err)
@@ -89,6 +91,14 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 		if (set_int(key, value, 1, 30, &v, err) < 0)
 			return -1;
 		c->due_soon_days = (int)v;
+	} else if (str_eq(key, "max_conns_per_ip")) {
+		if (set_int(key, value, 0, 100000, &v, err) < 0)
+			return -1;
+		c->max_conns_per_ip = (int)v;
+	} else if (str_eq(key, "head_timeout_seconds")) {
+		if (set_int(key, value, 1, 600, &v, err) < 0)
+			return -1;
+		c->head_timeout_s = (int)v;
 	} else if (str_eq(key, "log_requests")) {
 		if (set_int(key, value, 0, 1, &v, err) < 0)
 			return -1;
@@ -178,7 +188,8 @@ int config_load(struct config *c, struct buf *err)
 	}
 	static const char *keys[] = { "listen", "db", "threads", "session_idle_minutes", "max_body_kib",
 				      "secure_cookies", "origin", "site_name", "public_url", "due_soon_days",
-				      "log_requests", "tsa_url", "tsa_ca_file" };
+				      "log_requests", "tsa_url", "tsa_ca_file", "max_conns_per_ip",
+				      "head_timeout_seconds" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char env[64];
 		snprintf(env, sizeof env, "ZHIFA_");

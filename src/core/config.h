@@ -16,6 +16,14 @@
  *                        printed QR codes (http://127.0.0.1:8080)
  *   due_soon_days        working days before a deadline it turns "due soon" (2)
  *   log_requests         1 to log every request, not only failures (0)
+ *   max_conns_per_ip     open connections allowed from one client address (64;
+ *                        0 = no limit).  Behind a reverse proxy every client
+ *                        has the proxy's address: raise it there, or set 0
+ *                        and let the proxy limit clients
+ *   head_timeout_seconds time a connection has to send a complete request
+ *                        head, counted from its start (or from the end of
+ *                        its previous request), however slowly the bytes
+ *                        trickle in (15)
  *   tsa_url              http(s) URL of an RFC 3161 time-stamping authority;
  *                        when set, every signed checkpoint is time-stamped
  *                        (ledger/tsa.h; "" = off, the default)
@@ -42,6 +50,8 @@ struct config {
 	bool log_requests;     /* log every request, not only failures */
 	char public_url[256];
 	int due_soon_days;
+	int max_conns_per_ip;  /* 0 = unlimited */
+	int head_timeout_s;    /* deadline for a complete request head */
 	char tsa_url[512];     /* "" = no time-stamping */
 	char tsa_ca_file[512]; /* "" = token signatures not checked */
 };

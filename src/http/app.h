@@ -13,6 +13,7 @@
 
 struct calendar;
 struct ledger_keys;
+struct head_watch;
 
 struct app {
 	struct config cfg;
@@ -24,6 +25,7 @@ struct app {
 	pthread_mutex_t cal_lock;
 	struct calendar *cal;      /* current working-day calendar; see app_calendar */
 	struct ledger_keys *keys;  /* checkpoint signing keys (DATA/keys) */
+	struct head_watch *watch;  /* connections still sending a request head (server.c) */
 };
 
 /* Load the shared state that lives beside the pool (the calendar). */

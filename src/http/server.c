@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <arpa/inet.h>
 #include <sodium.h>
+#include <sys/socket.h>
 #include <time.h>
 
 static const char CSP[] =
@@ -259,6 +260,148 @@ static int multipart_parse(struct MHD_Connection *c, struct kvlist *form, const 
 	return ok == MHD_YES && !m.bad ? 0 : -1;
 }
 
+/* ---- the request-head deadline ----
+ * libmicrohttpd's connection timeout restarts on every byte, so a client
+ * trickling one header line every few seconds could hold a connection for
+ * ever.  Each connection is tracked from its start (MHD_OPTION_NOTIFY_
+ * CONNECTION): its request head must be complete within cfg.head_timeout_s
+ * of the start, or of the end of its previous request; a watchdog thread
+ * shuts down the socket of one that is late, and libmicrohttpd then closes
+ * it.  The socket is shut down under the lock that the close notification
+ * takes, which libmicrohttpd sends before it closes the descriptor, so the
+ * descriptor is still the connection's own. */
+struct watched {
+	struct watched *prev, *next;
+	int fd;
+	bool in_request;          /* head complete, request not yet finished */
+	bool cut;                 /* already shut down by the watchdog */
+	struct timespec deadline;
+	char ip[64];
+};
+
+struct head_watch {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct watched *head;
+	bool stop;
+	pthread_t thread;
+	int timeout_s;
+};
+
+static void deadline_from_now(struct timespec *t, int seconds)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += seconds;
+}
+
+static bool is_past(const struct timespec *t, const struct timespec *now)
+{
+	return now->tv_sec > t->tv_sec || (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct head_watch *hw = ((struct app *)cls)->watch;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct watched *w = xcalloc(1, sizeof *w);
+		w->fd = ci ? ci->connect_fd : -1;
+		client_ip(c, w->ip, sizeof w->ip);
+		pthread_mutex_lock(&hw->lock);
+		deadline_from_now(&w->deadline, hw->timeout_s);
+		w->next = hw->head;
+		if (hw->head)
+			hw->head->prev = w;
+		hw->head = w;
+		pthread_mutex_unlock(&hw->lock);
+		*socket_context = w;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+		struct watched *w = *socket_context;
+		pthread_mutex_lock(&hw->lock);
+		if (w->prev)
+			w->prev->next = w->next;
+		else
+			hw->head = w->next;
+		if (w->next)
+			w->next->prev = w->prev;
+		pthread_mutex_unlock(&hw->lock);
+		free(w);
+		*socket_context = NULL;
+	}
+}
+
+/* The head of a request on c is complete (in_request) or its request has
+ * finished and the next head's deadline starts now (!in_request). */
+static void watch_mark(struct app *app, struct MHD_Connection *c, bool in_request)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (!ci || !ci->socket_context)
+		return;
+	struct watched *w = ci->socket_context;
+	struct head_watch *hw = app->watch;
+	pthread_mutex_lock(&hw->lock);
+	w->in_request = in_request;
+	if (!in_request)
+		deadline_from_now(&w->deadline, hw->timeout_s);
+	pthread_mutex_unlock(&hw->lock);
+}
+
+static void *watchdog(void *arg)
+{
+	struct head_watch *hw = arg;
+	pthread_mutex_lock(&hw->lock);
+	while (!hw->stop) {
+		struct timespec now, until;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (struct watched *w = hw->head; w; w = w->next) {
+			if (w->in_request || w->cut || w->fd < 0 || !is_past(&w->deadline, &now))
+				continue;
+			w->cut = true;
+			shutdown(w->fd, SHUT_RDWR);
+			log_info("连接在 %d 秒内未发完请求头，已断开 ip=%s", hw->timeout_s, w->ip);
+		}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&hw->wake, &hw->lock, &until);
+	}
+	pthread_mutex_unlock(&hw->lock);
+	return NULL;
+}
+
+static struct head_watch *watch_new(int timeout_s)
+{
+	struct head_watch *hw = xcalloc(1, sizeof *hw);
+	pthread_mutex_init(&hw->lock, NULL);
+	pthread_cond_init(&hw->wake, NULL);
+	hw->timeout_s = timeout_s;
+	if (pthread_create(&hw->thread, NULL, watchdog, hw) != 0) {
+		pthread_cond_destroy(&hw->wake);
+		pthread_mutex_destroy(&hw->lock);
+		free(hw);
+		return NULL;
+	}
+	return hw;
+}
+
+static void watch_free(struct head_watch *hw)
+{
+	if (!hw)
+		return;
+	pthread_mutex_lock(&hw->lock);
+	hw->stop = true;
+	pthread_cond_signal(&hw->wake);
+	pthread_mutex_unlock(&hw->lock);
+	pthread_join(hw->thread, NULL);
+	pthread_cond_destroy(&hw->wake);
+	pthread_mutex_destroy(&hw->lock);
+	free(hw);
+}
+
 static void new_request_id(char out[40])
 {
 	unsigned char raw[8];
@@ -445,6 +588,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct app *app = cls;
 	struct conn_state *st = *con_cls;
 	if (!st) {
+		watch_mark(app, c, true);
 		st = xcalloc(1, sizeof *st);
 		buf_init(&st->body, (size_t)app->cfg.max_body);
 		*con_cls = st;
@@ -509,11 +653,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)c;
 	struct conn_state *st = *con_cls;
 	if (!st)
 		return;
+	watch_mark(cls, c, false);
 	if (st->rt && st->rt->stream && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && st->req) {
 		/* tell the stream function the upload was cut off */
 		st->rt->stream(st->req, NULL, (size_t)-1);
@@ -548,6 +691,9 @@ int server_start(struct app *app)
 	if (inet_pton(AF_INET, app->cfg.listen_addr, &sin.sin_addr) != 1)
 		return error("监听地址 %s 不是有效的 IPv4 地址", app->cfg.listen_addr);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	app->watch = watch_new(app->cfg.head_timeout_s);
+	if (!app->watch)
+		return error("无法启动连接监视线程");
 	app->daemon = MHD_start_daemon(flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, app,
 				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
@@ -555,12 +701,17 @@ int server_start(struct app *app)
 				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 				       MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
-				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+				       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)app->cfg.max_conns_per_ip,
+				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+				       MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
 				       MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
 				       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 				       MHD_OPTION_END);
-	if (!app->daemon)
+	if (!app->daemon) {
+		watch_free(app->watch);
+		app->watch = NULL;
 		return error("无法在 %s:%d 上启动服务（端口是否已被占用？）", app->cfg.listen_addr, app->cfg.port);
+	}
 	return 0;
 }
 
@@ -569,4 +720,6 @@ void server_stop(struct app *app)
 	if (app->daemon)
 		MHD_stop_daemon(app->daemon);
 	app->daemon = NULL;
+	watch_free(app->watch);
+	app->watch = NULL;
 }
