@@ -3,7 +3,9 @@
  * request gets an id, a database connection from the pool, its session
  * resolved, the router's checks (route, method, login, role, CSRF), the
  * handler, and the security headers.  Bodies are accumulated up to
- * cfg.max_body (413 past it).  One log line per request.
+ * cfg.max_body; a larger declared Content-Length is answered 413 before
+ * any of the body is read, and ambiguous framing (two Content-Lengths,
+ * Content-Length with Transfer-Encoding) 400.  One log line per request.
  */
 #include "core/core.h"
 #include "http/app.h"
@@ -416,8 +418,53 @@ struct conn_state {
 	struct req *req;            /* set up on the first call */
 	const struct route *rt;     /* streaming route accepted on the first call */
 	bool answered;              /* a response is ready in req (error or early) */
+	bool queued;                /* a response is queued already; the rest of the body is not read */
 	struct timespec t0;
 };
+
+/* Content-Length and Transfer-Encoding as a proxy in front of us might read
+ * them differently: more than one Content-Length, both headers, or a
+ * transfer coding other than plain "chunked" (RFC 9112, 6.1 and 6.3).  The
+ * message for a 400, or NULL when the framing is unambiguous. */
+struct framing {
+	int n_length, n_coding;
+	bool plain_chunked;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct framing *f = cls;
+	if (key && strcasecmp(key, "Content-Length") == 0)
+		f->n_length++;
+	if (key && strcasecmp(key, "Transfer-Encoding") == 0) {
+		f->n_coding++;
+		f->plain_chunked = value && strcasecmp(value, "chunked") == 0;
+	}
+	return MHD_YES;
+}
+
+static const char *framing_problem(struct MHD_Connection *c)
+{
+	struct framing f = { 0 };
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+	if (f.n_length > 1)
+		return "请求中有多个 Content-Length 头，无法确定内容长度。";
+	if (f.n_length && f.n_coding)
+		return "请求不能同时带有 Content-Length 和 Transfer-Encoding 头。";
+	if (f.n_coding > 1 || (f.n_coding && !f.plain_chunked))
+		return "不支持该 Transfer-Encoding，只接受 chunked。";
+	return NULL;
+}
+
+/* A response queued before the whole body has arrived: libmicrohttpd sends
+ * it, does not read the rest of the body and closes the connection. */
+static enum MHD_Result queued_early(struct conn_state *st, enum MHD_Result ret)
+{
+	if (ret == MHD_YES)
+		st->queued = true;
+	return ret;
+}
 
 static int hexdig(char c)
 {
@@ -552,11 +599,19 @@ static enum MHD_Result on_first_call(struct app *app, struct MHD_Connection *c, 
 	clock_gettime(CLOCK_MONOTONIC, &st->t0);
 	st->req = xcalloc(1, sizeof *st->req);
 	struct req *r = st->req;
-	if (req_setup(r, app, c, url, method) < 0)
+	if (req_setup(r, app, c, url, method) < 0) {
 		st->bad_url = true;
+		log_info("%s %s 400 (bad url) ip=%s", method, url, r->actor.ip);
+		return queued_early(st, send_simple(c, 400, r->rid, "请求地址或参数编码不正确（须为 UTF-8）。", r->want_json));
+	}
+	const char *framing = framing_problem(c);
+	if (framing) {
+		log_info("%s %s 400 (ambiguous body framing) ip=%s", method, r->path, r->actor.ip);
+		return queued_early(st, send_simple(c, 400, r->rid, framing, r->want_json));
+	}
 	/* Streaming routes are resolved now, before the body arrives. */
 	int status;
-	const struct route *rt = st->bad_url ? NULL : route_match(r, &status);
+	const struct route *rt = route_match(r, &status);
 	if (rt && (rt->flags & R_STREAM)) {
 		log_set_request_id(r->rid);
 		r->db = db_pool_get(app->pool);
@@ -566,17 +621,26 @@ static enum MHD_Result on_first_call(struct app *app, struct MHD_Connection *c, 
 			ok = NULL;
 		db_pool_put(app->pool, r->db);
 		r->db = NULL;
-		log_set_request_id(NULL);
-		if (!ok)
+		enum MHD_Result ret = MHD_YES;
+		if (!ok) {
+			/* refused before any body: answer now, read none of it */
 			st->answered = true;
-		else
+			ret = queued_early(st, send_response(st, r));
+		} else {
 			st->rt = ok;
-		return MHD_YES;
+		}
+		log_set_request_id(NULL);
+		return ret;
 	}
+	/* A declared length past the limit is answered at once: not one byte
+	 * of the body is read. */
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 	long long len;
-	if (cl && str_to_ll(cl, 0, INT64_MAX, &len) == 0 && len > app->cfg.max_body)
+	if (cl && str_to_ll(cl, 0, INT64_MAX, &len) == 0 && len > app->cfg.max_body) {
 		st->too_large = true;
+		log_info("%s %s 413 (declared body too large) ip=%s", method, r->path, r->actor.ip);
+		return queued_early(st, send_simple(c, 413, r->rid, "提交的内容过大，超过了允许的大小。", r->want_json));
+	}
 	return MHD_YES;
 }
 
@@ -595,29 +659,40 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return on_first_call(app, c, url, method, st);
 	}
 	struct req *r = st->req;
+	if (st->queued) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
 	if (*upload_data_size) {
+		enum MHD_Result ret = MHD_YES;
 		if (st->rt && !st->answered) {
 			log_set_request_id(r->rid);
+			/* the stream function answered; libmicrohttpd 0.9.75 cannot
+			 * queue a response in mid-body, so it is sent at the end */
 			if (st->rt->stream(r, upload_data, *upload_data_size) < 0)
-				st->answered = true; /* the stream function answered */
+				st->answered = true;
 			log_set_request_id(NULL);
 		} else if (!st->rt && !st->answered && !st->too_large &&
 			   buf_add(&st->body, upload_data, *upload_data_size) < 0) {
+			/* a chunked body past the limit: answer now if libmicrohttpd
+			 * can, else close the connection rather than read on */
 			st->too_large = true;
+			log_set_request_id(r->rid);
+			log_info("%s %s 413 (body too large)", method, r->path);
+			if (queued_early(st, send_simple(c, 413, r->rid, "提交的内容过大，超过了允许的大小。",
+							 r->want_json)) != MHD_YES)
+				ret = MHD_NO;
+			log_set_request_id(NULL);
 		}
 		*upload_data_size = 0;
-		return MHD_YES;
+		return ret;
 	}
 
 	log_set_request_id(r->rid);
 	enum MHD_Result ret;
 	if (st->answered) {
 		ret = send_response(st, r);
-	} else if (st->bad_url) {
-		log_info("%s %s 400 (bad url) ip=%s", method, url, r->actor.ip);
-		ret = send_simple(c, 400, r->rid, "请求地址或参数编码不正确（须为 UTF-8）。", r->want_json);
 	} else if (st->too_large) {
-		log_info("%s %s 413 (body too large)", method, r->path);
 		ret = send_simple(c, 413, r->rid, "提交的内容过大，超过了允许的大小。", r->want_json);
 	} else {
 		r->db = db_pool_get(app->pool);

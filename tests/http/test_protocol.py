@@ -86,11 +86,96 @@ def test_log_injection(t, srv):
     check_log_lines(t, srv, "every line of the server log is a well-formed log line")
 
 
+def send_big(srv, head, chunk, seconds=3.0):
+    """Send head, then body bytes as fast as the server takes them, for at
+    most `seconds`, reading whatever it answers.  Returns (answer, bytes of
+    body sent)."""
+    s = socket.create_connection(("127.0.0.1", port_of(srv)), timeout=5)
+    s.sendall(head)
+    s.setblocking(False)
+    out, sent, closed = b"", 0, False
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < seconds and not closed:
+        try:
+            sent += s.send(chunk)
+        except BlockingIOError:
+            time.sleep(0.01)
+        except OSError:
+            closed = True
+        try:
+            d = s.recv(65536)
+            if not d:
+                closed = True
+            out += d
+        except BlockingIOError:
+            pass
+        except OSError:
+            closed = True
+    s.close()
+    return out, sent
+
+
+def test_body_limits(t, srv):
+    # max_body_kib = 16 in this server: 16 KiB
+    head = (b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 2000000000\r\n\r\n")
+    out, sent = send_big(srv, head, b"a" * 65536)
+    t.is_(statuses(out)[:1], [413], "a declared 2 GB body is answered 413")
+    t.ok(sent < 64 * 1024 * 1024, "... before the body is read (%d bytes went out before the close)" % sent)
+    # without sending any body at all, the answer comes at once
+    t0 = time.monotonic()
+    out = raw(srv, head, wait=5)
+    t.ok(statuses(out)[:1] == [413] and time.monotonic() - t0 < 4,
+         "the 413 comes from Content-Length alone, without waiting for the body")
+    api = (b"POST /api/v1/uploads HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           b"Content-Length: 999999999\r\n\r\n")
+    out = raw(srv, api, wait=5)
+    t.is_(statuses(out)[:1], [413], "an API POST with a huge Content-Length is answered 413 at once")
+    t.like(out.decode("utf-8", "replace"), r'"status":413', "... in the JSON error shape")
+    # a chunked body that grows past the limit is not read to its end
+    head = (b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n")
+    out, sent = send_big(srv, head, b"10000\r\n" + b"a" * 65536 + b"\r\n")
+    t.ok(sent < 64 * 1024 * 1024, "a chunked body past the limit is cut off (%d bytes sent)" % sent)
+    # a body within the limit is still read and handled
+    c = srv.client()
+    r = c.post_form("/login", {"username": "x", "password": "y", "_csrf": "z"})
+    t.is_(r.status, 403, "a small form POST still reaches the router (403 for the bad token)")
+
+
+def test_framing(t, srv):
+    cases = [
+        ("two Content-Length headers",
+         b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nabcdefg"),
+        ("two equal Content-Length headers",
+         b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nabcde"),
+        ("Content-Length with Transfer-Encoding",
+         b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+        ("Transfer-Encoding with Content-Length (other order)",
+         b"POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\ncontent-length: 5\r\n\r\n0\r\n\r\n"),
+        ("a transfer coding other than chunked",
+         b"POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"),
+        ("a tus PATCH with both headers",
+         b"PATCH /api/v1/uploads/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n"
+         b"Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n\r\n0\r\n\r\n"),
+    ]
+    for name, req in cases:
+        out = raw(srv, req, wait=5)
+        t.is_(statuses(out)[:1], [400], "%s: 400" % name)
+        t.ok(harness.CJK.search(out.decode("utf-8", "replace")), "%s: a Chinese message" % name)
+    out = raw(srv, b"POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+              b"Content-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\n3\r\na=b\r\n0\r\n\r\n", wait=5)
+    t.is_(statuses(out)[:1], [403], "a plain chunked body is accepted (403 for the missing token)")
+
+
 def main():
     t = harness.Tap()
     with harness.Server(t, demo=True, env={"ZHIFA_LOG_REQUESTS": "1"}) as srv:
         test_decoding(t, srv)
         test_log_injection(t, srv)
+    with harness.Server(t, demo=False, env={"ZHIFA_MAX_BODY_KIB": "16"}) as srv:
+        test_body_limits(t, srv)
+        test_framing(t, srv)
     t.done()
 
 
