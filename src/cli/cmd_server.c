@@ -19,6 +19,7 @@
 #include "ledger/ledger.h"
 #include "calendar/deadline_demo.h"
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -113,13 +114,6 @@ int cmd_migrate(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static volatile sig_atomic_t stop_flag;
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
-
 int cmd_serve(int argc, char **argv)
 {
 	struct cli_opts o;
@@ -129,6 +123,16 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "用法： zhifa serve --data DIR [--listen ADDR:PORT] [--db URL]\n");
 		return EXIT_USAGE;
 	}
+	/* SIGINT and SIGTERM are blocked before any thread starts, so every
+	 * thread inherits the mask and none can take the signal; the main
+	 * thread waits for it with sigwait, which cannot miss one that arrived
+	 * early (it stays pending). */
+	sigset_t stop_set;
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGINT);
+	sigaddset(&stop_set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	struct app app;
 	memset(&app, 0, sizeof app);
 	struct db *db = cli_open_db(&o, &app.cfg);
@@ -150,19 +154,14 @@ int cmd_serve(int argc, char **argv)
 		db_pool_free(app.pool);
 		return EXIT_FAIL;
 	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	app_background_start(&app);
 	printf("zhifa %s 正在服务：http://%s:%d/ （数据目录 %s，数据库 %s）\n", ZHIFA_VERSION,
 	       app.cfg.listen_addr, app.cfg.port, app.cfg.data_dir,
 	       str_starts(app.cfg.db_url, "postgres") ? "PostgreSQL" : "SQLite");
 	fflush(stdout);
-	while (!stop_flag)
-		pause();
+	int sig = 0;
+	while (sigwait(&stop_set, &sig) != 0)
+		;
 	log_info("正在停止服务");
 	app.stopping = 1;
 	server_stop(&app);
