@@ -19,6 +19,7 @@
 #include "ledger/ledger.h"
 #include "calendar/deadline_demo.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -55,7 +56,11 @@ int cmd_init(int argc, char **argv)
 	char path[700];
 	snprintf(path, sizeof path, "%s/zhifa.conf", o.data);
 	if (access(path, F_OK) != 0) {
-		FILE *f = fopen(path, "w");
+		/* private (0600) like the keys: it may hold the database password */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!f && fd >= 0)
+			close(fd);
 		if (!f || fputs(DEFAULT_CONF, f) < 0 || fclose(f) != 0) {
 			fprintf(stderr, "zhifa: 无法写入 %s\n", path);
 			return EXIT_FAIL;

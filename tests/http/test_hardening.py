@@ -60,9 +60,40 @@ def test_signals(t):
         t.is_(rc, 0, "SIGINT then SIGTERM: one clean stop, exit status 0")
 
 
+def test_private_files(t):
+    with harness.Server(t, demo=False) as srv:
+        data = os.path.join(srv.tmp, "data")
+        names = ["zhifa.conf"]
+        if not os.environ.get("ZHIFA_TEST_DB"):
+            names += [n for n in ("zhifa.db", "zhifa.db-wal", "zhifa.db-shm") if os.path.exists(os.path.join(data, n))]
+            t.ok("zhifa.db" in names, "the SQLite database is in the data folder")
+        for n in names:
+            mode = stat.S_IMODE(os.stat(os.path.join(data, n)).st_mode)
+            t.is_(oct(mode), oct(0o600), "%s is created 0600" % n)
+    # other commands that open a new SQLite database create it private too
+    tmp = tempfile.mkdtemp(prefix="zhifa-perm-")
+    try:
+        db = os.path.join(tmp, "other.db")
+        env = dict(os.environ)
+        env.pop("ZHIFA_DB", None)
+        env.setdefault("ZHIFA_SHARED", os.path.join(os.path.dirname(harness.ROOT), "shared"))
+        p = subprocess.run([os.environ.get("ZHIFA_BIN") or os.path.join(harness.ROOT, "build/asan/zhifa"),
+                            "migrate", "--db", "sqlite:" + db], capture_output=True, timeout=120, env=env)
+        t.ok(p.returncode == 0, "zhifa migrate --db sqlite:NEW succeeds", p.stderr.decode("utf-8", "replace"))
+        if os.path.exists(db):
+            t.is_(oct(stat.S_IMODE(os.stat(db).st_mode)), oct(0o600), "a database made by migrate is 0600")
+        else:
+            t.ok(False, "migrate created the database file")
+    finally:
+        for n in os.listdir(tmp):
+            os.unlink(os.path.join(tmp, n))
+        os.rmdir(tmp)
+
+
 def main():
     t = harness.Tap()
     test_signals(t)
+    test_private_files(t)
     t.done()
 
 
