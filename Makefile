@@ -10,8 +10,10 @@ WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonlitera
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla
 BASE_CFLAGS := $(WARN) -D_GNU_SOURCE -pthread -Isrc -Ibuild/gen $(PKG_CFLAGS) -g
 REL_CFLAGS := $(BASE_CFLAGS) -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2
+# ZHIFA_TEST_HOOKS: ZHIFA_FAKE_NOW and ZHIFA_PWHASH_FAST are honoured by the
+# test build only, never by ./zhifa.
 ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
-	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined -DZHIFA_TEST_HOOKS
 LDLIBS := $(PKG_LIBS) -lmagic -pthread -lm
 
 SRCS := $(shell find src -name '*.c' ! -path 'src/main.c' | sort)

@@ -75,6 +75,8 @@ long hex_decode(const char *in, unsigned char *out, size_t outmax);
 /* ---- time: UTC stored, Asia/Shanghai shown ---- */
 /* Current time as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into out[21]. */
 void time_now_utc(char out[21]);
+/* Unix seconds.  Test builds (-DZHIFA_TEST_HOOKS, the Makefile's ASan
+ * build) honour ZHIFA_FAKE_NOW=SECONDS; the release binary never does. */
 long long time_now_unix(void);
 void time_unix_to_utc(long long t, char out[21]);
 /* Parse "YYYY-MM-DDTHH:MM:SSZ"; -1 on error. */

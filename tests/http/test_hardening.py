@@ -90,8 +90,54 @@ def test_private_files(t):
         os.rmdir(tmp)
 
 
+def hash_costs(db):
+    import sqlite3
+    con = sqlite3.connect(db)
+    try:
+        return [h for (h,) in con.execute("SELECT password_hash FROM users WHERE password_hash <> ''")]
+    finally:
+        con.close()
+
+
+def test_hooks(t):
+    """ZHIFA_FAKE_NOW and ZHIFA_PWHASH_FAST exist for the test build only."""
+    rel = os.path.join(harness.ROOT, "zhifa")
+    asan = os.environ.get("ZHIFA_BIN") or os.path.join(harness.ROOT, "build/asan/zhifa")
+    if not t.ok(os.access(rel, os.X_OK), "the release binary ./zhifa is built (make test-build)"):
+        return
+    tmp = tempfile.mkdtemp(prefix="zhifa-hooks-")
+    env = dict(os.environ)
+    env.pop("ZHIFA_DB", None)
+    env.pop("ZHIFA_TEST_DB", None)
+    env.setdefault("ZHIFA_SHARED", os.path.join(os.path.dirname(harness.ROOT), "shared"))
+    env["ZHIFA_FAKE_NOW"] = "1780000000"   # 2026-05-28T20:26:40Z
+    env["ZHIFA_PWHASH_FAST"] = "1"
+    try:
+        for name, binary in (("release ./zhifa", rel), ("test build", asan)):
+            data = os.path.join(tmp, name.split()[0])
+            p = subprocess.run([binary, "init", "--data", data, "--demo"], capture_output=True, timeout=300, env=env)
+            if not t.ok(p.returncode == 0, "%s: init --demo" % name, p.stderr.decode("utf-8", "replace")[-2000:]):
+                continue
+            hashes = hash_costs(os.path.join(data, "zhifa.db"))
+            fast = [h for h in hashes if "m=8," in h]
+            # a listen address that cannot be served: the error is logged with the time
+            p = subprocess.run([binary, "serve", "--data", data, "--listen", "999.0.0.1:1"],
+                               capture_output=True, timeout=60, env=env)
+            err = p.stderr.decode("utf-8", "replace")
+            faked = "2026-05-28T20:26:40Z" in err
+            if binary == rel:
+                t.ok(hashes and not fast, "release ./zhifa ignores ZHIFA_PWHASH_FAST (full-cost hashes)", hashes[:2])
+                t.ok(not faked and err, "release ./zhifa ignores ZHIFA_FAKE_NOW", err[-500:])
+            else:
+                t.ok(hashes and len(fast) == len(hashes), "the test build honours ZHIFA_PWHASH_FAST", hashes[:2])
+                t.ok(faked, "the test build honours ZHIFA_FAKE_NOW", err[-500:])
+    finally:
+        subprocess.run(["rm", "-rf", tmp])
+
+
 def main():
     t = harness.Tap()
+    test_hooks(t)
     test_signals(t)
     test_private_files(t)
     t.done()
