@@ -240,6 +240,37 @@ long utf8_len(const char *s, size_t n)
 
 bool utf8_valid(const char *s, size_t n) { return utf8_len(s, n) >= 0; }
 
+size_t utf8_sanitize(char *out, size_t outsize, const char *s, size_t n)
+{
+	static const char ellipsis[] = "\xE2\x80\xA6"; /* U+2026 */
+	if (outsize == 0)
+		return 0;
+	size_t w = 0, i = 0;
+	bool in_bad = false;
+	while (i < n) {
+		size_t l = utf8_seq((const unsigned char *)s + i, n - i);
+		const char *piece = s + i;
+		size_t plen = l;
+		if (l == 0 || (l == 1 && s[i] == '\0')) {
+			i++;
+			if (in_bad)
+				continue; /* one mark for a run of bad bytes */
+			in_bad = true;
+			piece = ellipsis;
+			plen = 3;
+		} else {
+			in_bad = false;
+			i += l;
+		}
+		if (w + plen >= outsize)
+			break; /* cut before the character that does not fit */
+		memcpy(out + w, piece, plen);
+		w += plen;
+	}
+	out[w] = '\0';
+	return w;
+}
+
 void hex_encode(const unsigned char *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
@@ -349,10 +380,18 @@ int err_set(struct err *e, int kind, const char *field, const char *fmt, ...)
 		return -1;
 	e->kind = kind;
 	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+	/* A message quotes input cut with "%.40s" (bytes) and is cut again to
+	 * fit e->msg: both cuts can fall inside a character, and a message that
+	 * is not UTF-8 cannot be put into a JSON answer.  So it is cut on
+	 * character boundaries here, whatever the format did. */
+	struct buf b;
+	buf_init(&b, 0);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
+	utf8_sanitize(e->msg, sizeof e->msg, buf_str(&b), b.len);
+	buf_release(&b);
 	return -1;
 }
 

@@ -67,6 +67,11 @@ int str_to_ll(const char *s, long long min, long long max, long long *out);
 /* Number of Unicode code points in valid UTF-8, -1 if invalid. */
 long utf8_len(const char *s, size_t n);
 bool utf8_valid(const char *s, size_t n);
+/* Copy s[0..n) into out[outsize] as valid UTF-8, NUL-terminated: each run
+ * of bytes that are not UTF-8 (such as a character cut in half by "%.40s")
+ * becomes one "…", and when out is too small the copy ends on a character
+ * boundary.  Returns the length written. */
+size_t utf8_sanitize(char *out, size_t outsize, const char *s, size_t n);
 /* Hex encode n bytes into out (2n+1 bytes). */
 void hex_encode(const unsigned char *in, size_t n, char *out);
 /* Decode hex; returns bytes written or -1. */

@@ -167,6 +167,16 @@ void resp_json(struct req *r, int status, void *json)
 
 void resp_error(struct req *r, int status, const char *field, const char *msg)
 {
+	if (!msg)
+		msg = "";
+	if (!utf8_valid(msg, strlen(msg))) {
+		/* json_pack refuses a string that is not UTF-8 (the answer would be
+		 * the literal null); never let a cut character get that far */
+		size_t n = strlen(msg) * 3 + 1;
+		char *fixed = req_own(r, xmalloc(n));
+		utf8_sanitize(fixed, n, msg, strlen(msg));
+		msg = fixed;
+	}
 	if (r->want_json) {
 		json_t *e = json_pack("{s:{s:i,s:s,s:s,s:s}}", "error", "status", status, "message", msg,
 				      "field", field ? field : "", "request_id", r->rid);

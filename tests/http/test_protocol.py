@@ -10,6 +10,7 @@ import re
 import socket
 import sys
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -168,11 +169,34 @@ def test_framing(t, srv):
     t.is_(statuses(out)[:1], [403], "a plain chunked body is accepted (403 for the missing token)")
 
 
+def test_error_messages(t, srv):
+    """The calendar import's error quotes the date it refuses, cut to 40
+    bytes; cut inside a Chinese character it was not UTF-8 any more, and the
+    JSON answer was the literal null.  Now it is a JSON error object."""
+    import json
+    adm = srv.client()
+    t.is_(adm.login("admin", "Zhifa@2026demo").status, 303, "admin logs in")
+    token = adm.csrf("/admin/calendar")
+    for p in range(3):   # the cut falls before, or 1 or 2 bytes into, a character
+        bad = json.dumps({"years": {"2027": {"holidays": ["x" * p + "二" * 20], "workdays": []}}},
+                         ensure_ascii=False)
+        r = adm.post_form("/admin/calendar", {"_csrf": token or "", "source": "通知", "json": bad},
+                          headers={"Accept": "application/json"})
+        try:
+            j = json.loads(r.body.decode("utf-8"))
+        except ValueError:
+            j = None
+        msg = j.get("error", {}).get("message", "") if isinstance(j, dict) else ""
+        t.ok(r.status == 400 and "二二二" in msg and "不是真实的日期" in msg,
+             "import error quoting a date cut at byte %d is a JSON error naming it" % (40 - p), r.body[:300])
+
+
 def main():
     t = harness.Tap()
     with harness.Server(t, demo=True, env={"ZHIFA_LOG_REQUESTS": "1"}) as srv:
         test_decoding(t, srv)
         test_log_injection(t, srv)
+        test_error_messages(t, srv)
     with harness.Server(t, demo=False, env={"ZHIFA_MAX_BODY_KIB": "16"}) as srv:
         test_body_limits(t, srv)
         test_framing(t, srv)
