@@ -135,8 +135,36 @@ def test_hooks(t):
         subprocess.run(["rm", "-rf", tmp])
 
 
+def test_flowchart_csp(t):
+    """Opened on its own, the flowchart SVG is a document under the site's
+    CSP (style-src 'self'): an inline <style> or style="" in it is blocked,
+    so its look must come from presentation attributes only."""
+    import xml.etree.ElementTree as ET
+    with harness.Server(t) as srv:
+        c = srv.client()
+        mid = c.get("/api/v1/portal/matters").json()["items"][0]["id"]
+        r = c.get("/portal/matters/%d/flowchart.svg" % mid)
+        t.is_(r.status, 200, "the flowchart SVG is served")
+        csp = r.header("Content-Security-Policy") or ""
+        t.ok("style-src 'self'" in csp and "unsafe-inline" not in csp, "its CSP allows no inline style", csp)
+        try:
+            root = ET.fromstring(r.body)
+        except ET.ParseError as e:
+            root = None
+            t.diag(str(e))
+        t.ok(root is not None, "the SVG is well-formed XML")
+        if root is not None:
+            ns = "{http://www.w3.org/2000/svg}"
+            styles = root.findall(".//%sstyle" % ns)
+            inline = [el.tag for el in root.iter() if "style" in el.attrib]
+            t.ok(not styles, "no <style> element, which the CSP would block")
+            t.ok(not inline, "no style attribute, which the CSP would block", inline[:3])
+            t.like(root.get("font-family") or "", "Noto Sans CJK SC", "the font is a presentation attribute of <svg>")
+
+
 def main():
     t = harness.Tap()
+    test_flowchart_csp(t)
     test_hooks(t)
     test_signals(t)
     test_private_files(t)
