@@ -191,12 +191,79 @@ def test_error_messages(t, srv):
              "import error quoting a date cut at byte %d is a JSON error naming it" % (40 - p), r.body[:300])
 
 
+def read_responses(s, want, head_at=(), timeout=10):
+    """Read from s until `want` complete responses (by Content-Length; the
+    responses numbered in head_at answer HEAD and have no body) have
+    arrived, the peer closes, or timeout.  Returns their statuses."""
+    s.settimeout(timeout)
+    data = b""
+    got = []
+    deadline = time.monotonic() + timeout
+    while len(got) < want and time.monotonic() < deadline:
+        while True:
+            m = re.match(rb"HTTP/1\.1 (\d{3}) [^\r]*\r\n(.*?)\r\n\r\n", data, re.S)
+            if not m:
+                break
+            cl = re.search(rb"(?im)^content-length: *(\d+)", m.group(2))
+            n = int(cl.group(1)) if cl and len(got) not in head_at else 0
+            end = m.end() + n
+            if len(data) < end:
+                break
+            got.append(int(m.group(1)))
+            data = data[end:]
+        if len(got) >= want:
+            break
+        try:
+            d = s.recv(65536)
+        except socket.timeout:
+            break
+        if not d:
+            break
+        data += d
+    return got
+
+
+def test_pipelining(t, srv):
+    """Several requests sent at once on one connection are all answered, in
+    order (RFC 9112, 9.3.2)."""
+    reqs = [
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"HEAD /portal/matters HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: 11\r\n\r\nusername=ab",
+        b"GET /no/such/page HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /api/v1/portal/matters HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /admin HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+    ]
+    want = [200, 200, 200, 403, 404, 200, 303, 200]
+    s = socket.create_connection(("127.0.0.1", port_of(srv)), timeout=10)
+    t0 = time.monotonic()
+    s.sendall(b"".join(reqs))
+    got = read_responses(s, len(reqs), head_at=(2,))
+    s.close()
+    t.is_(got, want, "%d pipelined requests sent at once are all answered in order" % len(reqs))
+    t.ok(time.monotonic() - t0 < 5, "... without stalling")
+    # the same, with the requests cut at odd places across several sends
+    s = socket.create_connection(("127.0.0.1", port_of(srv)), timeout=10)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    blob = b"".join(reqs)
+    for i in range(0, len(blob), 97):
+        s.sendall(blob[i:i + 97])
+        time.sleep(0.002)
+    got = read_responses(s, len(reqs), head_at=(2,))
+    s.close()
+    t.is_(got, want, "pipelined requests arriving in odd pieces are all answered")
+
+
 def main():
     t = harness.Tap()
     with harness.Server(t, demo=True, env={"ZHIFA_LOG_REQUESTS": "1"}) as srv:
         test_decoding(t, srv)
         test_log_injection(t, srv)
         test_error_messages(t, srv)
+        test_pipelining(t, srv)
     with harness.Server(t, demo=False, env={"ZHIFA_MAX_BODY_KIB": "16"}) as srv:
         test_body_limits(t, srv)
         test_framing(t, srv)
