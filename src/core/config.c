@@ -65,6 +65,12 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 		if (set_int(key, value, 0, 1, &v, err) < 0)
 			return -1;
 		c->secure_cookies = v;
+		c->secure_cookies_set = true;
+	} else if (str_eq(key, "hsts")) {
+		if (set_int(key, value, 0, 1, &v, err) < 0)
+			return -1;
+		c->hsts = v;
+		c->hsts_set = true;
 	} else if (str_eq(key, "origin")) {
 		if (str_empty(value) || strlen(value) >= sizeof c->origin || strchr(value, ' ') || strchr(value, '\n')) {
 			buf_printf(err, "origin 不能为空，也不能含空格");
@@ -189,7 +195,7 @@ int config_load(struct config *c, struct buf *err)
 	static const char *keys[] = { "listen", "db", "threads", "session_idle_minutes", "max_body_kib",
 				      "secure_cookies", "origin", "site_name", "public_url", "due_soon_days",
 				      "log_requests", "tsa_url", "tsa_ca_file", "max_conns_per_ip",
-				      "head_timeout_seconds" };
+				      "head_timeout_seconds", "hsts" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char env[64];
 		snprintf(env, sizeof env, "ZHIFA_");
@@ -202,5 +208,15 @@ int config_load(struct config *c, struct buf *err)
 		if (v && config_set(c, keys[i], v, err) < 0)
 			return -1;
 	}
+	config_finish(c);
 	return 0;
+}
+
+void config_finish(struct config *c)
+{
+	bool https = str_starts(c->public_url, "https://");
+	if (!c->secure_cookies_set)
+		c->secure_cookies = https;
+	if (!c->hsts_set)
+		c->hsts = https;
 }

@@ -9,7 +9,10 @@
  *   threads              HTTP worker threads (default: number of CPUs)
  *   session_idle_minutes idle session timeout (30)
  *   max_body_kib         largest request body accepted for forms (1024)
- *   secure_cookies       1 to mark cookies Secure (behind HTTPS)
+ *   secure_cookies       1 to mark cookies Secure (behind HTTPS); default 1 when
+ *                        public_url is https://, else 0
+ *   hsts                 1 to send Strict-Transport-Security (one year); default
+ *                        1 when public_url is https://, else 0
  *   origin               the public name of this log / site (zhifa.local)
  *   site_name            the department's name shown on every page
  *   public_url           the address the public reaches this site at, used in
@@ -45,6 +48,8 @@ struct config {
 	int session_idle_minutes;
 	long max_body;
 	bool secure_cookies;
+	bool hsts;             /* send Strict-Transport-Security */
+	bool secure_cookies_set, hsts_set; /* set explicitly; else follow public_url */
 	char origin[256];
 	char site_name[256];
 	bool log_requests;     /* log every request, not only failures */
@@ -63,4 +68,7 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 int config_parse(struct config *c, const char *text, size_t n, struct buf *err);
 /* Load DATA/zhifa.conf if present, then ZHIFA_* environment variables. */
 int config_load(struct config *c, struct buf *err);
+/* Settings that follow others unless set explicitly (secure_cookies and
+ * hsts follow public_url); config_load calls it last. */
+void config_finish(struct config *c);
 #endif

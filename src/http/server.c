@@ -160,8 +160,10 @@ static void run_handler(struct req *r, const struct route *rt)
 		resp_error(r, 500, NULL, "系统内部错误，操作未完成，请稍后重试。");
 }
 
-static void add_security_headers(struct MHD_Response *resp)
+static void add_security_headers(struct MHD_Response *resp, const struct config *cfg)
 {
+	if (cfg->hsts)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
@@ -172,8 +174,10 @@ static void add_security_headers(struct MHD_Response *resp)
 
 /* A response made before routing (400, 413): HTML, or the JSON error shape
  * for API clients. */
-static enum MHD_Result send_simple(struct MHD_Connection *c, int status, const char *rid, const char *msg, bool json)
+static enum MHD_Result send_simple(struct req *r, int status, const char *msg)
 {
+	const char *rid = r->rid;
+	bool json = r->want_json;
 	struct buf b;
 	buf_init(&b, 0);
 	if (json) {
@@ -191,11 +195,11 @@ static enum MHD_Result send_simple(struct MHD_Connection *c, int status, const c
 	size_t n;
 	char *data = buf_detach(&b, &n);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
-	add_security_headers(resp);
+	add_security_headers(resp, &r->app->cfg);
 	MHD_add_response_header(resp, "Content-Type", json ? "application/json; charset=utf-8" : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "X-Request-Id", rid);
 	MHD_add_response_header(resp, "Connection", "close");
-	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
+	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ret;
 }
@@ -568,7 +572,7 @@ static enum MHD_Result send_response(struct conn_state *st, struct req *r)
 	size_t n;
 	char *data = buf_detach(&r->out, &n);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
-	add_security_headers(resp);
+	add_security_headers(resp, &r->app->cfg);
 	MHD_add_response_header(resp, "Content-Type", r->ctype ? r->ctype : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "X-Request-Id", r->rid);
 	bool has_cache = false;
@@ -602,12 +606,12 @@ static enum MHD_Result on_first_call(struct app *app, struct MHD_Connection *c, 
 	if (req_setup(r, app, c, url, method) < 0) {
 		st->bad_url = true;
 		log_info("%s %s 400 (bad url) ip=%s", method, url, r->actor.ip);
-		return queued_early(st, send_simple(c, 400, r->rid, "请求地址或参数编码不正确（须为 UTF-8）。", r->want_json));
+		return queued_early(st, send_simple(r, 400, "请求地址或参数编码不正确（须为 UTF-8）。"));
 	}
 	const char *framing = framing_problem(c);
 	if (framing) {
 		log_info("%s %s 400 (ambiguous body framing) ip=%s", method, r->path, r->actor.ip);
-		return queued_early(st, send_simple(c, 400, r->rid, framing, r->want_json));
+		return queued_early(st, send_simple(r, 400, framing));
 	}
 	/* Streaming routes are resolved now, before the body arrives. */
 	int status;
@@ -639,7 +643,7 @@ static enum MHD_Result on_first_call(struct app *app, struct MHD_Connection *c, 
 	if (cl && str_to_ll(cl, 0, INT64_MAX, &len) == 0 && len > app->cfg.max_body) {
 		st->too_large = true;
 		log_info("%s %s 413 (declared body too large) ip=%s", method, r->path, r->actor.ip);
-		return queued_early(st, send_simple(c, 413, r->rid, "提交的内容过大，超过了允许的大小。", r->want_json));
+		return queued_early(st, send_simple(r, 413, "提交的内容过大，超过了允许的大小。"));
 	}
 	return MHD_YES;
 }
@@ -679,8 +683,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			st->too_large = true;
 			log_set_request_id(r->rid);
 			log_info("%s %s 413 (body too large)", method, r->path);
-			if (queued_early(st, send_simple(c, 413, r->rid, "提交的内容过大，超过了允许的大小。",
-							 r->want_json)) != MHD_YES)
+			if (queued_early(st, send_simple(r, 413, "提交的内容过大，超过了允许的大小。")) != MHD_YES)
 				ret = MHD_NO;
 			log_set_request_id(NULL);
 		}
@@ -693,7 +696,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (st->answered) {
 		ret = send_response(st, r);
 	} else if (st->too_large) {
-		ret = send_simple(c, 413, r->rid, "提交的内容过大，超过了允许的大小。", r->want_json);
+		ret = send_simple(r, 413, "提交的内容过大，超过了允许的大小。");
 	} else {
 		r->db = db_pool_get(app->pool);
 		if (st->rt) {

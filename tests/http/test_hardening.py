@@ -162,8 +162,35 @@ def test_flowchart_csp(t):
             t.like(root.get("font-family") or "", "Noto Sans CJK SC", "the font is a presentation attribute of <svg>")
 
 
+def set_cookies(r):
+    return r.headers.get_all("Set-Cookie") or [] if r.headers is not None else []
+
+
+def test_https_defaults(t):
+    """With public_url on https, cookies are Secure and HSTS is sent, by
+    default and on every kind of response."""
+    env = {"ZHIFA_PUBLIC_URL": "https://zfgs.example.gov.cn"}
+    with harness.Server(t, demo=False, env=env) as srv:
+        c = srv.client()
+        r = c.get("/login")
+        cookies = set_cookies(r)
+        t.ok(cookies and all("; Secure" in v for v in cookies), "https public_url: cookies are Secure", cookies)
+        t.like(r.header("Strict-Transport-Security") or "", r"^max-age=\d{7,}", "https public_url: HSTS is sent")
+        t.ok(c.get("/no/such/page").header("Strict-Transport-Security"), "... on error pages too")
+        t.ok(c.get("/%zz").header("Strict-Transport-Security"), "... and on answers made before routing")
+    with harness.Server(t, demo=False, env=dict(env, ZHIFA_SECURE_COOKIES="0", ZHIFA_HSTS="0")) as srv:
+        r = srv.client().get("/login")
+        t.ok(not any("Secure" in v for v in set_cookies(r)) and not r.header("Strict-Transport-Security"),
+             "secure_cookies = 0 and hsts = 0 set explicitly still win")
+    with harness.Server(t, demo=False) as srv:
+        r = srv.client().get("/login")
+        t.ok(not any("Secure" in v for v in set_cookies(r)) and not r.header("Strict-Transport-Security"),
+             "http public_url (the default): no Secure cookies, no HSTS")
+
+
 def main():
     t = harness.Tap()
+    test_https_defaults(t)
     test_flowchart_csp(t)
     test_hooks(t)
     test_signals(t)
