@@ -128,8 +128,11 @@ long long req_param_id(const struct req *r, int i);
 const char *req_header(const struct req *r, const char *name);
 
 /* ---- responses ---- */
+/* Add a response header; control characters in value are sent as %XX. */
 void resp_header(struct req *r, const char *name, const char *value);
-void resp_redirect(struct req *r, const char *location); /* 303 See Other */
+/* 303 See Other; in location, control characters, space, backslash and
+ * non-ASCII bytes are sent percent-encoded. */
+void resp_redirect(struct req *r, const char *location);
 void resp_text(struct req *r, int status, const char *ctype, const char *body, size_t n);
 /* Serve a JSON value (takes the reference). */
 void resp_json(struct req *r, int status, void *json);

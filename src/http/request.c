@@ -130,14 +130,44 @@ long long req_param_id(const struct req *r, int i)
 	return v;
 }
 
+/* Bytes a header value must not carry raw: control characters and DEL
+ * (CR and LF would split the response), and for a URL also space,
+ * backslash and non-ASCII bytes, which browsers read in surprising ways
+ * ("/\t/evil.example/" is another site to them). */
+static bool header_unsafe(unsigned char c, bool url)
+{
+	return c < 0x20 || c == 0x7F || (url && (c == ' ' || c == '\\' || c >= 0x80));
+}
+
+/* value, or a request-owned copy with each unsafe byte written as %XX. */
+static const char *header_value(struct req *r, const char *value, bool url)
+{
+	const unsigned char *p = (const unsigned char *)value;
+	while (*p && !header_unsafe(*p, url))
+		p++;
+	if (!*p)
+		return value;
+	struct buf b;
+	buf_init(&b, 0);
+	for (p = (const unsigned char *)value; *p; p++) {
+		if (header_unsafe(*p, url))
+			buf_printf(&b, "%%%02X", *p);
+		else
+			buf_putc(&b, (char)*p);
+	}
+	return req_own(r, buf_detach(&b, NULL));
+}
+
 void resp_header(struct req *r, const char *name, const char *value)
 {
+	value = header_value(r, value, false);
 	kv_add(&r->headers, name, strlen(name), value, strlen(value));
 }
 
 void resp_redirect(struct req *r, const char *location)
 {
 	r->status = 303;
+	location = header_value(r, location, true);
 	resp_header(r, "Location", location);
 	buf_reset(&r->out);
 	r->ctype = "text/plain; charset=utf-8";

@@ -257,6 +257,31 @@ def test_pipelining(t, srv):
     t.is_(got, want, "pipelined requests arriving in odd pieces are all answered")
 
 
+def test_header_safety(t, srv):
+    """No byte a client sends reaches a response header raw: the login
+    redirect's next= (followed at once when logged in) with a raw control
+    byte (found by fuzz_http_query) or a decoded tab, CR or LF is
+    percent-encoded in Location."""
+    c = srv.client()
+    t.is_(c.login("admin", "Zhifa@2026demo").status, 303, "admin logs in")
+    cookie = ("zf_session=%s" % c.cookie("zf_session").value).encode()
+    for q, name in ((b"next=/admin/matters?page\x1d3D2", "a raw control byte"),
+                    (b"next=/admin%0D%0ASet-Cookie:%20zf_session=x", "an escaped CR LF"),
+                    (b"next=/%09/evil.example/", "an escaped tab")):
+        out = raw(srv, b"GET /login?" + q + b" HTTP/1.1\r\nHost: x\r\nCookie: " + cookie +
+                  b"\r\nConnection: close\r\n\r\n", wait=5)
+        head = out.split(b"\r\n\r\n", 1)[0]
+        lines = head.split(b"\r\n")
+        bad = [ln for ln in lines if any(c < 0x20 or c == 0x7F for c in ln if c != 9)]
+        t.ok(out.startswith(b"HTTP/1.1 ") and not bad, "login redirect with %s: no control character in the head" % name,
+             repr(bad[:2]))
+        t.ok(not any(ln.lower().startswith(b"set-cookie: zf_session=x") for ln in lines),
+             "... and no header forged from it")
+        loc = [ln for ln in lines if ln.lower().startswith(b"location:")]
+        t.ok(lines[0].startswith(b"HTTP/1.1 303") and loc, "... it is a redirect", repr(lines[:1]))
+        t.ok(all(b"\t" not in ln and b"/\t/" not in ln for ln in loc), "... Location carries no raw tab", repr(loc))
+
+
 def main():
     t = harness.Tap()
     with harness.Server(t, demo=True, env={"ZHIFA_LOG_REQUESTS": "1"}) as srv:
@@ -264,6 +289,7 @@ def main():
         test_log_injection(t, srv)
         test_error_messages(t, srv)
         test_pipelining(t, srv)
+        test_header_safety(t, srv)
     with harness.Server(t, demo=False, env={"ZHIFA_MAX_BODY_KIB": "16"}) as srv:
         test_body_limits(t, srv)
         test_framing(t, srv)
