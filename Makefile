@@ -98,16 +98,19 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
 FUZZ_OBJS := $(patsubst %.c,build/fuzz/obj/%.o,$(SRCS) $(GEN_SRCS))
 FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -pthread -Isrc -Ibuild/gen $(PKG_CFLAGS) -g -O1 \
-	-fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+	-fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -DZHIFA_TEST_HOOKS
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC $@"; $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_server.h $(FUZZ_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC $@"; $(FUZZ_CC) $(FUZZ_CFLAGS) -Wall -Wextra -Werror -Itests -fsanitize=fuzzer \
 		-o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+
+# the objects are not intermediate files: keep them between builds
+.SECONDARY: $(FUZZ_OBJS)
 
 .PHONY: fuzz-smoke
 fuzz: $(FUZZ_BINS)

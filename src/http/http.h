@@ -111,8 +111,6 @@ void kv_free(struct kvlist *l);
 /* Parse an application/x-www-form-urlencoded string into l; -1 on bad
  * encoding (invalid escapes or UTF-8), with nothing added. */
 int form_parse(struct kvlist *l, const char *s, size_t n);
-/* Parse a Cookie header. */
-void cookie_parse(struct kvlist *l, const char *s);
 
 /* The server's percent-decoding of the path and query parameters (MHD's
  * unescape callback): decodes once, in place, and returns the new length;

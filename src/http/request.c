@@ -1,6 +1,5 @@
 /*
- * request.c - request-scoped memory, parameter lists, form and cookie
- * parsing, and the response helpers of http.h.
+ * request.c - request-scoped memory, parameter lists, form parsing, and the response helpers of http.h.
  */
 #include "core/core.h"
 #include "http/http.h"
@@ -100,20 +99,6 @@ int form_parse(struct kvlist *l, const char *s, size_t n)
 		kv_add(l, tmp.items[x].key, strlen(tmp.items[x].key), tmp.items[x].val, strlen(tmp.items[x].val));
 	kv_free(&tmp);
 	return 0;
-}
-
-void cookie_parse(struct kvlist *l, const char *s)
-{
-	while (s && *s) {
-		while (*s == ' ' || *s == ';')
-			s++;
-		const char *end = strchr(s, ';');
-		size_t len = end ? (size_t)(end - s) : strlen(s);
-		const char *eq = memchr(s, '=', len);
-		if (eq && eq > s)
-			kv_add(l, s, (size_t)(eq - s), eq + 1, len - (size_t)(eq - s) - 1);
-		s += len;
-	}
 }
 
 const char *req_param(const struct req *r, const char *key)

@@ -16,8 +16,12 @@
 #include <jansson.h>
 #include <arpa/inet.h>
 #include <sodium.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char CSP[] =
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -791,6 +795,73 @@ int server_start(struct app *app)
 		return error("无法在 %s:%d 上启动服务（端口是否已被占用？）", app->cfg.listen_addr, app->cfg.port);
 	}
 	return 0;
+}
+
+int server_start_inprocess(struct app *app)
+{
+	unsigned flags = MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG;
+	app->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, app,
+				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+				       MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
+				       MHD_OPTION_END);
+	return app->daemon ? 0 : error("无法启动进程内服务");
+}
+
+int server_exchange(struct app *app, const char *req, size_t n, struct buf *out)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	struct sockaddr_in sin;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (MHD_add_connection(app->daemon, sv[0], (const struct sockaddr *)&sin, sizeof sin) != MHD_YES) {
+		close(sv[1]);
+		return -1; /* MHD closed sv[0] */
+	}
+	fcntl(sv[1], F_SETFL, fcntl(sv[1], F_GETFL) | O_NONBLOCK);
+	size_t sent = 0;
+	bool half_closed = false, done = false;
+	char chunk[16384];
+	for (int round = 0; round < 20000 && !done; round++) {
+		if (sent < n) {
+			ssize_t w = send(sv[1], req + sent, n - sent, MSG_NOSIGNAL);
+			if (w > 0)
+				sent += (size_t)w;
+			else if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+				sent = n; /* the server closed its side: stop sending */
+		}
+		if (sent == n && !half_closed) {
+			shutdown(sv[1], SHUT_WR);
+			half_closed = true;
+		}
+		MHD_run(app->daemon);
+		for (;;) {
+			ssize_t got = recv(sv[1], chunk, sizeof chunk, 0);
+			if (got > 0) {
+				buf_add(out, chunk, (size_t)got);
+				continue;
+			}
+			if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+				done = true;
+			break;
+		}
+		if (!done && round > 100) {
+			struct pollfd pfd = { .fd = sv[1], .events = POLLIN };
+			poll(&pfd, 1, 1);
+		}
+	}
+	close(sv[1]);
+	if (!done) {
+		/* not finished: let the daemon see the closed socket and clean up */
+		for (int i = 0; i < 10; i++)
+			MHD_run(app->daemon);
+	}
+	return done ? 0 : -1;
 }
 
 void server_stop(struct app *app)

@@ -58,11 +58,6 @@ static void test_decode(void)
 	ok(form_parse(&l, "a=1&b=%FF", 9) < 0 && l.n == 0, "form_parse refuses bad UTF-8 and adds nothing");
 	kv_free(&l);
 
-	cookie_parse(&l, "zf_session=abc; zf_csrf=def;other=1");
-	is_str(kv_get(&l, "zf_session"), "abc", "cookie 1");
-	is_str(kv_get(&l, "zf_csrf"), "def", "cookie 2");
-	is_str(kv_get(&l, "other"), "1", "cookie without space");
-	kv_free(&l);
 }
 
 static void test_router(void)
