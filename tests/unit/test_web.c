@@ -121,6 +121,21 @@ static void test_config(void)
 	ok(config_set(&c, "public_url", "javascript:alert(1)", &err) < 0, "public_url must be http(s)");
 	buf_reset(&err);
 	ok(config_set(&c, "unknown_key", "1", &err) < 0 && strstr(buf_str(&err), "未知配置项"), "unknown key refused");
+	buf_reset(&err);
+
+	config_defaults(&c, "/tmp/x");
+	ok(c.max_conns_per_ip == 64 && c.head_timeout_s == 15, "connection limits have defaults");
+	ok(config_set(&c, "max_conns_per_ip", "0", &err) == 0 && c.max_conns_per_ip == 0, "max_conns_per_ip 0 = unlimited");
+	ok(config_set(&c, "head_timeout_seconds", "0", &err) < 0, "head_timeout_seconds must be at least 1");
+	buf_reset(&err);
+	config_finish(&c);
+	ok(!c.secure_cookies && !c.hsts, "http public_url: no Secure cookies, no HSTS");
+	ok(config_set(&c, "public_url", "https://zfgs.example.gov.cn/", &err) == 0, "https public_url");
+	config_finish(&c);
+	ok(c.secure_cookies && c.hsts, "https public_url: Secure cookies and HSTS by default");
+	ok(config_set(&c, "hsts", "0", &err) == 0, "hsts = 0");
+	config_finish(&c);
+	ok(c.secure_cookies && !c.hsts, "an explicit hsts = 0 wins");
 	buf_release(&err);
 }
 
