@@ -144,6 +144,28 @@ def test_body_limits(t, srv):
     t.is_(r.status, 403, "a small form POST still reaches the router (403 for the bad token)")
 
 
+def test_refused_stream(t, srv):
+    """A tus PATCH refused in mid-body (more bytes than the upload declared)
+    is not read to its end: past max_body of dropped bytes the connection
+    is closed."""
+    c = srv.client()
+    t.is_(c.login("jn.zhang", "Zhifa@2026demo").status, 303, "officer logs in")
+    m = re.search(r'data-csrf="([0-9a-f]+)"', c.get("/admin/vault").text)
+    csrf = m.group(1) if m else ""
+    r = c.request("POST", "/api/v1/uploads", body=b"", headers={"Tus-Resumable": "1.0.0", "Upload-Length": "10",
+                                                                "X-CSRF-Token": csrf})
+    t.is_(r.status, 201, "a 10-byte upload is created")
+    loc = (r.header("Location") or "").encode()
+    cookie = "; ".join("%s=%s" % (k.name, k.value) for k in c.jar).encode()
+    head = (b"PATCH " + loc + b" HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
+            b"Content-Type: application/offset+octet-stream\r\nTransfer-Encoding: chunked\r\n"
+            b"X-CSRF-Token: " + csrf.encode() + b"\r\nCookie: " + cookie + b"\r\n\r\n")
+    out, sent = send_big(srv, head, b"10000\r\n" + b"a" * 65536 + b"\r\n")
+    t.ok(sent < 64 * 1024 * 1024, "the refused PATCH body is not read to its end (%d bytes went out, answer %r)" % (sent, statuses(out)))
+    r = c.request("HEAD", loc.decode(), headers={"Tus-Resumable": "1.0.0"})
+    t.is_(r.header("Upload-Offset"), "0", "nothing of it was stored")
+
+
 def test_framing(t, srv):
     cases = [
         ("two Content-Length headers",
@@ -290,6 +312,7 @@ def main():
         test_error_messages(t, srv)
         test_pipelining(t, srv)
         test_header_safety(t, srv)
+        test_refused_stream(t, srv)
     with harness.Server(t, demo=False, env={"ZHIFA_MAX_BODY_KIB": "16"}) as srv:
         test_body_limits(t, srv)
         test_framing(t, srv)
