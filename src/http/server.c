@@ -285,6 +285,7 @@ struct watched {
 	int fd;
 	bool in_request;          /* head complete, request not yet finished */
 	bool cut;                 /* already shut down by the watchdog */
+	bool served;              /* at least one request finished on it */
 	struct timespec deadline;
 	char ip[64];
 };
@@ -352,8 +353,10 @@ static void watch_mark(struct app *app, struct MHD_Connection *c, bool in_reques
 	struct head_watch *hw = app->watch;
 	pthread_mutex_lock(&hw->lock);
 	w->in_request = in_request;
-	if (!in_request)
+	if (!in_request) {
+		w->served = true;
 		deadline_from_now(&w->deadline, hw->timeout_s);
+	}
 	pthread_mutex_unlock(&hw->lock);
 }
 
@@ -369,7 +372,10 @@ static void *watchdog(void *arg)
 				continue;
 			w->cut = true;
 			shutdown(w->fd, SHUT_RDWR);
-			log_info("连接在 %d 秒内未发完请求头，已断开 ip=%s", hw->timeout_s, w->ip);
+			/* an idle keep-alive connection is ordinary; one that never
+			 * completed a head is worth a line */
+			log_msg(w->served ? LOG_DEBUG : LOG_INFO, "连接在 %d 秒内未发完请求头，已断开 ip=%s",
+				hw->timeout_s, w->ip);
 		}
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_nsec += 250 * 1000000L;

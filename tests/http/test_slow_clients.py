@@ -116,7 +116,16 @@ def main():
         s.close()
         t.ok(first.startswith(b"HTTP/1.1 200") and second.startswith(b"HTTP/1.1 200"),
              "a keep-alive client sending its next request in time is served twice")
-        t.like(srv.stderr_text(), "未发完请求头", "the cut connections are logged")
+        # an idle keep-alive connection is closed at the deadline too, quietly
+        s = socket.create_connection(("127.0.0.1", port_of(srv)), timeout=5)
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        s.recv(65536)
+        n_logged = srv.stderr_text().count("未发完请求头")
+        time.sleep(HEAD_S + 1.5)
+        t.ok(is_closed(s), "an idle keep-alive connection is closed after %d s" % HEAD_S)
+        s.close()
+        t.ok(n_logged > 0, "the cut slow connections are logged")
+        t.is_(srv.stderr_text().count("未发完请求头"), n_logged, "an idle keep-alive connection is not")
     t.done()
 
 
