@@ -1,5 +1,6 @@
 /*
- * request.c - request-scoped memory, parameter lists, form parsing, and the response helpers of http.h.
+ * request.c - request-scoped memory, parameter lists, form parsing, and
+ * the response helpers of http.h.
  */
 #include "core/core.h"
 #include "http/http.h"
