@@ -1,11 +1,14 @@
 #!/bin/sh
-# pg-test.sh start|stop|url - a private, throw-away PostgreSQL 15 cluster for
+# pg-test.sh start|stop|restart|url - a private, throw-away PostgreSQL 15 cluster for
 # the test run.
 #
 #   start  initdb a new cluster in $PGTEST_DIR, start it on 127.0.0.1:$PGTEST_PORT
 #          (trust auth on loopback only, fsync off), wait until it accepts
 #          connections, create the database zhifa_test and print its URL.
 #   stop   stop the cluster (if running) and remove $PGTEST_DIR.
+#   restart  stop the running cluster (fast shutdown: every session is
+#          cut) and start it again on the same data directory and port.
+#   halt / resume  the two halves of restart, for tests of an outage.
 #   url    print the URL (postgres://postgres@127.0.0.1:PORT/zhifa_test).
 #
 # Invariants: never touches the system cluster (Debian's port 5432) nor any
@@ -110,9 +113,42 @@ EOF
 	echo "$URL"
 }
 
+# halt: stop the running cluster (fast shutdown: every session is cut),
+# keeping its data directory; resume: start it again on the same port.
+halt_cluster() {
+	BIN=$(find_bin)
+	[ -f "$DIR/data/postmaster.pid" ] || { echo "pg-test.sh: $DIR 中没有运行的集群" >&2; exit 1; }
+	as_pg "$BIN/pg_ctl" -D "$DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1 || {
+		echo "pg-test.sh: PostgreSQL 无法停止" >&2
+		exit 1
+	}
+}
+
+resume_cluster() {
+	BIN=$(find_bin)
+	[ -d "$DIR/data" ] || { echo "pg-test.sh: $DIR 中没有集群" >&2; exit 1; }
+	as_pg "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
+		-o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off \
+-c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+		start >/dev/null 2>&1 || {
+		cat "$DIR/server.log" >&2 2>/dev/null || true
+		echo "pg-test.sh: PostgreSQL 无法重新启动" >&2
+		exit 1
+	}
+	i=0
+	until as_pg "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" -U postgres; do
+		i=$((i + 1))
+		[ $i -ge 60 ] && { echo "pg-test.sh: PostgreSQL 在 60 秒内未就绪" >&2; exit 1; }
+		sleep 1
+	done
+}
+
 case "${1:-}" in
 start) start_cluster ;;
+restart) halt_cluster; resume_cluster ;;
+halt) halt_cluster ;;
+resume) resume_cluster ;;
 stop) stop_cluster ;;
 url) echo "$URL" ;;
-*) echo "usage: pg-test.sh start|stop|url" >&2; exit 2 ;;
+*) echo "usage: pg-test.sh start|stop|restart|halt|resume|url" >&2; exit 2 ;;
 esac

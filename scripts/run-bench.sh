@@ -3,58 +3,133 @@
 # Prints one "name value" line per figure, medians of several runs, and
 # the same-run references (openssl speed) to compare against.  Results also
 # go to build/bench.txt; docs/bench.md records them with commentary.
+#
+# Exit status: 0 when every benchmark measured; 1 when one failed (it is
+# named on stderr; the others still run and print their figures).
+#
+# Environment (defaults in brackets; the small values are for tests):
+# ZHIFA_BIN [./zhifa], BENCH_LIB_DIR [build/rel/bench] (its bench_* programs
+# are run), BENCH_HTTP_PORT [18080], BENCH_WRK_SECONDS [5], BENCH_WRK_RUNS
+# [3], BENCH_OPENSSL_SECONDS [2]; bench/bench_upload.sh reads its own
+# (BENCH_UPLOAD_MIB, BENCH_RUNS, BENCH_PORT ...).
 set -eu
 cd "$(dirname "$0")/.."
 OUT=build/bench.txt
+BIN=${ZHIFA_BIN:-./zhifa}
+LIB_DIR=${BENCH_LIB_DIR:-build/rel/bench}
+PORT=${BENCH_HTTP_PORT:-18080}
+WRK_SECONDS=${BENCH_WRK_SECONDS:-5}
+WRK_RUNS=${BENCH_WRK_RUNS:-3}
+SSL_SECONDS=${BENCH_OPENSSL_SECONDS:-2}
+mkdir -p build
 : > "$OUT"
+DATA=$(mktemp -d /tmp/zhifa-bench.XXXXXX)
+PID=""
+FAILED=""
+# The EXIT trap must not fail itself (under set -e a failing command in it,
+# e.g. kill of a server already stopped, would replace the exit status).
+cleanup() {
+	rc=$?
+	set +e
+	if [ -n "$PID" ]; then
+		kill "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
+	fi
+	rm -rf "$DATA"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 say() { echo "$*" | tee -a "$OUT"; }
+failed() { FAILED="$FAILED
+  $1"; echo "bench: 失败: $1" >&2; }
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+# the middle one of wrk's latencies (12.5us, 1.20ms, 2.00s), by value
+median_latency() {
+	awk '{ v = $1 + 0; u = $1; sub(/^[0-9.]+/, "", u)
+	       if (u == "ms") v *= 1000; else if (u == "s") v *= 1000000; else if (u == "m") v *= 60000000
+	       print v, $1 }' | sort -n | awk '{a[NR]=$2} END {if (NR) print a[int((NR+1)/2)]}'
+}
+# run NAME CMD...: CMD's output to the screen and $OUT; a failure is recorded
+run() {
+	name=$1
+	shift
+	rm -f "$DATA/status"
+	{ "$@" || echo $? > "$DATA/status"; } | tee -a "$OUT"
+	[ ! -s "$DATA/status" ] || failed "$name(退出状态 $(cat "$DATA/status"))"
+}
+
+run_wrk() { # name url
+	ok=yes
+	for r in $(seq 1 "$WRK_RUNS"); do
+		wrk -t2 -c64 -d"${WRK_SECONDS}s" --latency "$2" > "$DATA/wrk.$r" 2>&1 || ok=no
+		# answers other than 2xx/3xx, or no figure at all: nothing was measured
+		grep -q '^Requests/sec' "$DATA/wrk.$r" || ok=no
+		! grep -q 'Non-2xx or 3xx responses' "$DATA/wrk.$r" || ok=no
+		awk '/Requests\/sec/ {print $2}' "$DATA/wrk.$r" >> "$DATA/rps"
+		awk '$1=="50%" {print $2}' "$DATA/wrk.$r" >> "$DATA/p50"
+		awk '$1=="99%" {print $2}' "$DATA/wrk.$r" >> "$DATA/p99"
+	done
+	if [ $ok = no ]; then
+		sed -n '1,20p' "$DATA/wrk.$r" >&2
+		failed "$1(wrk 没有测出结果或服务回答了错误)"
+	fi
+	say "$1.rps_median $(median < "$DATA/rps")"
+	say "$1.latency_p50 $(median_latency < "$DATA/p50")"
+	say "$1.latency_p99 $(median_latency < "$DATA/p99")"
+	rm -f "$DATA/rps" "$DATA/p50" "$DATA/p99"
+}
 
 say "# zhifa bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 
 # --- references measured in the same run ---
 for alg in sha256 sm3; do
-	v=$(openssl speed -seconds 2 -bytes 16384 -evp $alg 2>/dev/null | awk '/^'"$alg"'|^SM3|^sha256/ {print $NF}' | tail -1 | tr -d k)
+	v=$(openssl speed -seconds "$SSL_SECONDS" -bytes 16384 -evp $alg 2>/dev/null | awk '/^'"$alg"'|^SM3|^sha256/ {print $NF}' | tail -1 | tr -d k)
+	[ -n "$v" ] || failed "ref.openssl_$alg(openssl speed 没有给出结果)"
 	say "ref.openssl_${alg}_16k_kBps ${v:-0}"
 done
 
 # --- library benchmarks (calendar, ledger …) ---
-for b in build/rel/bench/bench_*; do
+for b in "$LIB_DIR"/bench_*; do
 	[ -x "$b" ] || continue
-	"$b" | tee -a "$OUT"
+	run "$(basename "$b")" "$b"
 done
 
 # --- HTTP: portal matter list and a credential page under concurrent load ---
-DATA=$(mktemp -d /tmp/zhifa-bench.XXXXXX)
-PORT=18080
-./zhifa init --data "$DATA" --demo >/dev/null
-./zhifa serve --data "$DATA" --listen 127.0.0.1:$PORT >"$DATA/serve.log" 2>&1 &
+"$BIN" init --data "$DATA/data" --demo >/dev/null
+"$BIN" serve --data "$DATA/data" --listen 127.0.0.1:$PORT >"$DATA/serve.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
-for i in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-idle_kb=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
-say "server.idle_rss_kib $idle_kb"
-TOKEN=$(curl -fs "http://127.0.0.1:$PORT/api/v1/portal/officers" | python3 -c 'import json,sys; o=json.load(sys.stdin)["officers"]; print(next(x["token"] for x in o if x["status"]=="valid"))')
-run_wrk() { # name url
-	for run in 1 2 3; do
-		wrk -t2 -c64 -d5s --latency "$2" > "$DATA/wrk.$run" 2>&1 || true
-		awk '/Requests\/sec/ {print $2}' "$DATA/wrk.$run" >> "$DATA/rps"
-		awk '$1=="50%" {print $2}' "$DATA/wrk.$run" >> "$DATA/p50"
-		awk '$1=="99%" {print $2}' "$DATA/wrk.$run" >> "$DATA/p99"
-	done
-	say "$1.rps_median $(median < "$DATA/rps")"
-	say "$1.latency_p50 $(sort "$DATA/p50" | sed -n 2p)"
-	say "$1.latency_p99 $(sort "$DATA/p99" | sed -n 2p)"
-	rm -f "$DATA/rps" "$DATA/p50" "$DATA/p99"
-}
-run_wrk ref.http_healthz "http://127.0.0.1:$PORT/healthz"
-run_wrk http.credential_page "http://127.0.0.1:$PORT/verify/c/$TOKEN"
-run_wrk http.matter_list "http://127.0.0.1:$PORT/portal/matters"
-say "server.peak_rss_kib $(awk '/VmHWM/ {print $2}' /proc/$PID/status)"
-say "server.after_rss_kib $(awk '/VmRSS/ {print $2}' /proc/$PID/status)"
+up=""
+for i in $(seq 1 100); do
+	curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && { up=yes; break; }
+	kill -0 "$PID" 2>/dev/null || break
+	sleep 0.1
+done
+if [ -z "$up" ]; then
+	cat "$DATA/serve.log" >&2
+	failed "http(服务没有在 127.0.0.1:$PORT 启动)"
+else
+	idle_kb=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
+	say "server.idle_rss_kib $idle_kb"
+	TOKEN=$(curl -fs "http://127.0.0.1:$PORT/api/v1/portal/officers" | python3 -c 'import json,sys; o=json.load(sys.stdin)["officers"]; print(next(x["token"] for x in o if x["status"]=="valid"))')
+	run_wrk ref.http_healthz "http://127.0.0.1:$PORT/healthz"
+	run_wrk http.credential_page "http://127.0.0.1:$PORT/verify/c/$TOKEN"
+	run_wrk http.matter_list "http://127.0.0.1:$PORT/portal/matters"
+	say "server.peak_rss_kib $(awk '/VmHWM/ {print $2}' /proc/$PID/status)"
+	say "server.after_rss_kib $(awk '/VmRSS/ {print $2}' /proc/$PID/status)"
+fi
+kill "$PID" 2>/dev/null || true
+wait "$PID" 2>/dev/null || true
+PID=""
 
 # --- upload throughput of a 2 GiB file over loopback (tus), vs openssl speed ---
-kill $PID 2>/dev/null || true
-wait $PID 2>/dev/null || true
-bench/bench_upload.sh | tee -a "$OUT"
+export ZHIFA_BIN="$BIN"
+run upload bench/bench_upload.sh
+
+if [ -n "$FAILED" ]; then
+	echo "bench: 以下基准失败:$FAILED" >&2
+	exit 1
+fi
 exit 0

@@ -13,6 +13,7 @@
  */
 #include "core/core.h"
 #include "calendar/calendar.h"
+#include "calendar/statutory.h"
 #include "core/embedded.h"
 #include <jansson.h>
 #include <pthread.h>
@@ -27,6 +28,9 @@ struct calendar {
 	int32_t *nth;         /* total */
 	int32_t *lim;         /* ndays */
 	char **sources;       /* y1 - y0 + 1; NULL = year not loaded */
+	struct calendar *prov; /* the same years plus the statutory holidays of
+				  the years not loaded (statutory.h); NULL if
+				  none can be computed */
 };
 
 /* ---- dates (Howard Hinnant's civil algorithms) ---- */
@@ -402,7 +406,7 @@ static inline bool bit_get(const uint64_t *bits, int32_t i)
 	return (bits[i >> 6] >> (i & 63)) & 1;
 }
 
-struct calendar *calendar_build(const struct cal_set *set, struct err *e)
+static struct calendar *build_one(const struct cal_set *set, struct err *e)
 {
 	if (!set || set->n == 0) {
 		err_set(e, ERR_INVALID, "", "没有任何年份的节假日安排，无法建立工作日历");
@@ -462,8 +466,57 @@ struct calendar *calendar_build(const struct cal_set *set, struct err *e)
 	return c;
 }
 
+/* The provisional companion of a calendar built from set: every year from
+ * five years before the first loaded one (but not before the statutory
+ * rules begin) to two years after the later of the last loaded one and
+ * the current year, the years not in set filled with their statutory
+ * holidays.  NULL when no year needs filling or none can be computed. */
+static struct calendar *build_prov(const struct cal_set *set)
+{
+	int fy = statutory_first_year();
+	if (fy == 0)
+		return NULL;
+	char today[11];
+	time_today_shanghai(today);
+	int this_year = (int)((today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + (today[3] - '0'));
+	int y0 = set->years[0].year, y1 = set->years[set->n - 1].year;
+	int from = y0 - 5 > fy ? y0 - 5 : fy;
+	int to = (y1 > this_year ? y1 : this_year) + 2;
+	struct cal_set merged = { 0 };
+	for (size_t k = 0; k < set->n; k++)
+		cal_set_put(&merged, &set->years[k]);
+	merged.source = set->source ? xstrdup(set->source) : NULL;
+	int added = 0;
+	for (int y = from; y <= to; y++) {
+		if (cal_set_find(set, y))
+			continue;
+		struct cal_year sy;
+		struct err e = ERR_INIT;
+		if (statutory_year(y, &sy, &e) < 0)
+			continue;
+		cal_set_put(&merged, &sy);
+		cal_year_release(&sy);
+		added++;
+	}
+	struct calendar *p = NULL;
+	if (added)
+		p = build_one(&merged, NULL);
+	cal_set_release(&merged);
+	return p;
+}
+
+struct calendar *calendar_build(const struct cal_set *set, struct err *e)
+{
+	struct calendar *c = build_one(set, e);
+	if (c)
+		c->prov = build_prov(set);
+	return c;
+}
+
 static void calendar_free(struct calendar *c)
 {
+	if (c->prov)
+		calendar_free(c->prov);
 	int nyears = c->y1 - c->y0 + 1;
 	for (int i = 0; i < nyears; i++)
 		free(c->sources[i]);
@@ -514,8 +567,11 @@ static void embedded_init(void)
 	if (calendar_embedded_set(&set, &embedded_err) < 0)
 		return;
 	embedded_cal = calendar_build(&set, &embedded_err);
-	if (embedded_cal)
+	if (embedded_cal) {
 		atomic_store(&embedded_cal->refs, -1);
+		if (embedded_cal->prov)
+			atomic_store(&embedded_cal->prov->refs, -1);
+	}
 	cal_set_release(&set);
 }
 
@@ -621,4 +677,130 @@ int calendar_due_str(const struct calendar *c, const char *start, int n, bool ca
 		return -1;
 	cal_date_format(d, out);
 	return 0;
+}
+
+/* ---- provisional computations ---- */
+
+bool calendar_year_provisional(const struct calendar *c, int year)
+{
+	return c && !calendar_year_loaded(c, year) && c->prov && calendar_year_loaded(c->prov, year);
+}
+
+const char *calendar_provisional_source(const struct calendar *c, int year)
+{
+	return calendar_year_provisional(c, year) ? c->prov->sources[year - c->prov->y0] : "";
+}
+
+/* Record in b the years between days a and b that c has only provisionally. */
+static void basis_fill(const struct calendar *c, int32_t a, int32_t z, struct cal_basis *b)
+{
+	if (!b)
+		return;
+	memset(b, 0, sizeof(*b));
+	if (z < a) {
+		int32_t t = a;
+		a = z;
+		z = t;
+	}
+	for (int y = year_of(a); y <= year_of(z); y++) {
+		if (!calendar_year_provisional(c, y))
+			continue;
+		b->provisional = true;
+		if (b->nyears < (int)(sizeof(b->years) / sizeof(b->years[0])))
+			b->years[b->nyears++] = y;
+	}
+}
+
+/* Whether a strict failure may be retried on the provisional calendar. */
+static bool may_retry(const struct calendar *c, unsigned flags, const struct err *e)
+{
+	return !(flags & CAL_STRICT) && c->prov && e->kind == ERR_CONFLICT;
+}
+
+int calendar_is_workday_ex(const struct calendar *c, int32_t day, unsigned flags, struct cal_basis *b,
+			   struct err *e)
+{
+	struct err se = ERR_INIT;
+	if (b)
+		memset(b, 0, sizeof(*b));
+	int w = calendar_is_workday(c, day, &se);
+	if (w >= 0)
+		return w;
+	if (!may_retry(c, flags, &se)) {
+		if (e)
+			*e = se;
+		return -1;
+	}
+	w = calendar_is_workday(c->prov, day, e);
+	if (w >= 0)
+		basis_fill(c, day, day, b);
+	return w;
+}
+
+int calendar_due_ex(const struct calendar *c, int32_t start, int n, bool calendar_days, unsigned flags,
+		    int32_t *due, struct cal_basis *b, struct err *e)
+{
+	struct err se = ERR_INIT;
+	if (b)
+		memset(b, 0, sizeof(*b));
+	int rc = calendar_days ? calendar_due_days(c, start, n, due, &se) : calendar_due(c, start, n, due, &se);
+	if (rc == 0)
+		return 0;
+	if (!may_retry(c, flags, &se)) {
+		if (e)
+			*e = se;
+		return -1;
+	}
+	rc = calendar_days ? calendar_due_days(c->prov, start, n, due, e) : calendar_due(c->prov, start, n, due, e);
+	if (rc == 0)
+		basis_fill(c, calendar_days ? start + n : start, *due, b);
+	return rc;
+}
+
+int calendar_workdays_between_ex(const struct calendar *c, int32_t from, int32_t to, unsigned flags, int *count,
+				 struct cal_basis *b, struct err *e)
+{
+	struct err se = ERR_INIT;
+	if (b)
+		memset(b, 0, sizeof(*b));
+	if (calendar_workdays_between(c, from, to, count, &se) == 0)
+		return 0;
+	if (!may_retry(c, flags, &se)) {
+		if (e)
+			*e = se;
+		return -1;
+	}
+	if (calendar_workdays_between(c->prov, from, to, count, e) < 0)
+		return -1;
+	basis_fill(c, from, to, b);
+	return 0;
+}
+
+int calendar_due_str_ex(const struct calendar *c, const char *start, int n, bool calendar_days, unsigned flags,
+			char out[11], struct cal_basis *b, struct err *e)
+{
+	int32_t s, d;
+	if (b)
+		memset(b, 0, sizeof(*b));
+	if (cal_date_parse(start, &s) < 0)
+		return err_set(e, ERR_INVALID, "start", "起算日期“%.40s”不是 YYYY-MM-DD 形式的真实日期", start ? start : "");
+	if (calendar_due_ex(c, s, n, calendar_days, flags, &d, b, e) < 0)
+		return -1;
+	cal_date_format(d, out);
+	return 0;
+}
+
+void cal_basis_note(const struct cal_basis *b, char *out, size_t n)
+{
+	if (!b || !b->provisional) {
+		if (n)
+			out[0] = 0;
+		return;
+	}
+	struct buf years = BUF_INIT;
+	for (int i = 0; i < b->nyears; i++)
+		buf_printf(&years, "%s%d", i ? "、" : "", b->years[i]);
+	snprintf(out, n, "暂定：%s 年节假日安排尚未载入，按《全国年节及纪念日放假办法》规定的法定节假日推算（不含调休），载入该年安排后将重新计算",
+		 buf_str(&years));
+	buf_release(&years);
 }

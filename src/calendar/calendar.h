@@ -15,9 +15,13 @@
  *   - immutable once built; any number of threads may read it at once.
  *     A reload builds a new one; holders keep theirs alive with
  *     calendar_ref/calendar_unref (atomic reference count).
- *   - nothing is ever guessed: a computation that touches a day of a year
- *     that is not loaded fails with "缺少 YYYY 年的节假日安排，无法计算期限",
- *     naming the first such year.
+ *   - nothing is guessed silently: a strict computation that touches a day
+ *     of a year that is not loaded fails with "缺少 YYYY 年的节假日安排，
+ *     无法计算期限", naming the first such year.  The _ex functions without
+ *     CAL_STRICT then compute a provisional answer on the statutory
+ *     holidays of that year (statutory.h: weekends plus the holidays of
+ *     《全国年节及纪念日放假办法》 art. 2, no 调休) and say so in a struct
+ *     cal_basis; callers show such dates as 暂定 and store that they are.
  *   - period counting: the day of the triggering event is never counted.
  *     calendar_due(start, n) is the day on which the n-th working day after
  *     start falls (n >= 1), computed in O(1) with a prefix count of working
@@ -132,6 +136,40 @@ int calendar_workdays_between(const struct calendar *c, int32_t from, int32_t to
 int calendar_due_str(const struct calendar *c, const char *start, int n, bool calendar_days,
 		     char out[11], struct err *e);
 
+/* ---- provisional answers ---- */
+
+/* What a computation rested on: provisional when a day it counted lies in
+ * a year whose notice is not loaded (years: those years, ascending). */
+struct cal_basis {
+	bool provisional;
+	int nyears;
+	int years[4];
+};
+
+#define CAL_STRICT 1u  /* refuse instead of computing provisionally */
+
+/* Whether the year is not loaded but can be computed provisionally. */
+bool calendar_year_provisional(const struct calendar *c, int year);
+/* The note of a provisional year ("暂定：…"), "" if it is not one. */
+const char *calendar_provisional_source(const struct calendar *c, int year);
+
+/* As calendar_is_workday / calendar_due (calendar_days: calendar_due_days)
+ * / calendar_workdays_between / calendar_due_str, but without CAL_STRICT
+ * in flags a year that is not loaded is taken at its statutory holidays,
+ * and b (may be NULL) says whether and in which years that happened.
+ * Errors as the strict functions when even that is impossible. */
+int calendar_is_workday_ex(const struct calendar *c, int32_t day, unsigned flags, struct cal_basis *b,
+			   struct err *e);
+int calendar_due_ex(const struct calendar *c, int32_t start, int n, bool calendar_days, unsigned flags,
+		    int32_t *due, struct cal_basis *b, struct err *e);
+int calendar_workdays_between_ex(const struct calendar *c, int32_t from, int32_t to, unsigned flags, int *count,
+				 struct cal_basis *b, struct err *e);
+int calendar_due_str_ex(const struct calendar *c, const char *start, int n, bool calendar_days, unsigned flags,
+			char out[11], struct cal_basis *b, struct err *e);
+/* The warning for a provisional answer, in Chinese, naming its years
+ * ("暂定：2027 年节假日安排尚未载入，…"); "" when b is not provisional. */
+void cal_basis_note(const struct cal_basis *b, char *out, size_t n);
+
 /* ---- the stored calendar (calendar_store.c) ---- */
 
 struct calendar_import_result {
@@ -158,6 +196,17 @@ struct calendar_import_result {
 int calendar_import(struct db *db, const char *text, size_t len, const char *source,
 		    const char *by, bool replace, struct calendar_import_result *res,
 		    struct err *e);
+
+/* The official days off and adjusted working weekends of one year as the
+ * stored (imported) or embedded data list them, or for a provisional year
+ * its statutory holidays: marks[i] for day i of the year is 'h' (holiday),
+ * 'w' (working weekend) or 0. */
+void calendar_year_marks(struct db *db, int year, char marks[367]);
+/* The latest limit rows of calendar_changes, newest first, as
+ * [{id, at, at_local, by, action, years, source, detail}] (empty on a
+ * storage failure, which is logged). */
+struct json_t;
+struct json_t *calendar_changes_list(struct db *db, int limit);
 
 /* Append a row to calendar_changes (inside the caller's transaction). */
 int calendar_change_record(struct db *db, const char *by, const char *action,

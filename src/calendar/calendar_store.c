@@ -5,12 +5,16 @@
  *
  * Invariants: an import is validated completely before anything is
  * written, and written in one transaction together with its
- * calendar_changes and op_log rows; a refused import changes nothing.
+ * calendar_changes and op_log rows and the calendar's state stamp
+ * (store/stamp.h, so servers reload); a refused import changes nothing.
  */
 #include "core/core.h"
 #include "calendar/calendar.h"
+#include <jansson.h>
+#include "calendar/statutory.h"
 #include "store/db.h"
 #include "people/audit.h"
+#include "store/stamp.h"
 
 static bool year_of_row_bad(int32_t d, int year)
 {
@@ -186,6 +190,9 @@ int calendar_import(struct db *db, const char *text, size_t len, const char *sou
 	if (calendar_change_record(db, who, res->action, buf_str(&years), source, buf_str(&detail),
 				   &res->change_id) < 0)
 		goto dberr;
+	/* every process that caches the calendar reloads it (store/stamp.h) */
+	if (state_stamp_bump(db, STAMP_CALENDAR) < 0)
+		goto dberr;
 	struct actor a;
 	actor_for(db, by, &a);
 	struct buf ad = BUF_INIT;
@@ -211,4 +218,70 @@ out:
 	cal_set_release(&set);
 	cal_set_release(&emb);
 	return rc;
+}
+
+/* The official days off and adjusted working weekends of one year as the
+ * stored (imported) or embedded data lists them: marks[i] for day i of the
+ * year is 'h' (holiday), 'w' (working weekend) or 0. */
+void calendar_year_marks(struct db *db, int year, char marks[367])
+{
+	memset(marks, 0, 367);
+	int32_t jan1 = cal_days_from_civil(year, 1, 1);
+	struct db_res *res = NULL;
+	long long stored = db_scalar_int(db, 0, "SELECT COUNT(*) FROM calendar_years WHERE year = ?",
+					 (const struct db_val[]){ DB_INT(year), DB_END });
+	if (stored > 0) {
+		if (db_query(db, &res, "SELECT date, kind FROM calendar_days WHERE year = ?", DB_INT(year)) == 0) {
+			for (int i = 0; i < res->nrows; i++) {
+				int32_t d;
+				if (cal_date_parse(db_text(res, i, 0), &d) == 0 && d - jan1 >= 0 && d - jan1 < 366)
+					marks[d - jan1] = str_eq(db_text(res, i, 1), "workday") ? 'w' : 'h';
+			}
+		}
+		db_res_free(res);
+		return;
+	}
+	struct cal_set set;
+	struct err e = ERR_INIT;
+	if (calendar_embedded_set(&set, &e) < 0)
+		return;
+	const struct cal_year *y = cal_set_find(&set, year);
+	struct cal_year st;
+	if (!y && statutory_year(year, &st, &e) == 0) {
+		cal_set_put(&set, &st); /* a provisional year: its statutory holidays */
+		free(st.hol);
+		free(st.work);
+		free(st.source);
+		y = cal_set_find(&set, year);
+	}
+	if (y) {
+		for (int i = 0; i < y->nhol; i++)
+			if (y->hol[i] - jan1 >= 0 && y->hol[i] - jan1 < 366)
+				marks[y->hol[i] - jan1] = 'h';
+		for (int i = 0; i < y->nwork; i++)
+			if (y->work[i] - jan1 >= 0 && y->work[i] - jan1 < 366)
+				marks[y->work[i] - jan1] = 'w';
+	}
+	cal_set_release(&set);
+}
+
+json_t *calendar_changes_list(struct db *db, int limit)
+{
+	struct db_res *res = NULL;
+	json_t *arr = json_array();
+	if (db_query(db, &res, "SELECT id, at, by_user, action, years, source, detail FROM calendar_changes"
+		     " ORDER BY id DESC LIMIT ?", DB_INT(limit)) < 0) {
+		log_error("读取日历变更记录失败: %s", db_errmsg(db));
+		return arr;
+	}
+	for (int i = 0; i < res->nrows; i++) {
+		char local[20];
+		time_utc_to_shanghai(db_text(res, i, 1), local);
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_int(res, i, 0),
+						     "at", db_text(res, i, 1), "at_local", local, "by", db_text(res, i, 2),
+						     "action", db_text(res, i, 3), "years", db_text(res, i, 4),
+						     "source", db_text(res, i, 5), "detail", db_text(res, i, 6)));
+	}
+	db_res_free(res);
+	return arr;
 }

@@ -132,10 +132,17 @@ json_t *deadline_rules_list(struct db *db, struct err *e)
 	return arr;
 }
 
+/* The due date of a clock; provisional (b) when it reaches a year whose
+ * notice is not loaded; years: those years as "2027,2028". */
 static int compute_due(const struct calendar *cal, const struct deadline_rule *rule, const char *start,
-		       char due[11], struct err *e)
+		       char due[11], struct cal_basis *b, char years[32], struct err *e)
 {
-	return calendar_due_str(cal, start, rule->days, rule->calendar_days, due, e);
+	if (calendar_due_str_ex(cal, start, rule->days, rule->calendar_days, 0, due, b, e) < 0)
+		return -1;
+	years[0] = 0;
+	for (int i = 0, off = 0; i < b->nyears && off < 26; i++)
+		off += snprintf(years + off, (size_t)(32 - off), "%s%d", i ? "," : "", b->years[i]);
+	return 0;
 }
 
 int deadline_start_cal(struct db *db, const struct calendar *cal, const char *event_code,
@@ -149,16 +156,18 @@ int deadline_start_cal(struct db *db, const struct calendar *cal, const char *ev
 	struct deadline_rule rule;
 	if (deadline_rule_for(db, event_code, start_date, &rule, e) < 0)
 		return -1;
-	char due[11], now[21];
-	if (compute_due(cal, &rule, start_date, due, e) < 0)
+	char due[11], now[21], years[32];
+	struct cal_basis b;
+	if (compute_due(cal, &rule, start_date, due, &b, years, e) < 0)
 		return -1;
 	time_now_utc(now);
 	struct db_res *r = NULL;
 	if (db_query(db, &r, "INSERT INTO deadlines(rule_id, unit_id, owner_user_id, object_type, object_id,"
-		     " started_on, due_on, state, met_late, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', 0, ?)"
-		     " RETURNING id",
+		     " started_on, due_on, state, met_late, created_at, provisional, provisional_years)"
+		     " VALUES (?, ?, ?, ?, ?, ?, ?, 'open', 0, ?, ?, ?) RETURNING id",
 		     DB_INT(rule.id), DB_INT(unit_id), owner_user_id > 0 ? DB_INT(owner_user_id) : DB_NULL,
-		     DB_TEXT(object_type), DB_TEXT(object_id), DB_TEXT(start_date), DB_TEXT(due), DB_TEXT(now)) < 0) {
+		     DB_TEXT(object_type), DB_TEXT(object_id), DB_TEXT(start_date), DB_TEXT(due), DB_TEXT(now),
+		     DB_INT(b.provisional), DB_TEXT(years)) < 0) {
 		if (db_errcode(db) == DBE_CONSTRAINT)
 			return err_set(e, ERR_INVALID, "unit_id", "单位或负责人不存在");
 		return storage_error(db, e, "保存期限失败");
@@ -242,8 +251,8 @@ int deadline_refresh(struct db *db, const struct calendar *cal, const char *toda
 		} else {
 			int left;
 			struct err e = ERR_INIT;
-			if (calendar_workdays_between(cal, t, due, &left, &e) < 0)
-				continue; /* cannot count: keep the state, never guess */
+			if (calendar_workdays_between_ex(cal, t, due, 0, &left, NULL, &e) < 0)
+				continue; /* cannot count even provisionally: keep the state */
 			want = left <= due_soon_days ? "due_soon" : "open";
 		}
 		if (strcmp(want, db_text(r, i, 2)) == 0)
@@ -272,21 +281,41 @@ int deadline_recompute_all(struct db *db, const struct calendar *cal, struct err
 		return storage_error(db, e, "数据库繁忙");
 	struct db_res *r = NULL;
 	int n = 0;
-	if (db_query(db, &r, "SELECT d.id, d.started_on, d.due_on, r.days, r.day_kind FROM deadlines d"
+	if (db_query(db, &r, "SELECT d.id, d.started_on, d.due_on, r.days, r.day_kind, d.provisional,"
+		     " d.provisional_years FROM deadlines d"
 		     " JOIN deadline_rules r ON r.id = d.rule_id WHERE d.state <> 'met' ORDER BY d.id") < 0)
 		goto dberr;
+	char now[21];
+	time_now_utc(now);
 	for (int i = 0; i < r->nrows; i++) {
 		struct deadline_rule rule = { .days = (int)db_int(r, i, 3),
 					      .calendar_days = strcmp(db_text(r, i, 4), "calendar") == 0 };
-		char due[11];
+		char due[11], years[32];
+		struct cal_basis b;
 		struct err ce = ERR_INIT;
-		if (compute_due(cal, &rule, db_text(r, i, 1), due, &ce) < 0) {
+		if (compute_due(cal, &rule, db_text(r, i, 1), due, &b, years, &ce) < 0) {
 			err_set(e, ce.kind, ce.field, "期限 %lld(起算日 %s): %s", db_int(r, i, 0), db_text(r, i, 1), ce.msg);
 			goto fail;
 		}
-		if (strcmp(due, db_text(r, i, 2)) == 0)
+		bool old_prov = db_int(r, i, 5) != 0;
+		const char *old_due = db_text(r, i, 2);
+		if (strcmp(due, old_due) == 0 && old_prov == b.provisional && strcmp(years, db_text(r, i, 6)) == 0)
 			continue;
-		if (db_exec(db, "UPDATE deadlines SET due_on = ? WHERE id = ?", DB_TEXT(due), DB_INT(db_int(r, i, 0))) < 0)
+		char reason[300];
+		if (old_prov && !b.provisional)
+			snprintf(reason, sizeof(reason), "载入 %s 年节假日安排后重新计算：到期日由 %s（暂定）%s %s", db_text(r, i, 6),
+				 old_due, strcmp(due, old_due) ? "改为" : "确定为", due);
+		else if (b.provisional)
+			snprintf(reason, sizeof(reason), "工作日历变更后重新计算：到期日由 %s%s 改为 %s（暂定，%s 年节假日安排尚未载入）",
+				 old_due, old_prov ? "（暂定）" : "", due, years);
+		else
+			snprintf(reason, sizeof(reason), "工作日历变更后重新计算：到期日由 %s 改为 %s", old_due, due);
+		if (db_exec(db, "INSERT INTO deadline_changes(deadline_id, at, by_user, old_due, new_due, old_provisional,"
+			    " new_provisional, reason) VALUES (?, ?, 'system', ?, ?, ?, ?, ?)",
+			    DB_INT(db_int(r, i, 0)), DB_TEXT(now), DB_TEXT(old_due), DB_TEXT(due), DB_INT(old_prov),
+			    DB_INT(b.provisional), DB_TEXT(reason)) < 0 ||
+		    db_exec(db, "UPDATE deadlines SET due_on = ?, provisional = ?, provisional_years = ? WHERE id = ?",
+			    DB_TEXT(due), DB_INT(b.provisional), DB_TEXT(years), DB_INT(db_int(r, i, 0))) < 0)
 			goto dberr;
 		n++;
 	}
@@ -308,7 +337,8 @@ fail:
 /* ---- listings ---- */
 
 #define DL_COLS "d.id, d.rule_id, r.event_code, r.name, r.ends_with, d.unit_id, d.owner_user_id," \
-	" d.object_type, d.object_id, d.started_on, d.due_on, d.state, d.met_on, d.met_late, d.created_at"
+	" d.object_type, d.object_id, d.started_on, d.due_on, d.state, d.met_on, d.met_late, d.created_at," \
+	" d.provisional, d.provisional_years"
 #define DL_FROM " FROM deadlines d JOIN deadline_rules r ON r.id = d.rule_id"
 #define DL_URGENCY " ORDER BY CASE d.state WHEN 'overdue' THEN 0 WHEN 'due_soon' THEN 1 WHEN 'open' THEN 2" \
 	" ELSE 3 END, d.due_on, d.id LIMIT ?"
@@ -323,11 +353,31 @@ static json_t *nullable_text(const struct db_res *r, int row, int col)
 	return db_cell(r, row, col) ? json_string(db_text(r, row, col)) : json_null();
 }
 
+/* The 暂定 note of a row (its years as "2027,2028"), "" when not provisional. */
+static json_t *provisional_note(const struct db_res *r, int row)
+{
+	if (!db_int(r, row, 15))
+		return json_string("");
+	struct cal_basis b = { .provisional = true };
+	const char *p = db_text(r, row, 16);
+	while (*p && b.nyears < (int)ARRAY_SIZE(b.years)) {
+		long v = strtol(p, (char **)&p, 10);
+		if (v > 0)
+			b.years[b.nyears++] = (int)v;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	char note[512];
+	cal_basis_note(&b, note, sizeof(note));
+	return json_string(note);
+}
+
 static json_t *deadlines_json(const struct db_res *r)
 {
 	json_t *arr = json_array();
-	for (int i = 0; i < r->nrows; i++)
-		json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s:s, s:s,"
+	for (int i = 0; i < r->nrows; i++) {
+		json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s:s, s:s,"
 						     " s:o, s:b, s:s}",
 						     "id", (json_int_t)db_int(r, i, 0), "rule_id", (json_int_t)db_int(r, i, 1),
 						     "event_code", db_text(r, i, 2), "rule_name", db_text(r, i, 3),
@@ -336,7 +386,54 @@ static json_t *deadlines_json(const struct db_res *r)
 						     "object_id", db_text(r, i, 8), "started_on", db_text(r, i, 9),
 						     "due_on", db_text(r, i, 10), "state", db_text(r, i, 11),
 						     "met_on", nullable_text(r, i, 12), "met_late", (int)db_int(r, i, 13),
-						     "created_at", db_text(r, i, 14)));
+						     "created_at", db_text(r, i, 14));
+		json_object_set_new(o, "provisional", json_boolean(db_int(r, i, 15) != 0));
+		json_object_set_new(o, "provisional_note", provisional_note(r, i));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+json_t *deadline_get(struct db *db, long long id, struct err *e)
+{
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT " DL_COLS ", r.source, r.days, r.day_kind" DL_FROM " WHERE d.id = ?", DB_INT(id)) < 0) {
+		storage_error(db, e, "读取期限失败");
+		return NULL;
+	}
+	if (r->nrows == 0) {
+		db_res_free(r);
+		err_set(e, ERR_NOTFOUND, "id", "期限 %lld 不存在", id);
+		return NULL;
+	}
+	json_t *arr = deadlines_json(r);
+	json_t *o = json_incref(json_array_get(arr, 0));
+	json_object_set_new(o, "rule_source", json_string(db_text(r, 0, 17)));
+	json_object_set_new(o, "days", json_integer(db_int(r, 0, 18)));
+	json_object_set_new(o, "day_kind", json_string(db_text(r, 0, 19)));
+	json_decref(arr);
+	db_res_free(r);
+	return o;
+}
+
+json_t *deadline_history(struct db *db, long long id, struct err *e)
+{
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT at, by_user, old_due, new_due, old_provisional, new_provisional, reason"
+		     " FROM deadline_changes WHERE deadline_id = ? ORDER BY id", DB_INT(id)) < 0) {
+		storage_error(db, e, "读取期限变更记录失败");
+		return NULL;
+	}
+	json_t *arr = json_array();
+	for (int i = 0; i < r->nrows; i++) {
+		char local[20];
+		time_utc_to_shanghai(db_text(r, i, 0), local);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "at", db_text(r, i, 0),
+						     "at_local", local, "by", db_text(r, i, 1), "old_due", db_text(r, i, 2),
+						     "new_due", db_text(r, i, 3), "old_provisional", (int)db_int(r, i, 4),
+						     "new_provisional", (int)db_int(r, i, 5), "reason", db_text(r, i, 6)));
+	}
+	db_res_free(r);
 	return arr;
 }
 

@@ -69,8 +69,10 @@ json_t *deadline_rules_list(struct db *db, struct err *e);
 /* Start a clock: the rule for event_code in force on start_date, due_on
  * computed on the calendar of the database (calendar_load).  owner_user_id
  * 0 = none.  object_type and object_id must not be empty.  Stores state
- * 'open'; *id receives the new id.  Fails (ERR_CONFLICT, naming the year)
- * when the calendar lacks a year the count needs. */
+ * 'open'; *id receives the new id.  A count that needs a year whose notice
+ * is not loaded is provisional (statutory holidays, calendar.h) and stored
+ * as such (provisional, provisional_years); it fails (ERR_CONFLICT, naming
+ * the year) only when even that cannot be computed. */
 int deadline_start(struct db *db, const char *event_code, long long unit_id, long long owner_user_id,
 		   const char *object_type, const char *object_id, const char *start_date,
 		   long long *id, struct err *e);
@@ -93,8 +95,9 @@ int deadline_meet(struct db *db, long long id, const char *date, struct err *e);
 int deadline_refresh(struct db *db, const struct calendar *cal, const char *today,
 		     int due_soon_days, int *changed);
 
-/* Recompute due_on of every unmet clock with its rule on cal (after a
- * calendar change) and record the run in calendar_changes (action
+/* Recompute due_on (and the provisional mark) of every unmet clock with its
+ * rule on cal (after a calendar change), append a deadline_changes row for
+ * each clock that changed, and record the run in calendar_changes (action
  * 'recompute').  One transaction; on any failure (e.g. a year missing for
  * one clock, named in e) nothing changes.  Returns the number of clocks
  * whose due_on changed, or -1.  States are brought up to date by the next
@@ -104,7 +107,18 @@ int deadline_recompute_all(struct db *db, const struct calendar *cal, struct err
 /* ---- listings for pages: JSON arrays of deadline objects
  * {id, rule_id, event_code, rule_name, ends_with, unit_id, owner_user_id (null),
  *  object_type, object_id, started_on, due_on, state, met_on (null),
- *  met_late (bool), created_at}.  NULL + e on failure. ---- */
+ *  met_late (bool), created_at, provisional (bool), provisional_note ("暂定：…"
+ *  or "")}.  NULL + e on failure. ---- */
+
+/* One clock as a deadline object (above) plus rule_source, days and
+ * day_kind ('working' | 'calendar'); NULL with ERR_NOTFOUND if unknown.
+ * The caller checks that the actor may see it (owner or unit in scope). */
+json_t *deadline_get(struct db *db, long long id, struct err *e);
+
+/* The history of a clock's due date (table deadline_changes), oldest first:
+ * [{at, at_local, by, old_due, new_due, old_provisional, new_provisional,
+ *   reason}].  NULL + e on failure. */
+json_t *deadline_history(struct db *db, long long id, struct err *e);
 
 /* The unmet clocks owned by a user, most urgent first: overdue, due_soon,
  * open; then by due_on, then id.  limit <= 0: 500. */

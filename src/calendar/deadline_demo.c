@@ -28,8 +28,9 @@ static const char *day_str(int32_t d, char out[11])
 	return out;
 }
 
-/* Start one clock; 1 when started, 0 when skipped for a missing year, -1
- * on any other failure. */
+/* Start one clock; 1 when started (provisionally when it reaches a year
+ * whose notice is not loaded), 0 when skipped because even a provisional
+ * count is impossible, -1 on any other failure. */
 static int start(struct db *db, const struct calendar *cal, const char *event, long long unit, long long user,
 		 const char *otype, const char *oid, int32_t day, long long *id, struct err *e)
 {
@@ -51,7 +52,7 @@ static int meet(struct db *db, const struct calendar *cal, long long id, int32_t
 {
 	char ds[11];
 	struct err we = ERR_INIT;
-	while (day < today && calendar_is_workday(cal, day, &we) == 0)
+	while (day < today && calendar_is_workday_ex(cal, day, 0, NULL, &we) == 0)
 		day++;
 	return deadline_meet(db, id, day_str(day, ds), e);
 }
@@ -75,9 +76,9 @@ static int32_t start_due_soon(const struct calendar *cal, int32_t today, int n, 
 		int32_t due;
 		int left;
 		struct err e = ERR_INIT;
-		if (calendar_due(cal, s, n, &due, &e) < 0 || due < today)
+		if (calendar_due_ex(cal, s, n, false, 0, &due, NULL, &e) < 0 || due < today)
 			continue;
-		if (calendar_workdays_between(cal, today, due, &left, &e) == 0 && left == want_left)
+		if (calendar_workdays_between_ex(cal, today, due, 0, &left, NULL, &e) == 0 && left == want_left)
 			return s;
 	}
 	return 0;

@@ -2,8 +2,8 @@
  * cmd_calendar.c - the 'calendar' command: due dates, working-day checks,
  * the loaded years, and importing a year's holiday arrangement.
  *
- *   zhifa calendar due START N [--calendar-days] [--data DIR] [--db URL]
- *   zhifa calendar is-workday DATE [--data DIR] [--db URL]
+ *   zhifa calendar due START N [--calendar-days] [--strict] [--data DIR] [--db URL]
+ *   zhifa calendar is-workday DATE [--strict] [--data DIR] [--db URL]
  *   zhifa calendar years [--data DIR] [--db URL]
  *   zhifa calendar import FILE [--replace] --source NOTICE --data DIR [--db URL] [--by USERNAME]
  *
@@ -12,6 +12,11 @@
  * The database is --db URL, else $ZHIFA_DB, else DIR/zhifa.db; it is
  * migrated before use.  Exit: 0 ok, 1 failure (Chinese message on stderr),
  * 2 usage error.
+ *
+ * When due or is-workday needs a year whose notice is not loaded, the
+ * answer is provisional (statutory holidays only, see calendar/statutory.h):
+ * it is printed as usual, a warning "暂定：…" goes to stderr, and the exit
+ * status is 0; --strict refuses instead (exit 1), as before.
  */
 #include "core/core.h"
 #include "cli/cli.h"
@@ -22,8 +27,8 @@
 
 #define CAL_USAGE \
 	"用法:\n" \
-	"  zhifa calendar due START N [--calendar-days] [--data DIR] [--db URL]\n" \
-	"  zhifa calendar is-workday DATE [--data DIR] [--db URL]\n" \
+	"  zhifa calendar due START N [--calendar-days] [--strict] [--data DIR] [--db URL]\n" \
+	"  zhifa calendar is-workday DATE [--strict] [--data DIR] [--db URL]\n" \
 	"  zhifa calendar years [--data DIR] [--db URL]\n" \
 	"  zhifa calendar import FILE [--replace] --source 通知名称 --data DIR [--db URL] [--by 用户名]\n"
 
@@ -31,7 +36,7 @@ struct cal_opts {
 	const char *pos[5];
 	int npos;
 	const char *data, *db, *source, *by;
-	bool calendar_days, replace;
+	bool calendar_days, replace, strict;
 };
 
 static int usage(const char *why)
@@ -55,6 +60,10 @@ static int parse_opts(int argc, char **argv, struct cal_opts *o)
 		}
 		if (strcmp(a, "--replace") == 0) {
 			o->replace = true;
+			continue;
+		}
+		if (strcmp(a, "--strict") == 0) {
+			o->strict = true;
 			continue;
 		}
 		if (strcmp(a, "--data") == 0)
@@ -135,6 +144,16 @@ static const struct calendar *get_calendar(const struct cal_opts *o)
 	return c;
 }
 
+/* The warning of a provisional answer on stderr (nothing otherwise). */
+static void warn_provisional(const struct cal_basis *b)
+{
+	char note[512];
+	cal_basis_note(b, note, sizeof(note));
+	fflush(stdout); /* the answer first, then the warning */
+	if (note[0])
+		fprintf(stderr, "zhifa calendar: %s；如需拒绝暂定结果，请加 --strict\n", note);
+}
+
 static int run_due(const struct cal_opts *o)
 {
 	if (o->npos != 3 || o->replace || o->source || o->by)
@@ -147,13 +166,15 @@ static int run_due(const struct cal_opts *o)
 		return EXIT_FAIL;
 	char out[11];
 	struct err e = ERR_INIT;
-	int rc = calendar_due_str(c, o->pos[1], (int)n, o->calendar_days, out, &e);
+	struct cal_basis b;
+	int rc = calendar_due_str_ex(c, o->pos[1], (int)n, o->calendar_days, o->strict ? CAL_STRICT : 0, out, &b, &e);
 	calendar_unref(c);
 	if (rc < 0) {
 		fprintf(stderr, "zhifa calendar: %s\n", e.msg);
 		return EXIT_FAIL;
 	}
 	printf("%s\n", out);
+	warn_provisional(&b);
 	return EXIT_OK;
 }
 
@@ -170,19 +191,21 @@ static int run_is_workday(const struct cal_opts *o)
 	if (!c)
 		return EXIT_FAIL;
 	struct err e = ERR_INIT;
-	int w = calendar_is_workday(c, d, &e);
+	struct cal_basis b;
+	int w = calendar_is_workday_ex(c, d, o->strict ? CAL_STRICT : 0, &b, &e);
 	calendar_unref(c);
 	if (w < 0) {
 		fprintf(stderr, "zhifa calendar: %s\n", e.msg);
 		return EXIT_FAIL;
 	}
 	printf("%s\n", w ? "yes" : "no");
+	warn_provisional(&b);
 	return EXIT_OK;
 }
 
 static int run_years(const struct cal_opts *o)
 {
-	if (o->npos != 1)
+	if (o->npos != 1 || o->strict)
 		return usage(NULL);
 	const struct calendar *c = get_calendar(o);
 	if (!c)

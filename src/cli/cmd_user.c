@@ -258,7 +258,8 @@ static int do_list(struct db *db, const struct actor *sys)
 	size_t i;
 	json_t *u;
 	json_array_foreach(arr, i, u) {
-		const char *state = json_is_true(json_object_get(u, "locked")) ? "已锁定"
+		const char *state = json_is_true(json_object_get(u, "locked")) ||
+					    json_is_true(json_object_get(u, "temp_locked")) ? "已锁定"
 				  : json_is_true(json_object_get(u, "must_change")) ? "待改密" : "正常";
 		printf("%-16s %-10s %-24s %-28s %s\n", json_string_value(json_object_get(u, "username")),
 		       json_string_value(json_object_get(u, "name")), json_string_value(json_object_get(u, "unit_name")),

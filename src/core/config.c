@@ -2,6 +2,7 @@
 #include "core/core.h"
 #include "core/config.h"
 #include <unistd.h>
+#include <arpa/inet.h>
 
 void config_defaults(struct config *c, const char *data_dir)
 {
@@ -20,6 +21,96 @@ void config_defaults(struct config *c, const char *data_dir)
 	c->due_soon_days = 2;
 	c->max_conns_per_ip = 64;
 	c->head_timeout_s = 15;
+}
+
+/* Parse "ADDR" or "ADDR/PREFIX" (n bytes of text) into *out; -1 if not. */
+static int parse_net(const char *s, size_t n, struct proxy_net *out)
+{
+	char text[64];
+	if (n == 0 || n >= sizeof text)
+		return -1;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	char *slash = strchr(text, '/');
+	if (slash)
+		*slash = '\0';
+	memset(out, 0, sizeof *out);
+	if (inet_pton(AF_INET, text, out->addr) == 1)
+		out->family = AF_INET;
+	else if (inet_pton(AF_INET6, text, out->addr) == 1)
+		out->family = AF_INET6;
+	else
+		return -1;
+	int max = out->family == AF_INET ? 32 : 128;
+	long long p = max;
+	if (slash && str_to_ll(slash + 1, 0, max, &p) < 0)
+		return -1;
+	out->prefix = (int)p;
+	return 0;
+}
+
+static int set_proxies(struct config *c, const char *value, struct buf *err)
+{
+	struct proxy_net list[CONFIG_MAX_PROXIES];
+	int n = 0;
+	for (const char *p = value; *p;) {
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		size_t len = strcspn(p, " ,\t");
+		if (!len)
+			break;
+		if (n == CONFIG_MAX_PROXIES) {
+			buf_printf(err, "trusted_proxies（可信代理）最多 %d 项", CONFIG_MAX_PROXIES);
+			return -1;
+		}
+		if (parse_net(p, len, &list[n]) < 0) {
+			buf_printf(err, "trusted_proxies（可信代理）中的 '%.*s' 不是有效的 IP 地址或网段（如 10.0.0.0/8）",
+				   (int)(len > 64 ? 64 : len), p);
+			return -1;
+		}
+		n++;
+		p += len;
+	}
+	memcpy(c->trusted_proxies, list, sizeof list);
+	c->ntrusted_proxies = n;
+	return 0;
+}
+
+static bool net_contains(const struct proxy_net *net, int family, const unsigned char *addr)
+{
+	if (net->family != family)
+		return false;
+	int full = net->prefix / 8, rest = net->prefix % 8;
+	if (memcmp(net->addr, addr, (size_t)full) != 0)
+		return false;
+	if (!rest)
+		return true;
+	unsigned char mask = (unsigned char)(0xff << (8 - rest));
+	return (net->addr[full] & mask) == (addr[full] & mask);
+}
+
+bool config_proxy_trusted(const struct config *c, const char *ip)
+{
+	unsigned char addr[16];
+	int family;
+	if (!ip || !c->ntrusted_proxies)
+		return false;
+	if (inet_pton(AF_INET, ip, addr) == 1) {
+		family = AF_INET;
+	} else if (inet_pton(AF_INET6, ip, addr) == 1) {
+		family = AF_INET6;
+		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		if (memcmp(addr, mapped, 12) == 0) {
+			memmove(addr, addr + 12, 4);
+			family = AF_INET;
+		}
+	} else {
+		return false;
+	}
+	for (int i = 0; i < c->ntrusted_proxies; i++)
+		if (net_contains(&c->trusted_proxies[i], family, addr))
+			return true;
+	return false;
 }
 
 static int set_int(const char *key, const char *value, long long min, long long max, long long *out, struct buf *err)
@@ -123,11 +214,62 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 			return -1;
 		}
 		snprintf(c->tsa_ca_file, sizeof c->tsa_ca_file, "%s", value);
+	} else if (str_eq(key, "trusted_proxies")) {
+		if (set_proxies(c, value, err) < 0)
+			return -1;
+	} else if (str_eq(key, "site_code") || str_eq(key, "icp_no") || str_eq(key, "police_no")) {
+		char *dst = str_eq(key, "site_code") ? c->site_code : str_eq(key, "icp_no") ? c->icp_no : c->police_no;
+		size_t cap = str_eq(key, "site_code") ? sizeof c->site_code : sizeof c->icp_no;
+		if (strlen(value) >= cap || !utf8_valid(value, strlen(value)) || strpbrk(value, "\n\r\t<>\"'&")) {
+			buf_printf(err, "%s（%s）过长或含有不允许的字符", key,
+				   str_eq(key, "site_code") ? "网站标识码" : str_eq(key, "icp_no") ? "ICP备案号" : "公安机关备案号");
+			return -1;
+		}
+		snprintf(dst, cap, "%s", value);
+	} else if (str_eq(key, "contact_url")) {
+		if (!str_empty(value) &&
+		    (!(str_starts(value, "http://") || str_starts(value, "https://") || str_starts(value, "mailto:") ||
+		       (value[0] == '/' && value[1] != '/')) ||
+		     strlen(value) >= sizeof c->contact_url || strpbrk(value, " \t\n\"<>'\\"))) {
+			buf_printf(err, "contact_url（联系我们）应以 http://、https://、mailto: 或 / 开头，且不含空格和引号");
+			return -1;
+		}
+		snprintf(c->contact_url, sizeof c->contact_url, "%s", value);
 	} else {
 		buf_printf(err, "未知配置项 '%s'", key);
 		return -1;
 	}
 	return 0;
+}
+
+bool config_public_url_local(const char *url)
+{
+	if (str_empty(url))
+		return true;
+	const char *h = strstr(url, "://");
+	h = h ? h + 3 : url;
+	const char *at = strpbrk(h, "@/");
+	if (at && *at == '@')
+		h = at + 1;
+	size_t n = strcspn(h, "/?#");
+	char host[256];
+	if (h[0] == '[') { /* [IPv6]:port */
+		const char *close = memchr(h, ']', n);
+		n = close ? (size_t)(close - h) + 1 : n;
+	} else {
+		const char *colon = memchr(h, ':', n);
+		if (colon)
+			n = (size_t)(colon - h);
+	}
+	if (n == 0 || n >= sizeof host)
+		return true;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	for (char *p = host; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return str_starts(host, "127.") || str_eq(host, "localhost") || str_ends(host, ".localhost") ||
+	       str_eq(host, "[::1]") || str_eq(host, "0.0.0.0") || str_eq(host, "[::]");
 }
 
 static void trim(const char **s, const char **e)
@@ -194,8 +336,8 @@ int config_load(struct config *c, struct buf *err)
 	}
 	static const char *keys[] = { "listen", "db", "threads", "session_idle_minutes", "max_body_kib",
 				      "secure_cookies", "origin", "site_name", "public_url", "due_soon_days",
-				      "log_requests", "tsa_url", "tsa_ca_file", "max_conns_per_ip",
-				      "head_timeout_seconds", "hsts" };
+				      "log_requests", "tsa_url", "tsa_ca_file", "trusted_proxies", "site_code", "icp_no",
+				      "police_no", "contact_url", "max_conns_per_ip", "head_timeout_seconds", "hsts" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char env[64];
 		snprintf(env, sizeof env, "ZHIFA_");

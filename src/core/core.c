@@ -401,3 +401,61 @@ void err_clear(struct err *e)
 	e->field[0] = '\0';
 	e->msg[0] = '\0';
 }
+
+void errs_push(struct errs *l, const struct err *e)
+{
+	if (!l || !e || !e->kind || l->n >= 100)
+		return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n++] = *e;
+	if (!l->kind)
+		l->kind = e->kind;
+}
+
+int errs_add(struct errs *l, int kind, const char *field, const char *fmt, ...)
+{
+	if (!l)
+		return -1;
+	struct err e;
+	e.kind = kind;
+	snprintf(e.field, sizeof e.field, "%s", field ? field : "");
+	struct buf b; /* cut on character boundaries, as in err_set */
+	buf_init(&b, 0);
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	utf8_sanitize(e.msg, sizeof e.msg, buf_str(&b), b.len);
+	buf_release(&b);
+	errs_push(l, &e);
+	return -1;
+}
+
+const struct err *errs_find(const struct errs *l, const char *field)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		if (str_eq(l->v[i].field, field))
+			return &l->v[i];
+	return NULL;
+}
+
+void errs_first(const struct errs *l, struct err *e)
+{
+	if (l && l->n)
+		*e = l->v[0];
+	else
+		err_clear(e);
+}
+
+void errs_release(struct errs *l)
+{
+	if (!l)
+		return;
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+	l->kind = 0;
+}

@@ -33,7 +33,27 @@ struct err {
 
 #define ERR_INIT { 0, "", "" }
 
+/* Every problem of one submitted form: validation goes on past the first
+ * problem and adds each one here, so a form can report all of them at
+ * once.  kind is the kind of the first error added (0 while empty). */
+struct errs {
+	struct err *v;
+	size_t n, cap;
+	int kind;
+};
+
+#define ERRS_INIT { NULL, 0, 0, 0 }
+
 /* Fill e (if not NULL) and return -1. */
 int err_set(struct err *e, int kind, const char *field, const char *fmt, ...) PRINTF_LIKE(4, 5);
 void err_clear(struct err *e);
+/* Add one problem to l (if not NULL) and return -1.  At most 100 are kept. */
+int errs_add(struct errs *l, int kind, const char *field, const char *fmt, ...) PRINTF_LIKE(4, 5);
+/* Add a copy of e (nothing when e->kind is 0). */
+void errs_push(struct errs *l, const struct err *e);
+/* The first problem naming field, NULL if none. */
+const struct err *errs_find(const struct errs *l, const char *field);
+/* Copy the first problem into e (for callers answering one error). */
+void errs_first(const struct errs *l, struct err *e);
+void errs_release(struct errs *l);
 #endif

@@ -77,6 +77,7 @@ long long hash2_fd(struct hash2 *h, int fd, long long limit)
 {
 	enum { CHUNK = 1 << 20 };
 	unsigned char *buf = xmalloc(CHUNK);
+	/* through a pipe when one is free, else on this thread */
 	struct hash2_pipe *p = hash2_pipe_start(h, -1, 0, 0);
 	long long off = 0;
 	while (limit < 0 || off < limit) {
@@ -87,16 +88,21 @@ long long hash2_fd(struct hash2 *h, int fd, long long limit)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			hash2_pipe_finish(p);
+			if (p)
+				hash2_pipe_finish(p);
 			free(buf);
 			return -1;
 		}
 		if (got == 0)
 			break;
-		hash2_pipe_add(p, buf, (size_t)got);
+		if (p)
+			hash2_pipe_add(p, buf, (size_t)got);
+		else
+			hash2_update(h, buf, (size_t)got);
 		off += got;
 	}
-	hash2_pipe_finish(p);
+	if (p)
+		hash2_pipe_finish(p);
 	free(buf);
 	if (limit >= 0 && off != limit)
 		return -1;
@@ -227,6 +233,23 @@ static void *pipe_worker_main(void *arg)
 	return NULL;
 }
 
+/* Fail the next n thread starts (tests: resource exhaustion). */
+static int fail_threads;
+
+void hash2_pipe_fail_threads(int n)
+{
+	__atomic_store_n(&fail_threads, n, __ATOMIC_RELAXED);
+}
+
+static int pipe_thread_start(struct pipe_worker *w)
+{
+	if (__atomic_load_n(&fail_threads, __ATOMIC_RELAXED) > 0) {
+		__atomic_fetch_sub(&fail_threads, 1, __ATOMIC_RELAXED);
+		return EAGAIN;
+	}
+	return pthread_create(&w->thr, NULL, pipe_worker_main, w);
+}
+
 /* Wait for the next slot to be free and make it current. */
 static struct pipe_slot *slot_acquire(struct hash2_pipe *p)
 {
@@ -259,8 +282,63 @@ static void slot_publish(struct hash2_pipe *p)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* ---- the bound on concurrent pipes ---- */
+
+static pthread_mutex_t pipes_mu = PTHREAD_MUTEX_INITIALIZER;
+static int pipes_max, pipes_used;
+
+static int pipes_default(void)
+{
+	const char *s = getenv("ZHIFA_HASH_PIPES");
+	long long v;
+	if (s && *s && str_to_ll(s, 1, 1024, &v) == 0)
+		return (int)v;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 2 ? 2 : n > 64 ? 64 : (int)n;
+}
+
+void hash2_pipe_limit(int n)
+{
+	pthread_mutex_lock(&pipes_mu);
+	pipes_max = n > 0 ? n : pipes_default();
+	pthread_mutex_unlock(&pipes_mu);
+}
+
+int hash2_pipe_max(void)
+{
+	pthread_mutex_lock(&pipes_mu);
+	if (!pipes_max)
+		pipes_max = pipes_default();
+	int n = pipes_max;
+	pthread_mutex_unlock(&pipes_mu);
+	return n;
+}
+
+static bool pipes_take(void)
+{
+	pthread_mutex_lock(&pipes_mu);
+	if (!pipes_max)
+		pipes_max = pipes_default();
+	bool ok = pipes_used < pipes_max;
+	if (ok)
+		pipes_used++;
+	pthread_mutex_unlock(&pipes_mu);
+	return ok;
+}
+
+static void pipes_give(void)
+{
+	pthread_mutex_lock(&pipes_mu);
+	pipes_used--;
+	pthread_mutex_unlock(&pipes_mu);
+}
+
 struct hash2_pipe *hash2_pipe_start(struct hash2 *h, int fd, long long off, unsigned flags)
 {
+	if (!pipes_take()) {
+		errno = EBUSY;
+		return NULL;
+	}
 	struct hash2_pipe *p = xcalloc(1, sizeof *p);
 	p->h = h;
 	p->fd = fd;
@@ -269,8 +347,14 @@ struct hash2_pipe *hash2_pipe_start(struct hash2 *h, int fd, long long off, unsi
 	 * (a freed malloc block of this size may stay in a thread's arena) */
 	size_t total = (size_t)HASH2_PIPE_SLOTS * HASH2_PIPE_SLOT;
 	p->mem = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p->mem == MAP_FAILED)
-		BUG("mmap of %zu bytes failed: %s", total, strerror(errno));
+	if (p->mem == MAP_FAILED) {
+		int saved = errno;
+		log_error("hash: mmap of %zu bytes failed: %s", total, strerror(saved));
+		free(p);
+		pipes_give();
+		errno = saved;
+		return NULL;
+	}
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->room, NULL);
@@ -290,13 +374,32 @@ struct hash2_pipe *hash2_pipe_start(struct hash2 *h, int fd, long long off, unsi
 			s->off = off;
 		}
 	}
-	p->nworkers = fd >= 0 ? 3 : 2;
-	for (int i = 0; i < p->nworkers; i++) {
+	int want = fd >= 0 ? 3 : 2;
+	for (int i = 0; i < want; i++) {
 		p->w[i].p = p;
 		p->w[i].kind = i;
-		int rc = pthread_create(&p->w[i].thr, NULL, pipe_worker_main, &p->w[i]);
-		if (rc != 0)
-			BUG("pthread_create: %s", strerror(rc));
+		int rc = pipe_thread_start(&p->w[i]);
+		if (rc != 0) {
+			/* no thread: stop those started, give everything back */
+			log_error("hash: cannot start a thread: %s", strerror(rc));
+			pthread_mutex_lock(&p->mu);
+			p->closing = true;
+			pthread_cond_broadcast(&p->work);
+			pthread_mutex_unlock(&p->mu);
+			for (int j = 0; j < p->nworkers; j++)
+				pthread_join(p->w[j].thr, NULL);
+			if (p->restore)
+				fcntl(p->fd, F_SETFL, p->saved_flags);
+			pthread_cond_destroy(&p->work);
+			pthread_cond_destroy(&p->room);
+			pthread_mutex_destroy(&p->mu);
+			munmap(p->mem, total);
+			free(p);
+			pipes_give();
+			errno = rc;
+			return NULL;
+		}
+		p->nworkers = i + 1;
 	}
 	return p;
 }
@@ -347,6 +450,7 @@ int hash2_pipe_finish(struct hash2_pipe *p)
 	pthread_mutex_destroy(&p->mu);
 	munmap(p->mem, (size_t)HASH2_PIPE_SLOTS * HASH2_PIPE_SLOT);
 	free(p);
+	pipes_give();
 	if (err) {
 		errno = err;
 		return -1;

@@ -49,8 +49,9 @@ void hash2_final(struct hash2 *h, struct hash2_result *out);
 void hash2_abort(struct hash2 *h);
 /* Hash the first `limit` bytes of an open file descriptor from offset 0
  * (limit < 0: to the end) into h (already initialised), reading in
- * chunks with pread and hashing through a pipe (both digests at once).  Returns the bytes read, or -1 on a read error or
- * when the file is shorter than limit. */
+ * chunks with pread and hashing through a pipe (both digests at once;
+ * on the calling thread when no pipe can be started).  Returns the bytes
+ * read, or -1 on a read error or when the file is shorter than limit. */
 long long hash2_fd(struct hash2 *h, int fd, long long limit);
 /* ---- the parallel pipe ---- */
 #define HASH2_PIPE_SLOT (4u << 20)   /* bytes per ring buffer */
@@ -66,9 +67,19 @@ struct hash2_pipe;
  * fd, the first at file offset off (>= 0), the following consecutively;
  * bytes of the file past the last written byte are left alone (except
  * with HASH2_PIPE_DIRECT, see hash2_pipe_finish).  flags: 0 or
- * HASH2_PIPE_DIRECT.  While the pipe runs, h and fd belong to it.  Aborts
- * (BUG) if a thread cannot be started. */
+ * HASH2_PIPE_DIRECT.  While the pipe runs, h and fd belong to it.
+ * At most hash2_pipe_max() pipes run at once in the process (so that
+ * hashing never starves the HTTP threads): NULL with errno EBUSY when
+ * that many run, or with the errno of a failed mmap or thread start;
+ * h and fd are then untouched (the caller answers 503). */
 struct hash2_pipe *hash2_pipe_start(struct hash2 *h, int fd, long long off, unsigned flags);
+/* The bound on concurrent pipes: the number of online cores (at least 2),
+ * or ZHIFA_HASH_PIPES.  hash2_pipe_limit(n) sets it (n <= 0: back to the
+ * default). */
+int hash2_pipe_max(void);
+void hash2_pipe_limit(int n);
+/* Tests: make the next n thread starts of pipes fail (EAGAIN). */
+void hash2_pipe_fail_threads(int n);
 /* Feed n bytes (copied; data may be reused on return).  Blocks while the
  * ring is full.  -1 with errno when an earlier write to fd failed (the
  * bytes are then still hashed; the caller should give up). */

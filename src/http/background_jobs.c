@@ -14,7 +14,7 @@
 
 static void job_deadlines(struct app *app, struct db *db)
 {
-	const struct calendar *cal = app_calendar(app);
+	const struct calendar *cal = app_calendar(app, db);
 	if (!cal)
 		return;
 	char today[11];
@@ -30,12 +30,14 @@ static void job_deadlines(struct app *app, struct db *db)
  * appends never wait for this. */
 static void job_checkpoint(struct app *app, struct db *db)
 {
-	if (!app->keys)
+	struct ledger_keys *keys = app_keys(app, db);
+	if (!keys)
 		return;
 	bool signed_new = false;
 	struct err e = ERR_INIT;
-	if (ledger_checkpoint_act(db, app->keys, LEDGER_DEFAULT_INTERVAL, &signed_new, &e) < 0)
+	if (ledger_checkpoint_act(db, keys, LEDGER_DEFAULT_INTERVAL, &signed_new, &e) < 0)
 		log_error("检查点签名失败： %s", e.msg);
+	ledger_keys_free(keys);
 }
 
 /* == timestamp (ledger/tsa.h) ==
@@ -47,10 +49,9 @@ static void job_checkpoint(struct app *app, struct db *db)
  * stores nothing and is retried on the next run; it is logged at its
  * first occurrence, then every TSA_LOG_EVERY-th consecutive failure, and
  * the recovery is logged too.  Only the background thread touches
- * tsa_failures. */
+ * app->tsa_failures. */
 #define TSA_PER_RUN 4
 #define TSA_LOG_EVERY 30
-static long tsa_failures;
 
 static void job_timestamp(struct app *app, struct db *db)
 {
@@ -60,13 +61,13 @@ static void job_timestamp(struct app *app, struct db *db)
 	struct err e = ERR_INIT;
 	if (tsa_stamp_pending(db, app->cfg.tsa_url, app->cfg.tsa_ca_file, TSA_PER_RUN, TSA_DEFAULT_TIMEOUT, &stamped,
 			      &e) < 0) {
-		if (tsa_failures++ % TSA_LOG_EVERY == 0)
-			log_error("检查点时间戳失败（第 %ld 次，下次运行时重试）： %s", tsa_failures, e.msg);
+		if (app->tsa_failures++ % TSA_LOG_EVERY == 0)
+			log_error("检查点时间戳失败（第 %ld 次，下次运行时重试）： %s", app->tsa_failures, e.msg);
 		return;
 	}
-	if (tsa_failures)
-		log_info("时间戳服务已恢复（此前连续失败 %ld 次）", tsa_failures);
-	tsa_failures = 0;
+	if (app->tsa_failures)
+		log_info("时间戳服务已恢复（此前连续失败 %ld 次）", app->tsa_failures);
+	app->tsa_failures = 0;
 	if (stamped)
 		log_debug("已为 %d 个检查点取得时间戳", stamped);
 }
@@ -77,7 +78,9 @@ static void job_timestamp(struct app *app, struct db *db)
 static void job_uploads(struct app *app, struct db *db)
 {
 	struct err e = ERR_INIT;
-	struct vault *v = vault_open(app->cfg.data_dir, &e);
+	/* the pages' vault (one owner: struct app), so that its cache of
+	 * running hashes forgets what is cleaned up */
+	struct vault *v = app_vault(app, &e);
 	if (!v) {
 		log_error("过期上传清理：无法打开文件存储： %s", e.msg);
 		return;
@@ -85,7 +88,6 @@ static void job_uploads(struct app *app, struct db *db)
 	int removed = 0;
 	if (vault_uploads_expire(v, db, NULL, &removed, &e) < 0)
 		log_error("过期上传清理失败（已清理 %d 个）： %s", removed, e.msg);
-	vault_close(v);
 }
 
 const struct bg_job bg_jobs[] = {

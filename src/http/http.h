@@ -55,6 +55,11 @@ struct req {
 	char rid[40];             /* request id */
 	struct db *db;            /* acquired from the pool for this request */
 	void *stream_ctx;         /* state of an R_STREAM route's stream function */
+	long long defer_ms;       /* set by req_defer: hold the request, then call the handler again */
+	bool resumed;             /* this call of the handler comes after a req_defer wait */
+	bool has_body_fd;         /* the body is the file body_fd (resp_file) */
+	int body_fd;
+	long long body_fd_off, body_fd_size;
 	/* output */
 	int status;
 	struct buf out;
@@ -125,6 +130,12 @@ const char *req_param(const struct req *r, const char *key);
 long long req_param_id(const struct req *r, int i);
 const char *req_header(const struct req *r, const char *name);
 
+/* From a handler (not of an R_STREAM route): answer nothing now, hold the
+ * request for ms milliseconds without holding a thread (http/defer.h), then
+ * call the handler again with r->resumed set and r->db a fresh connection.
+ * When too many requests wait already, the server answers 503 instead. */
+void req_defer(struct req *r, long long ms);
+
 /* ---- responses ---- */
 /* Add a response header; control characters in value are sent as %XX. */
 void resp_header(struct req *r, const char *name, const char *value);
@@ -132,6 +143,11 @@ void resp_header(struct req *r, const char *name, const char *value);
  * non-ASCII bytes are sent percent-encoded. */
 void resp_redirect(struct req *r, const char *location);
 void resp_text(struct req *r, int status, const char *ctype, const char *body, size_t n);
+/* Serve len bytes of the open file fd from offset off (taken over:
+ * closed when sent) without reading it into memory.  A
+ * Content-Security-Policy set with resp_header replaces the default one
+ * for this answer. */
+void resp_file(struct req *r, int status, const char *ctype, int fd, long long off, long long len);
 /* Serve a JSON value (takes the reference). */
 void resp_json(struct req *r, int status, void *json);
 /* An error page (HTML) or {"error":{"status","message","field","request_id"}}. */

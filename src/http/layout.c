@@ -82,6 +82,40 @@ void page_begin(struct req *r, const char *title)
 	h_raw(&r->out, "</div></div></header>\n<main id=\"main\" class=\"wrap\">\n");
 }
 
+/* The marks of a Chinese government site, each shown only when configured
+ * (config.h: site_code, icp_no, police_no, contact_url). */
+static void footer_marks(struct req *r)
+{
+	const struct config *c = &r->app->cfg;
+	if (str_empty(c->site_code) && str_empty(c->icp_no) && str_empty(c->police_no) && str_empty(c->contact_url))
+		return;
+	h_raw(&r->out, "<p class=\"marks\">");
+	const char *sep = "";
+	if (!str_empty(c->contact_url)) {
+		h_printf(&r->out, "<a href=\"%s\">联系我们</a>", c->contact_url);
+		sep = " ｜ ";
+	}
+	if (!str_empty(c->site_code)) {
+		h_printf(&r->out, "%s<span>网站标识码：%s</span>", sep, c->site_code);
+		sep = " ｜ ";
+	}
+	if (!str_empty(c->icp_no)) {
+		h_printf(&r->out, "%s<a href=\"https://beian.miit.gov.cn/\" rel=\"noopener\">%s</a>", sep, c->icp_no);
+		sep = " ｜ ";
+	}
+	if (!str_empty(c->police_no)) {
+		char code[64];
+		size_t n = 0;
+		for (const char *p = c->police_no; *p && n + 1 < sizeof code; p++)
+			if (*p >= '0' && *p <= '9')
+				code[n++] = *p;
+		code[n] = '\0';
+		h_printf(&r->out, "%s<a href=\"https://beian.mps.gov.cn/#/query/webSearch?code=%s\" rel=\"noopener\">%s</a>", sep,
+			 code, c->police_no);
+	}
+	h_raw(&r->out, "</p>");
+}
+
 void page_end(struct req *r)
 {
 	const char *site = r->app ? r->app->cfg.site_name : "zhifa";
@@ -90,8 +124,11 @@ void page_end(struct req *r)
 		 "<p>主办单位：%s ｜ 技术支持：厅信息中心</p>"
 		 "<p>本平台依据《行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度》建设，"
 		 "公示信息可通过<a href=\"/log\">公信验证</a>核验其真实性。"
-		 "开放数据接口：<a href=\"/api/v1/\">/api/v1/</a></p></div></footer>\n</body>\n</html>\n",
+		 "开放数据：<a href=\"/api/v1/\">开放数据接口说明</a></p>",
 		 site);
+	if (r->app)
+		footer_marks(r);
+	h_raw(&r->out, "</div></footer>\n</body>\n</html>\n");
 }
 
 int page_model(struct req *r, json_t *model, render_fn render)

@@ -3,6 +3,7 @@
  * the response helpers of http.h.
  */
 #include "core/core.h"
+#include <unistd.h>
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
@@ -144,6 +145,11 @@ static const char *header_value(struct req *r, const char *value, bool url)
 	return req_own(r, buf_detach(&b, NULL));
 }
 
+void req_defer(struct req *r, long long ms)
+{
+	r->defer_ms = ms > 0 ? ms : 1;
+}
+
 void resp_header(struct req *r, const char *name, const char *value)
 {
 	value = header_value(r, value, false);
@@ -169,6 +175,19 @@ void resp_text(struct req *r, int status, const char *ctype, const char *body, s
 	buf_add(&r->out, body, n);
 }
 
+void resp_file(struct req *r, int status, const char *ctype, int fd, long long off, long long len)
+{
+	if (r->has_body_fd)
+		close(r->body_fd);
+	r->status = status;
+	r->ctype = ctype;
+	buf_reset(&r->out);
+	r->has_body_fd = true;
+	r->body_fd = fd;
+	r->body_fd_off = off;
+	r->body_fd_size = len;
+}
+
 void resp_json(struct req *r, int status, void *json)
 {
 	json_t *j = json;
@@ -183,6 +202,14 @@ void resp_json(struct req *r, int status, void *json)
 
 void resp_error(struct req *r, int status, const char *field, const char *msg)
 {
+	/* the database connection broke during this request (store/db.h): a
+	 * passing condition, not an internal error */
+	if (status == 500 && r->db && db_conn_lost(r->db)) {
+		status = 503;
+		field = NULL;
+		msg = "数据库连接暂时中断，操作未完成，请稍后重试。";
+		resp_header(r, "Retry-After", "2");
+	}
 	if (!msg)
 		msg = "";
 	if (!utf8_valid(msg, strlen(msg))) {
@@ -204,6 +231,7 @@ void resp_error(struct req *r, int status, const char *field, const char *msg)
 	buf_reset(&r->out);
 	const char *title = status == 404 ? "页面不存在" : status == 403 ? "无权访问" :
 			    status == 405 ? "请求方法不允许" : status == 413 ? "提交的内容过大" :
+			    status == 503 ? "服务暂时不可用" :
 			    status >= 500 ? "系统错误" : "请求有误";
 	page_begin(r, title);
 	h_printf(&r->out, "<section class=\"error\"><h1>%s</h1><p class=\"msg\">%s</p>"

@@ -12,6 +12,8 @@
 #include "http/http.h"
 #include "http/html.h"
 #include "http/session.h"
+#include "http/client_addr.h"
+#include "http/defer.h"
 #include <microhttpd.h>
 #include <jansson.h>
 #include <arpa/inet.h>
@@ -62,6 +64,36 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t n)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)n);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+static enum MHD_Result collect_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct buf *b = cls;
+	if (key && value && strcasecmp(key, "X-Forwarded-For") == 0) {
+		if (b->len)
+			buf_putc(b, ',');
+		buf_puts(b, value);
+	}
+	return MHD_YES;
+}
+
+/* The client's address: the peer's, or behind a trusted proxy the one it
+ * forwarded (http/client_addr.h). */
+static void client_addr(struct app *app, struct MHD_Connection *c, char *out, size_t n)
+{
+	char peer[64];
+	client_ip(c, peer, sizeof peer);
+	if (!app->cfg.ntrusted_proxies) {
+		snprintf(out, n, "%s", peer);
+		return;
+	}
+	struct buf xff;
+	buf_init(&xff, 8192);
+	MHD_get_connection_values(c, MHD_HEADER_KIND, collect_xff, &xff);
+	client_addr_pick(&app->cfg, peer, xff.overflow ? "," /* malformed: the peer */ : buf_str(&xff),
+			 MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP"), out, n);
+	buf_release(&xff);
 }
 
 static bool want_json(struct req *r)
@@ -164,11 +196,12 @@ static void run_handler(struct req *r, const struct route *rt)
 		resp_error(r, 500, NULL, "系统内部错误，操作未完成，请稍后重试。");
 }
 
-static void add_security_headers(struct MHD_Response *resp, const struct config *cfg)
+static void add_security_headers(struct MHD_Response *resp, const struct config *cfg, bool own_csp)
 {
 	if (cfg->hsts)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
-	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	if (!own_csp)
+		MHD_add_response_header(resp, "Content-Security-Policy", CSP);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
@@ -199,7 +232,7 @@ static enum MHD_Result send_simple(struct req *r, int status, const char *msg)
 	size_t n;
 	char *data = buf_detach(&b, &n);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
-	add_security_headers(resp, &r->app->cfg);
+	add_security_headers(resp, &r->app->cfg, false);
 	MHD_add_response_header(resp, "Content-Type", json ? "application/json; charset=utf-8" : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "X-Request-Id", rid);
 	MHD_add_response_header(resp, "Connection", "close");
@@ -433,6 +466,7 @@ struct conn_state {
 	const struct route *rt;     /* streaming route accepted on the first call */
 	bool answered;              /* a response is ready in req (error or early) */
 	bool queued;                /* a response is queued already; the rest of the body is not read */
+	const struct route *deferred; /* held by req_defer; its handler runs again on resume */
 	struct timespec t0;
 };
 
@@ -546,8 +580,8 @@ static int req_setup(struct req *r, struct app *app, struct MHD_Connection *c, c
 	buf_init(&r->out, 0);
 	new_request_id(r->rid);
 	snprintf(r->actor.request_id, sizeof r->actor.request_id, "%s", r->rid);
-	client_ip(c, r->actor.ip, sizeof r->actor.ip);
-	/* url is the path, already percent-decoded once by unescape_once */
+	client_addr(app, c, r->actor.ip, sizeof r->actor.ip);
+	/* url is the path, already percent-decoded once by http_unescape */
 	r->path = xstrdup(url);
 	if (!path_acceptable(url)) {
 		free(r->path);
@@ -563,6 +597,8 @@ static int req_setup(struct req *r, struct app *app, struct MHD_Connection *c, c
 
 static void req_free(struct req *r)
 {
+	if (r->has_body_fd)
+		close(r->body_fd);
 	buf_release(&r->out);
 	free(r->path);
 	kv_free(&r->query);
@@ -581,8 +617,22 @@ static enum MHD_Result send_response(struct conn_state *st, struct req *r)
 	session_finish(r);
 	size_t n;
 	char *data = buf_detach(&r->out, &n);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
-	add_security_headers(resp, &r->app->cfg);
+	struct MHD_Response *resp = NULL;
+	if (r->has_body_fd) {
+		/* a file (resp_file): sent from the descriptor, closed by MHD */
+		free(data);
+		resp = MHD_create_response_from_fd_at_offset64((uint64_t)r->body_fd_size, r->body_fd,
+							       (uint64_t)r->body_fd_off);
+		r->has_body_fd = false;
+		if (!resp) {
+			close(r->body_fd);
+			r->status = 500;
+			resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+		}
+	} else {
+		resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
+	}
+	add_security_headers(resp, &r->app->cfg, kv_get(&r->headers, "Content-Security-Policy") != NULL);
 	MHD_add_response_header(resp, "Content-Type", r->ctype ? r->ctype : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "X-Request-Id", r->rid);
 	bool has_cache = false;
@@ -709,7 +759,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		ret = send_simple(r, 413, "提交的内容过大，超过了允许的大小。");
 	} else {
 		r->db = db_pool_get(app->pool);
-		if (st->rt) {
+		if (st->deferred) {
+			/* resumed after req_defer: the same handler once more */
+			const struct route *rt = st->deferred;
+			st->deferred = NULL;
+			r->resumed = true;
+			r->defer_ms = 0;
+			run_handler(r, rt);
+		} else if (st->rt) {
 			run_handler(r, st->rt);
 		} else {
 			r->body = buf_str(&st->body);
@@ -729,6 +786,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				const struct route *rt = check_route(r);
 				if (rt)
 					run_handler(r, rt);
+				if (rt && r->defer_ms > 0 && !r->resumed) {
+					if (app->deferq && defer_add(app->deferq, c, r->defer_ms) == 0) {
+						st->deferred = rt; /* suspended: nothing is sent now */
+						db_pool_put(app->pool, r->db);
+						r->db = NULL;
+						log_set_request_id(NULL);
+						return MHD_YES;
+					}
+					resp_error(r, 503, NULL, "服务繁忙，请稍后再试。");
+				}
 			}
 		}
 		db_pool_put(app->pool, r->db);
@@ -778,7 +845,7 @@ int server_start(struct app *app)
 	sin.sin_port = htons((uint16_t)app->cfg.port);
 	if (inet_pton(AF_INET, app->cfg.listen_addr, &sin.sin_addr) != 1)
 		return error("监听地址 %s 不是有效的 IPv4 地址", app->cfg.listen_addr);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	app->watch = watch_new(app->cfg.head_timeout_s);
 	if (!app->watch)
 		return error("无法启动连接监视线程");
@@ -800,6 +867,9 @@ int server_start(struct app *app)
 		app->watch = NULL;
 		return error("无法在 %s:%d 上启动服务（端口是否已被占用？）", app->cfg.listen_addr, app->cfg.port);
 	}
+	app->deferq = defer_start();
+	if (!app->deferq)
+		log_warn("无法启动延时线程：受限速的登录请求将被答复为服务繁忙");
 	return 0;
 }
 
@@ -872,6 +942,8 @@ int server_exchange(struct app *app, const char *req, size_t n, struct buf *out)
 
 void server_stop(struct app *app)
 {
+	defer_stop(app->deferq); /* resume every held request first */
+	app->deferq = NULL;
 	if (app->daemon)
 		MHD_stop_daemon(app->daemon);
 	app->daemon = NULL;

@@ -12,8 +12,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <errno.h>
+#include <stdatomic.h>
 
 struct ledger_keys {
+	atomic_int refs;         /* ledger_keys_ref / ledger_keys_free */
 	char *origin;
 	struct sign_key *key[2]; /* Ed25519, SM2 */
 };
@@ -147,6 +149,7 @@ int ledger_keys_rotate(const char *dir, struct err *e)
 struct ledger_keys *ledger_keys_load(const char *dir, struct err *e)
 {
 	struct ledger_keys *k = xcalloc(1, sizeof *k);
+	atomic_init(&k->refs, 1);
 	k->origin = load_origin(dir, e);
 	if (!k->origin)
 		goto fail;
@@ -167,9 +170,16 @@ fail:
 	return NULL;
 }
 
+struct ledger_keys *ledger_keys_ref(struct ledger_keys *k)
+{
+	if (k)
+		atomic_fetch_add(&k->refs, 1);
+	return k;
+}
+
 void ledger_keys_free(struct ledger_keys *k)
 {
-	if (!k)
+	if (!k || atomic_fetch_sub(&k->refs, 1) != 1)
 		return;
 	sign_key_free(k->key[0]);
 	sign_key_free(k->key[1]);
@@ -178,6 +188,11 @@ void ledger_keys_free(struct ledger_keys *k)
 }
 
 const char *ledger_keys_origin(const struct ledger_keys *k) { return k->origin; }
+
+const struct sign_key *ledger_keys_key(const struct ledger_keys *k, enum sign_alg alg)
+{
+	return k->key[alg == SIGN_ED25519 ? 0 : 1];
+}
 
 static int sign_now(struct db *db, const struct ledger_keys *keys, long long newest, bool *signed_new,
 		    struct err *e)

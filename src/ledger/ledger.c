@@ -722,7 +722,7 @@ int ledger_tile_parse(const char *path, int *level, long long *index, int *width
 		return -1;
 	}
 	long long n = 0;
-	for (;;) {
+	for (bool first = true;; first = false) {
 		bool more = *p == 'x';
 		if (more)
 			p++;
@@ -731,6 +731,9 @@ int ledger_tile_parse(const char *path, int *level, long long *index, int *width
 				return -1;
 			n = n * 10 + (*p - '0');
 		}
+		/* one spelling per tile: no leading all-zero group ("x000/234" is 234) */
+		if (first && more && n == 0)
+			return -1;
 		if (n > (1LL << 48))
 			return -1;
 		if (more) {

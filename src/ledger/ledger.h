@@ -31,6 +31,7 @@
 #define ZHIFA_LEDGER_H
 #include "core/core.h"
 #include "core/err.h"
+#include "core/sign.h"
 #include "store/db.h"
 #include "ledger/merkle.h"
 #include <jansson.h>
@@ -151,10 +152,17 @@ int ledger_keys_create(const char *dir, const char *origin, struct err *e);
 /* Replace both private keys by fresh ones; the old verifier keys stay in
  * ledger-vkeys.txt so old checkpoints stay verifiable. */
 int ledger_keys_rotate(const char *dir, struct err *e);
-/* Load the current private keys and origin.  NULL with err. */
+/* Load the current private keys and origin.  NULL with err.  The result
+ * is reference-counted (one reference): ledger_keys_ref adds one,
+ * ledger_keys_free drops one and frees with the last, so a server can
+ * replace its keys while another thread still signs with the old ones. */
 struct ledger_keys *ledger_keys_load(const char *dir, struct err *e);
+struct ledger_keys *ledger_keys_ref(struct ledger_keys *k);
 void ledger_keys_free(struct ledger_keys *k);
 const char *ledger_keys_origin(const struct ledger_keys *k);
+/* The loaded key of alg (SIGN_ED25519 or SIGN_SM2): what signs
+ * checkpoints, and whose public half /log/key serves. */
+const struct sign_key *ledger_keys_key(const struct ledger_keys *k, enum sign_alg alg);
 
 /* ---- checkpoints ---- */
 

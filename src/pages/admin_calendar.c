@@ -24,6 +24,7 @@
 #include "http/app.h"
 #include "pages/pages.h"
 #include "calendar/calendar.h"
+#include "calendar/statutory.h"
 #include "calendar/deadline.h"
 #include <jansson.h>
 
@@ -39,42 +40,6 @@ static const char *action_label(const char *a)
 	return str_eq(a, "add") ? "新增" : str_eq(a, "replace") ? "替换" : str_eq(a, "recompute") ? "重新计算期限" : a;
 }
 
-/* The official days off and adjusted working weekends of one year as the
- * stored (imported) or embedded data lists them: marks[i] for day i of the
- * year is 'h' (holiday), 'w' (working weekend) or 0. */
-static void year_marks(struct db *db, int year, char marks[367])
-{
-	memset(marks, 0, 367);
-	int32_t jan1 = cal_days_from_civil(year, 1, 1);
-	struct db_res *res = NULL;
-	long long stored = db_scalar_int(db, 0, "SELECT COUNT(*) FROM calendar_years WHERE year = ?",
-					 (const struct db_val[]){ DB_INT(year), DB_END });
-	if (stored > 0) {
-		if (db_query(db, &res, "SELECT date, kind FROM calendar_days WHERE year = ?", DB_INT(year)) == 0) {
-			for (int i = 0; i < res->nrows; i++) {
-				int32_t d;
-				if (cal_date_parse(db_text(res, i, 0), &d) == 0 && d - jan1 >= 0 && d - jan1 < 366)
-					marks[d - jan1] = str_eq(db_text(res, i, 1), "workday") ? 'w' : 'h';
-			}
-		}
-		db_res_free(res);
-		return;
-	}
-	struct cal_set set;
-	struct err e = ERR_INIT;
-	if (calendar_embedded_set(&set, &e) < 0)
-		return;
-	const struct cal_year *y = cal_set_find(&set, year);
-	if (y) {
-		for (int i = 0; i < y->nhol; i++)
-			if (y->hol[i] - jan1 >= 0 && y->hol[i] - jan1 < 366)
-				marks[y->hol[i] - jan1] = 'h';
-		for (int i = 0; i < y->nwork; i++)
-			if (y->work[i] - jan1 >= 0 && y->work[i] - jan1 < 366)
-				marks[y->work[i] - jan1] = 'w';
-	}
-	cal_set_release(&set);
-}
 
 /* The twelve months of a loaded year: [{month, first_weekday, days:[{day,
  * date, kind}]}] with kind "workday", "weekend", "holiday" (法定节假日,
@@ -84,7 +49,7 @@ static void year_marks(struct db *db, int year, char marks[367])
 static json_t *year_grid(struct db *db, const struct calendar *cal, int year)
 {
 	char marks[367];
-	year_marks(db, year, marks);
+	calendar_year_marks(db, year, marks);
 	int32_t jan1 = cal_days_from_civil(year, 1, 1);
 	json_t *months = json_array();
 	for (int m = 1; m <= 12; m++) {
@@ -94,7 +59,7 @@ static json_t *year_grid(struct db *db, const struct calendar *cal, int year)
 		for (int32_t d = first; d < next; d++) {
 			struct err e = ERR_INIT;
 			int wd = cal_weekday(d);
-			int work = calendar_is_workday(cal, d, &e);
+			int work = calendar_is_workday_ex(cal, d, 0, NULL, &e);
 			char mark = marks[d - jan1];
 			const char *kind;
 			if (work < 0)
@@ -114,26 +79,6 @@ static json_t *year_grid(struct db *db, const struct calendar *cal, int year)
 	return months;
 }
 
-static json_t *change_log(struct db *db, int limit)
-{
-	struct db_res *res = NULL;
-	json_t *arr = json_array();
-	if (db_query(db, &res, "SELECT id, at, by_user, action, years, source, detail FROM calendar_changes"
-		     " ORDER BY id DESC LIMIT ?", DB_INT(limit)) < 0) {
-		log_error("读取日历变更记录失败: %s", db_errmsg(db));
-		return arr;
-	}
-	for (int i = 0; i < res->nrows; i++) {
-		char local[20];
-		time_utc_to_shanghai(db_text(res, i, 1), local);
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_int(res, i, 0),
-						     "at", db_text(res, i, 1), "at_local", local, "by", db_text(res, i, 2),
-						     "action", db_text(res, i, 3), "years", db_text(res, i, 4),
-						     "source", db_text(res, i, 5), "detail", db_text(res, i, 6)));
-	}
-	db_res_free(res);
-	return arr;
-}
 
 static json_t *change_by_id(json_t *changes, long long id)
 {
@@ -272,7 +217,13 @@ static void render_calendar(struct req *r, json_t *m)
 			}
 			h_raw(&r->out, "</td></tr>");
 		} else {
-			h_raw(&r->out, "<td><span class=\"badge bad\">未装入</span></td><td></td></tr>");
+			h_raw(&r->out, "<td><span class=\"badge bad\">未装入</span></td><td>");
+			for (size_t k = i; k < j; k++) {
+				long long yy = ji(json_array_get(years, k), "year");
+				if (json_is_true(json_object_get(json_array_get(years, k), "provisional")))
+					h_printf(&r->out, "<a href=\"/admin/calendar?year=%lld#grid\">%lld（暂定）</a> ", yy, yy);
+			}
+			h_raw(&r->out, "</td></tr>");
 		}
 		i = j;
 	}
@@ -280,19 +231,24 @@ static void render_calendar(struct req *r, json_t *m)
 	if (json_is_true(json_object_get(m, "can_import")))
 		render_import_form(r, m);
 	long long year = ji(m, "year");
-	h_printf(&r->out, "<h2 id=\"grid\">%lld 年月历</h2>", year);
+	h_printf(&r->out, "<h2 id=\"grid\">%lld 年月历%s</h2>", year,
+		 json_is_true(json_object_get(m, "year_provisional")) ? "（暂定）" : "");
 	h_raw(&r->out, "<form method=\"get\" action=\"/admin/calendar\" class=\"search\"><label for=\"year\" class=\"visually-hidden\">年份</label>");
 	h_printf(&r->out, "<input type=\"number\" id=\"year\" name=\"year\" min=\"1000\" max=\"9999\" value=\"%lld\">"
 		 "<button type=\"submit\" class=\"secondary\">查看</button></form>", year);
 	json_t *months = json_object_get(m, "months");
 	size_t i;
 	if (!json_array_size(months)) {
-		h_printf(&r->out, "<p class=\"alert warn\" role=\"status\">尚未装入 %lld 年的节假日安排，无法显示该年的月历，"
-			 "也无法计算落在该年的期限。</p>", year);
+		h_printf(&r->out, "<p class=\"alert warn\" role=\"status\">尚未装入 %lld 年的节假日安排，且该年不在可按法定节假日暂定推算的范围内，"
+			 "无法显示该年的月历，也无法计算落在该年的期限。</p>", year);
 	} else {
-		h_printf(&r->out, "<p class=\"muted\">来源：%s</p><p class=\"cal-legend\"><span class=\"hol\">休</span> 法定节假日（放假）"
-			 "　<span class=\"adj\">班</span> 调休上班的周末　<span class=\"wkend\">周末</span> 休息日</p>",
-			 js(m, "year_source"));
+		if (json_is_true(json_object_get(m, "year_provisional")))
+			h_printf(&r->out, "<p class=\"alert warn\" role=\"status\">%s。"
+				 "国务院办公厅公布该年安排后请导入，落在该年的期限将自动重新计算。</p>", js(m, "year_source"));
+		else
+			h_printf(&r->out, "<p class=\"muted\">来源：%s</p>", js(m, "year_source"));
+		h_raw(&r->out, "<p class=\"cal-legend\"><span class=\"hol\">休</span> 法定节假日（放假）"
+			       "　<span class=\"adj\">班</span> 调休上班的周末　<span class=\"wkend\">周末</span> 休息日</p>");
 		h_raw(&r->out, "<div class=\"cal-grid\">");
 		json_t *mo;
 		json_array_foreach(months, i, mo)
@@ -320,7 +276,7 @@ static void render_calendar(struct req *r, json_t *m)
 /* The page model; year 0 = the current year (Asia/Shanghai). */
 static json_t *calendar_model(struct req *r, int year, struct err *e)
 {
-	const struct calendar *cal = app_calendar(r->app);
+	const struct calendar *cal = app_calendar(r->app, r->db);
 	if (!cal) {
 		err_set(e, ERR_INTERNAL, "", "工作日历未能加载");
 		return NULL;
@@ -334,14 +290,18 @@ static json_t *calendar_model(struct req *r, int year, struct err *e)
 	}
 	int first = calendar_first_year(cal), last = calendar_last_year(cal);
 	json_t *years = json_array();
-	for (int y = first; y <= last; y++)
-		json_array_append_new(years, json_pack("{s:i,s:b,s:s}", "year", y, "loaded", calendar_year_loaded(cal, y),
+	/* the loaded years, and after them the next year while it is only provisional */
+	int shown_last = calendar_year_provisional(cal, last + 1) ? last + 1 : last;
+	for (int y = first; y <= shown_last; y++)
+		json_array_append_new(years, json_pack("{s:i,s:b,s:b,s:s}", "year", y, "loaded", calendar_year_loaded(cal, y),
+						       "provisional", calendar_year_provisional(cal, y),
 						       "source", calendar_year_source(cal, y)));
-	bool loaded = calendar_year_loaded(cal, year);
-	json_t *m = json_pack("{s:i,s:i,s:o,s:o,s:i,s:b,s:s,s:o,s:b}", "first_year", first, "last_year", last,
-			      "years", years, "changes", change_log(r->db, 50), "year", year, "year_loaded", loaded,
-			      "year_source", loaded ? calendar_year_source(cal, year) : "",
-			      "months", loaded ? year_grid(r->db, cal, year) : json_array(), "can_import", can_import(r));
+	bool loaded = calendar_year_loaded(cal, year), prov = calendar_year_provisional(cal, year);
+	json_t *m = json_pack("{s:i,s:i,s:o,s:o,s:i,s:b,s:b,s:s,s:o,s:b}", "first_year", first, "last_year", last,
+			      "years", years, "changes", calendar_changes_list(r->db, 50), "year", year, "year_loaded", loaded,
+			      "year_provisional", prov,
+			      "year_source", loaded ? calendar_year_source(cal, year) : calendar_provisional_source(cal, year),
+			      "months", loaded || prov ? year_grid(r->db, cal, year) : json_array(), "can_import", can_import(r));
 	calendar_unref(cal);
 	return m;
 }
@@ -406,7 +366,7 @@ static int import_post(struct req *r)
 		if (app_calendar_reload(r->app, r->db) < 0) {
 			err_set(&re, ERR_INTERNAL, "", "重新加载工作日历失败，请重启服务");
 		} else {
-			const struct calendar *cal = app_calendar(r->app);
+			const struct calendar *cal = app_calendar(r->app, NULL); /* just reloaded */
 			changed = cal ? deadline_recompute_all(r->db, cal, &re) : -1;
 			calendar_unref(cal);
 		}
@@ -491,6 +451,34 @@ static void api_error(struct req *r, int status, const char *field, const char *
 	resp_error(r, status, field, msg);
 }
 
+/* The optional strict=1|true|0|false parameter; -1 after answering 400. */
+static int strict_param(struct req *r, unsigned *flags)
+{
+	const char *st = req_param(r, "strict");
+	*flags = 0;
+	if (str_empty(st) || str_eq(st, "0") || str_eq(st, "false"))
+		return 0;
+	if (str_eq(st, "1") || str_eq(st, "true")) {
+		*flags = CAL_STRICT;
+		return 0;
+	}
+	api_error(r, 400, "strict", "参数 strict 只能是 1（拒绝暂定结果）或 0");
+	return -1;
+}
+
+/* Add provisional, provisional_years and note to an answer. */
+static void add_basis(json_t *o, const struct cal_basis *b)
+{
+	json_t *years = json_array();
+	for (int i = 0; i < b->nyears; i++)
+		json_array_append_new(years, json_integer(b->years[i]));
+	char note[512];
+	cal_basis_note(b, note, sizeof(note));
+	json_object_set_new(o, "provisional", json_boolean(b->provisional));
+	json_object_set_new(o, "provisional_years", years);
+	json_object_set_new(o, "note", json_string(note));
+}
+
 int page_api_calendar_due(struct req *r)
 {
 	const char *start = req_param(r, "start"), *ns = req_param(r, "n"), *cd = req_param(r, "calendar_days");
@@ -511,18 +499,25 @@ int page_api_calendar_due(struct req *r)
 		else if (!str_eq(cd, "0") && !str_eq(cd, "false"))
 			return api_error(r, 400, "calendar_days", "参数 calendar_days 只能是 1（自然日）或 0（工作日）"), 0;
 	}
-	const struct calendar *cal = app_calendar(r->app);
+	unsigned flags;
+	if (strict_param(r, &flags) < 0)
+		return 0;
+	const struct calendar *cal = app_calendar(r->app, r->db);
 	if (!cal)
 		return api_error(r, 500, "", "工作日历未能加载"), 0;
 	char due[11];
 	struct err e = ERR_INIT;
-	int rc = calendar_due_str(cal, start, (int)n, calendar_days, due, &e);
+	struct cal_basis b;
+	int rc = calendar_due_str_ex(cal, start, (int)n, calendar_days, flags, due, &b, &e);
 	calendar_unref(cal);
 	if (rc < 0)
-		return api_error(r, 400, str_eq(e.field, "date") || str_empty(e.field) ? "start" : e.field, e.msg), 0;
+		return api_error(r, 400,
+				 str_eq(e.field, "date") || str_empty(e.field) ? "start" : e.field, e.msg), 0;
 	r->want_json = true;
-	resp_json(r, 200, json_pack("{s:s,s:I,s:b,s:s}", "start", start, "n", (json_int_t)n,
-				    "calendar_days", calendar_days, "due", due));
+	json_t *o = json_pack("{s:s,s:I,s:b,s:s}", "start", start, "n", (json_int_t)n, "calendar_days", calendar_days,
+			      "due", due);
+	add_basis(o, &b);
+	resp_json(r, 200, o);
 	return 0;
 }
 
@@ -534,15 +529,21 @@ int page_api_calendar_is_workday(struct req *r)
 		return api_error(r, 400, "date", "缺少参数 date（日期，YYYY-MM-DD）"), 0;
 	if (cal_date_parse(date, &d) < 0)
 		return api_error(r, 400, "date", "参数 date 不是 YYYY-MM-DD 形式的真实日期"), 0;
-	const struct calendar *cal = app_calendar(r->app);
+	unsigned flags;
+	if (strict_param(r, &flags) < 0)
+		return 0;
+	const struct calendar *cal = app_calendar(r->app, r->db);
 	if (!cal)
 		return api_error(r, 500, "", "工作日历未能加载"), 0;
 	struct err e = ERR_INIT;
-	int w = calendar_is_workday(cal, d, &e);
+	struct cal_basis b;
+	int w = calendar_is_workday_ex(cal, d, flags, &b, &e);
 	calendar_unref(cal);
 	if (w < 0)
 		return api_error(r, 400, "date", e.msg), 0;
 	r->want_json = true;
-	resp_json(r, 200, json_pack("{s:s,s:b}", "date", date, "workday", w));
+	json_t *o = json_pack("{s:s,s:b}", "date", date, "workday", w);
+	add_basis(o, &b);
+	resp_json(r, 200, o);
 	return 0;
 }

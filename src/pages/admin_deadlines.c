@@ -7,6 +7,9 @@
  *        deadlines of a unit in their scope (?unit=, default their own);
  *        the supervisor, administrator and leader: overdue counts and
  *        on-time rates per unit and month, as a table and an SVG chart;
+ *   GET  /admin/deadlines/{id}        one clock: its rule, dates and the
+ *        history of its due date (its owner, or a unit head / supervisor /
+ *        administrator / leader / archivist / reviewer with the unit in scope);
  *   GET  /admin/deadlines/stats.xlsx  the same table as an Excel workbook;
  *   GET  /admin/deadlines/rules       the rule versions (everyone reads);
  *   POST /admin/deadlines/rules       add a rule version (admin only).
@@ -19,32 +22,31 @@
  * is sent.
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
 #include "http/app.h"
+#include "http/xlsx.h"
+#include "http/form.h"
+#include "http/list.h"
 #include "pages/pages.h"
 #include "calendar/calendar.h"
 #include "calendar/deadline.h"
 #include "people/people.h"
 #include <jansson.h>
-#include <xlsxwriter.h>
-#include <unistd.h>
-#include <errno.h>
 
 #define STATS_ROLES (ROLE_SUPERVISOR | ROLE_ADMIN | ROLE_LEADER)
 
 static const char *state_label(const char *s)
 {
-	return str_eq(s, "overdue") ? "已超期" : str_eq(s, "due_soon") ? "即将到期" :
-	       str_eq(s, "met") ? "已完成" : "进行中";
+	return dict_label("deadline_state", s);
 }
 
-/* The Chinese name of an object type; unknown types are shown as they are. */
+/* The Chinese name of an object type (the dictionary's). */
 static const char *object_label(const char *t)
 {
-	return str_eq(t, "case") ? "案件" : str_eq(t, "decision") ? "执法决定" : str_eq(t, "review") ? "法制审核" :
-	       str_eq(t, "matter") ? "执法事项" : t;
+	return dict_label("object_type", t);
 }
 
 /* "87.5%" from a rate in [0,1], "—" for null. */
@@ -168,25 +170,43 @@ static void stats_chart(struct req *r, const json_t *rows)
 
 /* ------------------------------------------------------ /admin/deadlines */
 
-static void deadline_rows(struct req *r, const json_t *list, const json_t *owners)
+void page_deadline_due(struct req *r, const json_t *d)
 {
-	h_raw(&r->out, "<div class=\"table-wrap\"><table class=\"dl\"><thead><tr><th scope=\"col\">事项</th><th scope=\"col\">对象</th>");
+	h_printf(&r->out, "%s", js(d, "due_on"));
+	if (json_is_true(json_object_get(d, "provisional")))
+		h_printf(&r->out, " <abbr class=\"badge prov\" title=\"%s\">暂定</abbr>", js(d, "provisional_note"));
+}
+
+/* A column head: sortable when v is given (the unit's list). */
+static void dl_th(struct req *r, const struct list_view *v, const char *col, const char *label)
+{
+	if (v)
+		list_th(r, v, col, label);
+	else
+		h_printf(&r->out, "<th scope=\"col\">%s</th>", label);
+}
+
+static void deadline_rows(struct req *r, const json_t *list, const json_t *owners, const struct list_view *v)
+{
+	h_raw(&r->out, "<div class=\"table-wrap\"><table class=\"dl\"><thead><tr>");
+	dl_th(r, v, "rule_name", "事项");
+	dl_th(r, v, "object_type", "对象");
 	if (owners)
-		h_raw(&r->out, "<th scope=\"col\">经办人</th>");
-	h_raw(&r->out, "<th scope=\"col\">起算日</th><th scope=\"col\">截止日</th><th scope=\"col\">状态</th></tr></thead><tbody>");
+		dl_th(r, v, "owner_name", "经办人");
+	dl_th(r, v, "started_on", "起算日");
+	dl_th(r, v, "due_on", "截止日");
+	dl_th(r, v, "state", "状态");
+	h_raw(&r->out, "</tr></thead><tbody>");
 	size_t i;
 	const json_t *d;
 	json_array_foreach(list, i, d) {
-		h_printf(&r->out, "<tr><td>%s</td><td>%s %s</td>", js(d, "rule_name"), object_label(js(d, "object_type")),
-			 js(d, "object_id"));
-		if (owners) {
-			char key[32];
-			snprintf(key, sizeof key, "%lld", ji(d, "owner_user_id"));
-			const char *who = json_string_value(json_object_get(owners, key));
-			h_printf(&r->out, "<td>%s</td>", who ? who : "—");
-		}
-		h_printf(&r->out, "<td>%s</td><td>%s</td><td><span class=\"badge %s\">%s</span>", js(d, "started_on"),
-			 js(d, "due_on"), js(d, "state"), state_label(js(d, "state")));
+		h_printf(&r->out, "<tr><td><a href=\"/admin/deadlines/%lld\">%s</a></td><td>%s %s</td>", ji(d, "id"),
+			 js(d, "rule_name"), object_label(js(d, "object_type")), js(d, "object_id"));
+		if (owners)
+			h_printf(&r->out, "<td>%s</td>", str_empty(js(d, "owner_name")) ? "—" : js(d, "owner_name"));
+		h_printf(&r->out, "<td>%s</td><td>", js(d, "started_on"));
+		page_deadline_due(r, d);
+		h_printf(&r->out, "</td><td><span class=\"badge %s\">%s</span>", js(d, "state"), state_label(js(d, "state")));
 		if (str_eq(js(d, "state"), "met"))
 			h_printf(&r->out, " %s%s", js(d, "met_on"),
 				 json_is_true(json_object_get(d, "met_late")) ? "（逾期完成）" : "（按时）");
@@ -205,7 +225,7 @@ static void render_deadlines(struct req *r, json_t *m)
 	if (!json_array_size(mine))
 		h_raw(&r->out, "<p class=\"muted\">目前没有需要您办理的期限。</p>");
 	else
-		deadline_rows(r, mine, NULL);
+		deadline_rows(r, mine, NULL, NULL);
 
 	json_t *unit = json_object_get(m, "unit");
 	json_t *units = json_object_get(m, "units");
@@ -224,30 +244,54 @@ static void render_deadlines(struct req *r, json_t *m)
 			h_printf(&r->out, "<option value=\"%lld\"%s>%s</option>", ji(u, "id"),
 				 ji(u, "id") == ji(unit, "id") ? " selected" : "", js(u, "name"));
 		h_raw(&r->out, "</select><label for=\"state\" class=\"visually-hidden\">状态</label><select id=\"state\" name=\"state\">");
-		static const char *const states[] = { "", "overdue", "due_soon", "open", "met" };
-		for (size_t k = 0; k < ARRAY_SIZE(states); k++)
-			h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", states[k],
-				 str_eq(states[k], js(unit, "state")) ? " selected" : "",
-				 states[k][0] ? state_label(states[k]) : "全部状态");
+		size_t nst;
+		const struct dict_entry *states = dict_entries("deadline_state", &nst);
+		h_raw(&r->out, "<option value=\"\">全部状态</option>");
+		for (size_t k = 0; k < nst; k++)
+			h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", states[k].code,
+				 str_eq(states[k].code, js(unit, "state")) ? " selected" : "", states[k].label);
 		h_raw(&r->out, "</select><button type=\"submit\" class=\"secondary\">查看</button></form>");
 		json_t *list = json_object_get(unit, "deadlines");
 		if (json_is_object(unit) && !json_array_size(list))
 			h_raw(&r->out, "<p class=\"muted\">没有符合条件的期限。</p>");
-		else if (json_is_object(unit))
-			deadline_rows(r, list, json_object_get(unit, "owners"));
+		else if (json_is_object(unit)) {
+			static const char *const keys[] = { "unit", "state" };
+			struct list_view v = { "/admin/deadlines", list_filter_query(r, keys, ARRAY_SIZE(keys)), js(m, "sort"),
+					       json_is_true(json_object_get(m, "asc")) };
+			deadline_rows(r, list, json_object_get(unit, "owners"), &v);
+			h_raw(&r->out, "<p class=\"actions\">");
+			list_export_link(r, &v, "/admin/deadlines.xlsx");
+			h_raw(&r->out, "</p>");
+		}
 	}
 
 	json_t *stats = json_object_get(m, "stats");
 	if (json_is_object(stats)) {
 		h_raw(&r->out, "<h2 id=\"stats\">各单位期限统计</h2>");
+		/* a refused range: the message on the form, what was typed kept,
+		 * the table below for the default range */
+		json_t *serr = json_object_get(stats, "error");
+		const char *ef = json_is_object(serr) ? js(serr, "field") : "";
+		const char *fv = json_is_object(serr) ? js(serr, "from_input") : js(stats, "from");
+		const char *tv = json_is_object(serr) ? js(serr, "to_input") : js(stats, "to");
+		if (json_is_object(serr))
+			h_printf(&r->out, "<p class=\"alert error\" role=\"alert\" id=\"stats-error\">统计月份有误：%s</p>",
+				 js(serr, "message"));
 		h_raw(&r->out, "<form method=\"get\" action=\"/admin/deadlines#stats\" class=\"search\">"
 			       "<label for=\"from\">起始月份</label>");
-		h_printf(&r->out, "<input type=\"month\" id=\"from\" name=\"from\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\">"
-			 "<label for=\"to\">截止月份</label>"
-			 "<input type=\"month\" id=\"to\" name=\"to\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\">"
-			 "<button type=\"submit\" class=\"secondary\">统计</button>"
+		h_printf(&r->out, "<input type=\"month\" id=\"from\" name=\"from\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\"", fv);
+		if (str_eq(ef, "from"))
+			h_raw(&r->out, " aria-invalid=\"true\" aria-describedby=\"stats-error\"");
+		h_printf(&r->out, "><label for=\"to\">截止月份</label>"
+			 "<input type=\"month\" id=\"to\" name=\"to\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\"", tv);
+		if (str_eq(ef, "to"))
+			h_raw(&r->out, " aria-invalid=\"true\" aria-describedby=\"stats-error\"");
+		h_raw(&r->out, ">");
+		h_printf(&r->out, "<button type=\"submit\" class=\"secondary\">统计</button>"
 			 "<a class=\"button secondary\" href=\"/admin/deadlines/stats.xlsx?from=%s&amp;to=%s\">导出 Excel</a></form>",
-			 js(stats, "from"), js(stats, "to"), js(stats, "from"), js(stats, "to"));
+			 js(stats, "from"), js(stats, "to"));
+		if (json_is_object(serr))
+			h_printf(&r->out, "<p class=\"field-error\">%s。下表按默认月份统计。</p>", js(serr, "message"));
 		json_t *rows = json_object_get(stats, "rows");
 		h_printf(&r->out, "<p class=\"muted\">按截止日所在月份统计，%s 至 %s。</p>", js(stats, "from"), js(stats, "to"));
 		if (!json_array_size(rows)) {
@@ -290,7 +334,36 @@ static json_t *owner_names(struct req *r, long long unit_id)
 	return names;
 }
 
-int page_admin_deadlines(struct req *r)
+/* The unit's deadlines (as the list shows them) as a workbook. */
+static void export_deadlines(struct req *r, const json_t *list, const char *unit_name, const char *state)
+{
+	json_t *rows = json_array();
+	size_t i;
+	const json_t *d;
+	json_array_foreach(list, i, d) {
+		const char *st = state_label(js(d, "state"));
+		if (str_eq(js(d, "state"), "met"))
+			st = req_printf(r, "%s %s%s", st, js(d, "met_on"),
+					json_is_true(json_object_get(d, "met_late")) ? "（逾期完成）" : "（按时）");
+		json_array_append_new(rows, json_pack("[s,s,s,s,s,s,s]", js(d, "rule_name"), object_label(js(d, "object_type")),
+						      js(d, "object_id"), js(d, "owner_name"), js(d, "started_on"),
+						      js(d, "due_on"), st));
+	}
+	static const struct xlsx_col cols[] = {
+		{ "事项", 24, XLSX_TEXT }, { "对象类型", 12, XLSX_TEXT }, { "对象编号", 14, XLSX_TEXT },
+		{ "经办人", 10, XLSX_TEXT }, { "起算日", 12, XLSX_TEXT }, { "截止日", 12, XLSX_TEXT },
+		{ "状态", 24, XLSX_TEXT },
+	};
+	char today[11];
+	time_today_shanghai(today);
+	xlsx_send(r, "期限", req_printf(r, "%s的期限%s%s（%s 导出，共 %zu 条）", unit_name, state ? "：" : "",
+					 state ? state_label(state) : "", today, json_array_size(rows)),
+		  cols, ARRAY_SIZE(cols), rows, req_printf(r, "期限_%s_%s.xlsx", unit_name, today),
+		  req_printf(r, "deadlines-%s.xlsx", today));
+	json_decref(rows);
+}
+
+static int serve_deadlines(struct req *r, bool xlsx)
 {
 	struct err e = ERR_INIT;
 	bool stats_role = (r->actor.roles & STATS_ROLES) != 0;
@@ -335,6 +408,30 @@ int page_admin_deadlines(struct req *r)
 		json_t *list = deadline_list_unit(r->db, unit_id, state, 500, &e);
 		if (!list)
 			goto fail;
+		json_t *owners = owner_names(r, unit_id);
+		size_t k;
+		json_t *d;
+		json_array_foreach(list, k, d) {
+			char key[32];
+			snprintf(key, sizeof key, "%lld", ji(d, "owner_user_id"));
+			const char *who = json_string_value(json_object_get(owners, key));
+			json_object_set_new(d, "owner_name", json_string(who ? who : ""));
+		}
+		json_decref(owners);
+		static const struct list_col cols[] = {
+			{ "rule_name", false }, { "object_type", false }, { "owner_name", false },
+			{ "started_on", false }, { "due_on", false }, { "state", false },
+		};
+		const char *sort;
+		bool asc;
+		if (list_sort_parse(r, cols, ARRAY_SIZE(cols), "", true, &sort, &asc, &e) < 0) {
+			json_decref(list);
+			goto fail;
+		}
+		if (!str_empty(sort))
+			list_sort_json(list, sort, false, asc);
+		json_object_set_new(m, "sort", json_string(sort));
+		json_object_set_new(m, "asc", json_boolean(asc));
 		const char *uname = "";
 		size_t i;
 		json_t *u;
@@ -344,84 +441,136 @@ int page_admin_deadlines(struct req *r)
 		json_object_set_new(m, "unit", json_pack("{s:I,s:s,s:s,s:o,s:o}", "id", (json_int_t)unit_id,
 							 "name", uname, "state", state ? state : "", "deadlines", list,
 							 "owners", owner_names(r, unit_id)));
+		if (xlsx) {
+			export_deadlines(r, list, uname, state);
+			json_decref(m);
+			return 0;
+		}
 	}
 
+	if (xlsx) {
+		err_set(&e, ERR_INVALID, "unit", "请选择要导出期限的处室单位");
+		goto fail;
+	}
 	/* the statistics of every unit */
+	json_t *range_error = NULL;
 	if (stats_role) {
 		char from[8], to[8];
-		if (stats_range(r, from, to, &e) < 0)
-			goto fail;
+		struct err se = ERR_INIT;
+		if (stats_range(r, from, to, &se) < 0) {
+			if (r->want_json) {
+				e = se;
+				goto fail;
+			}
+			/* HTML: the page stays, the form says what is wrong (400) */
+			const char *fi = req_param(r, "from"), *ti = req_param(r, "to");
+			range_error = json_pack("{s:s,s:s,s:s,s:s}", "field", se.field, "message", se.msg,
+						"from_input", fi ? fi : "", "to_input", ti ? ti : "");
+			month_from_today(-5, from);
+			month_from_today(1, to);
+		}
 		json_t *rows = deadline_stats_monthly(r->db, 0, from, to, &e);
-		if (!rows)
+		if (!rows) {
+			json_decref(range_error);
 			goto fail;
-		json_object_set_new(m, "stats", json_pack("{s:s,s:s,s:o}", "from", from, "to", to, "rows", rows));
+		}
+		json_t *st = json_pack("{s:s,s:s,s:o}", "from", from, "to", to, "rows", rows);
+		if (range_error)
+			json_object_set_new(st, "error", range_error);
+		json_object_set_new(m, "stats", st);
 	}
-	return page_model(r, m, render_deadlines);
+	page_model(r, m, render_deadlines);
+	if (range_error)
+		r->status = 400;
+	return 0;
 fail:
 	json_decref(m);
 	resp_err(r, &e);
 	return 0;
 }
 
-/* ------------------------------------------------------ the Excel export */
+/* ------------------------------------------------------ one deadline */
 
-static int write_workbook(const char *path, const json_t *rows, const char *from, const char *to)
+static void render_deadline(struct req *r, json_t *m)
 {
-	lxw_workbook *wb = workbook_new(path);
-	if (!wb)
-		return -1;
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "期限统计");
-	lxw_format *bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	format_set_bg_color(bold, 0xEEF1F4);
-	format_set_border(bold, LXW_BORDER_THIN);
-	lxw_format *title = workbook_add_format(wb);
-	format_set_bold(title);
-	format_set_font_size(title, 14);
-	lxw_format *pct = workbook_add_format(wb);
-	format_set_num_format(pct, "0.0%");
-	char heading[96];
-	snprintf(heading, sizeof heading, "各单位期限统计（截止日 %s 至 %s）", from, to);
-	worksheet_write_string(ws, 0, 0, heading, title);
-	static const char *const cols[] = { "月份", "单位", "期限总数", "按时完成", "逾期完成", "超期未完成",
-					    "超期合计", "进行中", "按时完成率" };
-	for (size_t c = 0; c < ARRAY_SIZE(cols); c++)
-		worksheet_write_string(ws, 2, (lxw_col_t)c, cols[c], bold);
-	worksheet_set_column(ws, 0, 0, 10, NULL);
-	worksheet_set_column(ws, 1, 1, 28, NULL);
-	worksheet_set_column(ws, 2, 8, 12, NULL);
-	size_t i;
-	const json_t *s;
-	json_array_foreach(rows, i, s) {
-		lxw_row_t row = (lxw_row_t)(3 + i);
-		worksheet_write_string(ws, row, 0, js(s, "month"), NULL);
-		worksheet_write_string(ws, row, 1, js(s, "unit_name"), NULL);
-		static const char *const keys[] = { "total", "met_on_time", "met_late", "overdue_open", "overdue_count", "open" };
-		for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
-			worksheet_write_number(ws, row, (lxw_col_t)(2 + k), (double)ji(s, keys[k]), NULL);
-		const json_t *rate = json_object_get(s, "on_time_rate");
-		if (json_is_number(rate))
-			worksheet_write_number(ws, row, 8, json_number_value(rate), pct);
-		else
-			worksheet_write_string(ws, row, 8, "—", NULL);
+	json_t *d = json_object_get(m, "deadline");
+	page_begin(r, "期限详情");
+	h_printf(&r->out, "<nav aria-label=\"位置\" class=\"crumbs\"><a href=\"/admin/deadlines\">期限</a> › %s</nav>",
+		 js(d, "rule_name"));
+	h_printf(&r->out, "<h1>%s</h1><dl class=\"facts\"><dt>对象</dt><dd>%s %s</dd><dt>起算日</dt><dd>%s（不计入期限）</dd>"
+		 "<dt>期限</dt><dd>%lld 个%s</dd><dt>截止日</dt><dd>", js(d, "rule_name"), object_label(js(d, "object_type")),
+		 js(d, "object_id"), js(d, "started_on"), ji(d, "days"),
+		 str_eq(js(d, "day_kind"), "calendar") ? "自然日" : "工作日");
+	page_deadline_due(r, d);
+	if (json_is_true(json_object_get(d, "provisional")))
+		h_printf(&r->out, "<p class=\"hint\">%s</p>", js(d, "provisional_note"));
+	h_printf(&r->out, "</dd><dt>状态</dt><dd><span class=\"badge %s\">%s</span>", js(d, "state"),
+		 state_label(js(d, "state")));
+	if (str_eq(js(d, "state"), "met"))
+		h_printf(&r->out, " %s%s", js(d, "met_on"),
+			 json_is_true(json_object_get(d, "met_late")) ? "（逾期完成）" : "（按时）");
+	h_printf(&r->out, "</dd><dt>依据</dt><dd>%s</dd></dl>", js(d, "rule_source"));
+	json_t *h = json_object_get(m, "history");
+	h_raw(&r->out, "<h2>截止日变更记录</h2>");
+	if (!json_array_size(h)) {
+		h_raw(&r->out, "<p class=\"muted\">截止日自起算以来没有变更。</p>");
+	} else {
+		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">时间</th><th scope=\"col\">原截止日</th>"
+			       "<th scope=\"col\">新截止日</th><th scope=\"col\">原因</th></tr></thead><tbody>");
+		size_t i;
+		json_t *c;
+		json_array_foreach(h, i, c)
+			h_printf(&r->out, "<tr><td>%s</td><td>%s%s</td><td>%s%s</td><td>%s</td></tr>", js(c, "at_local"),
+				 js(c, "old_due"), json_is_true(json_object_get(c, "old_provisional")) ? "（暂定）" : "",
+				 js(c, "new_due"), json_is_true(json_object_get(c, "new_provisional")) ? "（暂定）" : "",
+				 js(c, "reason"));
+		h_raw(&r->out, "</tbody></table></div>");
 	}
-	worksheet_freeze_panes(ws, 3, 0);
-	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
+	page_end(r);
 }
 
-static int read_file(const char *path, struct buf *out)
+int page_admin_deadline(struct req *r)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(out, chunk, n);
-	int rc = ferror(f) ? -1 : 0;
-	fclose(f);
-	return rc;
+	struct err e = ERR_INIT;
+	long long id = req_param_id(r, 0);
+	json_t *d = id > 0 ? deadline_get(r->db, id, &e) : NULL;
+	if (!d) {
+		if (id <= 0)
+			err_set(&e, ERR_NOTFOUND, "id", "期限不存在");
+		resp_err(r, &e);
+		return 0;
+	}
+	/* who sees clocks beyond their own: the roles whose lists and
+	 * dashboards show the clocks of the units in their scope */
+	bool unit_role = (r->actor.roles & (STATS_ROLES | ROLE_HEAD | ROLE_ARCHIVIST | ROLE_REVIEWER)) != 0;
+	bool mine = json_is_integer(json_object_get(d, "owner_user_id")) && ji(d, "owner_user_id") == r->actor.user_id;
+	if (!mine && !(unit_role && people_unit_in_scope(r->db, &r->actor, ji(d, "unit_id")))) {
+		json_decref(d);
+		err_set(&e, ERR_FORBIDDEN, "id", "无权查看该期限");
+		resp_err(r, &e);
+		return 0;
+	}
+	json_t *h = deadline_history(r->db, id, &e);
+	if (!h) {
+		json_decref(d);
+		resp_err(r, &e);
+		return 0;
+	}
+	return page_model(r, json_pack("{s:o,s:o}", "deadline", d, "history", h), render_deadline);
 }
+
+int page_admin_deadlines(struct req *r)
+{
+	return serve_deadlines(r, false);
+}
+
+/* GET /admin/deadlines.xlsx?unit=&state=&sort=&dir=: a unit's deadlines. */
+int page_admin_deadlines_list_xlsx(struct req *r)
+{
+	return serve_deadlines(r, true);
+}
+
+/* ------------------------------------------------------ the Excel export */
 
 int page_admin_deadlines_xlsx(struct req *r)
 {
@@ -431,93 +580,53 @@ int page_admin_deadlines_xlsx(struct req *r)
 		resp_err(r, &e);
 		return 0;
 	}
-	json_t *rows = deadline_stats_monthly(r->db, 0, from, to, &e);
-	if (!rows) {
+	json_t *stats = deadline_stats_monthly(r->db, 0, from, to, &e);
+	if (!stats) {
 		resp_err(r, &e);
 		return 0;
 	}
-	const char *tmpdir = getenv("TMPDIR");
-	char path[512];
-	snprintf(path, sizeof path, "%s/zhifa-xlsx-XXXXXX", str_empty(tmpdir) ? "/tmp" : tmpdir);
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		log_error("mkstemp %s: %s", path, strerror(errno));
-		json_decref(rows);
-		resp_error(r, 500, NULL, "系统内部错误,导出未完成,请稍后重试。");
-		return 0;
+	static const struct xlsx_col cols[] = {
+		{ "月份", 10, XLSX_TEXT },       { "单位", 28, XLSX_TEXT },       { "期限总数", 12, XLSX_NUMBER },
+		{ "按时完成", 12, XLSX_NUMBER }, { "逾期完成", 12, XLSX_NUMBER }, { "超期未完成", 12, XLSX_NUMBER },
+		{ "超期合计", 12, XLSX_NUMBER }, { "进行中", 12, XLSX_NUMBER },   { "按时完成率", 12, XLSX_PERCENT },
+	};
+	json_t *rows = json_array();
+	size_t i;
+	const json_t *s;
+	json_array_foreach(stats, i, s) {
+		const json_t *rate = json_object_get(s, "on_time_rate");
+		json_array_append_new(rows, json_pack("[s,s,I,I,I,I,I,I,o]", js(s, "month"), js(s, "unit_name"),
+						      (json_int_t)ji(s, "total"), (json_int_t)ji(s, "met_on_time"),
+						      (json_int_t)ji(s, "met_late"), (json_int_t)ji(s, "overdue_open"),
+						      (json_int_t)ji(s, "overdue_count"), (json_int_t)ji(s, "open"),
+						      json_is_number(rate) ? json_real(json_number_value(rate)) : json_string("—")));
 	}
-	close(fd);
-	struct buf data = BUF_INIT;
-	buf_init(&data, 0);
-	int rc = write_workbook(path, rows, from, to);
-	if (rc == 0)
-		rc = read_file(path, &data);
-	unlink(path);
+	json_decref(stats);
+	xlsx_send(r, "期限统计", req_printf(r, "各单位期限统计（截止日 %s 至 %s）", from, to), cols, ARRAY_SIZE(cols), rows,
+		  req_printf(r, "期限统计_%s_%s.xlsx", from, to), req_printf(r, "deadline-stats-%s-%s.xlsx", from, to));
 	json_decref(rows);
-	if (rc < 0) {
-		log_error("导出期限统计失败: 写入 %s 出错", path);
-		buf_release(&data);
-		resp_error(r, 500, NULL, "系统内部错误,导出未完成,请稍后重试。");
-		return 0;
-	}
-	resp_text(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data.data, data.len);
-	buf_release(&data);
-	/* RFC 6266 / 5987: an ASCII fallback and the Chinese name, UTF-8 percent-encoded */
-	char *name = req_printf(r, "期限统计_%s_%s.xlsx", from, to);
-	struct buf enc = BUF_INIT;
-	buf_init(&enc, 0);
-	url_enc(&enc, name);
-	char *cd = req_printf(r, "attachment; filename=\"deadline-stats-%s-%s.xlsx\"; filename*=UTF-8''%s", from, to,
-			      buf_str(&enc));
-	buf_release(&enc);
-	resp_header(r, "Content-Disposition", cd);
 	return 0;
 }
 
 /* ------------------------------------------------------ /admin/deadlines/rules */
-
-static void rule_field_error(struct req *r, json_t *m, const char *field)
-{
-	json_t *err = json_object_get(m, "error");
-	if (err && str_eq(js(err, "field"), field))
-		h_printf(&r->out, "<p class=\"field-error\" id=\"%s-error\">%s</p>", field, js(err, "message"));
-}
-
-static const char *invalid_attr(struct req *r, json_t *m, const char *field)
-{
-	json_t *err = json_object_get(m, "error");
-	if (err && str_eq(js(err, "field"), field))
-		return req_printf(r, " aria-invalid=\"true\" aria-describedby=\"%s-error\"", field);
-	return "";
-}
-
-static void rule_input(struct req *r, json_t *m, const char *field, const char *label, const char *type,
-		       const char *extra)
-{
-	json_t *form = json_object_get(m, "form");
-	h_printf(&r->out, "<div class=\"field\"><label for=\"%s\">", field);
-	h_raw(&r->out, label); /* a literal of this file, may hold a hint span */
-	h_raw(&r->out, "</label>");
-	/* extra and the invalid attributes are literal markup of this file */
-	h_printf(&r->out, "<input type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"", type, field, field, js(form, field));
-	h_raw(&r->out, extra);
-	h_raw(&r->out, invalid_attr(r, m, field));
-	h_raw(&r->out, ">");
-	rule_field_error(r, m, field);
-	h_raw(&r->out, "</div>");
-}
 
 static void render_rules(struct req *r, json_t *m)
 {
 	page_begin(r, "期限规则");
 	h_raw(&r->out, "<h1>期限规则</h1><p class=\"muted\">规则按生效日期分版本：期限起算日适用当时有效的最新版本，"
 		       "新增版本只影响此后起算的期限，已起算的期限不变。<a href=\"/admin/deadlines\">返回期限</a></p>");
-	json_t *err = json_object_get(m, "error");
-	if (err)
-		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\">未保存：%s</p>", js(err, "message"));
+	/* every problem of a refused version, as the summary and by each field */
+	struct errs errs = ERRS_INIT;
+	size_t k;
+	json_t *ej;
+	json_array_foreach(json_object_get(m, "errors"), k, ej)
+		errs_add(&errs, ERR_INVALID, js(ej, "field"), "%s", js(ej, "message"));
+	struct form fm;
+	form_init(&fm, r, &errs, NULL);
+	form_summary(&fm);
 	if (json_is_integer(json_object_get(m, "saved")))
 		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已保存：新增规则版本（编号 %lld）。</p>", ji(m, "saved"));
-	h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">事件代码</th><th scope=\"col\">名称</th>"
+	h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">起算事件</th><th scope=\"col\">名称</th>"
 		       "<th scope=\"col\">期限</th><th scope=\"col\">结束事件</th><th scope=\"col\">生效日期</th>"
 		       "<th scope=\"col\">依据</th>");
 	bool edit = json_is_true(json_object_get(m, "can_edit"));
@@ -527,9 +636,10 @@ static void render_rules(struct req *r, json_t *m)
 	size_t i;
 	json_t *x;
 	json_array_foreach(json_object_get(m, "rules"), i, x) {
-		h_printf(&r->out, "<tr id=\"rule-%lld\"><td><code>%s</code></td><td>%s</td><td>%lld 个%s</td><td><code>%s</code></td>"
-			 "<td>%s", ji(x, "id"), js(x, "event_code"), js(x, "name"), ji(x, "days"),
-			 str_eq(js(x, "day_kind"), "calendar") ? "自然日" : "工作日", js(x, "ends_with"), js(x, "effective_from"));
+		h_printf(&r->out, "<tr id=\"rule-%lld\"><td>%s</td><td>%s</td><td>%lld 个%s</td><td>%s</td>"
+			 "<td>%s", ji(x, "id"), dict_label("deadline_event", js(x, "event_code")), js(x, "name"), ji(x, "days"),
+			 dict_label("day_kind", js(x, "day_kind")), dict_label("deadline_event", js(x, "ends_with")),
+			 js(x, "effective_from"));
 		if (json_is_true(json_object_get(x, "in_force")))
 			h_raw(&r->out, " <span class=\"badge ok\">现行</span>");
 		else if (json_is_true(json_object_get(x, "future")))
@@ -545,26 +655,20 @@ static void render_rules(struct req *r, json_t *m)
 		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"add\"><h2 id=\"add\">新增规则版本</h2>"
 			       "<form method=\"post\" action=\"/admin/deadlines/rules\">");
 		form_csrf(r);
-		rule_input(r, m, "event_code", "事件代码 <span class=\"hint\">小写字母、数字、下划线；与已有规则相同即为该规则的新版本</span>",
-			   "text", " required maxlength=\"63\" pattern=\"[a-z0-9_]{1,63}\"");
-		rule_input(r, m, "name", "名称", "text", " required maxlength=\"120\"");
-		rule_input(r, m, "days", "期限天数", "number", " required min=\"1\" max=\"3650\"");
-		h_printf(&r->out, "<div class=\"field\"><label for=\"day_kind\">天数类型</label><select id=\"day_kind\" name=\"day_kind\"%s>"
-			 "<option value=\"working\"%s>工作日</option><option value=\"calendar\"%s>自然日（到期日遇节假日顺延）</option></select>",
-			 "", str_eq(js(form, "day_kind"), "calendar") ? "" : " selected",
-			 str_eq(js(form, "day_kind"), "calendar") ? " selected" : "");
-		rule_field_error(r, m, "day_kind");
-		h_raw(&r->out, "</div>");
-		rule_input(r, m, "ends_with", "结束事件代码", "text", " required maxlength=\"63\"");
-		rule_input(r, m, "effective_from", "生效日期", "date", " required");
-		json_t *ferr = json_object_get(m, "error");
-		h_raw(&r->out, "<div class=\"field\"><label for=\"source\">依据（文件及条款）</label>");
-		h_printf(&r->out, "<textarea id=\"source\" name=\"source\" rows=\"3\" maxlength=\"500\"%s>%s</textarea>",
-			 ferr && str_eq(js(ferr, "field"), "source") ? " aria-invalid=\"true\" aria-describedby=\"source-error\"" : "",
-			 js(form, "source"));
-		rule_field_error(r, m, "source");
-		h_raw(&r->out, "</div><button type=\"submit\">保存新版本</button></form></section>");
+		form_select_dict(&fm, "event_code", "起算事件", "deadline_event", js(form, "event_code"), "请选择", FORM_REQUIRED,
+				 "与已有规则相同即为该规则的新版本");
+		form_input(&fm, "text", "name", "名称", js(form, "name"), FORM_REQUIRED, "maxlength=\"120\"", NULL);
+		form_input(&fm, "number", "days", "期限天数", js(form, "days"), FORM_REQUIRED, "min=\"1\" max=\"3650\"", NULL);
+		static const struct form_opt day_kinds[] = { { "working", "工作日" }, { "calendar", "自然日（到期日遇节假日顺延）" } };
+		form_select(&fm, "day_kind", "天数类型", day_kinds, ARRAY_SIZE(day_kinds),
+			    str_eq(js(form, "day_kind"), "calendar") ? "calendar" : "working", NULL, FORM_REQUIRED, NULL);
+		form_select_dict(&fm, "ends_with", "结束事件", "deadline_event", js(form, "ends_with"), "请选择", FORM_REQUIRED,
+				 "发生该事件即为按期完成");
+		form_input(&fm, "date", "effective_from", "生效日期", js(form, "effective_from"), FORM_REQUIRED, NULL, NULL);
+		form_textarea(&fm, "source", "依据（文件及条款）", js(form, "source"), 3, FORM_REQUIRED, "maxlength=\"500\"", NULL);
+		h_raw(&r->out, "<button type=\"submit\">保存新版本</button></form></section>");
 	}
+	errs_release(&errs);
 	page_end(r);
 }
 
@@ -622,31 +726,40 @@ static int rule_post(struct req *r)
 		   *from = req_param(r, "effective_from"), *source = req_param(r, "source");
 	long long nd = 0;
 	long long id = 0;
+	/* every field is checked, so the form reports all problems at once */
+	struct errs all = ERRS_INIT;
 	if (str_empty(code))
-		err_set(&e, ERR_INVALID, "event_code", "请填写事件代码");
-	else if (strlen(code) >= sizeof rule.event_code)
-		err_set(&e, ERR_INVALID, "event_code", "事件代码过长（最多 63 个字符）");
-	else if (str_empty(name))
-		err_set(&e, ERR_INVALID, "name", "请填写规则名称");
+		errs_add(&all, ERR_INVALID, "event_code", "请选择起算事件");
+	else if (!dict_has("deadline_event", code))
+		errs_add(&all, ERR_INVALID, "event_code", "起算事件不正确，请从列表中选择");
+	if (str_empty(name))
+		errs_add(&all, ERR_INVALID, "name", "请填写规则名称");
 	else if (strlen(name) >= sizeof rule.name)
-		err_set(&e, ERR_INVALID, "name", "规则名称过长（最多 42 个汉字）");
-	else if (str_empty(days) || str_to_ll(days, 1, 3650, &nd) < 0)
-		err_set(&e, ERR_INVALID, "days", "期限天数必须是 1 至 3650 之间的整数");
-	else if (!str_eq(kind, "working") && !str_eq(kind, "calendar"))
-		err_set(&e, ERR_INVALID, "day_kind", "天数类型只能是工作日或自然日");
-	else if (!str_empty(ends) && strlen(ends) >= sizeof rule.ends_with)
-		err_set(&e, ERR_INVALID, "ends_with", "结束事件代码过长（最多 63 个字符）");
-	else if (str_empty(source))
-		err_set(&e, ERR_INVALID, "source", "请填写规则的依据（文件名称及条款）");
+		errs_add(&all, ERR_INVALID, "name", "规则名称过长（最多 42 个汉字）");
+	if (str_empty(days) || str_to_ll(days, 1, 3650, &nd) < 0)
+		errs_add(&all, ERR_INVALID, "days", "期限天数必须是 1 至 3650 之间的整数");
+	if (!str_eq(kind, "working") && !str_eq(kind, "calendar"))
+		errs_add(&all, ERR_INVALID, "day_kind", "天数类型只能是工作日或自然日");
+	if (str_empty(ends))
+		errs_add(&all, ERR_INVALID, "ends_with", "请选择结束事件");
+	else if (!dict_has("deadline_event", ends))
+		errs_add(&all, ERR_INVALID, "ends_with", "结束事件不正确，请从列表中选择");
+	int32_t day;
+	if (str_empty(from))
+		errs_add(&all, ERR_INVALID, "effective_from", "请填写生效日期");
+	else if (cal_date_parse(from, &day) < 0)
+		errs_add(&all, ERR_INVALID, "effective_from", "生效日期不正确，应为 YYYY-MM-DD 形式的真实日期");
+	if (str_empty(source))
+		errs_add(&all, ERR_INVALID, "source", "请填写规则的依据（文件名称及条款）");
 	else if (strlen(source) >= sizeof rule.source)
-		err_set(&e, ERR_INVALID, "source", "依据过长（最多 170 个汉字）");
-	else {
+		errs_add(&all, ERR_INVALID, "source", "依据过长（最多 170 个汉字）");
+	if (!all.n) {
 		snprintf(rule.event_code, sizeof rule.event_code, "%s", code);
 		snprintf(rule.name, sizeof rule.name, "%s", name);
 		rule.days = (int)nd;
 		rule.calendar_days = str_eq(kind, "calendar");
-		snprintf(rule.ends_with, sizeof rule.ends_with, "%s", ends ? ends : "");
-		snprintf(rule.effective_from, sizeof rule.effective_from, "%s", from && strlen(from) == 10 ? from : "x");
+		snprintf(rule.ends_with, sizeof rule.ends_with, "%s", ends);
+		snprintf(rule.effective_from, sizeof rule.effective_from, "%s", from);
 		snprintf(rule.source, sizeof rule.source, "%s", source);
 		if (deadline_rule_add(r->db, &r->actor, &rule, &id, &e) == 0) {
 			if (r->want_json) {
@@ -656,19 +769,28 @@ static int rule_post(struct req *r)
 			resp_redirect(r, req_printf(r, "/admin/deadlines/rules?ok=1&id=%lld#rule-%lld", id, id));
 			return 0;
 		}
+		errs_push(&all, &e);
 	}
+	errs_first(&all, &e);
 	if (e.kind >= 500 || e.kind < 400 || r->want_json) {
+		errs_release(&all);
 		resp_err(r, &e);
 		return 0;
 	}
 	struct err le = ERR_INIT;
 	json_t *m = rules_model(r, &le);
 	if (!m) {
+		errs_release(&all);
 		resp_err(r, &le);
 		return 0;
 	}
 	form_keep(m, r);
 	json_object_set_new(m, "error", json_pack("{s:s,s:s}", "field", e.field, "message", e.msg));
+	json_t *list = json_array();
+	for (size_t i = 0; i < all.n; i++)
+		json_array_append_new(list, json_pack("{s:s,s:s}", "field", all.v[i].field, "message", all.v[i].msg));
+	json_object_set_new(m, "errors", list);
+	errs_release(&all);
 	page_model(r, m, render_rules);
 	r->status = e.kind;
 	return 0;

@@ -2,7 +2,9 @@
  * admin_matters.c - the back office of the catalogue (事前公开): lists of
  * enforcement matters, service guides and random inspection items within
  * the actor's scope, the item page (working draft and latest published version, flowchart,
- * version history, withdrawals) and the publish / withdraw actions.  The
+ * version history, withdrawals) and the publish / withdraw actions, each
+ * behind a confirmation page (a preview of the public page and the
+ * differences from the published version; the reason for a withdrawal).  The
  * structured drafting form (new and edit) is in admin_matters_form.c.
  *
  * Invariants: every permission and scope decision is the domain's
@@ -22,7 +24,10 @@
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/list.h"
+#include "http/xlsx.h"
 #include "pages/pages.h"
+#include "people/people.h"
 #include "pages/matter_view.h"
 #include "pages/admin_matters.h"
 #include "publicity/publicity.h"
@@ -44,6 +49,12 @@ const char *am_stop_after(const char *msg)
 const char *am_kind_title(enum pub_kind k)
 {
 	return k == PUB_GUIDE ? "服务指南" : k == PUB_INSPECTION ? "随机抽查事项" : "执法事项";
+}
+
+/* The portal's folder of a kind: /portal/matters, /portal/guides … */
+static const char *portal_dir(enum pub_kind k)
+{
+	return k == PUB_GUIDE ? "guides" : k == PUB_INSPECTION ? "inspections" : "matters";
 }
 
 enum pub_kind am_model_kind(const json_t *m)
@@ -93,15 +104,13 @@ const char *am_matter_name(struct req *r, long long matter_id)
 /* Units with enforcement power within the actor's scope: [{id,name}]. */
 static json_t *units_in_scope(struct req *r)
 {
-	json_t *list = json_array();
-	struct db_res *res = NULL;
-	if (db_query(r->db, &res, "SELECT id, name FROM units WHERE enforcement_power = 1 ORDER BY sort, id") == 0) {
-		for (int i = 0; i < res->nrows; i++)
-			if (publicity_unit_in_scope(r->db, &r->actor, db_int(res, i, 0)))
-				json_array_append_new(list, json_pack("{s:I,s:s}", "id", (json_int_t)db_int(res, i, 0),
-								      "name", db_text(res, i, 1)));
-	}
-	db_res_free(res);
+	json_t *all = people_units_brief(r->db, true), *list = json_array();
+	size_t i;
+	json_t *u;
+	json_array_foreach(all, i, u)
+		if (publicity_unit_in_scope(r->db, &r->actor, ji(u, "id")))
+			json_array_append(list, u);
+	json_decref(all);
 	return list;
 }
 
@@ -150,15 +159,20 @@ static void render_list(struct req *r, json_t *m)
 	}
 	h_raw(&r->out, "<button type=\"submit\">筛选</button></form>");
 
+	struct list_view v = { "/admin/matters", js(m, "query"), js(m, "sort"), json_is_true(json_object_get(m, "asc")) };
 	json_t *items = json_object_get(m, "items");
 	if (!json_array_size(items)) {
 		h_raw(&r->out, "<p class=\"muted\">没有符合条件的内容。</p>");
 	} else {
-		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">名称</th>");
+		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr>");
+		list_th(r, &v, "name", "名称");
 		if (kind == PUB_MATTER)
-			h_raw(&r->out, "<th scope=\"col\">类别</th>");
-		h_raw(&r->out, "<th scope=\"col\">执法主体</th><th scope=\"col\">状态</th><th scope=\"col\">现行版本</th>"
-			       "<th scope=\"col\">公示时间</th></tr></thead><tbody>");
+			list_th(r, &v, "category", "类别");
+		list_th(r, &v, "unit_name", "执法主体");
+		list_th(r, &v, "status", "状态");
+		h_raw(&r->out, "<th scope=\"col\">现行版本</th>");
+		list_th(r, &v, "published_at", "公示时间");
+		h_raw(&r->out, "</tr></thead><tbody>");
 		size_t i;
 		json_t *it;
 		json_array_foreach(items, i, it) {
@@ -180,76 +194,80 @@ static void render_list(struct req *r, json_t *m)
 		}
 		h_raw(&r->out, "</tbody></table></div>");
 	}
-	long long total = ji(m, "total"), page = ji(m, "page"), per = ji(m, "per_page");
-	if (per > 0 && total > per) {
-		long long pages = (total + per - 1) / per;
-		struct buf qs;
-		buf_init(&qs, 0);
-		buf_printf(&qs, "kind=%s&", pub_kind_ident(kind));
-		if (!str_empty(js(m, "status")))
-			buf_printf(&qs, "status=%s&", js(m, "status"));
-		if (ji(m, "unit_id"))
-			buf_printf(&qs, "unit=%lld&", ji(m, "unit_id"));
-		if (!str_empty(js(m, "keyword"))) {
-			buf_puts(&qs, "q=");
-			url_enc(&qs, js(m, "keyword"));
-			buf_putc(&qs, '&');
-		}
-		h_printf(&r->out, "<nav class=\"pager\" aria-label=\"分页\"><span>共 %lld 条，第 %lld / %lld 页</span>",
-			 total, page, pages);
-		if (page > 1)
-			h_printf(&r->out, "<a href=\"/admin/matters?%spage=%lld\">上一页</a>", buf_str(&qs), page - 1);
-		if (page < pages)
-			h_printf(&r->out, "<a href=\"/admin/matters?%spage=%lld\">下一页</a>", buf_str(&qs), page + 1);
-		h_raw(&r->out, "</nav>");
-		buf_release(&qs);
-	}
+	list_pager(r, &v, ji(m, "total"), ji(m, "page"), ji(m, "per_page"), true);
+	h_raw(&r->out, "<p class=\"actions\">");
+	list_export_link(r, &v, "/admin/matters.xlsx");
+	h_raw(&r->out, "</p>");
 	page_end(r);
 }
 
-int page_admin_matters(struct req *r)
+static const struct list_col list_cols[] = {
+	{ "name", false }, { "category", false }, { "unit_name", false }, { "status", false }, { "published_at", false },
+};
+static const char *const list_keys[] = { "kind", "q", "status", "unit" };
+
+/* Read the list's query (filters, sort, page) into *q and *kind; answers
+ * 400 and returns -1 on a malformed one. */
+static int list_query(struct req *r, enum pub_kind *kind, struct publicity_query *q)
 {
-	enum pub_kind kind = PUB_MATTER;
+	*kind = PUB_MATTER;
 	const char *s = req_param(r, "kind");
-	if (!str_empty(s) && !(kind = pub_kind_parse(s))) {
+	if (!str_empty(s) && !(*kind = pub_kind_parse(s))) {
 		resp_error(r, 400, "kind", "参数「公示类型」不正确（应为执法事项、服务指南或随机抽查事项）。");
-		return 0;
+		return -1;
 	}
-	struct publicity_query q = { .per_page = 20 };
+	*q = (struct publicity_query){ .per_page = 20 };
+	struct err se = ERR_INIT;
+	if (list_sort_parse(r, list_cols, ARRAY_SIZE(list_cols), "", true, &q->sort, &q->asc, &se) < 0) {
+		resp_err(r, &se);
+		return -1;
+	}
 	long long v;
 	s = req_param(r, "unit");
 	if (!str_empty(s)) {
 		if (str_to_ll(s, 1, INT64_MAX, &v) < 0) {
 			resp_error(r, 400, "unit", "参数「执法主体」不正确。");
-			return 0;
+			return -1;
 		}
-		q.unit_id = v;
+		q->unit_id = v;
 	}
 	s = req_param(r, "page");
 	if (!str_empty(s)) {
 		if (str_to_ll(s, 1, 100000, &v) < 0) {
 			resp_error(r, 400, "page", "参数「页码」不正确。");
-			return 0;
+			return -1;
 		}
-		q.page = (int)v;
+		q->page = (int)v;
 	}
 	s = req_param(r, "status");
 	if (!str_empty(s))
-		q.status = s;
+		q->status = s;
 	s = req_param(r, "q");
 	if (!str_empty(s)) {
 		if (utf8_len(s, strlen(s)) > 100) {
 			resp_error(r, 400, "q", "关键词过长（最多 100 个字）。");
-			return 0;
+			return -1;
 		}
-		q.keyword = s;
+		q->keyword = s;
 	}
+	return 0;
+}
+
+int page_admin_matters(struct req *r)
+{
+	enum pub_kind kind;
+	struct publicity_query q;
+	if (list_query(r, &kind, &q) < 0)
+		return 0;
 	struct err e = ERR_INIT;
 	json_t *m = publicity_office_list(r->db, &r->actor, kind, &q, &e);
 	if (!m) {
 		resp_err(r, &e);
 		return 0;
 	}
+	json_object_set_new(m, "sort", json_string(q.sort ? q.sort : ""));
+	json_object_set_new(m, "asc", json_boolean(q.asc));
+	json_object_set_new(m, "query", json_string(list_filter_query(r, list_keys, ARRAY_SIZE(list_keys))));
 	json_object_set_new(m, "unit_id", json_integer(q.unit_id));
 	json_object_set_new(m, "status", json_string(q.status ? q.status : ""));
 	json_object_set_new(m, "keyword", json_string(q.keyword ? q.keyword : ""));
@@ -257,6 +275,51 @@ int page_admin_matters(struct req *r)
 	json_object_set_new(m, "can_create", json_boolean(actor_has(&r->actor, ROLE_OFFICER | ROLE_HEAD) &&
 							  r->actor.unit_id > 0));
 	return page_model(r, m, render_list);
+}
+
+/* GET /admin/matters.xlsx: every item the list's filters show, in its order. */
+int page_admin_matters_xlsx(struct req *r)
+{
+	enum pub_kind kind;
+	struct publicity_query q;
+	if (list_query(r, &kind, &q) < 0)
+		return 0;
+	struct err e = ERR_INIT;
+	json_t *rows = json_array();
+	q.per_page = 100;
+	for (q.page = 1; q.page <= 500; q.page++) {
+		json_t *m = publicity_office_list(r->db, &r->actor, kind, &q, &e);
+		if (!m) {
+			json_decref(rows);
+			resp_err(r, &e);
+			return 0;
+		}
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(m, "items"), i, it) {
+			char when[20] = "";
+			if (ji(it, "version"))
+				time_utc_to_shanghai(js(it, "published_at"), when);
+			json_array_append_new(rows, json_pack("[s,s,s,s,o,s]", js(it, "name"), js(it, "category_label"),
+							      js(it, "unit_name"), js(it, "status_label"),
+							      ji(it, "version") ? json_integer(ji(it, "version")) : json_null(), when));
+		}
+		bool last = (long long)q.page * q.per_page >= ji(m, "total");
+		json_decref(m);
+		if (last)
+			break;
+	}
+	static const struct xlsx_col cols[] = {
+		{ "名称", 36, XLSX_TEXT }, { "类别", 12, XLSX_TEXT }, { "执法主体", 24, XLSX_TEXT },
+		{ "状态", 10, XLSX_TEXT }, { "现行版本", 10, XLSX_NUMBER }, { "公示时间（北京时间）", 18, XLSX_TEXT },
+	};
+	char today[11];
+	time_today_shanghai(today);
+	xlsx_send(r, am_kind_title(kind), req_printf(r, "%s（%s 导出，共 %zu 条）", am_kind_title(kind), today, json_array_size(rows)),
+		  cols, ARRAY_SIZE(cols), rows, req_printf(r, "%s_%s.xlsx", am_kind_title(kind), today),
+		  req_printf(r, "%s-%s.xlsx", pub_kind_ident(kind), today));
+	json_decref(rows);
+	return 0;
 }
 
 /* ---- the item page ---- */
@@ -344,17 +407,13 @@ static void related_list(struct req *r, const json_t *items, const char *title)
 	h_raw(&r->out, "</ul>");
 }
 
-/* e: an error of the publish/withdraw form (or NULL); note/reason: the
- * values to keep in those fields. */
-static void render_item_e(struct req *r, json_t *m, const struct err *e, const char *note, const char *reason)
+static void render_item(struct req *r, json_t *m)
 {
 	enum pub_kind kind = am_model_kind(m);
 	const json_t *draft = json_object_get(m, "draft"), *pub = json_object_get(m, "published");
 	const char *name = json_is_object(draft) ? js(draft, "name") : js(pub, "name");
 	const char *status = js(m, "status");
 	long long id = ji(m, "id"), latest = ji(m, "latest_version");
-	struct am_form fc;
-	am_form_init(&fc, r, e);
 	page_begin(r, name);
 	h_printf(&r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › %s</p>",
 		 pub_kind_ident(kind), am_kind_title(kind), pub_kind_label(kind));
@@ -367,15 +426,15 @@ static void render_item_e(struct req *r, json_t *m, const struct err *e, const c
 	h_raw(&r->out, "</p>");
 
 	const char *ok = req_param(r, "ok");
-	if (fc.e)
-		h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>操作未完成：%s%s</p></div>", fc.e->msg, am_stop_after(fc.e->msg));
-	else if (str_eq(ok, "created") || str_eq(ok, "saved"))
+	if (str_eq(ok, "created") || str_eq(ok, "saved"))
 		h_raw(&r->out, "<p class=\"alert ok\" role=\"status\">已保存草稿。</p>");
 	else if (str_eq(ok, "published"))
 		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已发布，现行公示第 %lld 版。<a href=\"/portal/%s/%lld\">在公示门户查看</a></p>",
-			 latest, kind == PUB_GUIDE ? "guides" : kind == PUB_INSPECTION ? "inspections" : "matters", id);
+			 latest, portal_dir(kind), id);
 	else if (str_eq(ok, "withdrawn"))
-		h_raw(&r->out, "<p class=\"alert ok\" role=\"status\">已撤下，公示门户不再显示该内容。</p>");
+		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已撤下。公示门户的列表和搜索不再显示该内容；"
+			 "<a href=\"/portal/%s/%lld\">公示页面</a>保留，注明已撤下、日期和原因，各历史版本仍可查阅。</p>",
+			 portal_dir(kind), id);
 
 	if (kind != PUB_MATTER && ji(m, "matter_id"))
 		h_printf(&r->out, "<p>所属执法事项：<a href=\"/admin/matters/%lld\">%s</a></p>", ji(m, "matter_id"),
@@ -396,26 +455,14 @@ static void render_item_e(struct req *r, json_t *m, const struct err *e, const c
 					 id, id);
 			h_raw(&r->out, "</p>");
 		}
-		if (can_publish) {
-			h_printf(&r->out, "<form method=\"post\" action=\"/admin/matters/%lld/publish\">", id);
-			form_csrf(r);
-			am_input_text(&fc, "change_note", "变更说明", note ? note : (latest ? "" : "首次公示"), 200, false,
-				   "向公众说明本次修改的内容，最多200字");
-			h_printf(&r->out, "<button type=\"submit\">发布为第 %lld 版</button></form>", latest + 1);
-		} else if (json_is_object(draft) && can_edit) {
+		if (can_publish)
+			h_printf(&r->out, "<p><a class=\"button\" href=\"/admin/matters/%lld/publish\">预览并发布第 %lld 版</a> "
+				 "<span class=\"hint\">先查看与现行版本的差异和公示页面预览，确认后才发布</span></p>", id, latest + 1);
+		else if (json_is_object(draft) && can_edit)
 			h_raw(&r->out, "<p class=\"hint\">草稿须由本处室负责人审核发布后才向社会公示。</p>");
-		}
-		if (can_withdraw) {
-			h_printf(&r->out, "<form method=\"post\" action=\"/admin/matters/%lld/withdraw\">", id);
-			form_csrf(r);
-			h_raw(&r->out, "<div class=\"field\">");
-			am_label_for(&fc, "reason", "撤下原因", true, "将记录撤下人、时间和原因，最多500字");
-			h_raw(&r->out, "<textarea id=\"f-reason\" name=\"reason\" rows=\"3\" required");
-			am_err_attrs(&fc, "reason");
-			h_printf(&r->out, ">%s</textarea>", reason ? reason : "");
-			am_err_note(&fc, "reason");
-			h_raw(&r->out, "</div><button type=\"submit\" class=\"secondary\">撤下公示</button></form>");
-		}
+		if (can_withdraw)
+			h_printf(&r->out, "<p><a class=\"button secondary\" href=\"/admin/matters/%lld/withdraw\">撤下公示…</a> "
+				 "<span class=\"hint\">须填写撤下原因并确认</span></p>", id);
 		h_raw(&r->out, "</section>");
 	}
 
@@ -451,12 +498,8 @@ static void render_item_e(struct req *r, json_t *m, const struct err *e, const c
 		json_array_foreach(vs, i, v) {
 			char when[20];
 			time_utc_to_shanghai(js(v, "published_at"), when);
-			if (str_eq(status, "published"))
-				h_printf(&r->out, "<tr><td><a href=\"/portal/%s/%lld?version=%lld\">第 %lld 版</a></td>",
-					 kind == PUB_GUIDE ? "guides" : kind == PUB_INSPECTION ? "inspections" : "matters",
-					 id, ji(v, "version"), ji(v, "version"));
-			else
-				h_printf(&r->out, "<tr><td>第 %lld 版</td>", ji(v, "version"));
+			h_printf(&r->out, "<tr><td><a href=\"/portal/%s/%lld?version=%lld\">第 %lld 版</a></td>",
+				 portal_dir(kind), id, ji(v, "version"), ji(v, "version"));
 			h_printf(&r->out, "<td>%s</td><td>%s</td><td>%s</td></tr>", when, js(v, "published_by_name"),
 				 js(v, "change_note"));
 		}
@@ -477,11 +520,6 @@ static void render_item_e(struct req *r, json_t *m, const struct err *e, const c
 		h_raw(&r->out, "</tbody></table></div>");
 	}
 	page_end(r);
-}
-
-static void render_item(struct req *r, json_t *m)
-{
-	render_item_e(r, m, NULL, NULL, NULL);
 }
 
 /* The office model of item {id} with the related lists; NULL after
@@ -539,7 +577,260 @@ int page_admin_matter_flowchart(struct req *r)
 	return 0;
 }
 
-/* Publish or withdraw; failures of the user's input re-render the item. */
+/* ---- publishing and withdrawing: preview, then confirm ----
+ *
+ * GET …/publish shows the public page as it will appear (the portal's own
+ * body renderer over the draft) and, field by field, what differs from the
+ * version now public; its form POSTs confirm=1 with the draft's token, so
+ * what is published is what was shown (a later edit makes the domain
+ * refuse, 409).  GET …/withdraw shows what the public page will say and
+ * asks for the reason.  A POST without confirm=1 (JSON: "confirm": true)
+ * publishes or withdraws nothing: a browser gets the confirmation page, a
+ * program a 409 naming the field "confirm". */
+
+/* One side of a field's difference: old = the "same" and "del" lines, new
+ * = the "same" and "add" lines, the changed ones marked <del> / <ins>. */
+static void diff_side(struct req *r, const json_t *f, bool old_side, const char *label)
+{
+	const char *skip = old_side ? "add" : "del", *mine = old_side ? "del" : "add";
+	h_printf(&r->out, "<td data-label=\"%s\">", label);
+	size_t i, n = 0;
+	const json_t *l;
+	json_array_foreach(json_object_get(f, "lines"), i, l) {
+		const char *op = js(l, "op");
+		if (str_eq(op, skip))
+			continue;
+		n++;
+		if (str_eq(op, mine))
+			h_printf(&r->out, old_side ? "<div class=\"line\"><del>%s</del></div>" : "<div class=\"line\"><ins>%s</ins></div>",
+				 js(l, "text"));
+		else
+			h_printf(&r->out, "<div class=\"line\">%s</div>", js(l, "text"));
+	}
+	if (!n)
+		h_raw(&r->out, "—");
+	h_raw(&r->out, "</td>");
+}
+
+static void render_diff(struct req *r, const json_t *m)
+{
+	const json_t *diff = json_object_get(m, "diff");
+	long long latest = ji(m, "latest_version");
+	size_t i;
+	const json_t *f;
+	struct buf names;
+	buf_init(&names, 0);
+	int changed = 0;
+	json_array_foreach(diff, i, f)
+		if (json_is_true(json_object_get(f, "changed"))) {
+			if (changed++)
+				buf_puts(&names, "、");
+			buf_puts(&names, js(f, "label"));
+		}
+	h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"diff-h\"><h2 id=\"diff-h\">与已公示版本的差异</h2>");
+	/* a withdrawn item has no version in force: compare with the withdrawn one */
+	const char *was = str_eq(js(m, "status"), "withdrawn") ? "已撤下的" : "现行";
+	if (!latest)
+		h_raw(&r->out, "<p>本条尚未公示过，以下全部内容将首次公示。</p>");
+	else if (!changed)
+		h_printf(&r->out, "<p>草稿与%s第 %lld 版内容相同，发布后只是版本号和变更说明不同。</p>", was, latest);
+	else
+		h_printf(&r->out, "<p>与%s第 %lld 版相比，共 <strong>%d</strong> 项有修改：%s。修改的项目已标出，删去的文字带删除线，新增的文字加底色。</p>",
+			 was, latest, changed, buf_str(&names));
+	buf_release(&names);
+	const char *old_h = latest ? req_printf(r, "%s（第 %lld 版）", was, latest) : "现行（尚未公示）";
+	const char *new_h = req_printf(r, "发布后（第 %lld 版）", latest + 1);
+	h_printf(&r->out, "<div class=\"table-wrap\"><table class=\"diff\"><thead><tr><th scope=\"col\">项目</th>"
+		 "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>", old_h, new_h);
+	json_array_foreach(diff, i, f) {
+		bool ch = json_is_true(json_object_get(f, "changed"));
+		h_printf(&r->out, "<tr class=\"%s\"><th scope=\"row\">%s", ch ? "changed" : "same", js(f, "label"));
+		if (ch)
+			h_raw(&r->out, " <span class=\"badge changed\">已修改</span>");
+		h_raw(&r->out, "</th>");
+		diff_side(r, f, true, old_h);
+		diff_side(r, f, false, new_h);
+		h_raw(&r->out, "</tr>");
+	}
+	h_raw(&r->out, "</tbody></table></div></section>");
+}
+
+/* The publish confirmation page.  m: the office model with "diff" and
+ * "preview" (a portal model of the draft). */
+static void render_publish_e(struct req *r, json_t *m, const struct err *e, const char *note)
+{
+	enum pub_kind kind = am_model_kind(m);
+	const json_t *draft = json_object_get(m, "draft");
+	long long id = ji(m, "id"), latest = ji(m, "latest_version");
+	struct am_form fc;
+	am_form_init(&fc, r, e);
+	page_begin(r, req_printf(r, "确认发布：%s", js(draft, "name")));
+	h_printf(&r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › <a href=\"/admin/matters/%lld\">%s</a> › 确认发布</p>",
+		 pub_kind_ident(kind), am_kind_title(kind), id, js(draft, "name"));
+	h_printf(&r->out, "<h1>确认发布第 %lld 版</h1>", latest + 1);
+	if (fc.view.n)
+		h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>未发布：%s%s</p></div>", fc.one.msg,
+			 am_stop_after(fc.one.msg));
+	h_printf(&r->out, "<p>请核对下方的差异和公示页面预览。确认后，草稿将作为第 %lld 版向社会公示%s，发布人、时间和内容摘要记入操作日志和存证账本。</p>",
+		 latest + 1, latest ? req_printf(r, "，第 %lld 版转为历史版本，仍可查阅", latest) : "");
+	render_diff(r, m);
+
+	h_printf(&r->out, "<form class=\"card confirm\" method=\"post\" action=\"/admin/matters/%lld/publish\">", id);
+	form_csrf(r);
+	h_printf(&r->out, "<input type=\"hidden\" name=\"confirm\" value=\"1\"><input type=\"hidden\" name=\"draft_token\" value=\"%s\">",
+		 js(m, "draft_token"));
+	am_input_text(&fc, "change_note", "变更说明", note ? note : (latest ? "" : "首次公示"), 200, false,
+		      "向公众说明本次修改的内容，最多200字，显示在公示页面的版本记录中");
+	h_printf(&r->out, "<p class=\"actions\"><button type=\"submit\">确认发布为第 %lld 版</button> "
+		 "<a class=\"button secondary\" href=\"/admin/matters/%lld\">返回，不发布</a></p></form>", latest + 1, id);
+
+	json_t *pv = json_object_get(m, "preview");
+	h_printf(&r->out, "<section class=\"preview\" aria-labelledby=\"pv-h\"><h2 id=\"pv-h\">公示页面预览</h2>"
+		 "<p class=\"muted\">以下是发布后公众在公示门户 /portal/%s/%lld 看到的内容（预览，尚未公示）。</p>"
+		 "<div class=\"preview-page\"><h1>%s</h1>",
+		 portal_dir(kind), id, js(draft, "name"));
+	portal_item_body(r, pv, req_printf(r, "/admin/matters/%lld/flowchart.svg?of=draft", id));
+	h_raw(&r->out, "</div></section>");
+	page_end(r);
+}
+
+static void render_publish(struct req *r, json_t *m)
+{
+	render_publish_e(r, m, NULL, NULL);
+}
+
+/* The office model of item {id} for the publish confirmation: "diff"
+ * against the published version and "preview", the public page's model of
+ * the draft.  NULL after answering (404/403, or 409 without a draft). */
+static json_t *load_publish(struct req *r)
+{
+	json_t *m = load_item(r);
+	if (!m)
+		return NULL;
+	const json_t *draft = json_object_get(m, "draft");
+	if (!json_is_object(draft)) {
+		json_decref(m);
+		resp_error(r, 409, NULL, "没有待发布的修改。");
+		return NULL;
+	}
+	if (!json_is_true(json_object_get(m, "can_publish"))) {
+		json_decref(m);
+		resp_error(r, 403, NULL, "只有本单位负责人可以发布本单位的公示内容（谁执法谁公示）。");
+		return NULL;
+	}
+	enum pub_kind kind = am_model_kind(m);
+	const json_t *pub = json_object_get(m, "published");
+	json_object_set_new(m, "diff", publicity_diff(kind, json_is_object(pub) ? pub : NULL, draft));
+	char now[21];
+	time_now_utc(now);
+	json_t *pv = json_pack("{s:I,s:s,s:I,s:s,s:I,s:I,s:s,s:s,s:O}", "id", (json_int_t)ji(m, "id"),
+			       "kind", pub_kind_ident(kind), "unit_id", (json_int_t)ji(m, "unit_id"),
+			       "unit_name", js(m, "unit_name"), "version", (json_int_t)(ji(m, "latest_version") + 1),
+			       "latest_version", (json_int_t)(ji(m, "latest_version") + 1), "published_at", now,
+			       "published_by_name", r->actor.name, "content", draft);
+	if (kind == PUB_MATTER) {
+		/* the related lists the public will see: published ones */
+		json_t *cur = publicity_portal_item(r->db, ji(m, "id"), NULL);
+		json_object_set_new(pv, "guides", json_incref(json_object_get(cur, "guides")));
+		json_object_set_new(pv, "inspections", json_incref(json_object_get(cur, "inspections")));
+		json_decref(cur);
+		if (!json_object_get(pv, "guides"))
+			json_object_set_new(pv, "guides", json_array());
+		if (!json_object_get(pv, "inspections"))
+			json_object_set_new(pv, "inspections", json_array());
+	}
+	json_object_set_new(m, "preview", pv);
+	return m;
+}
+
+/* NULL, empty or only white space? */
+static bool blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return false;
+	return true;
+}
+
+/* The withdrawal confirmation page. */
+static void render_withdraw_e(struct req *r, json_t *m, const struct err *e, const char *reason)
+{
+	enum pub_kind kind = am_model_kind(m);
+	const json_t *pub = json_object_get(m, "published");
+	long long id = ji(m, "id"), latest = ji(m, "latest_version");
+	struct am_form fc;
+	am_form_init(&fc, r, e);
+	page_begin(r, req_printf(r, "确认撤下：%s", js(pub, "name")));
+	h_printf(&r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › <a href=\"/admin/matters/%lld\">%s</a> › 确认撤下</p>",
+		 pub_kind_ident(kind), am_kind_title(kind), id, js(pub, "name"));
+	h_printf(&r->out, "<h1>确认撤下“%s”</h1>", js(pub, "name"));
+	if (fc.view.n)
+		h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>未撤下：%s%s</p></div>", fc.one.msg,
+			 am_stop_after(fc.one.msg));
+	char when[20];
+	time_utc_to_shanghai(js(m, "published_at"), when);
+	h_printf(&r->out, "<section class=\"card\"><h2>撤下后</h2><ul>"
+		 "<li>现行第 %lld 版（%s 发布）不再作为现行公示内容，公示门户的列表和搜索中不再出现；</li>"
+		 "<li>公示页面 <a href=\"/portal/%s/%lld\">/portal/%s/%lld</a> 保留，注明“已撤下”、撤下日期和下面填写的撤下原因；</li>"
+		 "<li>第 1 至第 %lld 版作为历史版本仍可查阅；以后修改并重新发布，将作为新的版本恢复公示。</li></ul></section>",
+		 latest, when, portal_dir(kind), id, portal_dir(kind), id, latest);
+	h_printf(&r->out, "<form class=\"card confirm\" method=\"post\" action=\"/admin/matters/%lld/withdraw\">", id);
+	form_csrf(r);
+	h_raw(&r->out, "<input type=\"hidden\" name=\"confirm\" value=\"1\"><div class=\"field\">");
+	am_label_for(&fc, "reason", "撤下原因", true, "向公众说明撤下的原因，将显示在公示页面上，并记录撤下人和时间，最多500字");
+	h_raw(&r->out, "<textarea id=\"f-reason\" name=\"reason\" rows=\"4\" maxlength=\"500\" required");
+	am_err_attrs(&fc, "reason");
+	h_printf(&r->out, ">%s</textarea>", reason ? reason : "");
+	am_err_note(&fc, "reason");
+	h_printf(&r->out, "</div><p class=\"actions\"><button type=\"submit\" class=\"danger\">确认撤下</button> "
+		 "<a class=\"button secondary\" href=\"/admin/matters/%lld\">返回，不撤下</a></p></form>", id);
+	char today[11];
+	time_today_shanghai(today);
+	h_printf(&r->out, "<section class=\"preview\" aria-labelledby=\"pv-h\"><h2 id=\"pv-h\">公示页面预览</h2>"
+		 "<div class=\"preview-page\"><h1>%s</h1><section class=\"alert warn withdrawn\"><h2>已撤下</h2>"
+		 "<p>本%s已于 <strong>%s</strong> 撤下，不再作为现行公示内容。</p><p>撤下原因：%s</p>"
+		 "<p>撤下前公示的是第 %lld 版。各版本仍可在下方版本记录中查阅。</p></section></div></section>",
+		 js(pub, "name"), am_kind_title(kind), today, blank(reason) ? "（您填写的撤下原因）" : reason, latest);
+	page_end(r);
+}
+
+static void render_withdraw(struct req *r, json_t *m)
+{
+	render_withdraw_e(r, m, NULL, NULL);
+}
+
+/* The office model for the withdrawal confirmation; NULL after answering. */
+static json_t *load_withdraw(struct req *r)
+{
+	json_t *m = load_item(r);
+	if (!m)
+		return NULL;
+	if (!str_eq(js(m, "status"), "published")) {
+		json_decref(m);
+		resp_error(r, 409, NULL, "只有已公示的内容可以撤下。");
+		return NULL;
+	}
+	if (!json_is_true(json_object_get(m, "can_withdraw"))) {
+		json_decref(m);
+		resp_error(r, 403, NULL, "只有本单位负责人可以撤下本单位的公示内容（谁执法谁公示）。");
+		return NULL;
+	}
+	return m;
+}
+
+/* Was the confirmation step taken?  Form: confirm=1; JSON: "confirm": true. */
+static bool confirmed(struct req *r, const json_t *body)
+{
+	if (body) {
+		const json_t *c = json_object_get(body, "confirm");
+		return json_is_true(c) || str_eq(json_string_value(c), "1");
+	}
+	const char *c = req_param(r, "confirm");
+	return str_eq(c, "1") || str_eq(c, "true");
+}
+
+/* Publish or withdraw (POST), or show the confirmation page (GET, or a POST
+ * that skipped it); failures of the user's input re-render the page. */
 static int item_action(struct req *r, bool publish)
 {
 	long long id = req_param_id(r, 0);
@@ -547,23 +838,50 @@ static int item_action(struct req *r, bool publish)
 		resp_error(r, 404, NULL, "公示内容不存在。");
 		return 0;
 	}
+	if (r->method != M_POST) {
+		json_t *m = publish ? load_publish(r) : load_withdraw(r);
+		return m ? page_model(r, m, publish ? render_publish : render_withdraw) : 0;
+	}
 	json_t *body = am_body_json(r);
 	const char *text = am_param_or_json(r, body, publish ? "change_note" : "reason");
 	const char *kept = text ? req_strdup(r, text) : NULL;
+	const char *token = am_param_or_json(r, body, "draft_token");
+	token = token ? req_strdup(r, token) : NULL;
+	bool yes = confirmed(r, body);
 	json_decref(body);
+	if (!yes || (publish && !r->want_json && str_empty(token))) {
+		/* the confirmation step was skipped: nothing changes */
+		if (r->want_json) {
+			resp_error(r, 409, "confirm", publish ? "发布前须先预览差异并确认：请先 GET 本地址查看预览，再带 confirm 和 draft_token 提交。"
+							      : "撤下前须先确认：请带 confirm 和撤下原因提交。");
+			return 0;
+		}
+		json_t *m = publish ? load_publish(r) : load_withdraw(r);
+		if (!m)
+			return 0;
+		if (publish)
+			render_publish_e(r, m, NULL, kept);
+		else
+			render_withdraw_e(r, m, NULL, kept);
+		json_decref(m);
+		return 0;
+	}
 	struct err e = ERR_INIT;
-	int rc = publish ? publicity_publish(r->db, &r->actor, id, kept, &e)
+	int rc = publish ? publicity_publish_confirmed(r->db, &r->actor, id, kept, str_empty(token) ? NULL : token, &e)
 			 : publicity_withdraw(r->db, &r->actor, id, kept, &e);
 	if (rc < 0) {
 		if (r->want_json || (e.kind != ERR_INVALID && e.kind != ERR_CONFLICT)) {
 			resp_err(r, &e);
 			return 0;
 		}
-		json_t *m = load_item(r);
+		json_t *m = publish ? load_publish(r) : load_withdraw(r);
 		if (!m)
-			return 0; /* answered */
+			return 0; /* answered, e.g. 409 when nothing is left to publish */
 		r->status = am_err_status(&e);
-		render_item_e(r, m, &e, publish ? kept : NULL, publish ? NULL : kept);
+		if (publish)
+			render_publish_e(r, m, &e, kept);
+		else
+			render_withdraw_e(r, m, &e, kept);
 		json_decref(m);
 		return 0;
 	}

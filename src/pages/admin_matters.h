@@ -11,6 +11,7 @@
 #define ZHIFA_PAGES_ADMIN_MATTERS_H
 #include "http/http.h"
 #include "publicity/publicity.h"
+#include "http/form.h"
 #include <jansson.h>
 
 /* ---- admin_matters.c ---- */
@@ -40,17 +41,23 @@ const char *am_matter_name(struct req *r, long long matter_id);
  * "name" -> "name".  out is always NUL-terminated. */
 void am_field_to_name(const char *path, char *out, size_t n);
 
+/* The form context of the catalogue's pages: a struct form (http/form.h)
+ * with ids f-NAME / e-NAME and errors mapped by am_field_to_name.  It can
+ * show one error (am_form_init, for the item page's small forms) or all
+ * problems of a draft (am_form_init_all). */
 struct am_form {
-	struct req *r;
-	const struct err *e;  /* NULL when there is no error to show */
-	char ename[64];       /* e->field as an input name */
+	struct form f;
+	struct err one;       /* the single error of am_form_init */
+	struct errs view;     /* a list of that one error (no allocation) */
 };
 
 /* Start a form context for r showing e (NULL or kind 0: no error). */
 void am_form_init(struct am_form *fc, struct req *r, const struct err *e);
-/* aria-invalid/aria-describedby attributes if input name holds the error. */
+/* Start a form context showing every problem in all (may be NULL). */
+void am_form_init_all(struct am_form *fc, struct req *r, const struct errs *all);
+/* aria-invalid/aria-describedby attributes if input name holds an error. */
 void am_err_attrs(struct am_form *fc, const char *name);
-/* <p class="field-error" id="e-NAME"> with the message if name holds it. */
+/* <p class="field-error" id="e-NAME"> with the message if name holds one. */
 void am_err_note(struct am_form *fc, const char *name);
 /* <label for="f-NAME">, with （必填） when required and a hint if any. */
 void am_label_for(struct am_form *fc, const char *name, const char *label, bool required, const char *hint);

@@ -11,10 +11,13 @@
  * owning unit is always the actor's unit (the domain allows no other).
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/form.h"
 #include "pages/pages.h"
+#include "people/people.h"
 #include "pages/admin_matters.h"
 #include "publicity/publicity.h"
 #include <jansson.h>
@@ -22,13 +25,8 @@
 #define MAX_BASIS 20
 #define MAX_STEPS 30
 #define MAX_REMEDY 4
-#define EXTRA_ROWS 5
 #define MAX_FORM_ROWS 60 /* rows read from a form; more are ignored */
 
-static const char *const CATEGORIES[][2] = {
-	{ "inspection", "行政检查" }, { "licence", "行政许可" }, { "penalty", "行政处罚" },
-	{ "levy", "行政征收征用" }, { "coercion", "行政强制" }, { "other", "其他" },
-};
 
 /* "basis[2].law" -> "basis_2_law", "materials[3]" -> "materials" (one
  * textarea), "name" -> "name". */
@@ -50,192 +48,158 @@ void am_field_to_name(const char *path, char *out, size_t n)
 	out[o] = '\0';
 }
 
-/* ---- the form renderer: inputs that show their own error ---- */
+/* ---- the form renderer: inputs that show their own error (http/form.h) ---- */
+
+static void map_field(const char *field, char *out, size_t n)
+{
+	am_field_to_name(field, out, n);
+}
 
 void am_form_init(struct am_form *fc, struct req *r, const struct err *e)
 {
-	fc->r = r;
-	fc->e = e && e->kind ? e : NULL;
-	fc->ename[0] = '\0';
-	if (fc->e)
-		am_field_to_name(fc->e->field, fc->ename, sizeof fc->ename);
+	memset(&fc->view, 0, sizeof fc->view);
+	if (e && e->kind) {
+		fc->one = *e;
+		fc->view.v = &fc->one;
+		fc->view.n = fc->view.cap = 1;
+		fc->view.kind = e->kind;
+	}
+	form_init(&fc->f, r, &fc->view, map_field);
 }
 
-static bool has_err(const struct am_form *fc, const char *name)
+void am_form_init_all(struct am_form *fc, struct req *r, const struct errs *all)
 {
-	return fc->e && str_eq(fc->ename, name);
+	memset(&fc->view, 0, sizeof fc->view);
+	form_init(&fc->f, r, all, map_field);
 }
 
-/* aria attributes for an input with an error (nothing otherwise). */
 void am_err_attrs(struct am_form *fc, const char *name)
 {
-	if (has_err(fc, name))
-		h_printf(&fc->r->out, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", name);
+	form_err_attrs(&fc->f, name);
 }
 
 void am_err_note(struct am_form *fc, const char *name)
 {
-	if (has_err(fc, name))
-		h_printf(&fc->r->out, "<p class=\"field-error\" id=\"e-%s\">%s</p>", name, fc->e->msg);
+	form_err_note(&fc->f, name);
 }
 
 void am_label_for(struct am_form *fc, const char *name, const char *label, bool required, const char *hint)
 {
-	h_printf(&fc->r->out, "<label for=\"f-%s\">%s", name, label);
-	if (required)
-		h_raw(&fc->r->out, "<span class=\"req\">（必填）</span>");
-	if (!str_empty(hint))
-		h_printf(&fc->r->out, " <span class=\"hint\">%s</span>", hint);
-	h_raw(&fc->r->out, "</label>");
+	form_label(&fc->f, name, label, required ? FORM_REQUIRED : 0, hint);
 }
 
 void am_input_text(struct am_form *fc, const char *name, const char *label, const char *value,
-		       int maxlen, bool required, const char *hint)
+		   int maxlen, bool required, const char *hint)
 {
-	struct buf *b = &fc->r->out;
-	h_raw(b, "<div class=\"field\">");
-	am_label_for(fc, name, label, required, hint);
-	h_printf(b, "<input type=\"text\" id=\"f-%s\" name=\"%s\" maxlength=\"%d\"", name, name, maxlen);
-	am_err_attrs(fc, name);
-	h_printf(b, " value=\"%s\">", value ? value : "");
-	am_err_note(fc, name);
-	h_raw(b, "</div>");
+	char attrs[32];
+	snprintf(attrs, sizeof attrs, "maxlength=\"%d\"", maxlen);
+	form_input(&fc->f, "text", name, label, value, required ? FORM_REQUIRED : 0, attrs, hint);
 }
 
 static void input_area(struct am_form *fc, const char *name, const char *label, const char *value,
 		       int rows, bool required, const char *hint)
 {
-	struct buf *b = &fc->r->out;
-	h_raw(b, "<div class=\"field\">");
-	am_label_for(fc, name, label, required, hint);
-	h_printf(b, "<textarea id=\"f-%s\" name=\"%s\" rows=\"%d\"", name, name, rows);
-	am_err_attrs(fc, name);
-	h_printf(b, ">%s</textarea>", value ? value : "");
-	am_err_note(fc, name);
-	h_raw(b, "</div>");
+	form_textarea(&fc->f, name, label, value, rows, required ? FORM_REQUIRED : 0, NULL, hint);
 }
 
-/* One cell of a row table: a visually hidden label and the input. */
-static void cell_input(struct am_form *fc, const char *name, const char *label, const char *value, int maxlen)
+/* How many rows of a group to show: exactly the rows of the model after
+ * an add/remove (exact), else one empty row more than filled, at least
+ * min, at most max (never fewer than filled). */
+static size_t rows_to_show(size_t have, size_t max, size_t min, bool exact)
 {
-	struct buf *b = &fc->r->out;
-	h_printf(b, "<td><label class=\"visually-hidden\" for=\"f-%s\">%s</label>"
-		    "<input type=\"text\" id=\"f-%s\" name=\"%s\" maxlength=\"%d\"",
-		 name, label, name, name, maxlen);
-	am_err_attrs(fc, name);
-	h_printf(b, " value=\"%s\">", value ? value : "");
-	am_err_note(fc, name);
-	h_raw(b, "</td>");
-}
-
-/* The group error of a repeated section ("basis", "procedure", ...). */
-static void group_begin(struct am_form *fc, const char *group, const char *legend, const char *hint)
-{
-	struct buf *b = &fc->r->out;
-	h_printf(b, "<fieldset class=\"rows\" id=\"f-%s\"", group);
-	am_err_attrs(fc, group);
-	h_printf(b, "><legend>%s</legend>", legend);
-	if (!str_empty(hint))
-		h_printf(b, "<p class=\"hint\">%s</p>", hint);
-	am_err_note(fc, group);
-	h_raw(b, "<div class=\"table-wrap\"><table>");
-}
-
-static void group_end(struct am_form *fc)
-{
-	h_raw(&fc->r->out, "</tbody></table></div></fieldset>");
-}
-
-static size_t rows_to_show(size_t have, size_t max, size_t min)
-{
-	size_t n = have + EXTRA_ROWS;
-	if (n < min)
+	size_t n = exact ? have : have + 1;
+	if (n < min && !exact)
 		n = min;
 	if (n > max)
 		n = max;
-	return n < have ? have : n;
+	if (n < have)
+		n = have;
+	return n ? n : 1;
 }
 
-static void basis_rows(struct am_form *fc, const json_t *basis, bool required)
+static void basis_rows(struct am_form *fc, const json_t *basis, bool required, bool exact)
 {
-	group_begin(fc, "basis", "法律依据", required ? "至少填写一条。每行填写法律、法规或规章的名称和条款，空行不保存。"
-						 : "可不填。每行填写法律、法规或规章的名称和条款，空行不保存。");
-	h_raw(&fc->r->out, "<thead><tr><th scope=\"col\">序号</th><th scope=\"col\">法律法规名称</th>"
-			   "<th scope=\"col\">条款</th></tr></thead><tbody>");
-	size_t n = rows_to_show(json_array_size(basis), MAX_BASIS, 5);
+	static const char *const heads[] = { "法律法规名称", "条款" };
+	form_rows_begin(&fc->f, "basis", "法律依据",
+			required ? "至少填写一条。每行填写法律、法规或规章的名称和条款，空行不保存。"
+				 : "可不填。每行填写法律、法规或规章的名称和条款，空行不保存。",
+			heads, ARRAY_SIZE(heads));
+	size_t n = rows_to_show(json_array_size(basis), MAX_BASIS, 3, exact);
 	for (size_t i = 0; i < n; i++) {
 		const json_t *row = json_array_get(basis, i);
 		char name[64], label[96];
-		h_printf(&fc->r->out, "<tr><td>%zu</td>", i + 1);
+		form_row_begin(&fc->f, i);
 		snprintf(name, sizeof name, "basis_%zu_law", i);
 		snprintf(label, sizeof label, "第%zu条依据的法律法规名称", i + 1);
-		cell_input(fc, name, label, json_is_string(row) ? json_string_value(row) : js(row, "law"), 100);
+		form_row_cell(&fc->f, name, label, json_is_string(row) ? json_string_value(row) : js(row, "law"), 100);
 		snprintf(name, sizeof name, "basis_%zu_article", i);
 		snprintf(label, sizeof label, "第%zu条依据的条款", i + 1);
-		cell_input(fc, name, label, js(row, "article"), 100);
-		h_raw(&fc->r->out, "</tr>");
+		form_row_cell(&fc->f, name, label, js(row, "article"), 100);
+		form_row_end(&fc->f, "basis", i, n > 1);
 	}
-	group_end(fc);
+	form_rows_end(&fc->f, "basis", n < MAX_BASIS);
 }
 
-static void procedure_rows(struct am_form *fc, const json_t *steps)
+static void procedure_rows(struct am_form *fc, const json_t *steps, bool exact)
 {
-	group_begin(fc, "procedure", "执法程序", "按先后顺序填写，至少两步。空行不保存。");
-	h_raw(&fc->r->out, "<thead><tr><th scope=\"col\">步骤</th><th scope=\"col\">步骤名称</th>"
-			   "<th scope=\"col\">说明</th><th scope=\"col\">时限</th></tr></thead><tbody>");
-	size_t n = rows_to_show(json_array_size(steps), MAX_STEPS, 5);
+	static const char *const heads[] = { "步骤名称", "说明", "时限" };
+	form_rows_begin(&fc->f, "procedure", "执法程序", "按先后顺序填写，至少两步。空行不保存。", heads, ARRAY_SIZE(heads));
+	size_t n = rows_to_show(json_array_size(steps), MAX_STEPS, 3, exact);
 	for (size_t i = 0; i < n; i++) {
 		const json_t *row = json_array_get(steps, i);
 		char name[64], label[96];
-		h_printf(&fc->r->out, "<tr><td>%zu</td>", i + 1);
+		form_row_begin(&fc->f, i);
 		snprintf(name, sizeof name, "procedure_%zu_name", i);
 		snprintf(label, sizeof label, "第%zu步的步骤名称", i + 1);
-		cell_input(fc, name, label, json_is_string(row) ? json_string_value(row) : js(row, "name"), 60);
+		form_row_cell(&fc->f, name, label, json_is_string(row) ? json_string_value(row) : js(row, "name"), 60);
 		snprintf(name, sizeof name, "procedure_%zu_note", i);
 		snprintf(label, sizeof label, "第%zu步的说明", i + 1);
-		cell_input(fc, name, label, js(row, "note"), 200);
+		form_row_cell(&fc->f, name, label, js(row, "note"), 200);
 		snprintf(name, sizeof name, "procedure_%zu_time_limit", i);
 		snprintf(label, sizeof label, "第%zu步的时限", i + 1);
-		cell_input(fc, name, label, js(row, "time_limit"), 50);
-		h_raw(&fc->r->out, "</tr>");
+		form_row_cell(&fc->f, name, label, js(row, "time_limit"), 50);
+		form_row_end(&fc->f, "procedure", i, n > 1);
 	}
-	group_end(fc);
+	form_rows_end(&fc->f, "procedure", n < MAX_STEPS);
 }
 
-static void remedy_rows(struct am_form *fc, const json_t *remedy)
+static void remedy_rows(struct am_form *fc, const json_t *remedy, bool exact)
 {
-	struct buf *b = &fc->r->out;
-	group_begin(fc, "remedy", "救济渠道", "至少一条，最多四条。填写受理机关和申请期限，空行不保存。");
-	h_raw(b, "<thead><tr><th scope=\"col\">类型</th><th scope=\"col\">受理机关</th>"
-		 "<th scope=\"col\">期限</th></tr></thead><tbody>");
-	size_t have = json_array_size(remedy);
-	size_t n = have < 2 ? 2 : have + 1;
-	if (n > MAX_REMEDY)
-		n = MAX_REMEDY < have ? have : MAX_REMEDY;
+	struct buf *b = &fc->f.r->out;
+	static const char *const heads[] = { "类型", "受理机关", "期限" };
+	form_rows_begin(&fc->f, "remedy", "救济渠道", "至少一条，最多四条。填写受理机关和申请期限，空行不保存。", heads,
+			ARRAY_SIZE(heads));
+	size_t n = rows_to_show(json_array_size(remedy), MAX_REMEDY, 2, exact);
+	size_t ntypes;
+	const struct dict_entry *types = dict_entries("remedy_type", &ntypes);
 	for (size_t i = 0; i < n; i++) {
 		const json_t *row = json_array_get(remedy, i);
 		const char *type = js(row, "type");
-		if (!row)
+		if (!row || str_empty(type))
 			type = i % 2 ? "litigation" : "review";
 		char name[64], label[96];
+		form_row_begin(&fc->f, i);
 		snprintf(name, sizeof name, "remedy_%zu_type", i);
 		snprintf(label, sizeof label, "第%zu条救济渠道的类型", i + 1);
-		h_printf(b, "<tr><td><label class=\"visually-hidden\" for=\"f-%s\">%s</label>"
-			    "<select id=\"f-%s\" name=\"%s\"", name, label, name, name);
+		h_printf(b, "<td><label class=\"visually-hidden\" for=\"%s\">%s</label><select id=\"%s\" name=\"%s\"",
+			 form_id(&fc->f, name), label, form_id(&fc->f, name), name);
 		am_err_attrs(fc, name);
-		h_printf(b, "><option value=\"review\"%s>行政复议</option><option value=\"litigation\"%s>行政诉讼</option></select>",
-			 str_eq(type, "litigation") ? "" : " selected", str_eq(type, "litigation") ? " selected" : "");
+		h_raw(b, ">");
+		for (size_t k = 0; k < ntypes; k++)
+			h_printf(b, "<option value=\"%s\"%s>%s</option>", types[k].code,
+				 str_eq(type, types[k].code) ? " selected" : "", types[k].label);
+		h_raw(b, "</select>");
 		am_err_note(fc, name);
 		h_raw(b, "</td>");
 		snprintf(name, sizeof name, "remedy_%zu_body", i);
 		snprintf(label, sizeof label, "第%zu条救济渠道的受理机关", i + 1);
-		cell_input(fc, name, label, js(row, "body"), 100);
+		form_row_cell(&fc->f, name, label, js(row, "body"), 100);
 		snprintf(name, sizeof name, "remedy_%zu_time_limit", i);
 		snprintf(label, sizeof label, "第%zu条救济渠道的期限", i + 1);
-		cell_input(fc, name, label, js(row, "time_limit"), 100);
-		h_raw(b, "</tr>");
+		form_row_cell(&fc->f, name, label, js(row, "time_limit"), 100);
+		form_row_end(&fc->f, "remedy", i, n > 1);
 	}
-	group_end(fc);
+	form_rows_end(&fc->f, "remedy", n < MAX_REMEDY);
 }
 
 /* materials: a string as typed, or the stored array joined by lines. */
@@ -276,17 +240,23 @@ static const char *form_row(struct req *r, const char *group, size_t i, const ch
 }
 
 /* Rows of a repeated group, in order, skipping rows whose text keys are
- * all blank.  keys: the text keys; extra (may be NULL): a key always
- * copied but not counted for blankness (a select). */
-static json_t *form_rows(struct req *r, const char *group, const char *const *keys, size_t nkeys, const char *extra)
+ * all blank - unless keep_blank, when every row the form sent is kept as
+ * typed (re-rendering after 添加一行 / 删除).  keys: the text keys; extra
+ * (may be NULL): a key always copied but not counted for blankness (a
+ * select). */
+static json_t *form_rows(struct req *r, const char *group, const char *const *keys, size_t nkeys, const char *extra,
+			 bool keep_blank)
 {
 	json_t *list = json_array();
 	for (size_t i = 0; i < MAX_FORM_ROWS; i++) {
-		bool any = false;
-		for (size_t k = 0; k < nkeys; k++)
-			if (!blank(form_row(r, group, i, keys[k])))
+		bool any = false, sent = false;
+		for (size_t k = 0; k < nkeys; k++) {
+			const char *v = form_row(r, group, i, keys[k]);
+			sent |= v != NULL;
+			if (!blank(v))
 				any = true;
-		if (!any)
+		}
+		if (!any && !(keep_blank && sent))
 			continue;
 		json_t *o = json_object();
 		for (size_t k = 0; k < nkeys; k++) {
@@ -308,8 +278,9 @@ static void form_str(struct req *r, json_t *c, const char *key)
 	json_object_set_new(c, key, json_string(v ? v : ""));
 }
 
-/* Content of the given kind from the submitted form (not validated). */
-static json_t *content_from_form(struct req *r, enum pub_kind kind)
+/* Content of the given kind from the submitted form (not validated);
+ * keep_blank keeps the blank rows sent (see form_rows). */
+static json_t *content_from_form(struct req *r, enum pub_kind kind, bool keep_blank)
 {
 	static const char *const basis_keys[] = { "law", "article" };
 	static const char *const step_keys[] = { "name", "note", "time_limit" };
@@ -321,9 +292,9 @@ static json_t *content_from_form(struct req *r, enum pub_kind kind)
 		form_str(r, c, "category");
 		form_str(r, c, "duties");
 		form_str(r, c, "authority");
-		json_object_set_new(c, "basis", form_rows(r, "basis", basis_keys, 2, NULL));
-		json_object_set_new(c, "procedure", form_rows(r, "procedure", step_keys, 3, NULL));
-		json_object_set_new(c, "remedy", form_rows(r, "remedy", remedy_keys, 2, "type"));
+		json_object_set_new(c, "basis", form_rows(r, "basis", basis_keys, 2, NULL, keep_blank));
+		json_object_set_new(c, "procedure", form_rows(r, "procedure", step_keys, 3, NULL, keep_blank));
+		json_object_set_new(c, "remedy", form_rows(r, "remedy", remedy_keys, 2, "type", keep_blank));
 		break;
 	case PUB_GUIDE:
 		form_str(r, c, "accepting_body");
@@ -333,11 +304,11 @@ static json_t *content_from_form(struct req *r, enum pub_kind kind)
 		form_str(r, c, "materials");
 		form_str(r, c, "fees");
 		form_str(r, c, "contact");
-		json_object_set_new(c, "basis", form_rows(r, "basis", basis_keys, 2, NULL));
+		json_object_set_new(c, "basis", form_rows(r, "basis", basis_keys, 2, NULL, keep_blank));
 		break;
 	case PUB_INSPECTION:
 		form_str(r, c, "content");
-		json_object_set_new(c, "basis", form_rows(r, "basis", basis_keys, 2, NULL));
+		json_object_set_new(c, "basis", form_rows(r, "basis", basis_keys, 2, NULL, keep_blank));
 		form_str(r, c, "method");
 		form_str(r, c, "frequency");
 		form_str(r, c, "inspecting_unit");
@@ -346,15 +317,37 @@ static json_t *content_from_form(struct req *r, enum pub_kind kind)
 	return c;
 }
 
+/* Apply the 添加一行 / 删除 button of the submitted form to the rows of
+ * content (as typed, blank rows kept). */
+static void apply_rows_action(struct req *r, json_t *content)
+{
+	static const char *const groups[] = { "basis", "procedure", "remedy" };
+	for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
+		json_t *rows = json_object_get(content, groups[g]);
+		if (!json_is_array(rows))
+			continue;
+		size_t idx = 0;
+		switch (form_rows_action(r, groups[g], &idx)) {
+		case FORM_ROWS_ADD:
+			json_array_append_new(rows, json_object());
+			break;
+		case FORM_ROWS_DEL:
+			/* the button names the row's input index; rows are read in order */
+			json_array_remove(rows, idx < json_array_size(rows) ? idx : json_array_size(rows) - 1);
+			break;
+		case FORM_ROWS_NONE:
+			break;
+		}
+	}
+}
+
 /* ---- units and matters for the selects ---- */
 
 static const char *unit_name_of(struct req *r, long long unit_id)
 {
-	struct db_res *res = NULL;
-	const char *name = "";
-	if (db_query(r->db, &res, "SELECT name FROM units WHERE id = ?", DB_INT(unit_id)) == 0 && res->nrows)
-		name = req_strdup(r, db_text(res, 0, 0));
-	db_res_free(res);
+	char *n = people_unit_name(r->db, unit_id);
+	const char *name = n ? req_strdup(r, n) : "";
+	free(n);
 	return name;
 }
 
@@ -380,27 +373,20 @@ static json_t *own_matters(struct req *r)
 /* Model: { "mode": "new"|"edit", "kind", "id" (edit), "unit_id",
  * "unit_name", "matter_id", "matter_name" (edit of a linked item),
  * "matters": [...] (new guide/inspection), "content": {...} } */
-static void render_form_e(struct req *r, json_t *m, const struct err *e)
+static void render_form_e(struct req *r, json_t *m, const struct errs *errs)
 {
 	enum pub_kind kind = am_model_kind(m);
 	bool edit = str_eq(js(m, "mode"), "edit");
+	bool exact = json_is_true(json_object_get(m, "exact_rows"));
 	const json_t *c = json_object_get(m, "content");
 	struct am_form fc;
-	am_form_init(&fc, r, e);
+	am_form_init_all(&fc, r, errs);
 	const char *title = edit ? req_printf(r, "编辑%s", pub_kind_label(kind))
 				 : req_printf(r, "起草%s", pub_kind_label(kind));
 	page_begin(r, title);
 	h_printf(&r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › %s</p><h1>%s</h1>",
 		 pub_kind_ident(kind), am_kind_title(kind), edit ? js(c, "name") : "新建", title);
-	if (fc.e) {
-		char name[64];
-		am_field_to_name(fc.e->field, name, sizeof name);
-		if (!str_empty(name))
-			h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>未能保存：%s%s</p>"
-				    "<p><a href=\"#f-%s\">转到出错的项目</a></p></div>", fc.e->msg, am_stop_after(fc.e->msg), name);
-		else
-			h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>未能保存：%s%s</p></div>", fc.e->msg, am_stop_after(fc.e->msg));
-	}
+	form_summary(&fc.f); /* every problem, each a link to its field */
 	if (edit)
 		h_raw(&r->out, "<p class=\"hint\">保存后为草稿，已公示的版本在负责人发布新版本前保持不变。</p>");
 	else
@@ -410,6 +396,9 @@ static void render_form_e(struct req *r, json_t *m, const struct err *e)
 	else
 		h_raw(&r->out, "<form method=\"post\" action=\"/admin/matters/new\" class=\"draft\">");
 	form_csrf(r);
+	/* Enter in a field submits the form's first button: make that the save
+	 * button, not a row's 删除 */
+	h_raw(&r->out, "<button type=\"submit\" class=\"default-submit\" tabindex=\"-1\" aria-hidden=\"true\">保存草稿</button>");
 	if (!edit)
 		h_printf(&r->out, "<input type=\"hidden\" name=\"kind\" value=\"%s\">", pub_kind_ident(kind));
 	h_printf(&r->out, "<dl class=\"props\"><dt>执法主体</dt><dd>%s</dd></dl>", js(m, "unit_name"));
@@ -443,22 +432,12 @@ static void render_form_e(struct req *r, json_t *m, const struct err *e)
 	switch (kind) {
 	case PUB_MATTER: {
 		am_input_text(&fc, "name", "事项名称", js(c, "name"), 100, true, NULL);
-		h_raw(&r->out, "<div class=\"field\">");
-		am_label_for(&fc, "category", "事项类别", true, NULL);
-		h_raw(&r->out, "<select id=\"f-category\" name=\"category\"");
-		am_err_attrs(&fc, "category");
-		h_raw(&r->out, "><option value=\"\">请选择</option>");
-		for (size_t i = 0; i < ARRAY_SIZE(CATEGORIES); i++)
-			h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", CATEGORIES[i][0],
-				 str_eq(js(c, "category"), CATEGORIES[i][0]) ? " selected" : "", CATEGORIES[i][1]);
-		h_raw(&r->out, "</select>");
-		am_err_note(&fc, "category");
-		h_raw(&r->out, "</div>");
+		form_select_dict(&fc.f, "category", "事项类别", "pub_category", js(c, "category"), "请选择", FORM_REQUIRED, NULL);
 		input_area(&fc, "duties", "职责", js(c, "duties"), 4, true, "本处室承担的执法职责");
 		input_area(&fc, "authority", "权限", js(c, "authority"), 4, true, "可以采取的执法措施和权限范围");
-		basis_rows(&fc, json_object_get(c, "basis"), true);
-		procedure_rows(&fc, json_object_get(c, "procedure"));
-		remedy_rows(&fc, json_object_get(c, "remedy"));
+		basis_rows(&fc, json_object_get(c, "basis"), true, exact);
+		procedure_rows(&fc, json_object_get(c, "procedure"), exact);
+		remedy_rows(&fc, json_object_get(c, "remedy"), exact);
 		break;
 	}
 	case PUB_GUIDE:
@@ -470,12 +449,12 @@ static void render_form_e(struct req *r, json_t *m, const struct err *e)
 		input_area(&fc, "materials", "申请材料", materials_text(r, c), 6, true, "每行一项，最多50项");
 		am_input_text(&fc, "fees", "收费标准", js(c, "fees"), 200, false, "不收费的填写“不收费”");
 		am_input_text(&fc, "contact", "咨询方式", js(c, "contact"), 200, true, "电话、地址等");
-		basis_rows(&fc, json_object_get(c, "basis"), false);
+		basis_rows(&fc, json_object_get(c, "basis"), false, exact);
 		break;
 	case PUB_INSPECTION:
 		am_input_text(&fc, "name", "抽查事项名称", js(c, "name"), 100, true, NULL);
 		input_area(&fc, "content", "检查内容", js(c, "content"), 4, true, NULL);
-		basis_rows(&fc, json_object_get(c, "basis"), true);
+		basis_rows(&fc, json_object_get(c, "basis"), true, exact);
 		am_input_text(&fc, "method", "检查方式", js(c, "method"), 200, true, "如：双随机抽查、书面检查、现场检查");
 		am_input_text(&fc, "frequency", "抽查频次", js(c, "frequency"), 100, true, "如：每年一次");
 		am_input_text(&fc, "inspecting_unit", "检查主体", js(c, "inspecting_unit"), 100, false,
@@ -505,10 +484,55 @@ static int form_failed(struct req *r, json_t *m, const struct err *e)
 		resp_err(r, e);
 		return 0;
 	}
+	struct errs one = ERRS_INIT;
+	errs_push(&one, e);
 	r->status = am_err_status(e);
-	render_form_e(r, m, e);
+	render_form_e(r, m, &one);
+	errs_release(&one);
 	json_decref(m);
 	return 0;
+}
+
+/* A form POST (not JSON) that asked for a row to be added or removed:
+ * the form again with what was typed, nothing saved.  Returns true when
+ * it answered. */
+static bool rows_requested(struct req *r, json_t *m, enum pub_kind kind)
+{
+	if (!form_rows_requested(r))
+		return false;
+	json_t *content = content_from_form(r, kind, true);
+	apply_rows_action(r, content);
+	json_object_set_new(m, "content", content);
+	json_object_set_new(m, "exact_rows", json_true());
+	r->status = 200;
+	render_form_e(r, m, NULL);
+	json_decref(m);
+	return true;
+}
+
+/* Check a form's content with the domain's validation, which reports
+ * every problem; pre (may be NULL) is a problem found by the page.  On
+ * problems: the form again with all of them (400), true returned. */
+static bool form_invalid(struct req *r, json_t *m, enum pub_kind kind, const json_t *content, const struct err *pre)
+{
+	struct errs all = ERRS_INIT;
+	if (pre && pre->kind)
+		errs_push(&all, pre);
+	json_t *canon = publicity_validate_all(kind, content, js(m, "unit_name"), &all);
+	json_decref(canon);
+	if (!all.n)
+		return false;
+	if (r->want_json) {
+		struct err first;
+		errs_first(&all, &first);
+		resp_err(r, &first);
+	} else {
+		r->status = am_err_status(&all.v[0]);
+		render_form_e(r, m, &all);
+	}
+	errs_release(&all);
+	json_decref(m);
+	return true;
 }
 
 int page_admin_matter_new(struct req *r)
@@ -552,16 +576,25 @@ int page_admin_matter_new(struct req *r)
 			return form_failed(r, m, &e);
 		return page_model(r, m, render_form);
 	}
+	if (!body && rows_requested(r, m, kind))
+		return 0;
 	json_t *content;
 	if (body) {
 		content = json_incref(json_object_get(body, "content"));
 		if (!content)
 			content = json_object();
 	} else {
-		content = content_from_form(r, kind);
+		content = content_from_form(r, kind, false);
 	}
 	json_decref(body);
 	json_object_set(m, "content", content);
+	/* the guide's matter is required (checked again by publicity_create) */
+	if (!e.kind && kind == PUB_GUIDE && !matter_id)
+		err_set(&e, ERR_INVALID, "matter_id", "「所属执法事项」不能为空");
+	if (!r->want_json && (e.kind == 0 || e.kind == ERR_INVALID) && form_invalid(r, m, kind, content, &e)) {
+		json_decref(content);
+		return 0;
+	}
 	long long id = -1;
 	if (!e.kind)
 		id = publicity_create(r->db, &r->actor, kind, 0, kind == PUB_MATTER ? 0 : matter_id, content, &e);
@@ -610,6 +643,8 @@ int page_admin_matter_edit(struct req *r)
 	if (r->method != M_POST)
 		return page_model(r, m, render_form);
 	json_t *body = am_body_json(r);
+	if (!body && rows_requested(r, m, kind))
+		return 0;
 	json_t *content;
 	if (body) {
 		content = json_incref(json_object_get(body, "content"));
@@ -617,9 +652,13 @@ int page_admin_matter_edit(struct req *r)
 			content = json_object();
 		json_decref(body);
 	} else {
-		content = content_from_form(r, kind);
+		content = content_from_form(r, kind, false);
 	}
 	json_object_set(m, "content", content);
+	if (!r->want_json && form_invalid(r, m, kind, content, NULL)) {
+		json_decref(content);
+		return 0;
+	}
 	int rc = publicity_update(r->db, &r->actor, id, content, &e);
 	json_decref(content);
 	if (rc < 0)

@@ -1,6 +1,6 @@
 /*
  * admin_people.c - back-office pages for the unit tree (/admin/units) and
- * the people (/admin/users), plus the small form helpers (af_*) shared with
+ * the people (/admin/users); the small form helpers (af_*) shared with
  * admin_certs.c and admin_logs.c (declared in pages.h).
  *
  * Invariants:
@@ -17,217 +17,22 @@
  *    returns them).
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/list.h"
+#include "http/xlsx.h"
 #include "pages/pages.h"
 #include "people/people.h"
+#include "people/password.h"
 
-/* ================= shared form helpers (pages.h) ================= */
+/* The shared form helpers (af_*, pages.h) live in admin_form.c. */
 
-const char *af_error_field(const json_t *m)
-{
-	return js(json_object_get(m, "error"), "field");
-}
-
-const char *af_value(const json_t *m, const char *name, const char *dflt)
-{
-	json_t *in = json_object_get(m, "input");
-	if (json_is_object(in)) {
-		const char *v = js(in, name);
-		return v;
-	}
-	return dflt ? dflt : "";
-}
-
-bool af_has_input(const json_t *m)
-{
-	return json_is_object(json_object_get(m, "input"));
-}
-
-static const struct {
-	const char *code, *msg;
-} ok_msgs[] = {
-	{ "created", "已创建。" }, { "saved", "已保存。" }, { "deleted", "已删除。" },
-	{ "password", "已设置新的初始密码，该用户下次登录时须修改密码。" },
-	{ "locked", "账号已锁定，其所有会话已结束。" }, { "unlocked", "账号已解锁。" },
-	{ "status", "证件状态已更新。" }, { "1", "已保存。" },
-};
-
-void af_alerts(struct req *r, const json_t *m)
-{
-	json_t *err = json_object_get(m, "error");
-	if (json_is_object(err)) {
-		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\">%s</p>", js(err, "message"));
-		return;
-	}
-	const char *ok = req_param(r, "ok");
-	if (str_empty(ok))
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(ok_msgs); i++)
-		if (str_eq(ok, ok_msgs[i].code)) {
-			h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">%s</p>", ok_msgs[i].msg);
-			return;
-		}
-}
-
-void af_field_error(struct req *r, const json_t *m, const char *name)
-{
-	json_t *err = json_object_get(m, "error");
-	if (json_is_object(err) && str_eq(js(err, "field"), name))
-		h_printf(&r->out, "<p class=\"field-error\" id=\"%s-error\">%s</p>", name, js(err, "message"));
-}
-
-/* The attributes marking an input as the one in error. */
+/* The attributes marking an input as one in error. */
 static void invalid_attrs(struct req *r, const json_t *m, const char *name)
 {
-	if (str_eq(af_error_field(m), name))
-		h_printf(&r->out, " aria-invalid=\"true\" aria-describedby=\"%s-error\"", name);
-}
-
-void af_input(struct req *r, const json_t *m, const char *type, const char *name, const char *label,
-	      const char *dflt, const char *attrs, const char *hint)
-{
-	h_printf(&r->out, "<div class=\"field\"><label for=\"%s\">%s", name, label);
-	if (!str_empty(hint))
-		h_printf(&r->out, " <span class=\"hint\">%s</span>", hint);
-	h_printf(&r->out, "</label><input type=\"%s\" id=\"%s\" name=\"%s\"", type, name, name);
-	if (!str_eq(type, "password"))
-		h_printf(&r->out, " value=\"%s\"", af_value(m, name, dflt));
-	invalid_attrs(r, m, name);
-	if (!str_empty(attrs)) {
-		h_raw(&r->out, " ");
-		h_raw(&r->out, attrs);
-	}
-	h_raw(&r->out, ">");
-	af_field_error(r, m, name);
-	h_raw(&r->out, "</div>");
-}
-
-void af_textarea(struct req *r, const json_t *m, const char *name, const char *label, const char *dflt,
-		 const char *attrs)
-{
-	h_printf(&r->out, "<div class=\"field\"><label for=\"%s\">%s</label><textarea id=\"%s\" name=\"%s\"", name,
-		 label, name, name);
-	invalid_attrs(r, m, name);
-	if (!str_empty(attrs)) {
-		h_raw(&r->out, " ");
-		h_raw(&r->out, attrs);
-	}
-	h_printf(&r->out, ">%s</textarea>", af_value(m, name, dflt));
-	af_field_error(r, m, name);
-	h_raw(&r->out, "</div>");
-}
-
-void af_checkbox(struct req *r, const json_t *m, const char *name, const char *label, bool dflt)
-{
-	bool on = af_has_input(m) ? !str_empty(af_value(m, name, NULL)) : dflt;
-	h_printf(&r->out, "<div class=\"field\"><label class=\"check\" for=\"%s\"><input type=\"checkbox\" id=\"%s\" "
-		 "name=\"%s\" value=\"1\"%s> %s</label>", name, name, name, on ? " checked" : "", label);
-	af_field_error(r, m, name);
-	h_raw(&r->out, "</div>");
-}
-
-void af_unit_select(struct req *r, const json_t *m, const json_t *units, const char *id_attr, const char *name,
-		    const char *label, long long selected, const char *none_label, bool only_in_scope,
-		    long long exclude_id)
-{
-	char sel[24];
-	snprintf(sel, sizeof sel, "%lld", selected);
-	const char *cur = af_has_input(m) ? af_value(m, name, NULL) : sel;
-	h_printf(&r->out, "<div class=\"field\"><label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\"", id_attr,
-		 label, id_attr, name);
-	invalid_attrs(r, m, name);
-	h_raw(&r->out, ">");
-	if (none_label)
-		h_printf(&r->out, "<option value=\"\">%s</option>", none_label);
-	size_t i;
-	json_t *u;
-	json_array_foreach(units, i, u) {
-		long long id = ji(u, "id");
-		if (id == exclude_id || (only_in_scope && !json_is_true(json_object_get(u, "in_scope"))))
-			continue;
-		char ids[24];
-		snprintf(ids, sizeof ids, "%lld", id);
-		struct buf label_b;
-		buf_init(&label_b, 0);
-		for (long long d = ji(u, "depth"); d > 0; d--)
-			buf_puts(&label_b, "　");
-		buf_puts(&label_b, js(u, "name"));
-		h_printf(&r->out, "<option value=\"%lld\"%s>%s</option>", id, str_eq(cur, ids) ? " selected" : "",
-			 buf_str(&label_b));
-		buf_release(&label_b);
-	}
-	h_raw(&r->out, "</select>");
-	af_field_error(r, m, name);
-	h_raw(&r->out, "</div>");
-}
-
-char *af_form_joined(struct req *r, const char *key)
-{
-	struct buf b;
-	buf_init(&b, 0);
-	for (size_t i = 0; i < r->form.n; i++)
-		if (str_eq(r->form.items[i].key, key)) {
-			if (b.len)
-				buf_putc(&b, ',');
-			buf_puts(&b, r->form.items[i].val);
-		}
-	if (!b.len && r->method != M_POST) {
-		const char *q = kv_get(&r->query, key);
-		if (q)
-			buf_puts(&b, q);
-	}
-	return req_own(r, buf_detach(&b, NULL));
-}
-
-int af_fail(struct req *r, json_t *m, const struct err *e, void (*render)(struct req *, json_t *))
-{
-	if (r->want_json) {
-		json_decref(m);
-		resp_err(r, e);
-		return 0;
-	}
-	json_t *in = json_object();
-	for (size_t i = 0; i < r->form.n; i++) {
-		const char *k = r->form.items[i].key;
-		if (str_eq(k, "_csrf") || strstr(k, "password") || json_object_get(in, k))
-			continue;
-		json_object_set_new(in, k, json_string(af_form_joined(r, k)));
-	}
-	json_object_set_new(m, "input", in);
-	json_object_set_new(m, "error", json_pack("{s:i,s:s,s:s}", "status", e->kind ? e->kind : 500,
-						  "field", e->field, "message",
-						  e->msg[0] ? e->msg : "系统内部错误，操作未完成，请稍后重试。"));
-	render(r, m);
-	r->status = e->kind >= 400 && e->kind < 600 ? e->kind : 500;
-	json_decref(m);
-	return 0;
-}
-
-int af_done(struct req *r, const char *location, json_t *result)
-{
-	if (r->want_json) {
-		if (!result)
-			result = json_object();
-		json_object_set_new(result, "ok", json_true());
-		resp_json(r, 200, result);
-		return 0;
-	}
-	json_decref(result);
-	resp_redirect(r, location);
-	return 0;
-}
-
-int af_param_id(struct req *r, const char *key, long long *out, struct err *e, const char *msg)
-{
-	const char *s = req_param(r, key);
-	*out = 0;
-	if (str_empty(s))
-		return 0;
-	if (str_to_ll(s, 1, 1000000000000LL, out) < 0)
-		return err_set(e, ERR_INVALID, key, "%s", msg);
-	return 0;
+	af_invalid_attrs(r, m, name);
 }
 
 /* ================= units ================= */
@@ -266,38 +71,64 @@ static void unit_fields(struct req *r, const json_t *m, const json_t *unit)
 		 "1-32 位小写字母、数字、下划线或连字符");
 	af_unit_select(r, m, units, "parent_id", "parent_id", "上级单位", unit ? ji(unit, "parent_id") : 0, "（无，顶级单位）", false,
 		       unit ? ji(unit, "id") : 0);
-	af_checkbox(r, m, "enforcement_power", "具有行政执法权", unit && json_is_true(json_object_get(unit, "enforcement_power")));
+	const char *kind = af_has_input(m) ? af_value(m, "kind", NULL) : unit ? js(unit, "kind") : "office";
+	h_raw(&r->out, "<div class=\"field\"><label for=\"kind\">单位类型 <span class=\"hint\">执法主体是以自己名义执法的行政机关或法律、法规授权的组织；"
+		       "内设处室是其承办机构</span></label><select id=\"kind\" name=\"kind\"");
+	if (str_eq(af_error_field(m), "kind"))
+		h_raw(&r->out, " aria-invalid=\"true\" aria-describedby=\"kind-error\"");
+	h_printf(&r->out, "><option value=\"office\"%s>内设机构（承办机构）</option><option value=\"body\"%s>执法主体</option></select>",
+		 str_eq(kind, "body") ? "" : " selected", str_eq(kind, "body") ? " selected" : "");
+	af_field_error(r, m, "kind");
+	h_raw(&r->out, "</div>");
+	af_checkbox(r, m, "enforcement_power", "承担行政执法工作（执法主体本身或其承办机构）",
+		    unit && json_is_true(json_object_get(unit, "enforcement_power")));
 	af_checkbox(r, m, "is_reviewer", "法制审核机构（政策法规处）",
 		    unit && json_is_true(json_object_get(unit, "is_reviewer")));
 	af_input(r, m, "number", "sort", "排序", sort, "min=\"0\" max=\"99999\"", "同级单位中由小到大排列");
+	h_raw(&r->out, "<fieldset class=\"roles\"><legend>执法主体的公开信息（仅执法主体填写，在公示门户公开）</legend>");
+	af_input(r, m, "text", "address", "办公地址", unit ? js(unit, "address") : "", "maxlength=\"100\"", NULL);
+	af_input(r, m, "text", "phone", "联系电话", unit ? js(unit, "phone") : "", "maxlength=\"100\"", NULL);
+	af_input(r, m, "text", "head_name", "负责人", unit ? js(unit, "head_name") : "", "maxlength=\"100\"", NULL);
+	af_input(r, m, "text", "complaint_phone", "监督投诉电话", unit ? js(unit, "complaint_phone") : "", "maxlength=\"100\"", NULL);
+	h_raw(&r->out, "</fieldset>");
 }
 
 static void render_units(struct req *r, json_t *m)
 {
-	const json_t *units = json_object_get(m, "units");
 	page_begin(r, "处室单位");
 	h_raw(&r->out, "<h1>处室单位</h1>");
 	af_alerts(r, m);
 	h_raw(&r->out, "<p class=\"muted\">本厅的单位树。具有行政执法权的单位在公示门户「执法主体」中公开；"
-		       "法制审核机构负责重大执法决定的法制审核和执法证件管理。</p>");
-	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">单位列表</caption><thead><tr>"
-		       "<th scope=\"col\">单位名称</th><th scope=\"col\">代码</th><th scope=\"col\">上级单位</th>"
-		       "<th scope=\"col\">执法权</th><th scope=\"col\">法制审核</th><th scope=\"col\">排序</th>"
-		       "<th scope=\"col\">操作</th></tr></thead><tbody>");
+		       "法制审核机构负责重大执法决定的法制审核和执法证件管理。"
+		       "执法主体（本厅，或法律、法规授权的组织）在公示门户「执法主体」中公开其地址、电话、负责人和监督投诉电话；"
+		       "承担执法工作的内设处室作为其承办机构列在它下面。</p>");
+	struct list_view v = { "/admin/units", "", js(m, "sort"), json_is_true(json_object_get(m, "asc")) };
+	bool sorted = !str_empty(v.sort);
+	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">单位列表</caption><thead><tr>");
+	list_th(r, &v, "name", "单位名称");
+	list_th(r, &v, "code", "代码");
+	list_th(r, &v, "parent_name", "上级单位");
+	h_raw(&r->out, "<th scope=\"col\">类型</th><th scope=\"col\">执法工作</th><th scope=\"col\">法制审核</th>");
+	list_th(r, &v, "sort", "排序");
+	h_raw(&r->out, "<th scope=\"col\">操作</th></tr></thead><tbody>");
 	size_t i;
 	json_t *u;
-	json_array_foreach(units, i, u) {
-		long long depth = ji(u, "depth");
-		const json_t *parent = unit_find(units, ji(u, "parent_id"));
+	json_array_foreach(json_object_get(m, "shown"), i, u) {
+		long long depth = sorted ? 0 : ji(u, "depth");
 		h_printf(&r->out, "<tr><td class=\"tree-d%lld\">%s</td><td><code>%s</code></td><td>%s</td>",
-			 depth > 5 ? 5 : depth, js(u, "name"), js(u, "code"), parent ? js(parent, "name") : "—");
-		h_printf(&r->out, "<td>%s</td><td>%s</td><td>%lld</td>",
-			 json_is_true(json_object_get(u, "enforcement_power")) ? "有" : "无",
+			 depth > 5 ? 5 : depth, js(u, "name"), js(u, "code"), str_empty(js(u, "parent_name")) ? "—" : js(u, "parent_name"));
+		h_printf(&r->out, "<td>%s</td><td>%s</td><td>%s</td><td>%lld</td>",
+			 str_eq(js(u, "kind"), "body") ? "执法主体" : "内设机构",
+			 json_is_true(json_object_get(u, "enforcement_power")) ? "承担" : "—",
 			 json_is_true(json_object_get(u, "is_reviewer")) ? "是" : "—", ji(u, "sort"));
 		h_printf(&r->out, "<td><a href=\"/admin/units/%lld\">%s</a></td></tr>", ji(u, "id"),
 			 can_admin(r) ? "编辑" : "查看");
 	}
-	h_raw(&r->out, "</tbody></table></div>");
+	h_raw(&r->out, "</tbody></table></div><p class=\"actions\">");
+	if (sorted)
+		h_raw(&r->out, "<a href=\"/admin/units\">按单位树显示</a> ");
+	list_export_link(r, &v, "/admin/units.xlsx");
+	h_raw(&r->out, "</p>");
 	if (json_is_true(json_object_get(m, "can_manage"))) {
 		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"new-unit\"><h2 id=\"new-unit\">新建单位</h2>"
 			       "<form method=\"post\" action=\"/admin/units\">");
@@ -308,9 +139,41 @@ static void render_units(struct req *r, json_t *m)
 	page_end(r);
 }
 
+static const struct list_col unit_cols[] = {
+	{ "name", false }, { "code", false }, { "parent_name", false }, { "sort", true },
+};
+
+/* The units model: the tree (or, with ?sort=, a flat list in that order);
+ * NULL after answering a malformed sort. */
+static json_t *units_model_sorted(struct req *r)
+{
+	const char *sort;
+	bool asc;
+	struct err e = ERR_INIT;
+	if (r->method != M_POST && list_sort_parse(r, unit_cols, ARRAY_SIZE(unit_cols), "", true, &sort, &asc, &e) < 0) {
+		resp_err(r, &e);
+		return NULL;
+	}
+	if (r->method == M_POST)
+		sort = "", asc = true;
+	json_t *units = unit_list(r);
+	size_t i;
+	json_t *u;
+	json_array_foreach(units, i, u) {
+		const json_t *parent = unit_find(units, ji(u, "parent_id"));
+		json_object_set_new(u, "parent_name", json_string(parent ? js(parent, "name") : ""));
+	}
+	json_t *shown = json_deep_copy(units);
+	if (!str_empty(sort))
+		list_sort_json(shown, sort, str_eq(sort, "sort"), asc);
+	return json_pack("{s:o,s:o,s:b,s:s,s:b}", "units", units, "shown", shown, "can_manage", can_admin(r), "sort", sort,
+			 "asc", asc);
+}
+
 static json_t *units_model(struct req *r)
 {
-	return json_pack("{s:o,s:b}", "units", unit_list(r), "can_manage", can_admin(r));
+	json_t *m = units_model_sorted(r);
+	return m ? m : json_pack("{s:[],s:[],s:b}", "units", "shown", "can_manage", can_admin(r));
 }
 
 /* Read the unit form; -1 with e naming the field for a malformed number. */
@@ -333,13 +196,20 @@ static int unit_from_form(struct req *r, struct unit_input *in, struct err *e)
 	in->enforcement_power = !str_empty(req_param(r, "enforcement_power")) &&
 				!str_eq(req_param(r, "enforcement_power"), "0");
 	in->is_reviewer = !str_empty(req_param(r, "is_reviewer")) && !str_eq(req_param(r, "is_reviewer"), "0");
+	in->kind = req_param(r, "kind");
+	in->address = req_param(r, "address");
+	in->phone = req_param(r, "phone");
+	in->head_name = req_param(r, "head_name");
+	in->complaint_phone = req_param(r, "complaint_phone");
 	return 0;
 }
 
 int page_admin_units(struct req *r)
 {
-	if (r->method != M_POST)
-		return page_model(r, units_model(r), render_units);
+	if (r->method != M_POST) {
+		json_t *m = units_model_sorted(r);
+		return m ? page_model(r, m, render_units) : 0;
+	}
 	struct unit_input in;
 	struct err e = ERR_INIT;
 	long long id = 0;
@@ -357,10 +227,15 @@ static void render_unit(struct req *r, json_t *m)
 	h_printf(&r->out, "<p class=\"noprint\"><a href=\"/admin/units\">← 返回单位列表</a></p><h1>%s</h1>", js(u, "name"));
 	af_alerts(r, m);
 	h_printf(&r->out, "<dl class=\"props card\"><dt>单位代码</dt><dd><code>%s</code></dd><dt>上级单位</dt><dd>%s</dd>"
-		 "<dt>行政执法权</dt><dd>%s</dd><dt>法制审核机构</dt><dd>%s</dd><dt>排序</dt><dd>%lld</dd>"
+		 "<dt>单位类型</dt><dd>%s</dd><dt>办公地址</dt><dd>%s</dd><dt>联系电话</dt><dd>%s</dd><dt>负责人</dt><dd>%s</dd>"
+		 "<dt>监督投诉电话</dt><dd>%s</dd><dt>行政执法工作</dt><dd>%s</dd><dt>法制审核机构</dt><dd>%s</dd><dt>排序</dt><dd>%lld</dd>"
 		 "<dt>人员</dt><dd>%zu 人</dd></dl>",
 		 js(u, "code"), parent ? js(parent, "name") : "（顶级单位）",
-		 json_is_true(json_object_get(u, "enforcement_power")) ? "有" : "无",
+		 str_eq(js(u, "kind"), "body") ? "执法主体" : "内设机构（承办机构）",
+		 str_empty(js(u, "address")) ? "—" : js(u, "address"), str_empty(js(u, "phone")) ? "—" : js(u, "phone"),
+		 str_empty(js(u, "head_name")) ? "—" : js(u, "head_name"),
+		 str_empty(js(u, "complaint_phone")) ? "—" : js(u, "complaint_phone"),
+		 json_is_true(json_object_get(u, "enforcement_power")) ? "承担" : "不承担",
 		 json_is_true(json_object_get(u, "is_reviewer")) ? "是" : "否", ji(u, "sort"),
 		 json_array_size(json_object_get(m, "people")));
 	json_t *people = json_object_get(m, "people");
@@ -444,7 +319,15 @@ int page_admin_unit_delete(struct req *r)
 
 static const char *scope_label(long long s)
 {
-	return s == SCOPE_ALL ? "全部单位" : s == SCOPE_SUBTREE ? "本单位及下级单位" : "本单位";
+	char code[24];
+	snprintf(code, sizeof code, "%lld", s == SCOPE_ALL || s == SCOPE_SUBTREE ? s : (long long)SCOPE_OWN);
+	return dict_label("scope", code);
+}
+
+/* Locked by an administrator, or after failed logins while that lasts. */
+static bool user_is_locked(const json_t *u)
+{
+	return json_is_true(json_object_get(u, "locked")) || json_is_true(json_object_get(u, "temp_locked"));
 }
 
 static void user_status_badges(struct req *r, const json_t *u)
@@ -452,6 +335,10 @@ static void user_status_badges(struct req *r, const json_t *u)
 	bool any = false;
 	if (json_is_true(json_object_get(u, "locked"))) {
 		h_raw(&r->out, "<span class=\"badge bad\">已锁定</span> ");
+		any = true;
+	} else if (json_is_true(json_object_get(u, "temp_locked"))) {
+		h_printf(&r->out, "<span class=\"badge bad\" title=\"密码连续错误，%s 自动解锁\">已锁定</span> ",
+			 js(u, "lock_until_local"));
 		any = true;
 	}
 	if (json_is_true(json_object_get(u, "must_change"))) {
@@ -472,7 +359,7 @@ static void scope_select(struct req *r, const json_t *m, long long selected)
 	invalid_attrs(r, m, "scope");
 	h_raw(&r->out, ">");
 	for (int s = SCOPE_OWN; s <= SCOPE_ALL; s++) {
-		char v[8];
+		char v[16];
 		snprintf(v, sizeof v, "%d", s);
 		h_printf(&r->out, "<option value=\"%d\"%s>%s</option>", s, str_eq(cur, v) ? " selected" : "", scope_label(s));
 	}
@@ -532,12 +419,21 @@ static void render_users(struct req *r, json_t *m)
 		json_decref(none);
 	}
 	h_raw(&r->out, "<button type=\"submit\">筛选</button></form>");
+	if (actor_has(&r->actor, ROLE_ADMIN | ROLE_SUPERVISOR))
+		h_raw(&r->out, "<p><a href=\"/admin/login-guard\">登录锁定与限速</a>：查看被锁定的账号和受限速的地址，并可解锁。</p>");
 	json_t *users = json_object_get(m, "users");
 	h_printf(&r->out, "<p class=\"muted\">共 %zu 人。</p>", json_array_size(users));
-	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">用户列表</caption><thead><tr>"
-		       "<th scope=\"col\">用户名</th><th scope=\"col\">姓名</th><th scope=\"col\">职务</th>"
-		       "<th scope=\"col\">单位</th><th scope=\"col\">角色</th><th scope=\"col\">数据范围</th>"
-		       "<th scope=\"col\">状态</th><th scope=\"col\">最近登录</th></tr></thead><tbody>");
+	struct list_view v = { "/admin/users", js(m, "query"), js(m, "sort"), json_is_true(json_object_get(m, "asc")) };
+	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">用户列表</caption><thead><tr>");
+	list_th(r, &v, "username", "用户名");
+	list_th(r, &v, "name", "姓名");
+	list_th(r, &v, "title", "职务");
+	list_th(r, &v, "unit_name", "单位");
+	h_raw(&r->out, "<th scope=\"col\">角色</th>");
+	list_th(r, &v, "scope", "数据范围");
+	h_raw(&r->out, "<th scope=\"col\">状态</th>");
+	list_th(r, &v, "last_login_at", "最近登录");
+	h_raw(&r->out, "</tr></thead><tbody>");
 	size_t i;
 	json_t *u;
 	json_array_foreach(users, i, u) {
@@ -550,14 +446,16 @@ static void render_users(struct req *r, json_t *m)
 		user_status_badges(r, u);
 		h_printf(&r->out, "</td><td>%s</td></tr>", last);
 	}
-	h_raw(&r->out, "</tbody></table></div>");
+	h_raw(&r->out, "</tbody></table></div><p class=\"actions\">");
+	list_export_link(r, &v, "/admin/users.xlsx");
+	h_raw(&r->out, "</p>");
 	if (json_is_true(json_object_get(m, "can_manage"))) {
 		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"new-user\"><h2 id=\"new-user\">新建用户</h2>"
 			       "<form method=\"post\" action=\"/admin/users\">");
 		form_csrf(r);
 		user_fields(r, m, NULL);
 		af_input(r, m, "password", "password", "初始密码", NULL, "required autocomplete=\"new-password\"",
-			 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名");
+			 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名，不得使用常见密码");
 		af_checkbox(r, m, "must_change", "首次登录时须修改密码", true);
 		h_raw(&r->out, "<button type=\"submit\">创建用户</button></form></section>");
 	}
@@ -580,17 +478,37 @@ static json_t *users_model(struct req *r)
 		resp_err(r, &e);
 		return NULL;
 	}
-	return json_pack("{s:o,s:o,s:I,s:b}", "users", users, "units", unit_list(r), "unit_id", (json_int_t)unit_id,
-			 "can_manage", can_admin(r));
+	static const struct list_col cols[] = {
+		{ "username", false }, { "name", false }, { "title", false }, { "unit_name", false },
+		{ "scope", true }, { "last_login_at", false },
+	};
+	const char *sort = "";
+	bool asc = true;
+	if (r->method != M_POST && list_sort_parse(r, cols, ARRAY_SIZE(cols), "", true, &sort, &asc, &e) < 0) {
+		json_decref(users);
+		resp_err(r, &e);
+		return NULL;
+	}
+	if (!str_empty(sort))
+		list_sort_json(users, sort, str_eq(sort, "scope"), asc);
+	static const char *const keys[] = { "unit_id" };
+	return json_pack("{s:o,s:o,s:I,s:b,s:s,s:b,s:s}", "users", users, "units", unit_list(r), "unit_id",
+			 (json_int_t)unit_id, "can_manage", can_admin(r), "sort", sort, "asc", asc, "query",
+			 r->method == M_POST ? "" : list_filter_query(r, keys, ARRAY_SIZE(keys)));
 }
 
-static int user_from_form(struct req *r, struct user_input *in, bool create, struct err *e)
+/* Read the person form into in (strings borrowed from r), adding every
+ * problem found to all, then the domain's checks (people_user_check) and,
+ * for a new account, the password policy: so the form reports all its
+ * problems at once.  -1 when there was any. */
+static int user_from_form(struct req *r, struct user_input *in, bool create, struct errs *all)
 {
 	memset(in, 0, sizeof *in);
-	if (af_param_id(r, "unit_id", &in->unit_id, e, "所属单位无效，请从列表中选择") < 0)
-		return -1;
-	if (in->unit_id <= 0)
-		return err_set(e, ERR_INVALID, "unit_id", "请选择所属单位");
+	struct err e = ERR_INIT;
+	if (af_param_id(r, "unit_id", &in->unit_id, &e, "所属单位无效，请从列表中选择") < 0)
+		errs_push(all, &e);
+	else if (in->unit_id <= 0)
+		errs_add(all, ERR_INVALID, "unit_id", "请选择所属单位");
 	in->username = req_param(r, "username");
 	in->name = req_param(r, "name");
 	in->title = req_param(r, "title");
@@ -600,22 +518,29 @@ static int user_from_form(struct req *r, struct user_input *in, bool create, str
 		in->name = "";
 	const char *roles = af_form_joined(r, "roles");
 	if (str_empty(roles))
-		return err_set(e, ERR_INVALID, "roles", "请至少选择一个角色");
-	in->roles = roles_parse_list(roles);
-	if (!in->roles)
-		return err_set(e, ERR_INVALID, "roles", "角色无效，请从列表中选择");
+		errs_add(all, ERR_INVALID, "roles", "请至少选择一个角色");
+	else if (!(in->roles = roles_parse_list(roles)))
+		errs_add(all, ERR_INVALID, "roles", "角色无效，请从列表中选择");
 	const char *s = req_param(r, "scope");
 	long long scope = SCOPE_OWN;
 	if (!str_empty(s) && str_to_ll(s, SCOPE_OWN, SCOPE_ALL, &scope) < 0)
-		return err_set(e, ERR_INVALID, "scope", "数据范围无效，请从列表中选择");
+		errs_add(all, ERR_INVALID, "scope", "数据范围无效，请从列表中选择");
 	in->scope = (enum scope)scope;
+	struct errs dom = ERRS_INIT;
+	people_user_check(r->db, in, create, &dom);
+	for (size_t i = 0; i < dom.n; i++)
+		if (!errs_find(all, dom.v[i].field)) /* one message per field */
+			errs_push(all, &dom.v[i]);
+	errs_release(&dom);
 	if (create) {
 		in->password = req_param(r, "password");
-		if (str_empty(in->password))
-			return err_set(e, ERR_INVALID, "password", "请填写初始密码");
 		in->must_change = !str_empty(req_param(r, "must_change")) && !str_eq(req_param(r, "must_change"), "0");
+		if (str_empty(in->password))
+			errs_add(all, ERR_INVALID, "password", "请填写初始密码");
+		else if (password_check_policy(in->username, in->password, &e) < 0)
+			errs_push(all, &e);
 	}
-	return 0;
+	return all->n ? -1 : 0;
 }
 
 int page_admin_users(struct req *r)
@@ -628,7 +553,17 @@ int page_admin_users(struct req *r)
 	struct user_input in;
 	struct err e = ERR_INIT;
 	long long id = 0;
-	if (user_from_form(r, &in, true, &e) < 0 || people_user_create(r->db, &r->actor, &in, &id, &e) < 0)
+	struct errs all = ERRS_INIT;
+	if (!can_admin(r)) /* refused before anything is checked */
+		err_set(&e, ERR_FORBIDDEN, "", "只有系统管理员可以管理人员账号");
+	if (e.kind)
+		return af_fail(r, m, &e, render_users);
+	if (user_from_form(r, &in, true, &all) < 0) {
+		int rc = af_fail_all(r, m, &all, render_users);
+		errs_release(&all);
+		return rc;
+	}
+	if (people_user_create(r->db, &r->actor, &in, &id, &e) < 0)
 		return af_fail(r, m, &e, render_users);
 	json_decref(m);
 	return af_done(r, req_printf(r, "/admin/users/%lld?ok=created", id), json_pack("{s:I}", "id", (json_int_t)id));
@@ -678,9 +613,9 @@ static void render_user(struct req *r, json_t *m)
 		 "<form method=\"post\" action=\"/admin/users/%lld/password\">", id);
 	form_csrf(r);
 	af_input(r, fm_pw, "password", "new_password", "新的初始密码", NULL, "required autocomplete=\"new-password\"",
-		 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名");
+		 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名，不得使用常见密码");
 	h_raw(&r->out, "<button type=\"submit\">设置密码</button></form></section>");
-	bool locked = json_is_true(json_object_get(u, "locked"));
+	bool locked = user_is_locked(u);
 	h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"lock-user\"><h2 id=\"lock-user\">%s</h2><p class=\"muted\">%s</p>"
 		 "<form method=\"post\" action=\"/admin/users/%lld/%s\">",
 		 locked ? "解锁账号" : "锁定账号",
@@ -720,7 +655,17 @@ int page_admin_user(struct req *r)
 	struct user_input in;
 	struct err e = ERR_INIT;
 	json_object_set_new(m, "form", json_string("edit"));
-	if (user_from_form(r, &in, false, &e) < 0 || people_user_update(r->db, &r->actor, id, &in, &e) < 0)
+	struct errs all = ERRS_INIT;
+	if (!can_admin(r)) /* refused before anything is checked */
+		err_set(&e, ERR_FORBIDDEN, "", "只有系统管理员可以管理人员账号");
+	if (e.kind)
+		return af_fail(r, m, &e, render_user);
+	if (user_from_form(r, &in, false, &all) < 0) {
+		int rc = af_fail_all(r, m, &all, render_user);
+		errs_release(&all);
+		return rc;
+	}
+	if (people_user_update(r->db, &r->actor, id, &in, &e) < 0)
 		return af_fail(r, m, &e, render_user);
 	json_decref(m);
 	return af_done(r, req_printf(r, "/admin/users/%lld?ok=saved", id), NULL);
@@ -769,4 +714,66 @@ int page_admin_user_lock(struct req *r)
 int page_admin_user_unlock(struct req *r)
 {
 	return lock_common(r, false);
+}
+
+/* ================= exports ================= */
+
+/* GET /admin/users.xlsx: the people the list shows (filter and order). */
+int page_admin_users_xlsx(struct req *r)
+{
+	json_t *m = users_model(r);
+	if (!m)
+		return 0;
+	json_t *rows = json_array();
+	size_t i;
+	json_t *u;
+	json_array_foreach(json_object_get(m, "users"), i, u) {
+		char last[20] = "";
+		if (!str_empty(js(u, "last_login_at")))
+			time_utc_to_shanghai(js(u, "last_login_at"), last);
+		const char *state = json_is_true(json_object_get(u, "locked")) ? "已锁定"
+				  : json_is_true(json_object_get(u, "must_change")) ? "须修改密码" : "正常";
+		json_array_append_new(rows, json_pack("[s,s,s,s,s,s,s,s]", js(u, "username"), js(u, "name"), js(u, "title"),
+						      js(u, "unit_name"), js(u, "role_labels"), scope_label(ji(u, "scope")),
+						      state, last));
+	}
+	static const struct xlsx_col cols[] = {
+		{ "用户名", 14, XLSX_TEXT }, { "姓名", 10, XLSX_TEXT }, { "职务", 14, XLSX_TEXT }, { "单位", 24, XLSX_TEXT },
+		{ "角色", 24, XLSX_TEXT }, { "数据范围", 16, XLSX_TEXT }, { "状态", 12, XLSX_TEXT },
+		{ "最近登录（北京时间）", 18, XLSX_TEXT },
+	};
+	char today[11];
+	time_today_shanghai(today);
+	xlsx_send(r, "用户", req_printf(r, "用户（%s 导出，共 %zu 人）", today, json_array_size(rows)), cols, ARRAY_SIZE(cols),
+		  rows, req_printf(r, "用户_%s.xlsx", today), req_printf(r, "users-%s.xlsx", today));
+	json_decref(rows);
+	json_decref(m);
+	return 0;
+}
+
+/* GET /admin/units.xlsx: the units (tree order, or the list's sort). */
+int page_admin_units_xlsx(struct req *r)
+{
+	json_t *m = units_model_sorted(r);
+	if (!m)
+		return 0;
+	json_t *rows = json_array();
+	size_t i;
+	json_t *u;
+	json_array_foreach(json_object_get(m, "shown"), i, u)
+		json_array_append_new(rows, json_pack("[s,s,s,s,s,I]", js(u, "name"), js(u, "code"), js(u, "parent_name"),
+						      json_is_true(json_object_get(u, "enforcement_power")) ? "有" : "无",
+						      json_is_true(json_object_get(u, "is_reviewer")) ? "是" : "否",
+						      (json_int_t)ji(u, "sort")));
+	static const struct xlsx_col cols[] = {
+		{ "单位名称", 28, XLSX_TEXT }, { "代码", 12, XLSX_TEXT }, { "上级单位", 24, XLSX_TEXT },
+		{ "执法权", 8, XLSX_TEXT }, { "法制审核", 10, XLSX_TEXT }, { "排序", 8, XLSX_NUMBER },
+	};
+	char today[11];
+	time_today_shanghai(today);
+	xlsx_send(r, "处室单位", req_printf(r, "处室单位（%s 导出）", today), cols, ARRAY_SIZE(cols), rows,
+		  req_printf(r, "处室单位_%s.xlsx", today), req_printf(r, "units-%s.xlsx", today));
+	json_decref(rows);
+	json_decref(m);
+	return 0;
 }

@@ -74,46 +74,27 @@ static int param_ll(struct req *r, const char *name, const char *label, long lon
 	return 0;
 }
 
-/* Directory of the signing keys. */
-static char *keys_dir(struct req *r)
+/* Verifier key text of the public half of the key alg (Ed25519 or SM2)
+ * of k into vkey, and (if pem not NULL) its PEM.  k comes from app_keys,
+ * the keys the server signs with, so what is served is what signs.
+ * 0 or -1 (no keys). */
+static int key_text(const struct ledger_keys *k, enum sign_alg alg, struct buf *vkey, struct buf *pem)
 {
-	return req_printf(r, "%s/keys", r->app->cfg.data_dir);
-}
-
-/* The log's origin (key name): from the loaded keys, else DATA/keys/ledger-origin. */
-static const char *log_origin(struct req *r)
-{
-	if (r->app->keys)
-		return ledger_keys_origin(r->app->keys);
-	char *path = req_printf(r, "%s/ledger-origin", keys_dir(r));
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char line[NOTE_NAME_MAX + 2] = "";
-	if (!fgets(line, sizeof line, f))
-		line[0] = 0;
-	fclose(f);
-	line[strcspn(line, "\r\n")] = 0;
-	return line[0] ? req_strdup(r, line) : NULL;
-}
-
-/* Verifier key text of the current public key alg (Ed25519 or SM2) into
- * vkey, and (if pem not NULL) its PEM.  0 or -1 (no keys). */
-static int current_vkey(struct req *r, enum sign_alg alg, struct buf *vkey, struct buf *pem)
-{
-	const char *origin = log_origin(r);
-	if (!origin)
-		return -1;
-	char *path = req_printf(r, "%s/%s", keys_dir(r),
-				alg == SIGN_ED25519 ? "ledger-ed25519.pub.pem" : "ledger-sm2.pub.pem");
-	struct err e = ERR_INIT;
-	struct sign_key *k = sign_key_load(path, false, &e);
 	if (!k)
 		return -1;
-	int rc = note_vkey(origin, k, vkey);
+	const struct sign_key *key = ledger_keys_key(k, alg);
+	int rc = note_vkey(ledger_keys_origin(k), key, vkey);
 	if (rc == 0 && pem)
-		rc = sign_key_pem(k, false, pem);
-	sign_key_free(k);
+		rc = sign_key_pem(key, false, pem);
+	return rc;
+}
+
+/* As key_text for the current keys (one stamp check per request). */
+static int current_vkey(struct req *r, enum sign_alg alg, struct buf *vkey, struct buf *pem)
+{
+	struct ledger_keys *k = app_keys(r->app, r->db);
+	int rc = key_text(k, alg, vkey, pem);
+	ledger_keys_free(k);
 	return rc;
 }
 
@@ -366,8 +347,8 @@ int page_log_by_hash(struct req *r)
 static json_t *log_model(struct req *r)
 {
 	json_t *m = json_object();
-	const char *origin = log_origin(r);
-	json_object_set_new(m, "origin", origin ? json_string(origin) : json_null());
+	struct ledger_keys *keys = app_keys(r->app, r->db);
+	json_object_set_new(m, "origin", keys ? json_string(ledger_keys_origin(keys)) : json_null());
 	struct buf note;
 	buf_init(&note, 0);
 	struct cp_info cp;
@@ -392,8 +373,9 @@ static json_t *log_model(struct req *r)
 	struct buf vk, vk2;
 	buf_init(&vk, 0);
 	buf_init(&vk2, 0);
-	json_object_set_new(m, "key", current_vkey(r, SIGN_ED25519, &vk, NULL) == 0 ? json_string(buf_str(&vk)) : json_null());
-	json_object_set_new(m, "key_sm2", current_vkey(r, SIGN_SM2, &vk2, NULL) == 0 ? json_string(buf_str(&vk2)) : json_null());
+	json_object_set_new(m, "key", key_text(keys, SIGN_ED25519, &vk, NULL) == 0 ? json_string(buf_str(&vk)) : json_null());
+	json_object_set_new(m, "key_sm2", key_text(keys, SIGN_SM2, &vk2, NULL) == 0 ? json_string(buf_str(&vk2)) : json_null());
+	ledger_keys_free(keys);
 	buf_release(&vk);
 	buf_release(&vk2);
 	json_object_set_new(m, "endpoints",

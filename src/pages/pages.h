@@ -12,6 +12,8 @@ int page_healthz(struct req *r);
 int page_static(struct req *r);
 int page_api_index(struct req *r);
 int page_openapi(struct req *r);
+/* dict.c: GET /api/v1/dict - the dictionary of codes and their names */
+int page_api_dict(struct req *r);
 /* portal.c */
 int page_portal_home(struct req *r);
 int page_portal_search(struct req *r);
@@ -27,12 +29,18 @@ int page_portal_inspection(struct req *r);
 /* verify.c */
 int page_verify_cert(struct req *r);
 int page_verify_cert_qr(struct req *r);
+int page_verify_cert_photo(struct req *r);   /* GET /verify/c/{token}/photo: the holder's photo */
 /* login.c */
 int page_login(struct req *r);
 int page_logout(struct req *r);
 int page_account_password(struct req *r);
 /* admin.c */
 int page_admin_home(struct req *r);
+int page_admin_deadline(struct req *r);         /* GET /admin/deadlines/{id}: one clock and its history */
+struct json_t;
+/* The due date of a deadline object, marked 暂定 (with its note as the
+ * tooltip) when provisional; for deadline tables on any page. */
+void page_deadline_due(struct req *r, const struct json_t *d);
 /* == admin_people.c == */
 #include <jansson.h>
 #include "http/layout.h"
@@ -45,20 +53,40 @@ int page_admin_user(struct req *r);             /* GET /admin/users/{id} + POST 
 int page_admin_user_password(struct req *r);    /* POST: new initial password, must_change forced */
 int page_admin_user_lock(struct req *r);        /* POST /admin/users/{id}/lock */
 int page_admin_user_unlock(struct req *r);      /* POST /admin/users/{id}/unlock */
+int page_admin_users_xlsx(struct req *r);       /* GET /admin/users.xlsx: the list as a workbook */
+int page_admin_units_xlsx(struct req *r);       /* GET /admin/units.xlsx */
 /* admin_certs.c: enforcement certificates (执法证). */
 int page_admin_officers(struct req *r);         /* GET list + POST create */
 int page_admin_officer(struct req *r);          /* GET /admin/officers/{id} + POST update */
 int page_admin_officer_status(struct req *r);   /* POST suspend / restore / revoke */
 int page_admin_officer_print(struct req *r);    /* GET printable certificate card */
+int page_admin_officer_photo(struct req *r);    /* POST /admin/officers/{id}/photo: upload or remove (streamed) */
+int stream_officer_photo(struct req *r, const char *data, size_t n);
 /* admin_logs.c: the operation log and the login log (read only). */
 int page_admin_logs(struct req *r);             /* GET /admin/logs */
 int page_admin_login_logs(struct req *r);       /* GET /admin/logs/login */
+/* admin_login_guard.c: locked accounts and slowed-down addresses. */
+int page_admin_login_guard(struct req *r);         /* GET /admin/login-guard */
+int page_admin_login_guard_release(struct req *r); /* POST /admin/login-guard/release (ip=) */
+int page_admin_officers_xlsx(struct req *r);    /* GET /admin/officers.xlsx: the list as a workbook */
+int page_admin_logs_xlsx(struct req *r);        /* GET /admin/logs.xlsx: the filtered rows as a workbook */
+int page_admin_login_logs_xlsx(struct req *r);  /* GET /admin/logs/login.xlsx */
 
-/* Form helpers shared by admin_people.c, admin_certs.c, admin_logs.c.
- * A model m may carry "error" {status, field, message} and "input" (the
- * submitted form, passwords left out) after af_fail. */
-/* The field named by m's error, "" if none. */
+/* Form helpers shared by admin_people.c and admin_certs.c (admin_form.c,
+ * over http/form.h).  A model m may carry "errors" [{status, field,
+ * message}], "error" (the first) and "input" (the submitted form,
+ * passwords left out) after af_fail / af_fail_all; af_alerts shows the
+ * error summary linking to every field in error. */
+#include "http/form.h"
+/* The field named by m's (first) error, "" if none. */
 const char *af_error_field(const json_t *m);
+/* True when one of m's errors names field name. */
+bool af_has_error(const json_t *m, const char *name);
+/* aria-invalid/aria-describedby for an input name holding an error. */
+void af_invalid_attrs(struct req *r, const json_t *m, const char *name);
+/* A labelled <select> of opts (value kept from the input or dflt). */
+void af_select(struct req *r, const json_t *m, const char *name, const char *label, const char *hint,
+	       const struct form_opt *opts, size_t n, const char *dflt, const char *none_label);
 /* True when m carries the submitted input (a failed POST). */
 bool af_has_input(const json_t *m);
 /* The submitted value of name when m carries input (""), else dflt. */
@@ -85,6 +113,8 @@ char *af_form_joined(struct req *r, const char *key);
 /* Answer a failed POST: JSON -> resp_err; HTML -> m gets error and input,
  * render(r, m) with status e->kind.  Takes m.  Returns 0. */
 int af_fail(struct req *r, json_t *m, const struct err *e, void (*render)(struct req *, json_t *));
+/* The same with every problem of all (at least one). */
+int af_fail_all(struct req *r, json_t *m, const struct errs *all, void (*render)(struct req *, json_t *));
 /* Answer a successful POST: JSON -> 200 result (+ "ok": true; takes it,
  * NULL = {}); HTML -> 303 to location.  Returns 0. */
 int af_done(struct req *r, const char *location, json_t *result);
@@ -95,6 +125,8 @@ int af_param_id(struct req *r, const char *key, long long *out, struct err *e, c
 /* == admin_matters.c == */
 /* GET /admin/matters?kind=&status=&unit=&q=&page=: items in scope. */
 int page_admin_matters(struct req *r);
+/* GET /admin/matters.xlsx: the list's filtered, sorted items as a workbook. */
+int page_admin_matters_xlsx(struct req *r);
 /* GET the drafting form (?kind=, ?matter= preselects a guide's matter);
  * POST creates a draft (form or JSON {kind, matter_id, content}). */
 int page_admin_matter_new(struct req *r);
@@ -119,6 +151,7 @@ int page_api_calendar_is_workday(struct req *r);
  * export, the rule versions (POST: admin only, else 403) */
 int page_admin_deadlines(struct req *r);
 int page_admin_deadlines_xlsx(struct req *r);
+int page_admin_deadlines_list_xlsx(struct req *r); /* GET /admin/deadlines.xlsx: a unit's deadlines */
 int page_admin_deadline_rules(struct req *r);
 /* == end admin_calendar.c == */
 /* == log.c == */
@@ -142,6 +175,8 @@ int page_log_timestamp(struct req *r);
 /* vault.c: the evidence vault pages and the tus upload server */
 int page_vault(struct req *r);          /* GET /admin/vault, /api/v1/vault: files in scope + upload forms */
 int page_vault_file(struct req *r);     /* GET /admin/vault/{sha256}: one file (403 outside scope) */
+int page_vault_view(struct req *r);     /* GET /admin/vault/{sha256}/view: the file shown in place (logged) */
+int page_vault_download(struct req *r); /* GET /admin/vault/{sha256}/download: the file as an attachment (logged) */
 int page_vault_upload(struct req *r);   /* POST /admin/vault/upload: plain multipart upload (streamed) */
 int stream_vault_form(struct req *r, const char *data, size_t n);
 int page_tus_options(struct req *r);    /* OPTIONS /api/v1/uploads: tus capabilities */

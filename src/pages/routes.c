@@ -19,6 +19,7 @@ const struct route routes[] = {
 	{ M_GET, "/healthz", page_healthz, R_PUBLIC, 0 },
 	{ M_GET, "/static/*", page_static, R_PUBLIC, 0 },
 	{ M_GET, "/api/v1/", page_api_index, R_PUBLIC, 0 },
+	{ M_GET, "/api/v1/dict", page_api_dict, R_PUBLIC, 0 },
 	{ M_GET, "/api/v1/openapi.json", page_openapi, R_PUBLIC, 0 },
 
 	/* the public portal: 事前公开 and the credential check */
@@ -35,6 +36,7 @@ const struct route routes[] = {
 	{ M_GET, "/portal/inspections/{id}", page_portal_inspection, R_PUBLIC, 0 },
 	{ M_GET, "/verify/c/{token}", page_verify_cert, R_PUBLIC, 0 },
 	{ M_GET, "/verify/c/{token}/qr.svg", page_verify_cert_qr, R_PUBLIC, 0 },
+	{ M_GET, "/verify/c/{token}/photo", page_verify_cert_photo, R_PUBLIC, 0 },
 	/* the same models as JSON, under the open API */
 	{ M_GET, "/api/v1/portal/bodies", page_portal_bodies, R_PUBLIC, 0 },
 	{ M_GET, "/api/v1/portal/officers", page_portal_officers, R_PUBLIC, 0 },
@@ -64,16 +66,28 @@ const struct route routes[] = {
 	{ M_POST, "/admin/users/{id}/password", page_admin_user_password, R_LOGIN, ROLE_ADMIN },
 	{ M_POST, "/admin/users/{id}/lock", page_admin_user_lock, R_LOGIN, ROLE_ADMIN },
 	{ M_POST, "/admin/users/{id}/unlock", page_admin_user_unlock, R_LOGIN, ROLE_ADMIN },
+	{ M_GET, "/admin/users.xlsx", page_admin_users_xlsx, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_HEAD },
+	{ M_GET, "/admin/units.xlsx", page_admin_units_xlsx, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ M_GET | M_POST, "/admin/officers", page_admin_officers, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_GET | M_POST, "/admin/officers/{id}", page_admin_officer, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_POST, "/admin/officers/{id}/status", page_admin_officer_status, R_LOGIN, ROLE_ADMIN | ROLE_HEAD | ROLE_REVIEWER },
+	{ M_GET, "/admin/officers.xlsx", page_admin_officers_xlsx, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_GET, "/admin/officers/{id}/print", page_admin_officer_print, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
+	/* CSRF of the streamed photo form is checked by admin_certs.c (_csrf precedes the file part) */
+	{ M_POST, "/admin/officers/{id}/photo", page_admin_officer_photo, R_LOGIN | R_STREAM | R_NO_CSRF,
+	  ROLE_ADMIN | ROLE_HEAD | ROLE_REVIEWER, stream_officer_photo },
 	{ M_GET, "/admin/logs", page_admin_logs, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ M_GET, "/admin/logs/login", page_admin_login_logs, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ M_GET, "/admin/login-guard", page_admin_login_guard, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ M_POST, "/admin/login-guard/release", page_admin_login_guard_release, R_LOGIN, ROLE_ADMIN },
+	{ M_GET, "/admin/logs.xlsx", page_admin_logs_xlsx, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ M_GET, "/admin/logs/login.xlsx", page_admin_login_logs_xlsx, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	/* == end admin_people.c == */
 
 	/* == matters, guides, inspection items (admin_matters.c) == */
 	{ M_GET, "/admin/matters", page_admin_matters, R_LOGIN,
+	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
+	{ M_GET, "/admin/matters.xlsx", page_admin_matters_xlsx, R_LOGIN,
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_GET | M_POST, "/admin/matters/new", page_admin_matter_new, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
 	{ M_GET, "/admin/matters/{id}", page_admin_matter, R_LOGIN,
@@ -81,16 +95,18 @@ const struct route routes[] = {
 	{ M_GET, "/admin/matters/{id}/flowchart.svg", page_admin_matter_flowchart, R_LOGIN,
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_GET | M_POST, "/admin/matters/{id}/edit", page_admin_matter_edit, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
-	{ M_POST, "/admin/matters/{id}/publish", page_admin_matter_publish, R_LOGIN, ROLE_HEAD },
-	{ M_POST, "/admin/matters/{id}/withdraw", page_admin_matter_withdraw, R_LOGIN, ROLE_HEAD },
+	{ M_GET | M_POST, "/admin/matters/{id}/publish", page_admin_matter_publish, R_LOGIN, ROLE_HEAD },
+	{ M_GET | M_POST, "/admin/matters/{id}/withdraw", page_admin_matter_withdraw, R_LOGIN, ROLE_HEAD },
 	/* == end admin_matters.c == */
 
 	/* == calendar and deadlines (admin_calendar.c) == */
 	{ M_GET | M_POST, "/admin/calendar", page_admin_calendar, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ M_GET, "/admin/deadlines", page_admin_deadlines, R_LOGIN, ANY_STAFF },
+	{ M_GET, "/admin/deadlines.xlsx", page_admin_deadlines_list_xlsx, R_LOGIN, ANY_STAFF },
 	{ M_GET, "/admin/deadlines/stats.xlsx", page_admin_deadlines_xlsx, R_LOGIN,
 	  ROLE_SUPERVISOR | ROLE_ADMIN | ROLE_LEADER },
 	{ M_GET | M_POST, "/admin/deadlines/rules", page_admin_deadline_rules, R_LOGIN, ANY_STAFF },
+	{ M_GET, "/admin/deadlines/{id}", page_admin_deadline, R_LOGIN, ANY_STAFF },
 	{ M_GET, "/api/v1/calendar/due", page_api_calendar_due, R_PUBLIC, 0 },
 	{ M_GET, "/api/v1/calendar/is-workday", page_api_calendar_is_workday, R_PUBLIC, 0 },
 	/* == end admin_calendar.c == */
@@ -115,6 +131,8 @@ const struct route routes[] = {
 	/* == vault.c == */
 	{ M_GET, "/admin/vault", page_vault, R_LOGIN, ANY_STAFF },
 	{ M_GET, "/admin/vault/{sha256}", page_vault_file, R_LOGIN, ANY_STAFF },
+	{ M_GET, "/admin/vault/{sha256}/view", page_vault_view, R_LOGIN, ANY_STAFF },
+	{ M_GET, "/admin/vault/{sha256}/download", page_vault_download, R_LOGIN, ANY_STAFF },
 	/* CSRF of the streamed form is checked by vault.c (the _csrf part precedes the file part) */
 	{ M_POST, "/admin/vault/upload", page_vault_upload, R_LOGIN | R_STREAM | R_NO_CSRF,
 	  ROLE_OFFICER | ROLE_HEAD, stream_vault_form },

@@ -27,31 +27,19 @@
 #include "http/http.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/list.h"
 #include "http/app.h"
 #include "pages/pages.h"
 #include "recording/vault.h"
+#include "recording/tus.h"
 #include <microhttpd.h>
-#include <pthread.h>
 #include <sodium.h>
 
-/* ---- the process's vault, opened on first use ---- */
-
-static pthread_mutex_t vault_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct vault *the_vault;
+/* ---- the process's vault (struct app owns it) ---- */
 
 static struct vault *vault_of(struct req *r, struct err *e)
 {
-	pthread_mutex_lock(&vault_lock);
-	if (!the_vault) {
-		the_vault = vault_open(r->app->cfg.data_dir, e);
-		if (!the_vault)
-			log_error("无法打开文件存储: %s", e->msg);
-	}
-	struct vault *v = the_vault;
-	pthread_mutex_unlock(&vault_lock);
-	if (!v)
-		err_set(e, ERR_INTERNAL, "", "文件存储不可用。");
-	return v;
+	return app_vault(r->app, e);
 }
 
 static bool token_ok(const char *tok, const char *want)
@@ -60,16 +48,15 @@ static bool token_ok(const char *tok, const char *want)
 	return a == b && a > 0 && sodium_memcmp(tok, want, a) == 0;
 }
 
-static void size_human(long long n, char *out, size_t cap)
+/* An error answer; "busy" (503) keeps its message and says when to retry. */
+static void answer_err(struct req *r, const struct err *e)
 {
-	if (n >= 1LL << 30)
-		snprintf(out, cap, "%.2f GiB", (double)n / (double)(1LL << 30));
-	else if (n >= 1LL << 20)
-		snprintf(out, cap, "%.1f MiB", (double)n / (double)(1LL << 20));
-	else if (n >= 1024)
-		snprintf(out, cap, "%.1f KiB", (double)n / 1024.0);
-	else
-		snprintf(out, cap, "%lld 字节", n);
+	if (e->kind == VAULT_BUSY) {
+		resp_header(r, "Retry-After", req_printf(r, "%d", VAULT_RETRY_AFTER));
+		resp_error(r, VAULT_BUSY, e->field, e->msg);
+		return;
+	}
+	resp_err(r, e);
 }
 
 /* ---- the page ---- */
@@ -77,6 +64,31 @@ static void size_human(long long n, char *out, size_t cap)
 static bool may_upload(const struct req *r)
 {
 	return (r->actor.roles & (ROLE_OFFICER | ROLE_HEAD)) != 0;
+}
+
+/* "张明（jn.zhang）" for a person, "命令行" for the command line. */
+static void person(struct buf *out, const json_t *it)
+{
+	const char *name = js(it, "user_name"), *login = js(it, "username");
+	if (!*login)
+		h_raw(out, "命令行导入");
+	else if (*name)
+		h_printf(out, "%s", name);
+	else
+		h_printf(out, "%s", login);
+}
+
+/* The file's name, or a made-up one when none was given. */
+static void file_title(struct buf *out, const json_t *it)
+{
+	const char *fn = js(it, "filename");
+	if (*fn)
+		h_printf(out, "%s", fn);
+	else {
+		char sh[9];
+		snprintf(sh, sizeof sh, "%s", js(it, "sha256"));
+		h_printf(out, "未命名%s（%s…）", js(it, "kind"), sh);
+	}
 }
 
 static void render_vault(struct req *r, json_t *m)
@@ -87,17 +99,29 @@ static void render_vault(struct req *r, json_t *m)
 	if (*err)
 		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\">%s</p>", err);
 	json_t *st = json_object_get(m, "stored");
-	if (json_is_object(st))
-		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已保存%s。SHA-256：<code>%s</code>，账本叶子 #%lld。</p>",
-			 json_is_true(json_object_get(st, "duplicate")) ? "（该文件此前已保存，未重复存储）" : "",
-			 js(st, "sha256"), ji(st, "leaf_index"));
-	h_printf(&r->out, "<p class=\"muted\">每个文件按内容的 SHA-256 与 SM3 哈希只保存一次，保存后不可修改或删除，"
-			  "并记入账本。单个文件最大 %s，普通表单上传最大 %s。</p>",
+	if (json_is_object(st)) {
+		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已保存%s：<a href=\"/admin/vault/%s\">",
+			 json_is_true(json_object_get(st, "duplicate")) ? "（该文件此前已保存过，未重复存储）" : "",
+			 js(st, "sha256"));
+		file_title(&r->out, st);
+		h_printf(&r->out, "</a>，存证序号 %lld。</p>", ji(st, "leaf_index"));
+	}
+	h_printf(&r->out, "<p class=\"muted\">每个文件按内容只保存一次，保存后不能修改或删除，并登记存证序号，"
+			  "可随时核验未被改动。单个文件最大 %s，不启用 JavaScript 时的普通上传最大 %s。</p>",
 		 js(m, "max_size_text"), js(m, "form_max_size_text"));
 	if (json_is_true(json_object_get(m, "may_upload"))) {
-		h_raw(&r->out, "<div class=\"grid\"><section class=\"card\"><h2>上传文件</h2>"
+		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"up-h\"><h2 id=\"up-h\">上传文件</h2>"
 			       "<form method=\"post\" action=\"/admin/vault/upload\" enctype=\"multipart/form-data\" id=\"vault-form\">");
 		form_csrf(r);
+		bool derr = str_eq(field, "description");
+		h_raw(&r->out, "<div class=\"field\"><label for=\"description\">说明 <span class=\"hint\">（选填，例如现场、时间、"
+			       "当事人，最多 1000 字）</span></label>");
+		h_raw(&r->out, derr ? "<textarea id=\"description\" name=\"description\" maxlength=\"1000\" rows=\"2\""
+				      " aria-invalid=\"true\" aria-describedby=\"description-error\"></textarea>"
+				    : "<textarea id=\"description\" name=\"description\" maxlength=\"1000\" rows=\"2\"></textarea>");
+		if (derr)
+			h_printf(&r->out, "<p class=\"field-error\" id=\"description-error\">%s</p>", err);
+		h_raw(&r->out, "</div>");
 		bool ferr = str_eq(field, "file") || str_eq(field, "type");
 		h_raw(&r->out, "<div class=\"field\"><label for=\"file\">选择文件</label>");
 		h_raw(&r->out, ferr ? "<input type=\"file\" id=\"file\" name=\"file\" required aria-invalid=\"true\""
@@ -105,15 +129,15 @@ static void render_vault(struct req *r, json_t *m)
 				    : "<input type=\"file\" id=\"file\" name=\"file\" required aria-describedby=\"file-hint\">");
 		if (ferr)
 			h_printf(&r->out, "<p class=\"field-error\" id=\"file-error\">%s</p>", err);
-		h_raw(&r->out, "<p class=\"hint\" id=\"file-hint\">执法记录仪视频等大文件会分段断点续传（需启用 JavaScript）；"
-			       "未启用时按普通表单上传。</p></div>"
+		h_raw(&r->out, "<p class=\"hint\" id=\"file-hint\">视频、图片、音频和文档均可。文件类型按内容核对，"
+			       "内容与文件类型不符的会在上传开始时拒收。执法记录仪视频等大文件分段上传，中断后可续传。</p></div>"
 			       "<button type=\"submit\">上传并保存</button></form>");
 		h_printf(&r->out, "<div id=\"tus-upload\" hidden data-csrf=\"%s\" data-endpoint=\"/api/v1/uploads\">"
 				  "<label for=\"tus-progress\">上传进度</label>"
 				  "<progress id=\"tus-progress\" max=\"100\" value=\"0\">0%%</progress>"
 				  "<p id=\"tus-status\" role=\"status\" aria-live=\"polite\" class=\"muted\"></p></div>",
 			 r->csrf);
-		h_raw(&r->out, "</section></div>");
+		h_raw(&r->out, "</section>");
 		h_raw(&r->out, "<script src=\"/static/vendor/tus.min.js\" defer></script>"
 			       "<script src=\"/static/upload.js\" defer></script>");
 	}
@@ -122,35 +146,32 @@ static void render_vault(struct req *r, json_t *m)
 	if (!json_array_size(items)) {
 		h_raw(&r->out, "<p class=\"muted\">您有权查看的单位还没有保存文件。</p>");
 	} else {
-		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">SHA-256</th><th scope=\"col\">SM3</th>"
-			       "<th scope=\"col\">大小</th><th scope=\"col\">类型</th><th scope=\"col\">保存时间</th>"
-			       "<th scope=\"col\">账本叶子</th><th scope=\"col\">保存人</th><th scope=\"col\">单位</th></tr></thead><tbody>");
+		h_raw(&r->out, "<div class=\"table-wrap\"><table class=\"files\"><thead><tr><th scope=\"col\">文件</th>"
+			       "<th scope=\"col\">类型</th><th scope=\"col\">大小</th><th scope=\"col\">保存时间</th>"
+			       "<th scope=\"col\">保存人</th><th scope=\"col\">单位</th><th scope=\"col\">操作</th></tr></thead><tbody>");
 		size_t i;
 		json_t *it;
 		json_array_foreach(items, i, it) {
-			char sz[32];
-			size_human(ji(it, "size"), sz, sizeof sz);
-			char sha_short[20], sm3_short[20];
-			snprintf(sha_short, sizeof sha_short, "%.12s…", js(it, "sha256"));
-			snprintf(sm3_short, sizeof sm3_short, "%.12s…", js(it, "sm3"));
-			h_printf(&r->out, "<tr><td><a href=\"/admin/vault/%s\" title=\"%s\"><code>%s</code></a></td>"
-					  "<td><code title=\"%s\">%s</code></td>"
-					  "<td>%s</td><td>%s</td><td>%s</td><td>#%lld</td><td>%s</td><td>%s</td></tr>",
-				 js(it, "sha256"), js(it, "sha256"), sha_short, js(it, "sm3"), sm3_short, sz, js(it, "media_type"),
-				 js(it, "stored_at_local"), ji(it, "leaf_index"),
-				 *js(it, "username") ? js(it, "username") : "命令行", js(it, "unit_name"));
+			h_printf(&r->out, "<tr><td data-label=\"文件\"><a href=\"/admin/vault/%s\">", js(it, "sha256"));
+			file_title(&r->out, it);
+			h_raw(&r->out, "</a>");
+			if (*js(it, "description"))
+				h_printf(&r->out, "<br><span class=\"muted\">%s</span>", js(it, "description"));
+			h_printf(&r->out, "</td><td data-label=\"类型\">%s</td><td data-label=\"大小\">%s</td>"
+					  "<td data-label=\"保存时间\">%s</td><td data-label=\"保存人\">",
+				 js(it, "kind"), js(it, "size_text"), js(it, "stored_at_local"));
+			person(&r->out, it);
+			h_printf(&r->out, "</td><td data-label=\"单位\">%s</td><td data-label=\"操作\" class=\"actions\">",
+				 js(it, "unit_name"));
+			if (*js(it, "preview"))
+				h_printf(&r->out, "<a href=\"/admin/vault/%s/view\" target=\"_blank\" rel=\"noopener\">预览</a> ",
+					 js(it, "sha256"));
+			h_printf(&r->out, "<a href=\"/admin/vault/%s/download\">下载</a></td></tr>", js(it, "sha256"));
 		}
 		h_raw(&r->out, "</tbody></table></div>");
 	}
-	long long page = ji(m, "page"), per = ji(m, "per_page"), total = ji(m, "total");
-	if (page > 1 || page * per < total) {
-		h_raw(&r->out, "<nav class=\"inline\" aria-label=\"分页\">");
-		if (page > 1)
-			h_printf(&r->out, "<a href=\"/admin/vault?page=%lld\">上一页</a> ", page - 1);
-		if (page * per < total)
-			h_printf(&r->out, "<a href=\"/admin/vault?page=%lld\">下一页</a>", page + 1);
-		h_raw(&r->out, "</nav>");
-	}
+	struct list_view v = { "/admin/vault", "", "", false };
+	list_pager(r, &v, ji(m, "total"), ji(m, "page"), ji(m, "per_page"), true);
 	page_end(r);
 }
 
@@ -168,15 +189,16 @@ static json_t *vault_model(struct req *r, const struct err *error, const struct 
 	struct vault *v = vault_of(r, &e);
 	char a[32] = "", b[32] = "";
 	if (v) {
-		size_human(vault_max_size(v), a, sizeof a);
-		size_human(vault_form_max_size(v), b, sizeof b);
+		vault_size_text(vault_max_size(v), a, sizeof a);
+		vault_size_text(vault_form_max_size(v), b, sizeof b);
 	}
 	json_object_set_new(m, "max_size_text", json_string(a));
 	json_object_set_new(m, "form_max_size_text", json_string(b));
 	json_object_set_new(m, "max_size", json_integer(v ? vault_max_size(v) : 0));
 	json_object_set_new(m, "may_upload", json_boolean(may_upload(r)));
 	if (error && error->kind) {
-		json_object_set_new(m, "error", json_string(error->kind >= 500 ? "系统内部错误，文件未保存，请稍后重试。" : error->msg));
+		json_object_set_new(m, "error", json_string(error->kind >= 500 && error->kind != VAULT_BUSY
+								    ? "系统内部错误，文件未保存，请稍后重试。" : error->msg));
 		json_object_set_new(m, "error_field", json_string(error->field));
 	}
 	if (stored)
@@ -205,15 +227,56 @@ int page_vault(struct req *r)
 static void render_file(struct req *r, json_t *m)
 {
 	page_begin(r, "证据文件");
+	h_raw(&r->out, "<nav aria-label=\"当前位置\" class=\"muted\"><a href=\"/admin/vault\">证据文件库</a> › 证据文件</nav>");
+	h_raw(&r->out, "<h1>");
+	file_title(&r->out, m);
+	h_raw(&r->out, "</h1>");
+	const char *sha = js(m, "sha256"), *pv = js(m, "preview");
+	h_raw(&r->out, "<p class=\"actions\">");
+	if (*pv)
+		h_printf(&r->out, "<a class=\"button\" href=\"/admin/vault/%s/view\" target=\"_blank\" rel=\"noopener\">"
+				  "在新窗口中打开</a> ", sha);
+	h_printf(&r->out, "<a class=\"button secondary\" href=\"/admin/vault/%s/download\">下载文件</a></p>", sha);
+	if (str_eq(pv, "image"))
+		h_printf(&r->out, "<figure class=\"vault-preview\"><img src=\"/admin/vault/%s/view\" alt=\"%s\"></figure>", sha,
+			 *js(m, "filename") ? js(m, "filename") : "证据图片");
+	else if (str_eq(pv, "video"))
+		h_printf(&r->out, "<figure class=\"vault-preview\"><video controls preload=\"metadata\" src=\"/admin/vault/%s/view\">"
+				  "您的浏览器不能播放此视频，请下载后查看。</video></figure>", sha);
+	else if (str_eq(pv, "audio"))
+		h_printf(&r->out, "<figure class=\"vault-preview\"><audio controls preload=\"metadata\" src=\"/admin/vault/%s/view\">"
+				  "您的浏览器不能播放此音频，请下载后收听。</audio></figure>", sha);
+	else if (!*pv)
+		h_raw(&r->out, "<p class=\"muted\">此类文件不能在浏览器中预览，请下载后查看。</p>");
 	char sz[32];
-	size_human(ji(m, "size"), sz, sizeof sz);
-	h_printf(&r->out, "<h1>证据文件</h1><dl class=\"props\"><dt>SHA-256</dt><dd><code>%s</code></dd>"
-			  "<dt>SM3</dt><dd><code>%s</code></dd><dt>大小</dt><dd>%s（%lld 字节）</dd>"
-			  "<dt>类型（按内容识别）</dt><dd>%s</dd><dt>保存时间</dt><dd>%s</dd><dt>账本叶子</dt><dd>#%lld</dd>"
-			  "<dt>保存人</dt><dd>%s</dd><dt>单位</dt><dd>%s</dd></dl>"
-			  "<p><a href=\"/admin/vault\">返回证据文件库</a></p>",
-		 js(m, "sha256"), js(m, "sm3"), sz, ji(m, "size"), js(m, "media_type"), js(m, "stored_at_local"),
-		 ji(m, "leaf_index"), *js(m, "username") ? js(m, "username") : "命令行", js(m, "unit_name"));
+	vault_size_text(ji(m, "size"), sz, sizeof sz);
+	h_raw(&r->out, "<dl class=\"props\">");
+	if (*js(m, "description"))
+		h_printf(&r->out, "<dt>说明</dt><dd class=\"pre\">%s</dd>", js(m, "description"));
+	h_printf(&r->out, "<dt>类型</dt><dd>%s</dd><dt>大小</dt><dd>%s（%lld 字节）</dd><dt>保存时间</dt><dd>%s</dd>"
+			  "<dt>保存人</dt><dd>",
+		 js(m, "kind"), sz, ji(m, "size"), js(m, "stored_at_local"));
+	person(&r->out, m);
+	h_printf(&r->out, "</dd><dt>单位</dt><dd>%s</dd><dt>存证序号</dt><dd>%lld</dd>"
+			  "<dt>SHA-256 校验值</dt><dd><code class=\"hash\">%s</code></dd>"
+			  "<dt>SM3 校验值</dt><dd><code class=\"hash\">%s</code></dd></dl>",
+		 js(m, "unit_name"), ji(m, "leaf_index"), sha, js(m, "sm3"));
+	json_t *names = json_object_get(m, "names");
+	if (json_array_size(names) > 1) {
+		h_raw(&r->out, "<h2>各次保存</h2><p class=\"muted\">同一内容被多次上传时，只保存一份，各次填写的名称和说明都保留在这里。</p>"
+			       "<div class=\"table-wrap\"><table class=\"files\"><thead><tr><th scope=\"col\">名称</th>"
+			       "<th scope=\"col\">说明</th><th scope=\"col\">保存人</th><th scope=\"col\">时间</th></tr></thead><tbody>");
+		size_t i;
+		json_t *it;
+		json_array_foreach(names, i, it) {
+			h_printf(&r->out, "<tr><td data-label=\"名称\">%s</td><td data-label=\"说明\">%s</td>"
+					  "<td data-label=\"保存人\">%s</td><td data-label=\"时间\">%s</td></tr>",
+				 *js(it, "filename") ? js(it, "filename") : "（未填写）", js(it, "description"),
+				 *js(it, "user_name") ? js(it, "user_name") : "命令行导入", js(it, "stored_at_local"));
+		}
+		h_raw(&r->out, "</tbody></table></div>");
+	}
+	h_raw(&r->out, "<p class=\"muted\">每次预览和下载都记入操作日志。</p><p><a href=\"/admin/vault\">返回证据文件库</a></p>");
 	page_end(r);
 }
 
@@ -222,10 +285,78 @@ int page_vault_file(struct req *r)
 	json_t *m = NULL;
 	struct err e = ERR_INIT;
 	if (vault_get(r->db, &r->actor, r->params[0], &m, &e) < 0) {
-		resp_err(r, &e);
+		answer_err(r, &e);
 		return 0;
 	}
 	return page_model(r, m, render_file);
+}
+
+/* filename*=UTF-8''... (RFC 5987 / RFC 6266) with an ASCII fallback. */
+static const char *disposition(struct req *r, const char *how, const char *name)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	buf_printf(&b, "%s; filename=\"", how);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		buf_putc(&b, *p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\' || *p == '%' || *p == ';' ? '_' : (char)*p);
+	buf_puts(&b, "\"; filename*=UTF-8''");
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		/* attr-char of RFC 5987 */
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    strchr("!#$&+-.^_`|~", *p)) {
+			buf_putc(&b, (char)*p);
+		} else {
+			buf_putc(&b, '%');
+			buf_putc(&b, hex[*p >> 4]);
+			buf_putc(&b, hex[*p & 15]);
+		}
+	}
+	return req_own(r, buf_detach(&b, NULL));
+}
+
+/* GET /admin/vault/{sha256}/view and /download: the file itself, for those
+ * whose data scope holds it; inline only for types a browser shows without
+ * running anything, under a CSP that forbids scripts; every read is in the
+ * operation log. */
+static int serve_file(struct req *r, bool preview)
+{
+	struct err e = ERR_INIT;
+	struct vault *v = vault_of(r, &e);
+	struct vault_read rd;
+	if (!v || vault_open_read(v, r->db, &r->actor, r->params[0], preview, req_header(r, "Range"), &rd, &e) < 0) {
+		if (e.kind == 416)
+			resp_header(r, "Content-Range", req_printf(r, "bytes */%lld", rd.size));
+		answer_err(r, &e);
+		return 0;
+	}
+	resp_header(r, "Accept-Ranges", "bytes");
+	if (rd.partial)
+		resp_header(r, "Content-Range", req_printf(r, "bytes %lld-%lld/%lld", rd.from, rd.from + rd.len - 1, rd.size));
+	bool inline_ok = preview && rd.preview;
+	resp_header(r, "Content-Disposition", disposition(r, inline_ok ? "inline" : "attachment", rd.filename));
+	resp_header(r, "X-Content-Type-Options", "nosniff");
+	resp_header(r, "Cache-Control", "private, no-store");
+	if (inline_ok && str_eq(rd.preview, "pdf"))
+		/* the browser's PDF viewer needs its plugin; no script of ours runs */
+		resp_header(r, "Content-Security-Policy", "default-src 'none'; object-src 'self';"
+							  " style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
+	else
+		resp_header(r, "Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self';"
+							  " style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox");
+	resp_file(r, rd.partial ? 206 : 200, inline_ok ? req_strdup(r, rd.media_type) : "application/octet-stream", rd.fd,
+		  rd.from, rd.len);
+	return 0;
+}
+
+int page_vault_view(struct req *r)
+{
+	return serve_file(r, true);
+}
+
+int page_vault_download(struct req *r)
+{
+	return serve_file(r, false);
 }
 
 /* ---- the plain form upload (multipart, streamed) ---- */
@@ -235,8 +366,12 @@ struct form_up {
 	struct vault *v;
 	struct vault_writer w;
 	bool writer_open, have_file, csrf_ok, done;
+	uint64_t file_next;    /* offset the next chunk of the file part continues at */
+	char file_name[256];   /* the file part's name (a second part is refused) */
 	char csrf[80];
 	size_t csrf_len;
+	char desc[4096];       /* the "description" part (cut at 4 KiB; cleaned later) */
+	size_t desc_len;
 	const char *want_csrf; /* the session's token (r->csrf) */
 	char claimed[128];
 	struct err e;
@@ -259,7 +394,6 @@ static enum MHD_Result form_iter(void *cls, enum MHD_ValueKind kind, const char 
 {
 	(void)kind;
 	(void)transfer_encoding;
-	(void)filename;
 	struct form_up *f = cls;
 	if (!key || f->e.kind)
 		return MHD_YES;
@@ -271,11 +405,26 @@ static enum MHD_Result form_iter(void *cls, enum MHD_ValueKind kind, const char 
 		}
 		return MHD_YES;
 	}
+	if (strcmp(key, "description") == 0) {
+		size_t room = sizeof f->desc - 1 - f->desc_len;
+		size_t k = size < room ? size : room;
+		memcpy(f->desc + f->desc_len, data, k);
+		f->desc_len += k;
+		f->desc[f->desc_len] = '\0';
+		return MHD_YES;
+	}
 	if (strcmp(key, "file") != 0)
 		return MHD_YES;
+	if (f->have_file && (off != f->file_next || !str_eq(filename ? filename : "", f->file_name))) {
+		/* a second file part: one upload is one file, never a
+		 * concatenation of several */
+		form_fail(f, ERR_INVALID, "file", "一次只能上传一个文件，请逐个上传。");
+		return MHD_YES;
+	}
+	f->file_next = off + size;
 	if (!f->have_file) {
 		f->have_file = true;
-		(void)off;
+		snprintf(f->file_name, sizeof f->file_name, "%s", filename ? filename : "");
 		if (!f->csrf_ok && token_ok(f->csrf, f->want_csrf))
 			f->csrf_ok = true;
 		if (!f->csrf_ok) {
@@ -287,6 +436,12 @@ static enum MHD_Result form_iter(void *cls, enum MHD_ValueKind kind, const char 
 			return MHD_YES;
 		f->w.max = vault_form_max_size(f->v);
 		f->writer_open = true;
+		/* the claimed type is checked on the file's first bytes */
+		if (vault_writer_describe(&f->w, f->claimed, f->file_name, NULL, &f->e) < 0) {
+			vault_writer_abort(&f->w);
+			f->writer_open = false;
+			return MHD_YES;
+		}
 	}
 	if (f->writer_open && size && vault_writer_add(&f->w, data, size, &f->e) < 0) {
 		vault_writer_abort(&f->w);
@@ -363,6 +518,11 @@ int page_vault_upload(struct req *r)
 			err_set(&f->e, ERR_FORBIDDEN, "_csrf", "安全令牌（CSRF）缺失或无效，请刷新页面后重新提交。");
 		else if (!f->e.kind && (!f->have_file || !f->writer_open))
 			err_set(&f->e, ERR_INVALID, "file", "请选择要上传的文件。");
+		if (!f->e.kind && f->desc_len &&
+		    vault_writer_describe(&f->w, f->claimed, f->file_name, f->desc, &f->e) < 0) {
+			vault_writer_abort(&f->w);
+			f->writer_open = false;
+		}
 		if (!f->e.kind) {
 			f->writer_open = false;
 			if (vault_writer_commit(f->v, r->db, &r->actor, &f->w, f->claimed, &st, &f->e) == 0)
@@ -383,12 +543,14 @@ int page_vault_upload(struct req *r)
 		return 0;
 	}
 	if (r->want_json || e.kind == ERR_FORBIDDEN) {
-		resp_err(r, &e);
+		answer_err(r, &e);
 		return 0;
 	}
 	json_t *m = vault_model(r, &e, NULL);
 	page_model(r, m, render_vault);
 	r->status = e.kind >= 400 && e.kind < 600 ? e.kind : 500;
+	if (e.kind == VAULT_BUSY)
+		resp_header(r, "Retry-After", req_printf(r, "%d", VAULT_RETRY_AFTER));
 	return 0;
 }
 
@@ -404,7 +566,7 @@ static void tus_headers(struct req *r)
 static void tus_error(struct req *r, const struct err *e)
 {
 	tus_headers(r);
-	resp_err(r, e);
+	answer_err(r, e);
 }
 
 static bool tus_version_ok(struct req *r)
@@ -449,7 +611,7 @@ int page_tus_create(struct req *r)
 	}
 	const char *ls = req_header(r, "Upload-Length");
 	long long len;
-	if (!ls || str_to_ll(ls, 0, INT64_MAX, &len) < 0) {
+	if (!ls || tus_parse_size(ls, &len) < 0) {
 		err_set(&e, ERR_INVALID, "Upload-Length", "缺少上传长度（Upload-Length），或不是非负整数。");
 		tus_error(r, &e);
 		return 0;
@@ -495,7 +657,8 @@ int page_tus_head(struct req *r)
 }
 
 struct tus_up {
-	struct vault_patch *p;
+	struct vault_patch *p;  /* NULL once a refused body was let go */
+	long long start;        /* the offset the PATCH began at */
 	struct err e;
 };
 
@@ -517,7 +680,10 @@ int stream_tus_patch(struct req *r, const char *data, size_t n)
 			long long off;
 			struct vault_stored st;
 			struct err e = ERR_INIT;
-			vault_patch_end(t->p, db, &r->actor, &off, &st, &e);
+			if (t->e.kind) /* a refused body keeps nothing */
+				vault_patch_abort(t->p, db);
+			else
+				vault_patch_end(t->p, db, &r->actor, &off, &st, &e);
 			db_pool_put(r->app->pool, db);
 			t->p = NULL;
 		}
@@ -542,13 +708,13 @@ int stream_tus_patch(struct req *r, const char *data, size_t n)
 		}
 		const char *os = req_header(r, "Upload-Offset");
 		long long off, cl = -1;
-		if (!os || str_to_ll(os, 0, INT64_MAX, &off) < 0) {
+		if (!os || tus_parse_size(os, &off) < 0) {
 			err_set(&e, ERR_INVALID, "Upload-Offset", "缺少上传偏移量（Upload-Offset），或不是非负整数。");
 			tus_error(r, &e);
 			return -1;
 		}
 		const char *cls = req_header(r, "Content-Length");
-		if (cls && str_to_ll(cls, 0, INT64_MAX, &cl) < 0)
+		if (cls && tus_parse_size(cls, &cl) < 0)
 			cl = -1;
 		struct vault *v = vault_of(r, &e);
 		struct vault_patch *p = v ? vault_patch_begin(v, r->db, &r->actor, r->params[0], off, cl, &e) : NULL;
@@ -558,11 +724,25 @@ int stream_tus_patch(struct req *r, const char *data, size_t n)
 		}
 		t = xcalloc(1, sizeof *t);
 		t->p = p;
+		t->start = vault_patch_start(p);
 		r->stream_ctx = t;
 		return 0;
 	}
-	if (t && t->p && !t->e.kind)
-		vault_patch_write(t->p, data, n, &t->e);
+	if (t && t->p && !t->e.kind && vault_patch_renew_due(t->p)) {
+		/* keep the claim of a long PATCH alive */
+		struct db *db = db_pool_get(r->app->pool);
+		vault_patch_renew(t->p, db, &t->e);
+		db_pool_put(r->app->pool, db);
+	}
+	if (t && t->p && !t->e.kind && vault_patch_write(t->p, data, n, &t->e) < 0) {
+		/* refused part-way (too long, not the claimed type, disk):
+		 * let go at once, so that the refusal is visible while the
+		 * client still sends; the rest of the body is discarded */
+		struct db *db = db_pool_get(r->app->pool);
+		vault_patch_abort(t->p, db);
+		db_pool_put(r->app->pool, db);
+		t->p = NULL;
+	}
 	return 0;
 }
 
@@ -570,7 +750,7 @@ int page_tus_patch(struct req *r)
 {
 	struct tus_up *t = r->stream_ctx;
 	r->stream_ctx = NULL;
-	if (!t || !t->p) {
+	if (!t || (!t->p && !t->e.kind)) {
 		free(t);
 		struct err e = ERR_INIT;
 		err_set(&e, ERR_INTERNAL, "", "上传状态丢失");
@@ -580,17 +760,24 @@ int page_tus_patch(struct req *r)
 	long long off = 0;
 	struct vault_stored st;
 	struct err e = ERR_INIT;
-	int rc = vault_patch_end(t->p, r->db, &r->actor, &off, &st, &e);
 	struct err first = t->e;
+	if (first.kind) {
+		/* the body was refused (e.g. more bytes than declared): none
+		 * of it is kept, the offset stays where the PATCH began */
+		off = t->start;
+		vault_patch_abort(t->p, r->db);
+		free(t);
+		tus_headers(r);
+		resp_header(r, "Upload-Offset", req_printf(r, "%lld", off));
+		answer_err(r, &first);
+		return 0;
+	}
+	int rc = vault_patch_end(t->p, r->db, &r->actor, &off, &st, &e);
 	free(t);
 	tus_headers(r);
 	resp_header(r, "Upload-Offset", req_printf(r, "%lld", off));
-	if (first.kind) {
-		resp_err(r, &first);
-		return 0;
-	}
 	if (rc < 0) {
-		resp_err(r, &e);
+		answer_err(r, &e);
 		return 0;
 	}
 	if (st.size > 0)

@@ -1,23 +1,24 @@
 /*
  * actor.c - role names (identifier and Chinese label) and the actors the
  * system itself uses.  The table below is the single source of the role
- * identifiers stored in user_roles.role.
+ * identifiers stored in user_roles.role; their Chinese names are the
+ * dictionary's (kind "role", core/dict.h).
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include "people/actor.h"
 
 static const struct {
 	unsigned role;
 	const char *ident;
-	const char *label;
 } roles[ROLE_COUNT] = {
-	{ ROLE_OFFICER, "officer", "执法人员" },
-	{ ROLE_HEAD, "head", "处室负责人" },
-	{ ROLE_REVIEWER, "reviewer", "法制审核人员" },
-	{ ROLE_LEADER, "leader", "分管负责人" },
-	{ ROLE_ARCHIVIST, "archivist", "档案管理员" },
-	{ ROLE_ADMIN, "admin", "系统管理员" },
-	{ ROLE_SUPERVISOR, "supervisor", "监督人员" },
+	{ ROLE_OFFICER, "officer" },
+	{ ROLE_HEAD, "head" },
+	{ ROLE_REVIEWER, "reviewer" },
+	{ ROLE_LEADER, "leader" },
+	{ ROLE_ARCHIVIST, "archivist" },
+	{ ROLE_ADMIN, "admin" },
+	{ ROLE_SUPERVISOR, "supervisor" },
 };
 
 const char *role_ident(unsigned role)
@@ -32,7 +33,7 @@ const char *role_label(unsigned role)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(roles); i++)
 		if (roles[i].role == role)
-			return roles[i].label;
+			return dict_label("role", roles[i].ident);
 	return "";
 }
 
@@ -79,7 +80,7 @@ void roles_format(unsigned roles_mask, bool labels, struct buf *out)
 			continue;
 		if (!first)
 			buf_puts(out, labels ? "、" : ",");
-		buf_puts(out, labels ? roles[i].label : roles[i].ident);
+		buf_puts(out, labels ? dict_label("role", roles[i].ident) : roles[i].ident);
 		first = false;
 	}
 }

@@ -3,6 +3,7 @@
  * only ever INSERTs into op_log and login_log and SELECTs from them.
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include "people/audit.h"
 
 static const char *actor_who(const struct actor *a)
@@ -96,6 +97,18 @@ static int where_build(struct where *w, const struct audit_filter *f, bool oplog
 		where_eq(w, "action", f->action);
 		where_eq(w, "object_type", f->object_type);
 		where_eq(w, "object_id", f->object_id);
+		if (f->unit_id > 0) {
+			buf_puts(&w->sql, " AND unit_id = ?");
+			w->p[w->n++] = DB_INT(f->unit_id);
+		}
+		if (!str_empty(f->role)) {
+			if (!dict_has("role", f->role)) {
+				buf_release(&w->sql);
+				return err_set(e, ERR_INVALID, "role", "角色不正确，请从列表中选择");
+			}
+			buf_puts(&w->sql, " AND user_id IN (SELECT user_id FROM user_roles WHERE role = ?)");
+			w->p[w->n++] = DB_TEXT(f->role);
+		}
 	}
 	if (!str_empty(f->date_from)) {
 		if (date_to_utc_start(f->date_from, 0, w->from) < 0) {
@@ -116,6 +129,16 @@ static int where_build(struct where *w, const struct audit_filter *f, bool oplog
 	return 0;
 }
 
+static const char *const sort_cols[] = { "at", "username", "action", "object_type", "result", "ip" };
+
+bool audit_sort_ok(const char *col, bool oplog)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sort_cols); i++)
+		if (str_eq(col, sort_cols[i]))
+			return oplog || !(str_eq(col, "action") || str_eq(col, "object_type"));
+	return false;
+}
+
 static json_t *cell_json(const struct db_res *r, int row, int col, bool integer)
 {
 	const char *v = db_cell(r, row, col);
@@ -124,6 +147,12 @@ static json_t *cell_json(const struct db_res *r, int row, int col, bool integer)
 	if (integer)
 		return json_integer(db_int(r, row, col));
 	return json_string(v);
+}
+
+static const char *js_str(const json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	return v ? v : "";
 }
 
 static int search(struct db *db, const struct actor *a, const struct audit_filter *f,
@@ -135,12 +164,15 @@ static int search(struct db *db, const struct actor *a, const struct audit_filte
 		return err_set(e, ERR_FORBIDDEN, "", "只有系统管理员和监督人员可以查询日志");
 	if (!f)
 		f = &none;
-	int page = f->page > 0 ? f->page : 1;
-	int per = f->per_page > 0 ? f->per_page : 50;
-	if (per > 200)
+	int page = f->page > 0 && !f->all ? f->page : 1;
+	int per = f->all ? AUDIT_EXPORT_MAX : f->per_page > 0 ? f->per_page : 50;
+	if (per > 200 && !f->all)
 		per = 200;
 	if (page > 1000000)
 		page = 1000000;
+	const char *sort = str_empty(f->sort) ? "at" : f->sort;
+	if (!audit_sort_ok(sort, oplog))
+		return err_set(e, ERR_INVALID, "sort", "排序的列不正确");
 	struct where w;
 	if (where_build(&w, f, oplog, e) < 0)
 		return -1;
@@ -158,7 +190,11 @@ static int search(struct db *db, const struct actor *a, const struct audit_filte
 		err_set(e, ERR_INTERNAL, "", "查询日志失败");
 		goto out;
 	}
-	sql = xasprintf("SELECT %s FROM %s%s ORDER BY id DESC LIMIT ? OFFSET ?", cols, table, buf_str(&w.sql));
+	/* sort is one of sort_cols (checked above), so the ORDER BY text is a
+	 * literal of this file; id breaks ties in the same direction */
+	const char *dir = f->asc ? "ASC" : "DESC";
+	sql = xasprintf("SELECT %s FROM %s%s ORDER BY %s %s, id %s LIMIT ? OFFSET ?", cols, table, buf_str(&w.sql),
+			str_eq(sort, "at") ? "id" : sort, dir, dir);
 	w.p[w.n] = DB_INT(per);
 	w.p[w.n + 1] = DB_INT((long long)(page - 1) * per);
 	w.p[w.n + 2] = DB_END;
@@ -180,6 +216,14 @@ static int search(struct db *db, const struct actor *a, const struct audit_filte
 		char local[20];
 		time_utc_to_shanghai(db_text(r, i, 1), local);
 		json_object_set_new(o, "at_local", json_string(local));
+		if (oplog) {
+			json_object_set_new(o, "action_label", json_string(dict_label("audit_action", js_str(o, "action"))));
+			json_object_set_new(o, "object_type_label",
+					    json_string(dict_label("object_type", js_str(o, "object_type"))));
+			json_object_set_new(o, "result_label", json_string(dict_label("audit_result", js_str(o, "result"))));
+		} else {
+			json_object_set_new(o, "result_label", json_string(dict_label("login_result", js_str(o, "result"))));
+		}
 		json_array_append_new(items, o);
 	}
 	*out = json_pack("{s:I,s:i,s:i,s:o}", "total", (json_int_t)total, "page", page,

@@ -40,9 +40,21 @@ struct audit_filter {
 	const char *ip;          /* exact */
 	const char *date_from;   /* 'YYYY-MM-DD', Beijing date, inclusive */
 	const char *date_to;     /* 'YYYY-MM-DD', Beijing date, inclusive */
+	long long unit_id;       /* the acting person's unit (operation log only); 0: any */
+	const char *role;        /* a role identifier the acting person holds now (operation log only) */
+	const char *sort;        /* a column of audit_sort_columns (NULL/"": time) */
+	bool asc;                /* ascending (default: newest / largest first) */
 	int page;                /* 1-based; <= 0 means 1 */
-	int per_page;            /* <= 0 means 50; at most 200 */
+	int per_page;            /* <= 0 means 50; at most 200, or AUDIT_EXPORT_MAX when all */
+	bool all;                /* an export: every row from page 1, up to AUDIT_EXPORT_MAX */
 };
+
+#define AUDIT_EXPORT_MAX 20000
+
+/* The sortable columns: "at", "username", "action", "object_type",
+ * "result", "ip" (login log: "at", "username", "ip", "result").  Returns
+ * true when col may sort the given log. */
+bool audit_sort_ok(const char *col, bool oplog);
 
 /* Search the operation log (audit_search) or the login log
  * (audit_login_search), newest first.  Only for actors with ROLE_ADMIN or
@@ -53,6 +65,9 @@ struct audit_filter {
  * HH:MM"), user_id (or null), username, unit_id (or null), ip, request_id,
  * action, object_type, object_id, result, detail; login-log items have id,
  * at, at_local, user_id, username, ip, user_agent, result, reason.
+ * Codes come with their dictionary names (core/dict.h): action_label,
+ * object_type_label and result_label (op log), result_label (login log).
+ * An unknown sort column or role is ERR_INVALID naming "sort" / "role".
  * The caller owns *out (json_decref). */
 int audit_search(struct db *db, const struct actor *a, const struct audit_filter *f,
 		 json_t **out, struct err *e);

@@ -6,6 +6,7 @@
  */
 #include "core/core.h"
 #include <sodium.h>
+#include <arpa/inet.h>
 #include "people/auth.h"
 #include "people/audit.h"
 #include "people/password.h"
@@ -47,97 +48,174 @@ static long long parse_or(const char *s, long long def)
 	return t < 0 ? def : t;
 }
 
-/* Count one more failure in the window starting at since (0 = none):
- * resets the window when it has passed, and locks when the count reaches
- * PEOPLE_MAX_FAILS.  Outputs the new count, window start and lock end
- * (0 = not locked). */
-static void count_failure(long long now, long long count, long long since,
-			  long long *ncount, long long *nsince, long long *nlock)
+/* ---- the account: attempts admitted before the password is checked ----
+ *
+ * users.failed_count counts the attempts of the window starting at
+ * failed_since that were admitted to a password check; a success resets
+ * it.  Admission is one UPDATE ... RETURNING whose WHERE re-reads the row
+ * (PostgreSQL re-checks it after waiting for a concurrent writer; SQLite
+ * has one writer), so no more than PEOPLE_MAX_FAILS checks happen per
+ * window, whatever the number of concurrent requests or processes. */
+
+enum admit { ADMIT_OK = 0, ADMIT_REFUSED = 1 };
+
+/* Admit one password check of user_id at now.  ADMIT_OK (the attempt is
+ * counted), ADMIT_REFUSED (locked by an administrator, temporarily locked,
+ * or PEOPLE_MAX_FAILS attempts already in the window), or -1 on a storage
+ * error.  *count_out: the attempts of the window, this one included. */
+static int admit_attempt(struct db *db, long long user_id, long long now, long long *count_out)
 {
-	if (since <= 0 || now - since >= PEOPLE_LOCK_SECONDS) {
-		count = 0;
-		since = now;
-	}
-	count++;
-	*nlock = 0;
-	if (count >= PEOPLE_MAX_FAILS) {
-		*nlock = now + PEOPLE_LOCK_SECONDS;
-		count = 0;
-	}
-	*ncount = count;
-	*nsince = since;
+	char nowtext[21], wstart[21];
+	time_unix_to_utc(now, nowtext);
+	time_unix_to_utc(now - PEOPLE_LOCK_SECONDS, wstart);
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "UPDATE users SET"
+		     " failed_count = CASE WHEN failed_since IS NULL OR failed_since <= ? THEN 1 ELSE failed_count + 1 END,"
+		     " failed_since = CASE WHEN failed_since IS NULL OR failed_since <= ? THEN ? ELSE failed_since END"
+		     " WHERE id = ? AND locked = 0 AND (lock_until IS NULL OR lock_until <= ?)"
+		     " AND (failed_since IS NULL OR failed_since <= ? OR failed_count < ?) RETURNING failed_count",
+		     DB_TEXT(wstart), DB_TEXT(wstart), DB_TEXT(nowtext), DB_INT(user_id), DB_TEXT(nowtext),
+		     DB_TEXT(wstart), DB_INT(PEOPLE_MAX_FAILS)) < 0)
+		return -1;
+	int rc = r->nrows == 1 ? ADMIT_OK : ADMIT_REFUSED;
+	if (count_out)
+		*count_out = r->nrows == 1 ? db_int(r, 0, 0) : PEOPLE_MAX_FAILS;
+	db_res_free(r);
+	return rc;
 }
 
-static void utc_or_empty(long long t, char out[21])
-{
-	if (t > 0)
-		time_unix_to_utc(t, out);
-	else
-		out[0] = '\0';
-}
-
-/* Record a failed password of the account user_id (inside the caller's
- * transaction; the counters are re-read here).  Outputs the lock end (0 =
- * not locked) and the failure count in the current window (0 after a
- * lock). */
-static int record_account_failure(struct db *db, long long user_id, long long now,
-				  long long *acct_lock, long long *count_out)
+/* Why an attempt of user_id was refused, and until when (0 = no time). */
+static int refusal_reason(struct db *db, long long user_id, long long now, const char **reason, long long *until)
 {
 	struct db_res *r = NULL;
-	long long c, s, l;
-	char since[21], lock[21];
-	*acct_lock = 0;
-	if (count_out)
-		*count_out = 0;
-	if (db_query(db, &r, "SELECT failed_count, failed_since FROM users WHERE id = ?", DB_INT(user_id)) < 0)
+	*reason = "账号已锁定";
+	*until = 0;
+	if (db_query(db, &r, "SELECT locked, lock_until, failed_since FROM users WHERE id = ?", DB_INT(user_id)) < 0)
 		return -1;
-	long long oc = r->nrows ? db_int(r, 0, 0) : 0, os = r->nrows ? parse_or(db_cell(r, 0, 1), 0) : 0;
+	if (r->nrows == 1) {
+		long long lock = parse_or(db_cell(r, 0, 1), 0), since = parse_or(db_cell(r, 0, 2), 0);
+		if (db_int(r, 0, 0)) {
+			*reason = "账号已被管理员锁定";
+		} else if (lock > now) {
+			*reason = "登录失败次数过多,账号临时锁定";
+			*until = lock;
+		} else {
+			*reason = "本时段的尝试次数已用完(其余尝试正在核对)";
+			*until = since + PEOPLE_LOCK_SECONDS;
+		}
+	}
 	db_res_free(r);
-	count_failure(now, oc, os, &c, &s, &l);
-	utc_or_empty(s, since);
-	utc_or_empty(l, lock);
-	if (db_exec(db, "UPDATE users SET failed_count = ?, failed_since = ?, lock_until = ? WHERE id = ?",
-		    DB_INT(c), DB_TEXT(since), l ? DB_TEXT(lock) : DB_NULL, DB_INT(user_id)) < 0)
-		return -1;
-	*acct_lock = l;
-	if (count_out)
-		*count_out = c;
 	return 0;
 }
 
-/* Record a failed attempt; returns the account and address lock ends. */
-static int record_failure(struct db *db, long long user_id, long long now, const char *ip,
-			  long long *acct_lock, long long *ip_lock)
+/* After a wrong password of an admitted attempt (inside the caller's
+ * transaction): when the window holds PEOPLE_MAX_FAILS attempts, lock the
+ * account for PEOPLE_LOCK_SECONDS.  *lock_out: the lock end, 0 = none. */
+static int record_wrong_password(struct db *db, long long user_id, long long now, long long *lock_out)
 {
+	char nowtext[21], wstart[21], lock[21];
+	time_unix_to_utc(now, nowtext);
+	time_unix_to_utc(now - PEOPLE_LOCK_SECONDS, wstart);
+	time_unix_to_utc(now + PEOPLE_LOCK_SECONDS, lock);
 	struct db_res *r = NULL;
-	long long c, s, l;
-	char since[21], lock[21];
-	*acct_lock = *ip_lock = 0;
-	if (user_id > 0 && record_account_failure(db, user_id, now, acct_lock, NULL) < 0)
+	*lock_out = 0;
+	if (db_query(db, &r, "UPDATE users SET lock_until = ? WHERE id = ? AND failed_count >= ? AND failed_since > ?"
+		     " AND (lock_until IS NULL OR lock_until <= ?) RETURNING id",
+		     DB_TEXT(lock), DB_INT(user_id), DB_INT(PEOPLE_MAX_FAILS), DB_TEXT(wstart), DB_TEXT(nowtext)) < 0)
 		return -1;
-	if (db_query(db, &r, "SELECT failed_count, failed_since FROM login_throttle WHERE ip = ?", DB_TEXT(ip)) < 0)
-		return -1;
-	long long oc = r->nrows ? db_int(r, 0, 0) : 0, os = r->nrows ? parse_or(db_cell(r, 0, 1), 0) : 0;
+	if (r->nrows == 1)
+		*lock_out = now + PEOPLE_LOCK_SECONDS;
 	db_res_free(r);
-	count_failure(now, oc, os, &c, &s, &l);
-	utc_or_empty(s, since);
-	utc_or_empty(l, lock);
-	if (db_exec(db, "INSERT INTO login_throttle(ip, failed_count, failed_since, lock_until) VALUES (?,?,?,?)"
-		    " ON CONFLICT (ip) DO UPDATE SET failed_count = excluded.failed_count,"
-		    " failed_since = excluded.failed_since, lock_until = excluded.lock_until",
-		    DB_TEXT(ip), DB_INT(c), DB_TEXT(since), l ? DB_TEXT(lock) : DB_NULL) < 0)
-		return -1;
-	*ip_lock = l;
 	return 0;
 }
 
-/* A refusal before the password is checked: log it (own statement) and
- * set e. */
-static int refuse(struct db *db, long long user_id, const char *username, const char *ip, const char *ua,
-		  const char *result, const char *reason, struct err *e, int kind, const char *fmt, const char *when)
+/* ---- the client address: slowed down, never locked ---- */
+
+/* The wait in seconds before the next attempt from an address with count
+ * failures in the window (0 up to PEOPLE_ADDR_FREE_FAILS). */
+static long long address_step(long long count)
 {
-	audit_login(db, user_id, username, ip, ua, result, reason);
-	return err_set(e, kind, "", fmt, when);
+	long long k = count - PEOPLE_ADDR_FREE_FAILS;
+	if (k <= 0)
+		return 0;
+	long long step = k > 8 ? PEOPLE_ADDR_MAX_DELAY : 1LL << (k - 1);
+	return step > PEOPLE_ADDR_MAX_DELAY ? PEOPLE_ADDR_MAX_DELAY : step;
+}
+
+/* The key an address is counted under: an IPv4 address itself, an IPv6
+ * address by its /64 (one subscriber's block: rotating addresses inside it
+ * does not escape the slow-down), anything else as given. */
+static void address_key(const char *ip, char out[64])
+{
+	unsigned char a[16];
+	if (inet_pton(AF_INET6, ip, a) == 1) {
+		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		if (memcmp(a, mapped, 12) == 0) {
+			inet_ntop(AF_INET, a + 12, out, 64);
+			return;
+		}
+		char text[INET6_ADDRSTRLEN];
+		memset(a + 8, 0, 8);
+		inet_ntop(AF_INET6, a, text, sizeof text);
+		snprintf(out, 64, "%s/64", text);
+		return;
+	}
+	snprintf(out, 64, "%s", ip);
+}
+
+/* Count a failed check (or an unknown name) from ip in its window. */
+static int record_address_failure(struct db *db, const char *client_ip, long long now)
+{
+	char ip[64];
+	address_key(client_ip, ip);
+	char nowtext[21], wstart[21];
+	time_unix_to_utc(now, nowtext);
+	time_unix_to_utc(now - PEOPLE_LOCK_SECONDS, wstart);
+	return db_exec(db, "INSERT INTO login_throttle(ip, failed_count, failed_since) VALUES (?, 1, ?)"
+		       " ON CONFLICT (ip) DO UPDATE SET"
+		       " failed_count = CASE WHEN login_throttle.failed_since <= ? THEN 1"
+		       " ELSE login_throttle.failed_count + 1 END,"
+		       " failed_since = CASE WHEN login_throttle.failed_since <= ? THEN excluded.failed_since"
+		       " ELSE login_throttle.failed_since END",
+		       DB_TEXT(ip), DB_TEXT(nowtext), DB_TEXT(wstart), DB_TEXT(wstart));
+}
+
+int people_login_wait(struct db *db, const char *client_ip, long long *wait_seconds)
+{
+	*wait_seconds = 0;
+	char ip[64];
+	address_key(client_ip ? client_ip : "", ip);
+	long long now = time_now_unix();
+	char wstart[21];
+	time_unix_to_utc(now - PEOPLE_LOCK_SECONDS, wstart);
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT failed_count FROM login_throttle WHERE ip = ? AND failed_since > ?", DB_TEXT(ip),
+		     DB_TEXT(wstart)) < 0)
+		return -1;
+	long long count = r->nrows ? db_int(r, 0, 0) : 0;
+	db_res_free(r);
+	long long step = address_step(count);
+	if (!step)
+		return 0;
+	/* take the next slot: start = max(now, next_slot), at most
+	 * PEOPLE_ADDR_MAX_DELAY ahead; the slot after it is start + step */
+	r = NULL;
+	if (db_query(db, &r, "UPDATE login_throttle SET next_slot = (CASE WHEN next_slot > ? THEN"
+		     " (CASE WHEN next_slot > ? THEN ? ELSE next_slot END) ELSE ? END) + ? WHERE ip = ? RETURNING next_slot",
+		     DB_INT(now), DB_INT(now + PEOPLE_ADDR_MAX_DELAY), DB_INT(now + PEOPLE_ADDR_MAX_DELAY), DB_INT(now),
+		     DB_INT(step), DB_TEXT(ip)) < 0)
+		return -1;
+	long long start = r->nrows ? db_int(r, 0, 0) - step : now;
+	db_res_free(r);
+	*wait_seconds = start > now ? start - now : 0;
+	return 0;
+}
+
+/* The one answer to every failed login: it does not tell an unknown name
+ * from a wrong password or a locked account. */
+static int login_refused(struct err *e)
+{
+	return err_set(e, ERR_UNAUTH, "password", "%s", PEOPLE_LOGIN_FAILED);
 }
 
 int people_login(struct db *db, const char *username, const char *password,
@@ -152,43 +230,40 @@ int people_login(struct db *db, const char *username, const char *password,
 	const char *ip = client_ip ? client_ip : "";
 	const char *ua = user_agent ? user_agent : "";
 	long long now = time_now_unix();
-	char when[20];
+	char nowtext[21];
+	time_unix_to_utc(now, nowtext);
 
-	/* 1. the client address */
+	/* 1. the account */
 	struct db_res *r = NULL;
-	if (db_query(db, &r, "SELECT lock_until FROM login_throttle WHERE ip = ?", DB_TEXT(ip)) < 0)
+	if (db_query(db, &r, "SELECT id, password_hash, must_change FROM users WHERE username = ?", DB_TEXT(username)) < 0)
 		return people_db_fail(db, e);
-	long long ip_lock = r->nrows ? parse_or(db_cell(r, 0, 0), 0) : 0;
-	db_res_free(r);
-	r = NULL;
-	if (ip_lock > now) {
-		beijing_time(ip_lock, when);
-		return refuse(db, 0, username, ip, ua, "throttled", "该地址登录失败次数过多", e, ERR_TOOMANY,
-			      "该地址登录失败次数过多,请于 %s 后再试", when);
-	}
-
-	/* 2. the account */
-	if (db_query(db, &r, "SELECT id, password_hash, locked, lock_until, must_change FROM users WHERE username = ?",
-		     DB_TEXT(username)) < 0)
-		return people_db_fail(db, e);
-	long long uid = 0, acct_lock = 0;
-	bool admin_locked = false, must_change = false;
+	long long uid = 0;
+	bool must_change = false;
 	char hash[PASSWORD_HASH_MAX] = "";
 	if (r->nrows == 1) {
 		uid = db_int(r, 0, 0);
 		snprintf(hash, sizeof hash, "%s", db_text(r, 0, 1));
-		admin_locked = db_int(r, 0, 2) != 0;
-		acct_lock = parse_or(db_cell(r, 0, 3), 0);
-		must_change = db_int(r, 0, 4) != 0;
+		must_change = db_int(r, 0, 2) != 0;
 	}
 	db_res_free(r);
-	if (admin_locked)
-		return refuse(db, uid, username, ip, ua, "locked", "账号已被管理员锁定", e, ERR_LOCKED,
-			      "账号已被锁定,请联系系统管理员%s", "");
-	if (acct_lock > now) {
-		beijing_time(acct_lock, when);
-		return refuse(db, uid, username, ip, ua, "locked", "登录失败次数过多,账号临时锁定", e, ERR_LOCKED,
-			      "登录失败次数过多,账号已临时锁定,请于 %s 后再试", when);
+
+	/* 2. admit the attempt before the (slow) check, counted atomically */
+	if (uid) {
+		int adm = admit_attempt(db, uid, now, NULL);
+		if (adm < 0) {
+			sodium_memzero(hash, sizeof hash);
+			return people_db_fail(db, e);
+		}
+		if (adm == ADMIT_REFUSED) {
+			sodium_memzero(hash, sizeof hash);
+			const char *reason;
+			long long until;
+			if (refusal_reason(db, uid, now, &reason, &until) < 0)
+				return people_db_fail(db, e);
+			password_dummy_verify(password); /* same time as a check */
+			audit_login(db, uid, username, ip, ua, "locked", reason);
+			return login_refused(e);
+		}
 	}
 
 	/* 3. the password (slow; outside any transaction) */
@@ -202,35 +277,40 @@ int people_login(struct db *db, const char *username, const char *password,
 	sodium_memzero(hash, sizeof hash);
 
 	/* 4. record */
-	char nowtext[21];
-	time_unix_to_utc(now, nowtext);
 	if (db_begin(db) < 0)
 		return people_db_fail(db, e);
 	if (!good) {
-		long long al, il;
-		if (record_failure(db, uid, now, ip, &al, &il) < 0 ||
-		    audit_login(db, uid, username, ip, ua, "fail", uid ? "密码错误" : "用户名不存在") < 0 ||
+		long long lock = 0;
+		if ((uid && record_wrong_password(db, uid, now, &lock) < 0) ||
+		    record_address_failure(db, ip, now) < 0 ||
+		    audit_login(db, uid, username, ip, ua, "fail",
+				!uid ? "用户名不存在" : lock ? "密码错误,连续失败次数已满,账号临时锁定" : "密码错误") < 0 ||
 		    db_commit(db) < 0)
 			return people_tx_fail(db, e, true);
-		if (al) {
-			beijing_time(al, when);
-			return err_set(e, ERR_LOCKED, "", "用户名或密码错误。连续失败 %d 次,账号已锁定 %d 分钟,请于 %s 后再试",
-				       PEOPLE_MAX_FAILS, PEOPLE_LOCK_SECONDS / 60, when);
-		}
-		if (il) {
-			beijing_time(il, when);
-			return err_set(e, ERR_TOOMANY, "", "用户名或密码错误。该地址登录失败次数过多,请于 %s 后再试", when);
-		}
-		return err_set(e, ERR_UNAUTH, "password", "用户名或密码错误");
+		return login_refused(e);
+	}
+	/* the success clears the count, unless the account was locked meanwhile
+	 * (by an administrator, or by a concurrent attempt that filled the
+	 * window): then even the right password is refused */
+	r = NULL;
+	if (db_query(db, &r, "UPDATE users SET failed_count = 0, failed_since = NULL, lock_until = NULL,"
+		     " last_login_at = ?, last_login_ip = ? WHERE id = ? AND locked = 0 AND (lock_until IS NULL OR lock_until <= ?)"
+		     " RETURNING id", DB_TEXT(nowtext), DB_TEXT(ip), DB_INT(uid), DB_TEXT(nowtext)) < 0)
+		return people_tx_fail(db, e, true);
+	bool still_open = r->nrows == 1;
+	db_res_free(r);
+	if (!still_open) {
+		if (audit_login(db, uid, username, ip, ua, "locked", "密码正确,但账号已在核对期间被锁定") < 0 ||
+		    db_commit(db) < 0)
+			return people_tx_fail(db, e, true);
+		return login_refused(e);
 	}
 	char token[65], th[65], csrf[65], exp[21];
 	random_hex(token);
 	random_hex(csrf);
 	token_hash(token, th);
 	time_unix_to_utc(now + PEOPLE_SESSION_LIFETIME, exp);
-	if (db_exec(db, "UPDATE users SET failed_count = 0, failed_since = NULL, lock_until = NULL,"
-		    " last_login_at = ?, last_login_ip = ? WHERE id = ?", DB_TEXT(nowtext), DB_TEXT(ip), DB_INT(uid)) < 0 ||
-	    db_exec(db, "DELETE FROM sessions WHERE expires_at < ?", DB_TEXT(nowtext)) < 0 ||
+	if (db_exec(db, "DELETE FROM sessions WHERE expires_at < ?", DB_TEXT(nowtext)) < 0 ||
 	    db_exec(db, "INSERT INTO sessions(token_hash, user_id, csrf, created_at, last_seen_at, expires_at, ip, user_agent)"
 		    " VALUES (?,?,?,?,?,?,?,?)", DB_TEXT(th), DB_INT(uid), DB_TEXT(csrf), DB_TEXT(nowtext),
 		    DB_TEXT(nowtext), DB_TEXT(exp), DB_TEXT(ip), DB_TEXT(ua)) < 0 ||
@@ -272,11 +352,13 @@ int people_session_lookup(struct db *db, const char *token, long long idle_timeo
 	snprintf(ip, sizeof ip, "%s", db_text(r, 0, 5));
 	db_res_free(r);
 	long long now = time_now_unix();
-	if (locked || now >= exp || now - last > idle_timeout_seconds) {
+	if (locked || now >= exp || now - last >= idle_timeout_seconds) {
 		db_exec(db, "DELETE FROM sessions WHERE id = ?", DB_INT(sid));
 		return -1;
 	}
-	if (now - last >= 60) {
+	/* every request moves the idle end (at most one write per second), so
+	 * the session ends exactly idle_timeout_seconds after the last one */
+	if (now > last) {
 		char nowtext[21];
 		time_unix_to_utc(now, nowtext);
 		db_exec(db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", DB_TEXT(nowtext), DB_INT(sid));
@@ -322,8 +404,7 @@ int people_change_password(struct db *db, const struct actor *a, const char *kee
 	long long tnow = time_now_unix();
 	char when[20];
 	struct db_res *r = NULL;
-	if (db_query(db, &r, "SELECT username, password_hash, lock_until FROM users WHERE id = ?",
-		     DB_INT(a->user_id)) < 0)
+	if (db_query(db, &r, "SELECT username, password_hash FROM users WHERE id = ?", DB_INT(a->user_id)) < 0)
 		return people_db_fail(db, e);
 	if (r->nrows != 1) {
 		db_res_free(r);
@@ -332,25 +413,33 @@ int people_change_password(struct db *db, const struct actor *a, const char *kee
 	char username[64], hash[PASSWORD_HASH_MAX];
 	snprintf(username, sizeof username, "%s", db_text(r, 0, 0));
 	snprintf(hash, sizeof hash, "%s", db_text(r, 0, 1));
-	long long acct_lock = parse_or(db_cell(r, 0, 2), 0);
 	db_res_free(r);
-	if (acct_lock > tnow) {
+	/* admitted like a login attempt, before the check */
+	long long count = 0;
+	int adm = admit_attempt(db, a->user_id, tnow, &count);
+	if (adm != ADMIT_OK) {
 		/* locked (by failed logins or earlier wrong old passwords): refuse
 		 * without checking, so the lock cannot be used as an oracle */
 		sodium_memzero(hash, sizeof hash);
-		beijing_time(acct_lock, when);
-		return refuse(db, a->user_id, username, a->ip, "", "locked", "修改密码被拒绝:账号临时锁定", e,
-			      ERR_LOCKED, "密码错误次数过多,账号已临时锁定,请于 %s 后再试", when);
+		const char *reason;
+		long long until;
+		if (adm < 0 || refusal_reason(db, a->user_id, tnow, &reason, &until) < 0)
+			return people_db_fail(db, e);
+		audit_login(db, a->user_id, username, a->ip, "", "locked", "修改密码被拒绝:账号临时锁定");
+		if (until <= tnow)
+			return err_set(e, ERR_LOCKED, "", "账号已被锁定,请联系系统管理员");
+		beijing_time(until, when);
+		return err_set(e, ERR_LOCKED, "", "密码错误次数过多,账号已临时锁定,请于 %s 后再试", when);
 	}
 	bool good = password_verify(hash, old_password);
 	sodium_memzero(hash, sizeof hash);
 	if (!good) {
 		/* counted like a failed login of the account (not of the address:
 		 * the attacker already holds a session) */
-		long long lock = 0, count = 0;
+		long long lock = 0;
 		if (db_begin(db) < 0)
 			return people_db_fail(db, e);
-		if (record_account_failure(db, a->user_id, tnow, &lock, &count) < 0 ||
+		if (record_wrong_password(db, a->user_id, tnow, &lock) < 0 ||
 		    (lock && db_exec(db, "DELETE FROM sessions WHERE user_id = ?", DB_INT(a->user_id)) < 0) ||
 		    audit_login(db, a->user_id, username, a->ip, "", lock ? "locked" : "password",
 				lock ? "修改密码时原密码连续错误,账号临时锁定" : "修改密码时原密码错误") < 0 ||
@@ -363,8 +452,12 @@ int people_change_password(struct db *db, const struct actor *a, const char *kee
 				       PEOPLE_MAX_FAILS, PEOPLE_LOCK_SECONDS / 60, when);
 		}
 		return err_set(e, ERR_INVALID, "old_password", "原密码不正确,再错 %lld 次账号将被临时锁定",
-			       (long long)PEOPLE_MAX_FAILS - count);
+			       count < PEOPLE_MAX_FAILS ? (long long)PEOPLE_MAX_FAILS - count : 0);
 	}
+	/* the right old password clears the count at once (a refused new
+	 * password must not use up attempts) */
+	if (db_exec(db, "UPDATE users SET failed_count = 0, failed_since = NULL WHERE id = ?", DB_INT(a->user_id)) < 0)
+		return people_db_fail(db, e);
 	if (str_eq(old_password, new_password))
 		return err_set(e, ERR_INVALID, "new_password", "新密码不能与原密码相同");
 	if (password_check_policy(username, new_password, e) < 0) {
@@ -372,6 +465,18 @@ int people_change_password(struct db *db, const struct actor *a, const char *kee
 			snprintf(e->field, sizeof e->field, "new_password");
 		return -1;
 	}
+	/* not one of the last PASSWORD_HISTORY passwords (slow: up to that many
+	 * verifications, outside any transaction) */
+	r = NULL;
+	if (db_query(db, &r, "SELECT password_hash FROM password_history WHERE user_id = ? ORDER BY id DESC LIMIT ?",
+		     DB_INT(a->user_id), DB_INT(PASSWORD_HISTORY)) < 0)
+		return people_db_fail(db, e);
+	bool reused = false;
+	for (int i = 0; i < r->nrows && !reused; i++)
+		reused = password_verify(db_text(r, i, 0), new_password);
+	db_res_free(r);
+	if (reused)
+		return err_set(e, ERR_INVALID, "new_password", "新密码不能与最近 %d 次使用过的密码相同", PASSWORD_HISTORY);
 	if (password_hash(new_password, hash, e) < 0)
 		return -1;
 	char now[21], keep[65] = "", ids[24];
@@ -385,9 +490,92 @@ int people_change_password(struct db *db, const struct actor *a, const char *kee
 			  " updated_at = ?, failed_count = 0, failed_since = NULL WHERE id = ?", DB_TEXT(hash), DB_TEXT(now), DB_TEXT(now), DB_INT(a->user_id)) < 0 ||
 		  db_exec(db, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", DB_INT(a->user_id),
 			  DB_TEXT(keep)) < 0 ||
+		  people_history_add(db, a->user_id, hash, now) < 0 ||
 		  audit_log(db, a, "user.password_change", "user", ids, "ok", "") < 0 || db_commit(db) < 0;
 	sodium_memzero(hash, sizeof hash);
 	if (bad)
+		return people_tx_fail(db, e, true);
+	return 0;
+}
+
+int people_login_guard(struct db *db, const struct actor *a, json_t **out, struct err *e)
+{
+	*out = NULL;
+	if (!actor_has(a, ROLE_ADMIN | ROLE_SUPERVISOR))
+		return err_set(e, ERR_FORBIDDEN, "", "只有系统管理员和监督人员可以查看登录锁定情况");
+	long long now = time_now_unix();
+	char nowtext[21], wstart[21];
+	time_unix_to_utc(now, nowtext);
+	time_unix_to_utc(now - PEOPLE_LOCK_SECONDS, wstart);
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT u.id, u.username, u.name, n.name, u.locked, u.lock_until, u.failed_count, u.failed_since"
+		     " FROM users u JOIN units n ON n.id = u.unit_id WHERE u.locked = 1 OR u.lock_until > ?"
+		     " OR (u.failed_count >= ? AND u.failed_since > ?) ORDER BY u.username",
+		     DB_TEXT(nowtext), DB_INT(PEOPLE_MAX_FAILS), DB_TEXT(wstart)) < 0)
+		return people_db_fail(db, e);
+	json_t *accounts = json_array();
+	for (int i = 0; i < r->nrows; i++) {
+		bool by_admin = db_int(r, i, 4) != 0;
+		long long lock = parse_or(db_cell(r, i, 5), 0), since = parse_or(db_cell(r, i, 7), 0);
+		long long until = by_admin ? 0 : lock > now ? lock : since + PEOPLE_LOCK_SECONDS;
+		char utc[21] = "", local[20] = "";
+		if (until > 0) {
+			time_unix_to_utc(until, utc);
+			time_utc_to_shanghai(utc, local);
+		}
+		json_array_append_new(accounts, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "id", (json_int_t)db_int(r, i, 0),
+							  "username", db_text(r, i, 1), "name", db_text(r, i, 2),
+							  "unit_name", db_text(r, i, 3), "kind", by_admin ? "admin" : "failures",
+							  "until", utc, "until_local", local,
+							  "failed_count", (json_int_t)db_int(r, i, 6)));
+	}
+	db_res_free(r);
+	r = NULL;
+	if (db_query(db, &r, "SELECT ip, failed_count, failed_since FROM login_throttle WHERE failed_count > ?"
+		     " AND failed_since > ? ORDER BY failed_count DESC, ip", DB_INT(PEOPLE_ADDR_FREE_FAILS), DB_TEXT(wstart)) < 0) {
+		json_decref(accounts);
+		return people_db_fail(db, e);
+	}
+	json_t *addresses = json_array();
+	for (int i = 0; i < r->nrows; i++) {
+		long long since = parse_or(db_cell(r, i, 2), 0);
+		char utc[21], since_local[20], until_local[20];
+		time_utc_to_shanghai(db_text(r, i, 2), since_local);
+		time_unix_to_utc(since + PEOPLE_LOCK_SECONDS, utc);
+		time_utc_to_shanghai(utc, until_local);
+		json_array_append_new(addresses, json_pack("{s:s,s:I,s:s,s:s,s:I}", "ip", db_text(r, i, 0),
+							   "failed_count", (json_int_t)db_int(r, i, 1), "since_local", since_local,
+							   "until_local", until_local,
+							   "delay_seconds", (json_int_t)address_step(db_int(r, i, 1))));
+	}
+	db_res_free(r);
+	*out = json_pack("{s:o,s:o,s:i,s:i,s:i}", "accounts", accounts, "addresses", addresses, "max_fails",
+			 PEOPLE_MAX_FAILS, "lock_minutes", PEOPLE_LOCK_SECONDS / 60, "address_free_fails",
+			 PEOPLE_ADDR_FREE_FAILS);
+	return 0;
+}
+
+int people_address_release(struct db *db, const struct actor *a, const char *ip, struct err *e)
+{
+	if (!actor_has(a, ROLE_ADMIN))
+		return err_set(e, ERR_FORBIDDEN, "", "只有系统管理员可以解除地址限速");
+	if (str_empty(ip) || strlen(ip) > 63)
+		return err_set(e, ERR_INVALID, "ip", "请指定要解除限速的地址");
+	if (db_begin(db) < 0)
+		return people_db_fail(db, e);
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "DELETE FROM login_throttle WHERE ip = ? RETURNING failed_count", DB_TEXT(ip)) < 0)
+		return people_tx_fail(db, e, true);
+	bool found = r->nrows == 1;
+	char detail[64] = "";
+	if (found)
+		snprintf(detail, sizeof detail, "失败次数 %lld 清零", db_int(r, 0, 0));
+	db_res_free(r);
+	if (!found) {
+		err_set(e, ERR_NOTFOUND, "ip", "该地址没有登录失败记录");
+		return people_tx_fail(db, e, false);
+	}
+	if (audit_log(db, a, "login.address_release", "address", ip, "ok", detail) < 0 || db_commit(db) < 0)
 		return people_tx_fail(db, e, true);
 	return 0;
 }

@@ -25,6 +25,10 @@
 #include "people/actor.h"
 
 #define CERT_TOKEN_LEN 24
+/* Largest photo accepted (bytes). */
+#define CERT_PHOTO_MAX (2 * 1024 * 1024)
+
+struct blobs;
 
 struct cert_input {
 	long long user_id;        /* the holder */
@@ -52,6 +56,10 @@ bool cert_can_manage(struct db *db, const struct actor *a);
  * valid_from or valid_to; ERR_CONFLICT for a duplicate cert_no. */
 int cert_create(struct db *db, const struct actor *a, const struct cert_input *in,
 		long long *id_out, char *token_out, struct err *e);
+/* Check in as cert_create / cert_update (self: the certificate being
+ * corrected, 0 when new) would, adding every problem to all rather than
+ * stopping at the first; -1 when there was any.  Changes nothing. */
+int cert_check(struct db *db, const struct cert_input *in, long long self, struct errs *all);
 /* Correct the data of certificate id (holder cannot change; status
  * unchanged).  Revoked certificates cannot be edited (ERR_CONFLICT). */
 int cert_update(struct db *db, const struct actor *a, long long id,
@@ -63,27 +71,66 @@ int cert_set_status(struct db *db, const struct actor *a, long long id,
 		    const char *status, const char *reason, struct err *e);
 /* One certificate {id, user_id, holder, unit_id, unit_name, cert_no,
  * cert_type, enf_scope, issuer, valid_from, valid_to, stored_status,
- * status, status_label, public_token, verify_path}; ERR_FORBIDDEN when the
+ * status, status_label, public_token, verify_path, has_photo}; ERR_FORBIDDEN when the
  * holder's unit is outside a's scope (managers read all). */
 int cert_get(struct db *db, const struct actor *a, long long id, json_t **out, struct err *e);
 /* Certificates a may read, newest first, as an array of cert_get objects;
  * user_id > 0 restricts to one person (their history). */
 int cert_list(struct db *db, const struct actor *a, long long user_id, json_t **out, struct err *e);
 
+/* ---- the holder's photo (migration 010) ----
+ * JPEG or PNG, recognised by its content (not its name or claimed type),
+ * at most CERT_PHOTO_MAX bytes, stored in the blob store under its
+ * SHA-256; the certificate keeps only that hash and the media type.  A
+ * photo is personal data: it is never written to a ledger leaf, and the
+ * public reach it only through the certificate's unguessable token. */
+/* "image/jpeg" or "image/png" when the bytes are a whole JPEG (SOI ...
+ * EOI) or PNG (signature, IHDR first, IEND last); NULL otherwise. */
+const char *cert_photo_type(const unsigned char *data, size_t n);
+/* Store data as the photo of certificate id (managers only; not on a
+ * revoked certificate), replacing any earlier one; data NULL removes it.
+ * Errors: ERR_FORBIDDEN; ERR_NOTFOUND; ERR_CONFLICT (revoked); ERR_INVALID
+ * naming "photo" for an empty, unknown-format or too large file;
+ * ERR_INTERNAL when the store fails.  One transaction with an operation-log
+ * row "cert.photo" (detail: the hash, never the bytes). */
+int cert_set_photo(struct db *db, struct blobs *b, const struct actor *a, long long id,
+		   const unsigned char *data, size_t n, struct err *e);
+/* The photo of the certificate with public token: its bytes appended to
+ * out and its media type (static string) in *type.  ERR_NOTFOUND when the
+ * certificate or its photo is absent. */
+int cert_public_photo(struct db *db, struct blobs *b, const char *token, struct buf *out, const char **type,
+		      struct err *e);
+
 /* ---- public (no actor) ---- */
 /* The credential page: {name, unit, cert_no, cert_type, enf_scope, issuer,
- * valid_from, valid_to, status, status_label} or ERR_NOTFOUND. */
+ * valid_from, valid_to, status, status_label, body (the 执法主体's name),
+ * body_phone, body_address, complaint_phone, has_photo} or ERR_NOTFOUND.  Answers for
+ * every certificate, revoked and expired ones included. */
 int cert_public_lookup(struct db *db, const char *token, json_t **out, struct err *e);
-/* Units with enforcement power: [{id, code, name, parent, officers}] where
- * officers counts people holding a currently valid certificate. */
+
+/* The one rule of the public directory: a certificate is publicly listed
+ * while its shown status is valid, suspended or pending (the status shown
+ * beside it); revoked and expired ones only when asked for. */
+bool cert_publicly_listed(const char *status);
+
+struct officer_filter {
+	long long body_id;        /* > 0: officers of this 执法主体 (its 承办机构 included) */
+	long long unit_id;        /* > 0: officers of this unit only */
+	bool include_inactive;    /* also revoked and expired certificates (包括已注销/过期) */
+};
+/* The public directory, one row per certificate: [{name, unit_id, unit,
+ * unit_name (= unit), body_id, body_name, cert_no, cert_type, enf_scope,
+ * scope (= enf_scope), valid_from, valid_to, status, status_label, token
+ * (of /verify/c/<token>)}] ordered by unit then name; officers whose unit
+ * has no 执法主体 above it are not listed.  f may be NULL (the default
+ * listing). */
+int people_public_officers(struct db *db, const struct officer_filter *f, json_t **out, struct err *e);
+/* The 执法主体 (units of kind "body"): [{id, code, name, address, phone,
+ * head_name, complaint_phone, officers, valid_officers, offices: [{id,
+ * code, name, officers}]}] where offices are its 承办机构 (units with
+ * enforcement duties whose nearest body it is) and officers counts the
+ * distinct people with a publicly listed certificate (cert_publicly_listed)
+ * in the body or any unit under it - the same people the directory lists;
+ * valid_officers those of them whose certificate is valid today. */
 int people_public_bodies(struct db *db, json_t **out, struct err *e);
-/* Certified officers, one row per certificate: [{name, unit_id, unit,
- * unit_name (= unit), cert_no, cert_type, enf_scope, scope (= enf_scope),
- * valid_from, valid_to, status, status_label, token (the public token of
- * /verify/c/<token>)}] ordered by unit then name; only_valid
- * keeps currently valid ones; unit_id > 0 restricts to one unit. */
-int people_public_officers(struct db *db, bool only_valid, long long unit_id, json_t **out, struct err *e);
-/* [{unit_id, unit, count}] of currently valid certificate holders per
- * enforcement unit (0 included). */
-int people_public_officer_counts(struct db *db, json_t **out, struct err *e);
 #endif

@@ -14,7 +14,7 @@ static const struct demo_unit {
 	const char *code, *parent, *name;
 	int power, reviewer;
 } units[] = {
-	{ "gxt", NULL, "云南省工业和信息化厅", 0, 0 },
+	{ "gxt", NULL, "云南省工业和信息化厅", 1, 0 }, /* the 执法主体 */
 	{ "bgs", "gxt", "办公室", 0, 0 },
 	{ "zcfgc", "gxt", "政策法规处", 0, 1 },
 	{ "xxzx", "gxt", "信息中心", 0, 0 },
@@ -26,6 +26,13 @@ static const struct demo_unit {
 	{ "gfkgj", "gxt", "国防科工局", 1, 0 },
 	{ "jkhxp", "gxt", "监控化学品管理办公室", 1, 0 },
 };
+
+/* The public contacts of the demo 执法主体: plainly marked as demonstration
+ * values, so nobody dials them. */
+#define DEMO_BODY_ADDRESS "云南省昆明市（演示地址）"
+#define DEMO_BODY_PHONE "0871-12345678（演示）"
+#define DEMO_BODY_HEAD "刘建国（演示）"
+#define DEMO_BODY_COMPLAINT "0871-12345679（演示）"
 
 enum { C_NONE, C_VALID, C_SUSPENDED, C_REVOKED, C_EXPIRED_RENEWED };
 
@@ -92,6 +99,13 @@ int people_demo_seed(struct db *db, struct err *e)
 			.enforcement_power = units[i].power, .is_reviewer = units[i].reviewer,
 			.sort = (int)i * 10,
 		};
+		if (!u.parent_id) { /* the department is the 执法主体; its divisions are 承办机构 */
+			u.kind = "body";
+			u.address = DEMO_BODY_ADDRESS;
+			u.phone = DEMO_BODY_PHONE;
+			u.head_name = DEMO_BODY_HEAD;
+			u.complaint_phone = DEMO_BODY_COMPLAINT;
+		}
 		if (people_unit_create(db, &sys, &u, NULL, e) < 0)
 			return -1;
 	}

@@ -24,6 +24,9 @@ bool people_ids_contain(const long long *ids, size_t n, long long id);
  * ignored); used by people_user_create and the demo seed. */
 int people_user_create_hashed(struct db *db, const struct actor *a, const struct user_input *in,
 			      const char *hash, long long *id_out, struct err *e);
+/* Record hash as user_id's newest password and keep only the last
+ * PASSWORD_HISTORY (inside the caller's transaction). */
+int people_history_add(struct db *db, long long user_id, const char *hash, const char *now);
 /* Wipe a NUL-terminated secret. */
 static inline void sodium_memzero_str(char *s) { sodium_memzero(s, strlen(s)); }
 #endif

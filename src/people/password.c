@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include "people/password.h"
+#include "core/embedded.h"
 
 _Static_assert(PASSWORD_HASH_MAX == crypto_pwhash_STRBYTES, "hash buffer size");
 
@@ -22,6 +23,41 @@ static bool fast_mode(void)
 #else
 	return false;
 #endif
+}
+
+/* Equal, ignoring ASCII case, to the line [line, line + n)? */
+static bool line_eq_nocase(const char *line, size_t n, const char *pw, size_t pn)
+{
+	if (n != pn)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (tolower((unsigned char)line[i]) != tolower((unsigned char)pw[i]))
+			return false;
+	return true;
+}
+
+bool password_is_common(const char *password)
+{
+	const struct embedded_file *f = embedded_find(PASSWORD_COMMON_LIST);
+	if (!f)
+		BUG("程序中缺少内置的常见弱密码列表(%s)", PASSWORD_COMMON_LIST);
+	size_t n = strlen(password);
+	/* also without trailing symbols: "Password123!" is "password123" */
+	size_t base = n;
+	while (base > 0 && ispunct((unsigned char)password[base - 1]))
+		base--;
+	const char *p = (const char *)f->data, *end = p + f->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (len && p[len - 1] == '\r')
+			len--;
+		if (len && p[0] != '#' &&
+		    (line_eq_nocase(p, len, password, n) || (base && base < n && line_eq_nocase(p, len, password, base))))
+			return true;
+		p = nl ? nl + 1 : end;
+	}
+	return false;
 }
 
 int password_check_policy(const char *username, const char *password, struct err *e)
@@ -55,6 +91,8 @@ int password_check_policy(const char *username, const char *password, struct err
 			       "密码须至少包含大写字母、小写字母、数字、特殊符号中的三类");
 	if (!str_empty(username) && strcasestr(password, username))
 		return err_set(e, ERR_INVALID, "password", "密码不能包含用户名");
+	if (password_is_common(password))
+		return err_set(e, ERR_INVALID, "password", "该密码过于常见，容易被猜中，请换一个不常见的密码");
 	return 0;
 }
 

@@ -4,8 +4,11 @@
  *
  * Policy: at least 10 characters, at most 128 bytes, no control
  * characters, at least three of the four classes upper-case letter,
- * lower-case letter, digit, symbol (anything else printable), and not
- * containing the username (case-insensitive).
+ * lower-case letter, digit, symbol (anything else printable), not
+ * containing the username (case-insensitive), and not a common password
+ * (PASSWORD_COMMON_LIST, compared case-insensitively, also without
+ * trailing symbols).  The person's own change must also differ from the
+ * last PASSWORD_HISTORY passwords (people/auth.h).
  *
  * Hashing uses OPSLIMIT/MEMLIMIT_INTERACTIVE; with the environment
  * variable ZHIFA_PWHASH_FAST=1 the minimum limits, so tests run fast under
@@ -18,6 +21,13 @@
 #include "core/err.h"
 
 #define PASSWORD_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
+#define PASSWORD_HISTORY 5    /* passwords kept per person, the current one included */
+/* The embedded list of well-known weak passwords (its sources are named
+ * at its top). */
+#define PASSWORD_COMMON_LIST "data/common-passwords.txt"
+
+/* True when password is on the common-password list. */
+bool password_is_common(const char *password);
 
 /* Check password against the policy for username.  0 if acceptable; else
  * -1 with ERR_INVALID, field "password" and a Chinese message naming the

@@ -7,6 +7,7 @@
  * transactions are not aborted by constraint errors in the normal case.
  */
 #include "core/core.h"
+#include "core/dict.h"
 #include "people/people.h"
 #include "people/audit.h"
 #include "people/password.h"
@@ -66,6 +67,20 @@ static bool unit_exists(struct db *db, long long id)
 			     (const struct db_val[]){ DB_INT(id), DB_END }) > 0;
 }
 
+/* The kind a unit is stored with (see struct unit_input). */
+static const char *unit_kind(const struct unit_input *in)
+{
+	if (!str_empty(in->kind))
+		return in->kind;
+	return in->parent_id > 0 ? "office" : "body";
+}
+
+/* A body's contact field as stored: '' on offices. */
+static const char *contact(const struct unit_input *in, const char *v)
+{
+	return str_eq(unit_kind(in), "body") && v ? v : "";
+}
+
 static int unit_validate(struct db *db, const struct unit_input *in, long long self, struct err *e)
 {
 	if (!in)
@@ -76,6 +91,23 @@ static int unit_validate(struct db *db, const struct unit_input *in, long long s
 		return err_set(e, ERR_INVALID, "name", "单位名称不能为空,且不超过 64 个字");
 	if (in->parent_id < 0 || (in->parent_id > 0 && !unit_exists(db, in->parent_id)))
 		return err_set(e, ERR_INVALID, "parent_id", "上级单位不存在");
+	if (!str_empty(in->kind) && !str_eq(in->kind, "body") && !str_eq(in->kind, "office"))
+		return err_set(e, ERR_INVALID, "kind", "单位类型无效，应为执法主体或承办机构（内设机构）");
+	static const struct { size_t off; const char *field, *label; } contacts[] = {
+		{ offsetof(struct unit_input, address), "address", "办公地址" },
+		{ offsetof(struct unit_input, phone), "phone", "联系电话" },
+		{ offsetof(struct unit_input, head_name), "head_name", "负责人" },
+		{ offsetof(struct unit_input, complaint_phone), "complaint_phone", "监督投诉电话" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(contacts); i++) {
+		const char *v = *(const char *const *)((const char *)in + contacts[i].off);
+		if (v && !people_text_ok(v, 0, 100))
+			return err_set(e, ERR_INVALID, contacts[i].field, "%s不超过 100 个字", contacts[i].label);
+	}
+	if (str_eq(unit_kind(in), "office") && in->enforcement_power &&
+	    (in->parent_id <= 0 || people_unit_body(db, in->parent_id) <= 0))
+		return err_set(e, ERR_INVALID, "kind",
+			       "承担执法工作的内设机构须隶属于一个执法主体：请选择上级执法主体，或把本单位设为执法主体");
 	if (db_scalar_int(db, 0, "SELECT COUNT(*) FROM units WHERE code = ? AND id <> ?",
 			  (const struct db_val[]){ DB_TEXT(in->code), DB_INT(self), DB_END }))
 		return err_set(e, ERR_CONFLICT, "code", "单位代码“%s”已被使用", in->code);
@@ -104,11 +136,13 @@ int people_unit_create(struct db *db, const struct actor *a, const struct unit_i
 	char now[21], ids[24];
 	time_now_utc(now);
 	struct db_res *r = NULL;
-	if (db_query(db, &r, "INSERT INTO units(parent_id, code, name, enforcement_power, is_reviewer, sort, created_at)"
-		     " VALUES (?,?,?,?,?,?,?) RETURNING id",
+	if (db_query(db, &r, "INSERT INTO units(parent_id, code, name, enforcement_power, is_reviewer, sort, created_at,"
+		     " kind, address, phone, head_name, complaint_phone) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
 		     in->parent_id > 0 ? DB_INT(in->parent_id) : DB_NULL, DB_TEXT(in->code), DB_TEXT(in->name),
 		     DB_INT(in->enforcement_power ? 1 : 0), DB_INT(in->is_reviewer ? 1 : 0), DB_INT(in->sort),
-		     DB_TEXT(now)) < 0 || r->nrows != 1) {
+		     DB_TEXT(now), DB_TEXT(unit_kind(in)), DB_TEXT(contact(in, in->address)),
+		     DB_TEXT(contact(in, in->phone)), DB_TEXT(contact(in, in->head_name)),
+		     DB_TEXT(contact(in, in->complaint_phone))) < 0 || r->nrows != 1) {
 		db_res_free(r);
 		return people_tx_fail(db, e, true);
 	}
@@ -155,10 +189,13 @@ int people_unit_update(struct db *db, const struct actor *a, long long id,
 	time_now_utc(now);
 	id_text(id, ids);
 	if (db_exec(db, "UPDATE units SET parent_id = ?, code = ?, name = ?, enforcement_power = ?, is_reviewer = ?,"
-		    " sort = ?, updated_at = ? WHERE id = ?",
+		    " sort = ?, updated_at = ?, kind = ?, address = ?, phone = ?, head_name = ?, complaint_phone = ?"
+		    " WHERE id = ?",
 		    in->parent_id > 0 ? DB_INT(in->parent_id) : DB_NULL, DB_TEXT(in->code), DB_TEXT(in->name),
 		    DB_INT(in->enforcement_power ? 1 : 0), DB_INT(in->is_reviewer ? 1 : 0), DB_INT(in->sort),
-		    DB_TEXT(now), DB_INT(id)) < 0 ||
+		    DB_TEXT(now), DB_TEXT(unit_kind(in)), DB_TEXT(contact(in, in->address)),
+		    DB_TEXT(contact(in, in->phone)), DB_TEXT(contact(in, in->head_name)),
+		    DB_TEXT(contact(in, in->complaint_phone)), DB_INT(id)) < 0 ||
 	    audit_log(db, a, "unit.update", "unit", ids, "ok", in->name) < 0 || db_commit(db) < 0)
 		return people_tx_fail(db, e, true);
 	return 0;
@@ -189,6 +226,26 @@ int people_unit_delete(struct db *db, const struct actor *a, long long id, struc
 	if (db_exec(db, "DELETE FROM units WHERE id = ?", DB_INT(id)) < 0 ||
 	    audit_log(db, a, "unit.delete", "unit", ids, "ok", "") < 0 || db_commit(db) < 0)
 		return people_tx_fail(db, e, true);
+	return 0;
+}
+
+long long people_unit_body(struct db *db, long long unit_id)
+{
+	for (int depth = 0; unit_id > 0 && depth < 64; depth++) {
+		struct db_res *r = NULL;
+		if (db_query(db, &r, "SELECT kind, parent_id FROM units WHERE id = ?", DB_INT(unit_id)) < 0)
+			return 0;
+		if (r->nrows != 1) {
+			db_res_free(r);
+			return 0;
+		}
+		bool body = str_eq(db_text(r, 0, 0), "body");
+		long long parent = db_cell(r, 0, 1) ? db_int(r, 0, 1) : 0;
+		db_res_free(r);
+		if (body)
+			return unit_id;
+		unit_id = parent;
+	}
 	return 0;
 }
 
@@ -284,8 +341,8 @@ int people_unit_list(struct db *db, const struct actor *a, json_t **out, struct 
 	struct db_res *r = NULL;
 	if (people_scope_units(db, a, &scope_ids, &nscope) < 0)
 		return people_db_fail(db, e);
-	if (db_query(db, &r, "SELECT id, parent_id, code, name, enforcement_power, is_reviewer, sort"
-		     " FROM units ORDER BY sort, id") < 0) {
+	if (db_query(db, &r, "SELECT id, parent_id, code, name, enforcement_power, is_reviewer, sort,"
+		     " kind, address, phone, head_name, complaint_phone FROM units ORDER BY sort, id") < 0) {
 		free(scope_ids);
 		return people_db_fail(db, e);
 	}
@@ -321,6 +378,21 @@ int people_unit_list(struct db *db, const struct actor *a, json_t **out, struct 
 					      "enforcement_power", (int)db_int(r, i, 4), "is_reviewer", (int)db_int(r, i, 5),
 					      "sort", (json_int_t)db_int(r, i, 6), "depth", d,
 					      "in_scope", (int)people_ids_contain(scope_ids, nscope, id));
+			json_object_set_new(o, "kind", json_string(db_text(r, i, 7)));
+			json_object_set_new(o, "address", json_string(db_text(r, i, 8)));
+			json_object_set_new(o, "phone", json_string(db_text(r, i, 9)));
+			json_object_set_new(o, "head_name", json_string(db_text(r, i, 10)));
+			json_object_set_new(o, "complaint_phone", json_string(db_text(r, i, 11)));
+			/* the nearest body: this unit, or the one its parent (listed before it) has */
+			long long body = str_eq(db_text(r, i, 7), "body") ? id : 0;
+			if (!body && db_cell(r, i, 1)) {
+				size_t k;
+				json_t *prev;
+				json_array_foreach(arr, k, prev)
+					if (json_integer_value(json_object_get(prev, "id")) == db_int(r, i, 1))
+						body = json_integer_value(json_object_get(prev, "body_id"));
+			}
+			json_object_set_new(o, "body_id", json_integer(body));
 			json_array_append_new(arr, o);
 			/* push children in reverse so the first sorted child comes out first */
 			for (int j = n - 1; j >= 0; j--)
@@ -365,32 +437,54 @@ static int save_roles(struct db *db, long long user_id, unsigned roles)
 	return 0;
 }
 
+int people_user_check(struct db *db, const struct user_input *in, bool create, struct errs *all)
+{
+	size_t before = all->n;
+	if (!in)
+		return errs_add(all, ERR_INVALID, "", "缺少人员信息");
+	bool name_ok = ident_ok(in->username, 3, 32, "._-");
+	if (create && !name_ok)
+		errs_add(all, ERR_INVALID, "username", "用户名须为 3-32 位小写字母、数字、点、下划线或连字符");
+	if (!people_text_ok(in->name, 1, 32))
+		errs_add(all, ERR_INVALID, "name", "姓名不能为空,且不超过 32 个字");
+	if (in->title && !people_text_ok(in->title, 0, 32))
+		errs_add(all, ERR_INVALID, "title", "职务不超过 32 个字");
+	if (in->unit_id <= 0 || !unit_exists(db, in->unit_id))
+		errs_add(all, ERR_INVALID, "unit_id", "所属单位不存在");
+	if (!in->roles || (in->roles & ~((1u << ROLE_COUNT) - 1)))
+		errs_add(all, ERR_INVALID, "roles", "请至少选择一个有效角色");
+	if (in->scope != 0 && (in->scope < SCOPE_OWN || in->scope > SCOPE_ALL))
+		errs_add(all, ERR_INVALID, "scope", "数据范围无效");
+	if (create && name_ok && db_scalar_int(db, 0, "SELECT COUNT(*) FROM users WHERE username = ?",
+					       (const struct db_val[]){ DB_TEXT(in->username), DB_END }))
+		errs_add(all, ERR_CONFLICT, "username", "用户名“%s”已被使用", in->username);
+	return all->n > before ? -1 : 0;
+}
+
 static int user_validate(struct db *db, const struct user_input *in, bool create, struct err *e)
 {
-	if (!in)
-		return err_set(e, ERR_INVALID, "", "缺少人员信息");
-	if (create && !ident_ok(in->username, 3, 32, "._-"))
-		return err_set(e, ERR_INVALID, "username", "用户名须为 3-32 位小写字母、数字、点、下划线或连字符");
-	if (!people_text_ok(in->name, 1, 32))
-		return err_set(e, ERR_INVALID, "name", "姓名不能为空,且不超过 32 个字");
-	if (in->title && !people_text_ok(in->title, 0, 32))
-		return err_set(e, ERR_INVALID, "title", "职务不超过 32 个字");
-	if (in->unit_id <= 0 || !unit_exists(db, in->unit_id))
-		return err_set(e, ERR_INVALID, "unit_id", "所属单位不存在");
-	if (!in->roles || (in->roles & ~((1u << ROLE_COUNT) - 1)))
-		return err_set(e, ERR_INVALID, "roles", "请至少选择一个有效角色");
-	if (in->scope != 0 && (in->scope < SCOPE_OWN || in->scope > SCOPE_ALL))
-		return err_set(e, ERR_INVALID, "scope", "数据范围无效");
-	if (create && db_scalar_int(db, 0, "SELECT COUNT(*) FROM users WHERE username = ?",
-				    (const struct db_val[]){ DB_TEXT(in->username), DB_END }))
-		return err_set(e, ERR_CONFLICT, "username", "用户名“%s”已被使用", in->username);
-	return 0;
+	struct errs all = ERRS_INIT;
+	int rc = people_user_check(db, in, create, &all);
+	if (rc < 0)
+		errs_first(&all, e);
+	errs_release(&all);
+	return rc;
 }
 
 static bool user_exists(struct db *db, long long id)
 {
 	return db_scalar_int(db, 0, "SELECT COUNT(*) FROM users WHERE id = ?",
 			     (const struct db_val[]){ DB_INT(id), DB_END }) > 0;
+}
+
+int people_history_add(struct db *db, long long user_id, const char *hash, const char *now)
+{
+	if (db_exec(db, "INSERT INTO password_history(user_id, password_hash, created_at) VALUES (?,?,?)",
+		    DB_INT(user_id), DB_TEXT(hash), DB_TEXT(now)) < 0)
+		return -1;
+	return db_exec(db, "DELETE FROM password_history WHERE user_id = ? AND id NOT IN"
+		       " (SELECT id FROM password_history WHERE user_id = ? ORDER BY id DESC LIMIT ?)",
+		       DB_INT(user_id), DB_INT(user_id), DB_INT(PASSWORD_HISTORY));
 }
 
 int people_user_create(struct db *db, const struct actor *a, const struct user_input *in,
@@ -436,8 +530,8 @@ int people_user_create_hashed(struct db *db, const struct actor *a, const struct
 	struct buf d;
 	buf_init(&d, 0);
 	buf_printf(&d, "%s %s 角色:", in->username, in->name);
-	roles_format(in->roles, false, &d);
-	int bad = save_roles(db, id, in->roles) < 0 ||
+	roles_format(in->roles, true, &d);
+	int bad = save_roles(db, id, in->roles) < 0 || (!str_empty(hash) && people_history_add(db, id, hash, now) < 0) ||
 		  audit_log(db, a, "user.create", "user", ids, "ok", buf_str(&d)) < 0 || db_commit(db) < 0;
 	buf_release(&d);
 	if (bad)
@@ -467,8 +561,14 @@ int people_user_update(struct db *db, const struct actor *a, long long id,
 	id_text(id, ids);
 	struct buf d;
 	buf_init(&d, 0);
-	buf_printf(&d, "%s 单位:%lld 范围:%d 角色:", in->name, in->unit_id, in->scope ? (int)in->scope : 1);
-	roles_format(in->roles, false, &d);
+	char scope[16];
+	snprintf(scope, sizeof scope, "%d", in->scope ? (int)in->scope : SCOPE_OWN);
+	struct db_res *ur = NULL;
+	db_query(db, &ur, "SELECT name FROM units WHERE id = ?", DB_INT(in->unit_id));
+	buf_printf(&d, "%s 单位:%s 数据范围:%s 角色:", in->name, ur && ur->nrows ? db_text(ur, 0, 0) : "",
+		   dict_label("scope", scope));
+	db_res_free(ur);
+	roles_format(in->roles, true, &d);
 	int bad = db_exec(db, "UPDATE users SET unit_id = ?, name = ?, title = ?, scope = ?, updated_at = ? WHERE id = ?",
 			  DB_INT(in->unit_id), DB_TEXT(in->name), DB_TEXT(in->title ? in->title : ""),
 			  DB_INT(in->scope ? in->scope : SCOPE_OWN), DB_TEXT(now), DB_INT(id)) < 0 ||
@@ -508,6 +608,7 @@ int people_user_set_password(struct db *db, const struct actor *a, long long id,
 			  " lock_until = NULL, password_changed_at = ?, updated_at = ? WHERE id = ?",
 			  DB_TEXT(hash), DB_INT(must_change ? 1 : 0), DB_TEXT(now), DB_TEXT(now), DB_INT(id)) < 0 ||
 		  db_exec(db, "DELETE FROM sessions WHERE user_id = ?", DB_INT(id)) < 0 ||
+		  people_history_add(db, id, hash, now) < 0 ||
 		  audit_log(db, a, "user.password_reset", "user", ids, "ok", username) < 0 || db_commit(db) < 0;
 	sodium_memzero_str(hash);
 	if (bad)
@@ -544,7 +645,7 @@ int people_user_lock(struct db *db, const struct actor *a, long long id, bool lo
 }
 
 #define USER_COLS "SELECT u.id, u.username, u.name, u.title, u.unit_id, n.name, u.scope, u.locked," \
-		  " u.must_change, u.last_login_at, u.created_at FROM users u JOIN units n ON n.id = u.unit_id"
+		  " u.must_change, u.last_login_at, u.created_at, u.lock_until FROM users u JOIN units n ON n.id = u.unit_id"
 
 static json_t *user_json(struct db *db, const struct db_res *r, int i)
 {
@@ -565,6 +666,15 @@ static json_t *user_json(struct db *db, const struct db_res *r, int i)
 			      "must_change", (int)db_int(r, i, 8),
 			      "last_login_at", db_cell(r, i, 9) ? json_string(db_cell(r, i, 9)) : json_null(),
 			      "created_at", db_text(r, i, 10));
+	/* locked after failed logins (auth.h), while it lasts */
+	long long until = str_empty(db_cell(r, i, 11)) ? -1 : time_utc_parse(db_cell(r, i, 11));
+	if (until > time_now_unix()) {
+		char local[20];
+		time_utc_to_shanghai(db_cell(r, i, 11), local);
+		json_object_set_new(o, "lock_until", json_string(db_cell(r, i, 11)));
+		json_object_set_new(o, "lock_until_local", json_string(local));
+	}
+	json_object_set_new(o, "temp_locked", json_boolean(until > time_now_unix()));
 	buf_release(&labels);
 	return o;
 }
@@ -651,4 +761,41 @@ int people_actor_load(struct db *db, long long user_id, struct actor *out)
 	if (out->roles & (ROLE_ADMIN | ROLE_SUPERVISOR))
 		out->scope = SCOPE_ALL;
 	return 0;
+}
+
+/* ---- names, for pages that show them ---- */
+
+static char *name_of(struct db *db, const char *sql, long long id)
+{
+	struct db_res *r = NULL;
+	char *name = NULL;
+	if (id > 0 && db_query(db, &r, sql, DB_INT(id)) == 0 && r->nrows == 1)
+		name = xstrdup(db_text(r, 0, 0));
+	db_res_free(r);
+	return name;
+}
+
+char *people_unit_name(struct db *db, long long unit_id)
+{
+	return name_of(db, "SELECT name FROM units WHERE id = ?", unit_id);
+}
+
+char *people_user_name(struct db *db, long long user_id)
+{
+	return name_of(db, "SELECT name FROM users WHERE id = ?", user_id);
+}
+
+json_t *people_units_brief(struct db *db, bool enforcing_only)
+{
+	json_t *list = json_array();
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT id, name FROM units WHERE (? = 0 OR enforcement_power = 1) ORDER BY sort, id",
+		     DB_INT(enforcing_only)) < 0) {
+		log_error("读取单位列表失败: %s", db_errmsg(db));
+		return list;
+	}
+	for (int i = 0; i < r->nrows; i++)
+		json_array_append_new(list, json_pack("{s:I,s:s}", "id", (json_int_t)db_int(r, i, 0), "name", db_text(r, i, 1)));
+	db_res_free(r);
+	return list;
 }

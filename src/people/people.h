@@ -27,6 +27,16 @@ struct unit_input {
 	bool enforcement_power;   /* 有执法权 */
 	bool is_reviewer;         /* 政策法规处 (legal review) */
 	int sort;                 /* display order among siblings */
+	/* 执法主体 (migration 010): "body" for the department or an
+	 * organisation authorised by law, "office" for a division (a body's
+	 * 承办机构 when it has enforcement duties).  NULL or "" = "body" for a
+	 * root unit, "office" otherwise.  An office with enforcement_power
+	 * must have a body above it. */
+	const char *kind;
+	/* A body's public contacts (each 0-100 characters; NULL = ""; kept
+	 * only on bodies): office address, phone, the person in charge, and
+	 * the supervision/complaint phone (监督投诉电话). */
+	const char *address, *phone, *head_name, *complaint_phone;
 };
 
 /* Create a unit (admin only).  *id_out (if not NULL) gets the new id.
@@ -44,8 +54,20 @@ int people_unit_delete(struct db *db, const struct actor *a, long long id, struc
 /* All units for any logged-in actor (the tree is not secret; pickers need
  * it), ordered parent first then sort, name: an array of {id, parent_id
  * (or null), code, name, enforcement_power, is_reviewer, sort, depth,
- * in_scope}.  ERR_UNAUTH for the public. */
+ * in_scope, kind, address, phone, head_name, complaint_phone, body_id
+ * (the nearest body at or above it, 0 if none)}.  ERR_UNAUTH for the
+ * public. */
 int people_unit_list(struct db *db, const struct actor *a, json_t **out, struct err *e);
+/* The 执法主体 of unit_id: the nearest unit of kind "body" at or above
+ * it; 0 when none (or on a storage error). */
+long long people_unit_body(struct db *db, long long unit_id);
+/* The name of a unit / of a person (caller frees); NULL if there is none. */
+char *people_unit_name(struct db *db, long long unit_id);
+char *people_user_name(struct db *db, long long user_id);
+/* Every unit as [{id, name}] in the tree's order (sort, id), only those
+ * with enforcement duties when enforcing_only; the caller filters by its
+ * own scope rule.  Empty on a storage failure (logged). */
+json_t *people_units_brief(struct db *db, bool enforcing_only);
 /* The unit with this code, 0 if none. */
 long long people_unit_by_code(struct db *db, const char *code);
 /* True when unit id is the 政策法规处 (is_reviewer = 1). */
@@ -77,6 +99,11 @@ struct user_input {
  * ERR_CONFLICT for a taken username. */
 int people_user_create(struct db *db, const struct actor *a, const struct user_input *in,
 		       long long *id_out, struct err *e);
+/* Check in as people_user_create (create) or people_user_update would,
+ * adding every problem to all instead of stopping at the first (the
+ * password policy is password_check_policy's); -1 when there was any.
+ * Changes nothing. */
+int people_user_check(struct db *db, const struct user_input *in, bool create, struct errs *all);
 /* Change unit, name, title, roles and scope of user id (admin only).  An
  * administrator cannot remove ROLE_ADMIN from themselves. */
 int people_user_update(struct db *db, const struct actor *a, long long id,
@@ -90,8 +117,9 @@ int people_user_set_password(struct db *db, const struct actor *a, long long id,
  * administrator cannot lock themselves. */
 int people_user_lock(struct db *db, const struct actor *a, long long id, bool locked, struct err *e);
 /* One person as {id, username, name, title, unit_id, unit_name, roles
- * [idents], role_labels, scope, locked, must_change, last_login_at,
- * created_at}: ERR_NOTFOUND, or ERR_FORBIDDEN ("无权查看其他处室的数据")
+ * [idents], role_labels, scope, locked (by an administrator), temp_locked
+ * (after failed logins, while it lasts; then also lock_until, UTC, and
+ * lock_until_local, Beijing time), must_change, last_login_at, created_at}: ERR_NOTFOUND, or ERR_FORBIDDEN ("无权查看其他处室的数据")
  * when the person's unit is outside a's scope. */
 int people_user_get(struct db *db, const struct actor *a, long long id, json_t **out, struct err *e);
 /* People a may read, ordered by unit then name: an array of the objects

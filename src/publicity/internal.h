@@ -5,6 +5,7 @@
 #ifndef ZHIFA_PUBLICITY_INTERNAL_H
 #define ZHIFA_PUBLICITY_INTERNAL_H
 #include "publicity/publicity.h"
+#include "core/hash.h"
 
 /* The normalised search text of an item's content: name, category label,
  * unit name and every descriptive string, space-separated. */
@@ -28,6 +29,9 @@ void pub_patterns_free(struct pub_patterns *p);
 /* Fill a list entry from a row: columns id, kind, name, category, unit_id,
  * unit_name, matter_id, version, published_at (by name). */
 json_t *pub_entry_from_row(const struct db_res *r, int row);
+
+/* The draft token of a draft's canonical JSON text: its SHA-256, hex. */
+void pub_draft_token(const char *draft_json, char out[HASH_HEX]);
 
 /* Storage failure: log the database message and fill e generically. */
 int pub_db_fail(struct db *db, struct err *e);

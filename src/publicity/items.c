@@ -211,7 +211,7 @@ static long long do_create(struct db *db, const struct actor *a, enum pub_kind k
 	struct prepared p;
 	long long id = -1;
 	if (!power && !system) {
-		err_set(e, ERR_FORBIDDEN, "unit_id", "本单位不是行政执法主体,不能公示执法事项");
+		err_set(e, ERR_FORBIDDEN, "unit_id", "本单位不承担行政执法工作(既不是执法主体,也不是其承办机构),不能公示执法事项");
 		goto out_name;
 	}
 	if (check_matter_link(db, kind, unit_id, matter_id, e) < 0)
@@ -345,7 +345,18 @@ static int ledger_publication(struct db *db, const struct actor *a, const char *
 	return rc;
 }
 
-static int do_publish(struct db *db, const struct actor *a, const struct item *it, const char *note, struct err *e)
+void pub_draft_token(const char *draft_json, char out[HASH_HEX])
+{
+	struct hash2 h;
+	struct hash2_result hr;
+	hash2_init(&h);
+	hash2_update(&h, draft_json, strlen(draft_json));
+	hash2_final(&h, &hr);
+	memcpy(out, hr.sha256_hex, HASH_HEX);
+}
+
+static int do_publish(struct db *db, const struct actor *a, const struct item *it, const char *note,
+		      const char *expect_token, struct err *e)
 {
 	if (!it->has_draft)
 		return err_set(e, ERR_CONFLICT, "", "没有待发布的修改");
@@ -358,6 +369,15 @@ static int do_publish(struct db *db, const struct actor *a, const struct item *i
 	if (r->nrows == 0 || !db_cell(r, 0, 0)) {
 		db_res_free(r);
 		BUG("pub_items %lld: has_draft without draft_json", it->id);
+	}
+	if (expect_token) {
+		char tok[HASH_HEX];
+		pub_draft_token(db_text(r, 0, 0), tok);
+		if (!str_eq(tok, expect_token)) {
+			db_res_free(r);
+			return err_set(e, ERR_CONFLICT, "draft_token",
+				       "预览之后草稿又被修改过，请重新预览并确认后再发布");
+		}
 	}
 	int version = it->latest_version + 1;
 	char now[21], ids[24];
@@ -390,6 +410,12 @@ static int do_publish(struct db *db, const struct actor *a, const struct item *i
 
 int publicity_publish(struct db *db, const struct actor *a, long long id, const char *change_note, struct err *e)
 {
+	return publicity_publish_confirmed(db, a, id, change_note, NULL, e);
+}
+
+int publicity_publish_confirmed(struct db *db, const struct actor *a, long long id, const char *change_note,
+				const char *expect_token, struct err *e)
+{
 	struct item it;
 	if (!actor_logged_in(a))
 		return err_set(e, ERR_UNAUTH, "", "请先登录");
@@ -397,7 +423,7 @@ int publicity_publish(struct db *db, const struct actor *a, long long id, const 
 		return -1;
 	int rc = check_publisher(a, it.unit_id, e);
 	if (rc == 0)
-		rc = do_publish(db, a, &it, change_note, e);
+		rc = do_publish(db, a, &it, change_note, expect_token, e);
 	return finish(db, rc, e);
 }
 
@@ -457,7 +483,7 @@ long long pub_system_create_publish(struct db *db, const struct actor *a, enum p
 	if (id < 0)
 		return -1;
 	struct item it;
-	if (item_load(db, id, &it, e) < 0 || do_publish(db, a, &it, "首次公示", e) < 0)
+	if (item_load(db, id, &it, e) < 0 || do_publish(db, a, &it, "首次公示", NULL, e) < 0)
 		return -1;
 	return id;
 }

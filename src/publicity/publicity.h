@@ -10,9 +10,11 @@
  * zero or more published versions.  Publishing turns the pending draft into
  * version N+1, an immutable row (the database refuses UPDATE and DELETE on
  * pub_item_versions); the public always sees the latest published version
- * and may read every earlier one.  Withdrawing (撤下) hides a published item
- * from the portal and records who, when and why in pub_withdrawals; editing
- * and publishing again brings it back as a new version.
+ * and may read every earlier one.  Withdrawing (撤下) takes a published item
+ * out of the portal's lists and search and records who, when and why in
+ * pub_withdrawals; its public page stays, saying so, with every version
+ * still readable; editing and publishing again brings it back as a new
+ * version.
  *
  * Content is a JSON object, validated and canonicalised (only known keys,
  * trimmed strings, sorted keys, compact) before it is stored:
@@ -39,7 +41,8 @@
  *   back-office reads: logged in, and the unit is within the actor's scope
  *     (SCOPE_OWN: own unit; SCOPE_SUBTREE: own unit and descendants;
  *     SCOPE_ALL: every unit);
- *   portal reads: anyone, published items only.
+ *   portal reads: anyone, published items (and the page and versions of
+ *     withdrawn ones) only.
  *
  * Every change runs in one transaction with its audit_log() row; on -1
  * nothing was written and e holds kind (core/err.h), field and a Chinese
@@ -73,6 +76,10 @@ const char *pub_status_label(const char *status);
  * empty (may be NULL). */
 json_t *publicity_validate(enum pub_kind kind, const json_t *content,
 			   const char *unit_name, struct err *e);
+/* The same, adding every problem found to all (in form order), so a form
+ * can show them all at once; NULL when there was any. */
+json_t *publicity_validate_all(enum pub_kind kind, const json_t *content,
+			       const char *unit_name, struct errs *all);
 
 /* ---- lifecycle ---- */
 
@@ -97,6 +104,14 @@ int publicity_update(struct db *db, const struct actor *a, long long id,
 int publicity_publish(struct db *db, const struct actor *a, long long id,
 		      const char *change_note, struct err *e);
 
+/* The same after a confirmation step: expect_token is the "draft_token" of
+ * the draft the publisher was shown (publicity_office_item).  When the
+ * draft has changed since (another edit), nothing is published and the
+ * answer is ERR_CONFLICT with field "draft_token", checked in the same
+ * transaction as the publication.  expect_token NULL: no check. */
+int publicity_publish_confirmed(struct db *db, const struct actor *a, long long id,
+				const char *change_note, const char *expect_token, struct err *e);
+
 /* Withdraw (撤下) a published item with a reason (required, <= 500 chars;
  * head of the owning unit only).  The versions are kept; the withdrawal is
  * recorded.  Returns 0 or -1 (ERR_CONFLICT when not published). */
@@ -111,9 +126,16 @@ struct publicity_query {
 	const char *keyword;  /* NULL or "" = none; space-separated words AND */
 	long long matter_id;  /* guides/inspections of one matter; 0 = any */
 	const char *status;   /* back office only: draft|published|withdrawn; NULL = any */
+	const char *sort;     /* NULL/"" = the default order; else one of publicity_sort_ok's columns */
+	bool asc;             /* with sort: ascending */
 	int page;             /* 1-based; <= 0 means 1 */
 	int per_page;         /* <= 0 means 20; capped at 100 */
 };
+
+/* True when col may sort a list: "name", "category", "unit_name",
+ * "published_at", and in the back office "status".  Any other sort is
+ * ERR_INVALID naming "sort". */
+bool publicity_sort_ok(const char *col, bool office);
 
 /* Portal list of published items of a kind (latest versions), filtered
  * and paged; with a keyword, ordered by relevance (name matches first),
@@ -130,19 +152,28 @@ json_t *publicity_portal_list(struct db *db, enum pub_kind kind,
  * (counts of published items of each kind). */
 json_t *publicity_portal_units(struct db *db, struct err *e);
 
-/* Portal view of one published item (latest version):
+/* Portal view of one published or withdrawn item (latest version):
  *   { "id", "kind", "unit_id", "unit_name", "matter_id", "version",
- *     "published_at", "published_by_name", "content": {...},
+ *     "published_at", "published_by_name", "status" (published|withdrawn),
+ *     "content": {...},
  *     "versions": [ { "version", "published_at", "published_by",
- *                     "published_by_name", "change_note" } ] (newest first),
+ *                     "published_by_name", "change_note",
+ *                     "effective_from", "effective_to" (null while in
+ *                     force: the next version's publication or the
+ *                     withdrawal of this version) } ] (newest first),
+ *     "withdrawal": { "version", "at", "reason" } | null (the latest
+ *     withdrawal, while the item is withdrawn),
  *     and for a matter "guides": [...], "inspections": [...] (published,
  *     list entries as above) }
- * ERR_NOTFOUND when absent, never published or withdrawn. */
+ * A withdrawn item keeps its page (the portal says 已撤下 with the date
+ * and reason; its content is that of the withdrawn version) but is in no
+ * list or search.  ERR_NOTFOUND when absent or never published. */
 json_t *publicity_portal_item(struct db *db, long long id, struct err *e);
 
-/* Portal view of one historical version of a published item:
+/* Portal view of one version of a published or withdrawn item:
  *   { "id", "kind", "unit_id", "unit_name", "version", "latest_version",
- *     "published_at", "published_by_name", "change_note", "content" } */
+ *     "published_at", "published_by_name", "change_note", "content",
+ *     "status", "effective_from", "effective_to" (null while in force) } */
 json_t *publicity_portal_version(struct db *db, long long id, int version, struct err *e);
 
 /* Back-office list of items of a kind within the actor's scope, any status
@@ -156,6 +187,7 @@ json_t *publicity_office_list(struct db *db, const struct actor *a, enum pub_kin
 /* Back-office view of one item:
  *   { "id", "kind", "unit_id", "unit_name", "matter_id", "status",
  *     "status_label", "has_draft", "latest_version",
+ *     "draft_token" (SHA-256 hex of the pending draft, "" without one),
  *     "draft": {...}|null, "published": {...}|null (latest version),
  *     "versions": [...], "withdrawals": [ { "version", "at", "by_name",
  *     "reason" } ], "can_edit": bool, "can_publish": bool }
@@ -172,9 +204,20 @@ bool publicity_unit_in_scope(struct db *db, const struct actor *a, long long uni
  * match, so two-character words work).  Model:
  *   { "keyword", "matters": [...], "guides": [...], "inspections": [...],
  *     "units": [ { "id", "name", "code" } ] }
- * each list at most limit entries (<= 0 means 20), by relevance.
+ * each list at most limit entries (<= 0 means 20), by relevance, and
+ * "also_searched": the keyword strings searched besides the one typed
+ * (synonyms, publicity_word_variants), whose hits follow the typed one's.
  * Officers are searched by the people module; the pages combine both. */
 json_t *publicity_search(struct db *db, const char *keywords, int limit, struct err *e);
+
+/* Search synonyms (src/assets/data/synonyms.json, with the source of each
+ * entry): the variants of one normalised word - the word itself first,
+ * then the word with a known short or colloquial term in it replaced by
+ * each of its standard terms (民爆 -> 民用爆炸物品, 黑广播 -> 非法设置无线电台
+ * (站) ...), all normalised.  At most max (>= 1) variants, each xstrdup'd
+ * (caller frees each); returns the count. */
+#define PUBLICITY_MAX_VARIANTS 4
+int publicity_word_variants(const char *word, char **out, int max);
 
 /* Normalise text for search columns and keywords alike: ASCII and
  * full-width Latin letters/digits folded to lower-case ASCII, every run of
@@ -188,6 +231,22 @@ int publicity_keywords_split(const char *keywords, char **words, int max);
 /* Append the LIKE pattern "%word%" for one normalised word, escaping
  * '!', '%' and '_' with '!': use as "col LIKE ? ESCAPE '!'". */
 void publicity_like_pattern(const char *word, struct buf *out);
+
+/* ---- differences between versions (diff.c) ---- */
+
+/* Field by field, in the order of the public page, the differences from
+ * old (the published content; NULL or null when nothing is published)
+ * to new (the draft) of a kind:
+ *   [ { "field", "label" (名称 …), "changed": bool, "old", "new" (the
+ *       field as text, lists one entry per line),
+ *       "lines": [ { "op": "same"|"del"|"add", "text" } ] } ]
+ * A new reference. */
+json_t *publicity_diff(enum pub_kind kind, const json_t *old_content, const json_t *new_content);
+
+/* Compare two texts line by line (longest common subsequence; very long
+ * texts fall back to all removed, all added) and append to the array out
+ * one { "op": "same"|"del"|"add", "text" } per line, in order. */
+void publicity_line_diff(const char *old_text, const char *new_text, json_t *out);
 
 /* ---- flowchart ---- */
 

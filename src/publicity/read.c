@@ -81,6 +81,10 @@ static json_t *list_items(struct db *db, const struct actor *a, enum pub_kind ki
 			  const struct publicity_query *qin, struct err *e)
 {
 	struct publicity_query q = qin ? *qin : (struct publicity_query){ 0 };
+	if (!str_empty(q.sort) && !publicity_sort_ok(q.sort, a != NULL)) {
+		err_set(e, ERR_INVALID, "sort", "不能按该列排序");
+		return NULL;
+	}
 	if (!pub_kind_parse(pub_kind_ident(kind))) {
 		err_set(e, ERR_INVALID, "kind", "公示类型不正确");
 		return NULL;
@@ -176,6 +180,16 @@ static json_t *list_items(struct db *db, const struct actor *a, enum pub_kind ki
 		buf_puts(&sql, ", i.status, i.has_draft, i.latest_version");
 	buf_puts(&sql, buf_str(&w.sql));
 	buf_puts(&sql, " ORDER BY ");
+	if (!str_empty(q.sort)) {
+		/* publicity_sort_ok checked q.sort: the column text is a literal here */
+		const char *col = str_eq(q.sort, "name") ? "name" : str_eq(q.sort, "category") ? "category"
+				: str_eq(q.sort, "unit_name") ? "u.name" : str_eq(q.sort, "published_at") ? "v.published_at"
+				: "i.status";
+		if (str_eq(col, "name") || str_eq(col, "category"))
+			buf_printf(&sql, "%s.%s %s, ", src, col, q.asc ? "ASC" : "DESC");
+		else
+			buf_printf(&sql, "%s %s, ", col, q.asc ? "ASC" : "DESC");
+	}
 	for (int k = 0; k < pp.n; k++) {
 		buf_printf(&sql, "%sCASE WHEN %s.search_name LIKE ? ESCAPE '!' THEN 0 ELSE 1 END",
 			   k ? " + " : "(", src);
@@ -203,6 +217,15 @@ done:
 	return out;
 }
 
+bool publicity_sort_ok(const char *col, bool office)
+{
+	static const char *const cols[] = { "name", "category", "unit_name", "published_at" };
+	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
+		if (str_eq(col, cols[i]))
+			return true;
+	return office && str_eq(col, "status");
+}
+
 json_t *publicity_portal_list(struct db *db, enum pub_kind kind, const struct publicity_query *q, struct err *e)
 {
 	return list_items(db, NULL, kind, q, e);
@@ -218,24 +241,42 @@ json_t *publicity_office_list(struct db *db, const struct actor *a, enum pub_kin
 	return list_items(db, a, kind, q, e);
 }
 
-/* Version history of an item, newest first. */
+/* Version history of an item, newest first, with the period each version
+ * was in force: from its publication to the next version's publication or
+ * its own withdrawal, whichever came first (null while still in force). */
 static json_t *versions_of(struct db *db, long long id, struct err *e)
 {
-	struct db_res *r;
+	struct db_res *r, *w;
 	if (db_query(db, &r, "SELECT v.version, v.published_at, v.published_by, p.name, v.change_note"
 			     " FROM pub_item_versions v LEFT JOIN users p ON p.id = v.published_by"
 			     " WHERE v.item_id = ? ORDER BY v.version DESC", DB_INT(id)) < 0) {
 		pub_db_fail(db, e);
 		return NULL;
 	}
+	if (db_query(db, &w, "SELECT version, at FROM pub_withdrawals WHERE item_id = ? ORDER BY at, id", DB_INT(id)) < 0) {
+		db_res_free(r);
+		pub_db_fail(db, e);
+		return NULL;
+	}
 	json_t *list = json_array();
 	for (int i = 0; i < r->nrows; i++) {
-		json_t *o = json_pack("{s:I,s:s,s:s,s:s}", "version", (json_int_t)db_int(r, i, 0),
-				      "published_at", db_text(r, i, 1), "published_by_name", db_text(r, i, 3),
-				      "change_note", db_text(r, i, 4));
+		const char *from = db_text(r, i, 1);
+		/* rows are newest first: row i - 1 is the next version */
+		const char *to = i > 0 ? db_text(r, i - 1, 1) : NULL;
+		for (int k = 0; k < w->nrows; k++)
+			if (db_int(w, k, 0) == db_int(r, i, 0) && strcmp(db_text(w, k, 1), from) >= 0) {
+				if (!to || strcmp(db_text(w, k, 1), to) < 0)
+					to = db_text(w, k, 1);
+				break;
+			}
+		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s}", "version", (json_int_t)db_int(r, i, 0),
+				      "published_at", from, "published_by_name", db_text(r, i, 3),
+				      "change_note", db_text(r, i, 4), "effective_from", from);
+		json_object_set_new(o, "effective_to", to ? json_string(to) : json_null());
 		json_object_set_new(o, "published_by", db_cell(r, i, 2) ? json_integer(db_int(r, i, 2)) : json_null());
 		json_array_append_new(list, o);
 	}
+	db_res_free(w);
 	db_res_free(r);
 	return list;
 }
@@ -272,15 +313,31 @@ static json_t *head_model(const struct db_res *r)
 	return o;
 }
 
-/* Portal visibility of a loaded item. */
+/* Portal visibility of a loaded item: published, or withdrawn (its page
+ * and versions stay readable, saying so). */
 static int portal_visible(const struct db_res *r, struct err *e)
 {
 	const char *status = db_text(r, 0, 5);
-	if (str_eq(status, "withdrawn"))
-		return err_set(e, ERR_NOTFOUND, "id", "该公示内容已撤下");
-	if (!str_eq(status, "published"))
+	if (!str_eq(status, "published") && !str_eq(status, "withdrawn"))
 		return err_set(e, ERR_NOTFOUND, "id", "公示内容不存在");
 	return 0;
+}
+
+/* The latest withdrawal of item id as { version, at, reason }, or null;
+ * NULL on a storage failure. */
+static json_t *last_withdrawal(struct db *db, long long id, struct err *e)
+{
+	struct db_res *r;
+	if (db_query(db, &r, "SELECT version, at, reason FROM pub_withdrawals WHERE item_id = ?"
+			     " ORDER BY at DESC, id DESC LIMIT 1", DB_INT(id)) < 0) {
+		pub_db_fail(db, e);
+		return NULL;
+	}
+	json_t *o = r->nrows ? json_pack("{s:I,s:s,s:s}", "version", (json_int_t)db_int(r, 0, 0), "at",
+					  db_text(r, 0, 1), "reason", db_text(r, 0, 2))
+			     : json_null();
+	db_res_free(r);
+	return o;
 }
 
 json_t *publicity_portal_item(struct db *db, long long id, struct err *e)
@@ -295,11 +352,17 @@ json_t *publicity_portal_item(struct db *db, long long id, struct err *e)
 	json_t *o = head_model(r);
 	json_object_set_new(o, "content", parse_content(db_cell(r, 0, 7)));
 	bool matter = str_eq(db_text(r, 0, 1), "matter");
+	bool withdrawn = str_eq(db_text(r, 0, 5), "withdrawn");
+	json_object_set_new(o, "status", json_string(db_text(r, 0, 5)));
 	db_res_free(r);
 	json_t *v = versions_of(db, id, e);
 	if (!v)
 		goto fail;
 	json_object_set_new(o, "versions", v);
+	json_t *wd = withdrawn ? last_withdrawal(db, id, e) : json_null();
+	if (!wd)
+		goto fail;
+	json_object_set_new(o, "withdrawal", wd);
 	if (matter) {
 		struct publicity_query q = { .matter_id = id, .per_page = 100 };
 		json_t *g = publicity_portal_list(db, PUB_GUIDE, &q, e);
@@ -339,7 +402,21 @@ json_t *publicity_portal_version(struct db *db, long long id, int version, struc
 	}
 	json_t *o = head_model(r);
 	json_object_set_new(o, "content", parse_content(db_cell(r, 0, 7)));
+	json_object_set_new(o, "status", json_string(db_text(r, 0, 5)));
 	db_res_free(r);
+	json_t *vs = versions_of(db, id, e);
+	if (!vs) {
+		json_decref(o);
+		return NULL;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(vs, i, v)
+		if (json_integer_value(json_object_get(v, "version")) == version) {
+			json_object_set(o, "effective_from", json_object_get(v, "effective_from"));
+			json_object_set(o, "effective_to", json_object_get(v, "effective_to"));
+		}
+	json_decref(vs);
 	return o;
 }
 
@@ -365,6 +442,10 @@ json_t *publicity_office_item(struct db *db, const struct actor *a, long long id
 	json_object_set_new(o, "status_label", json_string(pub_status_label(status)));
 	json_object_set_new(o, "has_draft", json_boolean(has_draft));
 	json_object_set_new(o, "draft", has_draft ? parse_content(db_cell(r, 0, 13)) : json_null());
+	char tok[HASH_HEX] = "";
+	if (has_draft && db_cell(r, 0, 13))
+		pub_draft_token(db_cell(r, 0, 13), tok);
+	json_object_set_new(o, "draft_token", json_string(tok));
 	json_object_set_new(o, "published", parse_content(db_cell(r, 0, 7)));
 	bool own = a->unit_id == unit_id;
 	json_object_set_new(o, "can_edit", json_boolean(own && actor_has(a, ROLE_OFFICER | ROLE_HEAD)));

@@ -8,8 +8,16 @@
  * typed by a user match themselves.  LIKE with a bound pattern and an
  * explicit ESCAPE is the same on SQLite and PostgreSQL; case differences
  * are removed beforehand by normalising both sides to lower-case ASCII.
+ *
+ * Synonyms: a small table of data (src/assets/data/synonyms.json, each
+ * entry with its source) maps a short or colloquial term (民爆) to the
+ * standard terms of the law and the catalogue (民用爆炸物品); the search
+ * runs for the typed words and for each variant with a term replaced, and
+ * merges the hits.
  */
 #include "core/core.h"
+#include "core/embedded.h"
+#include <pthread.h>
 #include "publicity/internal.h"
 
 void publicity_search_normalize(const char *s, struct buf *out)
@@ -75,6 +83,132 @@ int publicity_keywords_split(const char *keywords, char **words, int max)
 	}
 	buf_release(&b);
 	return n;
+}
+
+/* ---- synonyms ---- */
+
+struct synonym {
+	char *term;
+	char *exp[PUBLICITY_MAX_VARIANTS];
+	int nexp;
+};
+static struct synonym *synonyms;
+static size_t nsynonyms;
+static pthread_once_t synonyms_once = PTHREAD_ONCE_INIT;
+
+static char *normalized(const char *s)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	publicity_search_normalize(s, &b);
+	return buf_detach(&b, NULL);
+}
+
+static void synonyms_free(void)
+{
+	for (size_t i = 0; i < nsynonyms; i++) {
+		free(synonyms[i].term);
+		for (int k = 0; k < synonyms[i].nexp; k++)
+			free(synonyms[i].exp[k]);
+	}
+	free(synonyms);
+}
+
+static void synonyms_load(void)
+{
+	const struct embedded_file *f = embedded_find("data/synonyms.json");
+	json_error_t je;
+	json_t *doc = f ? json_loadb((const char *)f->data, f->len, 0, &je) : NULL;
+	json_t *list = json_object_get(doc, "synonyms");
+	if (!json_is_array(list)) {
+		log_error("搜索同义词表 data/synonyms.json 缺失或格式错误");
+		json_decref(doc);
+		return;
+	}
+	synonyms = xcalloc(json_array_size(list) + 1, sizeof *synonyms);
+	size_t i, k;
+	json_t *it, *x;
+	json_array_foreach(list, i, it) {
+		const char *term = json_string_value(json_object_get(it, "term"));
+		if (str_empty(term))
+			continue;
+		struct synonym *sy = &synonyms[nsynonyms++];
+		sy->term = normalized(term);
+		json_array_foreach(json_object_get(it, "expansions"), k, x)
+			if (json_is_string(x) && sy->nexp < PUBLICITY_MAX_VARIANTS)
+				sy->exp[sy->nexp++] = normalized(json_string_value(x));
+	}
+	json_decref(doc);
+	atexit(synonyms_free);
+}
+
+int publicity_word_variants(const char *word, char **out, int max)
+{
+	if (max <= 0)
+		return 0;
+	pthread_once(&synonyms_once, synonyms_load);
+	int n = 0;
+	out[n++] = xstrdup(word);
+	for (size_t i = 0; i < nsynonyms && n < max; i++) {
+		const char *at = strstr(word, synonyms[i].term);
+		if (!at || str_empty(synonyms[i].term))
+			continue;
+		size_t pre = (size_t)(at - word), tl = strlen(synonyms[i].term);
+		for (int k = 0; k < synonyms[i].nexp && n < max; k++) {
+			struct buf b;
+			buf_init(&b, 0);
+			buf_add(&b, word, pre);
+			buf_puts(&b, synonyms[i].exp[k]);
+			buf_puts(&b, at + tl);
+			out[n++] = buf_detach(&b, NULL);
+		}
+	}
+	return n;
+}
+
+/* The keyword strings to search for keywords: the typed words first, then
+ * each combination with one word replaced by one of its variants (at most
+ * max strings, each xstrdup'd). */
+static int keyword_variants(const char *keywords, char **out, int max)
+{
+	char *words[PUB_MAX_WORDS];
+	int nw = publicity_keywords_split(keywords, words, PUB_MAX_WORDS), n = 0;
+	out[n++] = xstrdup(keywords ? keywords : "");
+	for (int w = 0; w < nw && n < max; w++) {
+		char *vars[PUBLICITY_MAX_VARIANTS];
+		int nv = publicity_word_variants(words[w], vars, PUBLICITY_MAX_VARIANTS);
+		for (int v = 1; v < nv && n < max; v++) {
+			struct buf b;
+			buf_init(&b, 0);
+			for (int j = 0; j < nw; j++) {
+				if (j)
+					buf_putc(&b, ' ');
+				buf_puts(&b, j == w ? vars[v] : words[j]);
+			}
+			out[n++] = buf_detach(&b, NULL);
+		}
+		for (int v = 0; v < nv; v++)
+			free(vars[v]);
+	}
+	for (int w = 0; w < nw; w++)
+		free(words[w]);
+	return n;
+}
+
+/* Append the entries of src not yet in dst (same "id"), up to limit. */
+static void merge_items(json_t *dst, json_t *src, int limit)
+{
+	size_t i, j;
+	json_t *a, *b;
+	json_array_foreach(src, i, a) {
+		if ((int)json_array_size(dst) >= limit)
+			return;
+		bool seen = false;
+		json_array_foreach(dst, j, b)
+			seen |= json_integer_value(json_object_get(a, "id")) == json_integer_value(json_object_get(b, "id"));
+		if (!seen)
+			json_array_append(dst, a);
+	}
 }
 
 void publicity_like_pattern(const char *word, struct buf *out)
@@ -175,12 +309,9 @@ void pub_search_text(enum pub_kind kind, const json_t *content, const char *unit
 	buf_release(&raw);
 }
 
-json_t *publicity_search(struct db *db, const char *keywords, int limit, struct err *e)
+/* The search for one keyword string (see publicity_search). */
+static json_t *search_one(struct db *db, const char *keywords, int limit, struct err *e)
 {
-	if (limit <= 0)
-		limit = 20;
-	if (limit > 100)
-		limit = 100;
 	json_t *out = json_object();
 	json_object_set_new(out, "keyword", json_string(keywords ? keywords : ""));
 	static const struct {
@@ -235,5 +366,42 @@ json_t *publicity_search(struct db *db, const char *keywords, int limit, struct 
 						       "name", db_text(r, i, 1), "code", db_text(r, i, 2)));
 	db_res_free(r);
 	json_object_set_new(out, "units", units);
+	return out;
+}
+
+json_t *publicity_search(struct db *db, const char *keywords, int limit, struct err *e)
+{
+	if (limit <= 0)
+		limit = 20;
+	if (limit > 100)
+		limit = 100;
+	char *kws[8];
+	int nk = keyword_variants(keywords, kws, 8);
+	json_t *out = NULL, *also = json_array();
+	for (int k = 0; k < nk; k++) {
+		json_t *one = search_one(db, kws[k], limit, e);
+		if (!one) {
+			json_decref(out);
+			out = NULL;
+			break;
+		}
+		if (!out) {
+			out = one;
+			continue;
+		}
+		json_array_append_new(also, json_string(kws[k]));
+		static const char *keys[] = { "matters", "guides", "inspections", "units" };
+		for (size_t j = 0; j < ARRAY_SIZE(keys); j++)
+			merge_items(json_object_get(out, keys[j]), json_object_get(one, keys[j]), limit);
+		json_decref(one);
+	}
+	for (int k = 0; k < nk; k++)
+		free(kws[k]);
+	if (!out) {
+		json_decref(also);
+		return NULL;
+	}
+	json_object_set_new(out, "keyword", json_string(keywords ? keywords : ""));
+	json_object_set_new(out, "also_searched", also);
 	return out;
 }

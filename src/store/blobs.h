@@ -5,9 +5,13 @@
  *
  *   folder (default)  ROOT/sha256/ab/<64 hex>; a file counts as stored
  *                     only after fsync of its bytes, an atomic link() into
- *                     place and fsync of the directory; stored files are
- *                     mode 0444 and never replaced (link fails on EEXIST).
- *                     Staging files live in ROOT/tmp (same file system).
+ *                     place and fsync of the directory; every folder
+ *                     created on the way is fsync'ed in its parent; stored
+ *                     files are mode 0444 and never replaced (link fails
+ *                     on EEXIST).  Staging files live in ROOT/tmp (same
+ *                     file system, so ROOT may be a volume of its own); a
+ *                     source on another volume (EXDEV) is first copied
+ *                     into ROOT/tmp.
  *   S3                any S3-compatible object store, key
  *                     "sha256/ab/<64 hex>", requests signed with libcurl's
  *                     built-in AWS SigV4; files above the multipart

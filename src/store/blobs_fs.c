@@ -15,24 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, mode) < 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	int rc = mkdir(p, mode) < 0 && errno != EEXIST ? -1 : 0;
-	free(p);
-	return rc;
-}
-
 static int fsync_path(const char *path, int flags)
 {
 	int fd = open(path, flags | O_CLOEXEC);
@@ -41,6 +23,93 @@ static int fsync_path(const char *path, int flags)
 	int rc = fsync(fd);
 	close(fd);
 	return rc;
+}
+
+/* mkdir -p, durably: every folder created is made durable in its parent
+ * (fsync of the parent folder), so a crash cannot lose a folder that a
+ * stored file's name was linked into.  0 or -1 with errno. */
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char *p = xstrdup(path);
+	size_t n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	int rc = 0;
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, mode) == 0) {
+			char *slash = strrchr(p, '/');
+			char *parent = slash == p ? xstrdup("/") : xstrndup(p, (size_t)(slash - p));
+			int sr = fsync_path(parent, O_RDONLY | O_DIRECTORY);
+			free(parent);
+			if (sr < 0) {
+				rc = -1;
+				break;
+			}
+		} else if (errno != EEXIST) {
+			rc = -1;
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	int saved = errno;
+	free(p);
+	errno = saved;
+	return rc;
+}
+
+/* Copy src into a new staging file of b (fsync'ed); its path, or NULL. */
+static char *stage_copy(struct blobs *b, const char *src)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return NULL;
+	char *dst = xasprintf("%s/copy-XXXXXX", b->staging);
+	int out = mkostemp(dst, O_CLOEXEC);
+	if (out < 0) {
+		close(in);
+		free(dst);
+		return NULL;
+	}
+	enum { CHUNK = 1 << 20 };
+	char *buf = xmalloc(CHUNK);
+	int ok = 1;
+	for (;;) {
+		ssize_t n = read(in, buf, CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ok = n == 0;
+			break;
+		}
+		for (ssize_t w = 0; w < n;) {
+			ssize_t k = write(out, buf + w, (size_t)(n - w));
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0) {
+				ok = 0;
+				break;
+			}
+			w += k;
+		}
+		if (!ok)
+			break;
+	}
+	free(buf);
+	close(in);
+	if (!ok || fsync(out) < 0) {
+		close(out);
+		unlink(dst);
+		free(dst);
+		return NULL;
+	}
+	close(out);
+	return dst;
 }
 
 static int fs_put(struct blobs *b, const char *sha, const char *src, long long size, struct err *e)
@@ -62,14 +131,36 @@ static int fs_put(struct blobs *b, const char *sha, const char *src, long long s
 		err_set(e, ERR_INTERNAL, "", "无法将文件写入磁盘：%s", strerror(errno));
 		goto out;
 	}
-	if (link(src, dst) < 0) {
+	char *copy = NULL;
+	int lr = link(src, dst);
+	if (lr < 0 && errno == EXDEV) {
+		/* src is on another volume: copy it into the store's own
+		 * staging folder first, then link that */
+		copy = stage_copy(b, src);
+		if (!copy || chmod(copy, 0444) < 0) {
+			err_set(e, ERR_INTERNAL, "", "无法将文件复制到存储卷：%s", strerror(errno));
+			if (copy)
+				unlink(copy);
+			free(copy);
+			goto out;
+		}
+		lr = link(copy, dst);
+	}
+	if (lr < 0) {
 		if (errno != EEXIST) {
 			err_set(e, ERR_INTERNAL, "", "无法保存文件：%s", strerror(errno));
+			if (copy)
+				unlink(copy);
+			free(copy);
 			goto out;
 		}
 		rc = 0; /* already stored: deduplicated */
 	} else {
 		rc = 1;
+	}
+	if (copy) {
+		unlink(copy);
+		free(copy);
 	}
 	if (fsync_path(dir, O_RDONLY | O_DIRECTORY) < 0) {
 		err_set(e, ERR_INTERNAL, "", "无法将存储目录写入磁盘：%s", strerror(errno));

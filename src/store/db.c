@@ -12,6 +12,8 @@ struct db {
 	struct buf err;
 	enum db_err code;
 	int in_tx;
+	bool tx_lost; /* the connection broke inside the open transaction */
+	bool lost;    /* a statement failed with DBE_CONN since the checkout */
 };
 
 struct db *db_open(const char *url, struct buf *err)
@@ -46,18 +48,72 @@ enum db_kind db_kind(const struct db *db) { return db->drv->kind; }
 const char *db_errmsg(const struct db *db) { return buf_str(&db->err); }
 enum db_err db_errcode(const struct db *db) { return db->code; }
 
-int db_query_a(struct db *db, const char *sql, const struct db_val *params, struct db_res **out)
+bool db_conn_lost(const struct db *db) { return db->lost; }
+
+/* Re-establish a broken connection; 0 or -1 (DBE_CONN in db->err). */
+static int reconnect(struct db *db)
+{
+	struct buf err;
+	buf_init(&err, 0);
+	int r = db->drv->reset(db->conn, &err);
+	if (r < 0) {
+		buf_reset(&db->err);
+		buf_printf(&db->err, "数据库连接中断，重新连接失败：%s", buf_str(&err));
+		db->code = DBE_CONN;
+	} else {
+		log_info("数据库连接已重新建立");
+	}
+	buf_release(&err);
+	return r;
+}
+
+/* One statement; may_retry: no transaction is open (or being ended), so
+ * a broken connection may be re-established and the statement sent again. */
+static int run_query(struct db *db, const char *sql, const struct db_val *params, struct db_res **out,
+		     bool may_retry)
 {
 	buf_reset(&db->err);
 	db->code = DBE_OK;
 	if (out)
 		*out = NULL;
-	int r = db->drv->query(db->conn, sql, params, out, &db->err, &db->code);
+	int r;
+	if (db->tx_lost) {
+		buf_puts(&db->err, "数据库连接在事务中中断，本次操作未完成");
+		db->code = DBE_CONN;
+		r = -1;
+	} else if (db->drv->broken && db->drv->reset && db->drv->broken(db->conn) &&
+		   (!may_retry || reconnect(db) < 0)) {
+		if (!may_retry) {
+			buf_puts(&db->err, "数据库连接已中断");
+			db->code = DBE_CONN;
+		}
+		r = -1;
+	} else {
+		r = db->drv->query(db->conn, sql, params, out, &db->err, &db->code);
+		if (r < 0 && db->code == DBE_CONN && may_retry && db->drv->reset) {
+			log_warn("数据库连接中断（%s），重新连接后重试一次", buf_str(&db->err));
+			if (reconnect(db) == 0) {
+				buf_reset(&db->err);
+				db->code = DBE_OK;
+				r = db->drv->query(db->conn, sql, params, out, &db->err, &db->code);
+			}
+		}
+	}
 	if (r < 0 && db->code == DBE_OK)
 		db->code = DBE_OTHER;
+	if (r < 0 && db->code == DBE_CONN) {
+		db->lost = true;
+		if (db->in_tx)
+			db->tx_lost = true;
+	}
 	if (r < 0)
 		log_debug("SQL 失败: %s: %s", sql, buf_str(&db->err));
 	return r;
+}
+
+int db_query_a(struct db *db, const char *sql, const struct db_val *params, struct db_res **out)
+{
+	return run_query(db, sql, params, out, !db->in_tx);
 }
 
 int db_exec_script(struct db *db, const char *sql)
@@ -74,47 +130,54 @@ int db_begin(struct db *db)
 {
 	if (db->in_tx)
 		BUG("nested transaction");
+	db->tx_lost = false;
 	if (db_exec(db, db->drv->begin_sql) < 0)
 		return -1;
 	db->in_tx = 1;
 	return 0;
 }
 
+/* Keep db's error across the ROLLBACK that follows it. */
+static int rollback_keep(struct db *db)
+{
+	int r = 0;
+	struct buf keep;
+	buf_init(&keep, 0);
+	buf_puts(&keep, buf_str(&db->err));
+	enum db_err code = db->code;
+	/* a transaction whose connection broke is gone with it */
+	if (!db->tx_lost)
+		r = run_query(db, "ROLLBACK", (const struct db_val[]){ DB_END }, NULL, false);
+	buf_reset(&db->err);
+	buf_puts(&db->err, buf_str(&keep));
+	db->code = code;
+	buf_release(&keep);
+	return r;
+}
+
 int db_commit(struct db *db)
 {
 	if (!db->in_tx)
 		BUG("commit outside transaction");
-	db->in_tx = 0;
-	if (db_exec(db, "COMMIT") < 0) {
+	/* COMMIT is never retried: on a new connection it would commit nothing
+	 * and succeed */
+	int r = run_query(db, "COMMIT", (const struct db_val[]){ DB_END }, NULL, false);
+	if (r < 0) {
 		/* keep the error; the transaction is gone either way */
-		struct buf keep;
-		buf_init(&keep, 0);
-		buf_puts(&keep, buf_str(&db->err));
-		enum db_err code = db->code;
-		db_exec(db, "ROLLBACK");
-		buf_reset(&db->err);
-		buf_puts(&db->err, buf_str(&keep));
-		db->code = code;
-		buf_release(&keep);
-		return -1;
+		rollback_keep(db);
 	}
-	return 0;
+	db->in_tx = 0;
+	db->tx_lost = false;
+	return r;
 }
 
 int db_rollback(struct db *db)
 {
 	if (!db->in_tx)
 		return 0;
+	int r = rollback_keep(db);
 	db->in_tx = 0;
-	struct buf keep;
-	buf_init(&keep, 0);
-	buf_puts(&keep, buf_str(&db->err));
-	enum db_err code = db->code;
-	int r = db_exec(db, "ROLLBACK");
-	buf_reset(&db->err);
-	buf_puts(&db->err, buf_str(&keep));
-	db->code = code;
-	buf_release(&keep);
+	db->tx_lost = false;
 	return r;
 }
 
@@ -302,6 +365,7 @@ struct db *db_pool_get(struct db_pool *p)
 		pthread_cond_wait(&p->cond, &p->lock);
 	struct db *db = p->free_list[--p->nfree];
 	pthread_mutex_unlock(&p->lock);
+	db->lost = false;
 	return db;
 }
 

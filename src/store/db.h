@@ -15,13 +15,25 @@
  *
  * Errors: functions return 0/-1; on -1 the message is in db_errmsg(db)
  * and db_errcode(db) says whether it was a constraint violation.
+ *
+ * Lost connections (PostgreSQL): a statement that finds its connection
+ * broken - before it is sent, or by the failure itself (CONNECTION_BAD,
+ * SQLSTATE class 08, 57P01..57P03) - is retried once on a re-established
+ * connection when no transaction is open, so a database restart costs the
+ * caller nothing.  Inside a transaction nothing is retried (the work
+ * done so far is gone): the statement and every later one up to the
+ * rollback fail with DBE_CONN, db_commit fails (never a COMMIT on a new
+ * connection), and the next statement outside a transaction reconnects.
+ * db_conn_lost tells the request layer to answer 503 instead of 500.
  */
 #ifndef ZHIFA_DB_H
 #define ZHIFA_DB_H
 #include "core/core.h"
 
 enum db_kind { DB_SQLITE = 1, DB_PG = 2 };
-enum db_err { DBE_OK = 0, DBE_CONSTRAINT, DBE_BUSY, DBE_OTHER };
+/* DBE_CONN: the connection to the server broke (PostgreSQL restarted, the
+ * network cut); see "Lost connections" below. */
+enum db_err { DBE_OK = 0, DBE_CONSTRAINT, DBE_BUSY, DBE_CONN, DBE_OTHER };
 
 enum db_vtype { DBV_END = 0, DBV_NULL, DBV_INT, DBV_TEXT };
 struct db_val {
@@ -53,6 +65,9 @@ void db_close(struct db *db);
 enum db_kind db_kind(const struct db *db);
 const char *db_errmsg(const struct db *db);
 enum db_err db_errcode(const struct db *db);
+/* True when a statement failed with DBE_CONN since the connection was
+ * taken from the pool (or opened). */
+bool db_conn_lost(const struct db *db);
 
 /* Run a statement with values; params end with DB_END.  If out is not NULL
  * the rows are returned (free with db_res_free). */
@@ -106,6 +121,10 @@ struct db_driver {
 	int (*query)(void *conn, const char *sql, const struct db_val *params,
 		     struct db_res **out, struct buf *err, enum db_err *code);
 	int (*script)(void *conn, const char *sql, struct buf *err);
+	/* Optional: true when the connection is known to be broken, and
+	 * re-establish it in place (0, or -1 with err). */
+	bool (*broken)(void *conn);
+	int (*reset)(void *conn, struct buf *err);
 	const char *begin_sql;
 };
 extern const struct db_driver db_sqlite_driver;

@@ -1,10 +1,32 @@
 /*
  * db_pg.c - the PostgreSQL driver (libpq).  Rewrites '?' placeholders to
  * $1..$n outside quoted strings, sends every value as text with
- * PQexecParams, and maps SQLSTATE class 23 to DBE_CONSTRAINT.
+ * PQexecParams, and maps SQLSTATE class 23 to DBE_CONSTRAINT and a broken
+ * connection to DBE_CONN (db.c re-establishes it with PQreset).
  */
 #include "store/db.h"
 #include <libpq-fe.h>
+
+/* libpq messages run over several lines: make them one (log lines). */
+static void one_line(struct buf *b)
+{
+	while (b->len && (b->data[b->len - 1] == '\n' || b->data[b->len - 1] == ' '))
+		buf_truncate(b, b->len - 1);
+	for (size_t i = 0; i < b->len; i++)
+		if (b->data[i] == '\n' || b->data[i] == '\t' || b->data[i] == '\r')
+			b->data[i] = ' ';
+}
+
+/* The session settings every connection starts with. */
+static int pg_setup(PGconn *c, struct buf *err)
+{
+	PGresult *r = PQexec(c, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		buf_printf(err, "无法设置 PostgreSQL 会话: %s", PQerrorMessage(c));
+	PQclear(r);
+	return ok ? 0 : -1;
+}
 
 static void *pg_open(const char *target, struct buf *err)
 {
@@ -14,9 +36,31 @@ static void *pg_open(const char *target, struct buf *err)
 		PQfinish(c);
 		return NULL;
 	}
-	PGresult *r = PQexec(c, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
-	PQclear(r);
+	pg_setup(c, err);
+	buf_reset(err);
 	return c;
+}
+
+static bool pg_broken(void *conn) { return PQstatus(conn) == CONNECTION_BAD; }
+
+static int pg_reset(void *conn, struct buf *err)
+{
+	PQreset(conn);
+	if (PQstatus(conn) != CONNECTION_OK) {
+		buf_printf(err, "%s", PQerrorMessage(conn));
+		one_line(err);
+		return -1;
+	}
+	return pg_setup(conn, err);
+}
+
+/* SQLSTATEs that mean the session is gone: class 08 (connection
+ * exception), 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03
+ * cannot_connect_now. */
+static bool conn_state(const char *state)
+{
+	return state && (str_starts(state, "08") || str_eq(state, "57P01") || str_eq(state, "57P02") ||
+			 str_eq(state, "57P03"));
 }
 
 static void pg_close(void *conn) { PQfinish(conn); }
@@ -76,10 +120,12 @@ static int pg_query(void *conn, const char *sql, const struct db_val *params,
 	ExecStatusType st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-		buf_printf(err, "%s", PQresultErrorMessage(res));
-		if (err->len && err->data[err->len - 1] == '\n')
-			buf_truncate(err, err->len - 1);
-		if (state && str_starts(state, "23"))
+		const char *msg = PQresultErrorMessage(res);
+		buf_printf(err, "%s", msg && *msg ? msg : PQerrorMessage(conn));
+		one_line(err);
+		if (PQstatus(conn) == CONNECTION_BAD || conn_state(state))
+			*code = DBE_CONN;
+		else if (state && str_starts(state, "23"))
 			*code = DBE_CONSTRAINT;
 		else if (state && (str_eq(state, "40001") || str_eq(state, "40P01") || str_eq(state, "55P03")))
 			*code = DBE_BUSY;
@@ -125,5 +171,7 @@ const struct db_driver db_pg_driver = {
 	.close = pg_close,
 	.query = pg_query,
 	.script = pg_script,
+	.broken = pg_broken,
+	.reset = pg_reset,
 	.begin_sql = "BEGIN",
 };

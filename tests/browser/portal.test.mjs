@@ -79,7 +79,8 @@ try {
     const first = await page.evaluate(() => document.activeElement && document.activeElement.textContent);
     ok(first && first.includes('跳到正文'), 'first Tab reaches the skip link', first);
     await page.goto(`${base}/login`);
-    await page.focus('#username');
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    ok(focused === 'username', 'the login page opens with the user name field focused', focused);
     await page.keyboard.type('admin');
     await page.keyboard.press('Tab');
     await page.keyboard.type(demoPassword);

@@ -23,6 +23,9 @@ Invariants:
   * with ZHIFA_TEST_DB=postgres://... each Server gets a fresh PostgreSQL
     database (created with psql, dropped afterwards) passed to `serve` as
     --db URL and to both `init` and `serve` as the environment ZHIFA_DB;
+  * Server(tap, share=other) is a second instance of a running Server: no
+    init, the same data directory and database (other owns and removes
+    them), its own port and stderr;
   * output is TAP on stdout (run by prove); diagnostics start with '#'.
 
 Environment: ZHIFA_BIN (default build/asan/zhifa), ZHIFA_TEST_DB,
@@ -54,7 +57,7 @@ CJK = re.compile("[\u4e00-\u9fff]")
 
 # ---------------------------------------------------------------- TAP ----
 class Tap:
-    """TAP output: ok/is_/like/html_valid/diag, then done() (exits)."""
+    """TAP output: ok/is_/like/html_valid/skip/diag, then done() (exits)."""
 
     def __init__(self):
         self.n = 0
@@ -69,6 +72,12 @@ class Tap:
                 self.diag(diag)
         sys.stdout.flush()
         return bool(cond)
+
+    def skip(self, reason):
+        """One skipped test (TAP "# skip" directive) with its reason."""
+        self.n += 1
+        print("ok %d # skip %s" % (self.n, reason.replace("\n", " ")))
+        sys.stdout.flush()
 
     def is_(self, got, want, name):
         return self.ok(got == want, name, "got: %r\nexpected: %r" % (got, want))
@@ -275,8 +284,9 @@ class Server:
 
     _count = 0
 
-    def __init__(self, tap, demo=True, extra_args=(), env=None):
+    def __init__(self, tap, demo=True, extra_args=(), env=None, share=None):
         self.tap = tap
+        self.share = share
         self.demo = demo
         self.extra_args = list(extra_args)
         self.extra_env = env or {}
@@ -310,7 +320,11 @@ class Server:
         self.tmp = tempfile.mkdtemp(prefix="zhifa-http-")
         data = os.path.join(self.tmp, "data")
         pg = os.environ.get("ZHIFA_TEST_DB", "")
-        if pg:
+        if self.share is not None:
+            data = self.share.data
+            self.db_url = self.share.db_url
+        self.data = data
+        if self.share is None and pg:
             Server._count += 1
             self.dbname = "zhifa_h_%d_%d" % (os.getpid(), Server._count)
             _psql(pg, "DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.dbname)
@@ -319,13 +333,14 @@ class Server:
                 self.dbname = None
                 self.tap.bail("无法创建测试数据库: " + p.stderr)
             self.db_url = _url_with_db(pg, self.dbname)
-        init = [self.bin, "init", "--data", data] + (["--demo"] if self.demo else [])
-        p = subprocess.run(init, capture_output=True, timeout=120, env=self._env())
-        self._check_sanitizer(p.stderr.decode("utf-8", "replace"), "init")
-        if p.returncode != 0:
-            self.tap.diag(p.stderr.decode("utf-8", "replace"))
-            self._cleanup()
-            self.tap.bail("zhifa init 失败 (exit %d)" % p.returncode)
+        if self.share is None:
+            init = [self.bin, "init", "--data", data] + (["--demo"] if self.demo else [])
+            p = subprocess.run(init, capture_output=True, timeout=120, env=self._env())
+            self._check_sanitizer(p.stderr.decode("utf-8", "replace"), "init")
+            if p.returncode != 0:
+                self.tap.diag(p.stderr.decode("utf-8", "replace"))
+                self._cleanup()
+                self.tap.bail("zhifa init 失败 (exit %d)" % p.returncode)
         port = free_port()
         self.base = "http://127.0.0.1:%d" % port
         cmd = [self.bin, "serve", "--data", data, "--listen", "127.0.0.1:%d" % port]

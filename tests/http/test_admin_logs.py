@@ -5,8 +5,11 @@ filters (user, action, object type, result, dates) and paging work and
 are newest first, a malformed filter answers 400 in Chinese by the field,
 and no route edits or deletes a row.  TAP on stdout."""
 
+import io
 import os
+import re
 import sys
+import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -31,6 +34,27 @@ def jget(c, path):
         return r, None
 
 
+def xlsx_rows(t, data):
+    """The first sheet's rows as lists of strings (shared strings resolved)."""
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        shared = re.findall(r"<si>(?:<t[^>]*>([^<]*)</t>|.*?)</si>", z.read("xl/sharedStrings.xml").decode())
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    except Exception as ex:  # noqa: BLE001
+        t.diag("not an xlsx: %s" % ex)
+        return []
+    import html as htmllib
+    rows = []
+    for row in re.findall(r"<row [^>]*>(.*?)</row>", sheet):
+        cells = []
+        for attrs, val in re.findall(r"<c ([^>]*?)(?:/>|>(.*?)</c>)", row):
+            v = re.search(r"<v>([^<]*)</v>", val or "")
+            v = v.group(1) if v else ""
+            cells.append(htmllib.unescape(shared[int(v)]) if 't="s"' in attrs and v else v)
+        rows.append(cells)
+    return [r for r in rows if r]
+
+
 def main():
     t = harness.Tap()
     with harness.Server(t) as srv:
@@ -47,7 +71,7 @@ def main():
         r = admin.get("/admin/logs")
         t.is_(r.status, 200, "admin: GET /admin/logs")
         t.html_valid(r, "operation log page is valid HTML")
-        t.ok("user.unlock" in r.text, "the page shows the latest action")
+        t.ok("解除账号锁定" in r.text.split("<tbody>")[1], "the page shows the latest action by its name")
         r, j = jget(admin, "/admin/logs")
         items = j["result"]["items"]
         t.ok(items and items[0]["action"] == "user.unlock" and items[1]["action"] == "user.lock",
@@ -98,6 +122,76 @@ def main():
         t.ok(r.status == 400 and "页码" in r.text, "a malformed page number is 400")
         r, j = jget(admin, "/admin/logs?date_to=bad")
         t.ok(r.status == 400 and j and j["error"]["field"] == "date_to", "JSON: the error names the field", repr(j))
+
+        # filters are lists to choose from, not codes to type
+        r = admin.get("/admin/logs")
+        for name in ("username", "role", "unit_id", "action", "object_type", "result"):
+            t.like(r.text, r'<select id="f-%s" name="%s"' % (name, name), "the %s filter is a select" % name)
+        t.like(r.text, r'<option value="user.lock">锁定账号</option>', "actions offered by name")
+        t.like(r.text, r'<option value="officer">执法人员</option>', "roles offered by name")
+        t.like(r.text, r'<option value="[0-9]+">[^<]*处</option>', "units offered by name")
+        t.ok("如 user.create" not in r.text, "no hint asking to type a code")
+        r, j = jget(admin, "/admin/logs?role=admin")
+        t.ok(j["result"]["total"] >= 2 and all(i["username"] == "admin" or i["username"] == "system" or True
+                                                for i in j["result"]["items"]), "filter by role")
+        r, j2 = jget(admin, "/admin/logs?role=officer&action=user.lock")
+        t.is_(j2["result"]["total"], 0, "no officer locked anyone")
+        r = admin.get("/admin/logs?role=wizard")
+        t.ok(r.status == 400 and 'id="e-role"' in r.text, "an unknown role is 400 by the field")
+        r = admin.get("/admin/logs?action=user.nothing")
+        t.ok(r.status == 400 and 'id="e-action"' in r.text, "an unknown action is 400 by the field")
+        unit_id = liu["unit_id"]
+        r, j = jget(admin, "/admin/logs?unit_id=%d" % unit_id)
+        t.ok(r.status == 200 and all(i["unit_id"] == unit_id for i in j["result"]["items"]), "filter by unit")
+        t.ok(all(i.get("action_label") and i.get("object_type_label") for i in j["result"]["items"]),
+             "JSON rows carry the names too")
+
+        # sorting
+        r, j = jget(admin, "/admin/logs?sort=action&dir=asc")
+        acts = [i["action"] for i in j["result"]["items"]]
+        t.ok(r.status == 200 and acts == sorted(acts), "sort by action ascending", repr(acts[:5]))
+        r, j = jget(admin, "/admin/logs?sort=username&dir=desc")
+        us = [i["username"] for i in j["result"]["items"]]
+        t.ok(us == sorted(us, reverse=True), "sort by user descending")
+        r = admin.get("/admin/logs?sort=action&dir=asc&result=ok")
+        t.like(r.text, r'<th scope="col" aria-sort="ascending"><a class="sort" href="/admin/logs\?result=ok&amp;sort=action&amp;dir=desc"',
+               "the sorted head says so and links to the reverse order, keeping the filter")
+        t.html_valid(r, "the sorted log is valid HTML")
+        t.like(r.text, r'href="/admin/logs\?result=ok&amp;sort=action&amp;dir=asc&amp;page=2"|共 \d+ 条，第 1 / 1 页',
+               "the pager keeps filter and sort")
+        for bad in ("sort=password_hash", "sort=id;drop", "sort=at&dir=sideways"):
+            r = admin.get("/admin/logs?" + bad)
+            t.is_(r.status, 400, "refused: %s" % bad)
+        r, j = jget(admin, "/admin/logs/login?sort=username&dir=asc")
+        us = [i["username"] for i in j["result"]["items"]]
+        t.ok(r.status == 200 and us == sorted(us), "the login log sorts too")
+        t.is_(admin.get("/admin/logs/login?sort=action").status, 400, "the login log has no action column to sort")
+
+        # the Excel export of what the filters show
+        r = admin.get("/admin/logs")
+        t.like(r.text, r'href="/admin/logs.xlsx">导出 Excel</a>', "the page links to the export")
+        r = admin.get("/admin/logs?username=admin&action=user.lock")
+        t.like(r.text, r'href="/admin/logs.xlsx\?username=admin&amp;action=user.lock">导出 Excel', "… with the filters")
+        r = admin.get("/admin/logs.xlsx?username=admin&action=user.lock")
+        t.is_(r.status, 200, "GET /admin/logs.xlsx")
+        t.like(r.header("Content-Type") or "", "spreadsheetml", "an xlsx")
+        t.like(r.header("Content-Disposition") or "", r"attachment; filename=\"operation-log-[0-9-]+\.xlsx\"; filename\*=UTF-8''",
+               "downloaded with a name")
+        rows = xlsx_rows(t, r.body)
+        t.ok(rows and any("操作日志" in c for c in rows[0]), "the sheet has a heading", repr(rows[:1]))
+        head = rows[1] if len(rows) > 1 else []
+        t.is_(head[:7], ["时间（北京时间）", "用户", "操作", "对象类型", "对象编号", "结果", "详情"], "Chinese column heads")
+        data = rows[2:]
+        t.ok(len(data) == 1 and data[0][1] == "admin" and data[0][2] == "锁定账号" and data[0][3] == "人员"
+             and data[0][5] == "成功", "one row, named in Chinese", repr(data))
+        r = admin.get("/admin/logs.xlsx")
+        t.is_(len(xlsx_rows(t, r.body)) - 2, total, "without filters: every row, not just one page")
+        r = admin.get("/admin/logs/login.xlsx?result=fail")
+        rows = xlsx_rows(t, r.body)
+        t.ok(r.status == 200 and rows[1][:4] == ["时间（北京时间）", "用户名", "地址", "结果"]
+             and rows[2:] and all(x[3] == "登录失败" for x in rows[2:]), "the login log exports too", repr(rows[:4]))
+        t.is_(admin.get("/admin/logs.xlsx?date_from=bad").status, 400, "a bad filter is 400 for the export")
+        t.is_(login(srv, "jn.zhang").get("/admin/logs.xlsx").status, 403, "an officer cannot export the log")
 
         # the login log
         r = admin.get("/admin/logs/login")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """test_admin_matters.py - the back office of the catalogue (pages/admin_matters.c):
 drafting by an officer, publishing by the head of the owning unit, the portal
-showing the new version and the old one, editing and version 2, withdrawal,
+showing the new version and the old one, editing and version 2, withdrawal
+(both through their confirmation step, see test_publish.py),
 guides, validation errors naming the field (400, nothing saved), CSRF, unit
 scope (403 by URL for another unit), valid HTML.  TAP on stdout."""
 
@@ -62,6 +63,17 @@ def count_named(c, name):
     return m["total"] if m else -1
 
 
+def draft_token(c, mid):
+    """The token of the draft the confirmation page shows (GET …/publish)."""
+    st, m = jget(c, "/admin/matters/%d/publish" % mid)
+    return m.get("draft_token", "") if st == 200 and m else ""
+
+
+def confirm_publish(c, mid, csrf, note):
+    return c.post_form("/admin/matters/%d/publish" % mid, {"_csrf": csrf, "change_note": note, "confirm": "1",
+                                                           "draft_token": draft_token(c, mid)})
+
+
 def item_id_from(r):
     m = re.search(r"/admin/matters/(\d+)\?ok=", r.header("Location") or "")
     return int(m.group(1)) if m else None
@@ -106,8 +118,8 @@ def main():
         r = officer.get("/admin/matters/new?kind=matter")
         t.is_(r.status, 200, "GET new matter form is 200")
         t.html_valid(r, "new matter form is valid HTML")
-        for name in ("name", "category", "duties", "authority", "basis_0_law", "basis_4_article",
-                     "procedure_4_name", "procedure_0_time_limit", "remedy_0_type", "remedy_1_body"):
+        for name in ("name", "category", "duties", "authority", "basis_0_law", "basis_2_article",
+                     "procedure_2_name", "procedure_0_time_limit", "remedy_0_type", "remedy_1_body"):
             t.like(r.text, r'<label[^>]*for="f-%s"' % name, "form has a label for %s" % name)
         csrf = harness.extract_csrf(r.body)
         t.ok(csrf, "form has _csrf")
@@ -216,25 +228,26 @@ def main():
         # publish version 1
         r = head.get("/admin/matters/%d" % mid)
         t.is_(r.status, 200, "jn.head opens the item")
-        t.like(r.text, r'action="/admin/matters/%d/publish"' % mid, "jn.head sees the publish form")
-        t.html_valid(r, "item page with publish form is valid HTML")
+        t.like(r.text, r'href="/admin/matters/%d/publish"' % mid, "jn.head sees the link to publish")
+        t.html_valid(r, "item page with the publish link is valid HTML")
         hcsrf = harness.extract_csrf(r.body)
         r = head.post_form("/admin/matters/%d/publish" % mid, {"change_note": "首次公示"})
         t.is_(r.status, 403, "publish without _csrf is 403")
-        r = head.post_form("/admin/matters/%d/publish" % mid, {"_csrf": hcsrf, "change_note": "长" * 201})
+        r = confirm_publish(head, mid, hcsrf, "长" * 201)
         t.is_(r.status, 400, "over-long change note is 400")
         t.like(r.text, r'id="e-change_note">[^<]*变更说明', "message next to the change note")
         t.html_valid(r, "publish error page is valid HTML")
         st, m = jget(head, "/admin/matters/%d" % mid)
         t.is_(m["latest_version"], 0, "nothing published by the failed attempt")
-        r = head.post_form("/admin/matters/%d/publish" % mid, {"_csrf": hcsrf, "change_note": "首次公示"})
+        r = confirm_publish(head, mid, hcsrf, "首次公示")
         t.is_(r.status, 303, "jn.head publishes (303)")
         t.like(r.header("Location"), r"/admin/matters/%d\?ok=published" % mid, "redirect to the item")
         r = head.get(r.header("Location"))
         t.like(r.text, "已发布", "publish confirmation shown")
         st, m = jget(head, "/admin/matters/%d" % mid)
         t.is_((m["status"], m["latest_version"], m["has_draft"]), ("published", 1, False), "version 1 published")
-        r = head.post_form("/admin/matters/%d/publish" % mid, {"_csrf": hcsrf, "change_note": ""})
+        r = head.post_form("/admin/matters/%d/publish" % mid, {"_csrf": hcsrf, "change_note": "", "confirm": "1",
+                                                              "draft_token": "x"})
         t.is_(r.status, 409, "publishing without a pending draft is 409")
 
         pub = srv.client()
@@ -272,7 +285,7 @@ def main():
         t.like(r.text, "工作草稿", "item page shows the working draft")
         t.like(r.text, "现行公示第 1 版", "... and the published version 1")
         t.html_valid(r, "item page with draft and published is valid HTML")
-        r = head.post_form("/admin/matters/%d/publish" % mid, {"_csrf": hcsrf, "change_note": "修改职责表述"})
+        r = confirm_publish(head, mid, hcsrf, "修改职责表述")
         t.is_(r.status, 303, "jn.head publishes version 2")
         st, pm = jget(pub, "/api/v1/portal/matters/%d" % mid)
         t.is_((pm["version"], pm["content"]["duties"]), (2, "第二版职责:监督检查重点用能单位。"), "portal shows version 2")
@@ -336,6 +349,9 @@ def main():
         t.is_((r.status, r.json()["error"]["field"]), (400, "category"), "JSON edit error names the field")
         r = head.post_json("/admin/matters/%s/publish" % jid, {"change_note": "首次公示"},
                            headers={"X-CSRF-Token": hcsrf})
+        t.is_((r.status, r.json()["error"]["field"]), (409, "confirm"), "JSON publish without confirm is 409")
+        r = head.post_json("/admin/matters/%s/publish" % jid, {"change_note": "首次公示", "confirm": True},
+                           headers={"X-CSRF-Token": hcsrf})
         t.is_((r.status, r.json().get("version")), (200, 1), "JSON publish answers version 1")
         st, pm = jget(pub, "/api/v1/portal/matters/%s" % jid)
         t.is_((st, pm and pm["content"]["authority"]), (200, "新权限"), "JSON-published matter is on the portal")
@@ -350,18 +366,23 @@ def main():
             t.is_(st, 403, "fenguan outside scope gets 403")
 
         # withdraw
-        r = head.post_form("/admin/matters/%d/withdraw" % mid, {"_csrf": hcsrf, "reason": "  "})
+        r = head.post_form("/admin/matters/%d/withdraw" % mid, {"_csrf": hcsrf, "reason": "  ", "confirm": "1"})
         t.is_(r.status, 400, "withdraw without a reason is 400")
         t.like(r.text, r'id="e-reason">[^<]*撤下原因', "message next to the reason")
         t.html_valid(r, "withdraw error page is valid HTML")
         t.is_(pub.get("/portal/matters/%d" % mid).status, 200, "still on the portal")
-        r = officer.post_form("/admin/matters/%d/withdraw" % mid, {"_csrf": csrf, "reason": "x"})
+        r = officer.post_form("/admin/matters/%d/withdraw" % mid, {"_csrf": csrf, "reason": "x", "confirm": "1"})
         t.is_(r.status, 403, "officer's POST withdraw is 403")
-        r = other.post_form("/admin/matters/%d/withdraw" % mid, {"_csrf": ocsrf, "reason": "x"})
+        r = other.post_form("/admin/matters/%d/withdraw" % mid, {"_csrf": ocsrf, "reason": "x", "confirm": "1"})
         t.is_(r.status, 403, "aq.head's POST withdraw is 403")
-        r = head.post_form("/admin/matters/%d/withdraw" % mid, {"_csrf": hcsrf, "reason": "职能调整,暂停公示"})
+        r = head.post_form("/admin/matters/%d/withdraw" % mid, {"_csrf": hcsrf, "reason": "职能调整,暂停公示",
+                                                               "confirm": "1"})
         t.is_(r.status, 303, "jn.head withdraws")
-        t.is_(pub.get("/portal/matters/%d" % mid).status, 404, "withdrawn item is gone from the portal")
+        r = pub.get("/portal/matters/%d" % mid)
+        t.is_(r.status, 200, "withdrawn item keeps its public page")
+        t.like(r.text, "已撤下", "... saying it was withdrawn")
+        r = pub.get("/portal/matters?q=" + urllib.parse.quote(NAME))
+        t.ok('href="/portal/matters/%d"' % mid not in r.text, "withdrawn item not in the portal list")
         st, m = jget(head, "/admin/matters/%d" % mid)
         t.is_((m["status"], m["withdrawals"][0]["reason"]), ("withdrawn", "职能调整,暂停公示"), "withdrawal recorded")
         r = head.get("/admin/matters/%d?ok=withdrawn" % mid)

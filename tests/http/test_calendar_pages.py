@@ -11,6 +11,7 @@ import datetime
 import io
 import json
 import os
+import re
 import sys
 import uuid
 import zipfile
@@ -68,14 +69,16 @@ def year_2027():
 def test_api(t, c):
     r, j = get_json(c, "/api/v1/calendar/is-workday?date=2026-10-01")
     t.is_(r.status, 200, "is-workday 200")
-    t.is_(j, {"date": "2026-10-01", "workday": False}, "2026-10-01 (国庆) is not a working day")
+    t.is_(j, {"date": "2026-10-01", "workday": False, "provisional": False, "provisional_years": [], "note": ""},
+          "2026-10-01 (国庆) is not a working day")
     _, j = get_json(c, "/api/v1/calendar/is-workday?date=2026-10-10")
     t.is_(j and j.get("workday"), True, "Saturday 2026-10-10 (调休) is a working day")
     _, j = get_json(c, "/api/v1/calendar/is-workday?date=2026-10-11")
     t.is_(j and j.get("workday"), False, "Sunday 2026-10-11 is not")
     r, j = get_json(c, "/api/v1/calendar/due?start=2026-09-30&n=3")
     t.is_(r.status, 200, "due 200")
-    t.is_(j, {"start": "2026-09-30", "n": 3, "calendar_days": False, "due": "2026-10-10"},
+    t.is_(j, {"start": "2026-09-30", "n": 3, "calendar_days": False, "due": "2026-10-10", "provisional": False,
+              "provisional_years": [], "note": ""},
           "3 working days after 2026-09-30 skip the holiday and land on the 调休 Saturday")
     _, j = get_json(c, "/api/v1/calendar/due?start=2026-09-24&n=1&calendar_days=1")
     t.is_(j and j.get("due"), "2026-09-28", "1 calendar day from 09-24 lands on a holiday and moves to Monday")
@@ -93,10 +96,23 @@ def test_api(t, c):
     t.is_(r.status, 400, "is-workday with a bad date is 400")
     t.like(r.text, "date", "… naming the parameter")
     r, j = get_json(c, "/api/v1/calendar/due?start=2026-12-30&n=5")
-    t.is_(r.status, 400, "a count into 2027 (not loaded) is 400")
+    t.is_(r.status, 200, "a count into 2027 (not loaded) is answered provisionally")
+    t.is_(j and (j.get("due"), j.get("provisional"), j.get("provisional_years")), ("2027-01-07", True, [2027]),
+          "… 2027-01-01 (元旦) skipped, marked provisional, naming 2027")
+    t.like((j or {}).get("note"), "暂定：2027 年节假日安排尚未载入", "… with the note in Chinese")
+    r, j = get_json(c, "/api/v1/calendar/due?start=2026-12-30&n=5&strict=1")
+    t.is_(r.status, 400, "strict=1 refuses a count into 2027")
     t.like((j or {}).get("error", {}).get("message"), "缺少 2027 年的节假日安排", "… naming the missing year")
-    r, j = get_json(c, "/api/v1/calendar/is-workday?date=2027-03-01")
-    t.is_(r.status, 400, "is-workday in 2027 before the import is 400")
+    r, j = get_json(c, "/api/v1/calendar/due?start=2026-12-30&n=5&strict=maybe")
+    t.is_(r.status, 400, "a bad strict value is 400")
+    r, j = get_json(c, "/api/v1/calendar/due?start=2026-06-01&n=5")
+    t.is_(j and (j.get("provisional"), j.get("provisional_years"), j.get("note")), (False, [], ""),
+          "a count inside loaded years is not provisional")
+    r, j = get_json(c, "/api/v1/calendar/is-workday?date=2027-02-05")
+    t.is_(j and (r.status, j.get("workday"), j.get("provisional")), (200, False, True),
+          "2027-02-05 (农历除夕) is a provisional statutory holiday")
+    r, j = get_json(c, "/api/v1/calendar/is-workday?date=2027-03-01&strict=1")
+    t.is_(r.status, 400, "is-workday in 2027 with strict=1 before the import is 400")
 
 
 def test_calendar_page(t, srv):
@@ -197,7 +213,7 @@ def test_calendar_page(t, srv):
     t.is_((feb.get("2027-02-08"), feb.get("2027-02-20")), ("holiday", "adjusted"), "2027 grid from the import")
     r, j = get_json(srv.client(), "/api/v1/calendar/due?start=2026-12-30&n=5")
     t.is_(r.status, 200, "the API counts into 2027 after the import (calendar reloaded)")
-    t.is_(j and j.get("due"), "2027-01-07", "… skipping 2027-01-01")
+    t.is_(j and (j.get("due"), j.get("provisional")), ("2027-01-07", False), "… skipping 2027-01-01, no longer provisional")
     r = post_multipart(adm, "/admin/calendar", {"_csrf": token, "source": src, "replace": "1"},
                        {"file": ("2027.json", json.dumps(year_2027()).encode())})
     t.is_(r.status, 303, "re-import with 替换已有年份 succeeds")
@@ -321,8 +337,11 @@ def test_rules(t, srv):
     r = adm.get("/admin/deadlines/rules?from_rule=%d" % rules0[0]["id"])
     t.is_(r.status, 200, "admin opens the rules with a prefilled form")
     t.html_valid(r, "rules page (admin) is valid HTML")
-    t.like(r.text, r'<label for="event_code">', "labelled fields")
-    t.like(r.text, 'name="event_code" value="%s"' % rules0[0]["event_code"], "form prefilled from the version")
+    t.like(r.text, r'<label for="f-event_code">起算事件', "labelled fields")
+    t.like(r.text, r'<select id="f-event_code" name="event_code"[^>]*>.*?<option value="%s" selected>'
+           % rules0[0]["event_code"], "form prefilled from the version (a select of events)")
+    t.ok("<code>" not in r.text.split("<tbody>")[1].split("</tbody>")[0], "the rules table shows no codes")
+    t.ok("执法结束" in r.text and "case_closed<" not in r.text, "events by their Chinese names")
     token = adm.csrf("/admin/deadlines/rules")
     good = {"_csrf": token, "event_code": "decision_licence_penalty", "name": "行政许可、行政处罚决定公示",
             "days": "5", "day_kind": "working", "ends_with": "published", "effective_from": "2027-03-01",
@@ -330,16 +349,26 @@ def test_rules(t, srv):
     r = adm.post_form("/admin/deadlines/rules", {k: v for k, v in good.items() if k != "_csrf"})
     t.is_(r.status, 403, "POST without _csrf is 403")
     for field, value, pat in (("days", "0", "期限天数"), ("days", "abc", "期限天数"),
-                              ("event_code", "Bad Code", "事件代码"), ("effective_from", "2027-02-30", "生效日期"),
+                              ("event_code", "Bad Code", "起算事件"), ("ends_with", "nothing_known", "结束事件"),
+                              ("effective_from", "2027-02-30", "生效日期"),
                               ("name", "", "名称"), ("day_kind", "weeks", "天数类型"), ("source", "", "依据")):
         f = dict(good)
         f[field] = value
         r = adm.post_form("/admin/deadlines/rules", f)
         t.is_(r.status, 400, "rule with bad %s=%r is 400" % (field, value))
-        t.like(r.text, r'role="alert">未保存：[^<]*' + pat, "… the alert names %s" % pat)
-        t.like(r.text, r'id="%s-error">[^<]*%s' % (field, pat), "… next to the field")
+        t.like(r.text, r'<h2 id="error-summary-title">存在以下问题</h2><ul><li><a href="#f-%s">[^<]*%s' % (field, pat),
+               "… the error summary links to %s" % field)
+        t.like(r.text, r'id="e-%s">[^<]*%s' % (field, pat), "… next to the field")
+        t.like(r.text, r'id="f-%s"[^>]*aria-invalid="true" aria-describedby="e-%s"' % (field, field), "… marked invalid")
         if field != "source" and field != "day_kind":
-            t.like(r.text, 'name="source" rows="3" maxlength="500"[^>]*>测试：新规定第五条', "… input kept")
+            t.like(r.text, r'<textarea rows="3" id="f-source" name="source"[^>]*>测试：新规定第五条', "… input kept")
+    # several wrong fields: all reported at once
+    f = dict(good, days="0", name="", source="", event_code="")
+    r = adm.post_form("/admin/deadlines/rules", f)
+    summary = r.text.split('class="error-summary"')[1].split("</div>")[0] if 'class="error-summary"' in r.text else ""
+    links = re.findall(r'href="#f-(\w+)"', summary)
+    t.is_(sorted(links), sorted(["event_code", "name", "days", "source"]), "four wrong fields: four links in the summary")
+    t.html_valid(r, "rules page with several errors is valid HTML")
     _, m = get_json(adm, "/admin/deadlines/rules")
     t.is_(len(m["rules"]) if m else -1, len(rules0), "refused rules changed nothing")
     r = adm.post_form("/admin/deadlines/rules", good)

@@ -70,7 +70,10 @@ try:
     p = run("calendar", "is-workday", "2026-10-10")
     t.ok(p.returncode == 0 and p.stdout.strip() == "yes", "2026-10-10 is an adjusted working Saturday")
     p = run("calendar", "due", "2026-12-30", "5")
-    t.ok(p.returncode == 1 and "2027" in p.stderr, "a count into 2027 names the missing year")
+    t.ok(p.returncode == 0 and p.stdout.strip() == "2027-01-07" and "暂定：2027 年" in p.stderr,
+         "a count into 2027 is provisional: printed, warned on stderr, exit 0")
+    p = run("calendar", "due", "2026-12-30", "5", "--strict")
+    t.ok(p.returncode == 1 and "2027" in p.stderr, "--strict: a count into 2027 names the missing year")
     p = run("calendar", "due", "2026-02-30", "5")
     t.ok(p.returncode != 0 and p.stderr.strip() != "", "an impossible date is refused")
 

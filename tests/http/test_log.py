@@ -29,7 +29,7 @@ SEED = os.path.join(ROOT, "build/asan/tests/seed_leaves")
 
 def build_seed(t):
     """Compile seed_leaves.c against build/asan (the objects of the current src/)."""
-    mk = open(os.path.join(ROOT, "Makefile"), encoding="utf-8").read()
+    mk = open(os.path.join(ROOT, "Makefile"), encoding="utf-8").read().replace("\\\n", " ")
     pkgs = re.search(r"^PKGS := (.*)$", mk, re.M).group(1).split()
     cflags = subprocess.run(["pkg-config", "--cflags"] + pkgs, capture_output=True, text=True).stdout.split()
     libs = subprocess.run(["pkg-config", "--libs"] + pkgs, capture_output=True, text=True).stdout.split()

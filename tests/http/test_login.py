@@ -6,6 +6,7 @@ CSRF and invalidates the session on the server.  TAP on stdout."""
 
 import os
 import sys
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -66,6 +67,35 @@ def main():
         loc = r.header("Location") or ""
         t.ok(r.status == 303 and loc.startswith("/") and not loc.startswith("//"),
              "next=//evil.example is not followed (Location %r)" % loc)
+        # control characters and white space anywhere in next (browsers drop
+        # tabs and newlines, so "/\t/evil.example/" would mean "//evil.example/")
+        for bad in ("/\t/evil.example/", "/\n/evil.example/", "/ /evil.example/", "/\\evil.example/",
+                    "/x/\t/y", "/\x0b/evil.example/", "/\u3000/evil.example/", "/\u00a0/evil.example/",
+                    "/\u2028/evil.example/", "/\\/evil.example/", "http://evil.example/", "\t//evil.example/"):
+            c4 = srv.client()
+            token = c4.csrf("/login")
+            r = c4.post_form("/login", {"username": DEMO_USER, "password": DEMO_PASSWORD, "_csrf": token or "",
+                                        "next": bad})
+            loc = r.header("Location") or ""
+            t.ok(r.status == 303 and loc == "/admin", "next=%r falls back to /admin (Location %r)" % (bad, loc))
+            # already signed in: GET /login?next= redirects the same way
+            r = c4.get("/login?next=" + urllib.parse.quote(bad, safe=""))
+            loc = r.header("Location") or ""
+            t.ok(r.status == 303 and loc == "/admin", "signed in, GET next=%r goes to /admin (%r)" % (bad, loc))
+        c4 = srv.client()
+        token = c4.csrf("/login")
+        r = c4.post_form("/login", {"username": DEMO_USER, "password": DEMO_PASSWORD, "_csrf": token or "",
+                                    "next": "/admin/users?unit_id=2"})
+        t.is_(r.header("Location"), "/admin/users?unit_id=2", "a local path with a query is kept")
+
+        # the change form refuses a common password (data/common-passwords.txt)
+        r = c.post_form("/account/password", {"_csrf": check_token or "", "old_password": DEMO_PASSWORD,
+                                              "new_password": "Password123", "new_password2": "Password123"})
+        t.ok(r.status == 400 and "常见" in r.text, "Password123 is refused as a common password (%d)" % r.status)
+        t.is_(c.login(DEMO_USER, DEMO_PASSWORD).status, 303, "the old password still works")
+        r = c.get("/admin", follow=True)
+        check_token = harness.extract_csrf(r.body)
+        sess = session_cookie(c)
 
         # logout: CSRF required, then the session is dead on the server
         old = sess.value if sess else ""

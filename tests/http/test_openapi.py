@@ -380,11 +380,19 @@ def main():
             check_error(t, sch, r, 409, "publish with nothing to publish")
             r = head.post_form("/admin/matters/%d/withdraw" % mid, {"reason": "接口测试撤回"},
                                headers={"Accept": "application/json", "X-CSRF-Token": hcsrf})
+            check_error(t, sch, r, 409, "withdraw without confirm", "confirm")
+            check_model(t, sch, doc, head, "/admin/matters/{id}/withdraw", "/admin/matters/%d/withdraw" % mid,
+                        "head GET the withdrawal confirmation")
+            r = head.post_form("/admin/matters/%d/withdraw" % mid, {"reason": "接口测试撤回", "confirm": "1"},
+                               headers={"Accept": "application/json", "X-CSRF-Token": hcsrf})
             t.is_(r.status, 200, "withdraw with X-CSRF-Token: 200")
             schema = response_of(doc, "/admin/matters/{id}/withdraw", "post", 200)["content"]["application/json"]["schema"]
             errs = sch.errors(r.json() if r.status == 200 else None, schema)
             t.ok(not errs, "withdraw answer matches the document", "\n".join(errs))
-            check_error(t, sch, head.get("/api/v1/portal/matters/%d" % mid), 404, "withdrawn item leaves the portal")
+            check_model(t, sch, doc, head, "/api/v1/portal/matters/{id}", "/api/v1/portal/matters/%d" % mid,
+                        "a withdrawn item keeps its public page")
+            lst = head.get("/api/v1/portal/matters?per_page=100").json()["items"]
+            t.ok(all(it["id"] != mid for it in lst), "withdrawn item leaves the portal's list")
 
         # -- the index lists exactly the public /api/v1/ GET routes
         idx = c.get("/api/v1/").json()

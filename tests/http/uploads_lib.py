@@ -93,3 +93,88 @@ def start(srv):
 
 def run_cli(srv, *args):
     return subprocess.run([srv.bin] + list(args), capture_output=True, timeout=120, env=srv._env())
+
+
+def tus_create(c, csrf, length, metadata=None):
+    """Create a tus upload; its Location ("" on failure)."""
+    h = {"Upload-Length": str(length), "X-CSRF-Token": csrf}
+    if metadata:
+        h["Upload-Metadata"] = metadata
+    r = tus(c, "POST", "/api/v1/uploads", headers=h)
+    return r.header("Location") or ""
+
+
+def raw_patch(srv, c, loc, offset, parts, csrf, content_length=None, chunked=False, pause=0.0, timeout=60):
+    """A PATCH over one http.client connection, the body sent as the
+    given parts (pause seconds between them), either with Content-Length
+    (content_length, default the parts' total) or chunked.  Returns
+    (status, headers) or (0, error text) when the server did not answer."""
+    import http.client
+    u = urllib.parse.urlsplit(srv.base)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+    try:
+        conn.putrequest("PATCH", loc)
+        h = [("Tus-Resumable", "1.0.0"), ("Upload-Offset", str(offset)), ("X-CSRF-Token", csrf),
+             ("Content-Type", "application/offset+octet-stream"), ("Cookie", session_cookie(c))]
+        if chunked:
+            h.append(("Transfer-Encoding", "chunked"))
+        else:
+            total = sum(len(p) for p in parts)
+            h.append(("Content-Length", str(total if content_length is None else content_length)))
+        for k, v in h:
+            conn.putheader(k, v)
+        conn.endheaders()
+        for i, p in enumerate(parts):
+            if i and pause:
+                time.sleep(pause)
+            if chunked:
+                conn.send(b"%x\r\n" % len(p) + p + b"\r\n")
+            else:
+                conn.send(p)
+        if chunked:
+            conn.send(b"0\r\n\r\n")
+        r = conn.getresponse()
+        r.read()
+        return r.status, r.msg
+    except (OSError, Exception) as e:  # noqa: BLE001 - any failure means "no answer"
+        return 0, str(e)
+    finally:
+        conn.close()
+
+
+def second_server(srv):
+    """Start one more `zhifa serve` on srv's data folder (and database) on
+    another port; returns (process, base URL), or (None, None) when it
+    does not answer.  Stop it with stop_process."""
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [srv.bin, "serve", "--data", os.path.join(srv.tmp, "data"), "--listen", "127.0.0.1:%d" % port]
+    if srv.db_url:
+        cmd += ["--db", srv.db_url]
+    err = open(os.path.join(srv.tmp, "server2.stderr"), "wb")
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=srv._env())
+    err.close()
+    base = "http://127.0.0.1:%d" % port
+    import harness
+    c = harness.Client(base)
+    for _ in range(600):
+        try:
+            if c.get("/healthz", timeout=2).status == 200:
+                return proc, base
+        except OSError:
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    proc.wait()
+    return None, None
+
+
+def stop_process(proc):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()

@@ -8,6 +8,7 @@
  */
 #include "core/core.h"
 #include "calendar/calendar.h"
+#include "calendar/statutory.h"
 #include "store/db.h"
 #include "core/embedded.h"
 #include "tap.h"
@@ -152,7 +153,7 @@ static void test_own_examples(const struct calendar *c)
 	ok(!calendar_year_loaded(c, 2027) && !calendar_year_loaded(c, 2017), "2017 and 2027 not loaded");
 	is_int(calendar_first_year(c), 2018, "first year 2018");
 	is_int(calendar_last_year(c), 2026, "last year 2026");
-	ok(strstr(calendar_year_source(c, 2026), "holiday-cn") != NULL, "embedded years carry the file's source");
+	ok(strstr(calendar_year_source(c, 2026), "《国务院办公厅关于2026年部分节假日安排的通知》") != NULL, "embedded years carry their notice, in Chinese");
 
 	int cnt = -99;
 	ok(calendar_workdays_between(c, D("2026-02-12"), D("2026-02-26"), &cnt, &e) == 0 && cnt == 5,
@@ -478,7 +479,10 @@ static void test_cli(void)
 	is_str(out, "yes\n", "Sat 2026-02-14 yes");
 	is_int(run("is-workday 2026-10-01", out, sizeof(out)), 0, "is-workday exit 0");
 	is_str(out, "no\n", "National Day no");
-	is_int(run("due 2026-12-31 1", out, sizeof(out)), 1, "missing year exit 1");
+	is_int(run("due 2026-12-31 1", out, sizeof(out)), 0, "a year not loaded: provisional, exit 0");
+	ok(strstr(out, "2027-01-04") != NULL && strstr(out, "暂定：2027 年节假日安排尚未载入") != NULL,
+	   "provisional date and warning: %s", out);
+	is_int(run("due 2026-12-31 1 --strict", out, sizeof(out)), 1, "--strict: missing year exit 1");
 	ok(strstr(out, "缺少 2027 年的节假日安排") != NULL, "missing year message: %s", out);
 	is_int(run("due 2026-05-06 0", out, sizeof(out)), 1, "N = 0 exit 1");
 	ok(strstr(out, "至少 1 天") != NULL, "N = 0 message");
@@ -487,7 +491,9 @@ static void test_cli(void)
 	is_int(run("due 2026-05-06 abc", out, sizeof(out)), 2, "non-numeric N exit 2");
 	is_int(run("frobnicate", out, sizeof(out)), 2, "unknown subcommand exit 2");
 	is_int(run("due 2026-05-06 3 --bogus", out, sizeof(out)), 2, "unknown option exit 2");
-	is_int(run("is-workday 2027-01-04", out, sizeof(out)), 1, "is-workday missing year exit 1");
+	is_int(run("is-workday 2027-01-04", out, sizeof(out)), 0, "is-workday in a year not loaded: exit 0");
+	ok(strstr(out, "yes\n") == out && strstr(out, "暂定"), "… yes, provisionally: %s", out);
+	is_int(run("is-workday 2027-01-04 --strict", out, sizeof(out)), 1, "is-workday --strict: missing year exit 1");
 
 	/* import into a data folder, then due with --data */
 	char dir[128], file[200], args[600];
@@ -520,6 +526,136 @@ static void test_cli(void)
 	ok(system(rm) == 0, "cleaned up");
 }
 
+/* The statutory days of a year as "MM-DD,MM-DD,…". */
+static void statutory_str(int year, char *out, size_t n)
+{
+	struct cal_year y;
+	struct err e = ERR_INIT;
+	out[0] = 0;
+	if (statutory_year(year, &y, &e) < 0) {
+		snprintf(out, n, "%s", e.msg);
+		return;
+	}
+	size_t off = 0;
+	for (int i = 0; i < y.nhol && off + 7 < n; i++) {
+		char d[11];
+		cal_date_format(y.hol[i], d);
+		off += (size_t)snprintf(out + off, n - off, "%s%s", i ? "," : "", d + 5);
+	}
+	free(y.hol);
+	free(y.work);
+	free(y.source);
+}
+
+/* Provisional years: the statutory holidays of 《全国年节及纪念日放假办法》
+ * art. 2 (国务院令第795号 from 2025, 第644号 before), computed with
+ * liblunar-date, checked against the State Council notices embedded for
+ * 2018-2026 and against lunar dates known for 2027/2028. */
+static void test_provisional(const struct calendar *c)
+{
+	char got[400];
+	/* 2027: 春节 2027-02-06 (除夕 02-05), 清明 04-05, 端午 06-09, 中秋 09-15 */
+	statutory_str(2027, got, sizeof(got));
+	is_str(got, "01-01,02-05,02-06,02-07,02-08,04-05,05-01,05-02,06-09,09-15,10-01,10-02,10-03",
+	       "2027 statutory holidays (795号: 13 days)");
+	/* 2028: 春节 01-26, 清明 04-04, 端午 05-28, 中秋 10-03 falls on 国庆 (one day off, counted once) */
+	statutory_str(2028, got, sizeof(got));
+	is_str(got, "01-01,01-25,01-26,01-27,01-28,04-04,05-01,05-02,05-28,10-01,10-02,10-03",
+	       "2028: 中秋 on 10-03 coincides with 国庆 and counts once");
+	/* 2020 under 644号: no 除夕, 劳动节 one day */
+	statutory_str(2020, got, sizeof(got));
+	is_str(got, "01-01,01-25,01-26,01-27,04-04,05-01,06-25,10-01,10-02,10-03",
+	       "2020 under 国务院令第644号 (春节 3 days, 劳动节 1 day; 中秋 10-01 on 国庆)");
+	statutory_str(2013, got, sizeof(got));
+	ok(strstr(got, "不在法定节假日规则的适用范围内") != NULL, "2013 is before the rules: %s", got);
+	is_int(statutory_first_year(), 2014, "rules begin in 2014");
+
+	/* every statutory day of 2018-2026 is a day off in the State Council's notice */
+	struct cal_set set;
+	struct err e = ERR_INIT;
+	ok(calendar_embedded_set(&set, &e) == 0, "embedded set parsed");
+	int checked = 0, wrong = 0;
+	for (int yr = 2019; yr <= 2026; yr++) {
+		const struct cal_year *off = cal_set_find(&set, yr);
+		struct cal_year st;
+		if (!off || statutory_year(yr, &st, &e) < 0) {
+			wrong++;
+			continue;
+		}
+		for (int i = 0; i < st.nhol; i++) {
+			bool in = false;
+			for (int j = 0; j < off->nhol; j++)
+				in |= off->hol[j] == st.hol[i];
+			checked++;
+			if (!in) {
+				char d[11];
+				cal_date_format(st.hol[i], d);
+				printf("# statutory %s is not a day off in the %d notice\n", d, yr);
+				wrong++;
+			}
+		}
+		free(st.hol);
+		free(st.work);
+		free(st.source);
+	}
+	cal_set_release(&set);
+	ok(checked >= 8 * 10 && wrong == 0, "%d statutory days 2019-2026 all official days off (%d wrong)", checked, wrong);
+
+	/* counting into 2027 (not loaded) */
+	int32_t due;
+	struct cal_basis b;
+	ok(calendar_due_ex(c, D("2026-12-15"), 20, false, 0, &due, &b, &e) == 0, "due into 2027 provisionally (%s)", e.msg);
+	char ds[11];
+	cal_date_format(due, ds);
+	is_str(ds, "2027-01-13", "2026-12-15 + 20 working days = 2027-01-13 (元旦 skipped)");
+	ok(b.provisional && b.nyears == 1 && b.years[0] == 2027, "… provisional, naming 2027");
+	char note[512];
+	cal_basis_note(&b, note, sizeof(note));
+	ok(strstr(note, "暂定：2027 年节假日安排尚未载入") == note, "note: %s", note);
+	ok(calendar_due_ex(c, D("2026-12-15"), 20, false, CAL_STRICT, &due, &b, &e) < 0 &&
+	   strstr(e.msg, "缺少 2027 年的节假日安排"), "CAL_STRICT refuses: %s", e.msg);
+	ok(calendar_due_ex(c, D("2026-06-01"), 5, false, 0, &due, &b, &e) == 0 && !b.provisional,
+	   "a count inside loaded years is not provisional");
+	cal_basis_note(&b, note, sizeof(note));
+	is_str(note, "", "… and has no note");
+	/* 7 working days from the eve of Spring Festival 2027 (Thursday 02-04):
+	 * 02-05 除夕, 02-08 初三 off; weekends 02-06/07 */
+	ok(calendar_due_ex(c, D("2027-02-04"), 7, false, 0, &due, &b, &e) == 0, "due inside 2027");
+	cal_date_format(due, ds);
+	is_str(ds, "2027-02-17", "7 working days over Spring Festival 2027 (provisional)");
+	ok(calendar_due_ex(c, D("2026-12-25"), 10, true, 0, &due, &b, &e) == 0 && b.provisional, "calendar days into 2027");
+	cal_date_format(due, ds);
+	is_str(ds, "2027-01-04", "10 calendar days end on 2027-01-04 (01-01 was Friday)");
+	is_int(calendar_is_workday_ex(c, D("2027-02-05"), 0, &b, &e), 0, "2027-02-05 (除夕) is off");
+	ok(b.provisional, "… provisionally");
+	is_int(calendar_is_workday_ex(c, D("2027-02-20"), 0, &b, &e), 0, "2027-02-20 (Saturday): no 调休 guessed");
+	is_int(calendar_is_workday_ex(c, D("2027-02-10"), 0, &b, &e), 1, "2027-02-10 is a working day");
+	int cnt = 0;
+	ok(calendar_workdays_between_ex(c, D("2026-12-31"), D("2027-01-08"), 0, &cnt, &b, &e) == 0 && cnt == 5 &&
+	   b.provisional, "5 working days in (2026-12-31, 2027-01-08] (got %d)", cnt);
+	ok(calendar_is_workday_ex(c, D("2032-01-05"), 0, &b, &e) < 0 && strstr(e.msg, "2032"),
+	   "years far ahead stay unknown: %s", e.msg);
+	ok(calendar_year_provisional(c, 2027) && !calendar_year_provisional(c, 2026), "2027 provisional, 2026 loaded");
+	ok(strstr(calendar_provisional_source(c, 2027), "国务院令第795号") != NULL, "provisional source names its basis");
+
+	/* once 2027 is loaded, nothing is provisional */
+	struct cal_set s2;
+	ok(calendar_embedded_set(&s2, &e) == 0, "embedded set");
+	struct cal_year y27 = { .year = 2027, .source = (char *)"测试通知" };
+	int32_t hol[] = { D("2027-01-01") }, work[] = { D("2027-02-20") };
+	y27.hol = hol;
+	y27.nhol = 1;
+	y27.work = work;
+	y27.nwork = 1;
+	cal_set_put(&s2, &y27);
+	struct calendar *c2 = calendar_build(&s2, &e);
+	cal_set_release(&s2);
+	ok(c2 && calendar_due_ex(c2, D("2026-12-15"), 20, false, 0, &due, &b, &e) == 0 && !b.provisional,
+	   "with 2027 loaded the count is not provisional");
+	is_int(calendar_is_workday_ex(c2, D("2027-02-20"), 0, &b, &e), 1, "the loaded 2027's 调休 Saturday counts");
+	calendar_unref(c2);
+}
+
 int main(void)
 {
 	struct err e = ERR_INIT;
@@ -534,6 +670,7 @@ int main(void)
 	test_properties(c);
 	test_validator();
 	test_gap();
+	test_provisional(c);
 	test_import();
 	test_cli();
 	return tap_done();

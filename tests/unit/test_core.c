@@ -1,5 +1,6 @@
 /* Unit tests for core: buf, strings, UTF-8, hex, time. */
 #include "core/core.h"
+#include "core/dict.h"
 #include "core/err.h"
 #include "../tap.h"
 
@@ -68,5 +69,34 @@ int main(void)
 		memcpy(longer + 3 * i, "执", 3);
 	err_set(&e, 400, "", "x%s", longer); /* 1198 bytes into msg[512] */
 	ok(utf8_valid(e.msg, strlen(e.msg)) && strlen(e.msg) == 511, "err_set: a message longer than msg[] is cut on a boundary");
+
+	/* the dictionary of codes */
+	is_str(dict_label("audit_action", "vault.upload_create"), "开始断点续传上传", "an action's name");
+	is_str(dict_label("role", "officer"), "执法人员", "a role's name");
+	ok(dict_find("role", "wizard") == NULL, "no name for an unknown code");
+	ok(strstr(dict_label("role", "wizard"), "未登记") != NULL, "dict_label says an unknown code is not registered");
+	is_str(dict_label("role", ""), "", "an empty code has an empty name");
+	is_str(dict_kind_label("deadline_event"), "期限事件", "a kind's name");
+	size_t nd;
+	const struct dict_entry *de = dict_entries("deadline_state", &nd);
+	ok(nd == 4 && str_eq(de[0].code, "overdue") && str_eq(de[3].code, "met"), "entries in the file's order");
+	ok(dict_entries("nothing", &nd) == NULL && nd == 0, "no entries for an unknown kind");
+
+	/* all problems of a form */
+	struct errs all = ERRS_INIT;
+	errs_add(&all, ERR_INVALID, "name", "「%s」不能为空", "名称");
+	struct err one = ERR_INIT;
+	err_set(&one, ERR_CONFLICT, "code", "已存在");
+	errs_push(&all, &one);
+	errs_push(&all, &(struct err)ERR_INIT); /* kind 0: ignored */
+	ok(all.n == 2 && all.kind == ERR_INVALID, "two problems kept, the first one's kind");
+	ok(errs_find(&all, "code") && errs_find(&all, "code")->kind == ERR_CONFLICT, "errs_find");
+	errs_first(&all, &one);
+	is_str(one.msg, "「名称」不能为空", "errs_first");
+	errs_release(&all);
+	ok(all.n == 0 && all.v == NULL, "released");
+	errs_add(&all, ERR_INVALID, "x", "“%.40s”", "二二二二二二二二二二二二二二二二二二二二");
+	ok(all.n == 1 && utf8_valid(all.v[0].msg, strlen(all.v[0].msg)), "errs_add cuts on character boundaries too");
+	errs_release(&all);
 	return tap_done();
 }

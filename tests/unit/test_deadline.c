@@ -106,9 +106,25 @@ int main(void)
 	is_str(due_of(db, d_case, buf), "2026-10-08", "90 calendar days ending in National Day move on");
 	is_str(state_of(db, d_case, buf), "open", "new clock is open");
 
-	long long junk;
-	ok(deadline_start(db, "case_closed", ua, 0, "case", "AJ-X", "2026-12-10", &junk, &e) < 0 && strstr(e.msg, "2027"),
-	   "a clock that needs 2027 is refused: %s", e.msg);
+	long long junk, d_prov;
+	ok(deadline_start(db, "case_closed", ua, 0, "case", "AJ-P", "2026-12-10", &d_prov, &e) == 0,
+	   "a clock that needs 2027 (not loaded) starts provisionally (%s)", e.msg);
+	is_str(due_of(db, d_prov, buf), "2027-01-08", "… 20 working days, 2027-01-01 (元旦) skipped");
+	is_int(db_scalar_int(db, -1, "SELECT provisional FROM deadlines WHERE id = ?",
+			     (const struct db_val[]){ DB_INT(d_prov), DB_END }), 1, "… stored as provisional");
+	{
+		json_t *l = deadline_list_unit(db, ua, NULL, 0, &e);
+		json_t *found = NULL;
+		size_t i;
+		json_t *it;
+		json_array_foreach(l, i, it)
+			if (json_integer_value(json_object_get(it, "id")) == d_prov)
+				found = it;
+		ok(found && json_is_true(json_object_get(found, "provisional")) &&
+		   strstr(json_string_value(json_object_get(found, "provisional_note")), "暂定：2027 年"),
+		   "… listed with provisional and its note");
+		json_decref(l);
+	}
 	ok(deadline_start(db, "nope", ua, 0, "case", "AJ-X", "2026-12-10", &junk, &e) < 0 && e.kind == ERR_NOTFOUND,
 	   "unknown event refused");
 	ok(deadline_start(db, "case_closed", ua, 0, "", "AJ-X", "2026-05-10", &junk, &e) < 0 && e.kind == ERR_INVALID,
@@ -117,8 +133,8 @@ int main(void)
 	   e.kind == ERR_INVALID, "unknown unit refused: %s", e.msg);
 	ok(deadline_start(db, "case_closed", ua, 0, "case", "AJ-X", "2026-13-10", &junk, &e) < 0 && e.kind == ERR_INVALID,
 	   "bad start date refused");
-	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM deadlines", (const struct db_val[]){ DB_END }), 5,
-	       "refused starts wrote nothing");
+	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM deadlines", (const struct db_val[]){ DB_END }), 6,
+	       "refused starts wrote nothing (five clocks and the provisional one)");
 
 	/* ---- rule versions ---- */
 	struct deadline_rule nr = { .days = 5, .calendar_days = false };
@@ -215,11 +231,11 @@ int main(void)
 	}
 	json_decref(mine);
 	json_t *unit = deadline_list_unit(db, ua, NULL, 0, &e);
-	ok(unit && json_array_size(unit) == 6, "six clocks in unit A");
-	if (unit && json_array_size(unit) == 6) {
-		is_str(json_string_value(json_object_get(json_array_get(unit, 5), "state")), "met", "met last");
-		ok(json_is_null(json_object_get(json_array_get(unit, 4), "owner_user_id")) ||
-		   json_is_integer(json_object_get(json_array_get(unit, 4), "owner_user_id")), "owner is null or id");
+	ok(unit && json_array_size(unit) == 7, "seven clocks in unit A");
+	if (unit && json_array_size(unit) == 7) {
+		is_str(json_string_value(json_object_get(json_array_get(unit, 6), "state")), "met", "met last");
+		ok(json_is_null(json_object_get(json_array_get(unit, 5), "owner_user_id")) ||
+		   json_is_integer(json_object_get(json_array_get(unit, 5), "owner_user_id")), "owner is null or id");
 	}
 	json_decref(unit);
 	unit = deadline_list_unit(db, ua, "met", 0, &e);
@@ -263,6 +279,28 @@ int main(void)
 	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM calendar_changes WHERE action = 'recompute'",
 			     (const struct db_val[]){ DB_END }), 1, "recompute recorded");
 	ok(deadline_recompute_all(db, cal, &e) == 0, "second recompute changes nothing");
+	is_str(due_of(db, d_prov, buf), "2027-01-08", "the provisional clock is unchanged by the 2026 change");
+	calendar_unref(cal);
+
+	/* ---- importing the missing year replaces the provisional date ---- */
+	const char *y2027 = "{\"years\": {\"2027\": {\"holidays\": [\"2027-01-01\", \"2027-01-04\"], \"workdays\": []}}}";
+	ok(calendar_import(db, y2027, strlen(y2027), "测试: 2027", "admin", false, NULL, &e) == 0, "2027 imported (%s)", e.msg);
+	ok(calendar_load(db, &cal, &e) == 0, "calendar reloaded");
+	ok(deadline_recompute_all(db, cal, &e) >= 1, "recompute after the import (%s)", e.msg);
+	is_str(due_of(db, d_prov, buf), "2027-01-11", "the clock now counts the imported 2027 (01-04 off)");
+	is_int(db_scalar_int(db, -1, "SELECT provisional FROM deadlines WHERE id = ?",
+			     (const struct db_val[]){ DB_INT(d_prov), DB_END }), 0, "… and is no longer provisional");
+	json_t *h = deadline_history(db, d_prov, &e);
+	json_t *last = h ? json_array_get(h, json_array_size(h) - 1) : NULL;
+	ok(last && str_eq(json_string_value(json_object_get(last, "old_due")), "2027-01-08") &&
+	   str_eq(json_string_value(json_object_get(last, "new_due")), "2027-01-11") &&
+	   json_is_true(json_object_get(last, "old_provisional")) && json_is_false(json_object_get(last, "new_provisional")),
+	   "the change is in the deadline's history");
+	ok(last && strstr(json_string_value(json_object_get(last, "reason")), "载入 2027 年节假日安排后重新计算"),
+	   "… with its reason: %s", last ? json_string_value(json_object_get(last, "reason")) : "");
+	json_decref(h);
+	ok(db_exec(db, "UPDATE deadline_changes SET reason = 'x'") < 0, "the history cannot be edited");
+	ok(db_exec(db, "DELETE FROM deadline_changes") < 0, "… nor deleted");
 	calendar_unref(cal);
 
 	test_db_close(db);

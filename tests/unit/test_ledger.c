@@ -414,6 +414,10 @@ static void test_proofs_db(struct db *db)
 	ok(ledger_tile_parse("tile/0/1234", &lv, &ix, &w) < 0 && ledger_tile_parse("tile/0/x001/06", &lv, &ix, &w) < 0 &&
 	   ledger_tile_parse("tile/0/000.p/0", &lv, &ix, &w) < 0 && ledger_tile_parse("tile/0/000.p/256", &lv, &ix, &w) < 0,
 	   "bad tile paths refused");
+	/* found by fuzz_tile: a leading zero group made a second spelling of a tile */
+	ok(ledger_tile_parse("tile/0/x000/234", &lv, &ix, &w) < 0 && ledger_tile_parse("tile/entries/x000/x000/001", &lv, &ix, &w) < 0,
+	   "a leading x000 group is refused (one spelling per tile)");
+	ok(ledger_tile_parse("tile/0/x001/000", &lv, &ix, &w) == 0 && ix == 1000, "x001/000 is 1000");
 	buf_reset(&b);
 	ok(ledger_tile(db, 0, 0, N, &b, &e) == 0 && b.len == N * 32 && memcmp(b.data, leafh, N * 32) == 0,
 	   "level-0 partial tile = the %d leaf hashes", N);

@@ -45,9 +45,9 @@ static void test_search(struct db *db, struct tp_tree *t)
 
 	/* actions by the admin at a later day */
 	tp_set_now(TP_NOW + 3 * 86400);
-	struct unit_input u = { t->root, "new1", "新处室一", false, false, 0 };
+	struct unit_input u = { t->root, "new1", "新处室一", false, false, 0, NULL, NULL, NULL, NULL, NULL };
 	ok(people_unit_create(db, &admin, &u, NULL, &e) == 0, "admin action 1");
-	struct unit_input u2 = { t->root, "new2", "新处室二", false, false, 0 };
+	struct unit_input u2 = { t->root, "new2", "新处室二", false, false, 0, NULL, NULL, NULL, NULL, NULL };
 	ok(people_unit_create(db, &admin, &u2, NULL, &e) == 0, "admin action 2");
 
 	ok(audit_search(db, &sup, &f, &out, &e) == 0, "supervisor searches the operation log");

@@ -1,14 +1,17 @@
 /*
  * Tests of passwords and login (src/people/password.c, auth.c): policy
  * cases, argon2id hashing and verification, login and the login log,
- * lockout after 5 failures per account and per client address (fake clock
+ * lockout after 5 failures per account (attempts admitted before the
+ * check, also under 16 concurrent attempts), the address slowed down but
+ * never locked, one neutral answer for every failure (fake clock
  * ZHIFA_FAKE_NOW), admin lock, sessions (token stored hashed, CSRF token,
- * idle timeout, absolute lifetime, touch at most once a minute), logout and
- * changing one's own password.
+ * idle timeout exactly after the last use, absolute lifetime), logout,
+ * changing one's own password, common passwords and the password history.
  */
 #include "test_people_util.h"
 #include "people/password.h"
 #include "people/auth.h"
+#include <pthread.h>
 
 static void test_policy(void)
 {
@@ -30,6 +33,18 @@ static void test_policy(void)
 	longpw[0] = 'A';
 	longpw[1] = '1';
 	ok(password_check_policy("zhang", longpw, &e) < 0, "over 128 bytes refused");
+	/* common passwords (data/common-passwords.txt) */
+	ok(password_check_policy("zhang", "Password123", &e) < 0 && strstr(e.msg, "常见") && str_eq(e.field, "password"),
+	   "Password123 refused as a common password");
+	ok(password_check_policy("zhang", "PASSWORD123", &e) < 0, "compared case-insensitively");
+	ok(password_check_policy("zhang", "Password123!", &e) < 0, "also with trailing symbols");
+	ok(password_check_policy("zhang", "Qwerty123456", &e) < 0, "Qwerty123456 refused");
+	ok(password_check_policy("zhang", "Woaini1314", &e) < 0, "a common Chinese password refused");
+	ok(password_is_common("1q2w3e4r5t") && !password_is_common("1q2w3e4r5") && !password_is_common(""),
+	   "whole entries only");
+	ok(password_check_policy("zhang", "Password123x", &e) == 0, "a longer password containing one is accepted");
+	ok(!password_is_common("# common-passwords.txt - well-known weak passwords, one per line, lower"),
+	   "comment lines are not entries");
 }
 
 static void test_hash(void)
@@ -85,20 +100,20 @@ static void test_login(struct db *db, struct tp_tree *t)
 	wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
 	ok(people_session_lookup(db, wrong, 0, &a, csrf) < 0, "unknown token refused");
 
-	/* touch at most once a minute */
+	/* the idle end moves with every request: exactly 30 minutes after the last */
 	tp_set_now(TP_NOW + 30);
 	ok(people_session_lookup(db, s.token, 0, &a, csrf) == 0, "lookup after 30 s");
 	char want[21];
-	time_unix_to_utc(TP_NOW, want);
+	time_unix_to_utc(TP_NOW + 30, want);
 	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM sessions WHERE last_seen_at = ?",
-			     (const struct db_val[]){ DB_TEXT(want), DB_END }), 1, "last_seen not touched within a minute");
-	tp_set_now(TP_NOW + 1700);
-	ok(people_session_lookup(db, s.token, 0, &a, csrf) == 0, "lookup after 28 min: still alive");
-	time_unix_to_utc(TP_NOW + 1700, want);
-	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM sessions WHERE last_seen_at = ?",
-			     (const struct db_val[]){ DB_TEXT(want), DB_END }), 1, "last_seen touched");
-	tp_set_now(TP_NOW + 1700 + 1801);
-	ok(people_session_lookup(db, s.token, 0, &a, csrf) < 0, "idle over 30 minutes: session ended");
+			     (const struct db_val[]){ DB_TEXT(want), DB_END }), 1, "last_seen recorded after 30 s");
+	tp_set_now(TP_NOW + 30 + 1799);
+	ok(people_session_lookup(db, s.token, 0, &a, csrf) == 0,
+	   "29 min 59 s after the last request: still alive (not ended early)");
+	tp_set_now(TP_NOW + 30 + 1799 + 1799);
+	ok(people_session_lookup(db, s.token, 0, &a, csrf) == 0, "used again just before the end: alive");
+	tp_set_now(TP_NOW + 30 + 1799 + 1799 + 1800);
+	ok(people_session_lookup(db, s.token, 0, &a, csrf) < 0, "exactly 30 minutes after the last request: ended");
 	is_int(tp_count(db, "SELECT COUNT(*) FROM sessions"), 0, "idle session deleted");
 
 	/* configurable idle timeout and absolute lifetime */
@@ -127,13 +142,43 @@ static void test_login(struct db *db, struct tp_tree *t)
 	/* wrong password, unknown user */
 	ok(people_login(db, "jn.zhang", "Wrong-pass-1", "10.1.1.2", NULL, &s, &e) < 0 && e.kind == ERR_UNAUTH,
 	   "wrong password refused");
-	is_str(e.msg, "用户名或密码错误", "generic message");
+	is_str(e.msg, PEOPLE_LOGIN_FAILED, "generic message");
 	ok(people_login(db, "ghost", "Wrong-pass-1", "10.1.1.2", NULL, &s, &e) < 0 && e.kind == ERR_UNAUTH,
 	   "unknown user refused with the same kind");
 	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM login_log WHERE result = 'fail' AND user_id IS NULL"
 			     " AND username = ?", (const struct db_val[]){ DB_TEXT("ghost"), DB_END }), 1,
 	       "unknown name logged as typed");
 	ok(people_login(db, "", "x", "10.1.1.2", NULL, &s, &e) < 0 && str_eq(e.field, "username"), "empty username");
+}
+
+/* The answer of a failed login, to compare answers. */
+struct answer {
+	int rc, kind;
+	char field[64], msg[512];
+};
+
+static struct answer try_login(struct db *db, const char *user, const char *pw, const char *ip)
+{
+	struct session_out s;
+	struct err e = ERR_INIT;
+	struct answer an;
+	memset(&an, 0, sizeof an);
+	an.rc = people_login(db, user, pw, ip, NULL, &s, &e);
+	an.kind = e.kind;
+	snprintf(an.field, sizeof an.field, "%s", e.field);
+	snprintf(an.msg, sizeof an.msg, "%s", e.msg);
+	return an;
+}
+
+static bool same_answer(struct answer x, struct answer y)
+{
+	return x.rc == y.rc && x.kind == y.kind && str_eq(x.field, y.field) && str_eq(x.msg, y.msg);
+}
+
+static long long user_login_rows(struct db *db, const char *username, const char *result)
+{
+	return db_scalar_int(db, -1, "SELECT COUNT(*) FROM login_log WHERE username = ? AND result = ?",
+			     (const struct db_val[]){ DB_TEXT(username), DB_TEXT(result), DB_END });
 }
 
 static void test_lockout(struct db *db, struct tp_tree *t)
@@ -149,19 +194,23 @@ static void test_lockout(struct db *db, struct tp_tree *t)
 		tp_set_now(t0 + i * 10);
 		people_login(db, "aq.ma", "Wrong-pass-1", ip, NULL, &s, &e);
 	}
-	ok(e.kind == ERR_LOCKED && strstr(e.msg, "后再试"), "5th failure locks the account, says when to retry");
+	ok(e.kind == ERR_UNAUTH && str_eq(e.msg, PEOPLE_LOGIN_FAILED), "5th failure: the neutral answer");
+	char lock_utc[21];
+	time_unix_to_utc(t0 + 40 + 900, lock_utc);
+	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM users WHERE username = 'aq.ma' AND lock_until = ?",
+			     (const struct db_val[]){ DB_TEXT(lock_utc), DB_END }), 1,
+	       "the 5th failure locks the account for 15 minutes");
 	tp_set_now(t0 + 60);
-	ok(people_login(db, "aq.ma", TP_PASSWORD, "192.168.0.9", NULL, &s, &e) < 0 && e.kind == ERR_LOCKED,
+	ok(people_login(db, "aq.ma", TP_PASSWORD, "192.168.0.9", NULL, &s, &e) < 0 && e.kind == ERR_UNAUTH,
 	   "6th attempt refused even with the right password");
-	char when[20], utc[21];
-	time_unix_to_utc(t0 + 40 + 900, utc);
-	time_utc_to_shanghai(utc, when);
-	ok(strstr(e.msg, when) != NULL, "message names the Beijing time to retry (%s)", when);
-	ok(last_login_rows(db, "locked") >= 1, "refusal logged as locked");
+	is_int(user_login_rows(db, "aq.ma", "locked"), 1, "refusal logged as locked");
+	is_int(user_login_rows(db, "aq.ma", "fail"), 5, "5 checked passwords logged as failures");
 	tp_set_now(t0 + 40 + 899);
 	ok(people_login(db, "aq.ma", TP_PASSWORD, "192.168.0.9", NULL, &s, &e) < 0, "still locked at 14:59");
 	tp_set_now(t0 + 40 + 900);
 	ok(people_login(db, "aq.ma", TP_PASSWORD, "192.168.0.9", NULL, &s, &e) == 0, "unlocked after 15 minutes");
+	is_int(db_scalar_int(db, -1, "SELECT failed_count FROM users WHERE username = 'aq.ma'", (const struct db_val[]){ DB_END }),
+	       0, "success clears the count");
 
 	/* failures spread over more than the window do not lock */
 	long long t2 = t0 + 5000;
@@ -173,23 +222,143 @@ static void test_lockout(struct db *db, struct tp_tree *t)
 	ok(people_login(db, "aq.head", TP_PASSWORD, "172.16.0.1", NULL, &s, &e) == 0,
 	   "failures spread beyond 15 minutes do not lock");
 
-	/* per address: 5 failures with different unknown names from one address */
+	/* one account's failures do not lock another account out of the same address */
 	long long t3 = t0 + 20000;
 	for (int i = 0; i < 5; i++) {
+		tp_set_now(t3 + i);
+		people_login(db, "aq.head", "Wrong-pass-1", "203.0.113.7", NULL, &s, &e);
+	}
+	tp_set_now(t3 + 10);
+	ok(people_login(db, "aq.head", TP_PASSWORD, "203.0.113.7", NULL, &s, &e) < 0, "account A is locked");
+	ok(people_login(db, "jn.head", TP_PASSWORD, "203.0.113.7", NULL, &s, &e) == 0,
+	   "five wrong passwords for A from one address do not lock out B from it");
+	long long w = -1;
+	ok(people_login_wait(db, "203.0.113.7", &w) == 0 && w == 0, "nor slow the address down");
+
+	/* the address: slowed down after PEOPLE_ADDR_FREE_FAILS failures, never locked */
+	long long t4 = t0 + 40000;
+	const char *ip = "198.51.100.20";
+	for (int i = 0; i < PEOPLE_ADDR_FREE_FAILS; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "guess%d", i);
-		tp_set_now(t3 + i);
-		people_login(db, name, "Wrong-pass-1", "203.0.113.7", NULL, &s, &e);
+		tp_set_now(t4 + i);
+		people_login(db, name, "Wrong-pass-1", ip, NULL, &s, &e);
 	}
-	ok(e.kind == ERR_TOOMANY, "5th failure from one address throttles it");
-	tp_set_now(t3 + 10);
-	ok(people_login(db, "jn.head", TP_PASSWORD, "203.0.113.7", NULL, &s, &e) < 0 && e.kind == ERR_TOOMANY,
-	   "right password of another account refused from that address");
-	ok(strstr(e.msg, "后再试") != NULL, "address message says when to retry");
-	ok(people_login(db, "jn.head", TP_PASSWORD, "203.0.113.8", NULL, &s, &e) == 0, "other address not affected");
-	is_int(last_login_rows(db, "throttled"), 1, "throttled attempt logged");
-	tp_set_now(t3 + 4 + 900);
-	ok(people_login(db, "jn.head", TP_PASSWORD, "203.0.113.7", NULL, &s, &e) == 0, "address free after 15 minutes");
+	tp_set_now(t4 + 30);
+	ok(people_login_wait(db, ip, &w) == 0 && w == 0, "%d failures from an address: no wait yet",
+	   PEOPLE_ADDR_FREE_FAILS);
+	people_login(db, "guess-x", "Wrong-pass-1", ip, NULL, &s, &e);
+	long long waits[6];
+	for (int i = 0; i < 6; i++)
+		people_login_wait(db, ip, &waits[i]);
+	ok(waits[0] == 0 && waits[1] == 1 && waits[2] == 2 && waits[3] == 3,
+	   "one more: attempts wait for slots 1 s apart (%lld %lld %lld %lld)", waits[0], waits[1], waits[2], waits[3]);
+	for (int i = 0; i < 8; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "guess-y%d", i);
+		people_login(db, name, "Wrong-pass-1", ip, NULL, &s, &e);
+	}
+	tp_set_now(t4 + 100);
+	long long w1, w2, w3;
+	people_login_wait(db, ip, &w1);
+	people_login_wait(db, ip, &w2);
+	people_login_wait(db, ip, &w3);
+	ok(w1 == 0 && w2 == PEOPLE_ADDR_MAX_DELAY && w3 == PEOPLE_ADDR_MAX_DELAY,
+	   "the step grows, a wait never exceeds %d s (%lld %lld %lld)", PEOPLE_ADDR_MAX_DELAY, w1, w2, w3);
+	ok(people_login(db, "jn.zhang", TP_PASSWORD, ip, NULL, &s, &e) == 0,
+	   "the right password of an unlocked account is never refused because of the address");
+	tp_set_now(t4 + 100 + PEOPLE_LOCK_SECONDS);
+	ok(people_login_wait(db, ip, &w) == 0 && w == 0, "after the window the address waits no more");
+	is_int(last_login_rows(db, "throttled"), 0, "no address refusals");
+
+	/* IPv6: counted by /64, so rotating addresses inside it does not help */
+	long long t6 = t0 + 50000;
+	for (int i = 0; i <= PEOPLE_ADDR_FREE_FAILS; i++) {
+		char v6[64];
+		snprintf(v6, sizeof v6, "2001:db8:1:2::%x", i + 1);
+		tp_set_now(t6 + i);
+		people_login(db, "guess-v6", "Wrong-pass-1", v6, NULL, &s, &e);
+	}
+	people_login_wait(db, "2001:db8:1:2:ffff::1", &w1);
+	people_login_wait(db, "2001:db8:1:2:abcd::9", &w2);
+	people_login_wait(db, "2001:db8:1:3::1", &w3);
+	ok(w1 == 0 && w2 == 1 && w3 == 0, "an IPv6 /64 is slowed as one address, the next /64 not (%lld %lld %lld)",
+	   w1, w2, w3);
+	is_int(tp_count(db, "SELECT COUNT(*) FROM login_throttle WHERE ip = '2001:db8:1:2::/64'"), 1,
+	       "listed as its /64");
+
+	/* the same answer for unknown, wrong and locked (timing aside) */
+	long long t5 = t0 + 60000;
+	tp_set_now(t5);
+	struct actor admin = tp_actor(db, t->admin);
+	struct answer unknown = try_login(db, "nobody.here", "Wrong-pass-1", "10.9.0.1");
+	struct answer wrong = try_login(db, "jn.zhang", "Wrong-pass-1", "10.9.0.1");
+	ok(people_user_lock(db, &admin, t->reviewer, true, &e) == 0, "admin locks the reviewer");
+	struct answer admin_locked_right = try_login(db, "shenhe", TP_PASSWORD, "10.9.0.1");
+	struct answer admin_locked_wrong = try_login(db, "shenhe", "Wrong-pass-1", "10.9.0.1");
+	ok(people_user_lock(db, &admin, t->reviewer, false, &e) == 0, "and unlocks");
+	for (int i = 0; i < 5; i++)
+		try_login(db, "aq.ma", "Wrong-pass-1", "10.9.0.2");
+	struct answer temp_locked = try_login(db, "aq.ma", TP_PASSWORD, "10.9.0.1");
+	ok(unknown.rc < 0 && unknown.kind == ERR_UNAUTH && str_eq(unknown.msg, PEOPLE_LOGIN_FAILED),
+	   "unknown name: 401 with the neutral message");
+	ok(same_answer(unknown, wrong), "wrong password answers like an unknown name");
+	ok(same_answer(unknown, admin_locked_right), "account locked by the administrator, right password: same answer");
+	ok(same_answer(unknown, admin_locked_wrong), "account locked by the administrator, wrong password: same answer");
+	ok(same_answer(unknown, temp_locked), "temporarily locked account, right password: same answer");
+}
+
+/* 16 concurrent wrong logins for one account, each on its own connection:
+ * at most PEOPLE_MAX_FAILS passwords are checked. */
+struct burst_arg {
+	const char *url;
+	int rc;
+	pthread_barrier_t *go;
+};
+
+static void *burst_one(void *p)
+{
+	struct burst_arg *a = p;
+	struct buf err;
+	buf_init(&err, 0);
+	struct db *db = db_open(a->url, &err);
+	buf_release(&err);
+	a->rc = 99;
+	pthread_barrier_wait(a->go);
+	if (!db)
+		return NULL;
+	struct session_out s;
+	struct err e = ERR_INIT;
+	a->rc = people_login(db, "fg.head", "Wrong-pass-1", "10.8.0.1", NULL, &s, &e) < 0 ? e.kind : 0;
+	db_close(db);
+	return NULL;
+}
+
+static void test_concurrent_burst(struct db *db)
+{
+	enum { N = 16 };
+	pthread_t th[N];
+	struct burst_arg args[N];
+	pthread_barrier_t go;
+	tp_set_now(TP_NOW + 300000);
+	pthread_barrier_init(&go, NULL, N);
+	for (int i = 0; i < N; i++) {
+		args[i] = (struct burst_arg){ testdb_last_url(), 0, &go };
+		pthread_create(&th[i], NULL, burst_one, &args[i]);
+	}
+	int refused = 0;
+	for (int i = 0; i < N; i++) {
+		pthread_join(th[i], NULL);
+		refused += args[i].rc == ERR_UNAUTH;
+	}
+	pthread_barrier_destroy(&go);
+	is_int(refused, N, "all 16 concurrent wrong logins refused");
+	long long checked = user_login_rows(db, "fg.head", "fail");
+	ok(checked >= 1 && checked <= PEOPLE_MAX_FAILS, "at most %d passwords checked (%lld)", PEOPLE_MAX_FAILS, checked);
+	is_int(checked + user_login_rows(db, "fg.head", "locked"), N, "every attempt logged");
+	struct session_out s;
+	struct err e = ERR_INIT;
+	ok(people_login(db, "fg.head", TP_PASSWORD, "10.8.0.2", NULL, &s, &e) < 0, "then the right password is refused too");
 }
 
 static void test_admin_and_password(struct db *db, struct tp_tree *t)
@@ -202,8 +371,11 @@ static void test_admin_and_password(struct db *db, struct tp_tree *t)
 	ok(people_login(db, "shenhe", TP_PASSWORD, "10.2.0.1", NULL, &s, &e) == 0, "reviewer logs in");
 	ok(people_user_lock(db, &admin, t->reviewer, true, &e) == 0, "admin locks reviewer");
 	ok(people_session_lookup(db, s.token, 0, &a, csrf) < 0, "locking ends the session");
-	ok(people_login(db, "shenhe", TP_PASSWORD, "10.2.0.1", NULL, &s, &e) < 0 && e.kind == ERR_LOCKED &&
-	   strstr(e.msg, "管理员"), "locked account refused");
+	ok(people_login(db, "shenhe", TP_PASSWORD, "10.2.0.1", NULL, &s, &e) < 0 && e.kind == ERR_UNAUTH &&
+	   str_eq(e.msg, PEOPLE_LOGIN_FAILED), "locked account refused with the neutral answer");
+	ok(db_scalar_int(db, -1, "SELECT COUNT(*) FROM login_log WHERE username = 'shenhe' AND result = 'locked'"
+			 " AND reason LIKE '%管理员%'", (const struct db_val[]){ DB_END }) >= 1,
+	   "the login log says the administrator locked it");
 	ok(people_user_lock(db, &admin, t->reviewer, false, &e) == 0, "admin unlocks");
 
 	/* admin-created account: forced change at first login */
@@ -230,6 +402,36 @@ static void test_admin_and_password(struct db *db, struct tp_tree *t)
 	is_int(tp_count(db, "SELECT COUNT(*) FROM op_log WHERE action = 'user.password_change'"), 1, "change logged");
 	is_int(tp_count(db, "SELECT COUNT(*) FROM login_log WHERE result = 'password' AND username = 'aq.new'"), 1,
 	       "wrong old password logged in the login log");
+}
+
+/* The last PASSWORD_HISTORY passwords may not be chosen again. */
+static void test_password_history(struct db *db, struct tp_tree *t)
+{
+	struct session_out s;
+	struct err e = ERR_INIT;
+	struct actor a;
+	char csrf[65];
+	tp_set_now(TP_NOW + 800000);
+	ok(people_login(db, "jn1.wang", TP_PASSWORD, "10.4.0.1", NULL, &s, &e) == 0, "jn1.wang logs in");
+	ok(people_session_lookup(db, s.token, 0, &a, csrf) == 0, "session");
+	const char *pws[] = { TP_PASSWORD, "Hist#Pass2026a", "Hist#Pass2026b", "Hist#Pass2026c", "Hist#Pass2026d",
+			      "Hist#Pass2026e" };
+	for (int i = 1; i < 6; i++)
+		ok(people_change_password(db, &a, s.token, pws[i - 1], pws[i], &e) == 0, "change %d", i);
+	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM password_history WHERE user_id = ?",
+			     (const struct db_val[]){ DB_INT(t->jn1_officer), DB_END }), PASSWORD_HISTORY,
+	       "only the last %d hashes are kept", PASSWORD_HISTORY);
+	for (int i = 1; i < 5; i++) {
+		ok(people_change_password(db, &a, s.token, pws[5], pws[i], &e) < 0 && str_eq(e.field, "new_password") &&
+		   strstr(e.msg, "最近 5 次"), "password %d of the last five refused", i);
+	}
+	ok(people_change_password(db, &a, s.token, pws[5], pws[0], &e) == 0,
+	   "the sixth-last password may be chosen again");
+	ok(people_change_password(db, &a, s.token, pws[0], pws[5], &e) < 0 && strstr(e.msg, "最近 5 次"),
+	   "but not the one just replaced");
+	ok(people_change_password(db, &a, s.token, pws[0], pws[1], &e) == 0, "the one that dropped out may");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM password_history WHERE password_hash NOT LIKE '$argon2id$%'"), 0,
+	       "the history holds argon2id hashes only");
 }
 
 /* Guessing the old password through the change form of a held session is
@@ -275,7 +477,7 @@ static void test_change_password_lockout(struct db *db, struct tp_tree *t)
 	ok(people_change_password(db, &a, NULL, TP_PASSWORD, "Another#Pass2026", &e) < 0 && e.kind == ERR_LOCKED,
 	   "during the lock even the right old password is refused");
 	ok(strstr(e.msg, when) != NULL, "refusal names the retry time");
-	ok(people_login(db, "jn.head", TP_PASSWORD, "10.3.0.9", NULL, &s, &e) < 0 && e.kind == ERR_LOCKED,
+	ok(people_login(db, "jn.head", TP_PASSWORD, "10.3.0.9", NULL, &s, &e) < 0 && e.kind == ERR_UNAUTH,
 	   "login refused during the lock");
 	is_int(tp_count(db, "SELECT COUNT(*) FROM login_log WHERE username = 'jn.head' AND result = 'locked'"), 3, "lock and refusals logged as locked");
 	tp_set_now(t0 + 20 + PEOPLE_LOCK_SECONDS);
@@ -314,6 +516,8 @@ int main(void)
 	test_lockout(db, &t);
 	test_admin_and_password(db, &t);
 	test_change_password_lockout(db, &t);
+	test_concurrent_burst(db);
+	test_password_history(db, &t);
 	db_close(db);
 	return tap_done();
 }

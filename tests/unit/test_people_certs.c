@@ -4,12 +4,15 @@
  * status transitions (valid <-> suspended, any -> revoked, final),
  * automatic expiry by the Beijing date (fake clock), the public token
  * (unguessable, lookup shows no other personal data), scope of reads,
- * public lists and counts; then the demo department on a fresh database.
+ * public lists and counts, 执法主体 and 承办机构; then the demo department
+ * on a fresh database.
  */
 #include "test_people_util.h"
 #include "people/certs.h"
 #include "people/demo.h"
 #include "people/auth.h"
+#include "store/blobs.h"
+#include "core/hash.h"
 
 static void test_certs(struct db *db, struct tp_tree *t)
 {
@@ -108,27 +111,140 @@ static void test_certs(struct db *db, struct tp_tree *t)
 	ok(str_starts(json_string_value(json_object_get(o, "verify_path")), "/verify/c/"), "verify path");
 	json_decref(o);
 
-	/* public lists */
-	ok(people_public_officers(db, true, 0, &list, &e) == 0 && json_array_size(list) == 2,
-	   "public: 2 currently valid certificates");
+	/* public lists: one rule (cert_publicly_listed) for the directory and the counts */
+	ok(cert_publicly_listed("valid") && cert_publicly_listed("suspended") && cert_publicly_listed("pending") &&
+	   !cert_publicly_listed("revoked") && !cert_publicly_listed("expired"),
+	   "listed: valid, suspended, pending; not revoked or expired");
+	ok(people_public_officers(db, NULL, &list, &e) == 0 && json_array_size(list) == 2,
+	   "public directory: the revoked certificate is left out by default");
 	json_t *first = json_array_get(list, 0);
 	ok(json_string_value(json_object_get(first, "token")) && json_string_value(json_object_get(first, "unit_name")),
 	   "public officer rows carry the verify token and unit name");
+	is_str(json_string_value(json_object_get(first, "body_name")), "云南省工业和信息化厅",
+	       "an officer of a division is listed under the department (执法主体)");
 	ok(!json_object_get(first, "user_id") && !json_object_get(first, "username"), "no account data in public rows");
 	json_decref(list);
-	ok(people_public_officers(db, false, t->jnc, &list, &e) == 0 && json_array_size(list) == 2,
-	   "public: all of one unit incl. revoked");
+	struct officer_filter f = { .unit_id = t->jnc, .include_inactive = true };
+	ok(people_public_officers(db, &f, &list, &e) == 0 && json_array_size(list) == 2,
+	   "asked for: all of one unit incl. revoked");
 	json_decref(list);
-	ok(people_public_bodies(db, &list, &e) == 0 && json_array_size(list) == 3, "3 enforcement bodies");
+	f = (struct officer_filter){ .body_id = t->root };
+	ok(people_public_officers(db, &f, &list, &e) == 0 && json_array_size(list) == 2,
+	   "officers of the 执法主体 include its divisions'");
 	json_decref(list);
-	ok(people_public_officer_counts(db, &list, &e) == 0, "counts");
+	ok(people_public_bodies(db, &list, &e) == 0 && json_array_size(list) == 1,
+	   "one 执法主体: the department, not its divisions");
+	json_t *body = json_array_get(list, 0);
+	is_str(json_string_value(json_object_get(body, "name")), "云南省工业和信息化厅", "the body is the department");
+	is_int(json_integer_value(json_object_get(body, "officers")), 2, "its officers: the two listed in the directory");
+	is_int(json_array_size(json_object_get(body, "offices")), 3, "its 承办机构: the three divisions with enforcement duties");
+	json_decref(list);
+
+	/* suspension shows in the directory with its status and still counts as listed */
+	ok(cert_set_status(db, &fg, id2, "suspended", "调查中", &e) == 0, "suspend the 安全生产处 certificate");
+	ok(people_public_officers(db, NULL, &list, &e) == 0 && json_array_size(list) == 2, "still listed");
 	size_t i;
 	json_t *c;
-	long long sum = 0;
+	int suspended = 0;
 	json_array_foreach(list, i, c)
-		sum += json_integer_value(json_object_get(c, "count"));
-	is_int(sum, 2, "certified officers counted per unit");
+		suspended += str_eq(json_string_value(json_object_get(c, "status")), "suspended") &&
+			     str_eq(json_string_value(json_object_get(c, "status_label")), "暂扣");
+	is_int(suspended, 1, "with the status 暂扣");
 	json_decref(list);
+	ok(people_public_bodies(db, &list, &e) == 0, "bodies");
+	body = json_array_get(list, 0);
+	is_int(json_integer_value(json_object_get(body, "officers")), 2, "listed officers counted");
+	is_int(json_integer_value(json_object_get(body, "valid_officers")), 1, "of whom one is valid today");
+	json_decref(list);
+	ok(cert_set_status(db, &fg, id2, "valid", "", &e) == 0, "restore it");
+
+	/* the 执法主体 model: kinds and contacts */
+	struct actor sys;
+	actor_system(&sys, "test");
+	struct unit_input root_office = { 0, "orphan", "无主体的处室", true, false, 0, "office", NULL, NULL, NULL, NULL };
+	ok(people_unit_create(db, &sys, &root_office, NULL, &e) < 0 && str_eq(e.field, "kind"),
+	   "an enforcement office without a body above it is refused");
+	struct unit_input badkind = { t->root, "k1", "类型错误", false, false, 0, "division", NULL, NULL, NULL, NULL };
+	ok(people_unit_create(db, &sys, &badkind, NULL, &e) < 0 && str_eq(e.field, "kind"), "unknown kind refused");
+	struct unit_input auth = { t->root, "wxdj", "无线电管理机构", true, false, 0, "body", "昆明市某路 1 号",
+				   "0871-1000000", "某局长", "0871-1000001" };
+	long long auth_id = 0;
+	ok(people_unit_create(db, &sys, &auth, &auth_id, &e) == 0, "an organisation authorised by law is a body of its own");
+	struct unit_input sub = { auth_id, "wxdj-jc", "监测站", true, false, 0, NULL, "不应保存", NULL, NULL, NULL };
+	long long sub_id = 0;
+	ok(people_unit_create(db, &sys, &sub, &sub_id, &e) == 0, "its station is an office under it");
+	is_int(people_unit_body(db, sub_id), auth_id, "the station's body is the authorised organisation");
+	is_int(people_unit_body(db, t->jnc1), t->root, "a section's body is the department");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM units WHERE code = 'wxdj-jc' AND address = ''"), 1,
+	       "contact fields are kept only on bodies");
+	struct unit_input longphone = auth;
+	longphone.phone = "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789X";
+	ok(people_unit_update(db, &admin, auth_id, &longphone, &e) < 0 && str_eq(e.field, "phone"), "phone over 100 characters refused");
+	ok(people_public_bodies(db, &list, &e) == 0 && json_array_size(list) == 2, "two bodies now");
+	json_t *b2 = json_array_get(list, 1);
+	is_str(json_string_value(json_object_get(b2, "complaint_phone")), "0871-1000001", "complaint phone is public");
+	is_str(json_string_value(json_object_get(json_array_get(json_object_get(b2, "offices"), 0), "name")), "监测站",
+	       "the station is listed as its 承办机构");
+	json_decref(list);
+	ok(cert_public_lookup(db, token2, &o, &e) == 0, "lookup");
+	is_str(json_string_value(json_object_get(o, "body")), "云南省工业和信息化厅", "credential check names the body");
+	json_decref(o);
+}
+
+static void test_photo(struct db *db, struct tp_tree *t)
+{
+	struct actor admin = tp_actor(db, t->admin), head = tp_actor(db, t->jn_head);
+	struct err e = ERR_INIT;
+	static const unsigned char jpeg[] = { 0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 0xFF, 0xD9 };
+	static const unsigned char notjpeg[] = { 0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 0, 0 };
+	static const unsigned char gif[] = { 'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0, 0, 0, 0 };
+	is_str(cert_photo_type(jpeg, sizeof jpeg), "image/jpeg", "a whole JPEG is recognised");
+	ok(!cert_photo_type(notjpeg, sizeof notjpeg), "a JPEG without its end marker is not");
+	ok(!cert_photo_type(gif, sizeof gif), "a GIF is not a photo");
+	ok(!cert_photo_type(NULL, 0), "nothing is not a photo");
+	char dir[] = "/tmp/zhifa-photo-XXXXXX";
+	if (!mkdtemp(dir))
+		testdb_bail("mkdtemp", "failed");
+	struct blobs *b = blobs_open_fs(dir, &e);
+	ok(b != NULL, "blob store");
+	long long id = 0;
+	struct cert_input in = { t->jn1_officer, "530001199001", NULL, "节约能源监督检查", "云南省人民政府",
+				 "2024-01-01", "2029-12-31" };
+	char token[CERT_TOKEN_LEN + 1];
+	ok(cert_create(db, &admin, &in, &id, token, &e) == 0, "a certificate for the photo");
+	ok(cert_set_photo(db, b, &head, id, jpeg, sizeof jpeg, &e) < 0 && e.kind == ERR_FORBIDDEN, "a head cannot set it");
+	ok(cert_set_photo(db, b, &admin, id, gif, sizeof gif, &e) < 0 && str_eq(e.field, "photo"), "a GIF is refused");
+	static unsigned char big[CERT_PHOTO_MAX + 1];
+	ok(cert_set_photo(db, b, &admin, id, big, sizeof big, &e) < 0 && str_eq(e.field, "photo"), "too large is refused");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM certificates WHERE photo_sha256 IS NOT NULL"), 0, "refusals stored nothing");
+	ok(cert_set_photo(db, b, &admin, id, jpeg, sizeof jpeg, &e) == 0, "the administrator sets the photo");
+	struct buf out;
+	buf_init(&out, 0);
+	const char *type = NULL;
+	ok(cert_public_photo(db, b, token, &out, &type, &e) == 0 && out.len == sizeof jpeg &&
+	   memcmp(out.data, jpeg, sizeof jpeg) == 0 && str_eq(type, "image/jpeg"), "read back by the public token");
+	buf_release(&out);
+	struct hash2 h;
+	struct hash2_result hr;
+	hash2_init(&h);
+	hash2_update(&h, jpeg, sizeof jpeg);
+	hash2_final(&h, &hr);
+	is_int(blobs_stat(b, hr.sha256_hex, NULL, &e), 1, "stored in the blob store under its SHA-256");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM op_log WHERE action = 'cert.photo'"), 1, "logged once");
+	json_t *o = NULL;
+	ok(cert_public_lookup(db, token, &o, &e) == 0 && json_is_true(json_object_get(o, "has_photo")), "lookup: has_photo");
+	json_decref(o);
+	ok(cert_set_photo(db, b, &admin, id, NULL, 0, &e) == 0, "removed");
+	buf_init(&out, 0);
+	ok(cert_public_photo(db, b, token, &out, &type, &e) < 0 && e.kind == ERR_NOTFOUND, "no photo after removal");
+	buf_release(&out);
+	ok(cert_set_status(db, &admin, id, "revoked", "测试", &e) == 0, "revoke");
+	ok(cert_set_photo(db, b, &admin, id, jpeg, sizeof jpeg, &e) < 0 && e.kind == ERR_CONFLICT, "a revoked certificate's photo is final");
+	blobs_close(b);
+	char *cmd = xasprintf("rm -rf %s", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	free(cmd);
 }
 
 static void test_demo(void)
@@ -153,21 +269,35 @@ static void test_demo(void)
 	is_int(tp_count(db, "SELECT COUNT(*) FROM certificates WHERE status = 'suspended'"), 1, "one suspended");
 	is_int(tp_count(db, "SELECT COUNT(*) FROM certificates WHERE status = 'revoked'"), 1, "one revoked");
 	json_t *list;
-	ok(people_public_officers(db, false, 0, &list, &e) == 0, "public officers");
+	struct officer_filter all = { .include_inactive = true };
+	ok(people_public_officers(db, &all, &list, &e) == 0, "public officers, all");
 	size_t i;
 	json_t *o;
 	int expired = 0;
 	json_array_foreach(list, i, o)
 		expired += str_eq(json_string_value(json_object_get(o, "status")), "expired");
 	is_int(expired, 1, "one expired certificate");
+	is_int(json_array_size(list), 14, "14 certificates in all");
 	json_decref(list);
-	ok(people_public_officer_counts(db, &list, &e) == 0, "counts");
-	json_array_foreach(list, i, o) {
-		long long n = json_integer_value(json_object_get(o, "count"));
-		const char *unit = json_string_value(json_object_get(o, "unit"));
-		if (str_eq(unit, "节能与综合利用处") || str_eq(unit, "安全生产处") || str_eq(unit, "国防科工局"))
-			ok(n >= 2, "%s has >= 2 certified officers", unit);
+	ok(people_public_officers(db, NULL, &list, &e) == 0, "public directory");
+	is_int(json_array_size(list), 12, "12 listed: neither the revoked nor the expired one");
+	json_decref(list);
+	ok(people_public_bodies(db, &list, &e) == 0 && json_array_size(list) == 1, "one demo 执法主体");
+	o = json_array_get(list, 0);
+	is_str(json_string_value(json_object_get(o, "name")), "云南省工业和信息化厅", "the department");
+	is_int(json_integer_value(json_object_get(o, "officers")), 12, "counts the 12 listed officers");
+	is_int(json_integer_value(json_object_get(o, "valid_officers")), 11, "11 of them valid");
+	ok(!str_empty(json_string_value(json_object_get(o, "phone"))) &&
+	   !str_empty(json_string_value(json_object_get(o, "complaint_phone"))) &&
+	   !str_empty(json_string_value(json_object_get(o, "address"))) &&
+	   !str_empty(json_string_value(json_object_get(o, "head_name"))), "with address, phone, head and complaint phone");
+	json_t *offs = json_object_get(o, "offices");
+	bool division_is_office = false, no_office_is_body = true;
+	json_array_foreach(offs, i, o) {
+		division_is_office |= str_eq(json_string_value(json_object_get(o, "name")), "安全生产处");
+		no_office_is_body &= !str_eq(json_string_value(json_object_get(o, "name")), "云南省工业和信息化厅");
 	}
+	ok(division_is_office && no_office_is_body, "divisions are its 承办机构");
 	json_decref(list);
 	struct session_out s;
 	ok(people_login(db, "admin", PEOPLE_DEMO_PASSWORD, "127.0.0.1", NULL, &s, &e) == 0 && !s.must_change,
@@ -185,6 +315,7 @@ int main(void)
 	struct tp_tree t;
 	tp_make_tree(db, &t);
 	test_certs(db, &t);
+	test_photo(db, &t);
 	db_close(db);
 	test_demo();
 	return tap_done();

@@ -62,7 +62,7 @@ int main(void)
 
 	rc = run("", "lock zhang", out, sizeof out);
 	is_int(rc, 0, "user lock exits 0");
-	ok(people_login(db, "zhang", "Abcdef#12345", "10.0.0.5", NULL, &s, &e) < 0 && e.kind == ERR_LOCKED,
+	ok(people_login(db, "zhang", "Abcdef#12345", "10.0.0.5", NULL, &s, &e) < 0 && e.kind == ERR_UNAUTH,
 	   "locked account cannot log in");
 	rc = run("", "unlock zhang", out, sizeof out);
 	is_int(rc, 0, "user unlock exits 0");
@@ -76,8 +76,16 @@ int main(void)
 	rc = run("", "list", out, sizeof out);
 	ok(rc == 0 && strstr(out, "zhang") && strstr(out, "张三") && strstr(out, "处室负责人"), "user list shows the account");
 	ok(!strstr(out, "argon2"), "list shows no hash");
-	is_int(tp_count(db, "SELECT COUNT(*) FROM op_log WHERE username = 'cli'"), 4,
-	       "CLI changes logged under 'cli' (add, lock, unlock, passwd)");
+	ok(!strstr(out, "已锁定"), "nobody locked yet");
+	for (int i = 0; i < 5; i++)
+		people_login(db, "zhang", "Wrong#Pass2026", "10.0.0.6", NULL, &s, &e);
+	rc = run("", "list", out, sizeof out);
+	ok(rc == 0 && strstr(out, "已锁定"), "after five wrong passwords the list shows the account as 已锁定");
+	rc = run("", "unlock zhang", out, sizeof out);
+	ok(rc == 0 && people_login(db, "zhang", "Newpass#2026", "10.0.0.5", NULL, &s, &e) == 0,
+	   "user unlock ends the lock");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM op_log WHERE username = 'cli'"), 5,
+	       "CLI changes logged under 'cli' (add, lock, unlock, passwd, unlock)");
 	db_close(db);
 	return tap_done();
 }

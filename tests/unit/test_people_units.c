@@ -23,17 +23,17 @@ static void test_units(struct db *db, struct tp_tree *t)
 	struct err e = ERR_INIT;
 	long long id = 0, logs = tp_count(db, "SELECT COUNT(*) FROM op_log");
 
-	struct unit_input bad = { t->root, "BAD CODE", "新处室", false, false, 0 };
+	struct unit_input bad = { t->root, "BAD CODE", "新处室", false, false, 0, NULL, NULL, NULL, NULL, NULL };
 	ok(people_unit_create(db, &admin, &bad, &id, &e) < 0 && e.kind == ERR_INVALID && str_eq(e.field, "code"),
 	   "bad unit code refused, field code");
-	struct unit_input noname = { t->root, "new", "", false, false, 0 };
+	struct unit_input noname = { t->root, "new", "", false, false, 0, NULL, NULL, NULL, NULL, NULL };
 	ok(people_unit_create(db, &admin, &noname, &id, &e) < 0 && str_eq(e.field, "name"), "empty name refused");
-	struct unit_input dup = { t->root, "jnc", "另一个处", false, false, 0 };
+	struct unit_input dup = { t->root, "jnc", "另一个处", false, false, 0, NULL, NULL, NULL, NULL, NULL };
 	ok(people_unit_create(db, &admin, &dup, &id, &e) < 0 && e.kind == ERR_CONFLICT, "duplicate code refused");
-	struct unit_input noparent = { 99999, "x1", "无上级", false, false, 0 };
+	struct unit_input noparent = { 99999, "x1", "无上级", false, false, 0, NULL, NULL, NULL, NULL, NULL };
 	ok(people_unit_create(db, &admin, &noparent, &id, &e) < 0 && str_eq(e.field, "parent_id"),
 	   "missing parent refused");
-	struct unit_input good = { t->aqc, "aqc-1", "安全一科", true, false, 1 };
+	struct unit_input good = { t->aqc, "aqc-1", "安全一科", true, false, 1, NULL, NULL, NULL, NULL, NULL };
 	ok(people_unit_create(db, &officer, &good, &id, &e) < 0 && e.kind == ERR_FORBIDDEN,
 	   "officer cannot create units");
 	is_int(tp_count(db, "SELECT COUNT(*) FROM op_log"), logs, "refusals write nothing");
@@ -41,10 +41,10 @@ static void test_units(struct db *db, struct tp_tree *t)
 	is_int(tp_count(db, "SELECT COUNT(*) FROM op_log WHERE action = 'unit.create' AND username = 'admin'"), 1,
 	       "unit.create logged with the admin's name");
 
-	struct unit_input cyc = { id, "aqc", "安全生产处", true, false, 0 };
+	struct unit_input cyc = { id, "aqc", "安全生产处", true, false, 0, NULL, NULL, NULL, NULL, NULL };
 	ok(people_unit_update(db, &admin, t->aqc, &cyc, &e) < 0 && str_eq(e.field, "parent_id"),
 	   "moving a unit under its own child refused");
-	struct unit_input ren = { t->aqc, "aqc-1", "安全生产一科", true, false, 2 };
+	struct unit_input ren = { t->aqc, "aqc-1", "安全生产一科", true, false, 2, NULL, NULL, NULL, NULL, NULL };
 	ok(people_unit_update(db, &admin, id, &ren, &e) == 0, "unit renamed");
 	ok(people_unit_delete(db, &admin, t->aqc, &e) < 0 && e.kind == ERR_CONFLICT, "unit with children not deleted");
 	ok(people_unit_delete(db, &admin, t->jnc1, &e) < 0 && e.kind == ERR_CONFLICT, "unit with people not deleted");

@@ -51,7 +51,7 @@ struct tp_tree {
 static inline long long tp_unit(struct db *db, const struct actor *sys, long long parent, const char *code,
 				const char *name, bool power, bool reviewer)
 {
-	struct unit_input in = { parent, code, name, power, reviewer, 0 };
+	struct unit_input in = { parent, code, name, power, reviewer, 0, NULL, NULL, NULL, NULL, NULL };
 	struct err e = ERR_INIT;
 	long long id = 0;
 	if (people_unit_create(db, sys, &in, &id, &e) < 0)

@@ -134,6 +134,25 @@ static void test_validation(void)
 	json_object_set_new(m, "remedy", json_pack("[{s:s,s:s,s:s}]", "type", "appeal", "body", "x", "time_limit", "y"));
 	expect_invalid(m, "remedy[0].type", "「救济渠道」第1条的类型不正确(应为行政复议或行政诉讼)", "bad remedy type");
 
+	/* every problem at once, in form order */
+	{
+		json_t *bad = matter_json("", "nonsense");
+		json_object_set_new(bad, "duties", json_string(" "));
+		json_object_set_new(bad, "remedy", json_pack("[{s:s,s:s,s:s}]", "type", "appeal", "body", "", "time_limit", "y"));
+		struct errs all = ERRS_INIT;
+		ok(publicity_validate_all(PUB_MATTER, bad, NULL, &all) == NULL, "an invalid matter is refused");
+		ok(all.n == 5, "five problems reported (%zu)", all.n);
+		if (all.n == 5) {
+			is_str(all.v[0].field, "name", "first problem: the name");
+			is_str(all.v[1].field, "category", "then the category");
+			is_str(all.v[2].field, "duties", "then the duties");
+			is_str(all.v[3].field, "remedy[0].type", "then the remedy's type");
+			is_str(all.v[4].field, "remedy[0].body", "then the remedy's body");
+		}
+		errs_release(&all);
+		json_decref(bad);
+	}
+
 	/* canonical form: trimmed, unknown keys dropped, steps as objects */
 	struct err e = ERR_INIT;
 	m = matter_json("  无线电台站检查  ", "inspection");
@@ -246,8 +265,20 @@ static void test_lifecycle(void)
 	is_str(json_string_value(json_object_get(json_object_get(pv, "content"), "name")), "无线电台站监督检查",
 	       "public still sees version 1 while the change is a draft");
 	json_decref(pv);
+	json_t *oi0 = publicity_office_item(db, &head_a, id, &e);
+	const char *tok = json_string_value(json_object_get(oi0, "draft_token"));
+	ok(tok && strlen(tok) == 64, "office view gives the draft's token");
 	err_clear(&e);
-	is_int(publicity_publish(db, &head_a, id, "修订名称", &e), 2, "second publish is version 2");
+	ok(publicity_publish_confirmed(db, &head_a, id, "修订名称", "0000", &e) < 0 && e.kind == ERR_CONFLICT &&
+	   str_eq(e.field, "draft_token"), "publishing a draft other than the one shown is refused");
+	pv = publicity_portal_item(db, id, &e);
+	is_int(json_integer_value(json_object_get(pv, "version")), 1, "... and published nothing");
+	ok(json_is_null(json_object_get(json_array_get(json_object_get(pv, "versions"), 0), "effective_to")),
+	   "the version in force has no end date");
+	json_decref(pv);
+	err_clear(&e);
+	is_int(publicity_publish_confirmed(db, &head_a, id, "修订名称", tok, &e), 2, "second publish is version 2");
+	json_decref(oi0);
 	pv = publicity_portal_item(db, id, &e);
 	is_str(json_string_value(json_object_get(json_object_get(pv, "content"), "name")), "无线电台站监督检查(修订)",
 	       "public sees the latest version");
@@ -295,8 +326,29 @@ static void test_lifecycle(void)
 	err_clear(&e);
 	ok(publicity_withdraw(db, &head_a, id, "依据已废止", &e) == 0, "head of A withdraws");
 	err_clear(&e);
-	ok(!publicity_portal_item(db, id, &e) && e.kind == ERR_NOTFOUND && str_eq(e.msg, "该公示内容已撤下"),
-	   "withdrawn matter gone from the portal");
+	pv = publicity_portal_item(db, id, &e);
+	ok(pv != NULL, "withdrawn matter keeps its public page");
+	is_str(json_string_value(json_object_get(pv, "status")), "withdrawn", "... marked withdrawn");
+	json_t *wd = json_object_get(pv, "withdrawal");
+	is_str(json_string_value(json_object_get(wd, "reason")), "依据已废止", "... with the reason");
+	ok(json_string_value(json_object_get(wd, "at")) != NULL, "... and the date");
+	is_int(json_integer_value(json_object_get(wd, "version")), 2, "... of the version that was public");
+	versions = json_object_get(pv, "versions");
+	is_int(json_array_size(versions), 2, "... and its versions");
+	is_str(json_string_value(json_object_get(json_array_get(versions, 0), "effective_to")),
+	       json_string_value(json_object_get(wd, "at")), "version 2 was in force until the withdrawal");
+	is_str(json_string_value(json_object_get(json_array_get(versions, 1), "effective_to")),
+	       json_string_value(json_object_get(json_array_get(versions, 0), "published_at")),
+	       "version 1 was in force until version 2");
+	json_decref(pv);
+	pv = publicity_portal_version(db, id, 1, &e);
+	ok(pv && str_eq(json_string_value(json_object_get(pv, "status")), "withdrawn") &&
+	   json_string_value(json_object_get(pv, "effective_to")),
+	   "version 1 of a withdrawn matter readable, with its period");
+	json_decref(pv);
+	pl = publicity_search(db, "无线电台站", 20, &e);
+	is_int(json_array_size(json_object_get(pl, "matters")), 0, "withdrawn matter not found by search");
+	json_decref(pl);
 	pl = publicity_portal_list(db, PUB_MATTER, NULL, &e);
 	is_int(json_integer_value(json_object_get(pl, "total")), 0, "withdrawn matter not listed");
 	json_decref(pl);
@@ -472,6 +524,61 @@ static void test_search(void)
 	ok(!publicity_portal_list(db, PUB_MATTER, &q, &e) && e.kind == ERR_INVALID, "bad category filter refused");
 }
 
+static const char *op_at(const json_t *lines, size_t i)
+{
+	return json_string_value(json_object_get(json_array_get(lines, i), "op"));
+}
+
+static void test_diff(void)
+{
+	json_t *out = json_array();
+	publicity_line_diff("甲\n乙\n丙\n丁", "甲\n丙\n戊\n丁", out);
+	is_int(json_array_size(out), 5, "line diff: five lines");
+	ok(str_eq(op_at(out, 0), "same") && str_eq(op_at(out, 1), "del") && str_eq(op_at(out, 2), "same") &&
+	   str_eq(op_at(out, 3), "add") && str_eq(op_at(out, 4), "same"), "line diff: same del same add same");
+	is_str(json_string_value(json_object_get(json_array_get(out, 3), "text")), "戊", "line diff: added text");
+	json_decref(out);
+	out = json_array();
+	publicity_line_diff("", "新", out);
+	ok(json_array_size(out) == 1 && str_eq(op_at(out, 0), "add"), "line diff from nothing is one addition");
+	json_decref(out);
+	out = json_array();
+	publicity_line_diff("a\nb\nc", "x\ny", out);
+	is_int(json_array_size(out), 5, "line diff with nothing in common: all removed, all added");
+	json_decref(out);
+
+	json_t *a = matter_json("事项甲", "inspection"), *b = matter_json("事项甲", "penalty");
+	json_object_set_new(b, "duties", json_string("新的职责"));
+	json_t *d = publicity_diff(PUB_MATTER, a, b);
+	int changed = 0;
+	size_t i;
+	json_t *f;
+	json_array_foreach(d, i, f) {
+		const char *field = json_string_value(json_object_get(f, "field"));
+		bool ch = json_is_true(json_object_get(f, "changed"));
+		changed += ch;
+		if (str_eq(field, "category")) {
+			ok(ch, "diff: category changed");
+			is_str(json_string_value(json_object_get(f, "old")), "行政检查", "diff: old category by its name");
+			is_str(json_string_value(json_object_get(f, "new")), "行政处罚", "diff: new category by its name");
+		}
+		if (str_eq(field, "duties"))
+			ok(ch && str_eq(json_string_value(json_object_get(f, "label")), "职责"), "diff: duties changed, labelled");
+		if (str_eq(field, "name"))
+			ok(!ch, "diff: unchanged name not marked");
+	}
+	is_int(changed, 2, "diff: exactly the two changed fields marked");
+	json_decref(d);
+	d = publicity_diff(PUB_MATTER, NULL, a);
+	int all = 0;
+	json_array_foreach(d, i, f)
+		all += json_is_true(json_object_get(f, "changed")) || str_empty(json_string_value(json_object_get(f, "new")));
+	is_int(all, (int)json_array_size(d), "diff against nothing published: every filled field is new");
+	json_decref(d);
+	json_decref(a);
+	json_decref(b);
+}
+
 static void test_flowchart(void)
 {
 	json_t *m = matter_json("流程 <测试> & \"引号\"", "inspection");
@@ -591,6 +698,7 @@ int main(void)
 	test_scope();
 	test_search();
 	test_flowchart();
+	test_diff();
 	test_demo();
 	db_close(db);
 	return tap_done();

@@ -10,6 +10,7 @@
 #include "core/core.h"
 #include "core/embedded.h"
 #include "store/db.h"
+#include "store/stamp.h"
 #include "../tap.h"
 #include "../testdb.h"
 #include <pthread.h>
@@ -390,6 +391,97 @@ static void test_persistence(const char *url)
 	buf_release(&e);
 }
 
+/* Kill db's server session from another connection (what a PostgreSQL
+ * restart does to every pooled connection). */
+static void kill_session(struct db *db, const char *url)
+{
+	long long pid = db_scalar_int(db, -1, "SELECT pg_backend_pid()", (const struct db_val[]){ DB_END });
+	struct buf e;
+	buf_init(&e, 0);
+	struct db *other = db_open(url, &e);
+	buf_release(&e);
+	if (other) {
+		db_exec(other, "SELECT pg_terminate_backend(CAST(? AS INTEGER))", DB_INT(pid));
+		db_close(other);
+	}
+	usleep(100 * 1000); /* let the server close the socket */
+}
+
+/* Broken connections are re-established (PostgreSQL only). */
+static void test_reconnect(const char *url)
+{
+	struct buf e;
+	buf_init(&e, 0);
+	struct db *db = db_open(url, &e);
+	buf_release(&e);
+	if (!ok(db != NULL, "reconnect: open"))
+		return;
+	db_exec(db, "CREATE TABLE rc(id INTEGER PRIMARY KEY, v TEXT)");
+	db_exec(db, "INSERT INTO rc(id, v) VALUES (1, 'a')");
+
+	/* outside a transaction: transparent */
+	kill_session(db, url);
+	struct db_res *r = NULL;
+	int rc = db_query(db, &r, "SELECT v FROM rc WHERE id = ?", DB_INT(1));
+	ok(rc == 0 && r && r->nrows == 1 && str_eq(db_text(r, 0, 0), "a"),
+	   "a statement on a killed session is retried on a new connection and succeeds");
+	if (rc < 0)
+		printf("#   %s\n", db_errmsg(db));
+	db_res_free(r);
+	ok(!db_conn_lost(db), "a transparent reconnect is not reported as lost");
+	ok(db_exec(db, "SET TIME ZONE 'UTC'") == 0 &&
+	   db_scalar_int(db, -1, "SELECT CASE WHEN current_setting('TimeZone') = 'UTC' THEN 1 ELSE 0 END",
+			 (const struct db_val[]){ DB_END }) == 1,
+	   "the new session has the session settings (time zone UTC)");
+
+	/* inside a transaction: the transaction fails, nothing is half done */
+	ok(db_begin(db) == 0, "begin");
+	ok(db_exec(db, "INSERT INTO rc(id, v) VALUES (2, 'b')") == 0, "insert inside the transaction");
+	kill_session(db, url);
+	rc = db_exec(db, "INSERT INTO rc(id, v) VALUES (3, 'c')");
+	ok(rc < 0 && db_errcode(db) == DBE_CONN, "inside a transaction the broken connection fails with DBE_CONN");
+	ok(db_conn_lost(db), "db_conn_lost reports it");
+	ok(db_exec(db, "INSERT INTO rc(id, v) VALUES (4, 'd')") < 0 && db_errcode(db) == DBE_CONN,
+	   "later statements of that transaction fail too (never autocommitted on a new session)");
+	ok(db_commit(db) < 0 && db_errcode(db) == DBE_CONN, "its commit fails");
+	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM rc", (const struct db_val[]){ DB_END }), 1,
+	       "after it, the next statement reconnects and sees none of the transaction's rows");
+
+	/* a commit whose connection broke is not retried */
+	ok(db_begin(db) == 0 && db_exec(db, "INSERT INTO rc(id, v) VALUES (5, 'e')") == 0, "second transaction");
+	kill_session(db, url);
+	ok(db_commit(db) < 0, "COMMIT on a killed session fails (not sent again on a new one)");
+	is_int(db_scalar_int(db, -1, "SELECT COUNT(*) FROM rc WHERE id = 5", (const struct db_val[]){ DB_END }), 0,
+	       "and nothing of it was committed");
+	/* BEGIN itself is outside a transaction: retried */
+	kill_session(db, url);
+	ok(db_begin(db) == 0 && db_exec(db, "INSERT INTO rc(id, v) VALUES (6, 'f')") == 0 && db_commit(db) == 0,
+	   "a transaction begun on a killed session runs on a new one");
+	db_exec(db, "DROP TABLE rc");
+	db_close(db);
+}
+
+/* State stamps (store/stamp.h) move only with a committed change. */
+static void test_stamps(void)
+{
+	struct db *db = testdb_open();
+	struct buf e;
+	buf_init(&e, 0);
+	ok(db_migrate(db, &e) >= 0, "stamps: migrate");
+	buf_release(&e);
+	long long s0 = state_stamp_get(db, STAMP_CALENDAR);
+	is_int(s0, 0, "a fresh database has calendar stamp 0");
+	is_int(state_stamp_get(db, "never.used"), 0, "an unknown kind reads 0");
+	ok(db_begin(db) == 0 && state_stamp_bump(db, STAMP_CALENDAR) == 0 && db_commit(db) == 0, "bump in a transaction");
+	long long s1 = state_stamp_get(db, STAMP_CALENDAR);
+	ok(s1 != s0, "a committed bump changes the stamp");
+	ok(db_begin(db) == 0 && state_stamp_bump(db, STAMP_CALENDAR) == 0 && db_rollback(db) == 0, "bump rolled back");
+	is_int(state_stamp_get(db, STAMP_CALENDAR), s1, "a rolled-back bump leaves the stamp");
+	ok(state_stamp_bump(db, "new.kind") == 0 && state_stamp_get(db, "new.kind") == 1, "a new kind starts at 1");
+	is_int(state_stamp_get(db, STAMP_KEYS), 0, "kinds are independent");
+	db_close(db);
+}
+
 int main(void)
 {
 	struct buf e;
@@ -416,7 +508,12 @@ int main(void)
 	test_pool(db, url);
 	db_close(db);
 	test_persistence(url);
+	if (testdb_is_pg())
+		test_reconnect(url);
+	else
+		printf("ok %d # skip reconnect tests need PostgreSQL (ZHIFA_TEST_DB)\n", ++tap_n);
 	free(url);
+	test_stamps();
 	test_migrate();
 	return tap_done();
 }

@@ -23,6 +23,7 @@
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
 #include "people/actor.h"
+#include <jansson.h>
 #include "../tap.h"
 #include "../testdb.h"
 #include <openssl/evp.h>
@@ -53,6 +54,8 @@ static int write_file(const char *path, const void *p, size_t n)
 	return w == (ssize_t)n ? 0 : -1;
 }
 
+/* Files of a folder (dot files and sub-folders such as the tus
+ * partial files' "uploads" are not counted). */
 static int count_dir(const char *path)
 {
 	DIR *d = opendir(path);
@@ -61,7 +64,7 @@ static int count_dir(const char *path)
 		return -1;
 	struct dirent *de;
 	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
+		if (de->d_name[0] != '.' && de->d_type != DT_DIR)
 			n++;
 	closedir(d);
 	return n;
@@ -329,6 +332,7 @@ static void test_vault(struct db *db, struct vault *v, long long unit_a, long lo
 	   "leaf holds type, sha256, sm3, size, actor and unit: %s", leaf.data);
 	ok(!strstr(leaf.data, "name") && !strstr(leaf.data, "现场"), "leaf holds no file name or content");
 	buf_release(&leaf);
+
 	is_int(count_dir(staging), 0, "no staging file left");
 
 	ok(store_bytes(v, db, &a, text, strlen(text), "text/plain", &st2, &e) == 0 && st2.duplicate,
@@ -344,7 +348,8 @@ static void test_vault(struct db *db, struct vault *v, long long unit_a, long lo
 	long long leaves = ledger_size(db, &e);
 	err_clear(&e);
 	ok(store_bytes(v, db, &a, text, strlen(text), "image/png", &st2, &e) < 0 && e.kind == 415 &&
-	   str_eq(e.field, "type") && strstr(e.msg, "image/png") && strstr(e.msg, "不符"),
+	   str_eq(e.field, "type") && strstr(e.msg, "不是所声明的 PNG 图片格式") && strstr(e.msg, "文本文件") &&
+	   !strstr(e.msg, "image/png"),
 	   "text claimed as PNG refused: %s", e.msg);
 	err_clear(&e);
 	ok(store_bytes(v, db, &a, "", 0, NULL, &st2, &e) < 0 && e.kind == ERR_INVALID && str_eq(e.field, "file"),
@@ -398,6 +403,80 @@ static void test_vault(struct db *db, struct vault *v, long long unit_a, long lo
 	ok(db_exec(db, "UPDATE blobs SET size = 1") < 0, "blobs refuses UPDATE");
 	ok(db_exec(db, "DELETE FROM blob_refs") < 0, "blob_refs refuses DELETE");
 	free(staging);
+	/* the name, description and uploader are kept beside the blob */
+	{
+		struct vault_writer wn;
+		const char named[] = "现场勘验笔录：门锁完好。\n";
+		ok(vault_writer_open(v, &wn, &e) == 0 && vault_writer_describe(&wn, "text/plain", "现场勘验笔录.txt",
+									       "2026年12月1日 张三家门口", &e) == 0 &&
+		   vault_writer_add(&wn, named, sizeof named - 1, &e) == 0, "named writer");
+		struct vault_stored sn;
+		ok(vault_writer_commit(v, db, &a, &wn, NULL, &sn, &e) == 0, "named file stored: %s", e.msg);
+		buf_init(&leaf, 0);
+		ok(ledger_leaf(db, sn.leaf_index, &leaf, NULL, &e) == 0 && !strstr(leaf.data, "name") &&
+		   !strstr(leaf.data, "现场") && !strstr(leaf.data, "张三"), "its leaf holds neither name nor description");
+		buf_release(&leaf);
+		json_t *got = NULL;
+		ok(vault_get(db, &a, sn.sha256, &got, &e) == 0, "vault_get");
+		is_str(json_string_value(json_object_get(got, "filename")), "现场勘验笔录.txt", "original name kept");
+		is_str(json_string_value(json_object_get(got, "description")), "2026年12月1日 张三家门口", "description kept");
+		is_str(json_string_value(json_object_get(got, "kind")), "文档", "kind in words: 文档");
+		is_int(json_array_size(json_object_get(got, "names")), 1, "one naming");
+		json_decref(got);
+		/* reading: in scope, logged; outside scope 403, nothing logged */
+		long long logged = db_scalar_int(db, 0, "SELECT COUNT(*) FROM op_log WHERE action = 'vault.download'",
+						 (const struct db_val[]){ DB_END });
+		struct vault_read rd;
+		ok(vault_open_read(v, db, &a, sn.sha256, false, NULL, &rd, &e) == 0 && rd.size == (long long)sizeof named - 1,
+		   "file opened for reading: %s", e.msg);
+		char back[128] = "";
+		ok(rd.fd >= 0 && read(rd.fd, back, sizeof back) == (ssize_t)sizeof named - 1 &&
+		   memcmp(back, named, sizeof named - 1) == 0, "the bytes read are the file's");
+		if (rd.fd >= 0)
+			close(rd.fd);
+		is_str(rd.filename, "现场勘验笔录.txt", "read under its original name");
+		ok(rd.preview == NULL, "text is not shown in place");
+		is_int(db_scalar_int(db, 0, "SELECT COUNT(*) FROM op_log WHERE action = 'vault.download'",
+				     (const struct db_val[]){ DB_END }), logged + 1, "the read is in the operation log");
+		err_clear(&e);
+		ok(vault_open_read(v, db, &b, sn.sha256, true, NULL, &rd, &e) < 0 && e.kind == ERR_FORBIDDEN,
+		   "another unit's officer: 403");
+		is_int(db_scalar_int(db, 0, "SELECT COUNT(*) FROM op_log WHERE action LIKE 'vault.%' AND action <> 'vault.store'"
+				     " AND action NOT LIKE 'vault.upload%' AND user_id = 12", (const struct db_val[]){ DB_END }),
+		       0, "and no read is logged for it");
+		/* ranges (video seeking) */
+		ok(vault_open_read(v, db, &a, sn.sha256, true, "bytes=3-7", &rd, &e) == 0 && rd.partial && rd.from == 3 &&
+		   rd.len == 5, "range 3-7");
+		close(rd.fd);
+		ok(vault_open_read(v, db, &a, sn.sha256, true, "bytes=-4", &rd, &e) == 0 && rd.partial &&
+		   rd.from == (long long)sizeof named - 1 - 4 && rd.len == 4, "suffix range: the last 4 bytes");
+		close(rd.fd);
+		ok(vault_open_read(v, db, &a, sn.sha256, true, "bytes=5-", &rd, &e) == 0 && rd.partial &&
+		   rd.len == (long long)sizeof named - 1 - 5, "open range 5-");
+		close(rd.fd);
+		ok(vault_open_read(v, db, &a, sn.sha256, true, "bytes=0-1,4-5", &rd, &e) == 0 && !rd.partial &&
+		   rd.len == (long long)sizeof named - 1, "several ranges: the whole file");
+		close(rd.fd);
+		ok(vault_open_read(v, db, &a, sn.sha256, true, "bytes=9-2", &rd, &e) == 0 && !rd.partial,
+		   "a reversed range is ignored");
+		close(rd.fd);
+		err_clear(&e);
+		ok(vault_open_read(v, db, &a, sn.sha256, true, "bytes=100000-", &rd, &e) < 0 && e.kind == 416,
+		   "a range past the end: 416");
+		char sz[32];
+		vault_size_text(3040870, sz, sizeof sz);
+		is_str(sz, "2.9 MB", "2.9 MB");
+		vault_size_text(980, sz, sizeof sz);
+		is_str(sz, "980 字节", "980 字节");
+		vault_size_text(8LL << 30, sz, sizeof sz);
+		is_str(sz, "8.0 GB", "8.0 GB");
+		is_str(vault_kind_name("video/mp4"), "视频", "视频");
+		is_str(vault_kind_name("image/jpeg"), "图片", "图片");
+		is_str(vault_kind_name("audio/mpeg"), "音频", "音频");
+		is_str(vault_kind_name("application/pdf"), "文档", "文档");
+		ok(vault_preview_kind("image/svg+xml") == NULL && vault_preview_kind("text/html") == NULL,
+		   "SVG and HTML are never shown in place");
+	}
 }
 
 static void test_tus(struct db *db, struct vault **vp, const char *data, long long unit_a)
@@ -437,6 +516,17 @@ static void test_tus(struct db *db, struct vault **vp, const char *data, long lo
 	ok(p != NULL, "PATCH 1 begins: %s", e.msg);
 	err_clear(&e);
 	ok(vault_patch_begin(v, db, &a, id, 0, 10, &e) == NULL && e.kind == ERR_LOCKED, "a concurrent PATCH: 423");
+	{
+		/* another process on the same data folder and database: its
+		 * own vault (own cache) must still be kept out */
+		struct vault *v2 = vault_open(data, &e);
+		err_clear(&e);
+		struct vault_patch *p2 = vault_patch_begin(v2, db, &a, id, 0, 10, &e);
+		ok(p2 == NULL && e.kind == ERR_LOCKED, "a PATCH through a second vault (process): 423");
+		if (p2)
+			vault_patch_abort(p2, db);
+		vault_close(v2);
+	}
 	vault_patch_write(p, body, 60000, &e);
 	vault_patch_write(p, body + 60000, 40000, &e);
 	long long off = -1;
@@ -448,6 +538,52 @@ static void test_tus(struct db *db, struct vault **vp, const char *data, long lo
 	err_clear(&e);
 	ok(vault_patch_begin(v, db, &a, id, 100000, (long long)n, &e) == NULL && e.kind == ERR_TOOLARGE,
 	   "body past the length: 413");
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id, 100000, INT64_MAX, &e) == NULL && e.kind == ERR_TOOLARGE,
+	   "Content-Length near INT64_MAX: 413, no overflow");
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id, 100000, INT64_MAX - 99999, &e) == NULL && e.kind == ERR_TOOLARGE,
+	   "offset + Content-Length = INT64_MAX + 1: 413");
+
+	/* claims in the database: another instance's live claim keeps us
+	 * out (423) whatever the cache says; a claim past its lifetime, or one
+	 * of a writer on this host that no longer holds the file, is taken
+	 * over */
+	db_exec(db, "UPDATE uploads SET claimed_by = 'elsewhere.example 77 00', claimed_at = ? WHERE id = ?",
+		DB_INT(time_now_unix()), DB_TEXT(id));
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id, 100000, 10, &e) == NULL && e.kind == ERR_LOCKED,
+	   "a live claim of another instance: 423");
+	is_int(db_scalar_int(db, 0, "SELECT upload_offset FROM uploads WHERE id = ?",
+			     (const struct db_val[]){ DB_TEXT(id), DB_END }), 100000, "offset untouched by the refused PATCH");
+	db_exec(db, "UPDATE uploads SET claimed_at = ? WHERE id = ?", DB_INT(time_now_unix() - 3600), DB_TEXT(id));
+	err_clear(&e);
+	p = vault_patch_begin(v, db, &a, id, 100000, 10, &e);
+	ok(p != NULL, "a claim an hour old is taken over: %s", e.msg);
+	vault_patch_abort(p, db);
+	ok(db_scalar_int(db, 1, "SELECT COUNT(*) FROM uploads WHERE id = ? AND claimed_by IS NOT NULL",
+			 (const struct db_val[]){ DB_TEXT(id), DB_END }) == 0, "abort gives the claim back");
+	{
+		char hn[64] = "";
+		gethostname(hn, sizeof hn);
+		char *mine = xasprintf("%s 999999 00", hn);
+		db_exec(db, "UPDATE uploads SET claimed_by = ?, claimed_at = ? WHERE id = ?", DB_TEXT(mine),
+			DB_INT(time_now_unix()), DB_TEXT(id));
+		free(mine);
+		err_clear(&e);
+		p = vault_patch_begin(v, db, &a, id, 100000, 10, &e);
+		ok(p != NULL, "a fresh claim of a writer on this host that holds no lock is taken over: %s", e.msg);
+		/* the claim stolen while writing: the end records nothing */
+		vault_patch_write(p, body + 100000, 10, &e);
+		db_exec(db, "UPDATE uploads SET claimed_by = 'elsewhere.example 77 01', claimed_at = ? WHERE id = ?",
+			DB_INT(time_now_unix()), DB_TEXT(id));
+		err_clear(&e);
+		ok(vault_patch_end(p, db, &a, &off, &st, &e) < 0 && e.kind == ERR_LOCKED && off == 100000,
+		   "a PATCH whose claim was taken over records nothing: 423");
+		is_int(db_scalar_int(db, 0, "SELECT upload_offset FROM uploads WHERE id = ?",
+				     (const struct db_val[]){ DB_TEXT(id), DB_END }), 100000, "offset still 100000");
+		db_exec(db, "UPDATE uploads SET claimed_by = NULL, claimed_at = NULL WHERE id = ?", DB_TEXT(id));
+	}
 
 	/* PATCH 2 is cut off after 50000 bytes: they are kept */
 	p = vault_patch_begin(v, db, &a, id, 100000, 150000, &e);
@@ -458,7 +594,7 @@ static void test_tus(struct db *db, struct vault **vp, const char *data, long lo
 	 * past the recorded offset as a kill -9 mid-write would leave */
 	vault_close(v);
 	*vp = v = vault_open(data, &e);
-	char *part = xasprintf("%s/uploads/%s.part", data, id);
+	char *part = xasprintf("%s/%s.part", vault_uploads_dir(v), id);
 	int fd = open(part, O_WRONLY | O_APPEND);
 	ok(fd >= 0 && write(fd, "GARBAGE", 7) == 7, "stray bytes appended to the partial file");
 	close(fd);
@@ -485,17 +621,62 @@ static void test_tus(struct db *db, struct vault **vp, const char *data, long lo
 	/* filetype image/jpeg */
 	ok(vault_upload_create(v, db, &a, 20, "filetype aW1hZ2UvanBlZw==", id2, &e) == 0, "second upload created");
 	p = vault_patch_begin(v, db, &a, id2, 0, 20, &e);
-	vault_patch_write(p, "plain text, not jpeg", 20, &e);
-	err_clear(&e);
 	long long leaves = ledger_size(db, &e);
-	ok(vault_patch_end(p, db, &a, &off, &st, &e) < 0 && e.kind == 415, "mislabelled upload refused: %s", e.msg);
+	err_clear(&e);
+	ok(vault_patch_write(p, "plain text, not jpeg", 20, &e) < 0 && e.kind == 415 && strstr(e.msg, "JPEG 图片"),
+	   "mislabelled upload refused as its bytes arrive: %s", e.msg);
+	vault_patch_abort(p, db);
 	is_int(ledger_size(db, &e), leaves, "no leaf for it");
 	ok(vault_upload_get(v, db, &a, id2, &u, &e) == 0 && str_eq(u.state, "refused"), "marked refused");
+	{
+		char *gone = xasprintf("%s/%s.part", vault_uploads_dir(v), id2);
+		ok(access(gone, F_OK) != 0, "its partial file removed");
+		free(gone);
+	}
+
+	/* a large mislabelled upload is refused on its first 16 KiB, not
+	 * after the whole file: the first write past 16 KiB fails */
+	char id4[33];
+	ok(vault_upload_create(v, db, &a, 11LL << 20, "filetype aW1hZ2UvcG5n,filename 6K+B5o2uLnBuZw==", id4, &e) == 0,
+	   "an 11 MiB upload claimed as PNG");
+	p = vault_patch_begin(v, db, &a, id4, 0, 11LL << 20, &e);
+	char *chunk = xmalloc(8192);
+	memset(chunk, 'x', 8192);
+	err_clear(&e);
+	ok(vault_patch_write(p, chunk, 8192, &e) == 0, "first 8 KiB accepted (not yet enough to tell)");
+	ok(vault_patch_write(p, chunk, 8192, &e) < 0 && e.kind == 415, "refused at 16 KiB: %s", e.msg);
+	vault_patch_abort(p, db);
+	free(chunk);
+	ok(vault_upload_get(v, db, &a, id4, &u, &e) == 0 && str_eq(u.state, "refused") && u.offset == 0,
+	   "marked refused, nothing kept");
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id4, 0, 10, &e) == NULL && e.kind == 410, "further PATCHes: 410");
+
+	/* a form-style writer: refused on the first 16 KiB too */
+	{
+		struct vault_writer w;
+		ok(vault_writer_open(v, &w, &e) == 0, "writer opens");
+		ok(vault_writer_describe(&w, "video/mp4", "../../现场\x01视频.mp4", "说明\r\n第二行", &e) == 0, "described");
+		is_str(w.filename, "现场视频.mp4", "name cleaned (path and control characters dropped)");
+		is_str(w.description, "说明\n第二行", "description cleaned");
+		char *big = xmalloc(20000);
+		memset(big, 'y', 20000);
+		err_clear(&e);
+		ok(vault_writer_add(&w, big, 20000, &e) < 0 && e.kind == 415 && strstr(e.msg, "MP4 视频"),
+		   "text claimed as MP4 refused on the first chunk: %s", e.msg);
+		vault_writer_abort(&w);
+		free(big);
+		ok(vault_writer_open(v, &w, &e) == 0, "writer opens");
+		err_clear(&e);
+		ok(vault_writer_describe(&w, NULL, "x.txt", "\xff\xfe", &e) < 0 && str_eq(e.field, "description"),
+		   "a description that is not UTF-8 is refused");
+		vault_writer_abort(&w);
+	}
 
 	/* a crash between 'complete' and the record: finished by the next read */
 	char id3[33];
 	ok(vault_upload_create(v, db, &a, 5, NULL, id3, &e) == 0, "third upload created");
-	part = xasprintf("%s/uploads/%s.part", data, id3);
+	part = xasprintf("%s/%s.part", vault_uploads_dir(v), id3);
 	write_file(part, "hello", 5);
 	struct hash2 h;
 	struct hash2_result hr;
@@ -511,11 +692,164 @@ static void test_tus(struct db *db, struct vault **vp, const char *data, long lo
 	free(body);
 }
 
+/* Resource exhaustion: a bounded number of hashing pipes (EBUSY past
+ * it), a thread that cannot start: NULL, never an abort; the vault then
+ * answers 503 (VAULT_BUSY) and keeps working afterwards. */
+static void test_busy(struct db *db, struct vault *v, long long unit_a)
+{
+	struct hash2 h1, h2;
+	hash2_init(&h1);
+	hash2_init(&h2);
+	hash2_pipe_limit(1);
+	is_int(hash2_pipe_max(), 1, "pipe bound set to 1");
+	struct hash2_pipe *p1 = hash2_pipe_start(&h1, -1, 0, 0);
+	ok(p1 != NULL, "first pipe starts");
+	errno = 0;
+	struct hash2_pipe *p2 = hash2_pipe_start(&h2, -1, 0, 0);
+	ok(p2 == NULL && errno == EBUSY, "second pipe past the bound: NULL, EBUSY");
+
+	/* hash2_fd still hashes (on the calling thread) */
+	char *path = xasprintf("%s/busy.bin", tmpdir);
+	write_file(path, "abcdefgh", 8);
+	int fd = open(path, O_RDONLY);
+	struct hash2_result hr;
+	ok(hash2_fd(&h2, fd, -1) == 8, "hash2_fd without a free pipe reads the file");
+	hash2_final(&h2, &hr);
+	close(fd);
+	char want[HASH_HEX];
+	oneshot("SHA256", "abcdefgh", 8, want);
+	is_str(hr.sha256_hex, want, "and hashes it right");
+
+	/* the vault answers 503 while the pipe is taken */
+	struct err e = ERR_INIT;
+	struct vault_writer w;
+	ok(vault_writer_open(v, &w, &e) < 0 && e.kind == VAULT_BUSY, "writer without a free pipe: 503 (%s)", e.msg);
+	struct actor a;
+	officer(&a, 41, unit_a);
+	char id[33];
+	ok(vault_upload_create(v, db, &a, 8, NULL, id, &e) == 0, "upload created");
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id, 0, 8, &e) == NULL && e.kind == VAULT_BUSY, "PATCH without a free pipe: 503");
+	ok(db_scalar_int(db, 1, "SELECT COUNT(*) FROM uploads WHERE id = ? AND claimed_by IS NOT NULL",
+			 (const struct db_val[]){ DB_TEXT(id), DB_END }) == 0, "the refused PATCH holds no claim");
+	hash2_pipe_finish(p1);
+	hash2_abort(&h1);
+
+	/* a thread that cannot be started */
+	hash2_init(&h1);
+	hash2_pipe_fail_threads(1);
+	errno = 0;
+	p1 = hash2_pipe_start(&h1, -1, 0, 0);
+	ok(p1 == NULL && errno == EAGAIN, "a thread that cannot start: NULL, EAGAIN (no abort)");
+	hash2_pipe_fail_threads(0);
+	p1 = hash2_pipe_start(&h1, -1, 0, 0);
+	ok(p1 != NULL, "the bound was given back: the next pipe starts");
+	hash2_pipe_finish(p1);
+	hash2_abort(&h1);
+	hash2_pipe_fail_threads(2);
+	err_clear(&e);
+	ok(vault_patch_begin(v, db, &a, id, 0, 8, &e) == NULL && e.kind == VAULT_BUSY, "PATCH when no thread starts: 503");
+	hash2_pipe_fail_threads(0);
+	hash2_pipe_limit(0);
+
+	/* and afterwards everything works */
+	struct vault_patch *p = vault_patch_begin(v, db, &a, id, 0, 8, &e);
+	ok(p != NULL, "PATCH after the pressure: %s", e.msg);
+	long long off;
+	struct vault_stored st;
+	if (p) {
+		vault_patch_write(p, "abcdefgh", 8, &e);
+		ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && str_eq(st.sha256, want), "stored: %s", e.msg);
+	}
+	unlink(path);
+	free(path);
+}
+
+/* The blob store on a volume of its own (DATA/blobs a link to another
+ * file system): a tus upload still ends in the store (its partial file is
+ * staged inside the store, so link() never crosses volumes), and a
+ * partial file of an earlier version left in DATA/uploads on the other
+ * volume is copied across. */
+static void test_volumes(struct db *db, long long unit_a)
+{
+	char vol[] = "/dev/shm/zhifa-vol-XXXXXX";
+	if (!mkdtemp(vol)) {
+		ok(1, "# SKIP no /dev/shm for a second volume");
+		return;
+	}
+	char *data = xasprintf("%s/data-vol", tmpdir);
+	char *blobs = xasprintf("%s/blobs", data);
+	mkdir(data, 0700);
+	struct stat s1, s2;
+	if (symlink(vol, blobs) < 0 || stat(data, &s1) < 0 || stat(vol, &s2) < 0 || s1.st_dev == s2.st_dev) {
+		ok(1, "# SKIP %s and /dev/shm are one file system", tmpdir);
+		goto out;
+	}
+	struct err e = ERR_INIT;
+	struct vault *v = vault_open(data, &e);
+	ok(v != NULL, "vault with its store on another volume: %s", e.msg);
+	struct actor a;
+	officer(&a, 31, unit_a);
+	const char body[] = "evidence on its own volume\n";
+	size_t n = sizeof body - 1;
+	char id[33];
+	ok(vault_upload_create(v, db, &a, (long long)n, NULL, id, &e) == 0, "upload created");
+	struct vault_patch *p = vault_patch_begin(v, db, &a, id, 0, (long long)n, &e);
+	ok(p != NULL, "PATCH begins: %s", e.msg);
+	long long off = 0;
+	struct vault_stored st;
+	if (p) {
+		vault_patch_write(p, body, n, &e);
+		ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && st.size == (long long)n,
+		   "tus upload stored across volumes: %s", e.msg);
+	}
+	char *stored = blobs_fs_path(vault_blobs(v), st.sha256);
+	ok(stored && access(stored, R_OK) == 0, "the file is in the store");
+	free(stored);
+
+	/* a partial file where an earlier version kept them (DATA/uploads,
+	 * the other volume) */
+	const char body2[] = "begun by an earlier version\n";
+	size_t n2 = sizeof body2 - 1;
+	char id2[33];
+	ok(vault_upload_create(v, db, &a, (long long)n2, NULL, id2, &e) == 0, "second upload created");
+	vault_close(v);
+	char *olddir = xasprintf("%s/uploads", data);
+	mkdir(olddir, 0700);
+	char *newpart = xasprintf("%s/tmp/uploads/%s.part", blobs, id2);
+	char *oldpart = xasprintf("%s/%s.part", olddir, id2);
+	unlink(newpart);
+	write_file(oldpart, "", 0);
+	v = vault_open(data, &e);
+	p = vault_patch_begin(v, db, &a, id2, 0, (long long)n2, &e);
+	ok(p != NULL, "PATCH of the old partial file begins: %s", e.msg);
+	if (p) {
+		vault_patch_write(p, body2, n2, &e);
+		ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && st.size == (long long)n2,
+		   "old partial file stored across volumes (copied): %s", e.msg);
+	}
+	char want[HASH_HEX];
+	oneshot("SHA256", body2, n2, want);
+	is_str(st.sha256, want, "with the content's SHA-256");
+	vault_close(v);
+	free(olddir);
+	free(newpart);
+	free(oldpart);
+out:;
+	char *rm = xasprintf("chmod -R u+w %s && rm -rf %s", vol, vol);
+	if (system(rm) != 0)
+		printf("# could not remove %s\n", vol);
+	free(rm);
+	free(blobs);
+	free(data);
+}
+
 /* vault_uploads_expire: an expired partial upload loses its file and
  * answers 410; an unexpired one, one inside the grace day, a finished one
  * and the stored blobs are untouched. */
 static void test_expire(struct db *db, struct vault *v, const char *data, long long unit_a)
 {
+	(void)data;
 	struct err e = ERR_INIT;
 	struct actor a;
 	officer(&a, 23, unit_a);
@@ -555,9 +889,9 @@ static void test_expire(struct db *db, struct vault *v, const char *data, long l
 	vault_patch_write(p, "abc", 3, &e);
 	ok(vault_patch_end(p, db, &a, &off, &st, &e) == 0 && off == 3, "fresh upload holds 3 bytes");
 
-	char *old_part = xasprintf("%s/uploads/%s.part", data, old_id);
-	char *grace_part = xasprintf("%s/uploads/%s.part", data, grace_id);
-	char *new_part = xasprintf("%s/uploads/%s.part", data, new_id);
+	char *old_part = xasprintf("%s/%s.part", vault_uploads_dir(v), old_id);
+	char *grace_part = xasprintf("%s/%s.part", vault_uploads_dir(v), grace_id);
+	char *new_part = xasprintf("%s/%s.part", vault_uploads_dir(v), new_id);
 	ok(access(old_part, F_OK) == 0, "old partial file exists before the clean-up");
 	struct vault_upload u;
 	err_clear(&e);
@@ -743,7 +1077,9 @@ int main(void)
 	test_vault(db, v, unit_a, unit_b);
 	test_tus(db, &v, data, unit_a);
 	test_expire(db, v, data, unit_a);
+	test_busy(db, v, unit_a);
 	test_verify(db, v, data);
+	test_volumes(db, unit_a);
 	test_s3();
 	vault_close(v);
 	db_close(db);

@@ -4,6 +4,7 @@
 #include "core/config.h"
 #include "http/http.h"
 #include "http/html.h"
+#include "http/client_addr.h"
 #include "tap.h"
 
 static void test_escape(void)
@@ -137,6 +138,74 @@ static void test_config(void)
 	config_finish(&c);
 	ok(c.secure_cookies && !c.hsts, "an explicit hsts = 0 wins");
 	buf_release(&err);
+	buf_init(&err, 0);
+	ok(config_set(&c, "contact_url", "javascript:alert(1)", &err) < 0, "contact_url must be http(s), mailto: or a path");
+	buf_reset(&err);
+	ok(config_set(&c, "contact_url", "//evil.example", &err) < 0, "a scheme-relative contact_url is refused");
+	buf_reset(&err);
+	ok(config_set(&c, "contact_url", "/portal/bodies", &err) == 0 && str_eq(c.contact_url, "/portal/bodies"),
+	   "contact_url may be a path");
+	ok(config_set(&c, "icp_no", "滇ICP备<b>", &err) < 0, "a mark with markup is refused");
+	buf_reset(&err);
+	ok(config_set(&c, "police_no", "滇公网安备 53010202000000号", &err) == 0 && str_eq(c.police_no, "滇公网安备 53010202000000号"),
+	   "公安机关备案号 kept as written");
+	ok(config_set(&c, "site_code", "53000000011234567890123456789012", &err) < 0, "an over-long 网站标识码 is refused");
+	buf_release(&err);
+	config_defaults(&c, "/tmp/x");
+	ok(!c.site_code[0] && !c.icp_no[0] && !c.police_no[0] && !c.contact_url[0], "site marks are unset by default");
+	ok(config_public_url_local(c.public_url), "the default public_url is this machine only");
+	static const char *local[] = { "", "http://127.0.0.1:8080", "http://127.1.2.3", "http://LOCALHOST:80/x",
+				       "https://a.localhost", "http://[::1]:8080/", "http://0.0.0.0:8080", "http://u@127.0.0.1/" };
+	for (size_t i = 0; i < ARRAY_SIZE(local); i++)
+		ok(config_public_url_local(local[i]), "local: '%s'", local[i]);
+	static const char *outside[] = { "https://zhifa.gxt.yn.gov.cn", "http://10.0.0.5:8080", "https://127example.cn/",
+					 "http://[2001:db8::1]:80" };
+	for (size_t i = 0; i < ARRAY_SIZE(outside); i++)
+		ok(!config_public_url_local(outside[i]), "reachable: '%s'", outside[i]);
+}
+
+static void test_client_addr(void)
+{
+	struct config c;
+	struct buf err;
+	buf_init(&err, 0);
+	char out[64];
+	config_defaults(&c, "/tmp/x");
+	client_addr_pick(&c, "127.0.0.1", "203.0.113.9", "203.0.113.8", out, sizeof out);
+	is_str(out, "127.0.0.1", "no trusted proxies: X-Forwarded-For and X-Real-IP ignored");
+	ok(config_set(&c, "trusted_proxies", "127.0.0.1, 10.0.0.0/8 fd00::/8", &err) == 0 && c.ntrusted_proxies == 3,
+	   "trusted_proxies: addresses and CIDR blocks, IPv4 and IPv6");
+	ok(config_proxy_trusted(&c, "10.200.3.4") && config_proxy_trusted(&c, "::ffff:10.1.1.1") &&
+	   config_proxy_trusted(&c, "fd12::1") && !config_proxy_trusted(&c, "11.0.0.1") &&
+	   !config_proxy_trusted(&c, "127.0.0.2") && !config_proxy_trusted(&c, "fe80::1"),
+	   "membership by prefix (IPv4-mapped IPv6 as IPv4)");
+	client_addr_pick(&c, "127.0.0.1", "203.0.113.9", NULL, out, sizeof out);
+	is_str(out, "203.0.113.9", "from a trusted proxy: the forwarded address");
+	client_addr_pick(&c, "127.0.0.1", "6.6.6.6, 203.0.113.9, 10.1.2.3", NULL, out, sizeof out);
+	is_str(out, "203.0.113.9", "the right-most address that is not a trusted proxy (a forged left part ignored)");
+	client_addr_pick(&c, "127.0.0.1", "10.9.9.9,10.1.2.3", NULL, out, sizeof out);
+	is_str(out, "10.9.9.9", "all hops trusted: the left-most");
+	client_addr_pick(&c, "127.0.0.1", "junk, 203.0.113.12", NULL, out, sizeof out);
+	is_str(out, "203.0.113.12", "a malformed entry left of the client does not matter");
+	client_addr_pick(&c, "127.0.0.1", "203.0.113.12, junk", NULL, out, sizeof out);
+	is_str(out, "127.0.0.1", "a malformed entry written by the proxy's client: the last trusted hop");
+	client_addr_pick(&c, "127.0.0.1", " 2001:DB8::0:1 ", NULL, out, sizeof out);
+	is_str(out, "2001:db8::1", "IPv6 written in canonical form");
+	client_addr_pick(&c, "127.0.0.1", NULL, "198.51.100.5", out, sizeof out);
+	is_str(out, "198.51.100.5", "X-Real-IP from a trusted proxy without X-Forwarded-For");
+	client_addr_pick(&c, "127.0.0.1", NULL, "<script>", out, sizeof out);
+	is_str(out, "127.0.0.1", "a malformed X-Real-IP is ignored");
+	client_addr_pick(&c, "192.0.2.1", "203.0.113.9", "203.0.113.8", out, sizeof out);
+	is_str(out, "192.0.2.1", "from an untrusted peer both headers are ignored");
+	buf_reset(&err);
+	ok(config_set(&c, "trusted_proxies", "10.0.0.0/33", &err) < 0 && strstr(buf_str(&err), "10.0.0.0/33"),
+	   "a bad prefix is refused, naming the entry");
+	buf_reset(&err);
+	ok(config_set(&c, "trusted_proxies", "nginx.local", &err) < 0, "a host name is refused");
+	ok(c.ntrusted_proxies == 3, "a refused value leaves the list as it was");
+	buf_reset(&err);
+	ok(config_set(&c, "trusted_proxies", "", &err) == 0 && c.ntrusted_proxies == 0, "empty: no trusted proxies");
+	buf_release(&err);
 }
 
 int main(void)
@@ -145,5 +214,6 @@ int main(void)
 	test_decode();
 	test_router();
 	test_config();
+	test_client_addr();
 	return tap_done();
 }

@@ -16,16 +16,20 @@
     return;
   }
   var input = document.getElementById('file');
+  var desc = document.getElementById('description');
   var bar = document.getElementById('tus-progress');
   var status = document.getElementById('tus-status');
   var button = form.querySelector('button[type="submit"]');
   box.hidden = false;
 
+  /* sizes as the server writes them (recording/vault.h: vault_size_text) */
   function human(n) {
-    if (n >= 1073741824) { return (n / 1073741824).toFixed(2) + ' GiB'; }
-    if (n >= 1048576) { return (n / 1048576).toFixed(1) + ' MiB'; }
-    if (n >= 1024) { return (n / 1024).toFixed(1) + ' KiB'; }
-    return n + ' 字节';
+    if (n < 1024) { return n + ' 字节'; }
+    var units = ['KB', 'MB', 'GB', 'TB'];
+    var v = n / 1024;
+    var u = 0;
+    while (v >= 1024 && u + 1 < units.length) { v /= 1024; u++; }
+    return (v < 100 ? v.toFixed(1) : v.toFixed(0)) + ' ' + units[u];
   }
 
   function serverMessage(err) {
@@ -46,13 +50,18 @@
     var result = { sha: '', dup: false };
     button.disabled = true;
     bar.value = 0;
+    status.className = 'muted';
     status.textContent = '正在准备上传……';
     var upload = new window.tus.Upload(file, {
       endpoint: box.getAttribute('data-endpoint'),
       chunkSize: 8 * 1024 * 1024,
       retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000],
       removeFingerprintOnSuccess: true,
-      metadata: { filename: file.name, filetype: file.type || 'application/octet-stream' },
+      metadata: {
+        filename: file.name,
+        filetype: file.type || 'application/octet-stream',
+        description: desc ? desc.value : ''
+      },
       headers: { 'X-CSRF-Token': box.getAttribute('data-csrf') },
       onProgress: function (sent, total) {
         var pct = total ? Math.floor(sent * 100 / total) : 0;
@@ -69,6 +78,7 @@
       },
       onError: function (err) {
         button.disabled = false;
+        status.className = 'alert error';
         status.textContent = '上传失败：' + serverMessage(err);
       },
       onSuccess: function () {
