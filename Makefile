@@ -11,8 +11,10 @@ WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonlitera
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla
 BASE_CFLAGS := $(WARN) -D_GNU_SOURCE -pthread -Isrc -Ibuild/gen $(PKG_CFLAGS) -g
 REL_CFLAGS := $(BASE_CFLAGS) -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2
+# ZHIFA_TEST_HOOKS: ZHIFA_FAKE_NOW and ZHIFA_PWHASH_FAST are honoured by the
+# test build only, never by ./zhifa.
 ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
-	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined -DZHIFA_TEST_HOOKS
 LDLIBS := $(PKG_LIBS) -lmagic -pthread -lm
 
 SRCS := $(shell find src -name '*.c' ! -path 'src/main.c' | sort)
@@ -97,16 +99,19 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
 FUZZ_OBJS := $(patsubst %.c,build/fuzz/obj/%.o,$(SRCS) $(GEN_SRCS))
 FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -pthread -Isrc -Ibuild/gen $(PKG_CFLAGS) -g -O1 \
-	-fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+	-fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -DZHIFA_TEST_HOOKS
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC $@"; $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_server.h $(FUZZ_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC $@"; $(FUZZ_CC) $(FUZZ_CFLAGS) -Wall -Wextra -Werror -Itests -fsanitize=fuzzer \
 		-o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+
+# the objects are not intermediate files: keep them between builds
+.SECONDARY: $(FUZZ_OBJS)
 
 .PHONY: fuzz-smoke
 fuzz: $(FUZZ_BINS)

@@ -14,6 +14,7 @@
 
 struct calendar;
 struct ledger_keys;
+struct head_watch;
 struct deferq;
 struct vault;
 
@@ -34,6 +35,7 @@ struct app {
 	struct deferq *deferq;       /* requests held without a thread (http/defer.h) */
 	pthread_mutex_t vault_lock;
 	struct vault *vault;         /* the evidence vault, opened on first use: app_vault */
+	struct head_watch *watch;    /* connections still sending a request head (server.c) */
 };
 
 /* Load the shared state that lives beside the pool (the calendar and the

@@ -21,6 +21,8 @@
 #include "ledger/ledger.h"
 #include "calendar/deadline_demo.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,11 +34,14 @@ static const char DEFAULT_CONF[] =
 	"# threads = 2\n"
 	"# session_idle_minutes = 30\n"
 	"# max_body_kib = 1024\n"
-	"# secure_cookies = 0                    （在 HTTPS 之后部署时设为 1）\n"
+	"# secure_cookies = 0                    （public_url 为 https:// 时默认为 1）\n"
+	"# hsts = 0                              （发送 Strict-Transport-Security；public_url 为 https:// 时默认为 1）\n"
 	"# site_name = 云南省工业和信息化厅\n"
 	"# public_url = https://zfgs.example.gov.cn   (公众访问本站的地址，印在证件二维码中)\n"
 	"# due_soon_days = 2                     (期限到期前几个工作日提示\"即将到期\")\n"
-	"# log_requests = 0\n";
+	"# log_requests = 0\n"
+	"# max_conns_per_ip = 64                （同一地址最多的并发连接数；在反向代理之后请调大或设为 0）\n"
+	"# head_timeout_seconds = 15            （连接须在此时间内发完请求头）\n";
 
 int cmd_init(int argc, char **argv)
 {
@@ -54,7 +59,11 @@ int cmd_init(int argc, char **argv)
 	char path[700];
 	snprintf(path, sizeof path, "%s/zhifa.conf", o.data);
 	if (access(path, F_OK) != 0) {
-		FILE *f = fopen(path, "w");
+		/* private (0600) like the keys: it may hold the database password */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!f && fd >= 0)
+			close(fd);
 		if (!f || fputs(DEFAULT_CONF, f) < 0 || fclose(f) != 0) {
 			fprintf(stderr, "zhifa: 无法写入 %s\n", path);
 			return EXIT_FAIL;
@@ -113,13 +122,6 @@ int cmd_migrate(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static volatile sig_atomic_t stop_flag;
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
-
 int cmd_serve(int argc, char **argv)
 {
 	struct cli_opts o;
@@ -129,6 +131,16 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "用法： zhifa serve --data DIR [--listen ADDR:PORT] [--db URL]\n");
 		return EXIT_USAGE;
 	}
+	/* SIGINT and SIGTERM are blocked before any thread starts, so every
+	 * thread inherits the mask and none can take the signal; the main
+	 * thread waits for it with sigwait, which cannot miss one that arrived
+	 * early (it stays pending). */
+	sigset_t stop_set;
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGINT);
+	sigaddset(&stop_set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	struct app app;
 	memset(&app, 0, sizeof app);
 	struct db *db = cli_open_db(&o, &app.cfg);
@@ -150,19 +162,14 @@ int cmd_serve(int argc, char **argv)
 		db_pool_free(app.pool);
 		return EXIT_FAIL;
 	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	app_background_start(&app);
 	printf("zhifa %s 正在服务：http://%s:%d/ （数据目录 %s，数据库 %s）\n", ZHIFA_VERSION,
 	       app.cfg.listen_addr, app.cfg.port, app.cfg.data_dir,
 	       str_starts(app.cfg.db_url, "postgres") ? "PostgreSQL" : "SQLite");
 	fflush(stdout);
-	while (!stop_flag)
-		pause();
+	int sig = 0;
+	while (sigwait(&stop_set, &sig) != 0)
+		;
 	log_info("正在停止服务");
 	app.stopping = 1;
 	server_stop(&app);

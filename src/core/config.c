@@ -19,6 +19,8 @@ void config_defaults(struct config *c, const char *data_dir)
 	snprintf(c->site_name, sizeof c->site_name, "云南省工业和信息化厅");
 	snprintf(c->public_url, sizeof c->public_url, "http://127.0.0.1:8080");
 	c->due_soon_days = 2;
+	c->max_conns_per_ip = 64;
+	c->head_timeout_s = 15;
 }
 
 /* Parse "ADDR" or "ADDR/PREFIX" (n bytes of text) into *out; -1 if not. */
@@ -154,6 +156,12 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 		if (set_int(key, value, 0, 1, &v, err) < 0)
 			return -1;
 		c->secure_cookies = v;
+		c->secure_cookies_set = true;
+	} else if (str_eq(key, "hsts")) {
+		if (set_int(key, value, 0, 1, &v, err) < 0)
+			return -1;
+		c->hsts = v;
+		c->hsts_set = true;
 	} else if (str_eq(key, "origin")) {
 		if (str_empty(value) || strlen(value) >= sizeof c->origin || strchr(value, ' ') || strchr(value, '\n')) {
 			buf_printf(err, "origin 不能为空，也不能含空格");
@@ -180,6 +188,14 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 		if (set_int(key, value, 1, 30, &v, err) < 0)
 			return -1;
 		c->due_soon_days = (int)v;
+	} else if (str_eq(key, "max_conns_per_ip")) {
+		if (set_int(key, value, 0, 100000, &v, err) < 0)
+			return -1;
+		c->max_conns_per_ip = (int)v;
+	} else if (str_eq(key, "head_timeout_seconds")) {
+		if (set_int(key, value, 1, 600, &v, err) < 0)
+			return -1;
+		c->head_timeout_s = (int)v;
 	} else if (str_eq(key, "log_requests")) {
 		if (set_int(key, value, 0, 1, &v, err) < 0)
 			return -1;
@@ -321,7 +337,7 @@ int config_load(struct config *c, struct buf *err)
 	static const char *keys[] = { "listen", "db", "threads", "session_idle_minutes", "max_body_kib",
 				      "secure_cookies", "origin", "site_name", "public_url", "due_soon_days",
 				      "log_requests", "tsa_url", "tsa_ca_file", "trusted_proxies", "site_code", "icp_no",
-				      "police_no", "contact_url" };
+				      "police_no", "contact_url", "max_conns_per_ip", "head_timeout_seconds", "hsts" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char env[64];
 		snprintf(env, sizeof env, "ZHIFA_");
@@ -334,5 +350,15 @@ int config_load(struct config *c, struct buf *err)
 		if (v && config_set(c, keys[i], v, err) < 0)
 			return -1;
 	}
+	config_finish(c);
 	return 0;
+}
+
+void config_finish(struct config *c)
+{
+	bool https = str_starts(c->public_url, "https://");
+	if (!c->secure_cookies_set)
+		c->secure_cookies = https;
+	if (!c->hsts_set)
+		c->hsts = https;
 }

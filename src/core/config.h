@@ -9,7 +9,10 @@
  *   threads              HTTP worker threads (default: number of CPUs)
  *   session_idle_minutes idle session timeout (30)
  *   max_body_kib         largest request body accepted for forms (1024)
- *   secure_cookies       1 to mark cookies Secure (behind HTTPS)
+ *   secure_cookies       1 to mark cookies Secure (behind HTTPS); default 1 when
+ *                        public_url is https://, else 0
+ *   hsts                 1 to send Strict-Transport-Security (one year); default
+ *                        1 when public_url is https://, else 0
  *   origin               the public name of this log / site (zhifa.local)
  *   site_name            the department's name shown on every page
  *   public_url           the address the public reaches this site at, used in
@@ -27,6 +30,14 @@
  *                        or a path from /); not shown while unset
  *   due_soon_days        working days before a deadline it turns "due soon" (2)
  *   log_requests         1 to log every request, not only failures (0)
+ *   max_conns_per_ip     open connections allowed from one client address (64;
+ *                        0 = no limit).  Behind a reverse proxy every client
+ *                        has the proxy's address: raise it there, or set 0
+ *                        and let the proxy limit clients
+ *   head_timeout_seconds time a connection has to send a complete request
+ *                        head, counted from its start (or from the end of
+ *                        its previous request), however slowly the bytes
+ *                        trickle in (15)
  *   tsa_url              http(s) URL of an RFC 3161 time-stamping authority;
  *                        when set, every signed checkpoint is time-stamped
  *                        (ledger/tsa.h; "" = off, the default)
@@ -67,11 +78,15 @@ struct config {
 	int session_idle_minutes;
 	long max_body;
 	bool secure_cookies;
+	bool hsts;             /* send Strict-Transport-Security */
+	bool secure_cookies_set, hsts_set; /* set explicitly; else follow public_url */
 	char origin[256];
 	char site_name[256];
 	bool log_requests;     /* log every request, not only failures */
 	char public_url[256];
 	int due_soon_days;
+	int max_conns_per_ip;  /* 0 = unlimited */
+	int head_timeout_s;    /* deadline for a complete request head */
 	char tsa_url[512];     /* "" = no time-stamping */
 	char tsa_ca_file[512]; /* "" = token signatures not checked */
 	struct proxy_net trusted_proxies[CONFIG_MAX_PROXIES];
@@ -97,4 +112,7 @@ bool config_proxy_trusted(const struct config *c, const char *ip);
 bool config_public_url_local(const char *url);
 /* Load DATA/zhifa.conf if present, then ZHIFA_* environment variables. */
 int config_load(struct config *c, struct buf *err);
+/* Settings that follow others unless set explicitly (secure_cookies and
+ * hsts follow public_url); config_load calls it last. */
+void config_finish(struct config *c);
 #endif

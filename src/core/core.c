@@ -88,6 +88,8 @@ int error(const char *fmt, ...)
 	return -1;
 }
 
+static size_t utf8_seq(const unsigned char *s, size_t n);
+
 /* ---- logging ---- */
 static enum log_level log_min = LOG_INFO;
 static _Thread_local char log_rid[40];
@@ -106,6 +108,30 @@ void log_set_request_id(const char *rid)
 
 const char *log_request_id(void) { return log_rid; }
 
+void log_escape(struct buf *out, const char *s, size_t n)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		size_t l = u[i] >= 0x80 ? utf8_seq(u + i, n - i) : 1;
+		if (l > 1) {
+			buf_add(out, s + i, l);
+			i += l;
+			continue;
+		}
+		unsigned char c = u[i++];
+		if (c == '\\') {
+			buf_puts(out, "\\\\");
+		} else if (c < 0x20 || c == 0x7F || c >= 0x80) {
+			char e[4] = { '\\', 'x', digits[c >> 4], digits[c & 15] };
+			buf_add(out, e, 4);
+		} else {
+			buf_putc(out, (char)c);
+		}
+	}
+}
+
 void log_msg(enum log_level lvl, const char *fmt, ...)
 {
 	static const char *names[] = { "debug", "info", "warn", "error" };
@@ -118,10 +144,16 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	buf_printf(&b, "%s %-5s ", ts, names[lvl]);
 	if (log_rid[0])
 		buf_printf(&b, "[%s] ", log_rid);
+	struct buf msg;
+	buf_init(&msg, 0);
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
+	/* whatever a field holds (a client's path, user name, header), the
+	 * event stays on one line that cannot be mistaken for another */
+	log_escape(&b, msg.data ? msg.data : "", msg.len);
+	buf_release(&msg);
 	buf_putc(&b, '\n');
 	pthread_mutex_lock(&log_lock);
 	fwrite(b.data, 1, b.len, stderr);
@@ -208,6 +240,37 @@ long utf8_len(const char *s, size_t n)
 
 bool utf8_valid(const char *s, size_t n) { return utf8_len(s, n) >= 0; }
 
+size_t utf8_sanitize(char *out, size_t outsize, const char *s, size_t n)
+{
+	static const char ellipsis[] = "\xE2\x80\xA6"; /* U+2026 */
+	if (outsize == 0)
+		return 0;
+	size_t w = 0, i = 0;
+	bool in_bad = false;
+	while (i < n) {
+		size_t l = utf8_seq((const unsigned char *)s + i, n - i);
+		const char *piece = s + i;
+		size_t plen = l;
+		if (l == 0 || (l == 1 && s[i] == '\0')) {
+			i++;
+			if (in_bad)
+				continue; /* one mark for a run of bad bytes */
+			in_bad = true;
+			piece = ellipsis;
+			plen = 3;
+		} else {
+			in_bad = false;
+			i += l;
+		}
+		if (w + plen >= outsize)
+			break; /* cut before the character that does not fit */
+		memcpy(out + w, piece, plen);
+		w += plen;
+	}
+	out[w] = '\0';
+	return w;
+}
+
 void hex_encode(const unsigned char *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
@@ -243,10 +306,13 @@ long hex_decode(const char *in, unsigned char *out, size_t outmax)
 /* ---- time ---- */
 long long time_now_unix(void)
 {
-	const char *fake = getenv("ZHIFA_FAKE_NOW"); /* tests only: unix seconds */
+#ifdef ZHIFA_TEST_HOOKS
+	/* test builds only (the Makefile's ASan build): unix seconds */
+	const char *fake = getenv("ZHIFA_FAKE_NOW");
 	long long v;
 	if (fake && str_to_ll(fake, 0, 1LL << 40, &v) == 0)
 		return v;
+#endif
 	return (long long)time(NULL);
 }
 
@@ -314,10 +380,18 @@ int err_set(struct err *e, int kind, const char *field, const char *fmt, ...)
 		return -1;
 	e->kind = kind;
 	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+	/* A message quotes input cut with "%.40s" (bytes) and is cut again to
+	 * fit e->msg: both cuts can fall inside a character, and a message that
+	 * is not UTF-8 cannot be put into a JSON answer.  So it is cut on
+	 * character boundaries here, whatever the format did. */
+	struct buf b;
+	buf_init(&b, 0);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
+	utf8_sanitize(e->msg, sizeof e->msg, buf_str(&b), b.len);
+	buf_release(&b);
 	return -1;
 }
 
@@ -348,10 +422,14 @@ int errs_add(struct errs *l, int kind, const char *field, const char *fmt, ...)
 	struct err e;
 	e.kind = kind;
 	snprintf(e.field, sizeof e.field, "%s", field ? field : "");
+	struct buf b; /* cut on character boundaries, as in err_set */
+	buf_init(&b, 0);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e.msg, sizeof e.msg, fmt, ap);
+	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
+	utf8_sanitize(e.msg, sizeof e.msg, buf_str(&b), b.len);
+	buf_release(&b);
 	errs_push(l, &e);
 	return -1;
 }

@@ -47,6 +47,11 @@ void log_set_level(enum log_level lvl);
 void log_set_request_id(const char *rid); /* thread-local; NULL clears */
 const char *log_request_id(void);
 void log_msg(enum log_level lvl, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Append s[0..n) to out as one log field: valid UTF-8 text as is, a
+ * backslash doubled, control characters, DEL and bytes that are not UTF-8
+ * as \xHH.  log_msg passes every message through it. */
+struct buf;
+void log_escape(struct buf *out, const char *s, size_t n);
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
@@ -62,6 +67,11 @@ int str_to_ll(const char *s, long long min, long long max, long long *out);
 /* Number of Unicode code points in valid UTF-8, -1 if invalid. */
 long utf8_len(const char *s, size_t n);
 bool utf8_valid(const char *s, size_t n);
+/* Copy s[0..n) into out[outsize] as valid UTF-8, NUL-terminated: each run
+ * of bytes that are not UTF-8 (such as a character cut in half by "%.40s")
+ * becomes one "…", and when out is too small the copy ends on a character
+ * boundary.  Returns the length written. */
+size_t utf8_sanitize(char *out, size_t outsize, const char *s, size_t n);
 /* Hex encode n bytes into out (2n+1 bytes). */
 void hex_encode(const unsigned char *in, size_t n, char *out);
 /* Decode hex; returns bytes written or -1. */
@@ -70,6 +80,8 @@ long hex_decode(const char *in, unsigned char *out, size_t outmax);
 /* ---- time: UTC stored, Asia/Shanghai shown ---- */
 /* Current time as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into out[21]. */
 void time_now_utc(char out[21]);
+/* Unix seconds.  Test builds (-DZHIFA_TEST_HOOKS, the Makefile's ASan
+ * build) honour ZHIFA_FAKE_NOW=SECONDS; the release binary never does. */
 long long time_now_unix(void);
 void time_unix_to_utc(long long t, char out[21]);
 /* Parse "YYYY-MM-DDTHH:MM:SSZ"; -1 on error. */

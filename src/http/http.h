@@ -36,8 +36,8 @@ struct req {
 	struct MHD_Connection *conn;
 	enum req_method method;
 	const char *method_str;
-	char *path;               /* decoded path, no query */
-	const char *raw_url;      /* as received, with query */
+	char *path;               /* decoded path (once, by http_unescape), no query */
+	const char *raw_url;      /* the path as MHD handed it over (same bytes) */
 	struct kvlist query;
 	struct kvlist form;       /* urlencoded POST body */
 	struct kvlist cookies;
@@ -116,8 +116,13 @@ void kv_free(struct kvlist *l);
 /* Parse an application/x-www-form-urlencoded string into l; -1 on bad
  * encoding (invalid escapes or UTF-8), with nothing added. */
 int form_parse(struct kvlist *l, const char *s, size_t n);
-/* Parse a Cookie header. */
-void cookie_parse(struct kvlist *l, const char *s);
+
+/* The server's percent-decoding of the path and query parameters (MHD's
+ * unescape callback): decodes once, in place, and returns the new length;
+ * a bad escape or %00 becomes the byte 0xFF so UTF-8 checks refuse it. */
+size_t http_unescape(void *cls, struct MHD_Connection *c, char *s);
+/* A decoded path the router may see: '/', UTF-8, no control characters. */
+bool path_acceptable(const char *path);
 
 /* Query or form parameter (form first for POST). */
 const char *req_param(const struct req *r, const char *key);
@@ -132,8 +137,11 @@ const char *req_header(const struct req *r, const char *name);
 void req_defer(struct req *r, long long ms);
 
 /* ---- responses ---- */
+/* Add a response header; control characters in value are sent as %XX. */
 void resp_header(struct req *r, const char *name, const char *value);
-void resp_redirect(struct req *r, const char *location); /* 303 See Other */
+/* 303 See Other; in location, control characters, space, backslash and
+ * non-ASCII bytes are sent percent-encoded. */
+void resp_redirect(struct req *r, const char *location);
 void resp_text(struct req *r, int status, const char *ctype, const char *body, size_t n);
 /* Serve len bytes of the open file fd from offset off (taken over:
  * closed when sent) without reading it into memory.  A

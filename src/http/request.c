@@ -1,6 +1,6 @@
 /*
- * request.c - request-scoped memory, parameter lists, form and cookie
- * parsing, and the response helpers of http.h.
+ * request.c - request-scoped memory, parameter lists, form parsing, and
+ * the response helpers of http.h.
  */
 #include "core/core.h"
 #include <unistd.h>
@@ -103,20 +103,6 @@ int form_parse(struct kvlist *l, const char *s, size_t n)
 	return 0;
 }
 
-void cookie_parse(struct kvlist *l, const char *s)
-{
-	while (s && *s) {
-		while (*s == ' ' || *s == ';')
-			s++;
-		const char *end = strchr(s, ';');
-		size_t len = end ? (size_t)(end - s) : strlen(s);
-		const char *eq = memchr(s, '=', len);
-		if (eq && eq > s)
-			kv_add(l, s, (size_t)(eq - s), eq + 1, len - (size_t)(eq - s) - 1);
-		s += len;
-	}
-}
-
 const char *req_param(const struct req *r, const char *key)
 {
 	const char *v = kv_get(&r->form, key);
@@ -131,6 +117,34 @@ long long req_param_id(const struct req *r, int i)
 	return v;
 }
 
+/* Bytes a header value must not carry raw: control characters and DEL
+ * (CR and LF would split the response), and for a URL also space,
+ * backslash and non-ASCII bytes, which browsers read in surprising ways
+ * ("/\t/evil.example/" is another site to them). */
+static bool header_unsafe(unsigned char c, bool url)
+{
+	return c < 0x20 || c == 0x7F || (url && (c == ' ' || c == '\\' || c >= 0x80));
+}
+
+/* value, or a request-owned copy with each unsafe byte written as %XX. */
+static const char *header_value(struct req *r, const char *value, bool url)
+{
+	const unsigned char *p = (const unsigned char *)value;
+	while (*p && !header_unsafe(*p, url))
+		p++;
+	if (!*p)
+		return value;
+	struct buf b;
+	buf_init(&b, 0);
+	for (p = (const unsigned char *)value; *p; p++) {
+		if (header_unsafe(*p, url))
+			buf_printf(&b, "%%%02X", *p);
+		else
+			buf_putc(&b, (char)*p);
+	}
+	return req_own(r, buf_detach(&b, NULL));
+}
+
 void req_defer(struct req *r, long long ms)
 {
 	r->defer_ms = ms > 0 ? ms : 1;
@@ -138,12 +152,14 @@ void req_defer(struct req *r, long long ms)
 
 void resp_header(struct req *r, const char *name, const char *value)
 {
+	value = header_value(r, value, false);
 	kv_add(&r->headers, name, strlen(name), value, strlen(value));
 }
 
 void resp_redirect(struct req *r, const char *location)
 {
 	r->status = 303;
+	location = header_value(r, location, true);
 	resp_header(r, "Location", location);
 	buf_reset(&r->out);
 	r->ctype = "text/plain; charset=utf-8";
@@ -193,6 +209,16 @@ void resp_error(struct req *r, int status, const char *field, const char *msg)
 		field = NULL;
 		msg = "数据库连接暂时中断，操作未完成，请稍后重试。";
 		resp_header(r, "Retry-After", "2");
+	}
+	if (!msg)
+		msg = "";
+	if (!utf8_valid(msg, strlen(msg))) {
+		/* json_pack refuses a string that is not UTF-8 (the answer would be
+		 * the literal null); never let a cut character get that far */
+		size_t n = strlen(msg) * 3 + 1;
+		char *fixed = req_own(r, xmalloc(n));
+		utf8_sanitize(fixed, n, msg, strlen(msg));
+		msg = fixed;
 	}
 	if (r->want_json) {
 		json_t *e = json_pack("{s:{s:i,s:s,s:s,s:s}}", "error", "status", status, "message", msg,

@@ -3,7 +3,9 @@
  * request gets an id, a database connection from the pool, its session
  * resolved, the router's checks (route, method, login, role, CSRF), the
  * handler, and the security headers.  Bodies are accumulated up to
- * cfg.max_body (413 past it).  One log line per request.
+ * cfg.max_body; a larger declared Content-Length is answered 413 before
+ * any of the body is read, and ambiguous framing (two Content-Lengths,
+ * Content-Length with Transfer-Encoding) 400.  One log line per request.
  */
 #include "core/core.h"
 #include "app/app.h"
@@ -17,6 +19,10 @@
 #include <jansson.h>
 #include <arpa/inet.h>
 #include <sodium.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -191,8 +197,10 @@ static void run_handler(struct req *r, const struct route *rt)
 		resp_error(r, 500, NULL, "系统内部错误，操作未完成，请稍后重试。");
 }
 
-static void add_security_headers(struct MHD_Response *resp, bool own_csp)
+static void add_security_headers(struct MHD_Response *resp, const struct config *cfg, bool own_csp)
 {
+	if (cfg->hsts)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	if (!own_csp)
 		MHD_add_response_header(resp, "Content-Security-Policy", CSP);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -204,8 +212,10 @@ static void add_security_headers(struct MHD_Response *resp, bool own_csp)
 
 /* A response made before routing (400, 413): HTML, or the JSON error shape
  * for API clients. */
-static enum MHD_Result send_simple(struct MHD_Connection *c, int status, const char *rid, const char *msg, bool json)
+static enum MHD_Result send_simple(struct req *r, int status, const char *msg)
 {
+	const char *rid = r->rid;
+	bool json = r->want_json;
 	struct buf b;
 	buf_init(&b, 0);
 	if (json) {
@@ -223,11 +233,11 @@ static enum MHD_Result send_simple(struct MHD_Connection *c, int status, const c
 	size_t n;
 	char *data = buf_detach(&b, &n);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
-	add_security_headers(resp, false);
+	add_security_headers(resp, &r->app->cfg, false);
 	MHD_add_response_header(resp, "Content-Type", json ? "application/json; charset=utf-8" : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "X-Request-Id", rid);
 	MHD_add_response_header(resp, "Connection", "close");
-	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
+	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ret;
 }
@@ -294,6 +304,154 @@ static int multipart_parse(struct MHD_Connection *c, struct kvlist *form, const 
 	return ok == MHD_YES && !m.bad ? 0 : -1;
 }
 
+/* ---- the request-head deadline ----
+ * libmicrohttpd's connection timeout restarts on every byte, so a client
+ * trickling one header line every few seconds could hold a connection for
+ * ever.  Each connection is tracked from its start (MHD_OPTION_NOTIFY_
+ * CONNECTION): its request head must be complete within cfg.head_timeout_s
+ * of the start, or of the end of its previous request; a watchdog thread
+ * shuts down the socket of one that is late, and libmicrohttpd then closes
+ * it.  The socket is shut down under the lock that the close notification
+ * takes, which libmicrohttpd sends before it closes the descriptor, so the
+ * descriptor is still the connection's own. */
+struct watched {
+	struct watched *prev, *next;
+	int fd;
+	bool in_request;          /* head complete, request not yet finished */
+	bool cut;                 /* already shut down by the watchdog */
+	bool served;              /* at least one request finished on it */
+	struct timespec deadline;
+	char ip[64];
+};
+
+struct head_watch {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct watched *head;
+	bool stop;
+	pthread_t thread;
+	int timeout_s;
+};
+
+static void deadline_from_now(struct timespec *t, int seconds)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += seconds;
+}
+
+static bool is_past(const struct timespec *t, const struct timespec *now)
+{
+	return now->tv_sec > t->tv_sec || (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct head_watch *hw = ((struct app *)cls)->watch;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct watched *w = xcalloc(1, sizeof *w);
+		w->fd = ci ? ci->connect_fd : -1;
+		client_ip(c, w->ip, sizeof w->ip);
+		pthread_mutex_lock(&hw->lock);
+		deadline_from_now(&w->deadline, hw->timeout_s);
+		w->next = hw->head;
+		if (hw->head)
+			hw->head->prev = w;
+		hw->head = w;
+		pthread_mutex_unlock(&hw->lock);
+		*socket_context = w;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+		struct watched *w = *socket_context;
+		pthread_mutex_lock(&hw->lock);
+		if (w->prev)
+			w->prev->next = w->next;
+		else
+			hw->head = w->next;
+		if (w->next)
+			w->next->prev = w->prev;
+		pthread_mutex_unlock(&hw->lock);
+		free(w);
+		*socket_context = NULL;
+	}
+}
+
+/* The head of a request on c is complete (in_request) or its request has
+ * finished and the next head's deadline starts now (!in_request). */
+static void watch_mark(struct app *app, struct MHD_Connection *c, bool in_request)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (!ci || !ci->socket_context)
+		return;
+	struct watched *w = ci->socket_context;
+	struct head_watch *hw = app->watch;
+	pthread_mutex_lock(&hw->lock);
+	w->in_request = in_request;
+	if (!in_request) {
+		w->served = true;
+		deadline_from_now(&w->deadline, hw->timeout_s);
+	}
+	pthread_mutex_unlock(&hw->lock);
+}
+
+static void *watchdog(void *arg)
+{
+	struct head_watch *hw = arg;
+	pthread_mutex_lock(&hw->lock);
+	while (!hw->stop) {
+		struct timespec now, until;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (struct watched *w = hw->head; w; w = w->next) {
+			if (w->in_request || w->cut || w->fd < 0 || !is_past(&w->deadline, &now))
+				continue;
+			w->cut = true;
+			shutdown(w->fd, SHUT_RDWR);
+			/* an idle keep-alive connection is ordinary; one that never
+			 * completed a head is worth a line */
+			log_msg(w->served ? LOG_DEBUG : LOG_INFO, "连接在 %d 秒内未发完请求头，已断开 ip=%s",
+				hw->timeout_s, w->ip);
+		}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&hw->wake, &hw->lock, &until);
+	}
+	pthread_mutex_unlock(&hw->lock);
+	return NULL;
+}
+
+static struct head_watch *watch_new(int timeout_s)
+{
+	struct head_watch *hw = xcalloc(1, sizeof *hw);
+	pthread_mutex_init(&hw->lock, NULL);
+	pthread_cond_init(&hw->wake, NULL);
+	hw->timeout_s = timeout_s;
+	if (pthread_create(&hw->thread, NULL, watchdog, hw) != 0) {
+		pthread_cond_destroy(&hw->wake);
+		pthread_mutex_destroy(&hw->lock);
+		free(hw);
+		return NULL;
+	}
+	return hw;
+}
+
+static void watch_free(struct head_watch *hw)
+{
+	if (!hw)
+		return;
+	pthread_mutex_lock(&hw->lock);
+	hw->stop = true;
+	pthread_cond_signal(&hw->wake);
+	pthread_mutex_unlock(&hw->lock);
+	pthread_join(hw->thread, NULL);
+	pthread_cond_destroy(&hw->wake);
+	pthread_mutex_destroy(&hw->lock);
+	free(hw);
+}
+
 static void new_request_id(char out[40])
 {
 	unsigned char raw[8];
@@ -308,9 +466,106 @@ struct conn_state {
 	struct req *req;            /* set up on the first call */
 	const struct route *rt;     /* streaming route accepted on the first call */
 	bool answered;              /* a response is ready in req (error or early) */
+	bool queued;                /* a response is queued already; the rest of the body is not read */
 	const struct route *deferred; /* held by req_defer; its handler runs again on resume */
 	struct timespec t0;
 };
+
+/* Content-Length and Transfer-Encoding as a proxy in front of us might read
+ * them differently: more than one Content-Length, both headers, or a
+ * transfer coding other than plain "chunked" (RFC 9112, 6.1 and 6.3).  The
+ * message for a 400, or NULL when the framing is unambiguous. */
+struct framing {
+	int n_length, n_coding;
+	bool plain_chunked;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct framing *f = cls;
+	if (key && strcasecmp(key, "Content-Length") == 0)
+		f->n_length++;
+	if (key && strcasecmp(key, "Transfer-Encoding") == 0) {
+		f->n_coding++;
+		f->plain_chunked = value && strcasecmp(value, "chunked") == 0;
+	}
+	return MHD_YES;
+}
+
+static const char *framing_problem(struct MHD_Connection *c)
+{
+	struct framing f = { 0 };
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+	if (f.n_length > 1)
+		return "请求中有多个 Content-Length 头，无法确定内容长度。";
+	if (f.n_length && f.n_coding)
+		return "请求不能同时带有 Content-Length 和 Transfer-Encoding 头。";
+	if (f.n_coding > 1 || (f.n_coding && !f.plain_chunked))
+		return "不支持该 Transfer-Encoding，只接受 chunked。";
+	return NULL;
+}
+
+/* A response queued before the whole body has arrived: libmicrohttpd sends
+ * it, does not read the rest of the body and closes the connection. */
+static enum MHD_Result queued_early(struct conn_state *st, enum MHD_Result ret)
+{
+	if (ret == MHD_YES)
+		st->queued = true;
+	return ret;
+}
+
+static int hexdig(char c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+/* MHD_OPTION_UNESCAPE_CALLBACK: the only percent-decoding of the request
+ * path and of each query key and value (MHD has already turned '+' into a
+ * space in the query).  Decodes in place, once: "%2568" becomes "%68", not
+ * "h".  An invalid escape ("%zz", "%4") or an escaped NUL, which would cut
+ * the string short, becomes the byte 0xFF, which no UTF-8 check accepts,
+ * so the request is answered 400 (req_setup). */
+size_t http_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	char *w = s;
+	for (const char *p = s; *p; p++) {
+		if (*p != '%') {
+			*w++ = *p;
+			continue;
+		}
+		int hi = p[1] ? hexdig(p[1]) : -1;
+		int lo = hi >= 0 && p[2] ? hexdig(p[2]) : -1;
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+			*w++ = (char)0xFF;
+			if (hi >= 0 && lo >= 0)
+				p += 2;
+			continue;
+		}
+		*w++ = (char)(hi << 4 | lo);
+		p += 2;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+/* A decoded path the router may see: starts with '/', valid UTF-8, no
+ * control characters (a decoded %0A or %0D), not absurdly long. */
+bool path_acceptable(const char *path)
+{
+	size_t n = strlen(path);
+	if (path[0] != '/' || n > 8192 || !utf8_valid(path, n))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7F)
+			return false;
+	return true;
+}
 
 /* Fill the input side of r from the connection (no body yet).  -1 on a
  * malformed URL. */
@@ -327,15 +582,13 @@ static int req_setup(struct req *r, struct app *app, struct MHD_Connection *c, c
 	new_request_id(r->rid);
 	snprintf(r->actor.request_id, sizeof r->actor.request_id, "%s", r->rid);
 	client_addr(app, c, r->actor.ip, sizeof r->actor.ip);
-	struct buf path;
-	buf_init(&path, 8192);
-	const char *q = strchr(url, '?');
-	if (url[0] != '/' || url_dec(&path, url, q ? (size_t)(q - url) : strlen(url), false) < 0 || path.overflow) {
-		buf_release(&path);
+	/* url is the path, already percent-decoded once by http_unescape */
+	r->path = xstrdup(url);
+	if (!path_acceptable(url)) {
+		free(r->path);
 		r->path = xstrdup("/");
 		return -1;
 	}
-	r->path = buf_detach(&path, NULL);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_kv, &r->query);
 	MHD_get_connection_values(c, MHD_COOKIE_KIND, collect_kv, &r->cookies);
 	r->content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
@@ -380,7 +633,7 @@ static enum MHD_Result send_response(struct conn_state *st, struct req *r)
 	} else {
 		resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
 	}
-	add_security_headers(resp, kv_get(&r->headers, "Content-Security-Policy") != NULL);
+	add_security_headers(resp, &r->app->cfg, kv_get(&r->headers, "Content-Security-Policy") != NULL);
 	MHD_add_response_header(resp, "Content-Type", r->ctype ? r->ctype : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "X-Request-Id", r->rid);
 	bool has_cache = false;
@@ -411,11 +664,19 @@ static enum MHD_Result on_first_call(struct app *app, struct MHD_Connection *c, 
 	clock_gettime(CLOCK_MONOTONIC, &st->t0);
 	st->req = xcalloc(1, sizeof *st->req);
 	struct req *r = st->req;
-	if (req_setup(r, app, c, url, method) < 0)
+	if (req_setup(r, app, c, url, method) < 0) {
 		st->bad_url = true;
+		log_info("%s %s 400 (bad url) ip=%s", method, url, r->actor.ip);
+		return queued_early(st, send_simple(r, 400, "请求地址或参数编码不正确（须为 UTF-8）。"));
+	}
+	const char *framing = framing_problem(c);
+	if (framing) {
+		log_info("%s %s 400 (ambiguous body framing) ip=%s", method, r->path, r->actor.ip);
+		return queued_early(st, send_simple(r, 400, framing));
+	}
 	/* Streaming routes are resolved now, before the body arrives. */
 	int status;
-	const struct route *rt = st->bad_url ? NULL : route_match(r, &status);
+	const struct route *rt = route_match(r, &status);
 	if (rt && (rt->flags & R_STREAM)) {
 		log_set_request_id(r->rid);
 		r->db = db_pool_get(app->pool);
@@ -425,17 +686,26 @@ static enum MHD_Result on_first_call(struct app *app, struct MHD_Connection *c, 
 			ok = NULL;
 		db_pool_put(app->pool, r->db);
 		r->db = NULL;
-		log_set_request_id(NULL);
-		if (!ok)
+		enum MHD_Result ret = MHD_YES;
+		if (!ok) {
+			/* refused before any body: answer now, read none of it */
 			st->answered = true;
-		else
+			ret = queued_early(st, send_response(st, r));
+		} else {
 			st->rt = ok;
-		return MHD_YES;
+		}
+		log_set_request_id(NULL);
+		return ret;
 	}
+	/* A declared length past the limit is answered at once: not one byte
+	 * of the body is read. */
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 	long long len;
-	if (cl && str_to_ll(cl, 0, INT64_MAX, &len) == 0 && len > app->cfg.max_body)
+	if (cl && str_to_ll(cl, 0, INT64_MAX, &len) == 0 && len > app->cfg.max_body) {
 		st->too_large = true;
+		log_info("%s %s 413 (declared body too large) ip=%s", method, r->path, r->actor.ip);
+		return queued_early(st, send_simple(r, 413, "提交的内容过大，超过了允许的大小。"));
+	}
 	return MHD_YES;
 }
 
@@ -447,35 +717,47 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct app *app = cls;
 	struct conn_state *st = *con_cls;
 	if (!st) {
+		watch_mark(app, c, true);
 		st = xcalloc(1, sizeof *st);
 		buf_init(&st->body, (size_t)app->cfg.max_body);
 		*con_cls = st;
 		return on_first_call(app, c, url, method, st);
 	}
 	struct req *r = st->req;
+	if (st->queued) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
 	if (*upload_data_size) {
+		enum MHD_Result ret = MHD_YES;
 		if (st->rt && !st->answered) {
 			log_set_request_id(r->rid);
+			/* the stream function answered; libmicrohttpd 0.9.75 cannot
+			 * queue a response in mid-body, so it is sent at the end */
 			if (st->rt->stream(r, upload_data, *upload_data_size) < 0)
-				st->answered = true; /* the stream function answered */
+				st->answered = true;
 			log_set_request_id(NULL);
 		} else if (!st->rt && !st->answered && !st->too_large &&
 			   buf_add(&st->body, upload_data, *upload_data_size) < 0) {
+			/* a chunked body past the limit: answer now if libmicrohttpd
+			 * can, else close the connection rather than read on */
 			st->too_large = true;
+			log_set_request_id(r->rid);
+			log_info("%s %s 413 (body too large)", method, r->path);
+			if (queued_early(st, send_simple(r, 413, "提交的内容过大，超过了允许的大小。")) != MHD_YES)
+				ret = MHD_NO;
+			log_set_request_id(NULL);
 		}
 		*upload_data_size = 0;
-		return MHD_YES;
+		return ret;
 	}
 
 	log_set_request_id(r->rid);
 	enum MHD_Result ret;
 	if (st->answered) {
 		ret = send_response(st, r);
-	} else if (st->bad_url) {
-		ret = send_simple(c, 400, r->rid, "请求地址或参数编码不正确（须为 UTF-8）。", r->want_json);
 	} else if (st->too_large) {
-		log_info("%s %s 413 (body too large)", method, r->path);
-		ret = send_simple(c, 413, r->rid, "提交的内容过大，超过了允许的大小。", r->want_json);
+		ret = send_simple(r, 413, "提交的内容过大，超过了允许的大小。");
 	} else {
 		r->db = db_pool_get(app->pool);
 		if (st->deferred) {
@@ -527,11 +809,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)c;
 	struct conn_state *st = *con_cls;
 	if (!st)
 		return;
+	watch_mark(cls, c, false);
 	if (st->rt && st->rt->stream && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && st->req) {
 		/* tell the stream function the upload was cut off */
 		st->rt->stream(st->req, NULL, (size_t)-1);
@@ -566,6 +847,9 @@ int server_start(struct app *app)
 	if (inet_pton(AF_INET, app->cfg.listen_addr, &sin.sin_addr) != 1)
 		return error("监听地址 %s 不是有效的 IPv4 地址", app->cfg.listen_addr);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+	app->watch = watch_new(app->cfg.head_timeout_s);
+	if (!app->watch)
+		return error("无法启动连接监视线程");
 	app->daemon = MHD_start_daemon(flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, app,
 				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
@@ -573,15 +857,88 @@ int server_start(struct app *app)
 				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 				       MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
-				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+				       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)app->cfg.max_conns_per_ip,
+				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+				       MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
+				       MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
 				       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 				       MHD_OPTION_END);
-	if (!app->daemon)
+	if (!app->daemon) {
+		watch_free(app->watch);
+		app->watch = NULL;
 		return error("无法在 %s:%d 上启动服务（端口是否已被占用？）", app->cfg.listen_addr, app->cfg.port);
+	}
 	app->deferq = defer_start();
 	if (!app->deferq)
 		log_warn("无法启动延时线程：受限速的登录请求将被答复为服务繁忙");
 	return 0;
+}
+
+int server_start_inprocess(struct app *app)
+{
+	unsigned flags = MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG;
+	app->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, app,
+				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+				       MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
+				       MHD_OPTION_END);
+	return app->daemon ? 0 : error("无法启动进程内服务");
+}
+
+int server_exchange(struct app *app, const char *req, size_t n, struct buf *out)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	struct sockaddr_in sin;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (MHD_add_connection(app->daemon, sv[0], (const struct sockaddr *)&sin, sizeof sin) != MHD_YES) {
+		close(sv[1]);
+		return -1; /* MHD closed sv[0] */
+	}
+	fcntl(sv[1], F_SETFL, fcntl(sv[1], F_GETFL) | O_NONBLOCK);
+	size_t sent = 0;
+	bool half_closed = false, done = false;
+	char chunk[16384];
+	for (int round = 0; round < 20000 && !done; round++) {
+		if (sent < n) {
+			ssize_t w = send(sv[1], req + sent, n - sent, MSG_NOSIGNAL);
+			if (w > 0)
+				sent += (size_t)w;
+			else if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+				sent = n; /* the server closed its side: stop sending */
+		}
+		if (sent == n && !half_closed) {
+			shutdown(sv[1], SHUT_WR);
+			half_closed = true;
+		}
+		MHD_run(app->daemon);
+		for (;;) {
+			ssize_t got = recv(sv[1], chunk, sizeof chunk, 0);
+			if (got > 0) {
+				buf_add(out, chunk, (size_t)got);
+				continue;
+			}
+			if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+				done = true;
+			break;
+		}
+		if (!done && round > 100) {
+			struct pollfd pfd = { .fd = sv[1], .events = POLLIN };
+			poll(&pfd, 1, 1);
+		}
+	}
+	close(sv[1]);
+	if (!done) {
+		/* not finished: let the daemon see the closed socket and clean up */
+		for (int i = 0; i < 10; i++)
+			MHD_run(app->daemon);
+	}
+	return done ? 0 : -1;
 }
 
 void server_stop(struct app *app)
@@ -591,4 +948,6 @@ void server_stop(struct app *app)
 	if (app->daemon)
 		MHD_stop_daemon(app->daemon);
 	app->daemon = NULL;
+	watch_free(app->watch);
+	app->watch = NULL;
 }

@@ -6,7 +6,7 @@
  * paging (newest first by default) and the Excel export of what the
  * filters show (/admin/logs.xlsx, /admin/logs/login.xlsx).
  *
- * Invariants: read only - the logs are append-only (people/audit.h) and no
+ * Invariants: read only - the logs are append-only (actor/audit.h) and no
  * route here changes them; the domain (audit_search) checks the role
  * again.  Every code shown (action, object type, result, role) is shown by
  * its dictionary name (core/dict.h), on the page and in the workbook.  A

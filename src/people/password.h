@@ -11,8 +11,9 @@
  * last PASSWORD_HISTORY passwords (people/auth.h).
  *
  * Hashing uses OPSLIMIT/MEMLIMIT_INTERACTIVE; with the environment
- * variable ZHIFA_PWHASH_FAST=1 (tests only) the minimum limits, so tests
- * run fast under ASan.  Verification reads the limits from the hash, so
+ * variable ZHIFA_PWHASH_FAST=1 the minimum limits, so tests run fast under
+ * ASan; honoured only by test builds (compiled with -DZHIFA_TEST_HOOKS, as
+ * the Makefile's ASan build is), never by the release binary.  Verification reads the limits from the hash, so
  * either kind verifies anywhere.  Hashes never leave src/people/.
  */
 #ifndef ZHIFA_PASSWORD_H

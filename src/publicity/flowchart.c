@@ -217,7 +217,11 @@ int publicity_flowchart_svg(const json_t *matter, struct buf *out)
 	}
 	y += 16;
 
+	/* The font is a presentation attribute, inherited by every <text>, not
+	 * a <style> element: opened on its own, the SVG is a document under the
+	 * site's CSP (style-src 'self'), which blocks inline style sheets. */
 	buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
+			" font-family=\"'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif\""
 			" role=\"img\" aria-label=\"", W, y, W, y);
 	if (name)
 		xml_text(out, name, strlen(name));
@@ -225,7 +229,6 @@ int publicity_flowchart_svg(const json_t *matter, struct buf *out)
 	if (name)
 		xml_text(out, name, strlen(name));
 	buf_puts(out, " 执法流程图</title>\n"
-		      "<style>text{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\",\"PingFang SC\",sans-serif}</style>\n"
 		      "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\""
 		      " markerHeight=\"8\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#444\"/></marker></defs>\n");
 	buf_printf(out, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n", W, y);

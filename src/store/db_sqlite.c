@@ -5,6 +5,8 @@
  */
 #include "store/db.h"
 #include <sqlite3.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #define SQLITE_CACHE 128
 
@@ -17,6 +19,14 @@ struct sq_conn {
 static void *sq_open(const char *target, struct buf *err)
 {
 	sqlite3 *h = NULL;
+	/* A new database file is created private (0600), as the signing keys
+	 * are: SQLite would make it 0644, and its -wal and -shm files take the
+	 * database file's mode.  An empty file is a valid new database. */
+	if (!str_empty(target) && target[0] != ':' && !str_starts(target, "file:")) {
+		int fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+	}
 	int rc = sqlite3_open_v2(target, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				 SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {

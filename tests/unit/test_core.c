@@ -45,6 +45,31 @@ int main(void)
 	is_str(sh, "2026-11-26 00:30", "UTC shown in Asia/Shanghai");
 	ok(time_utc_parse("2026-13-25T16:30:00Z") == -1, "bad month refused");
 
+	buf_init(&b, 0);
+	static const char evil[] = "GET /a\n2026 info  x\r\x1b[31m\\ 执法\xff\xe6\x89\x7f";
+	log_escape(&b, evil, sizeof evil - 1);
+	is_str(buf_str(&b), "GET /a\\x0A2026 info  x\\x0D\\x1B[31m\\\\ 执法\\xFF\\xE6\\x89\\x7F",
+	       "log_escape: controls, DEL, stray bytes as \\xHH, backslash doubled, UTF-8 kept");
+	buf_release(&b);
+
+	/* messages are cut on character boundaries */
+	char small[8];
+	is_int((long long)utf8_sanitize(small, sizeof small, "执法执法", 12), 6, "utf8_sanitize clips before a character that does not fit");
+	is_str(small, "执法", "... leaving whole characters");
+	char big[64];
+	utf8_sanitize(big, sizeof big, "a\xE6\x89" "b\xFF\xFE" "c\xE6", 8);
+	is_str(big, "a…b…c…", "utf8_sanitize: each run of bad bytes becomes one ellipsis");
+	struct err e = ERR_INIT;
+	err_set(&e, 400, "start", "起算日期“%.40s”不对", "二二二二二二二二二二二二二二二二二二二二");
+	ok(utf8_valid(e.msg, strlen(e.msg)), "err_set: a %%.40s cut inside a character still gives UTF-8");
+	is_str(e.msg, "起算日期“二二二二二二二二二二二二二…”不对", "... marked with an ellipsis");
+	char longer[1200];
+	memset(longer, 0, sizeof longer);
+	for (int i = 0; i < 399; i++)
+		memcpy(longer + 3 * i, "执", 3);
+	err_set(&e, 400, "", "x%s", longer); /* 1198 bytes into msg[512] */
+	ok(utf8_valid(e.msg, strlen(e.msg)) && strlen(e.msg) == 511, "err_set: a message longer than msg[] is cut on a boundary");
+
 	/* the dictionary of codes */
 	is_str(dict_label("audit_action", "vault.upload_create"), "开始断点续传上传", "an action's name");
 	is_str(dict_label("role", "officer"), "执法人员", "a role's name");
@@ -70,5 +95,8 @@ int main(void)
 	is_str(one.msg, "「名称」不能为空", "errs_first");
 	errs_release(&all);
 	ok(all.n == 0 && all.v == NULL, "released");
+	errs_add(&all, ERR_INVALID, "x", "“%.40s”", "二二二二二二二二二二二二二二二二二二二二");
+	ok(all.n == 1 && utf8_valid(all.v[0].msg, strlen(all.v[0].msg)), "errs_add cuts on character boundaries too");
+	errs_release(&all);
 	return tap_done();
 }
