@@ -30,6 +30,9 @@ struct page_cache {
 	long long stamp;               /* -1: none yet */
 	char day[11];
 	unsigned long long hits, misses, evictions, flushes;
+	/* the last stamp read (page_cache_stamp_recent) */
+	long long read_stamp, read_began; /* read_began 0: none usable */
+	unsigned long long read_gen;      /* advanced by page_cache_stamp_expire */
 };
 
 static unsigned long hash_str(const char *s)
@@ -235,6 +238,36 @@ void page_cache_put(struct page_cache *pc, const char *key, long long stamp, con
 	lru_push(pc, e);
 	pc->entries++;
 	pc->bytes += size;
+	pthread_mutex_unlock(&pc->lock);
+}
+
+bool page_cache_stamp_recent(struct page_cache *pc, long long now, long long *stamp, unsigned long long *gen)
+{
+	pthread_mutex_lock(&pc->lock);
+	bool ok = pc->read_began && now - pc->read_began < PAGE_CACHE_STAMP_NS && now >= pc->read_began;
+	if (ok)
+		*stamp = pc->read_stamp;
+	*gen = pc->read_gen;
+	pthread_mutex_unlock(&pc->lock);
+	return ok;
+}
+
+void page_cache_stamp_note(struct page_cache *pc, unsigned long long gen, long long began, long long stamp)
+{
+	pthread_mutex_lock(&pc->lock);
+	/* a read begun before a local change may predate it: not kept */
+	if (gen == pc->read_gen && began >= pc->read_began) {
+		pc->read_began = began;
+		pc->read_stamp = stamp;
+	}
+	pthread_mutex_unlock(&pc->lock);
+}
+
+void page_cache_stamp_expire(struct page_cache *pc)
+{
+	pthread_mutex_lock(&pc->lock);
+	pc->read_gen++;
+	pc->read_began = 0;
 	pthread_mutex_unlock(&pc->lock);
 }
 

@@ -47,4 +47,19 @@ bool page_cache_get(struct page_cache *pc, const char *key, long long stamp, con
 void page_cache_put(struct page_cache *pc, const char *key, long long stamp, const char *day, const struct req *r);
 
 void page_cache_stats(struct page_cache *pc, struct page_cache_stats *out);
+
+/* The portal stamp last read by this process, shared by its threads for
+ * PAGE_CACHE_STAMP_NS after the read began, so that under load one read
+ * serves many requests; a reader is then at most that far behind a
+ * change committed by another process.  page_cache_stamp_recent: true
+ * with *stamp when such a read is recent enough (now: CLOCK_MONOTONIC
+ * nanoseconds); else *gen is set for page_cache_stamp_note, which keeps
+ * a read begun at began unless page_cache_stamp_expire was called since.
+ * A process calls expire after each of its own changes (any request
+ * other than GET or HEAD), so its own writes are seen by the very next
+ * request. */
+#define PAGE_CACHE_STAMP_NS 1000000LL /* 1 ms */
+bool page_cache_stamp_recent(struct page_cache *pc, long long now, long long *stamp, unsigned long long *gen);
+void page_cache_stamp_note(struct page_cache *pc, unsigned long long gen, long long began, long long stamp);
+void page_cache_stamp_expire(struct page_cache *pc);
 #endif

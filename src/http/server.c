@@ -621,8 +621,10 @@ static void req_free(struct req *r)
  * a logged-in reader (whose page shows who they are) is never served from
  * the cache nor stored in it, and neither is one whose session has just
  * expired (that answer clears the cookie).  The portal stamp is one
- * primary-key read on the request's connection, so a publication committed
- * by any process is seen by the next request everywhere. */
+ * primary-key read on the request's connection, shared by the requests
+ * of the following millisecond (page_cache_stamp_recent), so a
+ * publication committed by any process is seen everywhere within 1 ms,
+ * and by this process's next request when it made it. */
 static bool cache_lookup(struct app *app, struct conn_state *st, struct req *r)
 {
 	if (!app->pcache || !(r->method & (M_GET | M_HEAD)) || !str_empty(kv_get(&r->cookies, SESSION_COOKIE)))
@@ -631,9 +633,17 @@ static bool cache_lookup(struct app *app, struct conn_state *st, struct req *r)
 	const struct route *rt = route_match(r, &status);
 	if (!rt || !(rt->flags & R_CACHE))
 		return false;
-	long long stamp = state_stamp_get(r->db, STAMP_PORTAL);
-	if (stamp < 0)
-		return false; /* no stamp, no cache: rendered as usual */
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	long long now = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	long long stamp;
+	unsigned long long gen;
+	if (!page_cache_stamp_recent(app->pcache, now, &stamp, &gen)) {
+		stamp = state_stamp_get(r->db, STAMP_PORTAL);
+		if (stamp < 0)
+			return false; /* no stamp, no cache: rendered as usual */
+		page_cache_stamp_note(app->pcache, gen, now, stamp);
+	}
 	st->cache_stamp = stamp;
 	time_today_shanghai(st->cache_day);
 	st->cache_key = page_cache_key(r);
@@ -853,6 +863,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		db_pool_put(app->pool, r->db);
 		r->db = NULL;
+		/* this process may just have changed the portal: its next
+		 * request reads the stamp afresh */
+		if (app->pcache && (r->method & (M_POST | M_OTHER)))
+			page_cache_stamp_expire(app->pcache);
 		ret = send_response(st, r);
 	}
 	log_set_request_id(NULL);

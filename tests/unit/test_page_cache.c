@@ -153,8 +153,32 @@ static void test_bounds(void)
 	page_cache_free(pc);
 }
 
+static void test_stamp_sharing(void)
+{
+	struct page_cache *pc = page_cache_new(1 << 20, 10);
+	long long st = -1, t0 = 5000000000LL;
+	unsigned long long gen;
+	ok(!page_cache_stamp_recent(pc, t0, &st, &gen), "no stamp read yet");
+	page_cache_stamp_note(pc, gen, t0, 7);
+	ok(page_cache_stamp_recent(pc, t0 + PAGE_CACHE_STAMP_NS / 2, &st, &gen) && st == 7,
+	   "a read shared within the window");
+	ok(!page_cache_stamp_recent(pc, t0 + PAGE_CACHE_STAMP_NS, &st, &gen), "not after it");
+	page_cache_stamp_note(pc, gen, t0 + PAGE_CACHE_STAMP_NS, 8);
+	unsigned long long before;
+	page_cache_stamp_recent(pc, t0 + PAGE_CACHE_STAMP_NS + 1, &st, &before);
+	page_cache_stamp_expire(pc);
+	ok(!page_cache_stamp_recent(pc, t0 + PAGE_CACHE_STAMP_NS + 2, &st, &gen), "a local change: read afresh");
+	page_cache_stamp_note(pc, before, t0 + PAGE_CACHE_STAMP_NS + 1, 8);
+	ok(!page_cache_stamp_recent(pc, t0 + PAGE_CACHE_STAMP_NS + 3, &st, &gen),
+	   "a read begun before the local change is not shared");
+	page_cache_stamp_note(pc, gen, t0 + PAGE_CACHE_STAMP_NS + 3, 9);
+	ok(page_cache_stamp_recent(pc, t0 + PAGE_CACHE_STAMP_NS + 4, &st, &gen) && st == 9, "one begun after it is");
+	page_cache_free(pc);
+}
+
 int main(void)
 {
+	test_stamp_sharing();
 	test_keys();
 	test_hits_and_stamps();
 	test_bounds();
