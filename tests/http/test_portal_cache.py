@@ -8,7 +8,8 @@
     so are two queries;
   * publishing a new version and withdrawing an item show at once on the
     cached pages (detail, list, home); so does suspending a certificate on
-    its credential page (state stamp "portal");
+    its credential page, and renaming a unit on the officer list (state
+    stamp "portal");
   * with two `zhifa serve` processes on one data folder and database, a
     publication through one shows at once on the other's cached pages;
   * a logged-in reader's portal page (it names them) is never stored for
@@ -155,6 +156,21 @@ def cert_part(t, srv, pub):
     t.like(r.text, "暂扣", "... and shows the suspension at once")
 
 
+def unit_part(t, srv, pub):
+    admin = login(t, srv, "admin")
+    st, j = jget(admin, "/admin/units")
+    u = next(x for x in j["units"] if x["code"] == "jnc")
+    warm(t, pub, "/portal/officers", "the officer list")
+    t.like(pub.get("/portal/officers").text, u["name"], "... naming the unit " + u["name"])
+    fields = {"_csrf": admin.csrf("/admin/units/%d" % u["id"]), "code": u["code"], "name": u["name"] + "（更名）",
+              "parent_id": str(u["parent_id"]), "enforcement_power": "1" if u["enforcement_power"] else ""}
+    r = admin.post_form("/admin/units/%d" % u["id"], fields)
+    t.is_(r.status, 303, "admin renames the unit")
+    r = pub.get("/portal/officers")
+    t.is_(r.header("X-Cache"), "MISS", "the officer list is rendered afresh")
+    t.like(r.text, re.escape(u["name"] + "（更名）"), "... with the new unit name at once")
+
+
 def logged_in_part(t, srv, pub):
     head = login(t, srv, "jn.head")
     st, me = jget(head, "/admin")
@@ -226,6 +242,7 @@ def main():
         headers_part(t, pub)
         publish_part(t, a, pub)
         cert_part(t, a, pub)
+        unit_part(t, a, pub)
         logged_in_part(t, a, pub)
         with harness.Server(t, share=a, env={"ZHIFA_PORTAL_CACHE_KIB": "128"}) as b:
             two_instances_part(t, a, b)
