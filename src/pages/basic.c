@@ -92,7 +92,7 @@ static void api_index_page(struct req *r, json_t *m)
 		       "<li><strong>免费、免登录、免申请：</strong>以下接口无需注册账号或申请授权，任何人均可免费获取，"
 		       "并可自由复制、转载和再利用；引用时请注明来源及获取时间。</li>"
 		       "<li><strong>数据格式：</strong>返回 UTF-8 编码的 JSON。以 <code>/api/v1/</code> 开头的地址总是返回 JSON；"
-		       "门户页面的地址在请求头 <code>Accept: application/json</code> 时也返回同样的数据。</li>"
+		       "门户页面的地址在请求时声明接受 JSON（Accept 请求头，取值见接口说明）时也返回同样的数据。</li>"
 		       "<li><strong>接口说明：</strong>每个接口的参数和返回字段见 "
 		       "<a href=\"/api/v1/openapi.json\">OpenAPI 接口说明文档（openapi.json）</a>，可导入常用的接口调试工具阅读。</li>"
 		       "<li><strong>真实性核验：</strong>公示信息的每个版本都记入公开的防篡改日志，可在"
