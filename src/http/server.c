@@ -118,15 +118,6 @@ void resp_session_cookie(struct req *r, const char *token)
 	set_cookie_header(r, SESSION_COOKIE, token ? token : "", token ? -1 : 0);
 }
 
-/* Constant-time comparison of two NUL-terminated tokens. */
-static bool token_eq(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la != lb || la == 0)
-		return false;
-	return sodium_memcmp(a, b, la) == 0;
-}
-
 /* The router's checks: route, method, login, role, CSRF, forced password
  * change.  Returns the route, or NULL after answering the request. */
 static const struct route *check_route(struct req *r)

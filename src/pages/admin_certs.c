@@ -33,7 +33,6 @@
 #include "people/certs.h"
 #include "store/blobs.h"
 #include <microhttpd.h>
-#include <sodium.h>
 
 static void badge(struct req *r, const json_t *c)
 {
@@ -540,11 +539,6 @@ struct photo_up {
 	struct err e;
 };
 
-static bool csrf_match(const char *got, const char *want)
-{
-	size_t n = strlen(want);
-	return got && n && strlen(got) == n && sodium_memcmp(got, want, n) == 0;
-}
 
 /* The first bytes of a JPEG (FF D8 FF) or a PNG (its 8-byte signature):
  * 1 yes, 0 no, -1 not enough bytes yet. */
@@ -599,7 +593,7 @@ static enum MHD_Result photo_iter(void *cls, enum MHD_ValueKind kind, const char
 		return MHD_YES;
 	if (!f->have_file) {
 		f->have_file = true;
-		if (!f->csrf_ok && csrf_match(f->csrf, f->want_csrf))
+		if (!f->csrf_ok && token_eq(f->csrf, f->want_csrf))
 			f->csrf_ok = true;
 		if (!f->csrf_ok) {
 			err_set(&f->e, ERR_FORBIDDEN, "_csrf", "安全令牌（CSRF）缺失或无效，请刷新页面后重新提交。");
@@ -641,7 +635,7 @@ int stream_officer_photo(struct req *r, const char *data, size_t n)
 		buf_init(&f->data, 0);
 		f->want_csrf = r->csrf;
 		const char *h = req_header(r, "X-CSRF-Token");
-		if (h && csrf_match(h, r->csrf))
+		if (h && token_eq(h, r->csrf))
 			f->csrf_ok = true;
 		if (!r->content_type || (!str_starts(r->content_type, "multipart/form-data") &&
 					 !str_starts(r->content_type, "application/x-www-form-urlencoded"))) {
@@ -674,7 +668,7 @@ int page_admin_officer_photo(struct req *r)
 		MHD_destroy_post_processor(f->pp); /* flushes the last part */
 		f->pp = NULL;
 	}
-	if (!f->e.kind && !f->csrf_ok && csrf_match(f->csrf, r->csrf))
+	if (!f->e.kind && !f->csrf_ok && token_eq(f->csrf, r->csrf))
 		f->csrf_ok = true;
 	if (!f->e.kind && !f->csrf_ok)
 		err_set(&f->e, ERR_FORBIDDEN, "_csrf", "安全令牌（CSRF）缺失或无效，请刷新页面后重新提交。");

@@ -33,7 +33,6 @@
 #include "recording/vault.h"
 #include "recording/tus.h"
 #include <microhttpd.h>
-#include <sodium.h>
 
 /* ---- the process's vault (struct app owns it) ---- */
 
@@ -42,11 +41,6 @@ static struct vault *vault_of(struct req *r, struct err *e)
 	return app_vault(r->app, e);
 }
 
-static bool token_ok(const char *tok, const char *want)
-{
-	size_t a = strlen(tok), b = strlen(want);
-	return a == b && a > 0 && sodium_memcmp(tok, want, a) == 0;
-}
 
 /* An error answer; "busy" (503) keeps its message and says when to retry. */
 static void answer_err(struct req *r, const struct err *e)
@@ -193,8 +187,8 @@ static json_t *vault_model(struct req *r, const struct err *error, const struct 
 	struct vault *v = vault_of(r, &e);
 	char a[32] = "", b[32] = "";
 	if (v) {
-		vault_size_text(vault_max_size(v), a, sizeof a);
-		vault_size_text(vault_form_max_size(v), b, sizeof b);
+		size_text(vault_max_size(v), a, sizeof a);
+		size_text(vault_form_max_size(v), b, sizeof b);
 	}
 	json_object_set_new(m, "max_size_text", json_string(a));
 	json_object_set_new(m, "form_max_size_text", json_string(b));
@@ -253,7 +247,7 @@ static void render_file(struct req *r, json_t *m)
 	else if (!*pv)
 		h_raw(r->out, "<p class=\"muted\">此类文件不能在浏览器中预览，请下载后查看。</p>");
 	char sz[32];
-	vault_size_text(ji(m, "size"), sz, sizeof sz);
+	size_text(ji(m, "size"), sz, sizeof sz);
 	h_raw(r->out, "<dl class=\"props\">");
 	if (*js(m, "description"))
 		h_printf(r->out, "<dt>说明</dt><dd class=\"pre\">%s</dd>", js(m, "description"));
@@ -429,7 +423,7 @@ static enum MHD_Result form_iter(void *cls, enum MHD_ValueKind kind, const char 
 	if (!f->have_file) {
 		f->have_file = true;
 		snprintf(f->file_name, sizeof f->file_name, "%s", filename ? filename : "");
-		if (!f->csrf_ok && token_ok(f->csrf, f->want_csrf))
+		if (!f->csrf_ok && token_eq(f->csrf, f->want_csrf))
 			f->csrf_ok = true;
 		if (!f->csrf_ok) {
 			form_fail(f, ERR_FORBIDDEN, "_csrf", "安全令牌（CSRF）缺失或无效，请刷新页面后重新提交。");
@@ -487,7 +481,7 @@ int stream_vault_form(struct req *r, const char *data, size_t n)
 		}
 		/* the token may also come as a header (scripts) */
 		const char *h = req_header(r, "X-CSRF-Token");
-		if (h && token_ok(h, r->csrf))
+		if (h && token_eq(h, r->csrf))
 			f->csrf_ok = true;
 		f->pp = MHD_create_post_processor(r->conn, 64 * 1024, form_iter, f);
 		if (!f->pp)
@@ -516,7 +510,7 @@ int page_vault_upload(struct req *r)
 			MHD_destroy_post_processor(f->pp); /* flushes the last part */
 			f->pp = NULL;
 		}
-		if (!f->e.kind && !f->csrf_ok && f->csrf_len && token_ok(f->csrf, r->csrf))
+		if (!f->e.kind && !f->csrf_ok && f->csrf_len && token_eq(f->csrf, r->csrf))
 			f->csrf_ok = true;
 		if (!f->e.kind && !f->csrf_ok)
 			err_set(&f->e, ERR_FORBIDDEN, "_csrf", "安全令牌（CSRF）缺失或无效，请刷新页面后重新提交。");
