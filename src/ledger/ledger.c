@@ -134,11 +134,8 @@ long long ledger_hash_key(const unsigned char hash[MERKLE_HASH])
 bool ledger_file_sha256(const json_t *leaf, char out[2 * MERKLE_HASH + 1])
 {
 	const char *s = json_string_value(json_object_get(leaf, "sha256"));
-	if (!s || strlen(s) != 2 * MERKLE_HASH)
+	if (!hex_valid(s, 2 * MERKLE_HASH))
 		return false;
-	for (int i = 0; i < 2 * MERKLE_HASH; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
 	memcpy(out, s, 2 * MERKLE_HASH + 1);
 	return true;
 }

@@ -130,7 +130,7 @@ static void stats_chart(struct req *r, const json_t *rows)
 {
 	size_t n = json_array_size(rows);
 	int height = CH_TOP + (int)n * CH_ROW + 10;
-	struct buf *b = &r->out;
+	struct html *b = r->out;
 	h_printf(b, "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
 		 "role=\"img\" aria-label=\"各单位各月期限按时完成率与超期数\" font-size=\"13\">", CH_W, height);
 	/* the axis: 0, 50, 100 % */
@@ -173,9 +173,9 @@ static void stats_chart(struct req *r, const json_t *rows)
 
 void page_deadline_due(struct req *r, const json_t *d)
 {
-	h_printf(&r->out, "%s", js(d, "due_on"));
+	h_printf(r->out, "%s", js(d, "due_on"));
 	if (json_is_true(json_object_get(d, "provisional")))
-		h_printf(&r->out, " <abbr class=\"badge prov\" title=\"%s\">暂定</abbr>", js(d, "provisional_note"));
+		h_printf(r->out, " <abbr class=\"badge prov\" title=\"%s\">暂定</abbr>", js(d, "provisional_note"));
 }
 
 /* A column head: sortable when v is given (the unit's list). */
@@ -184,12 +184,12 @@ static void dl_th(struct req *r, const struct list_view *v, const char *col, con
 	if (v)
 		list_th(r, v, col, label);
 	else
-		h_printf(&r->out, "<th scope=\"col\">%s</th>", label);
+		h_printf(r->out, "<th scope=\"col\">%s</th>", label);
 }
 
 static void deadline_rows(struct req *r, const json_t *list, const json_t *owners, const struct list_view *v)
 {
-	h_raw(&r->out, "<div class=\"table-wrap\"><table class=\"dl\"><thead><tr>");
+	h_raw(r->out, "<div class=\"table-wrap\"><table class=\"dl\"><thead><tr>");
 	dl_th(r, v, "rule_name", "事项");
 	dl_th(r, v, "object_type", "对象");
 	if (owners)
@@ -197,34 +197,34 @@ static void deadline_rows(struct req *r, const json_t *list, const json_t *owner
 	dl_th(r, v, "started_on", "起算日");
 	dl_th(r, v, "due_on", "截止日");
 	dl_th(r, v, "state", "状态");
-	h_raw(&r->out, "</tr></thead><tbody>");
+	h_raw(r->out, "</tr></thead><tbody>");
 	size_t i;
 	const json_t *d;
 	json_array_foreach(list, i, d) {
-		h_printf(&r->out, "<tr><td><a href=\"/admin/deadlines/%lld\">%s</a></td><td>%s %s</td>", ji(d, "id"),
+		h_printf(r->out, "<tr><td><a href=\"/admin/deadlines/%lld\">%s</a></td><td>%s %s</td>", ji(d, "id"),
 			 js(d, "rule_name"), object_label(js(d, "object_type")), js(d, "object_id"));
 		if (owners)
-			h_printf(&r->out, "<td>%s</td>", str_empty(js(d, "owner_name")) ? "—" : js(d, "owner_name"));
-		h_printf(&r->out, "<td>%s</td><td>", js(d, "started_on"));
+			h_printf(r->out, "<td>%s</td>", str_empty(js(d, "owner_name")) ? "—" : js(d, "owner_name"));
+		h_printf(r->out, "<td>%s</td><td>", js(d, "started_on"));
 		page_deadline_due(r, d);
-		h_printf(&r->out, "</td><td><span class=\"badge %s\">%s</span>", js(d, "state"), state_label(js(d, "state")));
+		h_printf(r->out, "</td><td><span class=\"badge %s\">%s</span>", js(d, "state"), state_label(js(d, "state")));
 		if (str_eq(js(d, "state"), "met"))
-			h_printf(&r->out, " %s%s", js(d, "met_on"),
+			h_printf(r->out, " %s%s", js(d, "met_on"),
 				 json_is_true(json_object_get(d, "met_late")) ? "（逾期完成）" : "（按时）");
-		h_raw(&r->out, "</td></tr>");
+		h_raw(r->out, "</td></tr>");
 	}
-	h_raw(&r->out, "</tbody></table></div>");
+	h_raw(r->out, "</tbody></table></div>");
 }
 
 static void render_deadlines(struct req *r, json_t *m)
 {
 	page_begin(r, "期限");
-	h_raw(&r->out, "<h1>期限</h1><p class=\"muted\">期限自事件发生的次日起算；按工作日计算的期限已扣除法定节假日并计入调休上班日。"
+	h_raw(r->out, "<h1>期限</h1><p class=\"muted\">期限自事件发生的次日起算；按工作日计算的期限已扣除法定节假日并计入调休上班日。"
 		       "<a href=\"/admin/deadlines/rules\">期限规则</a></p>");
 	json_t *mine = json_object_get(m, "mine");
-	h_printf(&r->out, "<h2>我的未完成期限（%zu）</h2>", json_array_size(mine));
+	h_printf(r->out, "<h2>我的未完成期限（%zu）</h2>", json_array_size(mine));
 	if (!json_array_size(mine))
-		h_raw(&r->out, "<p class=\"muted\">目前没有需要您办理的期限。</p>");
+		h_raw(r->out, "<p class=\"muted\">目前没有需要您办理的期限。</p>");
 	else
 		deadline_rows(r, mine, NULL, NULL);
 
@@ -232,43 +232,43 @@ static void render_deadlines(struct req *r, json_t *m)
 	json_t *units = json_object_get(m, "units");
 	if (json_is_array(units)) {
 		if (json_is_object(unit))
-			h_printf(&r->out, "<h2>%s的期限</h2>", js(unit, "name"));
+			h_printf(r->out, "<h2>%s的期限</h2>", js(unit, "name"));
 		else
-			h_raw(&r->out, "<h2>处室单位的期限</h2>");
-		h_raw(&r->out, "<form method=\"get\" action=\"/admin/deadlines\" class=\"search\">"
+			h_raw(r->out, "<h2>处室单位的期限</h2>");
+		h_raw(r->out, "<form method=\"get\" action=\"/admin/deadlines\" class=\"search\">"
 			       "<label for=\"unit\" class=\"visually-hidden\">处室单位</label><select id=\"unit\" name=\"unit\">");
 		if (!json_is_object(unit))
-			h_raw(&r->out, "<option value=\"\">请选择处室单位</option>");
+			h_raw(r->out, "<option value=\"\">请选择处室单位</option>");
 		size_t i;
 		json_t *u;
 		json_array_foreach(units, i, u)
-			h_printf(&r->out, "<option value=\"%lld\"%s>%s</option>", ji(u, "id"),
+			h_printf(r->out, "<option value=\"%lld\"%s>%s</option>", ji(u, "id"),
 				 ji(u, "id") == ji(unit, "id") ? " selected" : "", js(u, "name"));
-		h_raw(&r->out, "</select><label for=\"state\" class=\"visually-hidden\">状态</label><select id=\"state\" name=\"state\">");
+		h_raw(r->out, "</select><label for=\"state\" class=\"visually-hidden\">状态</label><select id=\"state\" name=\"state\">");
 		size_t nst;
 		const struct dict_entry *states = dict_entries("deadline_state", &nst);
-		h_raw(&r->out, "<option value=\"\">全部状态</option>");
+		h_raw(r->out, "<option value=\"\">全部状态</option>");
 		for (size_t k = 0; k < nst; k++)
-			h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", states[k].code,
+			h_printf(r->out, "<option value=\"%s\"%s>%s</option>", states[k].code,
 				 str_eq(states[k].code, js(unit, "state")) ? " selected" : "", states[k].label);
-		h_raw(&r->out, "</select><button type=\"submit\" class=\"secondary\">查看</button></form>");
+		h_raw(r->out, "</select><button type=\"submit\" class=\"secondary\">查看</button></form>");
 		json_t *list = json_object_get(unit, "deadlines");
 		if (json_is_object(unit) && !json_array_size(list))
-			h_raw(&r->out, "<p class=\"muted\">没有符合条件的期限。</p>");
+			h_raw(r->out, "<p class=\"muted\">没有符合条件的期限。</p>");
 		else if (json_is_object(unit)) {
 			static const char *const keys[] = { "unit", "state" };
 			struct list_view v = { "/admin/deadlines", list_filter_query(r, keys, ARRAY_SIZE(keys)), js(m, "sort"),
 					       json_is_true(json_object_get(m, "asc")) };
 			deadline_rows(r, list, json_object_get(unit, "owners"), &v);
-			h_raw(&r->out, "<p class=\"actions\">");
+			h_raw(r->out, "<p class=\"actions\">");
 			list_export_link(r, &v, "/admin/deadlines.xlsx");
-			h_raw(&r->out, "</p>");
+			h_raw(r->out, "</p>");
 		}
 	}
 
 	json_t *stats = json_object_get(m, "stats");
 	if (json_is_object(stats)) {
-		h_raw(&r->out, "<h2 id=\"stats\">各单位期限统计</h2>");
+		h_raw(r->out, "<h2 id=\"stats\">各单位期限统计</h2>");
 		/* a refused range: the message on the form, what was typed kept,
 		 * the table below for the default range */
 		json_t *serr = json_object_get(stats, "error");
@@ -276,41 +276,41 @@ static void render_deadlines(struct req *r, json_t *m)
 		const char *fv = json_is_object(serr) ? js(serr, "from_input") : js(stats, "from");
 		const char *tv = json_is_object(serr) ? js(serr, "to_input") : js(stats, "to");
 		if (json_is_object(serr))
-			h_printf(&r->out, "<p class=\"alert error\" role=\"alert\" id=\"stats-error\">统计月份有误：%s</p>",
+			h_printf(r->out, "<p class=\"alert error\" role=\"alert\" id=\"stats-error\">统计月份有误：%s</p>",
 				 js(serr, "message"));
-		h_raw(&r->out, "<form method=\"get\" action=\"/admin/deadlines#stats\" class=\"search\">"
+		h_raw(r->out, "<form method=\"get\" action=\"/admin/deadlines#stats\" class=\"search\">"
 			       "<label for=\"from\">起始月份</label>");
-		h_printf(&r->out, "<input type=\"month\" id=\"from\" name=\"from\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\"", fv);
+		h_printf(r->out, "<input type=\"month\" id=\"from\" name=\"from\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\"", fv);
 		if (str_eq(ef, "from"))
-			h_raw(&r->out, " aria-invalid=\"true\" aria-describedby=\"stats-error\"");
-		h_printf(&r->out, "><label for=\"to\">截止月份</label>"
+			h_raw(r->out, " aria-invalid=\"true\" aria-describedby=\"stats-error\"");
+		h_printf(r->out, "><label for=\"to\">截止月份</label>"
 			 "<input type=\"month\" id=\"to\" name=\"to\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\"", tv);
 		if (str_eq(ef, "to"))
-			h_raw(&r->out, " aria-invalid=\"true\" aria-describedby=\"stats-error\"");
-		h_raw(&r->out, ">");
-		h_printf(&r->out, "<button type=\"submit\" class=\"secondary\">统计</button>"
+			h_raw(r->out, " aria-invalid=\"true\" aria-describedby=\"stats-error\"");
+		h_raw(r->out, ">");
+		h_printf(r->out, "<button type=\"submit\" class=\"secondary\">统计</button>"
 			 "<a class=\"button secondary\" href=\"/admin/deadlines/stats.xlsx?from=%s&amp;to=%s\">导出 Excel</a></form>",
 			 js(stats, "from"), js(stats, "to"));
 		if (json_is_object(serr))
-			h_printf(&r->out, "<p class=\"field-error\">%s。下表按默认月份统计。</p>", js(serr, "message"));
+			h_printf(r->out, "<p class=\"field-error\">%s。下表按默认月份统计。</p>", js(serr, "message"));
 		json_t *rows = json_object_get(stats, "rows");
-		h_printf(&r->out, "<p class=\"muted\">按截止日所在月份统计，%s 至 %s。</p>", js(stats, "from"), js(stats, "to"));
+		h_printf(r->out, "<p class=\"muted\">按截止日所在月份统计，%s 至 %s。</p>", js(stats, "from"), js(stats, "to"));
 		if (!json_array_size(rows)) {
-			h_raw(&r->out, "<p class=\"muted\">该时间段内没有期限。</p>");
+			h_raw(r->out, "<p class=\"muted\">该时间段内没有期限。</p>");
 		} else {
-			h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">月份</th><th scope=\"col\">单位</th>"
+			h_raw(r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">月份</th><th scope=\"col\">单位</th>"
 				       "<th scope=\"col\">期限总数</th><th scope=\"col\">按时完成</th><th scope=\"col\">逾期完成</th>"
 				       "<th scope=\"col\">超期未完成</th><th scope=\"col\">超期合计</th><th scope=\"col\">进行中</th>"
 				       "<th scope=\"col\">按时完成率</th></tr></thead><tbody>");
 			size_t i;
 			json_t *s;
 			json_array_foreach(rows, i, s)
-				h_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td>"
+				h_printf(r->out, "<tr><td>%s</td><td>%s</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td>"
 					 "<td>%lld</td><td>%lld</td><td>%s</td></tr>",
 					 js(s, "month"), js(s, "unit_name"), ji(s, "total"), ji(s, "met_on_time"), ji(s, "met_late"),
 					 ji(s, "overdue_open"), ji(s, "overdue_count"), ji(s, "open"),
 					 rate_text(r, json_object_get(s, "on_time_rate")));
-			h_raw(&r->out, "</tbody></table></div>");
+			h_raw(r->out, "</tbody></table></div>");
 			stats_chart(r, rows);
 		}
 	}
@@ -496,36 +496,36 @@ static void render_deadline(struct req *r, json_t *m)
 {
 	json_t *d = json_object_get(m, "deadline");
 	page_begin(r, "期限详情");
-	h_printf(&r->out, "<nav aria-label=\"位置\" class=\"crumbs\"><a href=\"/admin/deadlines\">期限</a> › %s</nav>",
+	h_printf(r->out, "<nav aria-label=\"位置\" class=\"crumbs\"><a href=\"/admin/deadlines\">期限</a> › %s</nav>",
 		 js(d, "rule_name"));
-	h_printf(&r->out, "<h1>%s</h1><dl class=\"facts\"><dt>对象</dt><dd>%s %s</dd><dt>起算日</dt><dd>%s（不计入期限）</dd>"
+	h_printf(r->out, "<h1>%s</h1><dl class=\"facts\"><dt>对象</dt><dd>%s %s</dd><dt>起算日</dt><dd>%s（不计入期限）</dd>"
 		 "<dt>期限</dt><dd>%lld 个%s</dd><dt>截止日</dt><dd>", js(d, "rule_name"), object_label(js(d, "object_type")),
 		 js(d, "object_id"), js(d, "started_on"), ji(d, "days"),
 		 str_eq(js(d, "day_kind"), "calendar") ? "自然日" : "工作日");
 	page_deadline_due(r, d);
 	if (json_is_true(json_object_get(d, "provisional")))
-		h_printf(&r->out, "<p class=\"hint\">%s</p>", js(d, "provisional_note"));
-	h_printf(&r->out, "</dd><dt>状态</dt><dd><span class=\"badge %s\">%s</span>", js(d, "state"),
+		h_printf(r->out, "<p class=\"hint\">%s</p>", js(d, "provisional_note"));
+	h_printf(r->out, "</dd><dt>状态</dt><dd><span class=\"badge %s\">%s</span>", js(d, "state"),
 		 state_label(js(d, "state")));
 	if (str_eq(js(d, "state"), "met"))
-		h_printf(&r->out, " %s%s", js(d, "met_on"),
+		h_printf(r->out, " %s%s", js(d, "met_on"),
 			 json_is_true(json_object_get(d, "met_late")) ? "（逾期完成）" : "（按时）");
-	h_printf(&r->out, "</dd><dt>依据</dt><dd>%s</dd></dl>", js(d, "rule_source"));
+	h_printf(r->out, "</dd><dt>依据</dt><dd>%s</dd></dl>", js(d, "rule_source"));
 	json_t *h = json_object_get(m, "history");
-	h_raw(&r->out, "<h2>截止日变更记录</h2>");
+	h_raw(r->out, "<h2>截止日变更记录</h2>");
 	if (!json_array_size(h)) {
-		h_raw(&r->out, "<p class=\"muted\">截止日自起算以来没有变更。</p>");
+		h_raw(r->out, "<p class=\"muted\">截止日自起算以来没有变更。</p>");
 	} else {
-		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">时间</th><th scope=\"col\">原截止日</th>"
+		h_raw(r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">时间</th><th scope=\"col\">原截止日</th>"
 			       "<th scope=\"col\">新截止日</th><th scope=\"col\">原因</th></tr></thead><tbody>");
 		size_t i;
 		json_t *c;
 		json_array_foreach(h, i, c)
-			h_printf(&r->out, "<tr><td>%s</td><td>%s%s</td><td>%s%s</td><td>%s</td></tr>", js(c, "at_local"),
+			h_printf(r->out, "<tr><td>%s</td><td>%s%s</td><td>%s%s</td><td>%s</td></tr>", js(c, "at_local"),
 				 js(c, "old_due"), json_is_true(json_object_get(c, "old_provisional")) ? "（暂定）" : "",
 				 js(c, "new_due"), json_is_true(json_object_get(c, "new_provisional")) ? "（暂定）" : "",
 				 js(c, "reason"));
-		h_raw(&r->out, "</tbody></table></div>");
+		h_raw(r->out, "</tbody></table></div>");
 	}
 	page_end(r);
 }
@@ -614,7 +614,7 @@ int page_admin_deadlines_xlsx(struct req *r)
 static void render_rules(struct req *r, json_t *m)
 {
 	page_begin(r, "期限规则");
-	h_raw(&r->out, "<h1>期限规则</h1><p class=\"muted\">规则按生效日期分版本：期限起算日适用当时有效的最新版本，"
+	h_raw(r->out, "<h1>期限规则</h1><p class=\"muted\">规则按生效日期分版本：期限起算日适用当时有效的最新版本，"
 		       "新增版本只影响此后起算的期限，已起算的期限不变。<a href=\"/admin/deadlines\">返回期限</a></p>");
 	/* every problem of a refused version, as the summary and by each field */
 	struct errs errs = ERRS_INIT;
@@ -626,34 +626,34 @@ static void render_rules(struct req *r, json_t *m)
 	form_init(&fm, r, &errs, NULL);
 	form_summary(&fm);
 	if (json_is_integer(json_object_get(m, "saved")))
-		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已保存：新增规则版本（编号 %lld）。</p>", ji(m, "saved"));
-	h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">起算事件</th><th scope=\"col\">名称</th>"
+		h_printf(r->out, "<p class=\"alert ok\" role=\"status\">已保存：新增规则版本（编号 %lld）。</p>", ji(m, "saved"));
+	h_raw(r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">起算事件</th><th scope=\"col\">名称</th>"
 		       "<th scope=\"col\">期限</th><th scope=\"col\">结束事件</th><th scope=\"col\">生效日期</th>"
 		       "<th scope=\"col\">依据</th>");
 	bool edit = json_is_true(json_object_get(m, "can_edit"));
 	if (edit)
-		h_raw(&r->out, "<th scope=\"col\">操作</th>");
-	h_raw(&r->out, "</tr></thead><tbody>");
+		h_raw(r->out, "<th scope=\"col\">操作</th>");
+	h_raw(r->out, "</tr></thead><tbody>");
 	size_t i;
 	json_t *x;
 	json_array_foreach(json_object_get(m, "rules"), i, x) {
-		h_printf(&r->out, "<tr id=\"rule-%lld\"><td>%s</td><td>%s</td><td>%lld 个%s</td><td>%s</td>"
+		h_printf(r->out, "<tr id=\"rule-%lld\"><td>%s</td><td>%s</td><td>%lld 个%s</td><td>%s</td>"
 			 "<td>%s", ji(x, "id"), dict_label("deadline_event", js(x, "event_code")), js(x, "name"), ji(x, "days"),
 			 dict_label("day_kind", js(x, "day_kind")), dict_label("deadline_event", js(x, "ends_with")),
 			 js(x, "effective_from"));
 		if (json_is_true(json_object_get(x, "in_force")))
-			h_raw(&r->out, " <span class=\"badge ok\">现行</span>");
+			h_raw(r->out, " <span class=\"badge ok\">现行</span>");
 		else if (json_is_true(json_object_get(x, "future")))
-			h_raw(&r->out, " <span class=\"badge warn\">待生效</span>");
-		h_printf(&r->out, "</td><td>%s</td>", js(x, "source"));
+			h_raw(r->out, " <span class=\"badge warn\">待生效</span>");
+		h_printf(r->out, "</td><td>%s</td>", js(x, "source"));
 		if (edit)
-			h_printf(&r->out, "<td><a href=\"/admin/deadlines/rules?from_rule=%lld#add\">新增版本</a></td>", ji(x, "id"));
-		h_raw(&r->out, "</tr>");
+			h_printf(r->out, "<td><a href=\"/admin/deadlines/rules?from_rule=%lld#add\">新增版本</a></td>", ji(x, "id"));
+		h_raw(r->out, "</tr>");
 	}
-	h_raw(&r->out, "</tbody></table></div>");
+	h_raw(r->out, "</tbody></table></div>");
 	if (edit) {
 		json_t *form = json_object_get(m, "form");
-		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"add\"><h2 id=\"add\">新增规则版本</h2>"
+		h_raw(r->out, "<section class=\"card\" aria-labelledby=\"add\"><h2 id=\"add\">新增规则版本</h2>"
 			       "<form method=\"post\" action=\"/admin/deadlines/rules\">");
 		form_csrf(r);
 		form_select_dict(&fm, "event_code", "起算事件", "deadline_event", js(form, "event_code"), "请选择", FORM_REQUIRED,
@@ -667,7 +667,7 @@ static void render_rules(struct req *r, json_t *m)
 				 "发生该事件即为按期完成");
 		form_input(&fm, "date", "effective_from", "生效日期", js(form, "effective_from"), FORM_REQUIRED, NULL, NULL);
 		form_textarea(&fm, "source", "依据（文件及条款）", js(form, "source"), 3, FORM_REQUIRED, "maxlength=\"500\"", NULL);
-		h_raw(&r->out, "<button type=\"submit\">保存新版本</button></form></section>");
+		h_raw(r->out, "<button type=\"submit\">保存新版本</button></form></section>");
 	}
 	errs_release(&errs);
 	page_end(r);

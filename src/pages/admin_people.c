@@ -72,69 +72,69 @@ static void unit_fields(struct req *r, const json_t *m, const json_t *unit)
 	af_unit_select(r, m, units, "parent_id", "parent_id", "上级单位", unit ? ji(unit, "parent_id") : 0, "（无，顶级单位）", false,
 		       unit ? ji(unit, "id") : 0);
 	const char *kind = af_has_input(m) ? af_value(m, "kind", NULL) : unit ? js(unit, "kind") : "office";
-	h_raw(&r->out, "<div class=\"field\"><label for=\"kind\">单位类型 <span class=\"hint\">执法主体是以自己名义执法的行政机关或法律、法规授权的组织；"
+	h_raw(r->out, "<div class=\"field\"><label for=\"kind\">单位类型 <span class=\"hint\">执法主体是以自己名义执法的行政机关或法律、法规授权的组织；"
 		       "内设处室是其承办机构</span></label><select id=\"kind\" name=\"kind\"");
 	if (str_eq(af_error_field(m), "kind"))
-		h_raw(&r->out, " aria-invalid=\"true\" aria-describedby=\"kind-error\"");
-	h_printf(&r->out, "><option value=\"office\"%s>内设机构（承办机构）</option><option value=\"body\"%s>执法主体</option></select>",
+		h_raw(r->out, " aria-invalid=\"true\" aria-describedby=\"kind-error\"");
+	h_printf(r->out, "><option value=\"office\"%s>内设机构（承办机构）</option><option value=\"body\"%s>执法主体</option></select>",
 		 str_eq(kind, "body") ? "" : " selected", str_eq(kind, "body") ? " selected" : "");
 	af_field_error(r, m, "kind");
-	h_raw(&r->out, "</div>");
+	h_raw(r->out, "</div>");
 	af_checkbox(r, m, "enforcement_power", "承担行政执法工作（执法主体本身或其承办机构）",
 		    unit && json_is_true(json_object_get(unit, "enforcement_power")));
 	af_checkbox(r, m, "is_reviewer", "法制审核机构（政策法规处）",
 		    unit && json_is_true(json_object_get(unit, "is_reviewer")));
 	af_input(r, m, "number", "sort", "排序", sort, "min=\"0\" max=\"99999\"", "同级单位中由小到大排列");
-	h_raw(&r->out, "<fieldset class=\"roles\"><legend>执法主体的公开信息（仅执法主体填写，在公示门户公开）</legend>");
+	h_raw(r->out, "<fieldset class=\"roles\"><legend>执法主体的公开信息（仅执法主体填写，在公示门户公开）</legend>");
 	af_input(r, m, "text", "address", "办公地址", unit ? js(unit, "address") : "", "maxlength=\"100\"", NULL);
 	af_input(r, m, "text", "phone", "联系电话", unit ? js(unit, "phone") : "", "maxlength=\"100\"", NULL);
 	af_input(r, m, "text", "head_name", "负责人", unit ? js(unit, "head_name") : "", "maxlength=\"100\"", NULL);
 	af_input(r, m, "text", "complaint_phone", "监督投诉电话", unit ? js(unit, "complaint_phone") : "", "maxlength=\"100\"", NULL);
-	h_raw(&r->out, "</fieldset>");
+	h_raw(r->out, "</fieldset>");
 }
 
 static void render_units(struct req *r, json_t *m)
 {
 	page_begin(r, "处室单位");
-	h_raw(&r->out, "<h1>处室单位</h1>");
+	h_raw(r->out, "<h1>处室单位</h1>");
 	af_alerts(r, m);
-	h_raw(&r->out, "<p class=\"muted\">本厅的单位树。具有行政执法权的单位在公示门户「执法主体」中公开；"
+	h_raw(r->out, "<p class=\"muted\">本厅的单位树。具有行政执法权的单位在公示门户「执法主体」中公开；"
 		       "法制审核机构负责重大执法决定的法制审核和执法证件管理。"
 		       "执法主体（本厅，或法律、法规授权的组织）在公示门户「执法主体」中公开其地址、电话、负责人和监督投诉电话；"
 		       "承担执法工作的内设处室作为其承办机构列在它下面。</p>");
 	struct list_view v = { "/admin/units", "", js(m, "sort"), json_is_true(json_object_get(m, "asc")) };
 	bool sorted = !str_empty(v.sort);
-	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">单位列表</caption><thead><tr>");
+	h_raw(r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">单位列表</caption><thead><tr>");
 	list_th(r, &v, "name", "单位名称");
 	list_th(r, &v, "code", "代码");
 	list_th(r, &v, "parent_name", "上级单位");
-	h_raw(&r->out, "<th scope=\"col\">类型</th><th scope=\"col\">执法工作</th><th scope=\"col\">法制审核</th>");
+	h_raw(r->out, "<th scope=\"col\">类型</th><th scope=\"col\">执法工作</th><th scope=\"col\">法制审核</th>");
 	list_th(r, &v, "sort", "排序");
-	h_raw(&r->out, "<th scope=\"col\">操作</th></tr></thead><tbody>");
+	h_raw(r->out, "<th scope=\"col\">操作</th></tr></thead><tbody>");
 	size_t i;
 	json_t *u;
 	json_array_foreach(json_object_get(m, "shown"), i, u) {
 		long long depth = sorted ? 0 : ji(u, "depth");
-		h_printf(&r->out, "<tr><td class=\"tree-d%lld\">%s</td><td><code>%s</code></td><td>%s</td>",
+		h_printf(r->out, "<tr><td class=\"tree-d%lld\">%s</td><td><code>%s</code></td><td>%s</td>",
 			 depth > 5 ? 5 : depth, js(u, "name"), js(u, "code"), str_empty(js(u, "parent_name")) ? "—" : js(u, "parent_name"));
-		h_printf(&r->out, "<td>%s</td><td>%s</td><td>%s</td><td>%lld</td>",
+		h_printf(r->out, "<td>%s</td><td>%s</td><td>%s</td><td>%lld</td>",
 			 str_eq(js(u, "kind"), "body") ? "执法主体" : "内设机构",
 			 json_is_true(json_object_get(u, "enforcement_power")) ? "承担" : "—",
 			 json_is_true(json_object_get(u, "is_reviewer")) ? "是" : "—", ji(u, "sort"));
-		h_printf(&r->out, "<td><a href=\"/admin/units/%lld\">%s</a></td></tr>", ji(u, "id"),
+		h_printf(r->out, "<td><a href=\"/admin/units/%lld\">%s</a></td></tr>", ji(u, "id"),
 			 can_admin(r) ? "编辑" : "查看");
 	}
-	h_raw(&r->out, "</tbody></table></div><p class=\"actions\">");
+	h_raw(r->out, "</tbody></table></div><p class=\"actions\">");
 	if (sorted)
-		h_raw(&r->out, "<a href=\"/admin/units\">按单位树显示</a> ");
+		h_raw(r->out, "<a href=\"/admin/units\">按单位树显示</a> ");
 	list_export_link(r, &v, "/admin/units.xlsx");
-	h_raw(&r->out, "</p>");
+	h_raw(r->out, "</p>");
 	if (json_is_true(json_object_get(m, "can_manage"))) {
-		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"new-unit\"><h2 id=\"new-unit\">新建单位</h2>"
+		h_raw(r->out, "<section class=\"card\" aria-labelledby=\"new-unit\"><h2 id=\"new-unit\">新建单位</h2>"
 			       "<form method=\"post\" action=\"/admin/units\">");
 		form_csrf(r);
 		unit_fields(r, m, NULL);
-		h_raw(&r->out, "<button type=\"submit\">创建单位</button></form></section>");
+		h_raw(r->out, "<button type=\"submit\">创建单位</button></form></section>");
 	}
 	page_end(r);
 }
@@ -224,9 +224,9 @@ static void render_unit(struct req *r, json_t *m)
 	const json_t *units = json_object_get(m, "units");
 	const json_t *parent = unit_find(units, ji(u, "parent_id"));
 	page_begin(r, req_printf(r, "单位：%s", js(u, "name")));
-	h_printf(&r->out, "<p class=\"noprint\"><a href=\"/admin/units\">← 返回单位列表</a></p><h1>%s</h1>", js(u, "name"));
+	h_printf(r->out, "<p class=\"noprint\"><a href=\"/admin/units\">← 返回单位列表</a></p><h1>%s</h1>", js(u, "name"));
 	af_alerts(r, m);
-	h_printf(&r->out, "<dl class=\"props card\"><dt>单位代码</dt><dd><code>%s</code></dd><dt>上级单位</dt><dd>%s</dd>"
+	h_printf(r->out, "<dl class=\"props card\"><dt>单位代码</dt><dd><code>%s</code></dd><dt>上级单位</dt><dd>%s</dd>"
 		 "<dt>单位类型</dt><dd>%s</dd><dt>办公地址</dt><dd>%s</dd><dt>联系电话</dt><dd>%s</dd><dt>负责人</dt><dd>%s</dd>"
 		 "<dt>监督投诉电话</dt><dd>%s</dd><dt>行政执法工作</dt><dd>%s</dd><dt>法制审核机构</dt><dd>%s</dd><dt>排序</dt><dd>%lld</dd>"
 		 "<dt>人员</dt><dd>%zu 人</dd></dl>",
@@ -240,25 +240,25 @@ static void render_unit(struct req *r, json_t *m)
 		 json_array_size(json_object_get(m, "people")));
 	json_t *people = json_object_get(m, "people");
 	if (json_array_size(people)) {
-		h_raw(&r->out, "<h2>本单位人员</h2><ul>");
+		h_raw(r->out, "<h2>本单位人员</h2><ul>");
 		size_t i;
 		json_t *p;
 		json_array_foreach(people, i, p)
-			h_printf(&r->out, "<li><a href=\"/admin/users/%lld\">%s</a>（%s）</li>", ji(p, "id"), js(p, "name"),
+			h_printf(r->out, "<li><a href=\"/admin/users/%lld\">%s</a>（%s）</li>", ji(p, "id"), js(p, "name"),
 				 js(p, "role_labels"));
-		h_raw(&r->out, "</ul>");
+		h_raw(r->out, "</ul>");
 	}
 	if (json_is_true(json_object_get(m, "can_manage"))) {
-		h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"edit-unit\"><h2 id=\"edit-unit\">修改单位</h2>"
+		h_printf(r->out, "<section class=\"card\" aria-labelledby=\"edit-unit\"><h2 id=\"edit-unit\">修改单位</h2>"
 			 "<form method=\"post\" action=\"/admin/units/%lld\">", ji(u, "id"));
 		form_csrf(r);
 		unit_fields(r, m, u);
-		h_raw(&r->out, "<button type=\"submit\">保存修改</button></form></section>");
-		h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"del-unit\"><h2 id=\"del-unit\">删除单位</h2>"
+		h_raw(r->out, "<button type=\"submit\">保存修改</button></form></section>");
+		h_printf(r->out, "<section class=\"card\" aria-labelledby=\"del-unit\"><h2 id=\"del-unit\">删除单位</h2>"
 			 "<p class=\"muted\">只有没有下级单位、也没有人员的单位才能删除。</p>"
 			 "<form method=\"post\" action=\"/admin/units/%lld/delete\">", ji(u, "id"));
 		form_csrf(r);
-		h_raw(&r->out, "<button type=\"submit\" class=\"secondary\">删除此单位</button></form></section>");
+		h_raw(r->out, "<button type=\"submit\" class=\"secondary\">删除此单位</button></form></section>");
 	}
 	page_end(r);
 }
@@ -334,19 +334,19 @@ static void user_status_badges(struct req *r, const json_t *u)
 {
 	bool any = false;
 	if (json_is_true(json_object_get(u, "locked"))) {
-		h_raw(&r->out, "<span class=\"badge bad\">已锁定</span> ");
+		h_raw(r->out, "<span class=\"badge bad\">已锁定</span> ");
 		any = true;
 	} else if (json_is_true(json_object_get(u, "temp_locked"))) {
-		h_printf(&r->out, "<span class=\"badge bad\" title=\"密码连续错误，%s 自动解锁\">已锁定</span> ",
+		h_printf(r->out, "<span class=\"badge bad\" title=\"密码连续错误，%s 自动解锁\">已锁定</span> ",
 			 js(u, "lock_until_local"));
 		any = true;
 	}
 	if (json_is_true(json_object_get(u, "must_change"))) {
-		h_raw(&r->out, "<span class=\"badge warn\">须修改密码</span>");
+		h_raw(r->out, "<span class=\"badge warn\">须修改密码</span>");
 		any = true;
 	}
 	if (!any)
-		h_raw(&r->out, "<span class=\"badge ok\">正常</span>");
+		h_raw(r->out, "<span class=\"badge ok\">正常</span>");
 }
 
 static void scope_select(struct req *r, const json_t *m, long long selected)
@@ -354,30 +354,30 @@ static void scope_select(struct req *r, const json_t *m, long long selected)
 	char sel[8];
 	snprintf(sel, sizeof sel, "%lld", selected ? selected : SCOPE_OWN);
 	const char *cur = af_has_input(m) ? af_value(m, "scope", NULL) : sel;
-	h_raw(&r->out, "<div class=\"field\"><label for=\"scope\">数据范围 <span class=\"hint\">可查看哪些单位的数据"
+	h_raw(r->out, "<div class=\"field\"><label for=\"scope\">数据范围 <span class=\"hint\">可查看哪些单位的数据"
 		       "（系统管理员和监督人员总是全部）</span></label><select id=\"scope\" name=\"scope\"");
 	invalid_attrs(r, m, "scope");
-	h_raw(&r->out, ">");
+	h_raw(r->out, ">");
 	for (int s = SCOPE_OWN; s <= SCOPE_ALL; s++) {
 		char v[16];
 		snprintf(v, sizeof v, "%d", s);
-		h_printf(&r->out, "<option value=\"%d\"%s>%s</option>", s, str_eq(cur, v) ? " selected" : "", scope_label(s));
+		h_printf(r->out, "<option value=\"%d\"%s>%s</option>", s, str_eq(cur, v) ? " selected" : "", scope_label(s));
 	}
-	h_raw(&r->out, "</select>");
+	h_raw(r->out, "</select>");
 	af_field_error(r, m, "scope");
-	h_raw(&r->out, "</div>");
+	h_raw(r->out, "</div>");
 }
 
 static void roles_checkboxes(struct req *r, const json_t *m, unsigned current)
 {
 	unsigned on = af_has_input(m) ? roles_parse_list(af_value(m, "roles", NULL)) : current;
-	h_raw(&r->out, "<fieldset class=\"field roles\"><legend>角色</legend>");
+	h_raw(r->out, "<fieldset class=\"field roles\"><legend>角色</legend>");
 	for (unsigned bit = 1; bit < (1u << ROLE_COUNT); bit <<= 1)
-		h_printf(&r->out, "<label class=\"check\" for=\"role-%s\"><input type=\"checkbox\" id=\"role-%s\" name=\"roles\" "
+		h_printf(r->out, "<label class=\"check\" for=\"role-%s\"><input type=\"checkbox\" id=\"role-%s\" name=\"roles\" "
 			 "value=\"%s\"%s> %s</label> ", role_ident(bit), role_ident(bit), role_ident(bit),
 			 (on & bit) ? " checked" : "", role_label(bit));
 	af_field_error(r, m, "roles");
-	h_raw(&r->out, "</fieldset>");
+	h_raw(r->out, "</fieldset>");
 }
 
 static unsigned json_roles(const json_t *u)
@@ -409,55 +409,55 @@ static void render_users(struct req *r, json_t *m)
 	const json_t *units = json_object_get(m, "units");
 	long long filter = ji(m, "unit_id");
 	page_begin(r, "用户");
-	h_raw(&r->out, "<h1>用户</h1>");
+	h_raw(r->out, "<h1>用户</h1>");
 	af_alerts(r, m);
-	h_raw(&r->out, "<form method=\"get\" action=\"/admin/users\" class=\"search\">");
+	h_raw(r->out, "<form method=\"get\" action=\"/admin/users\" class=\"search\">");
 	{
 		/* the filter select is not part of an error model */
 		json_t *none = json_object();
 		af_unit_select(r, none, units, "filter-unit", "unit_id", "按单位筛选", filter, "（全部单位）", true, 0);
 		json_decref(none);
 	}
-	h_raw(&r->out, "<button type=\"submit\">筛选</button></form>");
+	h_raw(r->out, "<button type=\"submit\">筛选</button></form>");
 	if (actor_has(&r->actor, ROLE_ADMIN | ROLE_SUPERVISOR))
-		h_raw(&r->out, "<p><a href=\"/admin/login-guard\">登录锁定与限速</a>：查看被锁定的账号和受限速的地址，并可解锁。</p>");
+		h_raw(r->out, "<p><a href=\"/admin/login-guard\">登录锁定与限速</a>：查看被锁定的账号和受限速的地址，并可解锁。</p>");
 	json_t *users = json_object_get(m, "users");
-	h_printf(&r->out, "<p class=\"muted\">共 %zu 人。</p>", json_array_size(users));
+	h_printf(r->out, "<p class=\"muted\">共 %zu 人。</p>", json_array_size(users));
 	struct list_view v = { "/admin/users", js(m, "query"), js(m, "sort"), json_is_true(json_object_get(m, "asc")) };
-	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">用户列表</caption><thead><tr>");
+	h_raw(r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">用户列表</caption><thead><tr>");
 	list_th(r, &v, "username", "用户名");
 	list_th(r, &v, "name", "姓名");
 	list_th(r, &v, "title", "职务");
 	list_th(r, &v, "unit_name", "单位");
-	h_raw(&r->out, "<th scope=\"col\">角色</th>");
+	h_raw(r->out, "<th scope=\"col\">角色</th>");
 	list_th(r, &v, "scope", "数据范围");
-	h_raw(&r->out, "<th scope=\"col\">状态</th>");
+	h_raw(r->out, "<th scope=\"col\">状态</th>");
 	list_th(r, &v, "last_login_at", "最近登录");
-	h_raw(&r->out, "</tr></thead><tbody>");
+	h_raw(r->out, "</tr></thead><tbody>");
 	size_t i;
 	json_t *u;
 	json_array_foreach(users, i, u) {
 		char last[20] = "—";
 		if (!str_empty(js(u, "last_login_at")))
 			time_utc_to_shanghai(js(u, "last_login_at"), last);
-		h_printf(&r->out, "<tr><td><a href=\"/admin/users/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>"
+		h_printf(r->out, "<tr><td><a href=\"/admin/users/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>"
 			 "<td>%s</td><td>%s</td><td>", ji(u, "id"), js(u, "username"), js(u, "name"), js(u, "title"),
 			 js(u, "unit_name"), js(u, "role_labels"), scope_label(ji(u, "scope")));
 		user_status_badges(r, u);
-		h_printf(&r->out, "</td><td>%s</td></tr>", last);
+		h_printf(r->out, "</td><td>%s</td></tr>", last);
 	}
-	h_raw(&r->out, "</tbody></table></div><p class=\"actions\">");
+	h_raw(r->out, "</tbody></table></div><p class=\"actions\">");
 	list_export_link(r, &v, "/admin/users.xlsx");
-	h_raw(&r->out, "</p>");
+	h_raw(r->out, "</p>");
 	if (json_is_true(json_object_get(m, "can_manage"))) {
-		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"new-user\"><h2 id=\"new-user\">新建用户</h2>"
+		h_raw(r->out, "<section class=\"card\" aria-labelledby=\"new-user\"><h2 id=\"new-user\">新建用户</h2>"
 			       "<form method=\"post\" action=\"/admin/users\">");
 		form_csrf(r);
 		user_fields(r, m, NULL);
 		af_input(r, m, "password", "password", "初始密码", NULL, "required autocomplete=\"new-password\"",
 			 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名，不得使用常见密码");
 		af_checkbox(r, m, "must_change", "首次登录时须修改密码", true);
-		h_raw(&r->out, "<button type=\"submit\">创建用户</button></form></section>");
+		h_raw(r->out, "<button type=\"submit\">创建用户</button></form></section>");
 	}
 	page_end(r);
 }
@@ -579,21 +579,21 @@ static void render_user(struct req *r, json_t *m)
 	if (!str_empty(js(u, "created_at")))
 		time_utc_to_shanghai(js(u, "created_at"), created);
 	page_begin(r, req_printf(r, "用户：%s", js(u, "name")));
-	h_printf(&r->out, "<p><a href=\"/admin/users\">← 返回用户列表</a></p><h1>%s（%s）</h1>", js(u, "name"),
+	h_printf(r->out, "<p><a href=\"/admin/users\">← 返回用户列表</a></p><h1>%s（%s）</h1>", js(u, "name"),
 		 js(u, "username"));
 	af_alerts(r, m);
-	h_printf(&r->out, "<dl class=\"props card\"><dt>用户名</dt><dd>%s</dd><dt>姓名</dt><dd>%s</dd><dt>职务</dt><dd>%s</dd>"
+	h_printf(r->out, "<dl class=\"props card\"><dt>用户名</dt><dd>%s</dd><dt>姓名</dt><dd>%s</dd><dt>职务</dt><dd>%s</dd>"
 		 "<dt>所属单位</dt><dd>",
 		 js(u, "username"), js(u, "name"), str_empty(js(u, "title")) ? "—" : js(u, "title"));
 	/* only those who may open the unit pages get the link */
 	if (actor_has(&r->actor, ROLE_ADMIN | ROLE_SUPERVISOR))
-		h_printf(&r->out, "<a href=\"/admin/units/%lld\">%s</a>", ji(u, "unit_id"), js(u, "unit_name"));
+		h_printf(r->out, "<a href=\"/admin/units/%lld\">%s</a>", ji(u, "unit_id"), js(u, "unit_name"));
 	else
-		h_printf(&r->out, "%s", js(u, "unit_name"));
-	h_printf(&r->out, "</dd><dt>角色</dt><dd>%s</dd><dt>数据范围</dt><dd>%s</dd><dt>状态</dt><dd>", js(u, "role_labels"),
+		h_printf(r->out, "%s", js(u, "unit_name"));
+	h_printf(r->out, "</dd><dt>角色</dt><dd>%s</dd><dt>数据范围</dt><dd>%s</dd><dt>状态</dt><dd>", js(u, "role_labels"),
 		 scope_label(ji(u, "scope")));
 	user_status_badges(r, u);
-	h_printf(&r->out, "</dd><dt>最近登录</dt><dd>%s</dd><dt>创建时间</dt><dd>%s</dd></dl>", last, created);
+	h_printf(r->out, "</dd><dt>最近登录</dt><dd>%s</dd><dt>创建时间</dt><dd>%s</dd></dl>", last, created);
 	if (!json_is_true(json_object_get(m, "can_manage"))) {
 		page_end(r);
 		return;
@@ -603,26 +603,26 @@ static void render_user(struct req *r, json_t *m)
 	/* Only the form that failed shows the error and the kept input. */
 	const json_t *fm_edit = str_eq(which, "edit") || str_empty(which) ? m : none;
 	const json_t *fm_pw = str_eq(which, "password") ? m : none;
-	h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"edit-user\"><h2 id=\"edit-user\">修改人员信息</h2>"
+	h_printf(r->out, "<section class=\"card\" aria-labelledby=\"edit-user\"><h2 id=\"edit-user\">修改人员信息</h2>"
 		 "<form method=\"post\" action=\"/admin/users/%lld\">", id);
 	form_csrf(r);
 	user_fields(r, fm_edit, u);
-	h_raw(&r->out, "<button type=\"submit\">保存修改</button></form></section>");
-	h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"reset-pw\"><h2 id=\"reset-pw\">重置密码</h2>"
+	h_raw(r->out, "<button type=\"submit\">保存修改</button></form></section>");
+	h_printf(r->out, "<section class=\"card\" aria-labelledby=\"reset-pw\"><h2 id=\"reset-pw\">重置密码</h2>"
 		 "<p class=\"muted\">设置新的初始密码后，该用户的所有会话立即结束，下次登录时须修改密码。</p>"
 		 "<form method=\"post\" action=\"/admin/users/%lld/password\">", id);
 	form_csrf(r);
 	af_input(r, fm_pw, "password", "new_password", "新的初始密码", NULL, "required autocomplete=\"new-password\"",
 		 "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名，不得使用常见密码");
-	h_raw(&r->out, "<button type=\"submit\">设置密码</button></form></section>");
+	h_raw(r->out, "<button type=\"submit\">设置密码</button></form></section>");
 	bool locked = user_is_locked(u);
-	h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"lock-user\"><h2 id=\"lock-user\">%s</h2><p class=\"muted\">%s</p>"
+	h_printf(r->out, "<section class=\"card\" aria-labelledby=\"lock-user\"><h2 id=\"lock-user\">%s</h2><p class=\"muted\">%s</p>"
 		 "<form method=\"post\" action=\"/admin/users/%lld/%s\">",
 		 locked ? "解锁账号" : "锁定账号",
 		 locked ? "解锁后该用户可以重新登录，登录失败次数同时清零。" : "锁定后该用户不能登录，已登录的会话立即结束。",
 		 id, locked ? "unlock" : "lock");
 	form_csrf(r);
-	h_printf(&r->out, "<button type=\"submit\"%s>%s</button></form></section>", locked ? "" : " class=\"secondary\"",
+	h_printf(r->out, "<button type=\"submit\"%s>%s</button></form></section>", locked ? "" : " class=\"secondary\"",
 		 locked ? "解锁" : "锁定");
 	json_decref(none);
 	page_end(r);

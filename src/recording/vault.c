@@ -189,29 +189,6 @@ static int db_fail(struct db *db, struct err *e)
 
 static void norm_type(const char *in, char *out, size_t cap);
 
-void vault_size_text(long long n, char *out, size_t cap)
-{
-	static const char *const units[] = { "KB", "MB", "GB", "TB" };
-	if (n < 1024) {
-		snprintf(out, cap, "%lld 字节", n < 0 ? 0 : n);
-		return;
-	}
-	double v = (double)n / 1024.0;
-	size_t u = 0;
-	while (v >= 1024.0 && u + 1 < ARRAY_SIZE(units)) {
-		v /= 1024.0;
-		u++;
-	}
-	if (v < 100.0)
-		snprintf(out, cap, "%.1f %s", v, units[u]);
-	else
-		snprintf(out, cap, "%.0f %s", v, units[u]);
-}
-
-static void size_text(long long n, char *out, size_t cap)
-{
-	vault_size_text(n, out, cap);
-}
 
 const char *vault_kind_name(const char *media_type)
 {
@@ -645,7 +622,7 @@ static json_t *row_json(const struct db_res *r, int i)
 {
 	char local[20], sz[32];
 	time_utc_to_shanghai(db_text(r, i, 4), local);
-	vault_size_text(db_int(r, i, 2), sz, sizeof sz);
+	size_text(db_int(r, i, 2), sz, sizeof sz);
 	const char *type = db_text(r, i, 3);
 	const char *pv = vault_preview_kind(type);
 	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
@@ -981,12 +958,7 @@ static char *part_path(struct vault *v, const char *id)
 
 static bool id_valid(const char *id)
 {
-	if (!id || strlen(id) != 32)
-		return false;
-	for (const char *p = id; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return false;
-	return true;
+	return hex_valid(id, 32);
 }
 
 int vault_upload_create(struct vault *v, struct db *db, const struct actor *a, long long length,
