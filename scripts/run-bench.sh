@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-bench.sh - the benchmarks of `make bench` (never timed tests).
 # Prints one "name value" line per figure, medians of several runs, and
-# the same-run references (openssl speed) to compare against.  Results also
+# the same-run references (openssl speed; nginx serving each portal page's
+# bytes as a static file) to compare against.  Results also
 # go to build/bench.txt; docs/bench.md records them with commentary.
 #
 # Exit status: 0 when every benchmark measured; 1 when one failed (it is
@@ -9,9 +10,17 @@
 #
 # Environment (defaults in brackets; the small values are for tests):
 # ZHIFA_BIN [./zhifa], BENCH_LIB_DIR [build/rel/bench] (its bench_* programs
-# are run), BENCH_HTTP_PORT [18080], BENCH_WRK_SECONDS [5], BENCH_WRK_RUNS
-# [3], BENCH_OPENSSL_SECONDS [2]; bench/bench_upload.sh reads its own
-# (BENCH_UPLOAD_MIB, BENCH_RUNS, BENCH_PORT ...).
+# are run), BENCH_HTTP_PORT [18080], BENCH_NGINX_PORT [HTTP port + 1],
+# BENCH_WRK_SECONDS [5], BENCH_WRK_RUNS [3], BENCH_OPENSSL_SECONDS [2],
+# BENCH_ONLY ["" = everything; "portal" = only the HTTP part];
+# bench/bench_upload.sh reads its own (BENCH_UPLOAD_MIB, BENCH_RUNS,
+# BENCH_PORT ...).
+#
+# The portal pages (home, matter list, a matter, officer list, credential
+# page) are measured against nginx serving the very same body bytes as a
+# static file, in the same run, on loopback: the runs alternate nginx and
+# zhifa (wrk -t2 -c64), and each page reports both medians and their ratio
+# (http.NAME.ratio = zhifa / nginx).  The load average is printed first.
 set -eu
 cd "$(dirname "$0")/.."
 OUT=build/bench.txt
@@ -21,16 +30,22 @@ PORT=${BENCH_HTTP_PORT:-18080}
 WRK_SECONDS=${BENCH_WRK_SECONDS:-5}
 WRK_RUNS=${BENCH_WRK_RUNS:-3}
 SSL_SECONDS=${BENCH_OPENSSL_SECONDS:-2}
+NGINX_PORT=${BENCH_NGINX_PORT:-$((PORT + 1))}
+ONLY=${BENCH_ONLY:-}
 mkdir -p build
 : > "$OUT"
 DATA=$(mktemp -d /tmp/zhifa-bench.XXXXXX)
 PID=""
+NGINX_PID=""
 FAILED=""
 # The EXIT trap must not fail itself (under set -e a failing command in it,
 # e.g. kill of a server already stopped, would replace the exit status).
 cleanup() {
 	rc=$?
 	set +e
+	if [ -n "$NGINX_PID" ]; then
+		kill "$NGINX_PID" 2>/dev/null
+	fi
 	if [ -n "$PID" ]; then
 		kill "$PID" 2>/dev/null
 		wait "$PID" 2>/dev/null
@@ -83,7 +98,87 @@ run_wrk() { # name url
 }
 
 say "# zhifa bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+say "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# wrk_once URL FILE: one wrk run; its requests/s appended to FILE, "no"
+# printed when nothing was measured or the server answered an error
+wrk_once() {
+	wrk -t2 -c64 -d"${WRK_SECONDS}s" --latency "$1" > "$DATA/wrk.once" 2>&1 || echo no
+	grep -q '^Requests/sec' "$DATA/wrk.once" || echo no
+	! grep -q 'Non-2xx or 3xx responses' "$DATA/wrk.once" || echo no
+	awk '/Requests\/sec/ {print $2}' "$DATA/wrk.once" >> "$2"
+	awk '$1=="50%" {print $2}' "$DATA/wrk.once" >> "$2.p50"
+	awk '$1=="99%" {print $2}' "$DATA/wrk.once" >> "$2.p99"
+}
+
+# run_pair NAME PATH: the zhifa page PATH against nginx serving its body
+# (fetched once, anonymously) as a static file; runs alternate
+run_pair() {
+	name=$1
+	file="$DATA/nginx/root/$name.html"
+	if ! curl -fs "http://127.0.0.1:$PORT$2" -o "$file"; then
+		failed "$name(取不到 $2)"
+		return
+	fi
+	rm -f "$DATA/z" "$DATA/z.p50" "$DATA/z.p99" "$DATA/n" "$DATA/n.p50" "$DATA/n.p99"
+	ok=yes
+	for r in $(seq 1 "$WRK_RUNS"); do
+		if [ -n "$NGINX_PID" ]; then
+			[ -z "$(wrk_once "http://127.0.0.1:$NGINX_PORT/$name.html" "$DATA/n")" ] || ok=no
+		fi
+		[ -z "$(wrk_once "http://127.0.0.1:$PORT$2" "$DATA/z")" ] || ok=no
+	done
+	if [ $ok = no ]; then
+		sed -n '1,20p' "$DATA/wrk.once" >&2
+		failed "$name(wrk 没有测出结果或服务回答了错误)"
+	fi
+	z=$(median < "$DATA/z")
+	say "$name.bytes $(wc -c < "$file")"
+	say "$name.rps_median $z"
+	say "$name.latency_p50 $(median_latency < "$DATA/z.p50")"
+	say "$name.latency_p99 $(median_latency < "$DATA/z.p99")"
+	if [ -n "$NGINX_PID" ]; then
+		n=$(median < "$DATA/n")
+		say "ref.nginx_$name.rps_median $n"
+		say "$name.ratio $(awk -v z="$z" -v n="$n" 'BEGIN { if (n > 0) printf "%.2f", z / n; else print 0 }')"
+	fi
+}
+
+# nginx serving static files from $DATA/nginx/root (same cores, loopback)
+start_nginx() {
+	command -v nginx >/dev/null 2>&1 || { failed "nginx(没有安装 nginx；scripts/deps.sh test)"; return; }
+	mkdir -p "$DATA/nginx/root" "$DATA/nginx/tmp"
+	# the workers may run as nobody: let them reach the files
+	chmod 711 "$DATA"
+	chmod -R a+rX "$DATA/nginx"
+	cat > "$DATA/nginx/nginx.conf" <<-EOF
+	worker_processes $(nproc);
+	daemon off;
+	pid $DATA/nginx/nginx.pid;
+	error_log $DATA/nginx/error.log;
+	events { worker_connections 1024; }
+	http {
+		access_log off;
+		client_body_temp_path $DATA/nginx/tmp; proxy_temp_path $DATA/nginx/tmp;
+		fastcgi_temp_path $DATA/nginx/tmp; uwsgi_temp_path $DATA/nginx/tmp; scgi_temp_path $DATA/nginx/tmp;
+		server { listen 127.0.0.1:$NGINX_PORT; root $DATA/nginx/root; default_type text/html; }
+	}
+	EOF
+	nginx -c "$DATA/nginx/nginx.conf" -p "$DATA/nginx" 2>"$DATA/nginx/stderr" &
+	NGINX_PID=$!
+	: > "$DATA/nginx/root/up.html"
+	for i in $(seq 1 50); do
+		curl -fs "http://127.0.0.1:$NGINX_PORT/up.html" >/dev/null 2>&1 && return
+		kill -0 "$NGINX_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$DATA/nginx/stderr" "$DATA/nginx/error.log" >&2 2>/dev/null
+	failed "nginx(没有在 127.0.0.1:$NGINX_PORT 启动)"
+	kill "$NGINX_PID" 2>/dev/null || true
+	NGINX_PID=""
+}
+
+if [ "$ONLY" != portal ]; then
 # --- references measured in the same run ---
 for alg in sha256 sm3; do
 	v=$(openssl speed -seconds "$SSL_SECONDS" -bytes 16384 -evp $alg 2>/dev/null | awk '/^'"$alg"'|^SM3|^sha256/ {print $NF}' | tail -1 | tr -d k)
@@ -96,8 +191,9 @@ for b in "$LIB_DIR"/bench_*; do
 	[ -x "$b" ] || continue
 	run "$(basename "$b")" "$b"
 done
+fi
 
-# --- HTTP: portal matter list and a credential page under concurrent load ---
+# --- HTTP: the portal pages under concurrent load, against nginx static ---
 "$BIN" init --data "$DATA/data" --demo >/dev/null
 "$BIN" serve --data "$DATA/data" --listen 127.0.0.1:$PORT >"$DATA/serve.log" 2>&1 &
 PID=$!
@@ -114,19 +210,31 @@ else
 	idle_kb=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
 	say "server.idle_rss_kib $idle_kb"
 	TOKEN=$(curl -fs "http://127.0.0.1:$PORT/api/v1/portal/officers" | python3 -c 'import json,sys; o=json.load(sys.stdin)["officers"]; print(next(x["token"] for x in o if x["status"]=="valid"))')
+	MATTER=$(curl -fs "http://127.0.0.1:$PORT/api/v1/portal/matters" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+	start_nginx
 	run_wrk ref.http_healthz "http://127.0.0.1:$PORT/healthz"
-	run_wrk http.credential_page "http://127.0.0.1:$PORT/verify/c/$TOKEN"
-	run_wrk http.matter_list "http://127.0.0.1:$PORT/portal/matters"
+	run_pair http.portal_home "/"
+	run_pair http.matter_list "/portal/matters"
+	run_pair http.matter "/portal/matters/$MATTER"
+	run_pair http.officer_list "/portal/officers"
+	run_pair http.credential_page "/verify/c/$TOKEN"
 	say "server.peak_rss_kib $(awk '/VmHWM/ {print $2}' /proc/$PID/status)"
 	say "server.after_rss_kib $(awk '/VmRSS/ {print $2}' /proc/$PID/status)"
 fi
 kill "$PID" 2>/dev/null || true
 wait "$PID" 2>/dev/null || true
 PID=""
+if [ -n "$NGINX_PID" ]; then
+	kill "$NGINX_PID" 2>/dev/null || true
+	wait "$NGINX_PID" 2>/dev/null || true
+	NGINX_PID=""
+fi
+say "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+[ "$ONLY" != portal ] || exit_now=yes
 # --- upload throughput of a 2 GiB file over loopback (tus), vs openssl speed ---
 export ZHIFA_BIN="$BIN"
-run upload bench/bench_upload.sh
+[ -n "${exit_now:-}" ] || run upload bench/bench_upload.sh
 
 if [ -n "$FAILED" ]; then
 	echo "bench: 以下基准失败:$FAILED" >&2

@@ -17,6 +17,7 @@ struct ledger_keys;
 struct head_watch;
 struct deferq;
 struct vault;
+struct page_cache;
 
 struct app {
 	struct config cfg;
@@ -36,6 +37,7 @@ struct app {
 	pthread_mutex_t vault_lock;
 	struct vault *vault;         /* the evidence vault, opened on first use: app_vault */
 	struct head_watch *watch;    /* connections still sending a request head (server.c) */
+	struct page_cache *pcache;   /* rendered public pages (http/page_cache.h), NULL = off */
 };
 
 /* Load the shared state that lives beside the pool (the calendar and the

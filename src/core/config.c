@@ -21,6 +21,7 @@ void config_defaults(struct config *c, const char *data_dir)
 	c->due_soon_days = 2;
 	c->max_conns_per_ip = 64;
 	c->head_timeout_s = 15;
+	c->portal_cache_kib = 32768;
 }
 
 /* Parse "ADDR" or "ADDR/PREFIX" (n bytes of text) into *out; -1 if not. */
@@ -192,6 +193,10 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 		if (set_int(key, value, 0, 100000, &v, err) < 0)
 			return -1;
 		c->max_conns_per_ip = (int)v;
+	} else if (str_eq(key, "portal_cache_kib")) {
+		if (set_int(key, value, 0, 4L * 1024 * 1024, &v, err) < 0)
+			return -1;
+		c->portal_cache_kib = (long)v;
 	} else if (str_eq(key, "head_timeout_seconds")) {
 		if (set_int(key, value, 1, 600, &v, err) < 0)
 			return -1;
@@ -337,7 +342,8 @@ int config_load(struct config *c, struct buf *err)
 	static const char *keys[] = { "listen", "db", "threads", "session_idle_minutes", "max_body_kib",
 				      "secure_cookies", "origin", "site_name", "public_url", "due_soon_days",
 				      "log_requests", "tsa_url", "tsa_ca_file", "trusted_proxies", "site_code", "icp_no",
-				      "police_no", "contact_url", "max_conns_per_ip", "head_timeout_seconds", "hsts" };
+				      "police_no", "contact_url", "max_conns_per_ip", "head_timeout_seconds", "hsts",
+				      "portal_cache_kib" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char env[64];
 		snprintf(env, sizeof env, "ZHIFA_");

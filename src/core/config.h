@@ -45,6 +45,8 @@
  *                        signing certificate must chain to; when set, tokens
  *                        are signature-checked when stored and by
  *                        `zhifa verify` ("" = imprint and form checked only)
+ *   portal_cache_kib     memory for public portal pages kept rendered
+ *                        (http/page_cache.h), in KiB (32768; 0 = off)
  *   trusted_proxies      the reverse proxies (nginx …) in front of zhifa:
  *                        addresses or CIDR blocks, separated by commas or
  *                        spaces, IPv4 or IPv6 ("127.0.0.1, 10.0.0.0/8,
@@ -87,6 +89,7 @@ struct config {
 	int due_soon_days;
 	int max_conns_per_ip;  /* 0 = unlimited */
 	int head_timeout_s;    /* deadline for a complete request head */
+	long portal_cache_kib; /* 0 = no page cache */
 	char tsa_url[512];     /* "" = no time-stamping */
 	char tsa_ca_file[512]; /* "" = token signatures not checked */
 	struct proxy_net trusted_proxies[CONFIG_MAX_PROXIES];

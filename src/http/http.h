@@ -78,6 +78,10 @@ enum route_flags {
 	R_NO_CSRF = 1 << 1,    /* state-changing route exempt from CSRF (none today) */
 	R_NOFORCE = 1 << 2,    /* reachable while a password change is forced */
 	R_STREAM = 1 << 3,     /* body streamed to route.stream, never buffered */
+	R_CACHE = 1 << 4,      /* public GET page kept rendered for anonymous
+	                        * readers (http/page_cache.h): its answer depends
+	                        * only on path, query, the JSON-or-HTML choice and
+	                        * what STAMP_PORTAL covers */
 };
 
 typedef int (*handler_fn)(struct req *r);

@@ -13,6 +13,7 @@
 #include "people/internal.h"
 #include "core/hash.h"
 #include "store/blobs.h"
+#include "store/stamp.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -126,7 +127,8 @@ int cert_create(struct db *db, const struct actor *a, const struct cert_input *i
 	long long id = db_int(r, 0, 0);
 	db_res_free(r);
 	snprintf(ids, sizeof ids, "%lld", id);
-	if (audit_log(db, a, "cert.create", "certificate", ids, "ok", in->cert_no) < 0 || db_commit(db) < 0)
+	if (audit_log(db, a, "cert.create", "certificate", ids, "ok", in->cert_no) < 0 ||
+	    state_stamp_bump(db, STAMP_PORTAL) < 0 || db_commit(db) < 0)
 		return people_tx_fail(db, e, true);
 	if (id_out)
 		*id_out = id;
@@ -181,7 +183,8 @@ int cert_update(struct db *db, const struct actor *a, long long id,
 		    " valid_to = ?, updated_at = ? WHERE id = ?", DB_TEXT(in->cert_no),
 		    DB_TEXT(type_or_default(in->cert_type)), DB_TEXT(in->enf_scope), DB_TEXT(in->issuer),
 		    DB_TEXT(in->valid_from), DB_TEXT(in->valid_to), DB_TEXT(now), DB_INT(id)) < 0 ||
-	    audit_log(db, a, "cert.update", "certificate", ids, "ok", in->cert_no) < 0 || db_commit(db) < 0)
+	    audit_log(db, a, "cert.update", "certificate", ids, "ok", in->cert_no) < 0 ||
+	    state_stamp_bump(db, STAMP_PORTAL) < 0 || db_commit(db) < 0)
 		return people_tx_fail(db, e, true);
 	return 0;
 }
@@ -217,7 +220,8 @@ int cert_set_status(struct db *db, const struct actor *a, long long id,
 	char *detail = xasprintf("%s -> %s %s", st, status, reason ? reason : "");
 	int bad = db_exec(db, "UPDATE certificates SET status = ?, note = ?, updated_at = ? WHERE id = ?",
 			  DB_TEXT(status), DB_TEXT(reason ? reason : ""), DB_TEXT(now), DB_INT(id)) < 0 ||
-		  audit_log(db, a, "cert.status", "certificate", ids, "ok", detail) < 0 || db_commit(db) < 0;
+		  audit_log(db, a, "cert.status", "certificate", ids, "ok", detail) < 0 ||
+		  state_stamp_bump(db, STAMP_PORTAL) < 0 || db_commit(db) < 0;
 	free(detail);
 	if (bad)
 		return people_tx_fail(db, e, true);
@@ -404,7 +408,8 @@ int cert_set_photo(struct db *db, struct blobs *b, const struct actor *a, long l
 	char *detail = data ? xasprintf("%s %s %zu", type, sha, n) : xstrdup("removed");
 	int bad = db_exec(db, "UPDATE certificates SET photo_sha256 = ?, photo_type = ?, updated_at = ? WHERE id = ?",
 			  data ? DB_TEXT(sha) : DB_NULL, data ? DB_TEXT(type) : DB_NULL, DB_TEXT(now), DB_INT(id)) < 0 ||
-		  audit_log(db, a, "cert.photo", "certificate", ids, "ok", detail) < 0 || db_commit(db) < 0;
+		  audit_log(db, a, "cert.photo", "certificate", ids, "ok", detail) < 0 ||
+		  state_stamp_bump(db, STAMP_PORTAL) < 0 || db_commit(db) < 0;
 	free(detail);
 	return bad ? people_tx_fail(db, e, true) : 0;
 }

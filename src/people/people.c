@@ -13,6 +13,7 @@
 #include "actor/audit.h"
 #include "people/password.h"
 #include "people/internal.h"
+#include "store/stamp.h"
 
 int people_db_fail(struct db *db, struct err *e)
 {
@@ -150,7 +151,8 @@ int people_unit_create(struct db *db, const struct actor *a, const struct unit_i
 	long long id = db_int(r, 0, 0);
 	db_res_free(r);
 	id_text(id, ids);
-	if (audit_log(db, a, "unit.create", "unit", ids, "ok", in->name) < 0 || db_commit(db) < 0)
+	if (audit_log(db, a, "unit.create", "unit", ids, "ok", in->name) < 0 ||
+	    state_stamp_bump(db, STAMP_PORTAL) < 0 || db_commit(db) < 0)
 		return people_tx_fail(db, e, true);
 	if (id_out)
 		*id_out = id;
@@ -187,7 +189,8 @@ int people_unit_update(struct db *db, const struct actor *a, long long id,
 		    DB_TEXT(now), DB_TEXT(unit_kind(in)), DB_TEXT(contact(in, in->address)),
 		    DB_TEXT(contact(in, in->phone)), DB_TEXT(contact(in, in->head_name)),
 		    DB_TEXT(contact(in, in->complaint_phone)), DB_INT(id)) < 0 ||
-	    audit_log(db, a, "unit.update", "unit", ids, "ok", in->name) < 0 || db_commit(db) < 0)
+	    audit_log(db, a, "unit.update", "unit", ids, "ok", in->name) < 0 ||
+	    state_stamp_bump(db, STAMP_PORTAL) < 0 || db_commit(db) < 0)
 		return people_tx_fail(db, e, true);
 	return 0;
 }
@@ -215,7 +218,8 @@ int people_unit_delete(struct db *db, const struct actor *a, long long id, struc
 	char ids[24];
 	id_text(id, ids);
 	if (db_exec(db, "DELETE FROM units WHERE id = ?", DB_INT(id)) < 0 ||
-	    audit_log(db, a, "unit.delete", "unit", ids, "ok", "") < 0 || db_commit(db) < 0)
+	    audit_log(db, a, "unit.delete", "unit", ids, "ok", "") < 0 ||
+	    state_stamp_bump(db, STAMP_PORTAL) < 0 || db_commit(db) < 0)
 		return people_tx_fail(db, e, true);
 	return 0;
 }
@@ -460,7 +464,8 @@ int people_user_create_hashed(struct db *db, const struct actor *a, const struct
 	buf_printf(&d, "%s %s 角色:", in->username, in->name);
 	roles_format(in->roles, true, &d);
 	int bad = save_roles(db, id, in->roles) < 0 || (!str_empty(hash) && people_history_add(db, id, hash, now) < 0) ||
-		  audit_log(db, a, "user.create", "user", ids, "ok", buf_str(&d)) < 0 || db_commit(db) < 0;
+		  audit_log(db, a, "user.create", "user", ids, "ok", buf_str(&d)) < 0 ||
+		  state_stamp_bump(db, STAMP_PORTAL) < 0 || db_commit(db) < 0;
 	buf_release(&d);
 	if (bad)
 		return people_tx_fail(db, e, true);
@@ -501,7 +506,8 @@ int people_user_update(struct db *db, const struct actor *a, long long id,
 			  DB_INT(in->unit_id), DB_TEXT(in->name), DB_TEXT(in->title ? in->title : ""),
 			  DB_INT(in->scope ? in->scope : SCOPE_OWN), DB_TEXT(now), DB_INT(id)) < 0 ||
 		  save_roles(db, id, in->roles) < 0 ||
-		  audit_log(db, a, "user.update", "user", ids, "ok", buf_str(&d)) < 0 || db_commit(db) < 0;
+		  audit_log(db, a, "user.update", "user", ids, "ok", buf_str(&d)) < 0 ||
+		  state_stamp_bump(db, STAMP_PORTAL) < 0 || db_commit(db) < 0;
 	buf_release(&d);
 	if (bad)
 		return people_tx_fail(db, e, true);

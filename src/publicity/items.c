@@ -15,6 +15,7 @@
 #include "actor/audit.h"
 #include "ledger/ledger.h"
 #include "core/hash.h"
+#include "store/stamp.h"
 
 int pub_db_fail(struct db *db, struct err *e)
 {
@@ -399,7 +400,8 @@ static int do_publish(struct db *db, const struct actor *a, const struct item *i
 	} else {
 		char detail[600];
 		snprintf(detail, sizeof detail, "第%d版 %s", version, db_text(r, 0, 1));
-		if (audit_log(db, a, "publicity.publish", pub_kind_ident(it->kind), ids, "ok", detail) < 0)
+		if (audit_log(db, a, "publicity.publish", pub_kind_ident(it->kind), ids, "ok", detail) < 0 ||
+		    state_stamp_bump(db, STAMP_PORTAL) < 0)
 			rc = pub_db_fail(db, e);
 		else if (ledger_publication(db, a, "publicity.published", it, version, db_text(r, 0, 0), e) < 0)
 			rc = -1;
@@ -465,7 +467,8 @@ int publicity_withdraw(struct db *db, const struct actor *a, long long id, const
 			    DB_INT(id), DB_INT(it.latest_version), DB_TEXT(now), DB_INT(a->user_id), DB_TEXT(why)) < 0 ||
 		    db_exec(db, "UPDATE pub_items SET status = 'withdrawn', updated_at = ?, updated_by = ? WHERE id = ?",
 			    DB_TEXT(now), DB_INT(a->user_id), DB_INT(id)) < 0 ||
-		    audit_log(db, a, "publicity.withdraw", pub_kind_ident(it.kind), ids, "ok", why) < 0)
+		    audit_log(db, a, "publicity.withdraw", pub_kind_ident(it.kind), ids, "ok", why) < 0 ||
+		    state_stamp_bump(db, STAMP_PORTAL) < 0)
 			rc = pub_db_fail(db, e);
 		else if (ledger_publication(db, a, "publicity.withdrawn", &it, it.latest_version, why, e) < 0)
 			rc = -1;

@@ -16,6 +16,9 @@
 
 #define STAMP_CALENDAR "calendar" /* calendar_years / calendar_days */
 #define STAMP_KEYS "keys"         /* DATA/keys, the ledger's signing keys */
+/* everything the public portal shows: published items, certificates (and
+ * their status and photo), units, the names and units of their holders */
+#define STAMP_PORTAL "portal"
 
 /* The committed stamp of kind (0 when it has none yet), or -1 on a
  * storage error (db_errmsg). */

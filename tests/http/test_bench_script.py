@@ -63,7 +63,9 @@ with tempfile.TemporaryDirectory() as tmp:
     if p.returncode:
         t.diag(p.stderr[-2000:])
     for fig in ("ref.openssl_sha256_16k_kBps", "fake.figure 42", "http.credential_page.rps_median",
-                "http.matter_list.latency_p99", "server.peak_rss_kib", "upload median:"):
+                "http.matter_list.latency_p99", "server.peak_rss_kib", "upload median:",
+                "ref.nginx_http.portal_home.rps_median", "http.matter.ratio", "http.officer_list.ratio",
+                "load average before"):
         t.ok(fig in p.stdout, "prints " + fig)
     t.ok("失败" not in p.stderr, "no failure reported", p.stderr[-1000:])
 
