@@ -8,7 +8,10 @@
 #     listed as allowed for DIR (a layer above or beside its own);
 #   - a folder of src/ holding C files has no row in the table;
 #   - a file in src/pages/ runs SQL itself (db_query, db_exec, db_scalar_*,
-#     db_begin/commit/rollback): pages call domain functions.
+#     db_begin/commit/rollback): pages call domain functions;
+#   - a file in src/pages/ includes http/html_body.h or calls one of its
+#     functions (h_trusted_markup, html_new, html_bytes...): the page body
+#     is written through h_* only, and raw markup only as a literal.
 # Prints "层次检查通过" and exits 0 otherwise.
 set -u
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -51,6 +54,11 @@ for f in $(find src -name '*.[ch]' | sort); do
 		if [ -n "$sql" ]; then
 			printf '%s\n' "$sql" | sed "s|^|$f:|; s|$|  ← 页面不得直接执行 SQL，请调用领域模块的函数|"
 			bad=$((bad + $(printf '%s\n' "$sql" | wc -l)))
+		fi
+		raw=$(grep -nE 'include[[:space:]]*"http/html_body\.h"|\b(h_trusted_markup|html_(new|free|reset|bytes|detach|set_bytes))[[:space:]]*\(' "$f")
+		if [ -n "$raw" ]; then
+			printf '%s\n' "$raw" | sed "s|^|$f:|; s|$|  ← 页面只能用 h_printf 写出内容、用 h_raw 写出字面量标记，不得使用 http/html_body.h|"
+			bad=$((bad + $(printf '%s\n' "$raw" | wc -l)))
 		fi
 	fi
 done

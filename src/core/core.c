@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <time.h>
+#include <sodium.h>
 
 void *xmalloc(size_t n)
 {
@@ -301,6 +302,45 @@ long hex_decode(const char *in, unsigned char *out, size_t outmax)
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}
 	return (long)(n / 2);
+}
+
+bool hex_valid(const char *s, size_t n)
+{
+	if (!s || strlen(s) != n)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+bool token_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return false;
+	size_t la = strlen(a), lb = strlen(b);
+	if (la != lb || la == 0)
+		return false;
+	return sodium_memcmp(a, b, la) == 0;
+}
+
+void size_text(long long n, char *out, size_t cap)
+{
+	static const char *const units[] = { "KB", "MB", "GB", "TB" };
+	if (n < 1024) {
+		snprintf(out, cap, "%lld 字节", n < 0 ? 0 : n);
+		return;
+	}
+	double v = (double)n / 1024.0;
+	size_t u = 0;
+	while (v >= 1024.0 && u + 1 < ARRAY_SIZE(units)) {
+		v /= 1024.0;
+		u++;
+	}
+	if (v < 100.0)
+		snprintf(out, cap, "%.1f %s", v, units[u]);
+	else
+		snprintf(out, cap, "%.0f %s", v, units[u]);
 }
 
 /* ---- time ---- */

@@ -76,6 +76,14 @@ size_t utf8_sanitize(char *out, size_t outsize, const char *s, size_t n);
 void hex_encode(const unsigned char *in, size_t n, char *out);
 /* Decode hex; returns bytes written or -1. */
 long hex_decode(const char *in, unsigned char *out, size_t outmax);
+/* True when s is exactly n lower-case hex digits (a NULL s is not). */
+bool hex_valid(const char *s, size_t n);
+/* Constant-time comparison of two secret NUL-terminated tokens (CSRF,
+ * upload tokens): true when both are non-empty and equal.  NULL-safe. */
+bool token_eq(const char *a, const char *b);
+/* A byte count for people: "980 字节", "2.9 MB", "8.0 GB" (1024-based,
+ * one decimal below 100). */
+void size_text(long long n, char *out, size_t cap);
 
 /* ---- time: UTC stored, Asia/Shanghai shown ---- */
 /* Current time as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into out[21]. */

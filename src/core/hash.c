@@ -111,12 +111,7 @@ long long hash2_fd(struct hash2 *h, int fd, long long limit)
 
 bool hash_hex_valid(const char *s)
 {
-	if (!s || strlen(s) != 2 * HASH_LEN)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return false;
-	return true;
+	return hex_valid(s, 2 * HASH_LEN);
 }
 
 /* ---- the pipe ---- */

@@ -5,7 +5,7 @@
 #include "core/core.h"
 #include "core/dict.h"
 #include "http/form.h"
-#include "http/html.h"
+#include "http/html_body.h"
 
 void form_init(struct form *f, struct req *r, const struct errs *errs, form_map_fn map)
 {
@@ -59,15 +59,15 @@ const struct err *form_error(const struct form *f, const char *name)
 /* The script that focuses the summary and enhances repeated rows, once. */
 static void script_once(struct form *f)
 {
-	if (!strstr(buf_str(&f->r->out), "/static/forms.js"))
-		h_raw(&f->r->out, "<script src=\"/static/forms.js\" defer></script>");
+	if (!strstr(html_bytes(f->r->out, NULL), "/static/forms.js"))
+		h_raw(f->r->out, "<script src=\"/static/forms.js\" defer></script>");
 }
 
 void form_summary(struct form *f)
 {
 	if (!f->errs)
 		return;
-	struct buf *b = &f->r->out;
+	struct html *b = f->r->out;
 	h_raw(b, "<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
 		 "aria-labelledby=\"error-summary-title\"><h2 id=\"error-summary-title\">存在以下问题</h2><ul>");
 	for (size_t i = 0; i < f->errs->n; i++) {
@@ -84,7 +84,7 @@ void form_summary(struct form *f)
 
 void form_label(struct form *f, const char *name, const char *label, unsigned flags, const char *hint)
 {
-	struct buf *b = &f->r->out;
+	struct html *b = f->r->out;
 	h_printf(b, "<label for=\"%s\"", form_id(f, name));
 	if (flags & FORM_HIDDEN_LABEL)
 		h_raw(b, " class=\"visually-hidden\"");
@@ -99,25 +99,25 @@ void form_label(struct form *f, const char *name, const char *label, unsigned fl
 void form_err_attrs(struct form *f, const char *name)
 {
 	if (form_error(f, name))
-		h_printf(&f->r->out, " aria-invalid=\"true\" aria-describedby=\"%s\"", form_msg_id(f, name));
+		h_printf(f->r->out, " aria-invalid=\"true\" aria-describedby=\"%s\"", form_msg_id(f, name));
 }
 
 void form_err_note(struct form *f, const char *name)
 {
 	const struct err *e = form_error(f, name);
 	if (e)
-		h_printf(&f->r->out, "<p class=\"field-error\" id=\"%s\">%s</p>", form_msg_id(f, name), e->msg);
+		h_printf(f->r->out, "<p class=\"field-error\" id=\"%s\">%s</p>", form_msg_id(f, name), e->msg);
 }
 
 static void common_attrs(struct form *f, const char *name, unsigned flags, const char *attrs)
 {
-	struct buf *b = &f->r->out;
+	struct html *b = f->r->out;
 	h_printf(b, " id=\"%s\" name=\"%s\"", form_id(f, name), name);
 	if (flags & FORM_REQUIRED)
 		h_raw(b, " aria-required=\"true\"");
 	if (!str_empty(attrs)) {
 		h_raw(b, " ");
-		h_raw(b, attrs); /* trusted literal of the caller */
+		h_trusted_markup(b, attrs); /* trusted literal of the caller */
 	}
 	form_err_attrs(f, name);
 }
@@ -125,7 +125,7 @@ static void common_attrs(struct form *f, const char *name, unsigned flags, const
 void form_input(struct form *f, const char *type, const char *name, const char *label, const char *value,
 		unsigned flags, const char *attrs, const char *hint)
 {
-	struct buf *b = &f->r->out;
+	struct html *b = f->r->out;
 	h_raw(b, "<div class=\"field\">");
 	form_label(f, name, label, flags, hint);
 	h_printf(b, "<input type=\"%s\"", type);
@@ -140,7 +140,7 @@ void form_input(struct form *f, const char *type, const char *name, const char *
 void form_textarea(struct form *f, const char *name, const char *label, const char *value, int rows,
 		   unsigned flags, const char *attrs, const char *hint)
 {
-	struct buf *b = &f->r->out;
+	struct html *b = f->r->out;
 	h_raw(b, "<div class=\"field\">");
 	form_label(f, name, label, flags, hint);
 	h_raw(b, "<textarea");
@@ -155,7 +155,7 @@ void form_textarea(struct form *f, const char *name, const char *label, const ch
 void form_select(struct form *f, const char *name, const char *label, const struct form_opt *opts, size_t n,
 		 const char *selected, const char *none_label, unsigned flags, const char *hint)
 {
-	struct buf *b = &f->r->out;
+	struct html *b = f->r->out;
 	h_raw(b, "<div class=\"field\">");
 	form_label(f, name, label, flags, hint);
 	h_raw(b, "<select");
@@ -185,7 +185,7 @@ void form_select_dict(struct form *f, const char *name, const char *label, const
 
 void form_checkbox(struct form *f, const char *name, const char *label, bool checked, const char *hint)
 {
-	struct buf *b = &f->r->out;
+	struct html *b = f->r->out;
 	h_printf(b, "<div class=\"field\"><label class=\"check\" for=\"%s\"><input type=\"checkbox\" id=\"%s\" "
 		    "name=\"%s\" value=\"1\"%s", form_id(f, name), form_id(f, name), name, checked ? " checked" : "");
 	form_err_attrs(f, name);
@@ -224,7 +224,7 @@ bool form_rows_requested(struct req *r)
 void form_rows_begin(struct form *f, const char *group, const char *legend, const char *hint,
 		     const char *const *heads, size_t nheads)
 {
-	struct buf *b = &f->r->out;
+	struct html *b = f->r->out;
 	h_printf(b, "<fieldset class=\"rows\" id=\"%s\" data-rows=\"%s\"", form_id(f, group), group);
 	form_err_attrs(f, group);
 	h_printf(b, "><legend>%s</legend>", legend);
@@ -240,12 +240,12 @@ void form_rows_begin(struct form *f, const char *group, const char *legend, cons
 
 void form_row_begin(struct form *f, size_t i)
 {
-	h_printf(&f->r->out, "<tr data-row=\"%zu\"><td class=\"row-no\">%zu</td>", i, i + 1);
+	h_printf(f->r->out, "<tr data-row=\"%zu\"><td class=\"row-no\">%zu</td>", i, i + 1);
 }
 
 void form_row_cell(struct form *f, const char *name, const char *label, const char *value, int maxlen)
 {
-	struct buf *b = &f->r->out;
+	struct html *b = f->r->out;
 	h_printf(b, "<td><label class=\"visually-hidden\" for=\"%s\">%s</label>"
 		    "<input type=\"text\" id=\"%s\" name=\"%s\" maxlength=\"%d\"",
 		 form_id(f, name), label, form_id(f, name), name, maxlen);
@@ -257,7 +257,7 @@ void form_row_cell(struct form *f, const char *name, const char *label, const ch
 
 void form_row_end(struct form *f, const char *group, size_t i, bool can_delete)
 {
-	struct buf *b = &f->r->out;
+	struct html *b = f->r->out;
 	h_raw(b, "<td>");
 	if (can_delete)
 		h_printf(b, "<button type=\"submit\" class=\"link row-del\" name=\"_rows\" value=\"%s:del:%zu\" "
@@ -267,7 +267,7 @@ void form_row_end(struct form *f, const char *group, size_t i, bool can_delete)
 
 void form_rows_end(struct form *f, const char *group, bool can_add)
 {
-	struct buf *b = &f->r->out;
+	struct html *b = f->r->out;
 	h_raw(b, "</tbody></table></div>");
 	if (can_add)
 		h_printf(b, "<p><button type=\"submit\" class=\"secondary row-add\" name=\"_rows\" value=\"%s:add\">"

@@ -1,40 +1,79 @@
 /*
- * html.c - context escapers for HTML and URLs (see html.h).  The format
- * parser accepts a deliberately small set of conversions so that every
- * string goes through h_escape.
+ * html.c - the page body (struct html) and the context escapers for HTML
+ * and URLs (see html.h, html_body.h).  The format parser accepts a
+ * deliberately small set of conversions so that every string goes through
+ * h_escape, which is the escaper of core/escape.h.
  */
 #include "core/core.h"
-#include "http/html.h"
+#include "core/escape.h"
+#include "http/html_body.h"
 
-void h_escape_n(struct buf *b, const char *s, size_t n)
+struct html {
+	struct buf b;
+};
+
+struct html *html_new(void)
 {
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *rep = NULL;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		case '`': rep = "&#96;"; break;
-		default: continue;
-		}
-		buf_add(b, s + start, i - start);
-		buf_puts(b, rep);
-		start = i + 1;
-	}
-	buf_add(b, s + start, n - start);
+	struct html *h = xcalloc(1, sizeof *h);
+	buf_init(&h->b, 0);
+	return h;
 }
 
-void h_escape(struct buf *b, const char *s)
+void html_free(struct html *h)
+{
+	if (!h)
+		return;
+	buf_release(&h->b);
+	free(h);
+}
+
+void html_reset(struct html *h)
+{
+	buf_reset(&h->b);
+}
+
+const char *html_bytes(const struct html *h, size_t *n)
+{
+	if (n)
+		*n = h->b.len;
+	return buf_str(&h->b);
+}
+
+char *html_detach(struct html *h, size_t *n)
+{
+	return buf_detach(&h->b, n);
+}
+
+void html_set_bytes(struct html *h, const void *p, size_t n)
+{
+	buf_reset(&h->b);
+	buf_add(&h->b, p, n);
+}
+
+void h_trusted_markup(struct html *h, const char *markup)
+{
+	buf_puts(&h->b, markup);
+}
+
+void h_raw_lit_(struct html *h, const char *lit, size_t n)
+{
+	buf_add(&h->b, lit, n);
+}
+
+void h_escape_n(struct html *h, const char *s, size_t n)
+{
+	esc_markup(&h->b, s, n, 0);
+}
+
+void h_escape(struct html *h, const char *s)
 {
 	if (s)
-		h_escape_n(b, s, strlen(s));
+		h_escape_n(h, s, strlen(s));
 }
 
-int h_vprintf(struct buf *b, const char *fmt, va_list ap)
+int h_vprintf(struct html *h, const char *fmt, va_list ap)
 {
+	struct buf *b = &h->b;
 	const char *p = fmt;
 	while (*p) {
 		const char *pct = strchr(p, '%');
@@ -48,7 +87,7 @@ int h_vprintf(struct buf *b, const char *fmt, va_list ap)
 			buf_putc(b, '%');
 			p++;
 		} else if (*p == 's') {
-			h_escape(b, va_arg(ap, const char *));
+			h_escape(h, va_arg(ap, const char *));
 			p++;
 		} else if (*p == 'd') {
 			buf_printf(b, "%d", va_arg(ap, int));
@@ -72,11 +111,11 @@ int h_vprintf(struct buf *b, const char *fmt, va_list ap)
 	return b->overflow ? -1 : 0;
 }
 
-int h_printf(struct buf *b, const char *fmt, ...)
+int h_printf(struct html *h, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int r = h_vprintf(b, fmt, ap);
+	int r = h_vprintf(h, fmt, ap);
 	va_end(ap);
 	return r;
 }

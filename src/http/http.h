@@ -17,6 +17,7 @@
 
 struct app;
 struct MHD_Connection;
+struct html;
 
 struct kv {
 	char *key;
@@ -62,7 +63,7 @@ struct req {
 	long long body_fd_off, body_fd_size;
 	/* output */
 	int status;
-	struct buf out;
+	struct html *out;         /* the body: written by h_* (http/html.h), read by the server */
 	const char *ctype;
 	struct kvlist headers;
 	/* memory owned by the request */
@@ -146,6 +147,7 @@ void resp_header(struct req *r, const char *name, const char *value);
 /* 303 See Other; in location, control characters, space, backslash and
  * non-ASCII bytes are sent percent-encoded. */
 void resp_redirect(struct req *r, const char *location);
+/* A body that is not HTML (text/html is a BUG: pages write HTML with h_*). */
 void resp_text(struct req *r, int status, const char *ctype, const char *body, size_t n);
 /* Serve len bytes of the open file fd from offset off (taken over:
  * closed when sent) without reading it into memory.  A

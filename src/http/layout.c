@@ -27,10 +27,10 @@ static const struct nav_item back_nav[] = {
 
 static void nav_link(struct req *r, const char *href, const char *label)
 {
-	h_printf(&r->out, "<li><a href=\"%s\"", href);
+	h_printf(r->out, "<li><a href=\"%s\"", href);
 	if (str_eq(r->path, href))
-		h_raw(&r->out, " aria-current=\"page\"");
-	h_printf(&r->out, ">%s</a></li>", label);
+		h_raw(r->out, " aria-current=\"page\"");
+	h_printf(r->out, ">%s</a></li>", label);
 }
 
 void page_begin(struct req *r, const char *title)
@@ -38,7 +38,7 @@ void page_begin(struct req *r, const char *title)
 	const char *site = r->app ? r->app->cfg.site_name : "zhifa";
 	bool back = str_starts(r->path, "/admin") || str_starts(r->path, "/account");
 	r->ctype = "text/html; charset=utf-8";
-	h_printf(&r->out,
+	h_printf(r->out,
 		 "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
 		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		 "<title>%s - %s行政执法公示平台</title>\n"
@@ -49,7 +49,7 @@ void page_begin(struct req *r, const char *title)
 		 "<img src=\"/static/emblem.svg\" alt=\"\" width=\"40\" height=\"40\">"
 		 "<span><strong>%s</strong><small>行政执法公示平台</small></span></a>\n",
 		 title, site, back ? "back" : "portal", site);
-	h_raw(&r->out, "<nav class=\"top\" aria-label=\"主导航\"><ul>");
+	h_raw(r->out, "<nav class=\"top\" aria-label=\"主导航\"><ul>");
 	if (back && actor_logged_in(&r->actor)) {
 		for (size_t i = 0; i < ARRAY_SIZE(back_nav); i++)
 			if (!back_nav[i].roles || (r->actor.roles & back_nav[i].roles))
@@ -63,23 +63,23 @@ void page_begin(struct req *r, const char *title)
 		for (size_t i = 0; i < ARRAY_SIZE(portal_nav); i++)
 			nav_link(r, portal_nav[i].href, portal_nav[i].label);
 	}
-	h_raw(&r->out, "</ul></nav>\n<div class=\"who\">");
+	h_raw(r->out, "</ul></nav>\n<div class=\"who\">");
 	if (actor_logged_in(&r->actor)) {
-		h_printf(&r->out, "<span>%s", r->actor.name);
+		h_printf(r->out, "<span>%s", r->actor.name);
 		for (unsigned bit = 1; bit < (1u << ROLE_COUNT); bit <<= 1)
 			if (r->actor.roles & bit)
-				h_printf(&r->out, " · %s", role_label(bit));
-		h_raw(&r->out, "</span> ");
+				h_printf(r->out, " · %s", role_label(bit));
+		h_raw(r->out, "</span> ");
 		if (!back)
-			h_raw(&r->out, "<a href=\"/admin\">进入后台</a> ");
-		h_raw(&r->out, "<a href=\"/account/password\">修改密码</a> "
+			h_raw(r->out, "<a href=\"/admin\">进入后台</a> ");
+		h_raw(r->out, "<a href=\"/account/password\">修改密码</a> "
 			       "<form method=\"post\" action=\"/logout\" class=\"inline\">");
 		form_csrf(r);
-		h_raw(&r->out, "<button type=\"submit\" class=\"link\">退出</button></form>");
+		h_raw(r->out, "<button type=\"submit\" class=\"link\">退出</button></form>");
 	} else {
-		h_raw(&r->out, "<a href=\"/login\">工作人员登录</a>");
+		h_raw(r->out, "<a href=\"/login\">工作人员登录</a>");
 	}
-	h_raw(&r->out, "</div></div></header>\n<main id=\"main\" class=\"wrap\">\n");
+	h_raw(r->out, "</div></div></header>\n<main id=\"main\" class=\"wrap\">\n");
 }
 
 /* The marks of a Chinese government site, each shown only when configured
@@ -89,18 +89,18 @@ static void footer_marks(struct req *r)
 	const struct config *c = &r->app->cfg;
 	if (str_empty(c->site_code) && str_empty(c->icp_no) && str_empty(c->police_no) && str_empty(c->contact_url))
 		return;
-	h_raw(&r->out, "<p class=\"marks\">");
+	h_raw(r->out, "<p class=\"marks\">");
 	const char *sep = "";
 	if (!str_empty(c->contact_url)) {
-		h_printf(&r->out, "<a href=\"%s\">联系我们</a>", c->contact_url);
+		h_printf(r->out, "<a href=\"%s\">联系我们</a>", c->contact_url);
 		sep = " ｜ ";
 	}
 	if (!str_empty(c->site_code)) {
-		h_printf(&r->out, "%s<span>网站标识码：%s</span>", sep, c->site_code);
+		h_printf(r->out, "%s<span>网站标识码：%s</span>", sep, c->site_code);
 		sep = " ｜ ";
 	}
 	if (!str_empty(c->icp_no)) {
-		h_printf(&r->out, "%s<a href=\"https://beian.miit.gov.cn/\" rel=\"noopener\">%s</a>", sep, c->icp_no);
+		h_printf(r->out, "%s<a href=\"https://beian.miit.gov.cn/\" rel=\"noopener\">%s</a>", sep, c->icp_no);
 		sep = " ｜ ";
 	}
 	if (!str_empty(c->police_no)) {
@@ -110,16 +110,16 @@ static void footer_marks(struct req *r)
 			if (*p >= '0' && *p <= '9')
 				code[n++] = *p;
 		code[n] = '\0';
-		h_printf(&r->out, "%s<a href=\"https://beian.mps.gov.cn/#/query/webSearch?code=%s\" rel=\"noopener\">%s</a>", sep,
+		h_printf(r->out, "%s<a href=\"https://beian.mps.gov.cn/#/query/webSearch?code=%s\" rel=\"noopener\">%s</a>", sep,
 			 code, c->police_no);
 	}
-	h_raw(&r->out, "</p>");
+	h_raw(r->out, "</p>");
 }
 
 void page_end(struct req *r)
 {
 	const char *site = r->app ? r->app->cfg.site_name : "zhifa";
-	h_printf(&r->out,
+	h_printf(r->out,
 		 "\n</main>\n<footer class=\"site\"><div class=\"wrap\">"
 		 "<p>主办单位：%s ｜ 技术支持：厅信息中心</p>"
 		 "<p>本平台依据《行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度》建设，"
@@ -128,7 +128,7 @@ void page_end(struct req *r)
 		 site);
 	if (r->app)
 		footer_marks(r);
-	h_raw(&r->out, "</div></footer>\n</body>\n</html>\n");
+	h_raw(r->out, "</div></footer>\n</body>\n</html>\n");
 }
 
 int page_model(struct req *r, json_t *model, render_fn render)
@@ -146,7 +146,7 @@ int page_model(struct req *r, json_t *model, render_fn render)
 void form_csrf(struct req *r)
 {
 	r->csrf_used = true;
-	h_printf(&r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", r->csrf);
+	h_printf(r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", r->csrf);
 }
 
 const char *js(const json_t *o, const char *key)

@@ -123,9 +123,13 @@ void list_th(struct req *r, const struct list_view *v, const char *col, const ch
 	buf_init(&href, 0);
 	link_url(&href, v, v->base, col, next_asc);
 	trim_url(&href);
-	h_raw(&r->out, cur ? (v->asc ? "<th scope=\"col\" aria-sort=\"ascending\">" : "<th scope=\"col\" aria-sort=\"descending\">")
-			   : "<th scope=\"col\">");
-	h_printf(&r->out, "<a class=\"sort\" href=\"%s\">%s<span class=\"sort-mark\" aria-hidden=\"true\">%s</span>"
+	if (!cur)
+		h_raw(r->out, "<th scope=\"col\">");
+	else if (v->asc)
+		h_raw(r->out, "<th scope=\"col\" aria-sort=\"ascending\">");
+	else
+		h_raw(r->out, "<th scope=\"col\" aria-sort=\"descending\">");
+	h_printf(r->out, "<a class=\"sort\" href=\"%s\">%s<span class=\"sort-mark\" aria-hidden=\"true\">%s</span>"
 		 "<span class=\"visually-hidden\">（%s）</span></a></th>",
 		 buf_str(&href), label,
 		 cur ? (v->asc ? "▲" : "▼") : "⇅",
@@ -141,7 +145,7 @@ void list_pager(struct req *r, const struct list_view *v, long long total, long 
 		pages = 1;
 	if (hide_single && pages <= 1)
 		return;
-	h_printf(&r->out, "<nav class=\"pager\" aria-label=\"分页\"><span>共 %lld 条，第 %lld / %lld 页</span>", total,
+	h_printf(r->out, "<nav class=\"pager\" aria-label=\"分页\"><span>共 %lld 条，第 %lld / %lld 页</span>", total,
 		 page, pages);
 	for (int k = 0; k < 2; k++) {
 		long long to = k == 0 ? page - 1 : page + 1;
@@ -151,11 +155,11 @@ void list_pager(struct req *r, const struct list_view *v, long long total, long 
 		buf_init(&q, 0);
 		link_url(&q, v, v->base, v->sort, v->asc);
 		buf_printf(&q, "page=%lld", to);
-		h_printf(&r->out, "<a href=\"%s\" rel=\"%s\">%s</a>", buf_str(&q), k == 0 ? "prev" : "next",
+		h_printf(r->out, "<a href=\"%s\" rel=\"%s\">%s</a>", buf_str(&q), k == 0 ? "prev" : "next",
 			 k == 0 ? "上一页" : "下一页");
 		buf_release(&q);
 	}
-	h_raw(&r->out, "</nav>");
+	h_raw(r->out, "</nav>");
 }
 
 void list_export_link(struct req *r, const struct list_view *v, const char *path)
@@ -164,6 +168,6 @@ void list_export_link(struct req *r, const struct list_view *v, const char *path
 	buf_init(&q, 0);
 	link_url(&q, v, path, v->sort, v->asc);
 	trim_url(&q);
-	h_printf(&r->out, "<a class=\"button secondary export\" href=\"%s\">导出 Excel</a>", buf_str(&q));
+	h_printf(r->out, "<a class=\"button secondary export\" href=\"%s\">导出 Excel</a>", buf_str(&q));
 	buf_release(&q);
 }

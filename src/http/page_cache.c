@@ -4,6 +4,7 @@
  */
 #include "core/core.h"
 #include "http/page_cache.h"
+#include "http/html_body.h"
 #include <pthread.h>
 
 struct entry {
@@ -185,15 +186,16 @@ bool page_cache_get(struct page_cache *pc, const char *key, long long stamp, con
 	for (size_t i = 0; i < e->nheaders; i++)
 		kv_add(&r->headers, e->headers[i].key, strlen(e->headers[i].key), e->headers[i].val,
 		       strlen(e->headers[i].val));
-	buf_reset(&r->out);
-	buf_add(&r->out, e->body, e->body_len);
+	html_set_bytes(r->out, e->body, e->body_len);
 	pthread_mutex_unlock(&pc->lock);
 	return true;
 }
 
 void page_cache_put(struct page_cache *pc, const char *key, long long stamp, const char *day, const struct req *r)
 {
-	size_t size = sizeof(struct entry) + strlen(key) + 1 + r->out.len + 1;
+	size_t out_len;
+	const char *out = html_bytes(r->out, &out_len);
+	size_t size = sizeof(struct entry) + strlen(key) + 1 + out_len + 1;
 	const char *ctype = r->ctype ? r->ctype : "text/html; charset=utf-8";
 	size += strlen(ctype) + 1;
 	for (size_t i = 0; i < r->headers.n; i++)
@@ -211,11 +213,11 @@ void page_cache_put(struct page_cache *pc, const char *key, long long stamp, con
 		e->headers[i].key = xstrdup(r->headers.items[i].key);
 		e->headers[i].val = xstrdup(r->headers.items[i].val);
 	}
-	e->body = xmalloc(r->out.len + 1);
-	if (r->out.len)
-		memcpy(e->body, r->out.data, r->out.len);
-	e->body[r->out.len] = '\0';
-	e->body_len = r->out.len;
+	e->body = xmalloc(out_len + 1);
+	if (out_len)
+		memcpy(e->body, out, out_len);
+	e->body[out_len] = '\0';
+	e->body_len = out_len;
 	e->size = size;
 
 	pthread_mutex_lock(&pc->lock);

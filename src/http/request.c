@@ -5,7 +5,7 @@
 #include "core/core.h"
 #include <unistd.h>
 #include "http/http.h"
-#include "http/html.h"
+#include "http/html_body.h"
 #include "http/layout.h"
 #include <jansson.h>
 
@@ -161,18 +161,20 @@ void resp_redirect(struct req *r, const char *location)
 	r->status = 303;
 	location = header_value(r, location, true);
 	resp_header(r, "Location", location);
-	buf_reset(&r->out);
 	r->ctype = "text/plain; charset=utf-8";
-	buf_puts(&r->out, "请转到 ");
-	buf_puts(&r->out, location);
+	char *text = xasprintf("请转到 %s", location);
+	html_set_bytes(r->out, text, strlen(text));
+	free(text);
 }
 
 void resp_text(struct req *r, int status, const char *ctype, const char *body, size_t n)
 {
+	/* HTML is written through h_* only (http/html.h), never handed over whole */
+	if (ctype && !strncmp(ctype, "text/html", 9))
+		BUG("resp_text with %s", ctype);
 	r->status = status;
 	r->ctype = ctype;
-	buf_reset(&r->out);
-	buf_add(&r->out, body, n);
+	html_set_bytes(r->out, body, n);
 }
 
 void resp_file(struct req *r, int status, const char *ctype, int fd, long long off, long long len)
@@ -181,7 +183,7 @@ void resp_file(struct req *r, int status, const char *ctype, int fd, long long o
 		close(r->body_fd);
 	r->status = status;
 	r->ctype = ctype;
-	buf_reset(&r->out);
+	html_reset(r->out);
 	r->has_body_fd = true;
 	r->body_fd = fd;
 	r->body_fd_off = off;
@@ -193,9 +195,8 @@ void resp_json(struct req *r, int status, void *json)
 	json_t *j = json;
 	r->status = status;
 	r->ctype = "application/json; charset=utf-8";
-	buf_reset(&r->out);
 	char *s = json_dumps(j, JSON_COMPACT);
-	buf_puts(&r->out, s ? s : "null");
+	html_set_bytes(r->out, s ? s : "null", s ? strlen(s) : 4);
 	free(s);
 	json_decref(j);
 }
@@ -228,13 +229,13 @@ void resp_error(struct req *r, int status, const char *field, const char *msg)
 	}
 	r->status = status;
 	r->ctype = "text/html; charset=utf-8";
-	buf_reset(&r->out);
+	html_reset(r->out);
 	const char *title = status == 404 ? "页面不存在" : status == 403 ? "无权访问" :
 			    status == 405 ? "请求方法不允许" : status == 413 ? "提交的内容过大" :
 			    status == 503 ? "服务暂时不可用" :
 			    status >= 500 ? "系统错误" : "请求有误";
 	page_begin(r, title);
-	h_printf(&r->out, "<section class=\"error\"><h1>%s</h1><p class=\"msg\">%s</p>"
+	h_printf(r->out, "<section class=\"error\"><h1>%s</h1><p class=\"msg\">%s</p>"
 		 "<p class=\"rid\">请求编号：<code>%s</code>（如需帮助，请向系统管理员提供此编号）</p>"
 		 "<p><a href=\"/\">返回首页</a></p></section>", title, msg, r->rid);
 	page_end(r);

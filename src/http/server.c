@@ -11,7 +11,7 @@
 #include "app/app.h"
 #include "http/server.h"
 #include "http/http.h"
-#include "http/html.h"
+#include "http/html_body.h"
 #include "http/session.h"
 #include "http/client_addr.h"
 #include "http/defer.h"
@@ -120,15 +120,6 @@ void resp_session_cookie(struct req *r, const char *token)
 	set_cookie_header(r, SESSION_COOKIE, token ? token : "", token ? -1 : 0);
 }
 
-/* Constant-time comparison of two NUL-terminated tokens. */
-static bool token_eq(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la != lb || la == 0)
-		return false;
-	return sodium_memcmp(a, b, la) == 0;
-}
-
 /* The router's checks: route, method, login, role, CSRF, forced password
  * change.  Returns the route, or NULL after answering the request. */
 static const struct route *check_route(struct req *r)
@@ -218,22 +209,22 @@ static enum MHD_Result send_simple(struct req *r, int status, const char *msg)
 {
 	const char *rid = r->rid;
 	bool json = r->want_json;
-	struct buf b;
-	buf_init(&b, 0);
+	struct html *b = html_new();
 	if (json) {
 		json_t *e = json_pack("{s:{s:i,s:s,s:s,s:s}}", "error", "status", status, "message", msg, "field", "",
 				      "request_id", rid);
 		char *t = json_dumps(e, JSON_COMPACT);
-		buf_puts(&b, t ? t : "{}");
+		html_set_bytes(b, t ? t : "{}", t ? strlen(t) : 2);
 		free(t);
 		json_decref(e);
 	} else {
-		h_printf(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>%s</title>"
+		h_printf(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>%s</title>"
 			 "<link rel=\"stylesheet\" href=\"/static/zhifa.css\"></head><body><main class=\"wrap\">"
 			 "<h1>%s</h1><p>请求编号：<code>%s</code></p></main></body></html>\n", msg, msg, rid);
 	}
 	size_t n;
-	char *data = buf_detach(&b, &n);
+	char *data = html_detach(b, &n);
+	html_free(b);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
 	add_security_headers(resp, &r->app->cfg, false);
 	MHD_add_response_header(resp, "Content-Type", json ? "application/json; charset=utf-8" : "text/html; charset=utf-8");
@@ -583,7 +574,7 @@ static int req_setup(struct req *r, struct app *app, struct MHD_Connection *c, c
 	r->raw_url = url;
 	r->method = str_eq(method, "GET") ? M_GET : str_eq(method, "HEAD") ? M_HEAD :
 		    str_eq(method, "POST") ? M_POST : M_OTHER;
-	buf_init(&r->out, 0);
+	r->out = html_new();
 	new_request_id(r->rid);
 	snprintf(r->actor.request_id, sizeof r->actor.request_id, "%s", r->rid);
 	client_addr(app, c, r->actor.ip, sizeof r->actor.ip);
@@ -605,7 +596,7 @@ static void req_free(struct req *r)
 {
 	if (r->has_body_fd)
 		close(r->body_fd);
-	buf_release(&r->out);
+	html_free(r->out);
 	free(r->path);
 	kv_free(&r->query);
 	kv_free(&r->form);
@@ -676,7 +667,7 @@ static enum MHD_Result send_response(struct conn_state *st, struct req *r)
 		r->status = 200;
 	session_finish(r);
 	size_t n;
-	char *data = buf_detach(&r->out, &n);
+	char *data = html_detach(r->out, &n);
 	struct MHD_Response *resp = NULL;
 	if (r->has_body_fd) {
 		/* a file (resp_file): sent from the descriptor, closed by MHD */

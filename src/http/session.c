@@ -5,21 +5,12 @@
  * own token takes over.
  */
 #include "core/core.h"
+#include "core/hash.h"
 #include "http/session.h"
 #include "app/app.h"
 #include "people/auth.h"
 #include "people/people.h"
 #include <sodium.h>
-
-static bool is_hex_token(const char *s)
-{
-	if (!s || strlen(s) != 64)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return false;
-	return true;
-}
 
 void session_resolve(struct req *r)
 {
@@ -41,7 +32,7 @@ void session_resolve(struct req *r)
 		resp_session_cookie(r, NULL);
 	}
 	const char *anon = kv_get(&r->cookies, CSRF_COOKIE);
-	if (is_hex_token(anon)) {
+	if (hash_hex_valid(anon)) {
 		snprintf(r->csrf, sizeof r->csrf, "%s", anon);
 		return;
 	}

@@ -168,27 +168,27 @@ static json_t *pending_drafts(struct req *r)
 
 static void clock_rows(struct req *r, const json_t *list)
 {
-	h_raw(&r->out, "<div class=\"table-wrap\"><table class=\"clocks\"><thead><tr><th scope=\"col\">对象</th><th scope=\"col\">期限</th>"
+	h_raw(r->out, "<div class=\"table-wrap\"><table class=\"clocks\"><thead><tr><th scope=\"col\">对象</th><th scope=\"col\">期限</th>"
 		       "<th scope=\"col\">处室（单位）</th><th scope=\"col\">承办人</th><th scope=\"col\">起算日</th>"
 		       "<th scope=\"col\">截止日</th><th scope=\"col\">状态</th></tr></thead><tbody>");
 	size_t i;
 	const json_t *d;
 	json_array_foreach(list, i, d) {
-		h_printf(&r->out, "<tr><td class=\"what\">%s %s</td><td data-label=\"期限\"><a href=\"/admin/deadlines/%lld\">%s</a></td>"
+		h_printf(r->out, "<tr><td class=\"what\">%s %s</td><td data-label=\"期限\"><a href=\"/admin/deadlines/%lld\">%s</a></td>"
 			 "<td data-label=\"处室（单位）\">%s</td><td data-label=\"承办人\">%s</td><td data-label=\"起算日\">%s</td>"
 			 "<td data-label=\"截止日\">", object_label(js(d, "object_type")), js(d, "object_id"), ji(d, "id"),
 			 js(d, "rule_name"), js(d, "unit_name"), str_empty(js(d, "owner_name")) ? "—" : js(d, "owner_name"),
 			 js(d, "started_on"));
 		page_deadline_due(r, d);
-		h_printf(&r->out, "</td><td data-label=\"状态\"><span class=\"badge %s\">%s</span>", js(d, "state"),
+		h_printf(r->out, "</td><td data-label=\"状态\"><span class=\"badge %s\">%s</span>", js(d, "state"),
 			 state_label(js(d, "state")));
 		if (json_is_integer(json_object_get(d, "days_overdue")))
-			h_printf(&r->out, " 超过截止日 %lld 天", ji(d, "days_overdue"));
+			h_printf(r->out, " 超过截止日 %lld 天", ji(d, "days_overdue"));
 		else if (json_is_integer(json_object_get(d, "workdays_left")))
-			h_printf(&r->out, ji(d, "workdays_left") ? " 还剩 %lld 个工作日" : " 今天截止", ji(d, "workdays_left"));
-		h_raw(&r->out, "</td></tr>");
+			h_printf(r->out, ji(d, "workdays_left") ? " 还剩 %lld 个工作日" : " 今天截止", ji(d, "workdays_left"));
+		h_raw(r->out, "</td></tr>");
 	}
-	h_raw(&r->out, "</tbody></table></div>");
+	h_raw(r->out, "</tbody></table></div>");
 }
 
 /* One role's clocks: overdue, due soon, then the running ones. */
@@ -198,136 +198,136 @@ static void clocks_section(struct req *r, const json_t *c, const char *what, con
 		     *open = json_object_get(c, "open");
 	long long open_total = ji(c, "open_total");
 	if (!json_array_size(over) && !json_array_size(soon) && !open_total) {
-		h_printf(&r->out, "<p class=\"muted\">目前没有%s期限。%s</p>", what, none_yet);
+		h_printf(r->out, "<p class=\"muted\">目前没有%s期限。%s</p>", what, none_yet);
 		return;
 	}
 	if (json_array_size(over)) {
-		h_printf(&r->out, "<h3>已超期（%zu）</h3>", json_array_size(over));
+		h_printf(r->out, "<h3>已超期（%zu）</h3>", json_array_size(over));
 		clock_rows(r, over);
 	} else {
-		h_printf(&r->out, "<p>没有已超期的%s期限。</p>", what);
+		h_printf(r->out, "<p>没有已超期的%s期限。</p>", what);
 	}
 	if (json_array_size(soon)) {
-		h_printf(&r->out, "<h3>即将到期（%zu）</h3>", json_array_size(soon));
+		h_printf(r->out, "<h3>即将到期（%zu）</h3>", json_array_size(soon));
 		clock_rows(r, soon);
 	} else {
-		h_printf(&r->out, "<p>没有即将到期（两个工作日内）的%s期限。</p>", what);
+		h_printf(r->out, "<p>没有即将到期（两个工作日内）的%s期限。</p>", what);
 	}
 	if (open_total) {
-		h_printf(&r->out, "<h3>进行中（%lld）</h3>", open_total);
+		h_printf(r->out, "<h3>进行中（%lld）</h3>", open_total);
 		if (open_total > (long long)json_array_size(open))
-			h_printf(&r->out, "<p class=\"muted\">按截止日先后列出前 %zu 项。</p>", json_array_size(open));
+			h_printf(r->out, "<p class=\"muted\">按截止日先后列出前 %zu 项。</p>", json_array_size(open));
 		clock_rows(r, open);
 	}
 }
 
 static void render_archivist(struct req *r, const json_t *c)
 {
-	h_raw(&r->out, "<section aria-labelledby=\"arch-h\"><h2 id=\"arch-h\">案卷归档期限</h2>"
+	h_raw(r->out, "<section aria-labelledby=\"arch-h\"><h2 id=\"arch-h\">案卷归档期限</h2>"
 		       "<p class=\"muted\">执法结束后 20 个工作日内装订成卷归档（云工信办〔2019〕26号 实施方案 二(二)5）。"
 		       "以下为期限引擎中本人数据范围内尚未归档的案件；案件办理模块上线后，结案将自动开始计时。</p>");
 	clocks_section(r, c, "归档", "结案后的归档期限会显示在这里。");
-	h_raw(&r->out, "<p><a href=\"/admin/deadlines/rules\">查看期限规则</a> · <a href=\"/admin/deadlines\">我的期限</a></p></section>");
+	h_raw(r->out, "<p><a href=\"/admin/deadlines/rules\">查看期限规则</a> · <a href=\"/admin/deadlines\">我的期限</a></p></section>");
 }
 
 static void render_reviewer(struct req *r, const json_t *c, const json_t *drafts)
 {
-	h_raw(&r->out, "<section aria-labelledby=\"rev-h\"><h2 id=\"rev-h\">法制审核期限</h2>"
+	h_raw(r->out, "<section aria-labelledby=\"rev-h\"><h2 id=\"rev-h\">法制审核期限</h2>"
 		       "<p class=\"muted\">法制审核原则上在 10 个工作日之内完成（云工信办〔2019〕26号 实施方案 二(三)3）。"
 		       "以下为期限引擎中本人数据范围内尚未完成的审核；重大执法决定法制审核模块上线后，送审将自动开始计时。</p>");
 	clocks_section(r, c, "法制审核", "送审后的审核期限会显示在这里。");
-	h_raw(&r->out, "</section><section aria-labelledby=\"drafts-h\"><h2 id=\"drafts-h\">待发布的公示内容</h2>"
+	h_raw(r->out, "</section><section aria-labelledby=\"drafts-h\"><h2 id=\"drafts-h\">待发布的公示内容</h2>"
 		       "<p class=\"muted\">各处室（单位）已起草、尚未发布的执法事项、服务指南和随机抽查事项，可在发布前查阅其依据和程序；"
 		       "发布由本处室负责人确认。</p>");
 	if (!json_array_size(drafts)) {
-		h_raw(&r->out, "<p class=\"muted\">目前没有待发布的公示内容。</p>");
+		h_raw(r->out, "<p class=\"muted\">目前没有待发布的公示内容。</p>");
 	} else {
-		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">名称</th><th scope=\"col\">类型</th>"
+		h_raw(r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">名称</th><th scope=\"col\">类型</th>"
 			       "<th scope=\"col\">处室（单位）</th><th scope=\"col\">状态</th></tr></thead><tbody>");
 		size_t i;
 		const json_t *d;
 		json_array_foreach(drafts, i, d)
-			h_printf(&r->out, "<tr><td><a href=\"/admin/matters/%lld\">%s</a></td><td>%s</td><td>%s</td>"
+			h_printf(r->out, "<tr><td><a href=\"/admin/matters/%lld\">%s</a></td><td>%s</td><td>%s</td>"
 				 "<td><span class=\"badge %s\">%s</span> <span class=\"badge draft\">有待发布的修改</span></td></tr>",
 				 ji(d, "id"), js(d, "name"), js(d, "kind_label"), js(d, "unit_name"), js(d, "status"),
 				 js(d, "status_label"));
-		h_raw(&r->out, "</tbody></table></div>");
+		h_raw(r->out, "</tbody></table></div>");
 	}
-	h_raw(&r->out, "<p><a href=\"/admin/matters\">执法事项目录</a> · <a href=\"/admin/officers\">执法人员与证件</a> · "
+	h_raw(r->out, "<p><a href=\"/admin/matters\">执法事项目录</a> · <a href=\"/admin/officers\">执法人员与证件</a> · "
 		       "<a href=\"/admin/deadlines/rules\">期限规则</a></p></section>");
 }
 
 static void render_home(struct req *r, json_t *m)
 {
 	page_begin(r, "工作台");
-	h_printf(&r->out, "<h1>工作台</h1><p>%s，您好。所在单位：%s。</p>", r->actor.name, js(m, "unit_name"));
+	h_printf(r->out, "<h1>工作台</h1><p>%s，您好。所在单位：%s。</p>", r->actor.name, js(m, "unit_name"));
 	if (str_eq(req_param(r, "changed"), "1"))
-		h_raw(&r->out, "<p class=\"alert ok\" role=\"status\">密码已修改。</p>");
+		h_raw(r->out, "<p class=\"alert ok\" role=\"status\">密码已修改。</p>");
 	json_t *qr = json_object_get(m, "public_url_warning");
 	if (json_is_string(qr))
-		h_printf(&r->out, "<p class=\"alert warn\" role=\"alert\">%s</p>", json_string_value(qr));
+		h_printf(r->out, "<p class=\"alert warn\" role=\"alert\">%s</p>", json_string_value(qr));
 	json_t *warn = json_object_get(m, "calendar_warning");
 	if (json_is_string(warn))
-		h_printf(&r->out, "<p class=\"alert warn\" role=\"alert\">%s <a href=\"/admin/calendar\">导入节假日安排</a></p>",
+		h_printf(r->out, "<p class=\"alert warn\" role=\"alert\">%s <a href=\"/admin/calendar\">导入节假日安排</a></p>",
 			 json_string_value(warn));
 	const json_t *arch = json_object_get(m, "archive"), *rev = json_object_get(m, "review");
-	h_raw(&r->out, "<div class=\"grid\">");
+	h_raw(r->out, "<div class=\"grid\">");
 	if (json_is_object(arch))
-		h_printf(&r->out, "<a class=\"stat\" href=\"#arch-h\"><b>%zu</b>归档已超期</a><a class=\"stat\" href=\"#arch-h\"><b>%zu</b>归档即将到期</a>"
+		h_printf(r->out, "<a class=\"stat\" href=\"#arch-h\"><b>%zu</b>归档已超期</a><a class=\"stat\" href=\"#arch-h\"><b>%zu</b>归档即将到期</a>"
 			 "<a class=\"stat\" href=\"#arch-h\"><b>%lld</b>归档进行中</a>",
 			 json_array_size(json_object_get(arch, "overdue")), json_array_size(json_object_get(arch, "due_soon")),
 			 ji(arch, "open_total"));
 	if (json_is_object(rev))
-		h_printf(&r->out, "<a class=\"stat\" href=\"#rev-h\"><b>%zu</b>审核已超期</a><a class=\"stat\" href=\"#rev-h\"><b>%zu</b>审核即将到期</a>"
+		h_printf(r->out, "<a class=\"stat\" href=\"#rev-h\"><b>%zu</b>审核已超期</a><a class=\"stat\" href=\"#rev-h\"><b>%zu</b>审核即将到期</a>"
 			 "<a class=\"stat\" href=\"#drafts-h\"><b>%zu</b>待发布的公示内容</a>",
 			 json_array_size(json_object_get(rev, "overdue")), json_array_size(json_object_get(rev, "due_soon")),
 			 json_array_size(json_object_get(m, "pending_drafts")));
 	if ((!json_is_object(arch) && !json_is_object(rev)) || (r->actor.roles & (ROLE_OFFICER | ROLE_HEAD)))
-		h_printf(&r->out, "<div class=\"stat\"><b>%lld</b>我的未完成期限</div>"
+		h_printf(r->out, "<div class=\"stat\"><b>%lld</b>我的未完成期限</div>"
 			 "<div class=\"stat\"><b>%lld</b>其中已超期</div><div class=\"stat\"><b>%lld</b>待发布的公示草稿</div>",
 			 ji(m, "open_deadlines"), ji(m, "overdue_deadlines"), ji(m, "drafts"));
-	h_raw(&r->out, "</div>");
+	h_raw(r->out, "</div>");
 	if (json_is_object(arch))
 		render_archivist(r, arch);
 	if (json_is_object(rev))
 		render_reviewer(r, rev, json_object_get(m, "pending_drafts"));
-	h_raw(&r->out, "<h2>我的期限</h2>");
+	h_raw(r->out, "<h2>我的期限</h2>");
 	json_t *dl = json_object_get(m, "deadlines");
 	if (!json_array_size(dl)) {
-		h_raw(&r->out, "<p class=\"muted\">目前没有需要您办理的期限。</p>");
+		h_raw(r->out, "<p class=\"muted\">目前没有需要您办理的期限。</p>");
 	} else {
-		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">事项</th><th scope=\"col\">对象</th>"
+		h_raw(r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">事项</th><th scope=\"col\">对象</th>"
 			       "<th scope=\"col\">起算日</th><th scope=\"col\">截止日</th><th scope=\"col\">状态</th></tr></thead><tbody>");
 		size_t i;
 		json_t *d;
 		json_array_foreach(dl, i, d) {
-			h_printf(&r->out, "<tr><td><a href=\"/admin/deadlines/%lld\">%s</a></td><td>%s %s</td><td>%s</td><td>",
+			h_printf(r->out, "<tr><td><a href=\"/admin/deadlines/%lld\">%s</a></td><td>%s %s</td><td>%s</td><td>",
 				 ji(d, "id"), js(d, "rule_name"), object_label(js(d, "object_type")), js(d, "object_id"),
 				 js(d, "started_on"));
 			page_deadline_due(r, d);
-			h_printf(&r->out, "</td><td><span class=\"badge %s\">%s</span></td></tr>", js(d, "state"),
+			h_printf(r->out, "</td><td><span class=\"badge %s\">%s</span></td></tr>", js(d, "state"),
 				 state_label(js(d, "state")));
 		}
-		h_raw(&r->out, "</tbody></table></div>");
+		h_raw(r->out, "</tbody></table></div>");
 	}
-	h_raw(&r->out, "<h2>常用功能</h2><ul class=\"cats\">");
+	h_raw(r->out, "<h2>常用功能</h2><ul class=\"cats\">");
 	if (r->actor.roles & (ROLE_OFFICER | ROLE_HEAD))
-		h_raw(&r->out, "<li><a href=\"/admin/matters\">编制和发布执法事项</a></li>");
+		h_raw(r->out, "<li><a href=\"/admin/matters\">编制和发布执法事项</a></li>");
 	else if (r->actor.roles & ROLE_REVIEWER)
-		h_raw(&r->out, "<li><a href=\"/admin/matters\">查阅执法事项目录</a></li>");
+		h_raw(r->out, "<li><a href=\"/admin/matters\">查阅执法事项目录</a></li>");
 	if (r->actor.roles & (ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR))
-		h_raw(&r->out, "<li><a href=\"/admin/officers\">执法人员与证件</a></li>");
-	h_raw(&r->out, "<li><a href=\"/admin/deadlines\">期限</a></li>");
+		h_raw(r->out, "<li><a href=\"/admin/officers\">执法人员与证件</a></li>");
+	h_raw(r->out, "<li><a href=\"/admin/deadlines\">期限</a></li>");
 	if (r->actor.roles & (ROLE_ARCHIVIST | ROLE_REVIEWER))
-		h_raw(&r->out, "<li><a href=\"/admin/deadlines/rules\">期限规则</a></li>");
+		h_raw(r->out, "<li><a href=\"/admin/deadlines/rules\">期限规则</a></li>");
 	if (r->actor.roles & ROLE_ARCHIVIST)
-		h_raw(&r->out, "<li><a href=\"/admin/vault\">执法全过程记录（证据库）</a></li>");
+		h_raw(r->out, "<li><a href=\"/admin/vault\">执法全过程记录（证据库）</a></li>");
 	if (r->actor.roles & ROLE_ADMIN)
-		h_raw(&r->out, "<li><a href=\"/admin/users\">用户管理</a></li><li><a href=\"/admin/units\">处室单位</a></li>"
+		h_raw(r->out, "<li><a href=\"/admin/users\">用户管理</a></li><li><a href=\"/admin/units\">处室单位</a></li>"
 			       "<li><a href=\"/admin/calendar\">工作日历</a></li>");
 	if (r->actor.roles & (ROLE_ADMIN | ROLE_SUPERVISOR))
-		h_raw(&r->out, "<li><a href=\"/admin/logs\">操作日志与登录日志</a></li>");
-	h_raw(&r->out, "<li><a href=\"/\">查看公示门户</a></li></ul>");
+		h_raw(r->out, "<li><a href=\"/admin/logs\">操作日志与登录日志</a></li>");
+	h_raw(r->out, "<li><a href=\"/\">查看公示门户</a></li></ul>");
 	page_end(r);
 }
 

@@ -96,7 +96,7 @@ static void field_error(struct req *r, json_t *m, const char *field)
 {
 	json_t *err = json_object_get(m, "error");
 	if (err && str_eq(js(err, "field"), field))
-		h_printf(&r->out, "<p class=\"field-error\" id=\"%s-error\">%s</p>", field, js(err, "message"));
+		h_printf(r->out, "<p class=\"field-error\" id=\"%s-error\">%s</p>", field, js(err, "message"));
 }
 
 static const char *described_by(json_t *m, const char *field, const char *attr)
@@ -109,63 +109,63 @@ static void render_month(struct req *r, const json_t *month)
 {
 	static const char *const names[] = { "一", "二", "三", "四", "五", "六", "日" };
 	long long mo = ji(month, "month");
-	h_printf(&r->out, "<table class=\"cal-month\"><caption>%lld 月</caption><thead><tr>", mo);
+	h_printf(r->out, "<table class=\"cal-month\"><caption>%lld 月</caption><thead><tr>", mo);
 	for (int i = 0; i < 7; i++)
-		h_printf(&r->out, "<th scope=\"col\"><abbr title=\"星期%s\">%s</abbr></th>", names[i], names[i]);
-	h_raw(&r->out, "</tr></thead><tbody><tr>");
+		h_printf(r->out, "<th scope=\"col\"><abbr title=\"星期%s\">%s</abbr></th>", names[i], names[i]);
+	h_raw(r->out, "</tr></thead><tbody><tr>");
 	int col = (int)ji(month, "first_weekday") - 1;
 	for (int i = 0; i < col; i++)
-		h_raw(&r->out, "<td></td>");
+		h_raw(r->out, "<td></td>");
 	size_t i;
 	json_t *d;
 	json_array_foreach(json_object_get(month, "days"), i, d) {
 		const char *kind = js(d, "kind");
 		if (str_eq(kind, "holiday"))
-			h_printf(&r->out, "<td class=\"hol\" title=\"%s 法定节假日\">%lld<small>休</small></td>",
+			h_printf(r->out, "<td class=\"hol\" title=\"%s 法定节假日\">%lld<small>休</small></td>",
 				 js(d, "date"), ji(d, "day"));
 		else if (str_eq(kind, "adjusted"))
-			h_printf(&r->out, "<td class=\"adj\" title=\"%s 调休上班\">%lld<small>班</small></td>",
+			h_printf(r->out, "<td class=\"adj\" title=\"%s 调休上班\">%lld<small>班</small></td>",
 				 js(d, "date"), ji(d, "day"));
 		else if (str_eq(kind, "weekend"))
-			h_printf(&r->out, "<td class=\"wkend\">%lld</td>", ji(d, "day"));
+			h_printf(r->out, "<td class=\"wkend\">%lld</td>", ji(d, "day"));
 		else
-			h_printf(&r->out, "<td>%lld</td>", ji(d, "day"));
+			h_printf(r->out, "<td>%lld</td>", ji(d, "day"));
 		if (++col == 7 && i + 1 < json_array_size(json_object_get(month, "days"))) {
-			h_raw(&r->out, "</tr><tr>");
+			h_raw(r->out, "</tr><tr>");
 			col = 0;
 		}
 	}
 	for (; col < 7; col++)
-		h_raw(&r->out, "<td></td>");
-	h_raw(&r->out, "</tr></tbody></table>");
+		h_raw(r->out, "<td></td>");
+	h_raw(r->out, "</tr></tbody></table>");
 }
 
 static void render_import_form(struct req *r, json_t *m)
 {
 	json_t *form = json_object_get(m, "form");
-	h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"import-h\"><h2 id=\"import-h\">导入节假日安排</h2>"
+	h_raw(r->out, "<section class=\"card\" aria-labelledby=\"import-h\"><h2 id=\"import-h\">导入节假日安排</h2>"
 		       "<p class=\"hint\">国务院办公厅每年发布下一年部分节假日安排的通知后，请将其整理为 JSON 文件"
 		       "（格式：<code>{\"source\": \"通知名称\", \"years\": {\"2027\": {\"holidays\": [\"2027-01-01\", …], "
 		       "\"workdays\": [\"2027-02-07\", …]}}}</code>，holidays 为放假日期，workdays 为调休上班的周六、周日）导入。"
 		       "导入后系统自动重新计算所有未完成期限的截止日。</p>"
 		       "<form method=\"post\" action=\"/admin/calendar\" enctype=\"multipart/form-data\">");
 	form_csrf(r);
-	h_printf(&r->out, "<div class=\"field\"><label for=\"source\">来源通知（必填）</label>"
+	h_printf(r->out, "<div class=\"field\"><label for=\"source\">来源通知（必填）</label>"
 		 "<input type=\"text\" id=\"source\" name=\"source\" maxlength=\"500\" required value=\"%s\"%s>",
 		 js(form, "source"), described_by(m, "source", " aria-invalid=\"true\" aria-describedby=\"source-error\""));
 	field_error(r, m, "source");
-	h_raw(&r->out, "<p class=\"hint\">例如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕×号）</p></div>");
-	h_printf(&r->out, "<div class=\"field\"><label for=\"file\">节假日安排文件（JSON）</label>"
+	h_raw(r->out, "<p class=\"hint\">例如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕×号）</p></div>");
+	h_printf(r->out, "<div class=\"field\"><label for=\"file\">节假日安排文件（JSON）</label>"
 		 "<input type=\"file\" id=\"file\" name=\"file\" accept=\".json,application/json\"%s>",
 		 described_by(m, "file", " aria-invalid=\"true\" aria-describedby=\"file-error\""));
 	field_error(r, m, "file");
-	h_raw(&r->out, "</div>");
-	h_printf(&r->out, "<div class=\"field\"><label for=\"json\">或直接粘贴 JSON 内容</label>"
+	h_raw(r->out, "</div>");
+	h_printf(r->out, "<div class=\"field\"><label for=\"json\">或直接粘贴 JSON 内容</label>"
 		 "<textarea id=\"json\" name=\"json\" rows=\"8\" spellcheck=\"false\"%s>%s</textarea>",
 		 described_by(m, "json", " aria-invalid=\"true\" aria-describedby=\"json-error\""), js(form, "json"));
 	field_error(r, m, "json");
-	h_raw(&r->out, "</div>");
-	h_printf(&r->out, "<div class=\"field check\"><input type=\"checkbox\" id=\"replace\" name=\"replace\" value=\"1\"%s>"
+	h_raw(r->out, "</div>");
+	h_printf(r->out, "<div class=\"field check\"><input type=\"checkbox\" id=\"replace\" name=\"replace\" value=\"1\"%s>"
 		 "<label for=\"replace\">替换已有年份（已有的年份将被文件中的安排替换）</label></div>"
 		 "<button type=\"submit\">导入</button></form></section>",
 		 json_is_true(json_object_get(form, "replace")) ? " checked" : "");
@@ -174,26 +174,26 @@ static void render_import_form(struct req *r, json_t *m)
 static void render_calendar(struct req *r, json_t *m)
 {
 	page_begin(r, "工作日历");
-	h_raw(&r->out, "<h1>工作日历</h1>");
+	h_raw(r->out, "<h1>工作日历</h1>");
 	json_t *err = json_object_get(m, "error");
 	if (err)
-		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\">导入未完成，未作任何改动：%s</p>", js(err, "message"));
+		h_printf(r->out, "<p class=\"alert error\" role=\"alert\">导入未完成，未作任何改动：%s</p>", js(err, "message"));
 	json_t *res = json_object_get(m, "imported");
 	if (res) {
-		h_printf(&r->out, "<div class=\"alert ok\" role=\"status\"><p>已保存：%s（来源：%s）。</p>",
+		h_printf(r->out, "<div class=\"alert ok\" role=\"status\"><p>已保存：%s（来源：%s）。</p>",
 			 js(res, "detail"), js(res, "source"));
 		if (json_is_integer(json_object_get(m, "recomputed")))
-			h_printf(&r->out, "<p>已按新的工作日历重新计算未完成期限，其中 %lld 个期限的截止日发生变化。</p>",
+			h_printf(r->out, "<p>已按新的工作日历重新计算未完成期限，其中 %lld 个期限的截止日发生变化。</p>",
 				 ji(m, "recomputed"));
-		h_raw(&r->out, "</div>");
+		h_raw(r->out, "</div>");
 	}
 	if (!str_empty(js(m, "recompute_error")))
-		h_printf(&r->out, "<p class=\"alert warn\" role=\"alert\">节假日安排已导入，但重新计算期限未完成：%s</p>",
+		h_printf(r->out, "<p class=\"alert warn\" role=\"alert\">节假日安排已导入，但重新计算期限未完成：%s</p>",
 			 js(m, "recompute_error"));
-	h_printf(&r->out, "<p>已装入 %lld 年至 %lld 年的节假日安排。期限按工作日计算时，事件发生当日不计入。</p>",
+	h_printf(r->out, "<p>已装入 %lld 年至 %lld 年的节假日安排。期限按工作日计算时，事件发生当日不计入。</p>",
 		 ji(m, "first_year"), ji(m, "last_year"));
 	/* consecutive years from the same notice share one row */
-	h_raw(&r->out, "<h2>已装入的年份</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">年份</th>"
+	h_raw(r->out, "<h2>已装入的年份</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">年份</th>"
 		       "<th scope=\"col\">来源通知</th><th scope=\"col\">月历</th></tr></thead><tbody>");
 	json_t *years = json_object_get(m, "years");
 	size_t ny = json_array_size(years);
@@ -206,69 +206,69 @@ static void render_calendar(struct req *r, json_t *m)
 			j++;
 		long long y0 = ji(y, "year"), y1 = ji(json_array_get(years, j - 1), "year");
 		if (y0 == y1)
-			h_printf(&r->out, "<tr><td>%lld</td>", y0);
+			h_printf(r->out, "<tr><td>%lld</td>", y0);
 		else
-			h_printf(&r->out, "<tr><td>%lld–%lld</td>", y0, y1);
+			h_printf(r->out, "<tr><td>%lld–%lld</td>", y0, y1);
 		if (loaded) {
-			h_printf(&r->out, "<td>%s</td><td>", js(y, "source"));
+			h_printf(r->out, "<td>%s</td><td>", js(y, "source"));
 			for (size_t k = i; k < j; k++) {
 				long long yy = ji(json_array_get(years, k), "year");
-				h_printf(&r->out, "<a href=\"/admin/calendar?year=%lld#grid\">%lld</a> ", yy, yy);
+				h_printf(r->out, "<a href=\"/admin/calendar?year=%lld#grid\">%lld</a> ", yy, yy);
 			}
-			h_raw(&r->out, "</td></tr>");
+			h_raw(r->out, "</td></tr>");
 		} else {
-			h_raw(&r->out, "<td><span class=\"badge bad\">未装入</span></td><td>");
+			h_raw(r->out, "<td><span class=\"badge bad\">未装入</span></td><td>");
 			for (size_t k = i; k < j; k++) {
 				long long yy = ji(json_array_get(years, k), "year");
 				if (json_is_true(json_object_get(json_array_get(years, k), "provisional")))
-					h_printf(&r->out, "<a href=\"/admin/calendar?year=%lld#grid\">%lld（暂定）</a> ", yy, yy);
+					h_printf(r->out, "<a href=\"/admin/calendar?year=%lld#grid\">%lld（暂定）</a> ", yy, yy);
 			}
-			h_raw(&r->out, "</td></tr>");
+			h_raw(r->out, "</td></tr>");
 		}
 		i = j;
 	}
-	h_raw(&r->out, "</tbody></table></div>");
+	h_raw(r->out, "</tbody></table></div>");
 	if (json_is_true(json_object_get(m, "can_import")))
 		render_import_form(r, m);
 	long long year = ji(m, "year");
-	h_printf(&r->out, "<h2 id=\"grid\">%lld 年月历%s</h2>", year,
+	h_printf(r->out, "<h2 id=\"grid\">%lld 年月历%s</h2>", year,
 		 json_is_true(json_object_get(m, "year_provisional")) ? "（暂定）" : "");
-	h_raw(&r->out, "<form method=\"get\" action=\"/admin/calendar\" class=\"search\"><label for=\"year\" class=\"visually-hidden\">年份</label>");
-	h_printf(&r->out, "<input type=\"number\" id=\"year\" name=\"year\" min=\"1000\" max=\"9999\" value=\"%lld\">"
+	h_raw(r->out, "<form method=\"get\" action=\"/admin/calendar\" class=\"search\"><label for=\"year\" class=\"visually-hidden\">年份</label>");
+	h_printf(r->out, "<input type=\"number\" id=\"year\" name=\"year\" min=\"1000\" max=\"9999\" value=\"%lld\">"
 		 "<button type=\"submit\" class=\"secondary\">查看</button></form>", year);
 	json_t *months = json_object_get(m, "months");
 	size_t i;
 	if (!json_array_size(months)) {
-		h_printf(&r->out, "<p class=\"alert warn\" role=\"status\">尚未装入 %lld 年的节假日安排，且该年不在可按法定节假日暂定推算的范围内，"
+		h_printf(r->out, "<p class=\"alert warn\" role=\"status\">尚未装入 %lld 年的节假日安排，且该年不在可按法定节假日暂定推算的范围内，"
 			 "无法显示该年的月历，也无法计算落在该年的期限。</p>", year);
 	} else {
 		if (json_is_true(json_object_get(m, "year_provisional")))
-			h_printf(&r->out, "<p class=\"alert warn\" role=\"status\">%s。"
+			h_printf(r->out, "<p class=\"alert warn\" role=\"status\">%s。"
 				 "国务院办公厅公布该年安排后请导入，落在该年的期限将自动重新计算。</p>", js(m, "year_source"));
 		else
-			h_printf(&r->out, "<p class=\"muted\">来源：%s</p>", js(m, "year_source"));
-		h_raw(&r->out, "<p class=\"cal-legend\"><span class=\"hol\">休</span> 法定节假日（放假）"
+			h_printf(r->out, "<p class=\"muted\">来源：%s</p>", js(m, "year_source"));
+		h_raw(r->out, "<p class=\"cal-legend\"><span class=\"hol\">休</span> 法定节假日（放假）"
 			       "　<span class=\"adj\">班</span> 调休上班的周末　<span class=\"wkend\">周末</span> 休息日</p>");
-		h_raw(&r->out, "<div class=\"cal-grid\">");
+		h_raw(r->out, "<div class=\"cal-grid\">");
 		json_t *mo;
 		json_array_foreach(months, i, mo)
 			render_month(r, mo);
-		h_raw(&r->out, "</div>");
+		h_raw(r->out, "</div>");
 	}
-	h_raw(&r->out, "<h2>变更记录</h2>");
+	h_raw(r->out, "<h2>变更记录</h2>");
 	json_t *changes = json_object_get(m, "changes");
 	if (!json_array_size(changes)) {
-		h_raw(&r->out, "<p class=\"muted\">尚无变更记录（目前使用程序内置的节假日安排）。</p>");
+		h_raw(r->out, "<p class=\"muted\">尚无变更记录（目前使用程序内置的节假日安排）。</p>");
 	} else {
-		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">时间</th><th scope=\"col\">操作人</th>"
+		h_raw(r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">时间</th><th scope=\"col\">操作人</th>"
 			       "<th scope=\"col\">操作</th><th scope=\"col\">年份</th><th scope=\"col\">内容</th>"
 			       "<th scope=\"col\">来源通知</th></tr></thead><tbody>");
 		json_t *c;
 		json_array_foreach(changes, i, c)
-			h_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+			h_printf(r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
 				 js(c, "at_local"), js(c, "by"), action_label(js(c, "action")), js(c, "years"),
 				 js(c, "detail"), js(c, "source"));
-		h_raw(&r->out, "</tbody></table></div>");
+		h_raw(r->out, "</tbody></table></div>");
 	}
 	page_end(r);
 }

@@ -33,11 +33,10 @@
 #include "people/certs.h"
 #include "store/blobs.h"
 #include <microhttpd.h>
-#include <sodium.h>
 
 static void badge(struct req *r, const json_t *c)
 {
-	h_printf(&r->out, "<span class=\"badge %s\">%s</span>", js(c, "status"), js(c, "status_label"));
+	h_printf(r->out, "<span class=\"badge %s\">%s</span>", js(c, "status"), js(c, "status_label"));
 }
 
 static bool is_true(const json_t *m, const char *key)
@@ -92,52 +91,52 @@ static void cert_fields(struct req *r, const json_t *m, const json_t *c)
 static void render_officers(struct req *r, json_t *m)
 {
 	page_begin(r, "执法人员与证件");
-	h_raw(&r->out, "<h1>执法人员与证件</h1>");
+	h_raw(r->out, "<h1>执法人员与证件</h1>");
 	af_alerts(r, m);
 	const char *st = js(m, "status");
-	h_raw(&r->out, "<form method=\"get\" action=\"/admin/officers\" class=\"search\"><label for=\"filter-status\">按状态筛选</label>"
+	h_raw(r->out, "<form method=\"get\" action=\"/admin/officers\" class=\"search\"><label for=\"filter-status\">按状态筛选</label>"
 		       "<select id=\"filter-status\" name=\"status\"><option value=\"\">（全部）</option>");
 	size_t nst;
 	const struct dict_entry *sts = dict_entries("cert_status", &nst);
 	for (size_t i = 0; i < nst; i++)
-		h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", sts[i].code, str_eq(st, sts[i].code) ? " selected" : "",
+		h_printf(r->out, "<option value=\"%s\"%s>%s</option>", sts[i].code, str_eq(st, sts[i].code) ? " selected" : "",
 			 sts[i].label);
-	h_raw(&r->out, "</select><button type=\"submit\">筛选</button></form>");
+	h_raw(r->out, "</select><button type=\"submit\">筛选</button></form>");
 	json_t *certs = json_object_get(m, "certs");
-	h_printf(&r->out, "<p class=\"muted\">共 %zu 本证件。状态按今天（北京时间）计算：超过有效期为「已过期」，未到起始日为「未生效」。</p>",
+	h_printf(r->out, "<p class=\"muted\">共 %zu 本证件。状态按今天（北京时间）计算：超过有效期为「已过期」，未到起始日为「未生效」。</p>",
 		 json_array_size(certs));
 	struct list_view v = { "/admin/officers", js(m, "query"), js(m, "sort"), json_is_true(json_object_get(m, "asc")) };
-	h_raw(&r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">执法证件列表</caption><thead><tr>");
+	h_raw(r->out, "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">执法证件列表</caption><thead><tr>");
 	list_th(r, &v, "holder", "持证人");
 	list_th(r, &v, "unit_name", "单位");
 	list_th(r, &v, "cert_no", "执法证号");
 	list_th(r, &v, "cert_type", "类型");
-	h_raw(&r->out, "<th scope=\"col\">执法范围</th>");
+	h_raw(r->out, "<th scope=\"col\">执法范围</th>");
 	list_th(r, &v, "issuer", "发证机关");
 	list_th(r, &v, "valid_to", "有效期");
 	list_th(r, &v, "status", "状态");
-	h_raw(&r->out, "<th scope=\"col\">操作</th></tr></thead><tbody>");
+	h_raw(r->out, "<th scope=\"col\">操作</th></tr></thead><tbody>");
 	size_t i;
 	json_t *c;
 	json_array_foreach(certs, i, c) {
-		h_printf(&r->out, "<tr><td>%s</td><td>%s</td><td><a href=\"/admin/officers/%lld\">%s</a></td><td>%s</td>"
+		h_printf(r->out, "<tr><td>%s</td><td>%s</td><td><a href=\"/admin/officers/%lld\">%s</a></td><td>%s</td>"
 			 "<td>%s</td><td>%s</td><td>%s 至 %s</td><td>",
 			 js(c, "holder"), js(c, "unit_name"), ji(c, "id"), js(c, "cert_no"), js(c, "cert_type"),
 			 js(c, "enf_scope"), js(c, "issuer"), js(c, "valid_from"), js(c, "valid_to"));
 		badge(r, c);
-		h_printf(&r->out, "</td><td><a href=\"/admin/officers/%lld\">%s</a> <a href=\"/admin/officers/%lld/print\">打印</a></td></tr>",
+		h_printf(r->out, "</td><td><a href=\"/admin/officers/%lld\">%s</a> <a href=\"/admin/officers/%lld/print\">打印</a></td></tr>",
 			 ji(c, "id"), is_true(m, "can_manage") ? "管理" : "详情", ji(c, "id"));
 	}
-	h_raw(&r->out, "</tbody></table></div><p class=\"actions\">");
+	h_raw(r->out, "</tbody></table></div><p class=\"actions\">");
 	list_export_link(r, &v, "/admin/officers.xlsx");
-	h_raw(&r->out, "</p>");
+	h_raw(r->out, "</p>");
 	if (is_true(m, "can_manage")) {
-		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"new-cert\"><h2 id=\"new-cert\">发放执法证</h2>"
+		h_raw(r->out, "<section class=\"card\" aria-labelledby=\"new-cert\"><h2 id=\"new-cert\">发放执法证</h2>"
 			       "<form method=\"post\" action=\"/admin/officers\">");
 		form_csrf(r);
 		holder_select(r, m);
 		cert_fields(r, m, NULL);
-		h_raw(&r->out, "<button type=\"submit\">登记证件</button></form></section>");
+		h_raw(r->out, "<button type=\"submit\">登记证件</button></form></section>");
 	}
 	page_end(r);
 }
@@ -281,7 +280,7 @@ static void status_forms(struct req *r, const json_t *m, const json_t *c)
 	long long id = ji(c, "id");
 	const char *stored = js(c, "stored_status");
 	if (str_eq(stored, "revoked")) {
-		h_raw(&r->out, "<p class=\"muted\">该证件已注销。注销是最终状态，不能恢复或修改；如需继续执法，请发放新证件。</p>");
+		h_raw(r->out, "<p class=\"muted\">该证件已注销。注销是最终状态，不能恢复或修改；如需继续执法，请发放新证件。</p>");
 		return;
 	}
 	/* suspend or restore: a reason is required to suspend, optional to restore */
@@ -292,31 +291,31 @@ static void status_forms(struct req *r, const json_t *m, const json_t *c)
 	form_errs_of(m, act, &errs);
 	form_init_bare(&fm, r, &errs);
 	form_suffix(&fm, suspended ? "-restore" : "-suspend");
-	h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">%s</h2>", act, act,
+	h_printf(r->out, "<section class=\"card\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">%s</h2>", act, act,
 		 suspended ? "恢复证件（解除暂扣）" : "暂扣证件");
 	form_summary(&fm);
-	h_printf(&r->out, "<form method=\"post\" action=\"/admin/officers/%lld/status\"><input type=\"hidden\" name=\"action\" value=\"%s\">",
+	h_printf(r->out, "<form method=\"post\" action=\"/admin/officers/%lld/status\"><input type=\"hidden\" name=\"action\" value=\"%s\">",
 		 id, act);
 	form_csrf(r);
 	form_textarea(&fm, "reason", "原因", errs.n ? af_value(m, "reason", "") : "", 2, suspended ? 0 : FORM_REQUIRED,
 		      "maxlength=\"500\"", suspended ? "可不填" : NULL);
-	h_printf(&r->out, "<button type=\"submit\"%s>%s</button></form></section>", suspended ? "" : " class=\"secondary\"",
+	h_printf(r->out, "<button type=\"submit\"%s>%s</button></form></section>", suspended ? "" : " class=\"secondary\"",
 		 suspended ? "恢复为有效" : "暂扣");
 	errs_release(&errs);
 	/* revoke: final, so a reason and a ticked confirmation */
 	form_errs_of(m, "revoke", &errs);
 	form_init_bare(&fm, r, &errs);
 	form_suffix(&fm, "-revoke");
-	h_raw(&r->out, "<section class=\"card danger\" aria-labelledby=\"h-revoke\"><h2 id=\"h-revoke\">注销证件</h2>"
+	h_raw(r->out, "<section class=\"card danger\" aria-labelledby=\"h-revoke\"><h2 id=\"h-revoke\">注销证件</h2>"
 		       "<p class=\"alert warn\">注销后证件永久失效，不能恢复；二维码核验页面将显示「已注销」。</p>");
 	form_summary(&fm);
-	h_printf(&r->out, "<form method=\"post\" action=\"/admin/officers/%lld/status\"><input type=\"hidden\" name=\"action\" value=\"revoke\">",
+	h_printf(r->out, "<form method=\"post\" action=\"/admin/officers/%lld/status\"><input type=\"hidden\" name=\"action\" value=\"revoke\">",
 		 id);
 	form_csrf(r);
 	form_textarea(&fm, "reason", "注销原因", errs.n ? af_value(m, "reason", "") : "", 2, FORM_REQUIRED,
 		      "maxlength=\"500\"", NULL);
 	form_checkbox(&fm, "confirm", "我确认注销此证件，注销后不能恢复", false, NULL);
-	h_raw(&r->out, "<button type=\"submit\" class=\"danger\">注销证件</button></form></section>");
+	h_raw(r->out, "<button type=\"submit\" class=\"danger\">注销证件</button></form></section>");
 	errs_release(&errs);
 }
 
@@ -326,32 +325,32 @@ static void photo_section(struct req *r, const json_t *m, const json_t *c)
 	bool has = is_true(c, "has_photo"), manage = is_true(m, "can_manage") && !str_eq(js(c, "stored_status"), "revoked");
 	const json_t *err = json_object_get(m, "error");
 	bool mine = str_eq(js(m, "form"), "photo") && json_is_object(err);
-	h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"h-photo\" id=\"photo-section\"><h2 id=\"h-photo\">持证人照片</h2>");
+	h_raw(r->out, "<section class=\"card\" aria-labelledby=\"h-photo\" id=\"photo-section\"><h2 id=\"h-photo\">持证人照片</h2>");
 	if (has)
-		h_printf(&r->out, "<p><img class=\"cert-photo-img\" src=\"/verify/c/%s/photo\" alt=\"%s的照片\" width=\"120\" height=\"168\"></p>",
+		h_printf(r->out, "<p><img class=\"cert-photo-img\" src=\"/verify/c/%s/photo\" alt=\"%s的照片\" width=\"120\" height=\"168\"></p>",
 			 js(c, "public_token"), js(c, "holder"));
 	else
-		h_raw(&r->out, "<p class=\"muted\">尚未上传照片。照片印在证件卡上，并在扫码核验页面显示，便于群众核对执法人员身份。</p>");
+		h_raw(r->out, "<p class=\"muted\">尚未上传照片。照片印在证件卡上，并在扫码核验页面显示，便于群众核对执法人员身份。</p>");
 	if (manage) {
-		h_printf(&r->out, "<form method=\"post\" action=\"/admin/officers/%lld/photo\" enctype=\"multipart/form-data\">", ji(c, "id"));
+		h_printf(r->out, "<form method=\"post\" action=\"/admin/officers/%lld/photo\" enctype=\"multipart/form-data\">", ji(c, "id"));
 		form_csrf(r);
-		h_printf(&r->out, "<div class=\"field\"><label for=\"photo\">%s <span class=\"hint\">JPEG 或 PNG 图片，不超过 %d MB；"
+		h_printf(r->out, "<div class=\"field\"><label for=\"photo\">%s <span class=\"hint\">JPEG 或 PNG 图片，不超过 %d MB；"
 			 "按文件内容识别格式；宜用近期免冠正面证件照</span></label><input type=\"file\" id=\"photo\" name=\"photo\" "
 			 "accept=\"image/jpeg,image/png\" required", has ? "更换照片" : "上传照片", CERT_PHOTO_MAX / (1024 * 1024));
 		if (mine && str_eq(js(err, "field"), "photo"))
-			h_raw(&r->out, " aria-invalid=\"true\" aria-describedby=\"photo-error\"");
-		h_raw(&r->out, ">");
+			h_raw(r->out, " aria-invalid=\"true\" aria-describedby=\"photo-error\"");
+		h_raw(r->out, ">");
 		if (mine)
-			h_printf(&r->out, "<p class=\"field-error\" id=\"photo-error\">%s</p>", js(err, "message"));
-		h_printf(&r->out, "</div><button type=\"submit\">%s</button></form>", has ? "更换照片" : "上传照片");
+			h_printf(r->out, "<p class=\"field-error\" id=\"photo-error\">%s</p>", js(err, "message"));
+		h_printf(r->out, "</div><button type=\"submit\">%s</button></form>", has ? "更换照片" : "上传照片");
 		if (has) {
-			h_printf(&r->out, "<form method=\"post\" action=\"/admin/officers/%lld/photo\" class=\"inline-form\">"
+			h_printf(r->out, "<form method=\"post\" action=\"/admin/officers/%lld/photo\" class=\"inline-form\">"
 				 "<input type=\"hidden\" name=\"action\" value=\"remove\">", ji(c, "id"));
 			form_csrf(r);
-			h_raw(&r->out, "<button type=\"submit\" class=\"secondary\">删除照片</button></form>");
+			h_raw(r->out, "<button type=\"submit\" class=\"secondary\">删除照片</button></form>");
 		}
 	}
-	h_raw(&r->out, "</section>");
+	h_raw(r->out, "</section>");
 }
 
 static void render_officer(struct req *r, json_t *m)
@@ -359,42 +358,42 @@ static void render_officer(struct req *r, json_t *m)
 	const json_t *c = json_object_get(m, "cert");
 	long long id = ji(c, "id");
 	page_begin(r, req_printf(r, "执法证 %s", js(c, "cert_no")));
-	h_printf(&r->out, "<p><a href=\"/admin/officers\">← 返回证件列表</a></p><h1>执法证 %s</h1>", js(c, "cert_no"));
+	h_printf(r->out, "<p><a href=\"/admin/officers\">← 返回证件列表</a></p><h1>执法证 %s</h1>", js(c, "cert_no"));
 	const char *form = js(m, "form");
 	if (!str_eq(form, "suspend") && !str_eq(form, "restore") && !str_eq(form, "revoke"))
 		af_alerts(r, m); /* a status form shows its problems above itself */
-	h_printf(&r->out, "<dl class=\"props card\"><dt>持证人</dt><dd>%s</dd><dt>所属单位</dt><dd>%s</dd><dt>执法证号</dt><dd>%s</dd>"
+	h_printf(r->out, "<dl class=\"props card\"><dt>持证人</dt><dd>%s</dd><dt>所属单位</dt><dd>%s</dd><dt>执法证号</dt><dd>%s</dd>"
 		 "<dt>证件类型</dt><dd>%s</dd><dt>执法范围</dt><dd>%s</dd><dt>发证机关</dt><dd>%s</dd>"
 		 "<dt>有效期</dt><dd>%s 至 %s</dd><dt>状态</dt><dd>",
 		 js(c, "holder"), js(c, "unit_name"), js(c, "cert_no"), js(c, "cert_type"), js(c, "enf_scope"),
 		 js(c, "issuer"), js(c, "valid_from"), js(c, "valid_to"));
 	badge(r, c);
-	h_printf(&r->out, "</dd><dt>公开核验</dt><dd><a href=\"%s\">%s</a></dd></dl>", js(c, "verify_path"), js(c, "verify_path"));
-	h_printf(&r->out, "<p><a class=\"button secondary\" href=\"/admin/officers/%lld/print\">打印证件卡</a></p>", id);
+	h_printf(r->out, "</dd><dt>公开核验</dt><dd><a href=\"%s\">%s</a></dd></dl>", js(c, "verify_path"), js(c, "verify_path"));
+	h_printf(r->out, "<p><a class=\"button secondary\" href=\"/admin/officers/%lld/print\">打印证件卡</a></p>", id);
 	photo_section(r, m, c);
 	json_t *hist = json_object_get(m, "history");
 	if (json_array_size(hist) > 1) {
-		h_raw(&r->out, "<h2>持证人的全部证件</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">执法证号</th>"
+		h_raw(r->out, "<h2>持证人的全部证件</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">执法证号</th>"
 			       "<th scope=\"col\">有效期</th><th scope=\"col\">状态</th></tr></thead><tbody>");
 		size_t i;
 		json_t *h;
 		json_array_foreach(hist, i, h) {
-			h_printf(&r->out, "<tr><td><a href=\"/admin/officers/%lld\">%s</a></td><td>%s 至 %s</td><td>", ji(h, "id"),
+			h_printf(r->out, "<tr><td><a href=\"/admin/officers/%lld\">%s</a></td><td>%s 至 %s</td><td>", ji(h, "id"),
 				 js(h, "cert_no"), js(h, "valid_from"), js(h, "valid_to"));
 			badge(r, h);
-			h_raw(&r->out, "</td></tr>");
+			h_raw(r->out, "</td></tr>");
 		}
-		h_raw(&r->out, "</tbody></table></div>");
+		h_raw(r->out, "</tbody></table></div>");
 	}
 	if (is_true(m, "can_manage")) {
 		const char *failed = js(m, "form");
 		json_t *none = json_object();
 		if (!str_eq(js(c, "stored_status"), "revoked")) {
-			h_printf(&r->out, "<section class=\"card\" aria-labelledby=\"edit-cert\"><h2 id=\"edit-cert\">更正证件信息</h2>"
+			h_printf(r->out, "<section class=\"card\" aria-labelledby=\"edit-cert\"><h2 id=\"edit-cert\">更正证件信息</h2>"
 				 "<form method=\"post\" action=\"/admin/officers/%lld\">", id);
 			form_csrf(r);
 			cert_fields(r, str_eq(failed, "edit") ? m : none, c);
-			h_raw(&r->out, "<button type=\"submit\">保存修改</button></form></section>");
+			h_raw(r->out, "<button type=\"submit\">保存修改</button></form></section>");
 		}
 		status_forms(r, m, c);
 		json_decref(none);
@@ -483,34 +482,34 @@ static void render_print(struct req *r, json_t *m)
 {
 	const json_t *c = json_object_get(m, "cert");
 	page_begin(r, req_printf(r, "打印执法证 %s", js(c, "cert_no")));
-	h_printf(&r->out, "<div class=\"noprint\"><p><a href=\"/admin/officers/%lld\">← 返回证件</a></p>"
+	h_printf(r->out, "<div class=\"noprint\"><p><a href=\"/admin/officers/%lld\">← 返回证件</a></p>"
 		 "<p class=\"muted\">请使用浏览器的打印功能（Ctrl+P）打印本页，纸张选择 A6 或按实际尺寸打印。</p>", ji(c, "id"));
 	if (!str_eq(js(c, "status"), "valid"))
-		h_printf(&r->out, "<p class=\"alert warn\" role=\"alert\">该证件当前状态为「%s」，不应打印发放。</p>", js(c, "status_label"));
+		h_printf(r->out, "<p class=\"alert warn\" role=\"alert\">该证件当前状态为「%s」，不应打印发放。</p>", js(c, "status_label"));
 	bool local = json_is_true(json_object_get(m, "qr_local"));
 	if (local)
-		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\" id=\"qr-local\">二维码不能在本机以外使用：本站对外地址（配置项 public_url）"
+		h_printf(r->out, "<p class=\"alert error\" role=\"alert\" id=\"qr-local\">二维码不能在本机以外使用：本站对外地址（配置项 public_url）"
 			 "为“%s”，只在本机有效，公众用手机扫码将打不开核验页面。请系统管理员先把 public_url 设为公众可访问的地址，"
 			 "再打印发放。现在打印的证件卡上会注明“二维码仅限本机，不能用于核验”。</p>", js(m, "public_url"));
-	h_raw(&r->out, "</div>");
-	h_printf(&r->out, "<article class=\"cert-card\" aria-label=\"执法证件卡\"><header><strong>%s</strong>"
+	h_raw(r->out, "</div>");
+	h_printf(r->out, "<article class=\"cert-card\" aria-label=\"执法证件卡\"><header><strong>%s</strong>"
 		 "<span>%s</span></header><div class=\"cert-body\">",
 		 js(c, "cert_type"), js(c, "issuer"));
 	if (is_true(c, "has_photo"))
-		h_printf(&r->out, "<img class=\"cert-photo\" src=\"/verify/c/%s/photo\" alt=\"持证人照片\" width=\"95\" height=\"132\">",
+		h_printf(r->out, "<img class=\"cert-photo\" src=\"/verify/c/%s/photo\" alt=\"持证人照片\" width=\"95\" height=\"132\">",
 			 js(c, "public_token"));
 	else
-		h_raw(&r->out, "<div class=\"cert-photo\" aria-label=\"照片位置（尚未上传照片）\">照片</div>");
-	h_printf(&r->out, "<dl class=\"cert-data\"><dt>姓名</dt><dd>%s</dd><dt>单位</dt><dd>%s</dd><dt>证号</dt><dd>%s</dd>"
+		h_raw(r->out, "<div class=\"cert-photo\" aria-label=\"照片位置（尚未上传照片）\">照片</div>");
+	h_printf(r->out, "<dl class=\"cert-data\"><dt>姓名</dt><dd>%s</dd><dt>单位</dt><dd>%s</dd><dt>证号</dt><dd>%s</dd>"
 		 "<dt>执法范围</dt><dd>%s</dd><dt>有效期</dt><dd><span class=\"nowrap\">%s</span> 至 <span class=\"nowrap\">%s</span></dd></dl></div>",
 		 js(c, "holder"), js(c, "unit_name"), js(c, "cert_no"),
 		 js(c, "enf_scope"), js(c, "valid_from"), js(c, "valid_to"));
-	h_printf(&r->out, "<div class=\"cert-qr\"><img src=\"%s/qr.svg\" alt=\"证件核验二维码\" width=\"120\" height=\"120\">"
+	h_printf(r->out, "<div class=\"cert-qr\"><img src=\"%s/qr.svg\" alt=\"证件核验二维码\" width=\"120\" height=\"120\">"
 		 "<p>扫码核验证件真伪：<br><span class=\"cert-url\">%s</span></p>",
 		 js(c, "verify_path"), js(m, "verify_url"));
 	if (local)
-		h_raw(&r->out, "<p class=\"cert-qr-local\">二维码仅限本机，不能用于核验</p>");
-	h_raw(&r->out, "</div></article>");
+		h_raw(r->out, "<p class=\"cert-qr-local\">二维码仅限本机，不能用于核验</p>");
+	h_raw(r->out, "</div></article>");
 	page_end(r);
 }
 
@@ -540,11 +539,6 @@ struct photo_up {
 	struct err e;
 };
 
-static bool csrf_match(const char *got, const char *want)
-{
-	size_t n = strlen(want);
-	return got && n && strlen(got) == n && sodium_memcmp(got, want, n) == 0;
-}
 
 /* The first bytes of a JPEG (FF D8 FF) or a PNG (its 8-byte signature):
  * 1 yes, 0 no, -1 not enough bytes yet. */
@@ -599,7 +593,7 @@ static enum MHD_Result photo_iter(void *cls, enum MHD_ValueKind kind, const char
 		return MHD_YES;
 	if (!f->have_file) {
 		f->have_file = true;
-		if (!f->csrf_ok && csrf_match(f->csrf, f->want_csrf))
+		if (!f->csrf_ok && token_eq(f->csrf, f->want_csrf))
 			f->csrf_ok = true;
 		if (!f->csrf_ok) {
 			err_set(&f->e, ERR_FORBIDDEN, "_csrf", "安全令牌（CSRF）缺失或无效，请刷新页面后重新提交。");
@@ -641,7 +635,7 @@ int stream_officer_photo(struct req *r, const char *data, size_t n)
 		buf_init(&f->data, 0);
 		f->want_csrf = r->csrf;
 		const char *h = req_header(r, "X-CSRF-Token");
-		if (h && csrf_match(h, r->csrf))
+		if (h && token_eq(h, r->csrf))
 			f->csrf_ok = true;
 		if (!r->content_type || (!str_starts(r->content_type, "multipart/form-data") &&
 					 !str_starts(r->content_type, "application/x-www-form-urlencoded"))) {
@@ -674,7 +668,7 @@ int page_admin_officer_photo(struct req *r)
 		MHD_destroy_post_processor(f->pp); /* flushes the last part */
 		f->pp = NULL;
 	}
-	if (!f->e.kind && !f->csrf_ok && csrf_match(f->csrf, r->csrf))
+	if (!f->e.kind && !f->csrf_ok && token_eq(f->csrf, r->csrf))
 		f->csrf_ok = true;
 	if (!f->e.kind && !f->csrf_ok)
 		err_set(&f->e, ERR_FORBIDDEN, "_csrf", "安全令牌（CSRF）缺失或无效，请刷新页面后重新提交。");

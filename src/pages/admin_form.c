@@ -88,7 +88,7 @@ void af_alerts(struct req *r, const json_t *m)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(ok_msgs); i++)
 		if (str_eq(ok, ok_msgs[i].code)) {
-			h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">%s</p>", ok_msgs[i].msg);
+			h_printf(r->out, "<p class=\"alert ok\" role=\"status\">%s</p>", ok_msgs[i].msg);
 			return;
 		}
 }
@@ -175,14 +175,14 @@ void af_unit_select(struct req *r, const json_t *m, const json_t *units, const c
 	/* id_attr differs from name only on the filter form of /admin/users */
 	WITH_FORM(r, m, fm, {
 		if (!str_eq(id_attr, name)) {
-			h_printf(&r->out, "<div class=\"field\"><label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\">",
+			h_printf(r->out, "<div class=\"field\"><label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\">",
 				 id_attr, label, id_attr, name);
 			if (none_label)
-				h_printf(&r->out, "<option value=\"\">%s</option>", none_label);
+				h_printf(r->out, "<option value=\"\">%s</option>", none_label);
 			for (size_t j = 0; j < k; j++)
-				h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", opts[j].value,
+				h_printf(r->out, "<option value=\"%s\"%s>%s</option>", opts[j].value,
 					 str_eq(opts[j].value, cur) ? " selected" : "", opts[j].label);
-			h_raw(&r->out, "</select></div>");
+			h_raw(r->out, "</select></div>");
 		} else {
 			form_select(&fm, name, label, opts, k, cur, none_label, 0, NULL);
 		}

@@ -68,7 +68,7 @@ static const char *path_of(enum log_kind kind)
 static void render_filters(struct req *r, const json_t *m, enum log_kind kind, struct form *fm)
 {
 	const json_t *f = json_object_get(m, "filters");
-	h_printf(&r->out, "<form method=\"get\" action=\"%s\" class=\"card log-filter\"><div class=\"grid\">", path_of(kind));
+	h_printf(r->out, "<form method=\"get\" action=\"%s\" class=\"card log-filter\"><div class=\"grid\">", path_of(kind));
 	for (size_t i = 0; i < ARRAY_SIZE(filters); i++) {
 		const struct filter_def *d = &filters[i];
 		if (!(d->kinds & (1u << kind)))
@@ -99,12 +99,12 @@ static void render_filters(struct req *r, const json_t *m, enum log_kind kind, s
 		}
 		}
 	}
-	h_printf(&r->out, "</div><button type=\"submit\">查询</button> <a href=\"%s\">清除条件</a></form>", path_of(kind));
+	h_printf(r->out, "</div><button type=\"submit\">查询</button> <a href=\"%s\">清除条件</a></form>", path_of(kind));
 }
 
 static void tabs(struct req *r, enum log_kind kind)
 {
-	h_printf(&r->out, "<nav aria-label=\"日志类别\"><ul class=\"cats\"><li><a href=\"/admin/logs\"%s>操作日志</a></li>"
+	h_printf(r->out, "<nav aria-label=\"日志类别\"><ul class=\"cats\"><li><a href=\"/admin/logs\"%s>操作日志</a></li>"
 		 "<li><a href=\"/admin/logs/login\"%s>登录日志</a></li></ul></nav>",
 		 kind == LOG_OP ? " aria-current=\"page\"" : "", kind == LOG_LOGIN ? " aria-current=\"page\"" : "");
 }
@@ -113,7 +113,7 @@ static void result_badge(struct req *r, const json_t *it, bool login)
 {
 	const char *res = js(it, "result");
 	bool good = str_eq(res, "ok") || (login && (str_eq(res, "logout") || str_eq(res, "password")));
-	h_printf(&r->out, "<span class=\"badge %s\">%s</span>", good ? "ok" : "bad", js(it, "result_label"));
+	h_printf(r->out, "<span class=\"badge %s\">%s</span>", good ? "ok" : "bad", js(it, "result_label"));
 }
 
 /* The view (filters and sort) of the model, for links. */
@@ -125,7 +125,7 @@ static struct list_view view_of(const json_t *m, enum log_kind kind)
 static void render_common_head(struct req *r, json_t *m, enum log_kind kind)
 {
 	page_begin(r, kind == LOG_OP ? "操作日志" : "登录日志");
-	h_printf(&r->out, "<h1>%s</h1>", kind == LOG_OP ? "操作日志" : "登录日志");
+	h_printf(r->out, "<h1>%s</h1>", kind == LOG_OP ? "操作日志" : "登录日志");
 	tabs(r, kind);
 	struct errs errs = ERRS_INIT;
 	const json_t *err = json_object_get(m, "error");
@@ -134,7 +134,7 @@ static void render_common_head(struct req *r, json_t *m, enum log_kind kind)
 	struct form fm;
 	form_init(&fm, r, &errs, NULL);
 	form_summary(&fm);
-	h_raw(&r->out, "<p class=\"muted\">日志只能追加，任何人（包括系统管理员）都不能修改或删除，保存期限不少于 180 天。时间为北京时间。</p>");
+	h_raw(r->out, "<p class=\"muted\">日志只能追加，任何人（包括系统管理员）都不能修改或删除，保存期限不少于 180 天。时间为北京时间。</p>");
 	render_filters(r, m, kind, &fm);
 	errs_release(&errs);
 }
@@ -145,9 +145,9 @@ static void render_tail(struct req *r, json_t *m, enum log_kind kind)
 	struct list_view v = view_of(m, kind);
 	if (res) {
 		list_pager(r, &v, ji(res, "total"), ji(res, "page"), ji(res, "per_page"), false);
-		h_raw(&r->out, "<p class=\"actions\">");
+		h_raw(r->out, "<p class=\"actions\">");
 		list_export_link(r, &v, kind == LOG_OP ? "/admin/logs.xlsx" : "/admin/logs/login.xlsx");
-		h_printf(&r->out, " <span class=\"muted\">导出当前筛选条件下的全部记录（最多 %d 条）。</span></p>", AUDIT_EXPORT_MAX);
+		h_printf(r->out, " <span class=\"muted\">导出当前筛选条件下的全部记录（最多 %d 条）。</span></p>", AUDIT_EXPORT_MAX);
 	}
 	page_end(r);
 }
@@ -159,29 +159,29 @@ static void render_op(struct req *r, json_t *m)
 	const json_t *items = json_object_get(res, "items");
 	struct list_view v = view_of(m, LOG_OP);
 	if (!json_array_size(items)) {
-		h_raw(&r->out, "<p class=\"muted\">没有符合条件的记录。</p>");
+		h_raw(r->out, "<p class=\"muted\">没有符合条件的记录。</p>");
 	} else {
-		h_raw(&r->out, "<div class=\"table-wrap\"><table class=\"log\"><caption class=\"visually-hidden\">操作日志</caption>"
+		h_raw(r->out, "<div class=\"table-wrap\"><table class=\"log\"><caption class=\"visually-hidden\">操作日志</caption>"
 			       "<thead><tr>");
 		list_th(r, &v, "at", "时间");
 		list_th(r, &v, "username", "用户");
 		list_th(r, &v, "action", "操作");
 		list_th(r, &v, "object_type", "对象");
 		list_th(r, &v, "result", "结果");
-		h_raw(&r->out, "<th scope=\"col\">详情</th>");
+		h_raw(r->out, "<th scope=\"col\">详情</th>");
 		list_th(r, &v, "ip", "地址");
-		h_raw(&r->out, "</tr></thead><tbody>");
+		h_raw(r->out, "</tr></thead><tbody>");
 		size_t i;
 		json_t *it;
 		json_array_foreach(items, i, it) {
-			h_printf(&r->out, "<tr><td class=\"nowrap\">%s</td><td>%s</td><td>%s</td><td>%s %s</td><td>",
+			h_printf(r->out, "<tr><td class=\"nowrap\">%s</td><td>%s</td><td>%s</td><td>%s %s</td><td>",
 				 js(it, "at_local"), js(it, "username"), js(it, "action_label"), js(it, "object_type_label"),
 				 js(it, "object_id"));
 			result_badge(r, it, false);
-			h_printf(&r->out, "</td><td class=\"detail\">%s</td><td>%s<br><small title=\"请求号\">%s</small></td></tr>",
+			h_printf(r->out, "</td><td class=\"detail\">%s</td><td>%s<br><small title=\"请求号\">%s</small></td></tr>",
 				 js(it, "detail"), js(it, "ip"), js(it, "request_id"));
 		}
-		h_raw(&r->out, "</tbody></table></div>");
+		h_raw(r->out, "</tbody></table></div>");
 	}
 	render_tail(r, m, LOG_OP);
 }
@@ -193,25 +193,25 @@ static void render_login(struct req *r, json_t *m)
 	const json_t *items = json_object_get(res, "items");
 	struct list_view v = view_of(m, LOG_LOGIN);
 	if (!json_array_size(items)) {
-		h_raw(&r->out, "<p class=\"muted\">没有符合条件的记录。</p>");
+		h_raw(r->out, "<p class=\"muted\">没有符合条件的记录。</p>");
 	} else {
-		h_raw(&r->out, "<div class=\"table-wrap\"><table class=\"log\"><caption class=\"visually-hidden\">登录日志</caption>"
+		h_raw(r->out, "<div class=\"table-wrap\"><table class=\"log\"><caption class=\"visually-hidden\">登录日志</caption>"
 			       "<thead><tr>");
 		list_th(r, &v, "at", "时间");
 		list_th(r, &v, "username", "用户名");
 		list_th(r, &v, "ip", "地址");
 		list_th(r, &v, "result", "结果");
-		h_raw(&r->out, "<th scope=\"col\">说明</th><th scope=\"col\">浏览器</th></tr></thead><tbody>");
+		h_raw(r->out, "<th scope=\"col\">说明</th><th scope=\"col\">浏览器</th></tr></thead><tbody>");
 		size_t i;
 		json_t *it;
 		json_array_foreach(items, i, it) {
-			h_printf(&r->out, "<tr><td class=\"nowrap\">%s</td><td>%s</td><td>%s</td><td>", js(it, "at_local"),
+			h_printf(r->out, "<tr><td class=\"nowrap\">%s</td><td>%s</td><td>%s</td><td>", js(it, "at_local"),
 				 js(it, "username"), js(it, "ip"));
 			result_badge(r, it, true);
-			h_printf(&r->out, "</td><td>%s</td><td class=\"detail\"><small>%s</small></td></tr>", js(it, "reason"),
+			h_printf(r->out, "</td><td>%s</td><td class=\"detail\"><small>%s</small></td></tr>", js(it, "reason"),
 				 js(it, "user_agent"));
 		}
-		h_raw(&r->out, "</tbody></table></div>");
+		h_raw(r->out, "</tbody></table></div>");
 	}
 	render_tail(r, m, LOG_LOGIN);
 }

@@ -120,21 +120,21 @@ static void render_list(struct req *r, json_t *m)
 {
 	enum pub_kind kind = am_model_kind(m);
 	page_begin(r, am_kind_title(kind));
-	h_printf(&r->out, "<h1>%s</h1>", am_kind_title(kind));
-	h_raw(&r->out, "<nav class=\"tabs\" aria-label=\"公示类型\"><ul>");
+	h_printf(r->out, "<h1>%s</h1>", am_kind_title(kind));
+	h_raw(r->out, "<nav class=\"tabs\" aria-label=\"公示类型\"><ul>");
 	for (enum pub_kind k = PUB_MATTER; k <= PUB_INSPECTION; k++) {
-		h_printf(&r->out, "<li><a href=\"/admin/matters?kind=%s\"", pub_kind_ident(k));
+		h_printf(r->out, "<li><a href=\"/admin/matters?kind=%s\"", pub_kind_ident(k));
 		if (k == kind)
-			h_raw(&r->out, " aria-current=\"page\"");
-		h_printf(&r->out, ">%s</a></li>", pub_kind_label(k));
+			h_raw(r->out, " aria-current=\"page\"");
+		h_printf(r->out, ">%s</a></li>", pub_kind_label(k));
 	}
-	h_raw(&r->out, "</ul></nav>");
+	h_raw(r->out, "</ul></nav>");
 	if (json_is_true(json_object_get(m, "can_create")))
-		h_printf(&r->out, "<p><a class=\"button\" href=\"/admin/matters/new?kind=%s\">起草新的%s</a></p>",
+		h_printf(r->out, "<p><a class=\"button\" href=\"/admin/matters/new?kind=%s\">起草新的%s</a></p>",
 			 pub_kind_ident(kind), pub_kind_label(kind));
 
 	/* filters */
-	h_printf(&r->out, "<form class=\"search\" method=\"get\" action=\"/admin/matters\">"
+	h_printf(r->out, "<form class=\"search\" method=\"get\" action=\"/admin/matters\">"
 		    "<input type=\"hidden\" name=\"kind\" value=\"%s\">"
 		    "<label for=\"fq\" class=\"visually-hidden\">关键词</label>"
 		    "<input type=\"search\" id=\"fq\" name=\"q\" value=\"%s\" placeholder=\"关键词\" maxlength=\"100\">"
@@ -143,61 +143,61 @@ static void render_list(struct req *r, json_t *m)
 		 pub_kind_ident(kind), js(m, "keyword"));
 	static const char *const statuses[] = { "draft", "published", "withdrawn" };
 	for (size_t s = 0; s < ARRAY_SIZE(statuses); s++)
-		h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", statuses[s],
+		h_printf(r->out, "<option value=\"%s\"%s>%s</option>", statuses[s],
 			 str_eq(js(m, "status"), statuses[s]) ? " selected" : "", pub_status_label(statuses[s]));
-	h_raw(&r->out, "</select>");
+	h_raw(r->out, "</select>");
 	json_t *units = json_object_get(m, "units");
 	if (json_array_size(units) > 1) {
-		h_raw(&r->out, "<label for=\"fu\" class=\"visually-hidden\">执法主体</label><select id=\"fu\" name=\"unit\">"
+		h_raw(r->out, "<label for=\"fu\" class=\"visually-hidden\">执法主体</label><select id=\"fu\" name=\"unit\">"
 			       "<option value=\"\">全部处室（单位）</option>");
 		size_t i;
 		json_t *u;
 		json_array_foreach(units, i, u)
-			h_printf(&r->out, "<option value=\"%lld\"%s>%s</option>", ji(u, "id"),
+			h_printf(r->out, "<option value=\"%lld\"%s>%s</option>", ji(u, "id"),
 				 ji(u, "id") == ji(m, "unit_id") ? " selected" : "", js(u, "name"));
-		h_raw(&r->out, "</select>");
+		h_raw(r->out, "</select>");
 	}
-	h_raw(&r->out, "<button type=\"submit\">筛选</button></form>");
+	h_raw(r->out, "<button type=\"submit\">筛选</button></form>");
 
 	struct list_view v = { "/admin/matters", js(m, "query"), js(m, "sort"), json_is_true(json_object_get(m, "asc")) };
 	json_t *items = json_object_get(m, "items");
 	if (!json_array_size(items)) {
-		h_raw(&r->out, "<p class=\"muted\">没有符合条件的内容。</p>");
+		h_raw(r->out, "<p class=\"muted\">没有符合条件的内容。</p>");
 	} else {
-		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr>");
+		h_raw(r->out, "<div class=\"table-wrap\"><table><thead><tr>");
 		list_th(r, &v, "name", "名称");
 		if (kind == PUB_MATTER)
 			list_th(r, &v, "category", "类别");
 		list_th(r, &v, "unit_name", "执法主体");
 		list_th(r, &v, "status", "状态");
-		h_raw(&r->out, "<th scope=\"col\">现行版本</th>");
+		h_raw(r->out, "<th scope=\"col\">现行版本</th>");
 		list_th(r, &v, "published_at", "公示时间");
-		h_raw(&r->out, "</tr></thead><tbody>");
+		h_raw(r->out, "</tr></thead><tbody>");
 		size_t i;
 		json_t *it;
 		json_array_foreach(items, i, it) {
-			h_printf(&r->out, "<tr><td><a href=\"/admin/matters/%lld\">%s</a></td>", ji(it, "id"), js(it, "name"));
+			h_printf(r->out, "<tr><td><a href=\"/admin/matters/%lld\">%s</a></td>", ji(it, "id"), js(it, "name"));
 			if (kind == PUB_MATTER)
-				h_printf(&r->out, "<td>%s</td>", js(it, "category_label"));
-			h_printf(&r->out, "<td>%s</td><td><span class=\"badge %s\">%s</span>", js(it, "unit_name"),
+				h_printf(r->out, "<td>%s</td>", js(it, "category_label"));
+			h_printf(r->out, "<td>%s</td><td><span class=\"badge %s\">%s</span>", js(it, "unit_name"),
 				 js(it, "status"), js(it, "status_label"));
 			if (json_is_true(json_object_get(it, "has_draft")) && !str_eq(js(it, "status"), "draft"))
-				h_raw(&r->out, " <span class=\"badge draft\">有待发布的修改</span>");
-			h_raw(&r->out, "</td>");
+				h_raw(r->out, " <span class=\"badge draft\">有待发布的修改</span>");
+			h_raw(r->out, "</td>");
 			if (ji(it, "version")) {
 				char when[20];
 				time_utc_to_shanghai(js(it, "published_at"), when);
-				h_printf(&r->out, "<td>第 %lld 版</td><td>%s</td></tr>", ji(it, "version"), when);
+				h_printf(r->out, "<td>第 %lld 版</td><td>%s</td></tr>", ji(it, "version"), when);
 			} else {
-				h_raw(&r->out, "<td>—</td><td>—</td></tr>");
+				h_raw(r->out, "<td>—</td><td>—</td></tr>");
 			}
 		}
-		h_raw(&r->out, "</tbody></table></div>");
+		h_raw(r->out, "</tbody></table></div>");
 	}
 	list_pager(r, &v, ji(m, "total"), ji(m, "page"), ji(m, "per_page"), true);
-	h_raw(&r->out, "<p class=\"actions\">");
+	h_raw(r->out, "<p class=\"actions\">");
 	list_export_link(r, &v, "/admin/matters.xlsx");
-	h_raw(&r->out, "</p>");
+	h_raw(r->out, "</p>");
 	page_end(r);
 }
 
@@ -326,29 +326,29 @@ int page_admin_matters_xlsx(struct req *r)
 
 static void prop(struct req *r, const char *label, const char *value)
 {
-	h_printf(&r->out, "<dt>%s</dt><dd>%s</dd>", label, str_empty(value) ? "—" : value);
+	h_printf(r->out, "<dt>%s</dt><dd>%s</dd>", label, str_empty(value) ? "—" : value);
 }
 
 static void prop_basis(struct req *r, const json_t *basis)
 {
-	h_raw(&r->out, "<dt>法律依据</dt><dd>");
+	h_raw(r->out, "<dt>法律依据</dt><dd>");
 	if (!json_array_size(basis)) {
-		h_raw(&r->out, "—</dd>");
+		h_raw(r->out, "—</dd>");
 		return;
 	}
-	h_raw(&r->out, "<ul>");
+	h_raw(r->out, "<ul>");
 	size_t i;
 	const json_t *b;
 	json_array_foreach(basis, i, b)
-		h_printf(&r->out, "<li>%s %s</li>", js(b, "law"), js(b, "article"));
-	h_raw(&r->out, "</ul></dd>");
+		h_printf(r->out, "<li>%s %s</li>", js(b, "law"), js(b, "article"));
+	h_raw(r->out, "</ul></dd>");
 }
 
 /* One content object as a definition list.  which: "draft"|"published". */
 static void render_content(struct req *r, const json_t *m, const json_t *c, const char *which)
 {
 	enum pub_kind kind = am_model_kind(m);
-	h_raw(&r->out, "<dl class=\"props\">");
+	h_raw(r->out, "<dl class=\"props\">");
 	prop(r, "名称", js(c, "name"));
 	size_t i;
 	const json_t *s;
@@ -359,12 +359,12 @@ static void render_content(struct req *r, const json_t *m, const json_t *c, cons
 		prop(r, "职责", js(c, "duties"));
 		prop(r, "权限", js(c, "authority"));
 		prop_basis(r, json_object_get(c, "basis"));
-		h_raw(&r->out, "<dt>执法程序</dt><dd>");
+		h_raw(r->out, "<dt>执法程序</dt><dd>");
 		matter_steps_html(r, json_object_get(c, "procedure"));
-		h_raw(&r->out, "</dd><dt>救济渠道</dt><dd>");
+		h_raw(r->out, "</dd><dt>救济渠道</dt><dd>");
 		matter_remedy_html(r, json_object_get(c, "remedy"));
-		h_raw(&r->out, "</dd></dl>");
-		h_printf(&r->out, "<figure class=\"flow\"><img src=\"/admin/matters/%lld/flowchart.svg?of=%s\" "
+		h_raw(r->out, "</dd></dl>");
+		h_printf(r->out, "<figure class=\"flow\"><img src=\"/admin/matters/%lld/flowchart.svg?of=%s\" "
 			    "alt=\"%s 执法流程图（步骤同上方“执法程序”）\"><figcaption><a href=\"/admin/matters/%lld/flowchart.svg?of=%s\">"
 			    "打开流程图（SVG）</a></figcaption></figure>",
 			 ji(m, "id"), which, js(c, "name"), ji(m, "id"), which);
@@ -375,10 +375,10 @@ static void render_content(struct req *r, const json_t *m, const json_t *c, cons
 		prop(r, "决定机构", js(c, "approving_body"));
 		prop(r, "办理条件", js(c, "conditions"));
 		prop(r, "办理时限", js(c, "time_limit"));
-		h_raw(&r->out, "<dt>申请材料</dt><dd><ol>");
+		h_raw(r->out, "<dt>申请材料</dt><dd><ol>");
 		json_array_foreach(json_object_get(c, "materials"), i, s)
-			h_printf(&r->out, "<li>%s</li>", json_is_string(s) ? json_string_value(s) : "");
-		h_raw(&r->out, "</ol></dd>");
+			h_printf(r->out, "<li>%s</li>", json_is_string(s) ? json_string_value(s) : "");
+		h_raw(r->out, "</ol></dd>");
 		prop(r, "收费标准", js(c, "fees"));
 		prop(r, "咨询方式", js(c, "contact"));
 		prop_basis(r, json_object_get(c, "basis"));
@@ -391,20 +391,20 @@ static void render_content(struct req *r, const json_t *m, const json_t *c, cons
 		prop(r, "检查主体", js(c, "inspecting_unit"));
 		break;
 	}
-	h_raw(&r->out, "</dl>");
+	h_raw(r->out, "</dl>");
 }
 
 static void related_list(struct req *r, const json_t *items, const char *title)
 {
 	if (!json_array_size(items))
 		return;
-	h_printf(&r->out, "<h2>%s</h2><ul>", title);
+	h_printf(r->out, "<h2>%s</h2><ul>", title);
 	size_t i;
 	const json_t *it;
 	json_array_foreach(items, i, it)
-		h_printf(&r->out, "<li><a href=\"/admin/matters/%lld\">%s</a> <span class=\"badge %s\">%s</span></li>",
+		h_printf(r->out, "<li><a href=\"/admin/matters/%lld\">%s</a> <span class=\"badge %s\">%s</span></li>",
 			 ji(it, "id"), js(it, "name"), js(it, "status"), js(it, "status_label"));
-	h_raw(&r->out, "</ul>");
+	h_raw(r->out, "</ul>");
 }
 
 static void render_item(struct req *r, json_t *m)
@@ -415,29 +415,29 @@ static void render_item(struct req *r, json_t *m)
 	const char *status = js(m, "status");
 	long long id = ji(m, "id"), latest = ji(m, "latest_version");
 	page_begin(r, name);
-	h_printf(&r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › %s</p>",
+	h_printf(r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › %s</p>",
 		 pub_kind_ident(kind), am_kind_title(kind), pub_kind_label(kind));
-	h_printf(&r->out, "<h1>%s</h1><p><span class=\"badge %s\">%s</span>", name, status, js(m, "status_label"));
+	h_printf(r->out, "<h1>%s</h1><p><span class=\"badge %s\">%s</span>", name, status, js(m, "status_label"));
 	if (json_is_true(json_object_get(m, "has_draft")) && !str_eq(status, "draft"))
-		h_raw(&r->out, " <span class=\"badge draft\">有待发布的修改</span>");
-	h_printf(&r->out, " 执法主体：%s", js(m, "unit_name"));
+		h_raw(r->out, " <span class=\"badge draft\">有待发布的修改</span>");
+	h_printf(r->out, " 执法主体：%s", js(m, "unit_name"));
 	if (latest)
-		h_printf(&r->out, "，现行公示第 %lld 版", latest);
-	h_raw(&r->out, "</p>");
+		h_printf(r->out, "，现行公示第 %lld 版", latest);
+	h_raw(r->out, "</p>");
 
 	const char *ok = req_param(r, "ok");
 	if (str_eq(ok, "created") || str_eq(ok, "saved"))
-		h_raw(&r->out, "<p class=\"alert ok\" role=\"status\">已保存草稿。</p>");
+		h_raw(r->out, "<p class=\"alert ok\" role=\"status\">已保存草稿。</p>");
 	else if (str_eq(ok, "published"))
-		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已发布，现行公示第 %lld 版。<a href=\"/portal/%s/%lld\">在公示门户查看</a></p>",
+		h_printf(r->out, "<p class=\"alert ok\" role=\"status\">已发布，现行公示第 %lld 版。<a href=\"/portal/%s/%lld\">在公示门户查看</a></p>",
 			 latest, portal_dir(kind), id);
 	else if (str_eq(ok, "withdrawn"))
-		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已撤下。公示门户的列表和搜索不再显示该内容；"
+		h_printf(r->out, "<p class=\"alert ok\" role=\"status\">已撤下。公示门户的列表和搜索不再显示该内容；"
 			 "<a href=\"/portal/%s/%lld\">公示页面</a>保留，注明已撤下、日期和原因，各历史版本仍可查阅。</p>",
 			 portal_dir(kind), id);
 
 	if (kind != PUB_MATTER && ji(m, "matter_id"))
-		h_printf(&r->out, "<p>所属执法事项：<a href=\"/admin/matters/%lld\">%s</a></p>", ji(m, "matter_id"),
+		h_printf(r->out, "<p>所属执法事项：<a href=\"/admin/matters/%lld\">%s</a></p>", ji(m, "matter_id"),
 			 js(m, "matter_name"));
 
 	/* actions */
@@ -445,40 +445,40 @@ static void render_item(struct req *r, json_t *m)
 	bool can_publish = json_is_true(json_object_get(m, "can_publish"));
 	bool can_withdraw = json_is_true(json_object_get(m, "can_withdraw"));
 	if (can_edit || can_publish || can_withdraw) {
-		h_raw(&r->out, "<section class=\"card actions\"><h2>操作</h2>");
+		h_raw(r->out, "<section class=\"card actions\"><h2>操作</h2>");
 		if (can_edit) {
-			h_printf(&r->out, "<p><a class=\"button\" href=\"/admin/matters/%lld/edit\">%s</a>", id,
+			h_printf(r->out, "<p><a class=\"button\" href=\"/admin/matters/%lld/edit\">%s</a>", id,
 				 json_is_object(draft) ? "编辑草稿" : "修改内容（生成新草稿）");
 			if (kind == PUB_MATTER)
-				h_printf(&r->out, " <a class=\"button secondary\" href=\"/admin/matters/new?kind=guide&amp;matter=%lld\">为本事项起草服务指南</a>"
+				h_printf(r->out, " <a class=\"button secondary\" href=\"/admin/matters/new?kind=guide&amp;matter=%lld\">为本事项起草服务指南</a>"
 					    " <a class=\"button secondary\" href=\"/admin/matters/new?kind=inspection&amp;matter=%lld\">起草随机抽查事项</a>",
 					 id, id);
-			h_raw(&r->out, "</p>");
+			h_raw(r->out, "</p>");
 		}
 		if (can_publish)
-			h_printf(&r->out, "<p><a class=\"button\" href=\"/admin/matters/%lld/publish\">预览并发布第 %lld 版</a> "
+			h_printf(r->out, "<p><a class=\"button\" href=\"/admin/matters/%lld/publish\">预览并发布第 %lld 版</a> "
 				 "<span class=\"hint\">先查看与现行版本的差异和公示页面预览，确认后才发布</span></p>", id, latest + 1);
 		else if (json_is_object(draft) && can_edit)
-			h_raw(&r->out, "<p class=\"hint\">草稿须由本处室负责人审核发布后才向社会公示。</p>");
+			h_raw(r->out, "<p class=\"hint\">草稿须由本处室负责人审核发布后才向社会公示。</p>");
 		if (can_withdraw)
-			h_printf(&r->out, "<p><a class=\"button secondary\" href=\"/admin/matters/%lld/withdraw\">撤下公示…</a> "
+			h_printf(r->out, "<p><a class=\"button secondary\" href=\"/admin/matters/%lld/withdraw\">撤下公示…</a> "
 				 "<span class=\"hint\">须填写撤下原因并确认</span></p>", id);
-		h_raw(&r->out, "</section>");
+		h_raw(r->out, "</section>");
 	}
 
 	/* the content */
 	if (json_is_object(draft)) {
-		h_raw(&r->out, "<section class=\"card version\"><h2>工作草稿（未公示）</h2>");
+		h_raw(r->out, "<section class=\"card version\"><h2>工作草稿（未公示）</h2>");
 		render_content(r, m, draft, "draft");
-		h_raw(&r->out, "</section>");
+		h_raw(r->out, "</section>");
 	}
 	if (json_is_object(pub)) {
 		char when[20];
 		time_utc_to_shanghai(js(m, "published_at"), when);
-		h_printf(&r->out, "<section class=\"card version\"><h2>%s第 %lld 版</h2><p class=\"muted\">%s 由 %s 发布。</p>",
+		h_printf(r->out, "<section class=\"card version\"><h2>%s第 %lld 版</h2><p class=\"muted\">%s 由 %s 发布。</p>",
 			 str_eq(status, "withdrawn") ? "已撤下的" : "现行公示", latest, when, js(m, "published_by_name"));
 		render_content(r, m, pub, "published");
-		h_raw(&r->out, "</section>");
+		h_raw(r->out, "</section>");
 	}
 
 	if (kind == PUB_MATTER) {
@@ -487,37 +487,37 @@ static void render_item(struct req *r, json_t *m)
 	}
 
 	json_t *vs = json_object_get(m, "versions");
-	h_raw(&r->out, "<h2>版本记录</h2>");
+	h_raw(r->out, "<h2>版本记录</h2>");
 	if (!json_array_size(vs)) {
-		h_raw(&r->out, "<p class=\"muted\">尚未发布。</p>");
+		h_raw(r->out, "<p class=\"muted\">尚未发布。</p>");
 	} else {
-		h_raw(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">版本</th><th scope=\"col\">发布时间</th>"
+		h_raw(r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">版本</th><th scope=\"col\">发布时间</th>"
 			       "<th scope=\"col\">发布人</th><th scope=\"col\">变更说明</th></tr></thead><tbody>");
 		size_t i;
 		json_t *v;
 		json_array_foreach(vs, i, v) {
 			char when[20];
 			time_utc_to_shanghai(js(v, "published_at"), when);
-			h_printf(&r->out, "<tr><td><a href=\"/portal/%s/%lld?version=%lld\">第 %lld 版</a></td>",
+			h_printf(r->out, "<tr><td><a href=\"/portal/%s/%lld?version=%lld\">第 %lld 版</a></td>",
 				 portal_dir(kind), id, ji(v, "version"), ji(v, "version"));
-			h_printf(&r->out, "<td>%s</td><td>%s</td><td>%s</td></tr>", when, js(v, "published_by_name"),
+			h_printf(r->out, "<td>%s</td><td>%s</td><td>%s</td></tr>", when, js(v, "published_by_name"),
 				 js(v, "change_note"));
 		}
-		h_raw(&r->out, "</tbody></table></div>");
+		h_raw(r->out, "</tbody></table></div>");
 	}
 	json_t *ws = json_object_get(m, "withdrawals");
 	if (json_array_size(ws)) {
-		h_raw(&r->out, "<h2>撤下记录</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">撤下时的版本</th>"
+		h_raw(r->out, "<h2>撤下记录</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">撤下时的版本</th>"
 			       "<th scope=\"col\">时间</th><th scope=\"col\">撤下人</th><th scope=\"col\">原因</th></tr></thead><tbody>");
 		size_t i;
 		json_t *w;
 		json_array_foreach(ws, i, w) {
 			char when[20];
 			time_utc_to_shanghai(js(w, "at"), when);
-			h_printf(&r->out, "<tr><td>第 %lld 版</td><td>%s</td><td>%s</td><td>%s</td></tr>", ji(w, "version"),
+			h_printf(r->out, "<tr><td>第 %lld 版</td><td>%s</td><td>%s</td><td>%s</td></tr>", ji(w, "version"),
 				 when, js(w, "by_name"), js(w, "reason"));
 		}
-		h_raw(&r->out, "</tbody></table></div>");
+		h_raw(r->out, "</tbody></table></div>");
 	}
 	page_end(r);
 }
@@ -593,7 +593,7 @@ int page_admin_matter_flowchart(struct req *r)
 static void diff_side(struct req *r, const json_t *f, bool old_side, const char *label)
 {
 	const char *skip = old_side ? "add" : "del", *mine = old_side ? "del" : "add";
-	h_printf(&r->out, "<td data-label=\"%s\">", label);
+	h_printf(r->out, "<td data-label=\"%s\">", label);
 	size_t i, n = 0;
 	const json_t *l;
 	json_array_foreach(json_object_get(f, "lines"), i, l) {
@@ -602,14 +602,14 @@ static void diff_side(struct req *r, const json_t *f, bool old_side, const char 
 			continue;
 		n++;
 		if (str_eq(op, mine))
-			h_printf(&r->out, old_side ? "<div class=\"line\"><del>%s</del></div>" : "<div class=\"line\"><ins>%s</ins></div>",
+			h_printf(r->out, old_side ? "<div class=\"line\"><del>%s</del></div>" : "<div class=\"line\"><ins>%s</ins></div>",
 				 js(l, "text"));
 		else
-			h_printf(&r->out, "<div class=\"line\">%s</div>", js(l, "text"));
+			h_printf(r->out, "<div class=\"line\">%s</div>", js(l, "text"));
 	}
 	if (!n)
-		h_raw(&r->out, "—");
-	h_raw(&r->out, "</td>");
+		h_raw(r->out, "—");
+	h_raw(r->out, "</td>");
 }
 
 static void render_diff(struct req *r, const json_t *m)
@@ -627,32 +627,32 @@ static void render_diff(struct req *r, const json_t *m)
 				buf_puts(&names, "、");
 			buf_puts(&names, js(f, "label"));
 		}
-	h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"diff-h\"><h2 id=\"diff-h\">与已公示版本的差异</h2>");
+	h_raw(r->out, "<section class=\"card\" aria-labelledby=\"diff-h\"><h2 id=\"diff-h\">与已公示版本的差异</h2>");
 	/* a withdrawn item has no version in force: compare with the withdrawn one */
 	const char *was = str_eq(js(m, "status"), "withdrawn") ? "已撤下的" : "现行";
 	if (!latest)
-		h_raw(&r->out, "<p>本条尚未公示过，以下全部内容将首次公示。</p>");
+		h_raw(r->out, "<p>本条尚未公示过，以下全部内容将首次公示。</p>");
 	else if (!changed)
-		h_printf(&r->out, "<p>草稿与%s第 %lld 版内容相同，发布后只是版本号和变更说明不同。</p>", was, latest);
+		h_printf(r->out, "<p>草稿与%s第 %lld 版内容相同，发布后只是版本号和变更说明不同。</p>", was, latest);
 	else
-		h_printf(&r->out, "<p>与%s第 %lld 版相比，共 <strong>%d</strong> 项有修改：%s。修改的项目已标出，删去的文字带删除线，新增的文字加底色。</p>",
+		h_printf(r->out, "<p>与%s第 %lld 版相比，共 <strong>%d</strong> 项有修改：%s。修改的项目已标出，删去的文字带删除线，新增的文字加底色。</p>",
 			 was, latest, changed, buf_str(&names));
 	buf_release(&names);
 	const char *old_h = latest ? req_printf(r, "%s（第 %lld 版）", was, latest) : "现行（尚未公示）";
 	const char *new_h = req_printf(r, "发布后（第 %lld 版）", latest + 1);
-	h_printf(&r->out, "<div class=\"table-wrap\"><table class=\"diff\"><thead><tr><th scope=\"col\">项目</th>"
+	h_printf(r->out, "<div class=\"table-wrap\"><table class=\"diff\"><thead><tr><th scope=\"col\">项目</th>"
 		 "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>", old_h, new_h);
 	json_array_foreach(diff, i, f) {
 		bool ch = json_is_true(json_object_get(f, "changed"));
-		h_printf(&r->out, "<tr class=\"%s\"><th scope=\"row\">%s", ch ? "changed" : "same", js(f, "label"));
+		h_printf(r->out, "<tr class=\"%s\"><th scope=\"row\">%s", ch ? "changed" : "same", js(f, "label"));
 		if (ch)
-			h_raw(&r->out, " <span class=\"badge changed\">已修改</span>");
-		h_raw(&r->out, "</th>");
+			h_raw(r->out, " <span class=\"badge changed\">已修改</span>");
+		h_raw(r->out, "</th>");
 		diff_side(r, f, true, old_h);
 		diff_side(r, f, false, new_h);
-		h_raw(&r->out, "</tr>");
+		h_raw(r->out, "</tr>");
 	}
-	h_raw(&r->out, "</tbody></table></div></section>");
+	h_raw(r->out, "</tbody></table></div></section>");
 }
 
 /* The publish confirmation page.  m: the office model with "diff" and
@@ -665,32 +665,32 @@ static void render_publish_e(struct req *r, json_t *m, const struct err *e, cons
 	struct am_form fc;
 	am_form_init(&fc, r, e);
 	page_begin(r, req_printf(r, "确认发布：%s", js(draft, "name")));
-	h_printf(&r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › <a href=\"/admin/matters/%lld\">%s</a> › 确认发布</p>",
+	h_printf(r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › <a href=\"/admin/matters/%lld\">%s</a> › 确认发布</p>",
 		 pub_kind_ident(kind), am_kind_title(kind), id, js(draft, "name"));
-	h_printf(&r->out, "<h1>确认发布第 %lld 版</h1>", latest + 1);
+	h_printf(r->out, "<h1>确认发布第 %lld 版</h1>", latest + 1);
 	if (fc.view.n)
-		h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>未发布：%s%s</p></div>", fc.one.msg,
+		h_printf(r->out, "<div class=\"alert error\" role=\"alert\"><p>未发布：%s%s</p></div>", fc.one.msg,
 			 am_stop_after(fc.one.msg));
-	h_printf(&r->out, "<p>请核对下方的差异和公示页面预览。确认后，草稿将作为第 %lld 版向社会公示%s，发布人、时间和内容摘要记入操作日志和存证账本。</p>",
+	h_printf(r->out, "<p>请核对下方的差异和公示页面预览。确认后，草稿将作为第 %lld 版向社会公示%s，发布人、时间和内容摘要记入操作日志和存证账本。</p>",
 		 latest + 1, latest ? req_printf(r, "，第 %lld 版转为历史版本，仍可查阅", latest) : "");
 	render_diff(r, m);
 
-	h_printf(&r->out, "<form class=\"card confirm\" method=\"post\" action=\"/admin/matters/%lld/publish\">", id);
+	h_printf(r->out, "<form class=\"card confirm\" method=\"post\" action=\"/admin/matters/%lld/publish\">", id);
 	form_csrf(r);
-	h_printf(&r->out, "<input type=\"hidden\" name=\"confirm\" value=\"1\"><input type=\"hidden\" name=\"draft_token\" value=\"%s\">",
+	h_printf(r->out, "<input type=\"hidden\" name=\"confirm\" value=\"1\"><input type=\"hidden\" name=\"draft_token\" value=\"%s\">",
 		 js(m, "draft_token"));
 	am_input_text(&fc, "change_note", "变更说明", note ? note : (latest ? "" : "首次公示"), 200, false,
 		      "向公众说明本次修改的内容，最多200字，显示在公示页面的版本记录中");
-	h_printf(&r->out, "<p class=\"actions\"><button type=\"submit\">确认发布为第 %lld 版</button> "
+	h_printf(r->out, "<p class=\"actions\"><button type=\"submit\">确认发布为第 %lld 版</button> "
 		 "<a class=\"button secondary\" href=\"/admin/matters/%lld\">返回，不发布</a></p></form>", latest + 1, id);
 
 	json_t *pv = json_object_get(m, "preview");
-	h_printf(&r->out, "<section class=\"preview\" aria-labelledby=\"pv-h\"><h2 id=\"pv-h\">公示页面预览</h2>"
+	h_printf(r->out, "<section class=\"preview\" aria-labelledby=\"pv-h\"><h2 id=\"pv-h\">公示页面预览</h2>"
 		 "<p class=\"muted\">以下是发布后公众在公示门户 /portal/%s/%lld 看到的内容（预览，尚未公示）。</p>"
 		 "<div class=\"preview-page\"><h1>%s</h1>",
 		 portal_dir(kind), id, js(draft, "name"));
 	portal_item_body(r, pv, req_printf(r, "/admin/matters/%lld/flowchart.svg?of=draft", id));
-	h_raw(&r->out, "</div></section>");
+	h_raw(r->out, "</div></section>");
 	page_end(r);
 }
 
@@ -761,32 +761,32 @@ static void render_withdraw_e(struct req *r, json_t *m, const struct err *e, con
 	struct am_form fc;
 	am_form_init(&fc, r, e);
 	page_begin(r, req_printf(r, "确认撤下：%s", js(pub, "name")));
-	h_printf(&r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › <a href=\"/admin/matters/%lld\">%s</a> › 确认撤下</p>",
+	h_printf(r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › <a href=\"/admin/matters/%lld\">%s</a> › 确认撤下</p>",
 		 pub_kind_ident(kind), am_kind_title(kind), id, js(pub, "name"));
-	h_printf(&r->out, "<h1>确认撤下“%s”</h1>", js(pub, "name"));
+	h_printf(r->out, "<h1>确认撤下“%s”</h1>", js(pub, "name"));
 	if (fc.view.n)
-		h_printf(&r->out, "<div class=\"alert error\" role=\"alert\"><p>未撤下：%s%s</p></div>", fc.one.msg,
+		h_printf(r->out, "<div class=\"alert error\" role=\"alert\"><p>未撤下：%s%s</p></div>", fc.one.msg,
 			 am_stop_after(fc.one.msg));
 	char when[20];
 	time_utc_to_shanghai(js(m, "published_at"), when);
-	h_printf(&r->out, "<section class=\"card\"><h2>撤下后</h2><ul>"
+	h_printf(r->out, "<section class=\"card\"><h2>撤下后</h2><ul>"
 		 "<li>现行第 %lld 版（%s 发布）不再作为现行公示内容，公示门户的列表和搜索中不再出现；</li>"
 		 "<li>公示页面 <a href=\"/portal/%s/%lld\">/portal/%s/%lld</a> 保留，注明“已撤下”、撤下日期和下面填写的撤下原因；</li>"
 		 "<li>第 1 至第 %lld 版作为历史版本仍可查阅；以后修改并重新发布，将作为新的版本恢复公示。</li></ul></section>",
 		 latest, when, portal_dir(kind), id, portal_dir(kind), id, latest);
-	h_printf(&r->out, "<form class=\"card confirm\" method=\"post\" action=\"/admin/matters/%lld/withdraw\">", id);
+	h_printf(r->out, "<form class=\"card confirm\" method=\"post\" action=\"/admin/matters/%lld/withdraw\">", id);
 	form_csrf(r);
-	h_raw(&r->out, "<input type=\"hidden\" name=\"confirm\" value=\"1\"><div class=\"field\">");
+	h_raw(r->out, "<input type=\"hidden\" name=\"confirm\" value=\"1\"><div class=\"field\">");
 	am_label_for(&fc, "reason", "撤下原因", true, "向公众说明撤下的原因，将显示在公示页面上，并记录撤下人和时间，最多500字");
-	h_raw(&r->out, "<textarea id=\"f-reason\" name=\"reason\" rows=\"4\" maxlength=\"500\" required");
+	h_raw(r->out, "<textarea id=\"f-reason\" name=\"reason\" rows=\"4\" maxlength=\"500\" required");
 	am_err_attrs(&fc, "reason");
-	h_printf(&r->out, ">%s</textarea>", reason ? reason : "");
+	h_printf(r->out, ">%s</textarea>", reason ? reason : "");
 	am_err_note(&fc, "reason");
-	h_printf(&r->out, "</div><p class=\"actions\"><button type=\"submit\" class=\"danger\">确认撤下</button> "
+	h_printf(r->out, "</div><p class=\"actions\"><button type=\"submit\" class=\"danger\">确认撤下</button> "
 		 "<a class=\"button secondary\" href=\"/admin/matters/%lld\">返回，不撤下</a></p></form>", id);
 	char today[11];
 	time_today_shanghai(today);
-	h_printf(&r->out, "<section class=\"preview\" aria-labelledby=\"pv-h\"><h2 id=\"pv-h\">公示页面预览</h2>"
+	h_printf(r->out, "<section class=\"preview\" aria-labelledby=\"pv-h\"><h2 id=\"pv-h\">公示页面预览</h2>"
 		 "<div class=\"preview-page\"><h1>%s</h1><section class=\"alert warn withdrawn\"><h2>已撤下</h2>"
 		 "<p>本%s已于 <strong>%s</strong> 撤下，不再作为现行公示内容。</p><p>撤下原因：%s</p>"
 		 "<p>撤下前公示的是第 %lld 版。各版本仍可在下方版本记录中查阅。</p></section></div></section>",

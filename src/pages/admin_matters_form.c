@@ -165,7 +165,7 @@ static void procedure_rows(struct am_form *fc, const json_t *steps, bool exact)
 
 static void remedy_rows(struct am_form *fc, const json_t *remedy, bool exact)
 {
-	struct buf *b = &fc->f.r->out;
+	struct html *b = fc->f.r->out;
 	static const char *const heads[] = { "类型", "受理机关", "期限" };
 	form_rows_begin(&fc->f, "remedy", "救济渠道", "至少一条，最多四条。填写受理机关和申请期限，空行不保存。", heads,
 			ARRAY_SIZE(heads));
@@ -384,48 +384,48 @@ static void render_form_e(struct req *r, json_t *m, const struct errs *errs)
 	const char *title = edit ? req_printf(r, "编辑%s", pub_kind_label(kind))
 				 : req_printf(r, "起草%s", pub_kind_label(kind));
 	page_begin(r, title);
-	h_printf(&r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › %s</p><h1>%s</h1>",
+	h_printf(r->out, "<p class=\"muted\"><a href=\"/admin/matters?kind=%s\">%s</a> › %s</p><h1>%s</h1>",
 		 pub_kind_ident(kind), am_kind_title(kind), edit ? js(c, "name") : "新建", title);
 	form_summary(&fc.f); /* every problem, each a link to its field */
 	if (edit)
-		h_raw(&r->out, "<p class=\"hint\">保存后为草稿，已公示的版本在负责人发布新版本前保持不变。</p>");
+		h_raw(r->out, "<p class=\"hint\">保存后为草稿，已公示的版本在负责人发布新版本前保持不变。</p>");
 	else
-		h_raw(&r->out, "<p class=\"hint\">保存后为草稿，由本处室负责人审核发布后向社会公示。</p>");
+		h_raw(r->out, "<p class=\"hint\">保存后为草稿，由本处室负责人审核发布后向社会公示。</p>");
 	if (edit)
-		h_printf(&r->out, "<form method=\"post\" action=\"/admin/matters/%lld/edit\" class=\"draft\">", ji(m, "id"));
+		h_printf(r->out, "<form method=\"post\" action=\"/admin/matters/%lld/edit\" class=\"draft\">", ji(m, "id"));
 	else
-		h_raw(&r->out, "<form method=\"post\" action=\"/admin/matters/new\" class=\"draft\">");
+		h_raw(r->out, "<form method=\"post\" action=\"/admin/matters/new\" class=\"draft\">");
 	form_csrf(r);
 	/* Enter in a field submits the form's first button: make that the save
 	 * button, not a row's 删除 */
-	h_raw(&r->out, "<button type=\"submit\" class=\"default-submit\" tabindex=\"-1\" aria-hidden=\"true\">保存草稿</button>");
+	h_raw(r->out, "<button type=\"submit\" class=\"default-submit\" tabindex=\"-1\" aria-hidden=\"true\">保存草稿</button>");
 	if (!edit)
-		h_printf(&r->out, "<input type=\"hidden\" name=\"kind\" value=\"%s\">", pub_kind_ident(kind));
-	h_printf(&r->out, "<dl class=\"props\"><dt>执法主体</dt><dd>%s</dd></dl>", js(m, "unit_name"));
+		h_printf(r->out, "<input type=\"hidden\" name=\"kind\" value=\"%s\">", pub_kind_ident(kind));
+	h_printf(r->out, "<dl class=\"props\"><dt>执法主体</dt><dd>%s</dd></dl>", js(m, "unit_name"));
 	am_err_note(&fc, "unit_id");
 
 	/* the linked matter */
 	if (kind != PUB_MATTER) {
 		if (edit) {
 			if (ji(m, "matter_id"))
-				h_printf(&r->out, "<dl class=\"props\"><dt>所属执法事项</dt><dd><a href=\"/admin/matters/%lld\">%s</a></dd></dl>",
+				h_printf(r->out, "<dl class=\"props\"><dt>所属执法事项</dt><dd><a href=\"/admin/matters/%lld\">%s</a></dd></dl>",
 					 ji(m, "matter_id"), js(m, "matter_name"));
 		} else {
-			h_raw(&r->out, "<div class=\"field\">");
+			h_raw(r->out, "<div class=\"field\">");
 			am_label_for(&fc, "matter_id", "所属执法事项", kind == PUB_GUIDE,
 				  kind == PUB_GUIDE ? "本处室的执法事项" : "可不选");
-			h_raw(&r->out, "<select id=\"f-matter_id\" name=\"matter_id\"");
+			h_raw(r->out, "<select id=\"f-matter_id\" name=\"matter_id\"");
 			am_err_attrs(&fc, "matter_id");
-			h_printf(&r->out, "><option value=\"\">%s</option>", kind == PUB_GUIDE ? "请选择" : "不关联执法事项");
+			h_printf(r->out, "><option value=\"\">%s</option>", kind == PUB_GUIDE ? "请选择" : "不关联执法事项");
 			size_t i;
 			json_t *o;
 			json_array_foreach(json_object_get(m, "matters"), i, o)
-				h_printf(&r->out, "<option value=\"%lld\"%s>%s(%s)</option>", ji(o, "id"),
+				h_printf(r->out, "<option value=\"%lld\"%s>%s(%s)</option>", ji(o, "id"),
 					 ji(o, "id") == ji(m, "matter_id") ? " selected" : "", js(o, "name"),
 					 js(o, "status_label"));
-			h_raw(&r->out, "</select>");
+			h_raw(r->out, "</select>");
 			am_err_note(&fc, "matter_id");
-			h_raw(&r->out, "</div>");
+			h_raw(r->out, "</div>");
 		}
 	}
 
@@ -461,12 +461,12 @@ static void render_form_e(struct req *r, json_t *m, const struct errs *errs)
 			   "不填则为本处室名称");
 		break;
 	}
-	h_raw(&r->out, "<p class=\"actions\"><button type=\"submit\">保存草稿</button> ");
+	h_raw(r->out, "<p class=\"actions\"><button type=\"submit\">保存草稿</button> ");
 	if (edit)
-		h_printf(&r->out, "<a class=\"button secondary\" href=\"/admin/matters/%lld\">取消</a>", ji(m, "id"));
+		h_printf(r->out, "<a class=\"button secondary\" href=\"/admin/matters/%lld\">取消</a>", ji(m, "id"));
 	else
-		h_printf(&r->out, "<a class=\"button secondary\" href=\"/admin/matters?kind=%s\">取消</a>", pub_kind_ident(kind));
-	h_raw(&r->out, "</p></form>");
+		h_printf(r->out, "<a class=\"button secondary\" href=\"/admin/matters?kind=%s\">取消</a>", pub_kind_ident(kind));
+	h_raw(r->out, "</p></form>");
 	page_end(r);
 }
 

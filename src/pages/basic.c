@@ -83,7 +83,7 @@ static void api_index_page(struct req *r, json_t *m)
 	json_t *doc = f ? json_loadb((const char *)f->data, f->len, 0, NULL) : NULL;
 	r->status = 200;
 	page_begin(r, "开放数据接口");
-	h_raw(&r->out, "<nav class=\"crumbs\" aria-label=\"当前位置\"><ol><li><a href=\"/\">首页</a></li>"
+	h_raw(r->out, "<nav class=\"crumbs\" aria-label=\"当前位置\"><ol><li><a href=\"/\">首页</a></li>"
 		       "<li aria-current=\"page\">开放数据接口</li></ol></nav>"
 		       "<h1>开放数据接口</h1>"
 		       "<p>本平台公示的行政执法信息——执法主体、执法人员、执法事项、服务指南、随机抽查事项清单、证件核验结果、"
@@ -92,28 +92,28 @@ static void api_index_page(struct req *r, json_t *m)
 		       "<li><strong>免费、免登录、免申请：</strong>以下接口无需注册账号或申请授权，任何人均可免费获取，"
 		       "并可自由复制、转载和再利用；引用时请注明来源及获取时间。</li>"
 		       "<li><strong>数据格式：</strong>返回 UTF-8 编码的 JSON。以 <code>/api/v1/</code> 开头的地址总是返回 JSON；"
-		       "门户页面的地址在请求头 <code>Accept: application/json</code> 时也返回同样的数据。</li>"
+		       "门户页面的地址在请求时声明接受 JSON（Accept 请求头，取值见接口说明）时也返回同样的数据。</li>"
 		       "<li><strong>接口说明：</strong>每个接口的参数和返回字段见 "
 		       "<a href=\"/api/v1/openapi.json\">OpenAPI 接口说明文档（openapi.json）</a>，可导入常用的接口调试工具阅读。</li>"
 		       "<li><strong>真实性核验：</strong>公示信息的每个版本都记入公开的防篡改日志，可在"
 		       "<a href=\"/log\">公信验证</a>页面核验。</li></ul>"
 		       "<p>示例：<code>curl ");
-	h_printf(&r->out, "%s/api/v1/portal/matters</code></p></section>", r->app->cfg.public_url);
-	h_raw(&r->out, "<h2>公开接口</h2><div class=\"table-wrap\"><table class=\"cards\"><thead><tr><th scope=\"col\">接口地址</th>"
+	h_printf(r->out, "%s/api/v1/portal/matters</code></p></section>", r->app->cfg.public_url);
+	h_raw(r->out, "<h2>公开接口</h2><div class=\"table-wrap\"><table class=\"cards\"><thead><tr><th scope=\"col\">接口地址</th>"
 		       "<th scope=\"col\">内容</th></tr></thead><tbody>");
 	size_t i;
 	json_t *p;
 	json_array_foreach(json_object_get(m, "public_endpoints"), i, p) {
 		const char *path = json_string_value(p);
 		bool has_param = strchr(path, '{') != NULL;
-		h_raw(&r->out, "<tr><th scope=\"row\" data-label=\"接口地址\"><code>");
+		h_raw(r->out, "<tr><th scope=\"row\" data-label=\"接口地址\"><code>");
 		if (has_param)
-			h_printf(&r->out, "%s", path);
+			h_printf(r->out, "%s", path);
 		else
-			h_printf(&r->out, "<a href=\"%s\">%s</a>", path, path);
-		h_printf(&r->out, "</code></th><td data-label=\"内容\">%s</td></tr>", api_summary(doc, path));
+			h_printf(r->out, "<a href=\"%s\">%s</a>", path, path);
+		h_printf(r->out, "</code></th><td data-label=\"内容\">%s</td></tr>", api_summary(doc, path));
 	}
-	h_raw(&r->out, "</tbody></table></div>");
+	h_raw(r->out, "</tbody></table></div>");
 	json_decref(doc);
 	page_end(r);
 }

@@ -103,12 +103,8 @@ static int current_vkey(struct req *r, enum sign_alg alg, struct buf *vkey, stru
 static int parse_hash(const char *s, unsigned char out[MERKLE_HASH])
 {
 	size_t n = strlen(s);
-	if (n == 2 * MERKLE_HASH) {
-		for (size_t i = 0; i < n; i++)
-			if (!isxdigit((unsigned char)s[i]))
-				return -1;
+	if (n == 2 * MERKLE_HASH) /* hex_decode refuses anything but hex digits */
 		return hex_decode(s, out, MERKLE_HASH) == MERKLE_HASH ? 0 : -1;
-	}
 	if (n < 43 || n > 44)
 		return -1;
 	char b[45];
@@ -401,41 +397,41 @@ static const char *base_url(struct req *r)
 static void render_log(struct req *r, json_t *m)
 {
 	page_begin(r, "公信验证");
-	h_raw(&r->out, "<div class=\"logpage\"><h1>公信验证</h1><p>本厅的执法全过程记录、公示和审核等具有法律效力的行为，"
+	h_raw(r->out, "<div class=\"logpage\"><h1>公信验证</h1><p>本厅的执法全过程记录、公示和审核等具有法律效力的行为，"
 		       "每一件都按发生顺序登记在一本只能追加、不能修改的“账本”（默克尔树日志，RFC 6962）中。"
 		       "系统定期用本厅的密钥对账本的当前状态签名（称为“检查点”）。任何人都可以用下面的公钥和公开接口，"
 		       "自行核验某份文件或记录是否已登记、账本是否被篡改或删改。</p>");
 	const json_t *cp = json_object_get(m, "checkpoint");
-	h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"cp-h\"><h2 id=\"cp-h\">最新检查点</h2>");
+	h_raw(r->out, "<section class=\"card\" aria-labelledby=\"cp-h\"><h2 id=\"cp-h\">最新检查点</h2>");
 	if (json_is_object(cp)) {
 		char when[20] = "";
 		if (!str_empty(js(cp, "signed_at")))
 			time_utc_to_shanghai(js(cp, "signed_at"), when);
-		h_printf(&r->out, "<dl class=\"props\"><dt>已登记记录数（树的大小）</dt><dd id=\"cp-size\">%lld</dd>"
+		h_printf(r->out, "<dl class=\"props\"><dt>已登记记录数（树的大小）</dt><dd id=\"cp-size\">%lld</dd>"
 			 "<dt>根哈希（Base64）</dt><dd><code id=\"cp-root\">%s</code></dd>"
 			 "<dt>根哈希（十六进制）</dt><dd><code class=\"hash\">%s</code></dd>"
 			 "<dt>签名时间（北京时间）</dt><dd>%s</dd></dl>",
 			 ji(cp, "size"), js(cp, "root"), js(cp, "root_hex"), when);
-		h_printf(&r->out, "<p>签名后的检查点原文（<a href=\"/log/checkpoint\">/log/checkpoint</a>）：</p>"
+		h_printf(r->out, "<p>签名后的检查点原文（<a href=\"/log/checkpoint\">/log/checkpoint</a>）：</p>"
 			 "<pre class=\"note\">%s</pre>", js(cp, "note"));
 	} else {
-		h_raw(&r->out, "<p class=\"muted\">账本尚无已签名的检查点：还没有登记任何记录。</p>");
+		h_raw(r->out, "<p class=\"muted\">账本尚无已签名的检查点：还没有登记任何记录。</p>");
 	}
-	h_raw(&r->out, "</section>");
+	h_raw(r->out, "</section>");
 
-	h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"key-h\"><h2 id=\"key-h\">验证公钥</h2>");
+	h_raw(r->out, "<section class=\"card\" aria-labelledby=\"key-h\"><h2 id=\"key-h\">验证公钥</h2>");
 	if (!str_empty(js(m, "key"))) {
-		h_printf(&r->out, "<p>Ed25519 公钥（签名笔记格式，<a href=\"/log/key\">/log/key</a>）：</p>"
+		h_printf(r->out, "<p>Ed25519 公钥（签名笔记格式，<a href=\"/log/key\">/log/key</a>）：</p>"
 			 "<pre class=\"note\">%s</pre>", js(m, "key"));
-		h_printf(&r->out, "<p>SM2 公钥（国密算法，SM3 摘要，区分标识 1234567812345678，"
+		h_printf(r->out, "<p>SM2 公钥（国密算法，SM3 摘要，区分标识 1234567812345678，"
 			 "<a href=\"/log/key/sm2\">/log/key/sm2</a>）：</p><pre class=\"note\">%s</pre>", js(m, "key_sm2"));
-		h_raw(&r->out, "<p class=\"hint\">请通过其他可信渠道（如本厅正式文件）核对公钥，并保存一份：核验时以您保存的公钥为准。</p>");
+		h_raw(r->out, "<p class=\"hint\">请通过其他可信渠道（如本厅正式文件）核对公钥，并保存一份：核验时以您保存的公钥为准。</p>");
 	} else {
-		h_raw(&r->out, "<p class=\"muted\">本系统尚未生成账本签名密钥。</p>");
+		h_raw(r->out, "<p class=\"muted\">本系统尚未生成账本签名密钥。</p>");
 	}
-	h_raw(&r->out, "</section>");
+	h_raw(r->out, "</section>");
 
-	h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"file-h\"><h2 id=\"file-h\">核验文件是否已登记</h2>"
+	h_raw(r->out, "<section class=\"card\" aria-labelledby=\"file-h\"><h2 id=\"file-h\">核验文件是否已登记</h2>"
 		       "<p>选择或拖入一份文件（例如执法文书、现场照片），本页在您的浏览器中计算其 SHA-256 哈希，"
 		       "<strong>文件不会上传</strong>；随后向本站查询该哈希是否登记在账本中，并在浏览器中按 RFC 6962 "
 		       "验证包含证明与最新检查点的根哈希相符。</p>"
@@ -451,29 +447,29 @@ static void render_log(struct req *r, json_t *m)
 		       "<div id=\"lc-result\" role=\"status\" aria-live=\"polite\"></div></section>");
 
 	const char *base = base_url(r);
-	h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"how-h\"><h2 id=\"how-h\">用标准工具自行核验</h2>"
+	h_raw(r->out, "<section class=\"card\" aria-labelledby=\"how-h\"><h2 id=\"how-h\">用标准工具自行核验</h2>"
 		       "<p>取得检查点和公钥：</p>");
-	h_printf(&r->out, "<pre class=\"cmd\">curl -s %s/log/checkpoint &gt; checkpoint.txt\ncurl -s %s/log/key</pre>", base, base);
-	h_raw(&r->out, "<p>检查点是 C2SP 签名笔记（signed note）：空行之前是正文（来源、树的大小、Base64 根哈希），"
+	h_printf(r->out, "<pre class=\"cmd\">curl -s %s/log/checkpoint &gt; checkpoint.txt\ncurl -s %s/log/key</pre>", base, base);
+	h_raw(r->out, "<p>检查点是 C2SP 签名笔记（signed note）：空行之前是正文（来源、树的大小、Base64 根哈希），"
 		       "之后每行一个签名“— 名称 Base64(4 字节密钥哈希‖签名)”。Ed25519 签名可用 Go 的 "
 		       "<code>golang.org/x/mod/sumdb/note</code> 或 OpenSSL 验证，SM2 签名可用 OpenSSL 3 验证：</p>");
-	h_printf(&r->out, "<pre class=\"cmd\">curl -s %s/log/key/sm2 &gt; sm2.pem\n"
+	h_printf(r->out, "<pre class=\"cmd\">curl -s %s/log/key/sm2 &gt; sm2.pem\n"
 		 "head -n 3 checkpoint.txt &gt; body.txt\n"
 		 "grep '^— ' checkpoint.txt | sed -n 2p | awk '{print $3}' | base64 -d | tail -c +5 &gt; sig.bin\n"
 		 "openssl pkeyutl -verify -pubin -inkey sm2.pem -rawin -digest sm3 \\\n"
 		 "    -pkeyopt distid:1234567812345678 -in body.txt -sigfile sig.bin</pre>", base);
-	h_raw(&r->out, "<p>查询某一记录（叶子）及其包含证明、两个检查点之间的一致性证明：</p>");
-	h_printf(&r->out, "<pre class=\"cmd\">curl -s %s/api/v1/log/leaves/0\n"
+	h_raw(r->out, "<p>查询某一记录（叶子）及其包含证明、两个检查点之间的一致性证明：</p>");
+	h_printf(r->out, "<pre class=\"cmd\">curl -s %s/api/v1/log/leaves/0\n"
 		 "curl -s '%s/api/v1/log/proof/inclusion?index=0&amp;size=树的大小'\n"
 		 "curl -s '%s/api/v1/log/proof/consistency?from=旧大小&amp;to=新大小'\n"
 		 "sha256sum 文件名    # 再查询：\n"
 		 "curl -s '%s/api/v1/log/proof/by-hash?hash=文件的SHA-256'</pre>", base, base, base, base);
-	h_raw(&r->out, "<p>账本也按 C2SP tlog-tiles 规范以“瓦片”提供（<code>/log/tile/0/000</code>、"
+	h_raw(r->out, "<p>账本也按 C2SP tlog-tiles 规范以“瓦片”提供（<code>/log/tile/0/000</code>、"
 		       "<code>/log/tile/entries/000</code> 等），可用通用的透明日志工具镜像和核验。</p>"
 		       "<p>本系统自带的核验命令会保存上次见到的检查点，并核验新检查点与之一致（账本只增不改）：</p>");
-	h_printf(&r->out, "<pre class=\"cmd\">zhifa verify %s --key '%s' --file 文件名</pre></section>", base,
+	h_printf(r->out, "<pre class=\"cmd\">zhifa verify %s --key '%s' --file 文件名</pre></section>", base,
 		 str_empty(js(m, "key")) ? "公钥" : js(m, "key"));
-	h_raw(&r->out, "<script src=\"/static/vendor/sha256.min.js\" defer></script>"
+	h_raw(r->out, "<script src=\"/static/vendor/sha256.min.js\" defer></script>"
 		       "<script src=\"/static/logcheck.js\" defer></script></div>");
 	page_end(r);
 }

@@ -49,14 +49,14 @@ static void login_form(struct req *r, int status, const char *msg, const char *u
 	r->status = status;
 	const char *next = req_param(r, "next");
 	page_begin(r, "工作人员登录");
-	h_raw(&r->out, "<section class=\"login card\"><h1>工作人员登录</h1>");
+	h_raw(r->out, "<section class=\"login card\"><h1>工作人员登录</h1>");
 	if (str_eq(req_param(r, "expired"), "1") && !msg)
-		h_raw(&r->out, "<p class=\"alert warn\" role=\"status\">登录已超时，请重新登录。登录后将回到您刚才访问的页面。</p>");
+		h_raw(r->out, "<p class=\"alert warn\" role=\"status\">登录已超时，请重新登录。登录后将回到您刚才访问的页面。</p>");
 	if (msg)
-		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\">%s</p>", msg);
-	h_raw(&r->out, "<form method=\"post\" action=\"/login\">");
+		h_printf(r->out, "<p class=\"alert error\" role=\"alert\">%s</p>", msg);
+	h_raw(r->out, "<form method=\"post\" action=\"/login\">");
 	form_csrf(r);
-	h_printf(&r->out, "<input type=\"hidden\" name=\"next\" value=\"%s\">"
+	h_printf(r->out, "<input type=\"hidden\" name=\"next\" value=\"%s\">"
 		 "<div class=\"field\"><label for=\"username\">用户名</label>"
 		 "<input type=\"text\" id=\"username\" name=\"username\" value=\"%s\" autocomplete=\"username\" autofocus required maxlength=\"64\"></div>"
 		 "<div class=\"field\"><label for=\"password\">密码</label>"
@@ -124,14 +124,14 @@ static void password_form(struct req *r, int status, const struct err *e)
 {
 	r->status = status;
 	page_begin(r, "修改密码");
-	h_raw(&r->out, "<section class=\"login card\"><h1>修改密码</h1>");
+	h_raw(r->out, "<section class=\"login card\"><h1>修改密码</h1>");
 	if (str_eq(req_param(r, "first"), "1"))
-		h_raw(&r->out, "<p class=\"alert warn\">为保障账号安全，首次登录须修改初始密码后才能使用系统。</p>");
+		h_raw(r->out, "<p class=\"alert warn\">为保障账号安全，首次登录须修改初始密码后才能使用系统。</p>");
 	if (e && e->kind)
-		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\">%s</p>", e->msg);
-	h_raw(&r->out, "<form method=\"post\" action=\"/account/password\">");
+		h_printf(r->out, "<p class=\"alert error\" role=\"alert\">%s</p>", e->msg);
+	h_raw(r->out, "<form method=\"post\" action=\"/account/password\">");
 	form_csrf(r);
-	h_raw(&r->out, "<div class=\"field\"><label for=\"old_password\">当前密码</label>"
+	h_raw(r->out, "<div class=\"field\"><label for=\"old_password\">当前密码</label>"
 		       "<input type=\"password\" id=\"old_password\" name=\"old_password\" autocomplete=\"current-password\" required></div>"
 		       "<div class=\"field\"><label for=\"new_password\">新密码 <span class=\"hint\">至少 10 位，含大写字母、小写字母、数字、符号中的三类，不得包含用户名，不得使用常见密码，不得与最近 5 次用过的密码相同</span></label>"
 		       "<input type=\"password\" id=\"new_password\" name=\"new_password\" autocomplete=\"new-password\" required></div>"

@@ -41,10 +41,10 @@ struct json_t;
 /* The due date of a deadline object, marked 暂定 (with its note as the
  * tooltip) when provisional; for deadline tables on any page. */
 void page_deadline_due(struct req *r, const struct json_t *d);
-/* == admin_people.c == */
+/* == admin_units.c, admin_users.c == */
 #include <jansson.h>
 #include "http/layout.h"
-/* admin_people.c: units (admin manages, supervisor reads) and people. */
+/* admin_units.c and admin_users.c: units (admin manages, supervisor reads) and people. */
 int page_admin_units(struct req *r);            /* GET list + POST create */
 int page_admin_unit(struct req *r);             /* GET /admin/units/{id} + POST update */
 int page_admin_unit_delete(struct req *r);      /* POST /admin/units/{id}/delete */
@@ -72,7 +72,7 @@ int page_admin_officers_xlsx(struct req *r);    /* GET /admin/officers.xlsx: the
 int page_admin_logs_xlsx(struct req *r);        /* GET /admin/logs.xlsx: the filtered rows as a workbook */
 int page_admin_login_logs_xlsx(struct req *r);  /* GET /admin/logs/login.xlsx */
 
-/* Form helpers shared by admin_people.c and admin_certs.c (admin_form.c,
+/* Form helpers shared by admin_users.c and admin_certs.c (admin_form.c,
  * over http/form.h).  A model m may carry "errors" [{status, field,
  * message}], "error" (the first) and "input" (the submitted form,
  * passwords left out) after af_fail / af_fail_all; af_alerts shows the
@@ -121,7 +121,7 @@ int af_done(struct req *r, const char *location, json_t *result);
 /* Parse the optional positive id parameter key into *out (0 when empty);
  * -1 with ERR_INVALID naming key and msg when malformed. */
 int af_param_id(struct req *r, const char *key, long long *out, struct err *e, const char *msg);
-/* == end admin_people.c == */
+/* == end admin_units.c, admin_users.c == */
 /* == admin_matters.c == */
 /* GET /admin/matters?kind=&status=&unit=&q=&page=: items in scope. */
 int page_admin_matters(struct req *r);
@@ -147,8 +147,9 @@ int page_admin_matter_withdraw(struct req *r);
 int page_admin_calendar(struct req *r);
 int page_api_calendar_due(struct req *r);
 int page_api_calendar_is_workday(struct req *r);
-/* admin_deadlines.c: own / unit deadlines and statistics, the Excel
- * export, the rule versions (POST: admin only, else 403) */
+/* admin_deadlines.c: own / unit deadlines; admin_deadline_stats.c: the
+ * statistics and their Excel export; admin_deadline_rules.c: the rule
+ * versions (POST: admin only, else 403) */
 int page_admin_deadlines(struct req *r);
 int page_admin_deadlines_xlsx(struct req *r);
 int page_admin_deadlines_list_xlsx(struct req *r); /* GET /admin/deadlines.xlsx: a unit's deadlines */

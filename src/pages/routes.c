@@ -59,7 +59,7 @@ const struct route routes[] = {
 	/* the back office: dashboard (admin.c) */
 	{ M_GET, "/admin", page_admin_home, R_LOGIN, 0 },
 
-	/* == units, people, certificates, logs (admin_people.c) == */
+	/* == units, people, certificates, logs (admin_units.c, admin_users.c) == */
 	{ M_GET | M_POST, "/admin/units", page_admin_units, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ M_GET | M_POST, "/admin/units/{id}", page_admin_unit, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ M_POST, "/admin/units/{id}/delete", page_admin_unit_delete, R_LOGIN, ROLE_ADMIN },
@@ -84,7 +84,7 @@ const struct route routes[] = {
 	{ M_POST, "/admin/login-guard/release", page_admin_login_guard_release, R_LOGIN, ROLE_ADMIN },
 	{ M_GET, "/admin/logs.xlsx", page_admin_logs_xlsx, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ M_GET, "/admin/logs/login.xlsx", page_admin_login_logs_xlsx, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
-	/* == end admin_people.c == */
+	/* == end admin_units.c, admin_users.c == */
 
 	/* == matters, guides, inspection items (admin_matters.c) == */
 	{ M_GET, "/admin/matters", page_admin_matters, R_LOGIN,

@@ -33,7 +33,6 @@
 #include "recording/vault.h"
 #include "recording/tus.h"
 #include <microhttpd.h>
-#include <sodium.h>
 
 /* ---- the process's vault (struct app owns it) ---- */
 
@@ -42,11 +41,6 @@ static struct vault *vault_of(struct req *r, struct err *e)
 	return app_vault(r->app, e);
 }
 
-static bool token_ok(const char *tok, const char *want)
-{
-	size_t a = strlen(tok), b = strlen(want);
-	return a == b && a > 0 && sodium_memcmp(tok, want, a) == 0;
-}
 
 /* An error answer; "busy" (503) keeps its message and says when to retry. */
 static void answer_err(struct req *r, const struct err *e)
@@ -67,7 +61,7 @@ static bool may_upload(const struct req *r)
 }
 
 /* "张明（jn.zhang）" for a person, "命令行" for the command line. */
-static void person(struct buf *out, const json_t *it)
+static void person(struct html *out, const json_t *it)
 {
 	const char *name = js(it, "user_name"), *login = js(it, "username");
 	if (!*login)
@@ -79,7 +73,7 @@ static void person(struct buf *out, const json_t *it)
 }
 
 /* The file's name, or a made-up one when none was given. */
-static void file_title(struct buf *out, const json_t *it)
+static void file_title(struct html *out, const json_t *it)
 {
 	const char *fn = js(it, "filename");
 	if (*fn)
@@ -94,81 +88,85 @@ static void file_title(struct buf *out, const json_t *it)
 static void render_vault(struct req *r, json_t *m)
 {
 	page_begin(r, "证据文件库");
-	h_raw(&r->out, "<h1>证据文件库</h1>");
+	h_raw(r->out, "<h1>证据文件库</h1>");
 	const char *err = js(m, "error"), *field = js(m, "error_field");
 	if (*err)
-		h_printf(&r->out, "<p class=\"alert error\" role=\"alert\">%s</p>", err);
+		h_printf(r->out, "<p class=\"alert error\" role=\"alert\">%s</p>", err);
 	json_t *st = json_object_get(m, "stored");
 	if (json_is_object(st)) {
-		h_printf(&r->out, "<p class=\"alert ok\" role=\"status\">已保存%s：<a href=\"/admin/vault/%s\">",
+		h_printf(r->out, "<p class=\"alert ok\" role=\"status\">已保存%s：<a href=\"/admin/vault/%s\">",
 			 json_is_true(json_object_get(st, "duplicate")) ? "（该文件此前已保存过，未重复存储）" : "",
 			 js(st, "sha256"));
-		file_title(&r->out, st);
-		h_printf(&r->out, "</a>，存证序号 %lld。</p>", ji(st, "leaf_index"));
+		file_title(r->out, st);
+		h_printf(r->out, "</a>，存证序号 %lld。</p>", ji(st, "leaf_index"));
 	}
-	h_printf(&r->out, "<p class=\"muted\">每个文件按内容只保存一次，保存后不能修改或删除，并登记存证序号，"
+	h_printf(r->out, "<p class=\"muted\">每个文件按内容只保存一次，保存后不能修改或删除，并登记存证序号，"
 			  "可随时核验未被改动。单个文件最大 %s，不启用 JavaScript 时的普通上传最大 %s。</p>",
 		 js(m, "max_size_text"), js(m, "form_max_size_text"));
 	if (json_is_true(json_object_get(m, "may_upload"))) {
-		h_raw(&r->out, "<section class=\"card\" aria-labelledby=\"up-h\"><h2 id=\"up-h\">上传文件</h2>"
+		h_raw(r->out, "<section class=\"card\" aria-labelledby=\"up-h\"><h2 id=\"up-h\">上传文件</h2>"
 			       "<form method=\"post\" action=\"/admin/vault/upload\" enctype=\"multipart/form-data\" id=\"vault-form\">");
 		form_csrf(r);
 		bool derr = str_eq(field, "description");
-		h_raw(&r->out, "<div class=\"field\"><label for=\"description\">说明 <span class=\"hint\">（选填，例如现场、时间、"
+		h_raw(r->out, "<div class=\"field\"><label for=\"description\">说明 <span class=\"hint\">（选填，例如现场、时间、"
 			       "当事人，最多 1000 字）</span></label>");
-		h_raw(&r->out, derr ? "<textarea id=\"description\" name=\"description\" maxlength=\"1000\" rows=\"2\""
-				      " aria-invalid=\"true\" aria-describedby=\"description-error\"></textarea>"
-				    : "<textarea id=\"description\" name=\"description\" maxlength=\"1000\" rows=\"2\"></textarea>");
 		if (derr)
-			h_printf(&r->out, "<p class=\"field-error\" id=\"description-error\">%s</p>", err);
-		h_raw(&r->out, "</div>");
+			h_raw(r->out, "<textarea id=\"description\" name=\"description\" maxlength=\"1000\" rows=\"2\""
+				      " aria-invalid=\"true\" aria-describedby=\"description-error\"></textarea>");
+		else
+			h_raw(r->out, "<textarea id=\"description\" name=\"description\" maxlength=\"1000\" rows=\"2\"></textarea>");
+		if (derr)
+			h_printf(r->out, "<p class=\"field-error\" id=\"description-error\">%s</p>", err);
+		h_raw(r->out, "</div>");
 		bool ferr = str_eq(field, "file") || str_eq(field, "type");
-		h_raw(&r->out, "<div class=\"field\"><label for=\"file\">选择文件</label>");
-		h_raw(&r->out, ferr ? "<input type=\"file\" id=\"file\" name=\"file\" required aria-invalid=\"true\""
-				      " aria-describedby=\"file-error file-hint\">"
-				    : "<input type=\"file\" id=\"file\" name=\"file\" required aria-describedby=\"file-hint\">");
+		h_raw(r->out, "<div class=\"field\"><label for=\"file\">选择文件</label>");
 		if (ferr)
-			h_printf(&r->out, "<p class=\"field-error\" id=\"file-error\">%s</p>", err);
-		h_raw(&r->out, "<p class=\"hint\" id=\"file-hint\">视频、图片、音频和文档均可。文件类型按内容核对，"
+			h_raw(r->out, "<input type=\"file\" id=\"file\" name=\"file\" required aria-invalid=\"true\""
+				      " aria-describedby=\"file-error file-hint\">");
+		else
+			h_raw(r->out, "<input type=\"file\" id=\"file\" name=\"file\" required aria-describedby=\"file-hint\">");
+		if (ferr)
+			h_printf(r->out, "<p class=\"field-error\" id=\"file-error\">%s</p>", err);
+		h_raw(r->out, "<p class=\"hint\" id=\"file-hint\">视频、图片、音频和文档均可。文件类型按内容核对，"
 			       "内容与文件类型不符的会在上传开始时拒收。执法记录仪视频等大文件分段上传，中断后可续传。</p></div>"
 			       "<button type=\"submit\">上传并保存</button></form>");
-		h_printf(&r->out, "<div id=\"tus-upload\" hidden data-csrf=\"%s\" data-endpoint=\"/api/v1/uploads\">"
+		h_printf(r->out, "<div id=\"tus-upload\" hidden data-csrf=\"%s\" data-endpoint=\"/api/v1/uploads\">"
 				  "<label for=\"tus-progress\">上传进度</label>"
 				  "<progress id=\"tus-progress\" max=\"100\" value=\"0\">0%%</progress>"
 				  "<p id=\"tus-status\" role=\"status\" aria-live=\"polite\" class=\"muted\"></p></div>",
 			 r->csrf);
-		h_raw(&r->out, "</section>");
-		h_raw(&r->out, "<script src=\"/static/vendor/tus.min.js\" defer></script>"
+		h_raw(r->out, "</section>");
+		h_raw(r->out, "<script src=\"/static/vendor/tus.min.js\" defer></script>"
 			       "<script src=\"/static/upload.js\" defer></script>");
 	}
-	h_printf(&r->out, "<h2>已保存的文件（共 %lld 个）</h2>", ji(m, "total"));
+	h_printf(r->out, "<h2>已保存的文件（共 %lld 个）</h2>", ji(m, "total"));
 	json_t *items = json_object_get(m, "items");
 	if (!json_array_size(items)) {
-		h_raw(&r->out, "<p class=\"muted\">您有权查看的单位还没有保存文件。</p>");
+		h_raw(r->out, "<p class=\"muted\">您有权查看的单位还没有保存文件。</p>");
 	} else {
-		h_raw(&r->out, "<div class=\"table-wrap\"><table class=\"files\"><thead><tr><th scope=\"col\">文件</th>"
+		h_raw(r->out, "<div class=\"table-wrap\"><table class=\"files\"><thead><tr><th scope=\"col\">文件</th>"
 			       "<th scope=\"col\">类型</th><th scope=\"col\">大小</th><th scope=\"col\">保存时间</th>"
 			       "<th scope=\"col\">保存人</th><th scope=\"col\">单位</th><th scope=\"col\">操作</th></tr></thead><tbody>");
 		size_t i;
 		json_t *it;
 		json_array_foreach(items, i, it) {
-			h_printf(&r->out, "<tr><td data-label=\"文件\"><a href=\"/admin/vault/%s\">", js(it, "sha256"));
-			file_title(&r->out, it);
-			h_raw(&r->out, "</a>");
+			h_printf(r->out, "<tr><td data-label=\"文件\"><a href=\"/admin/vault/%s\">", js(it, "sha256"));
+			file_title(r->out, it);
+			h_raw(r->out, "</a>");
 			if (*js(it, "description"))
-				h_printf(&r->out, "<br><span class=\"muted\">%s</span>", js(it, "description"));
-			h_printf(&r->out, "</td><td data-label=\"类型\">%s</td><td data-label=\"大小\">%s</td>"
+				h_printf(r->out, "<br><span class=\"muted\">%s</span>", js(it, "description"));
+			h_printf(r->out, "</td><td data-label=\"类型\">%s</td><td data-label=\"大小\">%s</td>"
 					  "<td data-label=\"保存时间\">%s</td><td data-label=\"保存人\">",
 				 js(it, "kind"), js(it, "size_text"), js(it, "stored_at_local"));
-			person(&r->out, it);
-			h_printf(&r->out, "</td><td data-label=\"单位\">%s</td><td data-label=\"操作\" class=\"actions\">",
+			person(r->out, it);
+			h_printf(r->out, "</td><td data-label=\"单位\">%s</td><td data-label=\"操作\" class=\"actions\">",
 				 js(it, "unit_name"));
 			if (*js(it, "preview"))
-				h_printf(&r->out, "<a href=\"/admin/vault/%s/view\" target=\"_blank\" rel=\"noopener\">预览</a> ",
+				h_printf(r->out, "<a href=\"/admin/vault/%s/view\" target=\"_blank\" rel=\"noopener\">预览</a> ",
 					 js(it, "sha256"));
-			h_printf(&r->out, "<a href=\"/admin/vault/%s/download\">下载</a></td></tr>", js(it, "sha256"));
+			h_printf(r->out, "<a href=\"/admin/vault/%s/download\">下载</a></td></tr>", js(it, "sha256"));
 		}
-		h_raw(&r->out, "</tbody></table></div>");
+		h_raw(r->out, "</tbody></table></div>");
 	}
 	struct list_view v = { "/admin/vault", "", "", false };
 	list_pager(r, &v, ji(m, "total"), ji(m, "page"), ji(m, "per_page"), true);
@@ -189,8 +187,8 @@ static json_t *vault_model(struct req *r, const struct err *error, const struct 
 	struct vault *v = vault_of(r, &e);
 	char a[32] = "", b[32] = "";
 	if (v) {
-		vault_size_text(vault_max_size(v), a, sizeof a);
-		vault_size_text(vault_form_max_size(v), b, sizeof b);
+		size_text(vault_max_size(v), a, sizeof a);
+		size_text(vault_form_max_size(v), b, sizeof b);
 	}
 	json_object_set_new(m, "max_size_text", json_string(a));
 	json_object_set_new(m, "form_max_size_text", json_string(b));
@@ -227,56 +225,56 @@ int page_vault(struct req *r)
 static void render_file(struct req *r, json_t *m)
 {
 	page_begin(r, "证据文件");
-	h_raw(&r->out, "<nav aria-label=\"当前位置\" class=\"muted\"><a href=\"/admin/vault\">证据文件库</a> › 证据文件</nav>");
-	h_raw(&r->out, "<h1>");
-	file_title(&r->out, m);
-	h_raw(&r->out, "</h1>");
+	h_raw(r->out, "<nav aria-label=\"当前位置\" class=\"muted\"><a href=\"/admin/vault\">证据文件库</a> › 证据文件</nav>");
+	h_raw(r->out, "<h1>");
+	file_title(r->out, m);
+	h_raw(r->out, "</h1>");
 	const char *sha = js(m, "sha256"), *pv = js(m, "preview");
-	h_raw(&r->out, "<p class=\"actions\">");
+	h_raw(r->out, "<p class=\"actions\">");
 	if (*pv)
-		h_printf(&r->out, "<a class=\"button\" href=\"/admin/vault/%s/view\" target=\"_blank\" rel=\"noopener\">"
+		h_printf(r->out, "<a class=\"button\" href=\"/admin/vault/%s/view\" target=\"_blank\" rel=\"noopener\">"
 				  "在新窗口中打开</a> ", sha);
-	h_printf(&r->out, "<a class=\"button secondary\" href=\"/admin/vault/%s/download\">下载文件</a></p>", sha);
+	h_printf(r->out, "<a class=\"button secondary\" href=\"/admin/vault/%s/download\">下载文件</a></p>", sha);
 	if (str_eq(pv, "image"))
-		h_printf(&r->out, "<figure class=\"vault-preview\"><img src=\"/admin/vault/%s/view\" alt=\"%s\"></figure>", sha,
+		h_printf(r->out, "<figure class=\"vault-preview\"><img src=\"/admin/vault/%s/view\" alt=\"%s\"></figure>", sha,
 			 *js(m, "filename") ? js(m, "filename") : "证据图片");
 	else if (str_eq(pv, "video"))
-		h_printf(&r->out, "<figure class=\"vault-preview\"><video controls preload=\"metadata\" src=\"/admin/vault/%s/view\">"
+		h_printf(r->out, "<figure class=\"vault-preview\"><video controls preload=\"metadata\" src=\"/admin/vault/%s/view\">"
 				  "您的浏览器不能播放此视频，请下载后查看。</video></figure>", sha);
 	else if (str_eq(pv, "audio"))
-		h_printf(&r->out, "<figure class=\"vault-preview\"><audio controls preload=\"metadata\" src=\"/admin/vault/%s/view\">"
+		h_printf(r->out, "<figure class=\"vault-preview\"><audio controls preload=\"metadata\" src=\"/admin/vault/%s/view\">"
 				  "您的浏览器不能播放此音频，请下载后收听。</audio></figure>", sha);
 	else if (!*pv)
-		h_raw(&r->out, "<p class=\"muted\">此类文件不能在浏览器中预览，请下载后查看。</p>");
+		h_raw(r->out, "<p class=\"muted\">此类文件不能在浏览器中预览，请下载后查看。</p>");
 	char sz[32];
-	vault_size_text(ji(m, "size"), sz, sizeof sz);
-	h_raw(&r->out, "<dl class=\"props\">");
+	size_text(ji(m, "size"), sz, sizeof sz);
+	h_raw(r->out, "<dl class=\"props\">");
 	if (*js(m, "description"))
-		h_printf(&r->out, "<dt>说明</dt><dd class=\"pre\">%s</dd>", js(m, "description"));
-	h_printf(&r->out, "<dt>类型</dt><dd>%s</dd><dt>大小</dt><dd>%s（%lld 字节）</dd><dt>保存时间</dt><dd>%s</dd>"
+		h_printf(r->out, "<dt>说明</dt><dd class=\"pre\">%s</dd>", js(m, "description"));
+	h_printf(r->out, "<dt>类型</dt><dd>%s</dd><dt>大小</dt><dd>%s（%lld 字节）</dd><dt>保存时间</dt><dd>%s</dd>"
 			  "<dt>保存人</dt><dd>",
 		 js(m, "kind"), sz, ji(m, "size"), js(m, "stored_at_local"));
-	person(&r->out, m);
-	h_printf(&r->out, "</dd><dt>单位</dt><dd>%s</dd><dt>存证序号</dt><dd>%lld</dd>"
+	person(r->out, m);
+	h_printf(r->out, "</dd><dt>单位</dt><dd>%s</dd><dt>存证序号</dt><dd>%lld</dd>"
 			  "<dt>SHA-256 校验值</dt><dd><code class=\"hash\">%s</code></dd>"
 			  "<dt>SM3 校验值</dt><dd><code class=\"hash\">%s</code></dd></dl>",
 		 js(m, "unit_name"), ji(m, "leaf_index"), sha, js(m, "sm3"));
 	json_t *names = json_object_get(m, "names");
 	if (json_array_size(names) > 1) {
-		h_raw(&r->out, "<h2>各次保存</h2><p class=\"muted\">同一内容被多次上传时，只保存一份，各次填写的名称和说明都保留在这里。</p>"
+		h_raw(r->out, "<h2>各次保存</h2><p class=\"muted\">同一内容被多次上传时，只保存一份，各次填写的名称和说明都保留在这里。</p>"
 			       "<div class=\"table-wrap\"><table class=\"files\"><thead><tr><th scope=\"col\">名称</th>"
 			       "<th scope=\"col\">说明</th><th scope=\"col\">保存人</th><th scope=\"col\">时间</th></tr></thead><tbody>");
 		size_t i;
 		json_t *it;
 		json_array_foreach(names, i, it) {
-			h_printf(&r->out, "<tr><td data-label=\"名称\">%s</td><td data-label=\"说明\">%s</td>"
+			h_printf(r->out, "<tr><td data-label=\"名称\">%s</td><td data-label=\"说明\">%s</td>"
 					  "<td data-label=\"保存人\">%s</td><td data-label=\"时间\">%s</td></tr>",
 				 *js(it, "filename") ? js(it, "filename") : "（未填写）", js(it, "description"),
 				 *js(it, "user_name") ? js(it, "user_name") : "命令行导入", js(it, "stored_at_local"));
 		}
-		h_raw(&r->out, "</tbody></table></div>");
+		h_raw(r->out, "</tbody></table></div>");
 	}
-	h_raw(&r->out, "<p class=\"muted\">每次预览和下载都记入操作日志。</p><p><a href=\"/admin/vault\">返回证据文件库</a></p>");
+	h_raw(r->out, "<p class=\"muted\">每次预览和下载都记入操作日志。</p><p><a href=\"/admin/vault\">返回证据文件库</a></p>");
 	page_end(r);
 }
 
@@ -425,7 +423,7 @@ static enum MHD_Result form_iter(void *cls, enum MHD_ValueKind kind, const char 
 	if (!f->have_file) {
 		f->have_file = true;
 		snprintf(f->file_name, sizeof f->file_name, "%s", filename ? filename : "");
-		if (!f->csrf_ok && token_ok(f->csrf, f->want_csrf))
+		if (!f->csrf_ok && token_eq(f->csrf, f->want_csrf))
 			f->csrf_ok = true;
 		if (!f->csrf_ok) {
 			form_fail(f, ERR_FORBIDDEN, "_csrf", "安全令牌（CSRF）缺失或无效，请刷新页面后重新提交。");
@@ -483,7 +481,7 @@ int stream_vault_form(struct req *r, const char *data, size_t n)
 		}
 		/* the token may also come as a header (scripts) */
 		const char *h = req_header(r, "X-CSRF-Token");
-		if (h && token_ok(h, r->csrf))
+		if (h && token_eq(h, r->csrf))
 			f->csrf_ok = true;
 		f->pp = MHD_create_post_processor(r->conn, 64 * 1024, form_iter, f);
 		if (!f->pp)
@@ -512,7 +510,7 @@ int page_vault_upload(struct req *r)
 			MHD_destroy_post_processor(f->pp); /* flushes the last part */
 			f->pp = NULL;
 		}
-		if (!f->e.kind && !f->csrf_ok && f->csrf_len && token_ok(f->csrf, r->csrf))
+		if (!f->e.kind && !f->csrf_ok && f->csrf_len && token_eq(f->csrf, r->csrf))
 			f->csrf_ok = true;
 		if (!f->e.kind && !f->csrf_ok)
 			err_set(&f->e, ERR_FORBIDDEN, "_csrf", "安全令牌（CSRF）缺失或无效，请刷新页面后重新提交。");

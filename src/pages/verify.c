@@ -44,33 +44,33 @@ static void render_cert(struct req *r, json_t *m)
 	char today[11];
 	time_today_shanghai(today);
 	page_begin(r, "执法证件核验");
-	h_printf(&r->out, "<section class=\"verify card\"><h1>行政执法证件核验</h1>"
+	h_printf(r->out, "<section class=\"verify card\"><h1>行政执法证件核验</h1>"
 		 "<div class=\"status %s\" role=\"status\">%s</div>"
 		 "<p>核验日期：%s（北京时间）</p><dl class=\"props\">",
 		 valid ? "valid" : "invalid",
 		 valid ? "✔ 证件有效" : req_printf(r, "✘ 证件%s，不得从事行政执法活动", js(m, "status_label")),
 		 today);
 	if (json_is_true(json_object_get(m, "has_photo")))
-		h_printf(&r->out, "<img class=\"verify-photo\" src=\"/verify/c/%s/photo\" alt=\"持证人%s的照片\" width=\"120\" height=\"168\">",
+		h_printf(r->out, "<img class=\"verify-photo\" src=\"/verify/c/%s/photo\" alt=\"持证人%s的照片\" width=\"120\" height=\"168\">",
 			 r->params[0], js(m, "name"));
-	h_printf(&r->out, "<dt>姓名</dt><dd>%s</dd><dt>执法主体</dt><dd>%s</dd><dt>承办机构</dt><dd>%s</dd><dt>执法证号</dt><dd>%s</dd>"
+	h_printf(r->out, "<dt>姓名</dt><dd>%s</dd><dt>执法主体</dt><dd>%s</dd><dt>承办机构</dt><dd>%s</dd><dt>执法证号</dt><dd>%s</dd>"
 		 "<dt>证件类型</dt><dd>%s</dd><dt>执法范围</dt><dd>%s</dd><dt>发证机关</dt><dd>%s</dd>"
 		 "<dt>有效期</dt><dd>%s 至 %s</dd><dt>状态</dt><dd><span class=\"badge %s\">%s</span></dd></dl>",
 		 js(m, "name"), str_empty(js(m, "body")) ? "—" : js(m, "body"), js(m, "unit"), js(m, "cert_no"), js(m, "cert_type"), js(m, "enf_scope"),
 		 js(m, "issuer"), js(m, "valid_from"), js(m, "valid_to"), js(m, "status"), js(m, "status_label"));
-	h_raw(&r->out, "<p class=\"muted\">执法人员开展执法活动时应主动出示执法证件。</p>");
+	h_raw(r->out, "<p class=\"muted\">执法人员开展执法活动时应主动出示执法证件。</p>");
 	if (!str_empty(js(m, "body_phone")) || !str_empty(js(m, "complaint_phone"))) {
-		h_printf(&r->out, "<p class=\"verify-contact\">如对执法人员身份有疑问，请向%s核实", js(m, "body"));
+		h_printf(r->out, "<p class=\"verify-contact\">如对执法人员身份有疑问，请向%s核实", js(m, "body"));
 		if (!str_empty(js(m, "body_phone")))
-			h_printf(&r->out, "：联系电话 <a href=\"tel:%s\">%s</a>", tel(r, js(m, "body_phone")), js(m, "body_phone"));
+			h_printf(r->out, "：联系电话 <a href=\"tel:%s\">%s</a>", tel(r, js(m, "body_phone")), js(m, "body_phone"));
 		if (!str_empty(js(m, "complaint_phone")))
-			h_printf(&r->out, "；监督投诉电话 <a href=\"tel:%s\">%s</a>", tel(r, js(m, "complaint_phone")), js(m, "complaint_phone"));
-		h_raw(&r->out, "。</p>");
+			h_printf(r->out, "；监督投诉电话 <a href=\"tel:%s\">%s</a>", tel(r, js(m, "complaint_phone")), js(m, "complaint_phone"));
+		h_raw(r->out, "。</p>");
 	} else {
-		h_printf(&r->out, "<p class=\"muted\">如对执法人员身份有疑问，请向%s核实。</p>",
+		h_printf(r->out, "<p class=\"muted\">如对执法人员身份有疑问，请向%s核实。</p>",
 			 str_empty(js(m, "body")) ? "发证机关" : js(m, "body"));
 	}
-	h_printf(&r->out, ""
+	h_printf(r->out, ""
 		 "<p><img src=\"/verify/c/%s/qr.svg\" alt=\"本证件核验二维码\" width=\"160\" height=\"160\"></p></section>",
 		 r->params[0]);
 	page_end(r);

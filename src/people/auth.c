@@ -5,6 +5,7 @@
  * that updates them.
  */
 #include "core/core.h"
+#include "core/hash.h"
 #include <sodium.h>
 #include <arpa/inet.h>
 #include "people/auth.h"
@@ -24,11 +25,8 @@ static void random_hex(char out[65])
 /* hex SHA-256 of a token; -1 if the token is not 64 hex digits. */
 static int token_hash(const char *token, char out[65])
 {
-	if (!token || strlen(token) != 64)
+	if (!hash_hex_valid(token))
 		return -1;
-	for (const char *p = token; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return -1;
 	unsigned char h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(h, (const unsigned char *)token, 64);
 	hex_encode(h, sizeof h, out);

@@ -4,12 +4,14 @@
  * box width, note and time limit in smaller grey text), arrows between
  * them, 结束, and the remedy channels in a dashed side note beside the end.
  *
- * Invariants: every piece of text from the matter goes through xml_text()
- * (escaping & < > " '), so the output is well-formed XML whatever the
- * content; line breaking counts a CJK character as two half-widths and an
- * ASCII character as one and never splits a UTF-8 sequence.
+ * Invariants: every piece of text from the matter goes through xml_text(),
+ * the escaper of the pages in its XML form (core/escape.h), so the output
+ * is well-formed XML whatever the content; line breaking counts a CJK
+ * character as two half-widths and an ASCII character as one and never
+ * splits a UTF-8 sequence.
  */
 #include "core/core.h"
+#include "core/escape.h"
 #include "publicity/publicity.h"
 
 #define W 760
@@ -21,21 +23,7 @@
 
 static void xml_text(struct buf *out, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n && s[i]; i++) {
-		switch (s[i]) {
-		case '&': buf_puts(out, "&amp;"); break;
-		case '<': buf_puts(out, "&lt;"); break;
-		case '>': buf_puts(out, "&gt;"); break;
-		case '"': buf_puts(out, "&quot;"); break;
-		case '\'': buf_puts(out, "&#39;"); break;
-		default:
-			/* control characters are not allowed in XML 1.0 */
-			if ((unsigned char)s[i] < 0x20 && s[i] != '\t')
-				buf_putc(out, ' ');
-			else
-				buf_putc(out, s[i]);
-		}
-	}
+	esc_markup(out, s, n, ESC_XML);
 }
 
 /* Length in bytes of the UTF-8 sequence starting with byte c. */

@@ -126,9 +126,6 @@ int vault_store_path(struct vault *v, struct db *db, const struct actor *a, cons
 		     const char *claimed_type, struct vault_stored *out, struct err *e);
 
 /* ---- words for people ---- */
-/* A size as people read it: "980 字节", "2.9 MB", "1.2 GB" (1 KB = 1024
- * bytes). */
-void vault_size_text(long long n, char *out, size_t cap);
 /* The kind of a media type: "视频", "图片", "音频", "文档" or "其他". */
 const char *vault_kind_name(const char *media_type);
 

@@ -36,6 +36,15 @@ int main(void)
 	is_str(hex, "00abff", "hex_encode");
 	ok(hex_decode(hex, back, 3) == 3 && memcmp(raw, back, 3) == 0, "hex_decode round trip");
 	ok(hex_decode("0g", back, 3) == -1, "hex_decode refuses non-hex");
+	ok(hex_valid("00abff", 6) && !hex_valid("00ABff", 6) && !hex_valid("00abf", 6) && !hex_valid("00abffa", 6) &&
+	   !hex_valid("00abfg", 6) && !hex_valid(NULL, 0), "hex_valid: exactly n lower-case hex digits");
+	ok(token_eq("abc", "abc") && !token_eq("abc", "abd") && !token_eq("abc", "abcd") && !token_eq("", "") &&
+	   !token_eq(NULL, "abc") && !token_eq("abc", NULL), "token_eq: equal non-empty tokens only");
+	char sz[32];
+	size_text(980, sz, sizeof sz);
+	is_str(sz, "980 字节", "size_text below 1 KB in bytes");
+	size_text(150LL << 20, sz, sizeof sz);
+	is_str(sz, "150 MB", "size_text without a decimal from 100 up");
 
 	char ts[21], sh[20];
 	time_unix_to_utc(0, ts);

@@ -5,18 +5,19 @@
 #include "core/core.h"
 #include "http/http.h"
 #include "http/page_cache.h"
+#include "http/html_body.h"
 #include "tap.h"
 
 static void req_init(struct req *r, const char *path)
 {
 	memset(r, 0, sizeof *r);
-	buf_init(&r->out, 0);
+	r->out = html_new();
 	r->path = xstrdup(path);
 }
 
 static void req_done(struct req *r)
 {
-	buf_release(&r->out);
+	html_free(r->out);
 	free(r->path);
 	kv_free(&r->query);
 	kv_free(&r->headers);
@@ -30,8 +31,10 @@ static void render(struct req *r, const char *path, char c, size_t n)
 {
 	req_init(r, path);
 	r->ctype = "text/html; charset=utf-8";
-	for (size_t i = 0; i < n; i++)
-		buf_putc(&r->out, c);
+	char *body = xmalloc(n + 1);
+	memset(body, c, n);
+	html_set_bytes(r->out, body, n);
+	free(body);
 	resp_header(r, "Vary", "Accept");
 }
 
@@ -42,7 +45,11 @@ static bool has(struct page_cache *pc, const char *path, long long stamp, const 
 	char *key = page_cache_key(&r);
 	bool hit = page_cache_get(pc, key, stamp, day, &r);
 	if (hit && first)
-		*first = r.out.len ? r.out.data[0] : 0;
+	{
+		size_t len;
+		const char *b = html_bytes(r.out, &len);
+		*first = len ? b[0] : 0;
+	}
 	free(key);
 	req_done(&r);
 	return hit;
@@ -90,7 +97,9 @@ static void test_hits_and_stamps(void)
 	char *key = page_cache_key(&r);
 	ok(page_cache_get(pc, key, 5, d1, &r), "kept: a hit");
 	is_int(r.status, 200, "... status 200");
-	ok(r.out.len == 100 && r.out.data[99] == 'x', "... the body");
+	size_t blen;
+	const char *bb = html_bytes(r.out, &blen);
+	ok(blen == 100 && bb[99] == 'x', "... the body");
 	is_str(r.ctype, "text/html; charset=utf-8", "... the content type");
 	is_str(kv_get(&r.headers, "Vary"), "Accept", "... the handler's headers");
 	free(key);

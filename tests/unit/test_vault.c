@@ -464,11 +464,11 @@ static void test_vault(struct db *db, struct vault *v, long long unit_a, long lo
 		ok(vault_open_read(v, db, &a, sn.sha256, true, "bytes=100000-", &rd, &e) < 0 && e.kind == 416,
 		   "a range past the end: 416");
 		char sz[32];
-		vault_size_text(3040870, sz, sizeof sz);
+		size_text(3040870, sz, sizeof sz);
 		is_str(sz, "2.9 MB", "2.9 MB");
-		vault_size_text(980, sz, sizeof sz);
+		size_text(980, sz, sizeof sz);
 		is_str(sz, "980 字节", "980 字节");
-		vault_size_text(8LL << 30, sz, sizeof sz);
+		size_text(8LL << 30, sz, sizeof sz);
 		is_str(sz, "8.0 GB", "8.0 GB");
 		is_str(vault_kind_name("video/mp4"), "视频", "视频");
 		is_str(vault_kind_name("image/jpeg"), "图片", "图片");

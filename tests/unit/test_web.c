@@ -3,20 +3,34 @@
 #include "core/core.h"
 #include "core/config.h"
 #include "http/http.h"
-#include "http/html.h"
+#include "http/html_body.h"
+#include "core/escape.h"
 #include "http/client_addr.h"
 #include "tap.h"
 
 static void test_escape(void)
 {
+	struct html *h = html_new();
+	h_printf(h, "<p title=\"%s\">%s</p>", "\"onclick=x'", "<script>alert(1)</script>&");
+	is_str(html_bytes(h, NULL), "<p title=\"&quot;onclick=x&#39;\">&lt;script&gt;alert(1)&lt;/script&gt;&amp;</p>",
+	       "h_printf escapes every %%s for text and attributes");
+	html_reset(h);
+	h_printf(h, "%d %lld %zu %u %%", -3, 1234567890123LL, (size_t)7, 9u);
+	is_str(html_bytes(h, NULL), "-3 1234567890123 7 9 %", "h_printf numbers and %%%%");
+	html_reset(h);
+	h_raw(h, "<b>" "粗</b>");
+	size_t n;
+	const char *bytes = html_bytes(h, &n);
+	ok(n == strlen("<b>粗</b>") && str_eq(bytes, "<b>粗</b>"), "h_raw writes a literal (concatenated) whole");
+	html_free(h);
+
 	struct buf b;
 	buf_init(&b, 0);
-	h_printf(&b, "<p title=\"%s\">%s</p>", "\"onclick=x'", "<script>alert(1)</script>&");
-	is_str(buf_str(&b), "<p title=\"&quot;onclick=x&#39;\">&lt;script&gt;alert(1)&lt;/script&gt;&amp;</p>",
-	       "h_printf escapes every %%s for text and attributes");
+	esc_markup(&b, "a`b\x01c\n", 6, 0);
+	is_str(buf_str(&b), "a&#96;b\x01c\n", "the HTML escaper keeps control characters and escapes `");
 	buf_reset(&b);
-	h_printf(&b, "%d %lld %zu %u %%", -3, 1234567890123LL, (size_t)7, 9u);
-	is_str(buf_str(&b), "-3 1234567890123 7 9 %", "h_printf numbers and %%%%");
+	esc_markup(&b, "<a\x01\tb\n\0z", 8, ESC_XML);
+	is_str(buf_str(&b), "&lt;a \tb ", "the XML escaper writes control characters as a space and stops at NUL");
 	buf_reset(&b);
 	url_enc(&b, "执法 a/b?c=d&e");
 	is_str(buf_str(&b), "%E6%89%A7%E6%B3%95%20a%2Fb%3Fc%3Dd%26e", "url_enc percent-encodes a component");

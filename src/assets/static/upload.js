@@ -22,7 +22,7 @@
   var button = form.querySelector('button[type="submit"]');
   box.hidden = false;
 
-  /* sizes as the server writes them (recording/vault.h: vault_size_text) */
+  /* sizes as the server writes them (core/core.h: size_text) */
   function human(n) {
     if (n < 1024) { return n + ' 字节'; }
     var units = ['KB', 'MB', 'GB', 'TB'];
