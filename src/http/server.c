@@ -616,9 +616,28 @@ static void req_free(struct req *r)
  * of the following millisecond (page_cache_stamp_recent), so a
  * publication committed by any process is seen everywhere within 1 ms,
  * and by this process's next request when it made it. */
+/* Whether every query parameter is one a portal page reads, with a short
+ * value: only such URLs are cached, so a flood of made-up query strings
+ * cannot push the popular pages out of the cache. */
+static bool cacheable_query(const struct req *r)
+{
+	static const char *const known[] = { "all", "category", "page", "per_page", "q", "unit", "version", "kind",
+					     "sort", "dir" };
+	for (size_t i = 0; i < r->query.n; i++) {
+		bool ok = strlen(r->query.items[i].val) <= 100;
+		for (size_t k = 0; ok && k < ARRAY_SIZE(known); k++)
+			if (str_eq(r->query.items[i].key, known[k]))
+				goto next;
+		return false;
+	next:;
+	}
+	return r->query.n <= 4;
+}
+
 static bool cache_lookup(struct app *app, struct conn_state *st, struct req *r)
 {
-	if (!app->pcache || !(r->method & (M_GET | M_HEAD)) || !str_empty(kv_get(&r->cookies, SESSION_COOKIE)))
+	if (!app->pcache || !(r->method & (M_GET | M_HEAD)) || !str_empty(kv_get(&r->cookies, SESSION_COOKIE)) ||
+	    !cacheable_query(r))
 		return false;
 	int status;
 	const struct route *rt = route_match(r, &status);
