@@ -52,7 +52,7 @@ build/asan/%.o: %.c
 
 build/asan/tests/%: tests/unit/%.c $(ASAN_OBJS)
 	@mkdir -p $(dir $@)
-	@echo "  CC $@"; $(CC) $(ASAN_CFLAGS) -Itests -o $@ $< $(ASAN_OBJS) $(LDLIBS)
+	@echo "  CC $@"; $(CC) $(ASAN_CFLAGS) -Itests -MMD -MP -o $@ $< $(ASAN_OBJS) $(LDLIBS)
 
 build/plain/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -60,7 +60,7 @@ build/plain/%.o: %.c
 
 build/plain/tests/%: tests/unit/%.c $(PLAIN_OBJS)
 	@mkdir -p $(dir $@)
-	@echo "  CC $@"; $(CC) $(PLAIN_CFLAGS) -Itests -o $@ $< $(PLAIN_OBJS) $(LDLIBS)
+	@echo "  CC $@"; $(CC) $(PLAIN_CFLAGS) -Itests -MMD -MP -o $@ $< $(PLAIN_OBJS) $(LDLIBS)
 
 # not intermediate files: keep them between builds
 .SECONDARY: $(PLAIN_OBJS)
