@@ -51,16 +51,16 @@ build/asan/%.o: %.c
 	@echo "  CC $@"; $(CC) $(ASAN_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/asan/tests/%: tests/unit/%.c $(ASAN_OBJS)
-	@mkdir -p $(dir $@)
-	@echo "  CC $@"; $(CC) $(ASAN_CFLAGS) -Itests -MMD -MP -o $@ $< $(ASAN_OBJS) $(LDLIBS)
+	@mkdir -p $(dir $@) build/asan/tests-deps
+	@echo "  CC $@"; $(CC) $(ASAN_CFLAGS) -Itests -MMD -MP -MF build/asan/tests-deps/$*.d -o $@ $< $(ASAN_OBJS) $(LDLIBS)
 
 build/plain/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC $@"; $(CC) $(PLAIN_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/plain/tests/%: tests/unit/%.c $(PLAIN_OBJS)
-	@mkdir -p $(dir $@)
-	@echo "  CC $@"; $(CC) $(PLAIN_CFLAGS) -Itests -MMD -MP -o $@ $< $(PLAIN_OBJS) $(LDLIBS)
+	@mkdir -p $(dir $@) build/plain/tests-deps
+	@echo "  CC $@"; $(CC) $(PLAIN_CFLAGS) -Itests -MMD -MP -MF build/plain/tests-deps/$*.d -o $@ $< $(PLAIN_OBJS) $(LDLIBS)
 
 # not intermediate files: keep them between builds
 .SECONDARY: $(PLAIN_OBJS)
