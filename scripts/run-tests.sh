@@ -8,7 +8,8 @@
 #      under valgrind (memcheck), on SQLite only: any memcheck error or
 #      definite leak fails that file (--error-exitcode; library noise is
 #      suppressed in tests/valgrind.supp, each entry with its reason);
-#      ZHIFA_UNDER_VALGRIND=1 tells tests to lighten their slowest parts;
+#      ZHIFA_UNDER_VALGRIND=1 tells tests to lighten their slowest parts
+#      (test_vault: 3 of its 6 pipe chunkings); about 100 s of CPU, 15 files;
 #   2. a private PostgreSQL (scripts/pg-test.sh) and the same unit tests again
 #      with ZHIFA_TEST_DB set, so every storage test runs on PostgreSQL;
 #   3. the HTTP tests tests/http/test_*.py against build/asan/zhifa, once on
