@@ -15,6 +15,9 @@ REL_CFLAGS := $(BASE_CFLAGS) -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2
 # test build only, never by ./zhifa.
 ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined -DZHIFA_TEST_HOOKS
+# The third build of the unit tests: no sanitizers, so that they can run under
+# valgrind (scripts/run-tests.sh), which cannot run ASan binaries.
+PLAIN_CFLAGS := $(BASE_CFLAGS) -O1 -DZHIFA_TEST_HOOKS
 LDLIBS := $(PKG_LIBS) -lmagic -pthread -lm
 
 SRCS := $(shell find src -name '*.c' ! -path 'src/main.c' | sort)
@@ -26,6 +29,8 @@ BENCH_SRCS := $(wildcard bench/bench_*.c)
 REL_OBJS := $(patsubst %.c,build/rel/%.o,$(SRCS) $(GEN_SRCS))
 ASAN_OBJS := $(patsubst %.c,build/asan/%.o,$(SRCS) $(GEN_SRCS))
 TEST_BINS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(TEST_SRCS))
+PLAIN_OBJS := $(patsubst %.c,build/plain/%.o,$(SRCS) $(GEN_SRCS))
+PLAIN_TEST_BINS := $(patsubst tests/unit/%.c,build/plain/tests/%,$(TEST_SRCS))
 BENCH_BINS := $(patsubst bench/%.c,build/rel/bench/%,$(BENCH_SRCS))
 
 .PHONY: all run test test-build bench clean deps-run deps-test fuzz
@@ -46,8 +51,19 @@ build/asan/%.o: %.c
 	@echo "  CC $@"; $(CC) $(ASAN_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/asan/tests/%: tests/unit/%.c $(ASAN_OBJS)
+	@mkdir -p $(dir $@) build/asan/tests-deps
+	@echo "  CC $@"; $(CC) $(ASAN_CFLAGS) -Itests -MMD -MP -MF build/asan/tests-deps/$*.d -o $@ $< $(ASAN_OBJS) $(LDLIBS)
+
+build/plain/%.o: %.c
 	@mkdir -p $(dir $@)
-	@echo "  CC $@"; $(CC) $(ASAN_CFLAGS) -Itests -o $@ $< $(ASAN_OBJS) $(LDLIBS)
+	@echo "  CC $@"; $(CC) $(PLAIN_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/plain/tests/%: tests/unit/%.c $(PLAIN_OBJS)
+	@mkdir -p $(dir $@) build/plain/tests-deps
+	@echo "  CC $@"; $(CC) $(PLAIN_CFLAGS) -Itests -MMD -MP -MF build/plain/tests-deps/$*.d -o $@ $< $(PLAIN_OBJS) $(LDLIBS)
+
+# not intermediate files: keep them between builds
+.SECONDARY: $(PLAIN_OBJS)
 
 build/rel/bench/%: bench/%.c $(REL_OBJS)
 	@mkdir -p $(dir $@)
@@ -71,7 +87,7 @@ test: deps-test
 	$(MAKE) test-build
 	scripts/run-tests.sh
 
-test-build: zhifa build/asan/zhifa $(TEST_BINS)
+test-build: zhifa build/asan/zhifa $(TEST_BINS) $(PLAIN_TEST_BINS)
 
 bench: deps-test
 	$(MAKE) zhifa $(BENCH_BINS)
@@ -113,8 +129,13 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_server.h $(FUZZ_OBJS)
 # the objects are not intermediate files: keep them between builds
 .SECONDARY: $(FUZZ_OBJS)
 
-.PHONY: fuzz-smoke
+.PHONY: fuzz-smoke fuzz-long
 fuzz: $(FUZZ_BINS)
 
 fuzz-smoke: fuzz
 	tests/fuzz/smoke.sh $(FUZZ_RUNS) $(FUZZ_BINS)
+
+# >= 1M executions per target, or a time cap for the in-process server targets
+# (FUZZ_LONG_RUNS, FUZZ_LONG_TIME, FUZZ_LONG_SLOW_TIME; see tests/fuzz/long.sh)
+fuzz-long: fuzz
+	tests/fuzz/long.sh $(FUZZ_BINS)

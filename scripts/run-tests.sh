@@ -4,6 +4,12 @@
 #   0. the layer check (tests/layers/test_layers.sh: scripts/check-layers.sh
 #      against the table in docs/architecture.md);
 #   1. unit tests build/asan/tests/test_* (ASan+UBSan) on SQLite, with prove;
+#   1b. the same unit tests built without sanitizers (build/plain/tests/test_*)
+#      under valgrind (memcheck), on SQLite only: any memcheck error or
+#      definite leak fails that file (--error-exitcode; library noise is
+#      suppressed in tests/valgrind.supp, each entry with its reason);
+#      ZHIFA_UNDER_VALGRIND=1 tells tests to lighten their slowest parts
+#      (test_vault: 3 of its 6 pipe chunkings); about 100 s of CPU, 15 files;
 #   2. a private PostgreSQL (scripts/pg-test.sh) and the same unit tests again
 #      with ZHIFA_TEST_DB set, so every storage test runs on PostgreSQL;
 #   3. the HTTP tests tests/http/test_*.py against build/asan/zhifa, once on
@@ -21,7 +27,7 @@
 #
 # Environment: ZHIFA_SHARED defaults to the `shared` folder next to the
 # repository; for local use only, ZHIFA_SKIP_PG=1 skips the PostgreSQL stages
-# and ZHIFA_SKIP_FUZZ=1 the fuzz stage (skipped stages count nothing).
+# ZHIFA_SKIP_VALGRIND=1 the valgrind stage, and ZHIFA_SKIP_FUZZ=1 the fuzz stage (skipped stages count nothing).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1:check_initialization_order=1:allocator_may_return_null=0"
@@ -114,6 +120,30 @@ run_prove "结构检查" "sh" tests/layers/test_layers.sh
 # 1. unit tests on SQLite
 # shellcheck disable=SC2086
 run_prove "单元测试 (SQLite)" "" $unit_tests
+
+# 1b. the same under valgrind (no ASan: valgrind cannot run ASan binaries)
+plain_tests=""
+for f in build/plain/tests/test_*; do
+	[ -f "$f" ] && [ -x "$f" ] && plain_tests="$plain_tests $f"
+done
+if [ "${ZHIFA_SKIP_VALGRIND:-0}" = 1 ]; then
+	echo "== 跳过 valgrind 阶段 (ZHIFA_SKIP_VALGRIND=1)"
+elif ! command -v valgrind >/dev/null 2>&1; then
+	echo "== valgrind 阶段失败:没有 valgrind(scripts/deps.sh test 安装)"
+	failed=$((failed + 1))
+	failures="$failures
+  valgrind: not installed"
+elif [ -z "$plain_tests" ]; then
+	echo "没有找到 build/plain/tests:请先运行 make test-build" >&2
+	failed=$((failed + 1))
+	failures="$failures
+  valgrind: build/plain/tests missing"
+else
+	export ZHIFA_UNDER_VALGRIND=1
+	# shellcheck disable=SC2086
+	run_prove "单元测试 (valgrind, SQLite)" "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=no --suppressions=tests/valgrind.supp" $plain_tests
+	unset ZHIFA_UNDER_VALGRIND
+fi
 
 # 2. the same on PostgreSQL, then 3. HTTP tests on SQLite and on PostgreSQL
 if [ "${ZHIFA_SKIP_PG:-0}" = 1 ]; then

@@ -9,6 +9,7 @@
 #ifndef ZHIFA_TAP_H
 #define ZHIFA_TAP_H
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
@@ -46,6 +47,14 @@ static inline int tap_ok(int pass, const char *file, int line, const char *fmt, 
 } while (0)
 
 static inline void tap_diag(const char *msg) { printf("# %s\n", msg); }
+
+/* Set by the valgrind stage of scripts/run-tests.sh: tests may run fewer
+ * rounds of their slowest loops (code paths stay the same, only repeats go). */
+static inline int tap_under_valgrind(void)
+{
+	const char *v = getenv("ZHIFA_UNDER_VALGRIND");
+	return v && strcmp(v, "1") == 0;
+}
 
 static inline int tap_done(void)
 {

@@ -222,7 +222,7 @@ int statutory_year(int year, struct cal_year *out, struct err *e)
 			continue;
 		covered = true;
 		basis = r->shown.basis;
-		int32_t first;
+		int32_t first = 0; /* set by every branch; gcc -O1 cannot tell */
 		if (r->kind == H_SOLAR)
 			first = cal_days_from_civil(year, r->month, r->day);
 		else if (r->kind == H_LUNAR)

@@ -135,7 +135,13 @@ static void test_pipe(void)
 	oneshot("SM3", buf, n, want_sm3);
 	size_t maxes[] = { 64, 4096, 65536, 1000003, HASH2_PIPE_SLOT, 3 * HASH2_PIPE_SLOT + 7 };
 	int good = 0;
-	for (size_t t = 0; t < ARRAY_SIZE(maxes); t++) {
+	/* under valgrind (about 30x slower on 18 MiB per round): every other
+	 * chunking, still both the smallest and the ring-crossing largest */
+	size_t step = tap_under_valgrind() ? 2 : 1, rounds = 0;
+	for (size_t t = 0; t < ARRAY_SIZE(maxes); t += step) {
+		if (t + step >= ARRAY_SIZE(maxes))
+			t = ARRAY_SIZE(maxes) - 1;
+		rounds++;
 		struct hash2 h;
 		hash2_init(&h);
 		struct hash2_pipe *p = hash2_pipe_start(&h, -1, 0, 0);
@@ -157,7 +163,8 @@ static void test_pipe(void)
 		else
 			tap_diag(r.sm3_hex);
 	}
-	is_int(good, (long long)ARRAY_SIZE(maxes), "pipe digests equal one-shot digests for every chunking");
+	is_int(good, (long long)rounds, "pipe digests equal one-shot digests for every chunking (%zu of %zu)", rounds,
+	       ARRAY_SIZE(maxes));
 
 	/* to a file: a prefix already there and hashed, then the rest from an
 	 * unaligned offset, with and without direct I/O */
