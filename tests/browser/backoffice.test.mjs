@@ -6,19 +6,8 @@
 // in place by forms.js; no console or CSP errors.  Screenshots under
 // build/screenshots/backoffice-*.png.  Prints TAP.
 // Usage: ZHIFA_URL=http://127.0.0.1:PORT node backoffice.test.mjs
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { base, shots, ok, done, launch, demoPassword } from './lib.mjs';
 
-const base = process.env.ZHIFA_URL;
-const shots = process.env.ZHIFA_SHOTS || '../../build/screenshots';
-const demoPassword = process.env.ZHIFA_DEMO_PASSWORD || 'Zhifa@2026demo';
-mkdirSync(shots, { recursive: true });
-let n = 0, failed = 0;
-function ok(cond, name, diag) {
-  n++;
-  console.log(`${cond ? '' : 'not '}ok ${n} - ${name}`);
-  if (!cond) { failed++; if (diag) console.log('# ' + String(diag).replace(/\n/g, '\n# ')); }
-}
 
 async function login(browser, user, width = 1280) {
   const ctx = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
@@ -35,11 +24,7 @@ async function login(browser, user, width = 1280) {
 
 const overflowOf = page => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
   // ---- the operation log at 1280 px ----
   {
@@ -126,5 +111,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+done();

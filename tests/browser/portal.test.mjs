@@ -4,25 +4,10 @@
 // link, login by typing and Enter), and screenshots under
 // build/screenshots/ for people to look at.  Prints TAP.
 // Usage: ZHIFA_URL=http://127.0.0.1:PORT node portal.test.mjs
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { base, shots, ok, done, launch, demoPassword } from './lib.mjs';
 
-const base = process.env.ZHIFA_URL;
-const shots = process.env.ZHIFA_SHOTS || '../../build/screenshots';
-const demoPassword = process.env.ZHIFA_DEMO_PASSWORD || 'Zhifa@2026demo';
-mkdirSync(shots, { recursive: true });
-let n = 0, failed = 0;
-function ok(cond, name, diag) {
-  n++;
-  console.log(`${cond ? '' : 'not '}ok ${n} - ${name}`);
-  if (!cond) { failed++; if (diag) console.log('# ' + String(diag).replace(/\n/g, '\n# ')); }
-}
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
   const api = await (await fetch(`${base}/api/v1/portal/matters`)).json();
   const matterId = api.items[0].id;
@@ -101,5 +86,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+done();

@@ -8,20 +8,9 @@
 // screenshots of each page at desk (1280) and phone width under
 // build/screenshots/walk-*.png.  Prints TAP.
 // Usage: ZHIFA_URL=http://127.0.0.1:PORT node portal_walk.test.mjs
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { base, shots, ok, done, launch, demoPassword } from './lib.mjs';
 import { deflateSync } from 'node:zlib';
 
-const base = process.env.ZHIFA_URL;
-const shots = process.env.ZHIFA_SHOTS || '../../build/screenshots';
-const demoPassword = process.env.ZHIFA_DEMO_PASSWORD || 'Zhifa@2026demo';
-mkdirSync(shots, { recursive: true });
-let n = 0, failed = 0;
-function ok(cond, name, diag) {
-  n++;
-  console.log(`${cond ? '' : 'not '}ok ${n} - ${name}`);
-  if (!cond) { failed++; if (diag) console.log('# ' + String(diag).replace(/\n/g, '\n# ')); }
-}
 
 // WCAG 2 relative luminance and contrast of two CSS rgb()/rgba() colours.
 function rgb(s) { const m = s.match(/rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)/); return m ? [+m[1], +m[2], +m[3]] : null; }
@@ -48,11 +37,7 @@ function portrait(w = 150, h = 210) {
 }
 function contrast(a, b) { const x = lum(rgb(a)), y = lum(rgb(b)); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); }
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
   const matters = await (await fetch(`${base}/api/v1/portal/matters`)).json();
   const all = (await (await fetch(`${base}/api/v1/portal/officers?all=1`)).json()).officers;
@@ -219,5 +204,4 @@ try {
   await browser.close();
 }
 function window_width(w) { return w; }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+done();

@@ -7,19 +7,8 @@
 // state identifiers such as officer / case_closed / due_soon, MIME types).
 // Screenshots land in build/screenshots/role-<user>-<page>-<width>.png.
 // Prints TAP.  Usage: ZHIFA_URL=http://127.0.0.1:PORT node roles.test.mjs
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { base, shots, ok, done, launch, demoPassword } from './lib.mjs';
 
-const base = process.env.ZHIFA_URL;
-const shots = process.env.ZHIFA_SHOTS || '../../build/screenshots';
-const pw = process.env.ZHIFA_DEMO_PASSWORD || 'Zhifa@2026demo';
-mkdirSync(shots, { recursive: true });
-let n = 0, failed = 0;
-function ok(cond, name, diag) {
-  n++;
-  console.log(`${cond ? '' : 'not '}ok ${n} - ${name}`);
-  if (!cond) { failed++; if (diag) console.log('# ' + String(diag).replace(/\n/g, '\n# ')); }
-}
 
 // Words a person should never read on a page: codes of the system.
 const CODE = /\b(?:vault\.[a-z_]+|user\.[a-z_]+|cert\.[a-z_]+|publicity\.[a-z_]+|deadline_rule\.[a-z_]+|calendar\.[a-z_]+|ledger\.[a-z_.]+|login\.[a-z_]+|case_closed|case_filed|decision_made|decision_licence_penalty|review_submitted|review_done|due_soon|officer|supervisor|archivist|reviewer|application\/(?:json|octet-stream|pdf)|image\/(?:png|jpeg))\b/;
@@ -34,11 +23,7 @@ const roles = [
   ['jiandu', '监督', ['/admin', '/admin/logs', '/admin/deadlines', '/admin/officers']],
 ];
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 
 async function visit(page, errors, who, path, tag) {
   errors.length = 0;
@@ -81,7 +66,7 @@ try {
       page.on('pageerror', e => errors.push(String(e)));
       await page.goto(`${base}/login`);
       await page.fill('#username', user);
-      await page.fill('#password', pw);
+      await page.fill('#password', demoPassword);
       await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
       const text = await page.evaluate(() => document.body.innerText);
       ok(page.url().includes('/admin') && text.includes(label), `${user} logs in and is shown as ${label} (${tag})`,
@@ -96,5 +81,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+done();

@@ -6,20 +6,9 @@
 // desktop and phone width, without horizontal scrolling or console/CSP
 // errors.  Screenshots under build/screenshots/vault-*.png.  Prints TAP.
 // Usage: ZHIFA_URL=http://127.0.0.1:PORT node vault.test.mjs
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { base, shots, ok, done, launch, demoPassword } from './lib.mjs';
 import { deflateSync } from 'node:zlib';
 
-const base = process.env.ZHIFA_URL;
-const shots = process.env.ZHIFA_SHOTS || '../../build/screenshots';
-const demoPassword = process.env.ZHIFA_DEMO_PASSWORD || 'Zhifa@2026demo';
-mkdirSync(shots, { recursive: true });
-let n = 0, failed = 0;
-function ok(cond, name, diag) {
-  n++;
-  console.log(`${cond ? '' : 'not '}ok ${n} - ${name}`);
-  if (!cond) { failed++; if (diag) console.log('# ' + String(diag).replace(/\n/g, '\n# ')); }
-}
 
 // A real PNG (w x h, RGB), different per seed.
 function crc32(buf) {
@@ -52,11 +41,7 @@ function png(w, h, seed) {
                         chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
 }
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
   let seed = 1;
   for (const [width, height, tag] of [[1280, 900, 'desktop'], [390, 844, 'phone']]) {
@@ -124,5 +109,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+done();
