@@ -37,8 +37,11 @@ void ident_normalize(const char *s, char *out, size_t n)
 	size_t len = strlen(s);
 	while (len && is_space(s[len - 1]))
 		len--;
-	if (len > n - 1)
+	if (len > n - 1) {
 		len = n - 1;
+		while (len && is_space(s[len - 1])) /* the cut may end in white space */
+			len--;
+	}
 	for (size_t i = 0; i < len; i++)
 		out[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 'a' + 'A') : s[i];
 	out[len] = '\0';

@@ -85,6 +85,8 @@ int main(void)
 	is_str(n, "", "white space only gives empty");
 	ident_normalize("123456", n, 4);
 	is_str(n, "123", "ident_normalize cuts at the buffer");
+	ident_normalize("12 \t456", n, 5);
+	is_str(n, "12", "a cut ending in white space is trimmed too");
 	ident_normalize(NULL, n, sizeof n);
 	is_str(n, "", "NULL gives empty");
 
