@@ -222,7 +222,8 @@ def main():
             t.ok("未成年人" in r.text and "第三十条" in r.text, "a minor is marked on the page")
         for kind in ("person", "org", "individual_business"):
             r = off.c.get("/parties/new?kind=" + kind)
-            t.ok(r.status == 200 and "登记当事人" in r.text, "the new form for %s" % kind)
+            t.ok(r.status == 200 and "登记当事人" in r.text and
+                 ('href="/parties/new?kind=%s" aria-current="page"' % kind) in r.text, "the new form for %s" % kind)
             t.html_valid(r, "the %s form is valid HTML" % kind)
         tok = harness.extract_csrf(off.c.get("/parties/new?kind=person").body)
         before = db_count(srv, "SELECT COUNT(*) FROM party_versions")
