@@ -241,8 +241,11 @@ static json_t *build(const char *kind, const json_t *cur, const json_t *in, stru
 			if (str_eq(t, "resident_id")) {
 				/* derived from the number (GB 11643-1999 6.3); a different one given is a mistake */
 				const json_t *gv = json_object_get(in, "birth_date");
+				/* (the stored date sent back unchanged, as a client that
+				 * PUTs what it GOT does, is no mistake) */
 				if (json_is_string(gv) && !str_empty(json_string_value(gv)) &&
-				    !str_eq(json_string_value(gv), birth))
+				    !str_eq(json_string_value(gv), birth) &&
+				    !(cur && str_eq(json_string_value(gv), json_string_value(json_object_get(cur, "birth_date")))))
 					errs_add(all, ERR_INVALID, "birth_date", "出生日期与居民身份证号码中的出生日期（%s）不一致", birth);
 				json_object_set_new(out, "birth_date", json_string(birth));
 			} else if (!str_empty(given) && !date_ok(given, today)) {

@@ -232,6 +232,21 @@ int main(void)
 	   "two versions listed");
 	json_decref(vs);
 
+	/* a client PUTs back what it got, with a corrected number */
+	ok(party_get(db, &officer, id2, 0, &g, &e) == 0, "get the person");
+	json_object_set_new(g, "id_number", json_string("530102199003071238"));
+	json_object_set_new(g, "note", json_string("证件号码录入错误，予以更正"));
+	ok(party_update(db, &officer, id2, g, (int)ji_int(g, "version"), &nv, NULL, &e) == 0,
+	   "a PUT of the model with a corrected number is saved (%s)", e.msg);
+	json_decref(g);
+	ok(party_get(db, &officer, id2, 0, &g, &e) == 0 && str_eq(js_str(g, "birth_date"), "1990-03-07"),
+	   "the birth date follows the corrected number");
+	json_decref(g);
+	in = J("{\"birth_date\":\"1991-01-01\"}");
+	ok(party_update(db, &officer, id2, in, nv, &nv, NULL, &e) < 0 && str_eq(e.field, "birth_date"),
+	   "a birth date other than the number's is refused (%s)", e.msg);
+	json_decref(in);
+
 	/* the ledger leaves hold ids and hashes only */
 	struct buf leaf;
 	buf_init(&leaf, 0);
