@@ -164,6 +164,18 @@ int page_api_party(struct req *r)
 		resp_err(r, &e);
 		return 0;
 	}
+	/* ?on=YYYY-MM-DD: minor on that day (e.g. of the offence), not today */
+	const char *on = kv_get(&r->query, "on");
+	if (on) {
+		bool minor = false;
+		if (party_minor_on(r->db, id, v, on, &minor, &e) < 0) {
+			json_decref(p);
+			resp_err(r, &e);
+			return 0;
+		}
+		json_object_set_new(p, "minor", json_boolean(minor));
+		json_object_set_new(p, "minor_on", json_string(on));
+	}
 	resp_json(r, 200, p);
 	return 0;
 }

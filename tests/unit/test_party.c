@@ -163,8 +163,15 @@ int main(void)
 	ok(strstr(e.msg, want) != NULL, "the message names party %lld", id);
 	ok(create(db, &head, "{\"kind\":\"person\",\"name\":\"刘某\",\"id_number\":\"11010519491231002X\"}", &id2, &e) < 0 &&
 	   e.kind == ERR_CONFLICT && str_eq(e.field, "id_number"), "and the same identity number: 409 naming id_number");
-	ok(create(db, &head, "{\"kind\":\"person\",\"name\":\"Mary Lee\",\"id_type\":\"passport\",\"id_number\":\"e1234567\"}",
-		  &id2, &e) == 0, "a passport holder is registered (form check only) (%s)", e.msg);
+	ok(create(db, &head, "{\"kind\":\"person\",\"name\":\"Mary Lee\",\"id_type\":\"passport\",\"id_number\":\"e1234567\","
+			     "\"birth_date\":\"2000-02-29\"}",
+		  &id2, &e) == 0, "a passport holder is registered with a given birth date (%s)", e.msg);
+	ok(create(db, &head, "{\"kind\":\"person\",\"name\":\"Ann Lee\",\"id_type\":\"passport\",\"id_number\":\"E7654321\","
+			     "\"birth_date\":\"2001-02-29\"}",
+		  &id2, &e) < 0 && str_eq(e.field, "birth_date"), "a birth date that does not exist is refused (%s)", e.msg);
+	ok(create(db, &head, "{\"kind\":\"person\",\"name\":\"Ann Lee\",\"id_type\":\"passport\",\"id_number\":\"E7654321\","
+			     "\"birth_date\":\"2099-01-01\"}",
+		  &id2, &e) < 0 && str_eq(e.field, "birth_date"), "a birth date in the future is refused");
 
 	/* permissions */
 	ok(create(db, &reviewer, "{\"kind\":\"org\",\"name\":\"某公司\",\"uscc\":\"91350100M000100Y43\"}", &id2, &e) < 0 &&
@@ -232,6 +239,16 @@ int main(void)
 	   "two versions listed");
 	json_decref(vs);
 
+	{
+		bool mn = true;
+		ok(party_minor_on(db, id2, 1, "2026-01-01", &mn, &e) == 0 && mn, "version 1 (born 2009): a minor in 2026");
+		ok(party_minor_on(db, id2, 1, "2027-03-16", &mn, &e) == 0 && !mn, "and an adult from 2027-03-16");
+		ok(party_minor_on(db, id2, 1, "2027-03-15", &mn, &e) == 0 && mn, "still a minor on the 18th birthday");
+		ok(party_minor_on(db, id, 0, "2026-01-01", &mn, &e) == 0 && !mn, "an organisation is no minor");
+		ok(party_minor_on(db, id2, 0, "2026-02-30", &mn, &e) < 0 && str_eq(e.field, "on"), "a bad date names on");
+		ok(party_minor_on(db, 999999, 0, "2026-01-01", &mn, &e) < 0 && str_eq(e.field, "party_id"),
+		   "an unknown party names party_id");
+	}
 	/* a client PUTs back what it got, with a corrected number */
 	ok(party_get(db, &officer, id2, 0, &g, &e) == 0, "get the person");
 	json_object_set_new(g, "id_number", json_string("530102199003071238"));
