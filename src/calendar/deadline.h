@@ -48,6 +48,8 @@ struct deadline_rule {
 	int extension_days;       /* at most this many days per extension; 0 = none */
 	int extension_times;      /* how many extensions a clock may have (>= 1 when extension_days > 0) */
 	char extension_role[32];  /* role code that approves an extension ("head", "leader"), "" = none */
+	char extension_basis[512];/* the provision allowing the extension */
+	bool extension_own_rule;  /* the extension rests on the department's own rule */
 };
 
 /* The version of the rule for event_code in force on date (YYYY-MM-DD).
@@ -71,7 +73,8 @@ int deadline_rule_add(struct db *db, const struct actor *a, const struct deadlin
 /* All rule versions, ordered by event_code and effective_from, as a JSON
  * array of objects {id, event_code, name, days, day_kind ('working' |
  * 'calendar'), ends_with, effective_from, source, own_rule (bool),
- * extension_days, extension_times, extension_role}.  NULL + e on failure. */
+ * extension_days, extension_times, extension_role, extension_basis,
+ * extension_own_rule (bool)}.  NULL + e on failure. */
 json_t *deadline_rules_list(struct db *db, struct err *e);
 
 /* Start a clock: the rule for event_code in force on start_date, due_on
@@ -119,8 +122,11 @@ int deadline_recompute_all(struct db *db, const struct calendar *cal, struct err
  *  met_late (bool), created_at, provisional (bool), provisional_note ("暂定：…"
  *  or "")}.  NULL + e on failure. ---- */
 
-/* One clock as a deadline object (above) plus rule_source, days and
- * day_kind ('working' | 'calendar'); NULL with ERR_NOTFOUND if unknown.
+/* One clock as a deadline object (above) plus rule_source, days,
+ * day_kind ('working' | 'calendar'), own_rule, extension_days,
+ * extension_times, extension_role, extension_basis, extension_own_rule,
+ * pauses and extensions (as deadline_for_object); NULL with ERR_NOTFOUND
+ * if unknown.
  * The caller checks that the actor may see it (owner or unit in scope). */
 json_t *deadline_get(struct db *db, long long id, struct err *e);
 
@@ -164,8 +170,8 @@ json_t *deadline_stats_monthly(struct db *db, long long unit_id, const char *fro
  * set, and deadline_refresh leaves it alone (it never becomes overdue). */
 
 /* Pause clock id from date (YYYY-MM-DD) for reason (e.g. "听证") under basis
- * (the provision, e.g. "《中华人民共和国行政处罚法》第六十条"); by is the
- * username ("" = system).  Refused: unknown id (ERR_NOTFOUND), a met or an
+ * (the provision, e.g. "《中华人民共和国行政处罚法》第六十条").  The person
+ * acting is named by the caller's own log (the case act).  Refused: unknown id (ERR_NOTFOUND), a met or an
  * already paused clock (ERR_CONFLICT), a date before started_on or after
  * due_on (ERR_INVALID "date"), an empty reason or basis (ERR_INVALID). */
 int deadline_suspend(struct db *db, const struct calendar *cal, long long id, const char *date,
@@ -187,7 +193,7 @@ int deadline_extend(struct db *db, const struct calendar *cal, long long id, int
  * objects (below) plus rule_source, days, day_kind, own_rule,
  * extension_days, extension_times, extension_role, pauses [{from, to (null
  * while paused), reason, basis, days (counted days, null while paused)}],
- * extensions [{days, by, basis, at}] and note (e.g. "已中止：听证（2026-03-02
+ * extensions [{days, by, basis, at, at_local, old_due, new_due}] and note (e.g. "已中止：听证（2026-03-02
  * 起）" or "已延长 30 日（张三批准）", "" when neither).  NULL + e on failure. */
 json_t *deadline_for_object(struct db *db, const char *object_type, const char *object_id, struct err *e);
 /* Meet on date every unmet clock of the object whose rule ends with
