@@ -118,7 +118,8 @@ int deadline_recompute_all(struct db *db, const struct calendar *cal, struct err
 /* ---- listings for pages: JSON arrays of deadline objects
  * {id, rule_id, event_code, rule_name, ends_with, unit_id, owner_user_id (null),
  *  object_type, object_id, started_on, due_on, state ("paused" while
- *  suspended), paused (bool), paused_since (null), met_on (null),
+ *  suspended), paused (bool), paused_since (null), pause_reason (null),
+ *  met_on (null),
  *  met_late (bool), created_at, provisional (bool), provisional_note ("暂定：…"
  *  or "")}.  NULL + e on failure. ---- */
 

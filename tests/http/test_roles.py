@@ -16,14 +16,16 @@ PW = "Zhifa@2026demo"
 
 # user -> (pages that must answer 200, pages that must answer 403)
 ROLES = {
-    "admin": (["/admin", "/admin/users", "/admin/units", "/admin/logs", "/admin/calendar", "/admin/officers"], []),
-    "jiandu": (["/admin", "/admin/logs", "/admin/units", "/admin/calendar", "/admin/deadlines"], []),
+    "admin": (["/admin", "/admin/users", "/admin/units", "/admin/logs", "/admin/calendar", "/admin/officers",
+               "/admin/numbers"], []),
+    "jiandu": (["/admin", "/admin/logs", "/admin/units", "/admin/calendar", "/admin/deadlines", "/admin/numbers"], []),
     "jn.zhang": (["/admin", "/admin/matters", "/admin/deadlines"],
-                 ["/admin/users", "/admin/units", "/admin/logs", "/admin/officers"]),
-    "jn.head": (["/admin", "/admin/matters", "/admin/officers", "/admin/users"], ["/admin/logs", "/admin/units"]),
-    "shenhe": (["/admin", "/admin/officers"], ["/admin/logs", "/admin/users"]),
-    "dangan": (["/admin", "/admin/deadlines"], ["/admin/logs", "/admin/users", "/admin/officers"]),
-    "fenguan": (["/admin", "/admin/matters"], ["/admin/logs", "/admin/users"]),
+                 ["/admin/users", "/admin/units", "/admin/logs", "/admin/officers", "/admin/numbers"]),
+    "jn.head": (["/admin", "/admin/matters", "/admin/officers", "/admin/users"],
+                ["/admin/logs", "/admin/units", "/admin/numbers"]),
+    "shenhe": (["/admin", "/admin/officers"], ["/admin/logs", "/admin/users", "/admin/numbers"]),
+    "dangan": (["/admin", "/admin/deadlines"], ["/admin/logs", "/admin/users", "/admin/officers", "/admin/numbers"]),
+    "fenguan": (["/admin", "/admin/matters", "/admin/numbers"], ["/admin/logs", "/admin/users"]),
 }
 NAV_ADMIN_ONLY = ('href="/admin/users"', 'href="/admin/logs"')
 
