@@ -57,10 +57,15 @@ void page_deadline_due(struct req *r, const json_t *d)
 }
 
 /* A column head: sortable when v is given (the unit's list). */
-/* The badge class of a state: a paused clock is flagged as a warning. */
-static const char *state_badge(const char *s)
+/* The state of a clock as a badge; a paused one as a warning that says
+ * since when and why: 已中止：听证（2026-03-02 起）. */
+static void state_badge_html(struct req *r, const json_t *d)
 {
-	return str_eq(s, "paused") ? "warn" : s;
+	if (str_eq(js(d, "state"), "paused"))
+		h_printf(r->out, "<span class=\"badge warn\">%s：%s（%s 起）</span>", state_label("paused"), js(d, "pause_reason"),
+			 js(d, "paused_since"));
+	else
+		h_printf(r->out, "<span class=\"badge %s\">%s</span>", js(d, "state"), state_label(js(d, "state")));
 }
 
 static void dl_th(struct req *r, const struct list_view *v, const char *col, const char *label)
@@ -91,10 +96,8 @@ static void deadline_rows(struct req *r, const json_t *list, const json_t *owner
 			h_printf(r->out, "<td>%s</td>", str_empty(js(d, "owner_name")) ? "—" : js(d, "owner_name"));
 		h_printf(r->out, "<td>%s</td><td>", js(d, "started_on"));
 		page_deadline_due(r, d);
-		h_printf(r->out, "</td><td><span class=\"badge %s\">%s</span>", state_badge(js(d, "state")),
-			 state_label(js(d, "state")));
-		if (str_eq(js(d, "state"), "paused"))
-			h_printf(r->out, "：%s（%s 起）", js(d, "pause_reason"), js(d, "paused_since"));
+		h_raw(r->out, "</td><td>");
+		state_badge_html(r, d);
 		if (str_eq(js(d, "state"), "met"))
 			h_printf(r->out, " %s%s", js(d, "met_on"),
 				 json_is_true(json_object_get(d, "met_late")) ? "（逾期完成）" : "（按时）");
@@ -322,10 +325,8 @@ static void render_deadline(struct req *r, json_t *m)
 	page_deadline_due(r, d);
 	if (json_is_true(json_object_get(d, "provisional")))
 		h_printf(r->out, "<p class=\"hint\">%s</p>", js(d, "provisional_note"));
-	h_printf(r->out, "</dd><dt>状态</dt><dd><span class=\"badge %s\">%s</span>", state_badge(js(d, "state")),
-		 state_label(js(d, "state")));
-	if (str_eq(js(d, "state"), "paused"))
-		h_printf(r->out, "：%s（%s 起）", js(d, "pause_reason"), js(d, "paused_since"));
+	h_raw(r->out, "</dd><dt>状态</dt><dd>");
+	state_badge_html(r, d);
 	if (str_eq(js(d, "state"), "met"))
 		h_printf(r->out, " %s%s", js(d, "met_on"),
 			 json_is_true(json_object_get(d, "met_late")) ? "（逾期完成）" : "（按时）");
