@@ -250,6 +250,17 @@ int main(void)
 	       "[12-30, 01-05) holds 3 working days (12-30, 12-31, 01-04): 01-07 + 3 = 01-12");
 	is_str(col_of(db, "provisional", p4, b1), "1", "still provisional");
 
+	/* ---- a clock suspended (backdated) after it was marked overdue ---- */
+	long long p7 = start(db, cal, "case_hearing_request", "51", "2026-04-01");
+	ok(deadline_refresh(db, cal, "2026-04-20", 2, &changed) == 0, "refresh on 04-20");
+	is_str(col_of(db, "state", p7, b1), "overdue", "due 04-09 (04-02, 03, 07, 08, 09; 清明 04-04..06 off): overdue on 04-20");
+	ok(deadline_suspend(db, cal, p7, "2026-04-08", "听证", "第六十四条", &e) == 0, "suspended from 04-08, entered late");
+	is_str(col_of(db, "state", p7, b1), "open", "no longer counted as overdue while paused");
+	ok(deadline_resume(db, cal, p7, "2026-04-21", &e) == 0 && deadline_refresh(db, cal, "2026-04-21", 2, &changed) == 0,
+	   "resumed 04-21");
+	is_str(col_of(db, "due_on", p7, b1), "2026-04-22", "[04-08, 04-21) holds 9 working days: 04-09 + 9 = 04-22");
+	is_str(col_of(db, "state", p7, b1), "due_soon", "due soon after the resume");
+
 	/* ---- suspension refusals ---- */
 	long long p5 = start(db, cal, "case_hearing_request", "46", "2026-03-02");
 	e = (struct err)ERR_INIT;
