@@ -102,6 +102,7 @@ ROUTES = [
     ("GET", "/admin/deadlines/stats.xlsx", "leader admin supervisor"),
     ("GET POST", "/admin/deadlines/rules", "staff"),
     ("GET", "/admin/deadlines/{id}", "staff"),
+    ("GET POST", "/admin/numbers", "leader admin supervisor"),
     ("GET", "/api/v1/calendar/due", "public"),
     ("GET", "/api/v1/calendar/is-workday", "public"),
     ("GET", "/log", "public"),
