@@ -71,19 +71,31 @@ const char *procedure_requirement_label(const char *type)
 
 /* The case clocks of issue 9 (deadline_rules event codes) that a
  * definition may name before their rules are in the database. */
-static const char *const pending_clocks[] = {
-	"case_penalty_decision", "case_service", "case_hearing_request", "licence_acceptance",
-	"licence_decision", "licence_service", "coercion_seizure", "case_archive",
+static const struct { const char *code, *name; } pending_clocks[] = {
+	{ "case_penalty_decision", "作出行政处罚决定（普通程序）" },
+	{ "case_service", "送达行政处罚决定书（当事人不在场）" },
+	{ "case_hearing_request", "当事人提出听证要求" },
+	{ "licence_acceptance", "受理行政许可申请或一次告知补正" },
+	{ "licence_decision", "作出行政许可决定" },
+	{ "licence_service", "颁发、送达行政许可证件" },
+	{ "coercion_seizure", "查封、扣押期限" },
+	{ "case_archive", "结案后装订成卷归档" },
+	{ "case_complaint_decision", "投诉举报作出是否立案的决定" },
 };
 
 bool procedure_clock_pending(const char *event_code)
 {
+	return procedure_clock_pending_name(event_code) != NULL;
+}
+
+const char *procedure_clock_pending_name(const char *event_code)
+{
 	if (!event_code)
-		return false;
+		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(pending_clocks); i++)
-		if (strcmp(pending_clocks[i], event_code) == 0)
-			return true;
-	return false;
+		if (strcmp(pending_clocks[i].code, event_code) == 0)
+			return pending_clocks[i].name;
+	return NULL;
 }
 
 static const struct { const char *ident, *label; } kinds[] = {
@@ -445,6 +457,12 @@ static void check_transitions(struct vctx *v)
 			}
 		}
 		need_basis(v, t, f, what);
+		char tw[200];
+		if (ok)
+			snprintf(tw, sizeof tw, "流转「%s → %s」", stage_display(v->stages, from), stage_display(v->stages, to));
+		else
+			snprintf(tw, sizeof tw, "%s", what);
+		check_requirements(v, t, f, tw);
 		const json_t *when = json_object_get(t, "when");
 		if (when && !json_is_string(when)) {
 			snprintf(ff, sizeof ff, "%s.when", f);
@@ -575,6 +593,7 @@ static void check_endings(struct vctx *v)
 		need_role(v, x, f, what);
 		need_basis(v, x, f, what);
 		check_own_rule(v, x, f, what);
+		check_clocks(v, x, "meet_clocks", f, what, false);
 		const json_t *from = json_object_get(x, "from");
 		if (from) {
 			snprintf(ff, sizeof ff, "%s.from", f);
@@ -734,6 +753,9 @@ static json_t *definition_clocks(const json_t *def)
 		json_array_foreach(json_object_get(s, "meet_clocks"), k, c)
 			collect_clock(out, c);
 	}
+	json_array_foreach(json_object_get(def, "endings"), i, s)
+		json_array_foreach(json_object_get(s, "meet_clocks"), k, c)
+			collect_clock(out, c);
 	json_array_foreach(json_object_get(def, "suspensions"), i, s)
 		json_array_foreach(json_object_get(s, "clocks"), k, c)
 			collect_clock(out, c);
@@ -796,16 +818,26 @@ const char *procedure_stage_name(const json_t *def, const char *code)
 	return n ? n : "";
 }
 
-bool procedure_transition_ok(const json_t *def, const char *from, const char *to)
+const json_t *procedure_transition(const json_t *def, const char *from, const char *to)
 {
 	size_t i;
 	const json_t *t;
 	if (!from || !to)
-		return false;
+		return NULL;
 	json_array_foreach(json_object_get(def, "transitions"), i, t)
 		if (str_eq(jstr(t, "from"), from) && str_eq(jstr(t, "to"), to))
-			return procedure_stage(def, to) != NULL;
-	return false;
+			return procedure_stage(def, to) ? t : NULL;
+	return NULL;
+}
+
+bool procedure_transition_ok(const json_t *def, const char *from, const char *to)
+{
+	return procedure_transition(def, from, to) != NULL;
+}
+
+json_t *procedure_clocks(const json_t *def)
+{
+	return definition_clocks(def);
 }
 
 json_t *procedure_next_stages(const json_t *def, const char *from)

@@ -24,18 +24,8 @@
 #include "cases/procedure.h"
 #include <jansson.h>
 
-/* Names of the clocks and number kinds a definition names; the dictionary
- * first (deadline events), these while the case clocks are being added. */
-static const struct { const char *code, *label; } clock_names[] = {
-	{ "case_penalty_decision", "作出行政处罚决定的期限" },
-	{ "case_service", "送达行政处罚决定书的期限" },
-	{ "case_hearing_request", "当事人要求听证的期限" },
-	{ "licence_acceptance", "受理或一次告知补正的期限" },
-	{ "licence_decision", "作出行政许可决定的期限" },
-	{ "licence_service", "颁发、送达行政许可证件的期限" },
-	{ "coercion_seizure", "查封、扣押的期限" },
-	{ "case_archive", "归档的期限" },
-};
+/* Names of the number kinds a definition names: the dictionary's when it
+ * has them, else these. */
 static const struct { const char *code, *label; } number_names[] = {
 	{ "penalty_filing", "立案号" },
 	{ "penalty_decision", "行政处罚决定书文号" },
@@ -46,19 +36,18 @@ static const struct { const char *code, *label; } number_names[] = {
 	{ "inspection", "检查编号" },
 };
 
-static const char *clock_label(const char *code)
+/* The clock's name from the model's clock_names. */
+static const char *clock_label(const json_t *m, const char *code)
 {
-	const char *l = dict_find("deadline_event", code);
-	if (l)
-		return l;
-	for (size_t i = 0; i < ARRAY_SIZE(clock_names); i++)
-		if (str_eq(clock_names[i].code, code))
-			return clock_names[i].label;
-	return "未登记的计时";
+	const char *l = js(json_object_get(m, "clock_names"), code);
+	return l[0] ? l : "未登记的计时";
 }
 
 static const char *number_label(const char *code)
 {
+	const char *l = dict_find("number_kind", code);
+	if (l)
+		return l;
 	for (size_t i = 0; i < ARRAY_SIZE(number_names); i++)
 		if (str_eq(number_names[i].code, code))
 			return number_names[i].label;
@@ -192,12 +181,12 @@ int page_admin_procedures(struct req *r)
 
 /* ----------------------------------------------------------- one version */
 
-static void clock_list(struct req *r, const json_t *a, const char *prefix)
+static void clock_list(struct req *r, const json_t *m, const json_t *a, const char *prefix)
 {
 	size_t i;
 	const json_t *c;
 	json_array_foreach(a, i, c)
-		h_printf(r->out, "<li>%s：%s</li>", prefix, clock_label(json_string_value(c)));
+		h_printf(r->out, "<li>%s：%s</li>", prefix, clock_label(m, json_string_value(c)));
 }
 
 static void render_requirement(struct req *r, const json_t *q)
@@ -213,7 +202,7 @@ static void render_requirement(struct req *r, const json_t *q)
 	h_printf(r->out, "<br><span class=\"muted\">依据：%s</span></li>", js(q, "basis"));
 }
 
-static void render_stages(struct req *r, const json_t *def)
+static void render_stages(struct req *r, const json_t *m, const json_t *def)
 {
 	h_raw(r->out, "<h2 id=\"stages\">阶段</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">序号</th>"
 		       "<th scope=\"col\">阶段</th><th scope=\"col\">进入时</th><th scope=\"col\">离开前须具备</th>"
@@ -231,8 +220,8 @@ static void render_stages(struct req *r, const json_t *def)
 		h_raw(r->out, "</td><td><ul class=\"plain\">");
 		if (!str_empty(js(s, "number")))
 			h_printf(r->out, "<li>编号：%s</li>", number_label(js(s, "number")));
-		clock_list(r, json_object_get(s, "start_clocks"), "开始计时");
-		clock_list(r, json_object_get(s, "meet_clocks"), "完成计时");
+		clock_list(r, m, json_object_get(s, "start_clocks"), "开始计时");
+		clock_list(r, m, json_object_get(s, "meet_clocks"), "完成计时");
 		h_raw(r->out, "</ul></td><td><ul class=\"plain\">");
 		size_t k;
 		const json_t *q;
@@ -246,6 +235,11 @@ static void render_stages(struct req *r, const json_t *def)
 			h_printf(r->out, "<li><a href=\"#stage-%s\">%s</a>", js(t, "to"), procedure_stage_name(def, js(t, "to")));
 			if (!str_empty(js(t, "when")))
 				h_printf(r->out, "（%s）", js(t, "when"));
+			size_t qi;
+			const json_t *rq;
+			json_array_foreach(json_object_get(t, "requires"), qi, rq)
+				if (str_eq(js(rq, "type"), "approval"))
+					h_printf(r->out, "，须%s", js(rq, "name"));
 			h_raw(r->out, "</li>");
 		}
 		h_printf(r->out, "</ul></td><td>%s</td></tr>", js(s, "basis"));
@@ -256,16 +250,30 @@ static void render_stages(struct req *r, const json_t *def)
 static void render_transitions(struct req *r, const json_t *def)
 {
 	h_raw(r->out, "<h2 id=\"transitions\">流转</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">从</th>"
-		       "<th scope=\"col\">到</th><th scope=\"col\">适用情形</th><th scope=\"col\">依据</th></tr></thead><tbody>");
+		       "<th scope=\"col\">到</th><th scope=\"col\">适用情形</th><th scope=\"col\">此流转另须具备</th>"
+		       "<th scope=\"col\">依据</th></tr></thead><tbody>");
 	size_t i;
 	const json_t *t;
-	json_array_foreach(json_object_get(def, "transitions"), i, t)
-		h_printf(r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", procedure_stage_name(def, js(t, "from")),
-			 procedure_stage_name(def, js(t, "to")), str_empty(js(t, "when")) ? "—" : js(t, "when"), js(t, "basis"));
+	json_array_foreach(json_object_get(def, "transitions"), i, t) {
+		h_printf(r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", procedure_stage_name(def, js(t, "from")),
+			 procedure_stage_name(def, js(t, "to")), str_empty(js(t, "when")) ? "—" : js(t, "when"));
+		const json_t *reqs = json_object_get(t, "requires");
+		if (json_array_size(reqs)) {
+			h_raw(r->out, "<ul class=\"plain\">");
+			size_t k;
+			const json_t *q;
+			json_array_foreach(reqs, k, q)
+				render_requirement(r, q);
+			h_raw(r->out, "</ul>");
+		} else {
+			h_raw(r->out, "—");
+		}
+		h_printf(r->out, "</td><td>%s</td></tr>", js(t, "basis"));
+	}
 	h_raw(r->out, "</tbody></table></div>");
 }
 
-static void render_endings(struct req *r, const json_t *def)
+static void render_endings(struct req *r, const json_t *m, const json_t *def)
 {
 	const json_t *en = json_object_get(def, "endings");
 	if (json_array_size(en) == 0)
@@ -289,12 +297,17 @@ static void render_endings(struct req *r, const json_t *def)
 			json_array_foreach(from, k, s)
 				h_printf(r->out, "%s%s", k ? "、" : "", procedure_stage_name(def, json_string_value(s)));
 		}
-		h_printf(r->out, "</td><td>%s</td><td>%s</td></tr>", role_name(js(x, "role")), js(x, "basis"));
+		h_printf(r->out, "</td><td>%s</td><td>%s", role_name(js(x, "role")), js(x, "basis"));
+		size_t q;
+		const json_t *c;
+		json_array_foreach(json_object_get(x, "meet_clocks"), q, c)
+			h_printf(r->out, "<br><span class=\"muted\">完成计时：%s</span>", clock_label(m, json_string_value(c)));
+		h_raw(r->out, "</td></tr>");
 	}
 	h_raw(r->out, "</tbody></table></div>");
 }
 
-static void render_clock_rules(struct req *r, const json_t *def)
+static void render_clock_rules(struct req *r, const json_t *m, const json_t *def)
 {
 	const json_t *su = json_object_get(def, "suspensions"), *ex = json_object_get(def, "extensions");
 	if (json_array_size(su) == 0 && json_array_size(ex) == 0)
@@ -309,7 +322,7 @@ static void render_clock_rules(struct req *r, const json_t *def)
 		own_mark(r, x);
 		h_raw(r->out, "</td><td>");
 		json_array_foreach(json_object_get(x, "clocks"), k, c)
-			h_printf(r->out, "%s%s", k ? "、" : "", clock_label(json_string_value(c)));
+			h_printf(r->out, "%s%s", k ? "、" : "", clock_label(m, json_string_value(c)));
 		h_printf(r->out, "</td><td>—</td><td>%s</td></tr>", js(x, "basis"));
 	}
 	json_array_foreach(ex, i, x) {
@@ -317,7 +330,7 @@ static void render_clock_rules(struct req *r, const json_t *def)
 		if (json_is_integer(json_object_get(x, "days")))
 			h_printf(r->out, "（至多%lld日）", ji(x, "days"));
 		own_mark(r, x);
-		h_printf(r->out, "</td><td>%s</td><td>%s</td><td>%s</td></tr>", clock_label(js(x, "clock")),
+		h_printf(r->out, "</td><td>%s</td><td>%s</td><td>%s</td></tr>", clock_label(m, js(x, "clock")),
 			 role_name(js(x, "role")), js(x, "basis"));
 	}
 	h_raw(r->out, "</tbody></table></div>");
@@ -363,10 +376,10 @@ static void render_one(struct req *r, json_t *m)
 		 "<dt>定义摘要（SHA-256）</dt><dd><code>%s</code></dd></dl>",
 		 js(m, "kind_label"), js(m, "effective_from"), js(m, "basis"), procedure_min_officers(def),
 		 js(def, "min_officers_basis"), js(m, "sha256"));
-	render_stages(r, def);
+	render_stages(r, m, def);
 	render_transitions(r, def);
-	render_endings(r, def);
-	render_clock_rules(r, def);
+	render_endings(r, m, def);
+	render_clock_rules(r, m, def);
 	render_versions(r, m);
 	page_end(r);
 }

@@ -185,6 +185,25 @@ static void test_validation_refuses(void)
 	errs_release(&all);
 	json_decref(d);
 
+	d = def_copy("penalty_general");
+	json_object_set_new(json_array_get(json_object_get(json_array_get(json_object_get(d, "transitions"), 1), "requires"),
+					   0),
+			    "type", json_string("magic"));
+	ok(refused_with(d, "transitions[1].requires[0].type", "流转「调查取证 → 告知」"),
+	   "an unknown requirement type on a transition is refused, naming the transition");
+	json_decref(d);
+
+	d = def_copy("penalty_general");
+	json_object_del(json_array_get(json_object_get(json_array_get(json_object_get(d, "transitions"), 1), "requires"), 0),
+			"basis");
+	ok(refused_with(d, "transitions[1].requires[0].basis", "缺少法律依据"), "a transition requirement without basis");
+	json_decref(d);
+
+	d = def_copy("penalty_general");
+	json_object_set_new(json_array_get(json_object_get(d, "endings"), 0), "meet_clocks", json_pack("[s]", "Bad Clock"));
+	ok(refused_with(d, "endings[0].meet_clocks", "计时代码不合规范"), "a malformed clock code on an ending");
+	json_decref(d);
+
 	json_t *notobj = json_string("x");
 	ok(refused_with(notobj, "definition", NULL), "a definition that is not an object is refused");
 	json_decref(notobj);
@@ -241,10 +260,23 @@ static void test_accessors(void)
 	json_t *next = procedure_next_stages(d, "notice");
 	is_int(json_array_size(next), 4, "four ways out of 告知");
 	json_decref(next);
-	json_t *fs = json_object_get(procedure_stage(d, "filing"), "start_clocks");
+	/* 立案 is the approval of the filing stage: entering 调查取证 is the day of 立案 (art. 60). */
+	json_t *fs = json_object_get(procedure_stage(d, "investigation"), "start_clocks");
 	is_str(json_string_value(json_array_get(fs, 0)), "case_penalty_decision", "立案 starts the 90-day clock");
-	is_str(json_string_value(json_object_get(procedure_stage(d, "filing"), "number")), "penalty_filing",
+	is_str(json_string_value(json_object_get(procedure_stage(d, "investigation"), "number")), "penalty_filing",
 	       "立案 assigns the filing number");
+	ok(!json_object_get(procedure_stage(d, "filing"), "number"), "no number before 立案 is approved (不予立案 uses none)");
+	const json_t *tr = procedure_transition(d, "decision", "service");
+	const json_t *rq = json_array_get(json_object_get(tr, "requires"), 0);
+	ok(tr && str_eq(json_string_value(json_object_get(rq, "approval")), "decision") &&
+		   str_eq(json_string_value(json_object_get(rq, "role")), "leader"),
+	   "决定 -> 送达 needs the 负责人 decision approval (art. 57)");
+	ok(!json_object_get(procedure_transition(d, "decision", "investigation"), "requires"),
+	   "but not 决定 -> 调查取证 (sent back)");
+	ok(!procedure_transition(d, "filing", "decision"), "procedure_transition: NULL when not allowed");
+	json_t *clocks = procedure_clocks(d);
+	ok(json_array_size(clocks) == 5, "the penalty procedure names five clocks (%zu)", json_array_size(clocks));
+	json_decref(clocks);
 	json_decref(d);
 	d = def_copy("licence");
 	ok(procedure_ending_allowed(d, "not_accepted", "application"), "licence: 不予受理 from 申请");
