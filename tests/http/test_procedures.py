@@ -186,7 +186,54 @@ def main():
         t.is_(len(versions_of(c, "licence")["versions"]), 2, "nothing written")
         t.is_(count_versions(), n0 + 1, "nothing written")
         t.is_(srv.client().get("/api/v1/procedures").status in (302, 303, 401), True, "the public is sent to log in")
+    defaults_once(t)
     t.done()
+
+
+def defaults_once(t):
+    """A fresh database and one from before migration 023 each get the
+    default procedures exactly once (SQLite files; the PostgreSQL path is
+    the same code, covered by test_procedure)."""
+    import shutil
+    import sqlite3
+    import subprocess
+    import tempfile
+    binary = os.environ.get("ZHIFA_BIN") or os.path.join(harness.ROOT, "build/asan/zhifa")
+    env = dict(os.environ)
+    env.pop("ZHIFA_DB", None)
+    tmp = tempfile.mkdtemp(prefix="zhifa-proc-")
+    try:
+        def migrate():
+            return subprocess.run([binary, "migrate", "--data", tmp], capture_output=True, text=True, env=env,
+                                  timeout=120)
+
+        def rows(sql):
+            con = sqlite3.connect(os.path.join(tmp, "zhifa.db"))
+            try:
+                return con.execute(sql).fetchone()[0]
+            finally:
+                con.close()
+        p = migrate()
+        t.ok(p.returncode == 0, "migrate a fresh database", p.stderr)
+        t.is_(rows("SELECT COUNT(*) FROM procedures"), 7, "a fresh database gets the seven defaults")
+        t.is_(rows("SELECT COUNT(DISTINCT code) FROM procedures WHERE version = 1 AND created_by = 'system'"), 7,
+              "each as version 1 by the system")
+        p = migrate()
+        t.is_(rows("SELECT COUNT(*) FROM procedures"), 7, "a second start adds nothing")
+        # make it a database from before migration 023
+        con = sqlite3.connect(os.path.join(tmp, "zhifa.db"))
+        con.executescript("DROP TABLE procedures; DELETE FROM schema_migrations WHERE version = 23;")
+        con.commit()
+        con.close()
+        p = migrate()
+        t.ok(p.returncode == 0, "an existing database is migrated", p.stderr)
+        t.is_(rows("SELECT COUNT(*) FROM procedures"), 7, "and gets the seven defaults")
+        migrate()
+        t.is_(rows("SELECT COUNT(*) FROM procedures"), 7, "once")
+        t.is_(rows("SELECT effective_from FROM procedures WHERE code = 'penalty_simple'"), "2021-07-15",
+              "penalties from 2021-07-15")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def versions_of_def(c, code):
