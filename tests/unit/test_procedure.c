@@ -10,6 +10,7 @@
 #include "core/core.h"
 #include "cases/procedure.h"
 #include "test_people_util.h"
+#include <sys/wait.h>
 
 static json_t *defaults;
 
@@ -458,6 +459,46 @@ static void test_store(struct db *db, struct tp_tree *t)
 		ok(db_exec(db, "TRUNCATE procedures") < 0, "TRUNCATE refused on PostgreSQL");
 }
 
+/* Two processes loading the defaults into one new database at the same
+ * moment: each code is loaded once. */
+static void test_concurrent_defaults(void)
+{
+	struct db *db = testdb_open();
+	struct buf err;
+	buf_init(&err, 0);
+	if (db_migrate(db, &err) < 0)
+		testdb_bail("db_migrate", buf_str(&err));
+	buf_release(&err);
+	const char *url = testdb_state.urls[testdb_state.n - 1];
+	pid_t kids[2];
+	for (int k = 0; k < 2; k++) {
+		kids[k] = fork();
+		if (kids[k] == 0) {
+			struct buf e2;
+			buf_init(&e2, 0);
+			struct db *c = db_open(url, &e2);
+			struct err e = ERR_INIT;
+			int added = 0;
+			int rc = c ? procedure_ensure_defaults(c, &added, &e) : -1;
+			if (c)
+				db_close(c);
+			buf_release(&e2);
+			_exit(rc == 0 ? 0 : 1);
+		}
+	}
+	int okk = 0;
+	for (int k = 0; k < 2; k++) {
+		int st = 0;
+		waitpid(kids[k], &st, 0);
+		okk += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	}
+	is_int(okk, 2, "two processes load the defaults at once, both succeed");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM procedures"), 7, "each default exactly once");
+	is_int(tp_count(db, "SELECT COUNT(*) FROM ledger_leaves WHERE event_type = 'procedure.version'"), 7,
+	       "one ledger leaf each");
+	db_close(db);
+}
+
 int main(void)
 {
 	struct db *db = tp_open();
@@ -468,6 +509,7 @@ int main(void)
 	test_accessors();
 	test_store(db, &t);
 	test_registry();
+	test_concurrent_defaults();
 	json_decref(defaults);
 	db_close(db);
 	return tap_done();
