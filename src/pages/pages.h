@@ -154,6 +154,10 @@ int page_admin_deadlines(struct req *r);
 int page_admin_deadlines_xlsx(struct req *r);
 int page_admin_deadlines_list_xlsx(struct req *r); /* GET /admin/deadlines.xlsx: a unit's deadlines */
 int page_admin_deadline_rules(struct req *r);
+/* admin_procedures.c: enforcement procedures (程序模板), for the administrator. */
+int page_admin_procedures(struct req *r);             /* GET list; POST (JSON) add a version */
+int page_admin_procedure(struct req *r);              /* GET /admin/procedures/{id}: one version */
+int page_admin_procedure_new_version(struct req *r);  /* GET|POST /admin/procedures/{id}/new-version */
 /* == end admin_calendar.c == */
 /* == log.c == */
 /* log.c: the ledger's public read API and the portal page 公信验证 */
@@ -186,8 +190,4 @@ int page_tus_head(struct req *r);       /* HEAD/GET /api/v1/uploads/{id}: Upload
 int page_tus_patch(struct req *r);      /* PATCH /api/v1/uploads/{id}: append (204 + Upload-Offset) */
 int stream_tus_patch(struct req *r, const char *data, size_t n);
 /* == end vault.c == */
-/* admin_procedures.c: enforcement procedures (程序模板), for the administrator. */
-int page_admin_procedures(struct req *r);             /* GET list; POST (JSON) add a version */
-int page_admin_procedure(struct req *r);              /* GET /admin/procedures/{id}: one version */
-int page_admin_procedure_new_version(struct req *r);  /* GET|POST /admin/procedures/{id}/new-version */
 #endif
