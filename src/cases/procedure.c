@@ -153,6 +153,7 @@ static bool code_ok(const char *s, size_t max)
 #define BASIS_MAX 1000
 #define NAME_MAX_CHARS 100
 #define STAGES_MAX 60
+#define LIST_MAX 200 /* transitions, endings, suspensions, extensions, requirements */
 
 struct vctx {
 	const json_t *def;
@@ -457,12 +458,10 @@ static void check_transitions(struct vctx *v)
 			}
 		}
 		need_basis(v, t, f, what);
-		char tw[200];
-		if (ok)
-			snprintf(tw, sizeof tw, "流转「%s → %s」", stage_display(v->stages, from), stage_display(v->stages, to));
-		else
-			snprintf(tw, sizeof tw, "%s", what);
-		check_requirements(v, t, f, tw);
+		if (json_object_get(t, "requires")) {
+			snprintf(ff, sizeof ff, "%s.requires", f);
+			problem(v, ff, "%s不能设置条件：离开条件请写在起点阶段中", what);
+		}
 		const json_t *when = json_object_get(t, "when");
 		if (when && !json_is_string(when)) {
 			snprintf(ff, sizeof ff, "%s.when", f);
@@ -699,6 +698,14 @@ static void check_extensions(struct vctx *v)
 	}
 }
 
+static bool too_long(struct vctx *v, const json_t *a, const char *field, const char *what)
+{
+	if (json_array_size(a) <= LIST_MAX)
+		return false;
+	problem(v, field, "%s不能超过%d项", what, LIST_MAX);
+	return true;
+}
+
 int procedure_validate(const json_t *def, struct errs *all)
 {
 	struct vctx v = { def, NULL, all, 0 };
@@ -706,6 +713,22 @@ int procedure_validate(const json_t *def, struct errs *all)
 		problem(&v, "definition", "程序定义必须是一个 JSON 对象");
 		return -1;
 	}
+	/* Bound the work before looking closer (the checks are quadratic in
+	 * the list lengths). */
+	bool big = too_long(&v, json_object_get(def, "transitions"), "transitions", "流转") |
+		   too_long(&v, json_object_get(def, "endings"), "endings", "终结方式") |
+		   too_long(&v, json_object_get(def, "suspensions"), "suspensions", "不计入期限的情形") |
+		   too_long(&v, json_object_get(def, "extensions"), "extensions", "延长规则") |
+		   too_long(&v, json_object_get(def, "final"), "final", "结案阶段");
+	size_t si;
+	const json_t *st;
+	json_array_foreach(json_object_get(def, "stages"), si, st) {
+		if (si >= STAGES_MAX)
+			break;
+		big |= too_long(&v, json_object_get(st, "requires"), "stages", "一个阶段的离开条件");
+	}
+	if (big)
+		return -1;
 	const char *kind = jstr(def, "kind");
 	if (!kind)
 		problem(&v, "kind", "程序缺少执法类别");

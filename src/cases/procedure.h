@@ -24,8 +24,7 @@
  *                  "start_clocks": [event_code], "meet_clocks": [event_code],
  *                  "requires": [{ "type": officers|party|matter|approval|…,
  *                                 "approval", "role", "name", "basis" }] }],
- *     "transitions": [{ "from", "to", "basis", "when" (optional note),
- *                       "requires": [...] (optional) }],
+ *     "transitions": [{ "from", "to", "basis", "when" (optional note) }],
  *     "final": [stage code],
  *     "endings": [{ "code", "name", "from": [stage] (absent: any stage
  *                   that is not final), "role", "basis",
@@ -40,9 +39,8 @@
  *
  * Semantics for the cases layer (gates.c):
  *   - a stage's "requires" must all be met before the case leaves the
- *     stage by any transition; a transition's own "requires" must also be
- *     met when that transition is taken (e.g. the 负责人审查决定 approval on
- *     决定 -> 送达, but not on 决定 -> 调查取证 when sent back);
+ *     stage by any transition (a transition carries no requirements of its
+ *     own: validation refuses them);
  *   - entering a stage assigns its "number" (a number scheme kind), starts
  *     its "start_clocks" and meets its "meet_clocks" on the act's date;
  *     clocks are named by deadline_rules.event_code (the clock's own code,
@@ -62,6 +60,8 @@
 #include <jansson.h>
 
 #define PROCEDURE_DEFAULTS_FILE "data/procedures.json"
+/* The canonical text of a definition is at most this long. */
+#define PROCEDURE_MAX_BYTES (256 * 1024)
 
 /* ---- requirement types ----
  * The types a stage may require ("officers", "party", "matter" and
@@ -167,7 +167,7 @@ const json_t *procedure_stage(const json_t *def, const char *code);
  * "" when neither. */
 const char *procedure_stage_name(const json_t *def, const char *code);
 bool procedure_transition_ok(const json_t *def, const char *from, const char *to);
-/* The transition object from -> to (its "requires", "when", "basis"), or
+/* The transition object from -> to (its "when" and "basis"), or
  * NULL when the procedure does not allow it. */
 const json_t *procedure_transition(const json_t *def, const char *from, const char *to);
 /* Every clock code the definition names (stages, endings, suspensions,

@@ -285,6 +285,12 @@ int procedure_add_version(struct db *db, const struct actor *a, const char *code
 		errs_add(l, ERR_INVALID, "effective_from", "施行日期 %s 早于今天（%s）：新版本不能溯及既往", effective_from,
 			 today);
 	procedure_validate_db(db, def, l);
+	if (l->n == before && json_is_object(def)) {
+		char *text = procedure_canonical(def);
+		if (strlen(text) > PROCEDURE_MAX_BYTES)
+			errs_add(l, ERR_TOOLARGE, "definition", "程序定义过长（超过%d KB）", PROCEDURE_MAX_BYTES / 1024);
+		free(text);
+	}
 	if (l->n > before) {
 		errs_first(l, e);
 		if (!e || !e->kind)

@@ -235,11 +235,6 @@ static void render_stages(struct req *r, const json_t *m, const json_t *def)
 			h_printf(r->out, "<li><a href=\"#stage-%s\">%s</a>", js(t, "to"), procedure_stage_name(def, js(t, "to")));
 			if (!str_empty(js(t, "when")))
 				h_printf(r->out, "（%s）", js(t, "when"));
-			size_t qi;
-			const json_t *rq;
-			json_array_foreach(json_object_get(t, "requires"), qi, rq)
-				if (str_eq(js(rq, "type"), "approval"))
-					h_printf(r->out, "，须%s", js(rq, "name"));
 			h_raw(r->out, "</li>");
 		}
 		h_printf(r->out, "</ul></td><td>%s</td></tr>", js(s, "basis"));
@@ -250,26 +245,12 @@ static void render_stages(struct req *r, const json_t *m, const json_t *def)
 static void render_transitions(struct req *r, const json_t *def)
 {
 	h_raw(r->out, "<h2 id=\"transitions\">流转</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">从</th>"
-		       "<th scope=\"col\">到</th><th scope=\"col\">适用情形</th><th scope=\"col\">此流转另须具备</th>"
-		       "<th scope=\"col\">依据</th></tr></thead><tbody>");
+		       "<th scope=\"col\">到</th><th scope=\"col\">适用情形</th><th scope=\"col\">依据</th></tr></thead><tbody>");
 	size_t i;
 	const json_t *t;
-	json_array_foreach(json_object_get(def, "transitions"), i, t) {
-		h_printf(r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", procedure_stage_name(def, js(t, "from")),
-			 procedure_stage_name(def, js(t, "to")), str_empty(js(t, "when")) ? "—" : js(t, "when"));
-		const json_t *reqs = json_object_get(t, "requires");
-		if (json_array_size(reqs)) {
-			h_raw(r->out, "<ul class=\"plain\">");
-			size_t k;
-			const json_t *q;
-			json_array_foreach(reqs, k, q)
-				render_requirement(r, q);
-			h_raw(r->out, "</ul>");
-		} else {
-			h_raw(r->out, "—");
-		}
-		h_printf(r->out, "</td><td>%s</td></tr>", js(t, "basis"));
-	}
+	json_array_foreach(json_object_get(def, "transitions"), i, t)
+		h_printf(r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", procedure_stage_name(def, js(t, "from")),
+			 procedure_stage_name(def, js(t, "to")), str_empty(js(t, "when")) ? "—" : js(t, "when"), js(t, "basis"));
 	h_raw(r->out, "</tbody></table></div>");
 }
 

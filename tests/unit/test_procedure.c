@@ -187,22 +187,21 @@ static void test_validation_refuses(void)
 	json_decref(d);
 
 	d = def_copy("penalty_general");
-	json_object_set_new(json_array_get(json_object_get(json_array_get(json_object_get(d, "transitions"), 1), "requires"),
-					   0),
-			    "type", json_string("magic"));
-	ok(refused_with(d, "transitions[1].requires[0].type", "流转「调查取证 → 告知」"),
-	   "an unknown requirement type on a transition is refused, naming the transition");
-	json_decref(d);
-
-	d = def_copy("penalty_general");
-	json_object_del(json_array_get(json_object_get(json_array_get(json_object_get(d, "transitions"), 1), "requires"), 0),
-			"basis");
-	ok(refused_with(d, "transitions[1].requires[0].basis", "缺少法律依据"), "a transition requirement without basis");
+	json_object_set_new(json_array_get(json_object_get(d, "transitions"), 1), "requires",
+			    json_pack("[{s:s,s:s}]", "type", "party", "basis", "x"));
+	ok(refused_with(d, "transitions[1].requires", "起点阶段"), "requirements on a transition are refused");
 	json_decref(d);
 
 	d = def_copy("penalty_general");
 	json_object_set_new(json_array_get(json_object_get(d, "endings"), 0), "meet_clocks", json_pack("[s]", "Bad Clock"));
 	ok(refused_with(d, "endings[0].meet_clocks", "计时代码不合规范"), "a malformed clock code on an ending");
+	json_decref(d);
+
+	d = def_copy("penalty_general");
+	json_t *many = json_object_get(d, "transitions");
+	while (json_array_size(many) <= 200)
+		json_array_append(many, json_array_get(many, 0));
+	ok(refused_with(d, "transitions", "不能超过200项"), "more than 200 transitions are refused before any closer look");
 	json_decref(d);
 
 	json_t *notobj = json_string("x");
@@ -261,19 +260,16 @@ static void test_accessors(void)
 	json_t *next = procedure_next_stages(d, "notice");
 	is_int(json_array_size(next), 4, "four ways out of 告知");
 	json_decref(next);
-	/* 立案 is the approval of the filing stage: entering 调查取证 is the day of 立案 (art. 60). */
-	json_t *fs = json_object_get(procedure_stage(d, "investigation"), "start_clocks");
+	json_t *fs = json_object_get(procedure_stage(d, "filing"), "start_clocks");
 	is_str(json_string_value(json_array_get(fs, 0)), "case_penalty_decision", "立案 starts the 90-day clock");
-	is_str(json_string_value(json_object_get(procedure_stage(d, "investigation"), "number")), "penalty_filing",
+	is_str(json_string_value(json_object_get(procedure_stage(d, "filing"), "number")), "penalty_filing",
 	       "立案 assigns the filing number");
-	ok(!json_object_get(procedure_stage(d, "filing"), "number"), "no number before 立案 is approved (不予立案 uses none)");
-	const json_t *tr = procedure_transition(d, "decision", "service");
-	const json_t *rq = json_array_get(json_object_get(tr, "requires"), 0);
-	ok(tr && str_eq(json_string_value(json_object_get(rq, "approval")), "decision") &&
-		   str_eq(json_string_value(json_object_get(rq, "role")), "leader"),
-	   "决定 -> 送达 needs the 负责人 decision approval (art. 57)");
-	ok(!json_object_get(procedure_transition(d, "decision", "investigation"), "requires"),
-	   "but not 决定 -> 调查取证 (sent back)");
+	const json_t *tr = procedure_transition(d, "notice", "hearing");
+	ok(tr && strstr(json_string_value(json_object_get(tr, "when")), "五日内"), "告知 -> 听证 only on request (when)");
+	const json_t *dec = json_array_get(json_object_get(procedure_stage(d, "decision"), "requires"), 0);
+	ok(str_eq(json_string_value(json_object_get(dec, "approval")), "decision") &&
+		   str_eq(json_string_value(json_object_get(dec, "role")), "leader"),
+	   "负责人审查决定 by a leader (art. 57)");
 	ok(!procedure_transition(d, "filing", "decision"), "procedure_transition: NULL when not allowed");
 	json_t *clocks = procedure_clocks(d);
 	ok(json_array_size(clocks) == 5, "the penalty procedure names five clocks (%zu)", json_array_size(clocks));
