@@ -93,7 +93,7 @@ static void render_list(struct req *r, json_t *m)
 		json_t *versions = json_object_get(p, "versions");
 		long long show = json_is_integer(json_object_get(p, "current_id")) ? ji(p, "current_id")
 										   : ji(json_array_get(versions, 0), "id");
-		h_printf(r->out, "<tr><td><a href=\"/admin/procedures/%lld\">%s</a></td><td>%s</td><td><ul class=\"plain\">",
+		h_printf(r->out, "<tr><td><a href=\"/admin/procedures/%lld\">%s</a></td><td>%s</td><td><ul class=\"bare\">",
 			 show, js(p, "name"), js(p, "kind_label"));
 		size_t k;
 		json_t *v;
@@ -217,17 +217,17 @@ static void render_stages(struct req *r, const json_t *m, const json_t *def)
 			h_raw(r->out, " <span class=\"badge pending\">起始</span>");
 		if (procedure_is_final(def, code))
 			h_raw(r->out, " <span class=\"badge ok\">结案</span>");
-		h_raw(r->out, "</td><td><ul class=\"plain\">");
+		h_raw(r->out, "</td><td><ul class=\"bare\">");
 		if (!str_empty(js(s, "number")))
 			h_printf(r->out, "<li>编号：%s</li>", number_label(js(s, "number")));
 		clock_list(r, m, json_object_get(s, "start_clocks"), "开始计时");
 		clock_list(r, m, json_object_get(s, "meet_clocks"), "完成计时");
-		h_raw(r->out, "</ul></td><td><ul class=\"plain\">");
+		h_raw(r->out, "</ul></td><td><ul class=\"bare\">");
 		size_t k;
 		const json_t *q;
 		json_array_foreach(json_object_get(s, "requires"), k, q)
 			render_requirement(r, q);
-		h_raw(r->out, "</ul></td><td><ul class=\"plain\">");
+		h_raw(r->out, "</ul></td><td><ul class=\"bare\">");
 		const json_t *t;
 		json_array_foreach(json_object_get(def, "transitions"), k, t) {
 			if (!str_eq(js(t, "from"), code))
@@ -348,7 +348,8 @@ static void render_one(struct req *r, json_t *m)
 	time_today_shanghai(today);
 	const json_t *def = json_object_get(m, "definition");
 	page_begin(r, js(m, "name"));
-	h_printf(r->out, "<p><a href=\"/admin/procedures\">执法程序</a> › %s</p><h1>%s <small>第%lld版</small></h1><p>",
+	h_printf(r->out, "<nav aria-label=\"位置\" class=\"crumbs\"><a href=\"/admin/procedures\">执法程序</a> › %s</nav>"
+		 "<h1>%s <small>第%lld版</small></h1><p>",
 		 js(m, "name"), js(m, "name"), ji(m, "version"));
 	status_badge(r, m, today);
 	h_printf(r->out, " <a href=\"/admin/procedures/%lld/new-version\">以此为基础增加新版本</a></p>", ji(m, "id"));
@@ -397,7 +398,8 @@ static void render_new(struct req *r, json_t *m)
 	json_array_foreach(json_object_get(m, "errors"), k, ej)
 		errs_add(&errs, ERR_INVALID, js(ej, "field"), "%s", js(ej, "message"));
 	page_begin(r, "增加执法程序版本");
-	h_printf(r->out, "<p><a href=\"/admin/procedures\">执法程序</a> › <a href=\"/admin/procedures/%lld\">%s</a></p>"
+	h_printf(r->out, "<nav aria-label=\"位置\" class=\"crumbs\"><a href=\"/admin/procedures\">执法程序</a> › "
+		 "<a href=\"/admin/procedures/%lld\">%s</a></nav>"
 		 "<h1>增加新版本：%s</h1>", ji(m, "id"), js(m, "name"), js(m, "name"));
 	h_printf(r->out, "<p class=\"muted\">新版本为第%lld版，自施行日期起立案（或受理）的案件适用；施行日期不能早于今天，"
 		 "已立案的案件继续适用原版本。定义为 JSON：每个阶段、离开条件、流转、终结方式、期限扣除和延长规则都须写明法律依据。</p>",
