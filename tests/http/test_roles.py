@@ -40,6 +40,11 @@ ROLES = {
                 ["/admin/logs", "/admin/users", "/parties/new", "/parties/1/edit"]),
 }
 NAV_ADMIN_ONLY = ('href="/admin/users"', 'href="/admin/logs"')
+# the enforcement procedures (admin_procedures.c): the administrator only
+PROCEDURE_ROUTES = ["/admin/procedures", "/admin/procedures/1", "/admin/procedures/1/new-version",
+                    "/api/v1/procedures", "/api/v1/procedures/1"]
+for _user, (_allowed, _denied) in ROLES.items():
+    (_allowed if _user == "admin" else _denied).extend(PROCEDURE_ROUTES)
 
 
 def main():
