@@ -8,12 +8,16 @@
 //     crawls /, /portal, /log and /verify), with depth and page caps;
 //  2. submits every form found (POST, and GET filters and searches) whose
 //     action is not destructive or session-ending, with every text field
-//     filled with a payload carrying a marker that names the form and the
-//     field (F12a-name): an HTML breakout, an attribute breakout (and a
-//     javascript: URL in URL-like fields), a short Chinese one that passes
-//     length checks, and one in every field including numbers, dates and
-//     hidden ones; selects and checkboxes are kept as they are.  A refusal
-//     (400 and the form shown again with the input) is a page like any other;
+//     filled with a payload carrying a marker that names the form, the
+//     variant and the field (F12c3: form 12, variant c, field 3; the legend
+//     is kept here, the marker stays short for length limits): an HTML
+//     breakout, an attribute breakout (a javascript: URL in URL-like
+//     fields), a short Chinese one that passes length checks, and one in
+//     every field including numbers, dates and hidden ones.  Checkboxes and
+//     chosen options are kept as they are (an empty select takes its first
+//     option, an empty date today, so that a form with a mandatory choice
+//     can store the payload).  A refusal (400 and the form shown again with
+//     the input) is a page like any other;
 //  3. checks every page reached (the answers to the submissions, the crawled
 //     pages again, the pages the submissions led to, the portal): no element
 //     with a data-zfxss attribute, no event handler, javascript: URL or
@@ -63,6 +67,7 @@ function under(path, prefixes) {
 
 // ---- what a page must not contain ----
 const findings = [], cspSeen = [], dialogs = [];
+const legend = new Map();   // marker -> form and field
 let pagesChecked = 0, echoes = 0;
 const checkedUrls = new Set();
 
@@ -74,7 +79,7 @@ async function checkPage(page, url, who) {
     r = await page.evaluate(() => {
       const out = [];
       const desc = el => el.outerHTML.slice(0, 200);
-      const mark = v => (String(v).match(/F\d+[a-d]-[\w.-]+/) || ['?'])[0];
+      const mark = v => (String(v).match(/F\d+[a-d]\d+/) || ['?'])[0];
       for (const el of document.querySelectorAll('[data-zfxss]'))
         out.push({ marker: el.getAttribute('data-zfxss'), element: desc(el) });
       for (const el of document.querySelectorAll('*')) {
@@ -201,8 +206,10 @@ async function formsOf(page) {
 }
 
 // Fills form `form` (index, action and names to find it again) with the
-// payloads of variant v for marker prefix `tag` and submits it.  Returns the
-// number of fields filled, or -1 if the form is gone.
+// payloads of variant v for marker prefix `tag` (the marker of a field is
+// the prefix and its index in the form, short for length limits) and
+// submits it.  Returns { n: fields filled, names: index -> field name },
+// n = -1 if the form is gone.
 async function fillAndSubmit(page, form, v, tag) {
   return page.evaluate(({ form, v, tag }) => {
     const forms = [...document.forms];
@@ -210,25 +217,39 @@ async function fillAndSubmit(page, form, v, tag) {
     const act = x => new URL(x.getAttribute('action') || '', document.baseURI).href;
     const f = forms.find(x => act(x) === form.action && sig(x) === form.names) ||
               forms.find(x => act(x) === form.action) || null;
-    if (!f) return -1;
-    const clean = n => n.replace(/[^\w.-]/g, '_').slice(0, 40);
+    if (!f) return { n: -1 };
+    const names = {};
     const urlish = e => e.type === 'url' || /url|link|href|website|homepage|site/i.test(e.name);
-    let n = 0;
+    let n = 0, idx = -1;
     for (const e of f.elements) {
+      idx++;
       if (!e.name || e.name === '_csrf' || e.disabled) continue;
-      const m = `${tag}-${clean(e.name)}`;
+      const m = `${tag}${idx}`;
       const isText = e.tagName === 'TEXTAREA' ||
         (e.tagName === 'INPUT' && /^(text|search|url|email|tel|)$/.test(e.type));
       const isOther = e.tagName === 'INPUT' && /^(number|date|datetime-local|month|week|time|hidden)$/.test(e.type);
       if (e.tagName === 'INPUT' && e.type === 'password') { e.value = 'Zhifa@2026xss!'; continue; }
+      // so that a form can be accepted and the payload stored: an empty
+      // select takes its first real option, an empty date or number a
+      // plain value (variant d puts the payload there instead)
+      if (e.tagName === 'SELECT' && !e.multiple && e.value === '') {
+        const o = [...e.options].find(o => o.value !== '' && !o.disabled);
+        if (o) e.value = o.value;
+        continue;
+      }
+      if (v !== 'd' && e.tagName === 'INPUT' && e.value === '' && !e.readOnly) {
+        if (e.type === 'date') e.value = new Date().toISOString().slice(0, 10);
+        else if (e.type === 'number') e.value = e.min || '1';
+      }
       let val = null;
       if (v === 'a' && isText)
         val = `"'></textarea></title></style></script><b data-zfxss="${m}">x</b>` +
               `<img src=x data-zfxss="${m}" onerror="window.__zfxss='${m}'"><script>window.__zfxss='${m}'</script>`;
       else if (v === 'b' && isText)
-        val = urlish(e) ? `javascript:window.__zfxss='${m}'//` : `" data-zfxss="${m}" x="' data-zfxss='${m}' y='`;
+        // closes a double- or a single-quoted attribute, or adds to an unquoted one
+        val = urlish(e) ? `javascript:window.__zfxss='${m}'//` : `"' data-zfxss=${m} x=`;
       else if (v === 'c' && isText)
-        val = `节能检查<b data-zfxss="${m}">甲</b>`;
+        val = `节能<i data-zfxss=${m}>`;
       else if (v === 'd' && (isText || isOther)) {
         if (e.tagName === 'INPUT' && e.type !== 'hidden') e.type = 'text';
         val = `1"><b data-zfxss="${m}">1</b>`;
@@ -237,16 +258,17 @@ async function fillAndSubmit(page, form, v, tag) {
       e.removeAttribute('maxlength');
       e.removeAttribute('pattern');
       e.value = val;
+      names[idx] = e.name;
       n++;
     }
-    if (n === 0) return 0;
+    if (n === 0) return { n: 0 };
     f.noValidate = true;
     const bad = /delete|remove|删除|移除|row-del|row-add|添加/i;
     const buttons = [...f.querySelectorAll('button, input[type=submit]')].filter(b =>
       (b.type || 'submit') === 'submit' && !bad.test(`${b.name} ${b.value} ${b.className} ${b.textContent}`));
     const btn = buttons[0];
     if (btn) f.requestSubmit(btn); else f.requestSubmit();   // navigates once this returns
-    return n;
+    return { n, names };
   }, { form, v, tag });
 }
 
@@ -271,15 +293,15 @@ try {
   {
     const v = visitors[0];
     await v.page.goto(`${base}/healthz`);
-    await v.page.setContent(`<p><b data-zfxss="F0a-self">x</b><a href="javascript:window.__zfxss='F0b-url'//">y</a>` +
-      `<svg><a onclick="window.__zfxss='F0c-svg'"></a></svg></p>`);
-    await v.page.evaluate(() => { window.__zfxss = 'F0d-flag'; });
+    await v.page.setContent(`<p><b data-zfxss="F0a1">x</b><a href="javascript:window.__zfxss='F0b2'//">y</a>` +
+      `<svg><a onclick="window.__zfxss='F0c3'"></a></svg></p>`);
+    await v.page.evaluate(() => { window.__zfxss = 'F0d4'; });
     const before = findings.length, counts = [pagesChecked, echoes];
     await checkPage(v.page, 'self-test', 'anon');
     [pagesChecked, echoes] = counts;
     checkedUrls.delete('anon self-test');
     const got = findings.splice(before).map(f => f.marker).sort().join(' ');
-    ok(got === '? F0a-self F0b-url F0c-svg', 'the check finds an injected element, javascript: URL, handler and flag', got);
+    ok(got === '? F0a1 F0b2 F0c3', 'the check finds an injected element, javascript: URL, handler and flag', got);
   }
 
   // ---- 1. crawl and collect the forms ----
@@ -314,13 +336,15 @@ try {
   await pool(visitors, async v => {
     for (const f of v.forms) {
       let any = false;
+      const answers = [];
       for (const variant of VARIANTS) {
         const tag = `F${f.id}${variant}`;
         try {
           await v.page.goto(origin + f.page, { waitUntil: 'load' });
           const nav = v.page.waitForNavigation({ waitUntil: 'load', timeout: 8000 });
-          const n = await fillAndSubmit(v.page, f, variant, tag);
-          if (n <= 0) { nav.catch(() => {}); if (n < 0) break; continue; }
+          const { n, names } = await fillAndSubmit(v.page, f, variant, tag);
+          for (const [i, name] of Object.entries(names || {})) legend.set(tag + i, `${f.method.toUpperCase()} ${local(f.action)} field ${name}`);
+          if (!(n > 0)) { nav.catch(() => {}); if (n < 0) break; continue; }
           const resp = await nav;
           any = true;
           fieldsFilled += n;
@@ -329,6 +353,9 @@ try {
           statusCount[st] = (statusCount[st] || 0) + 1;
           // the answer itself (a refused form shown again with the input)
           await checkPage(v.page, `${f.method.toUpperCase()} ${local(f.action)} → ${local(v.page.url())} (${st})`, v.name);
+          const why = st >= 400 ? await v.page.$$eval('#error-summary li, .error, .alert',
+            es => es.map(e => e.textContent.trim()).filter(Boolean)[0] || '').catch(() => '') : '';
+          answers.push(`${variant} ${st}${why ? ' ' + why.slice(0, 40) : ''}`);
           const at = local(v.page.url());
           if (at && !v.targets.includes(at) && under(at, [...v.scope, ...PUBLIC])) v.targets.push(at);
         } catch (e) {
@@ -336,13 +363,14 @@ try {
         }
       }
       if (any) formsSubmitted++;
+      console.log(`# F${f.id} ${local(f.action)}: ${answers.join('; ') || 'not submitted'}`);
     }
   });
   phase.submit = Date.now();
 
   // ---- 3. every page again, the pages submissions led to, and new ones ----
   await pool(visitors, async v => {
-    const list = [...new Set([...v.pages, ...v.targets])], asked = new Set();
+    const list = [...new Set([...v.targets, ...v.pages])], asked = new Set();
     const json = async url => { const k = pattern(url); if (!asked.has(k)) { asked.add(k); await askJson(v.ctx.request, url); } };
     // then pages linked from those that were not seen yet (what the
     // submissions created, ids past the per-shape cap)
@@ -365,7 +393,15 @@ try {
     await askJson(admin.ctx.request, path);
   }
 
-  const shown = findings.slice(0, 40).map(f => `${f.who} ${f.url}\n  标记 ${f.marker}: ${f.element}`).join('\n');
+  // one line per page shape and marker (the same payload shows on many pages)
+  const byShape = new Map();
+  for (const f of findings) {
+    const k = `${pattern(f.url.split(' ')[0] === f.url ? f.url : f.url.replace(/^\w+ /, ''))} ${f.marker}`;
+    if (!byShape.has(k)) byShape.set(k, { ...f, n: 0 });
+    byShape.get(k).n++;
+  }
+  const shown = [...byShape.values()].slice(0, 80)
+    .map(f => `${f.who} ${f.url}${f.n > 1 ? ` (+${f.n - 1} alike)` : ''}\n  marker ${f.marker} (${legend.get(f.marker) || 'self-test or unknown'}): ${f.element}`).join('\n');
   ok(findings.length === 0, `no injected element, handler, javascript: URL or script on ${pagesChecked} pages`, shown);
   if (findings.length) await admin.page.screenshot({ path: `${shots}/xss-finding.png`, fullPage: true }).catch(() => {});
   ok(dialogs.length === 0, 'no dialog opened', dialogs.join('\n'));
