@@ -10,9 +10,11 @@
 //     action is not destructive or session-ending, with every text field
 //     filled with a payload carrying a marker that names the form, the
 //     variant and the field (F12c3: form 12, variant c, field 3; the legend
-//     is kept here, the marker stays short for length limits): an HTML
-//     breakout, an attribute breakout (a javascript: URL in URL-like
-//     fields), a short Chinese one that passes length checks, and one in
+//     is kept here, the marker stays short for length limits): (a) an HTML
+//     breakout from text, textarea, title, style and script, (b) a short
+//     Chinese one that passes length checks and breaks out of a quoted or
+//     unquoted attribute and opens an element (a javascript: URL in
+//     URL-like fields), (c) one in
 //     every field including numbers, dates and hidden ones.  Checkboxes and
 //     chosen options are kept as they are (an empty select takes its first
 //     option, an empty date today, so that a form with a mandatory choice
@@ -43,10 +45,10 @@ const NOT_BACK = new Set(['', 'portal', 'log', 'verify', 'api', 'static', 'login
 const SKIP_ACTION = /logout|delete|lock|unlock|password|release|status|withdraw|publish|photo|upload|remove|revoke/i;
 // links not followed: downloads, files, binary or plain-text answers
 const SKIP_LINK = /\.(xlsx|csv|pdf|zip|png|jpe?g|gif|docx?|txt|json)$|\/(download|view|photo|qr\.svg)$|^\/log\/(checkpoint|key|tile)|^\/logout|^\/static\/|^\/api\//;
-const MAX_PAGES = +(process.env.ZHIFA_XSS_PAGES || 40);   // per visitor and crawl
+const MAX_PAGES = +(process.env.ZHIFA_XSS_PAGES || 35);   // per visitor and crawl
 const MAX_DEPTH = 3, PER_PATTERN = 2;                      // pages per URL shape
 const MAX_EXTRA = 10;                                      // new pages found after submitting
-const VARIANTS = ['a', 'b', 'c', 'd'];
+const VARIANTS = ['a', 'b', 'c'];
 
 // The URL shape: ids, hashes and tokens as {}, query values dropped.
 function pattern(u) {
@@ -79,7 +81,7 @@ async function checkPage(page, url, who) {
     r = await page.evaluate(() => {
       const out = [];
       const desc = el => el.outerHTML.slice(0, 200);
-      const mark = v => (String(v).match(/F\d+[a-d]\d+/) || ['?'])[0];
+      const mark = v => (String(v).match(/F\d+[a-c]\d+/) || ['?'])[0];
       for (const el of document.querySelectorAll('[data-zfxss]'))
         out.push({ marker: el.getAttribute('data-zfxss'), element: desc(el) });
       for (const el of document.querySelectorAll('*')) {
@@ -231,13 +233,19 @@ async function fillAndSubmit(page, form, v, tag) {
       if (e.tagName === 'INPUT' && e.type === 'password') { e.value = 'Zhifa@2026xss!'; continue; }
       // so that a form can be accepted and the payload stored: an empty
       // select takes its first real option, an empty date or number a
-      // plain value (variant d puts the payload there instead)
+      // plain value (variant c puts the payload there instead)
       if (e.tagName === 'SELECT' && !e.multiple && e.value === '') {
         const o = [...e.options].find(o => o.value !== '' && !o.disabled);
         if (o) e.value = o.value;
         continue;
       }
-      if (v !== 'd' && e.tagName === 'INPUT' && e.value === '' && !e.readOnly) {
+      const dateish = e.type === 'date' || (e.type === 'text' && /date|birth|_on$|_day$/i.test(e.name));
+      if (v !== 'c' && dateish && e.tagName === 'INPUT' && !e.readOnly) {
+        // a date field keeps a date (the payload goes there in variant c)
+        if (e.value === '') e.value = new Date().toISOString().slice(0, 10);
+        continue;
+      }
+      if (v !== 'c' && e.tagName === 'INPUT' && e.value === '' && !e.readOnly) {
         if (e.type === 'date') e.value = new Date().toISOString().slice(0, 10);
         else if (e.type === 'number') e.value = e.min || '1';
       }
@@ -246,11 +254,11 @@ async function fillAndSubmit(page, form, v, tag) {
         val = `"'></textarea></title></style></script><b data-zfxss="${m}">x</b>` +
               `<img src=x data-zfxss="${m}" onerror="window.__zfxss='${m}'"><script>window.__zfxss='${m}'</script>`;
       else if (v === 'b' && isText)
-        // closes a double- or a single-quoted attribute, or adds to an unquoted one
-        val = urlish(e) ? `javascript:window.__zfxss='${m}'//` : `"' data-zfxss=${m} x=`;
-      else if (v === 'c' && isText)
-        val = `节能<i data-zfxss=${m}>`;
-      else if (v === 'd' && (isText || isOther)) {
+        // short and Chinese, to pass length checks: closes a double- or a
+        // single-quoted attribute (or adds to an unquoted one) and opens an
+        // element in text; a javascript: URL in URL-like fields
+        val = urlish(e) ? `javascript:window.__zfxss='${m}'//` : `节能"' data-zfxss=${m} x=<i data-zfxss=${m}>`;
+      else if (v === 'c' && (isText || isOther)) {
         if (e.tagName === 'INPUT' && e.type !== 'hidden') e.type = 'text';
         val = `1"><b data-zfxss="${m}">1</b>`;
       }
