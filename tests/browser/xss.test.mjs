@@ -14,8 +14,8 @@
 //     breakout from text, textarea, title, style and script, (b) a short
 //     Chinese one that passes length checks and breaks out of a quoted or
 //     unquoted attribute and opens an element (a javascript: URL in
-//     URL-like fields), (c) one in
-//     every field including numbers, dates and hidden ones.  Checkboxes and
+//     URL-like fields), (c) one in every field including numbers, dates
+//     and hidden ones.  Checkboxes and
 //     chosen options are kept as they are (an empty select takes its first
 //     option, an empty date today, so that a form with a mandatory choice
 //     can store the payload).  A refusal (400 and the form shown again with
@@ -362,7 +362,7 @@ try {
           // the answer itself (a refused form shown again with the input)
           await checkPage(v.page, `${f.method.toUpperCase()} ${local(f.action)} → ${local(v.page.url())} (${st})`, v.name);
           const why = st >= 400 ? await v.page.$$eval('#error-summary li, .error, .alert',
-            es => es.map(e => e.textContent.trim()).filter(Boolean)[0] || '').catch(() => '') : '';
+            es => es.map(e => e.textContent.replace(/\s+/g, ' ').trim()).filter(Boolean)[0] || '').catch(() => '') : '';
           answers.push(`${variant} ${st}${why ? ' ' + why.slice(0, 40) : ''}`);
           const at = local(v.page.url());
           if (at && !v.targets.includes(at) && under(at, [...v.scope, ...PUBLIC])) v.targets.push(at);
