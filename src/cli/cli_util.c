@@ -1,6 +1,7 @@
 /* cli_util.c - option parsing and database opening for the commands. */
 #include "core/core.h"
 #include "cli/cli_util.h"
+#include "cases/procedure.h"
 
 static bool spec_has(const char *spec, const char *name, size_t n, bool *takes_value)
 {
@@ -93,5 +94,16 @@ struct db *cli_open_db(const struct cli_opts *o, struct config *cfg)
 	if (n > 0)
 		log_info("已应用 %d 个数据库迁移", n);
 	buf_release(&err);
+	/* The default procedures (cases/procedure.h): every code not yet in
+	 * the database, once. */
+	struct err pe = ERR_INIT;
+	int added = 0;
+	if (procedure_ensure_defaults(db, &added, &pe) < 0) {
+		fprintf(stderr, "zhifa: %s\n", pe.msg);
+		db_close(db);
+		return NULL;
+	}
+	if (added > 0)
+		log_info("已载入 %d 个默认执法程序", added);
 	return db;
 }
