@@ -145,11 +145,13 @@ static int clock_redue(struct db *db, const struct calendar *cal, const struct c
 	    deadline_compute_due(cal, c->started_on, c->days + extra, c->calendar_days, new_due, &b, years, e) < 0)
 		return -1;
 	deadline_basis_merge(&b, &pb, years);
+	if (str_eq(new_due, c->due_on) && b.provisional == c->provisional)
+		return 0; /* nothing moved (e.g. a pause within one day): no history row */
 	char now[21];
 	time_now_utc(now);
 	char reason[900];
 	if (str_eq(new_due, c->due_on))
-		snprintf(reason, sizeof reason, "%s，到期日仍为 %s", why, new_due);
+		snprintf(reason, sizeof reason, "%s，到期日仍为 %s%s", why, new_due, b.provisional ? "（暂定）" : "");
 	else
 		snprintf(reason, sizeof reason, "%s，到期日由 %s 改为 %s%s", why, c->due_on, new_due,
 			 b.provisional ? "（暂定）" : "");

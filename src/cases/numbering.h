@@ -60,8 +60,10 @@ int numbering_scheme_add(struct db *db, const struct actor *a, const struct numb
 			 long long *id, struct err *e);
 
 /* Add the default schemes of the demo body (unit code "gxt", 云南省工业和
- * 信息化厅) for every kind it lacks, effective from 2018-01-01.  No
- * transaction of its own.  0 when there is no such unit. */
+ * 信息化厅) for every kind it lacks, effective from 2018-01-01 (called by
+ * `zhifa init --demo`; migration 022 does the same for a database that had
+ * the body already).  No transaction of its own.  0 when there is no such
+ * unit. */
 int numbering_seed_defaults(struct db *db, struct err *e);
 
 /* Whether kind is a known number kind; its name (e.g. "行政处罚立案号"). */
@@ -77,7 +79,8 @@ int numbering_format(const char *pattern, int pad, int year, long long n, char *
  * created_at, in_force (bool, as of today)}]; counters [{body_unit_id,
  * body_name, kind, year, last}]; the latest issued numbers (limit <= 0:
  * 200) [{id, body_unit_id, kind, year, seq, number, object_type,
- * object_id, issued_at, scheme_id}], newest first.  NULL + e on failure. */
+ * object_id, issued_at, issued_at_local, scheme_id}], newest first;
+ * schemes also carry example (the first number of this year) and future.  NULL + e on failure. */
 json_t *numbering_schemes_list(struct db *db, struct err *e);
 json_t *numbering_counters_list(struct db *db, struct err *e);
 json_t *numbering_issued_list(struct db *db, const char *kind, int limit, struct err *e);
