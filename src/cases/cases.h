@@ -144,7 +144,8 @@ struct case_act_input {
  *    case, or a head whose scope holds the case's unit;
  *  - officers: a head whose scope holds the case's unit (or a current
  *    officer when the case is still in its initial stage);
- *  - approve: a person holding the role the requirement names ("head" …)
+ *  - approve: a person holding the role the requirement names ("head" …;
+ *    a reviewer of the 政策法规处 for "reviewer")
  *    whose unit is the case's unit or above it, not one of the case's
  *    officers;
  *  - extend: a person holding the extension's role (as approve) - the act

@@ -23,6 +23,7 @@ CREATE TABLE cases (
   stage_seq INTEGER NOT NULL DEFAULT 1,   -- seq of the act that entered the current stage
   status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed', 'ended')),
   ending TEXT,
+  suspension TEXT,                        -- the suspension (procedure code) running, NULL when none
   row_version INTEGER NOT NULL DEFAULT 1,
   opened_on TEXT NOT NULL,
   opened_by BIGINT REFERENCES users(id),
@@ -97,6 +98,7 @@ CREATE TABLE case_acts (
   stage_to TEXT,
   approval TEXT,                          -- approved: the approval code
   ending TEXT,                            -- ended: the ending code
+  suspension TEXT,                        -- suspended/resumed: the suspension code
   row_version INTEGER NOT NULL,           -- cases.row_version after the act
   detail TEXT NOT NULL,                   -- JSON: what the act saw (party versions, certificate ids …)
   leaf_index BIGINT,                      -- its ledger leaf
