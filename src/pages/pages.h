@@ -196,4 +196,9 @@ int page_party_new(struct req *r);           /* GET/POST /parties/new?kind= */
 int page_party(struct req *r);               /* GET /parties/{id}?version= */
 int page_party_edit(struct req *r);          /* GET/POST /parties/{id}/edit */
 /* == end parties.c == */
+/* == api_cases.c == */
+int page_api_cases(struct req *r);     /* GET /api/v1/cases (list, filters); POST open (JSON) */
+int page_api_case(struct req *r);      /* GET /api/v1/cases/{id} */
+int page_api_case_acts(struct req *r); /* POST /api/v1/cases/{id}/acts (JSON, with row_version) */
+/* == end api_cases.c == */
 #endif
