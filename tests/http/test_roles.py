@@ -36,6 +36,12 @@ ROLES = {
     "fenguan": (["/admin", "/admin/matters", "/parties", "/api/v1/parties", "/parties/1", "/api/v1/parties/1",
                  "/api/v1/parties/1/versions"], ["/admin/logs", "/admin/users", "/parties/new", "/parties/1/edit"]),
 }
+# cases over JSON (api_cases.c): demo case 3 is 节能与综合利用处's open penalty, 4 its closed one
+for _u in ("jiandu", "jn.zhang", "jn.head", "fenguan"):
+    ROLES[_u][0].extend(["/api/v1/cases", "/api/v1/cases/3"])
+ROLES["shenhe"][0].append("/api/v1/cases")
+ROLES["dangan"][0].extend(["/api/v1/cases", "/api/v1/cases/4"])
+ROLES["admin"][1].extend(["/api/v1/cases", "/api/v1/cases/3"])
 NAV_ADMIN_ONLY = ('href="/admin/users"', 'href="/admin/logs"')
 
 
