@@ -466,7 +466,7 @@ int case_act(struct db *db, const struct actor *a, long long id, const struct ca
 		err_set(e, ERR_NOTFOUND, "id", "案件不存在或无权查看");
 		goto out;
 	}
-	if (!actor_has(a, ROLE_OFFICER | ROLE_HEAD | ROLE_LEADER)) {
+	if (!actor_has(a, ROLE_OFFICER | ROLE_HEAD | ROLE_LEADER | ROLE_REVIEWER)) {
 		err_set(e, ERR_FORBIDDEN, "", "您的角色不能办理案件");
 		goto out;
 	}

@@ -14,6 +14,7 @@ struct case_row {
 	char case_no[128], decision_no[128];
 	char opened_on[11], last_act_on[11], closed_on[11], source_date[11];
 	int row_version, stage_seq;
+	bool review_pending; /* the stage awaits a reviewer's approval */
 	char *title, *source_note;
 };
 

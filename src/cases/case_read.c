@@ -73,7 +73,7 @@ static json_t *actions_of(struct db *db, const struct actor *a, const struct cas
 			  const json_t *needs)
 {
 	json_t *out = json_array();
-	if (!str_eq(c->status, "open") || !actor_has(a, ROLE_OFFICER | ROLE_HEAD | ROLE_LEADER))
+	if (!str_eq(c->status, "open") || !actor_has(a, ROLE_OFFICER | ROLE_HEAD | ROLE_LEADER | ROLE_REVIEWER))
 		return out;
 	bool work = may_work(db, a, c), officer = case_is_officer(db, c->id, a->user_id);
 	json_t *miss = missing(needs);
@@ -492,6 +492,10 @@ static int list_where(struct db *db, const struct actor *a, const struct case_fi
 		if (actor_has(a, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER) && a->unit_id > 0) {
 			buf_puts(&q->sql, " OR c.unit_id = ?");
 			qb_val(q, DB_INT(a->unit_id));
+			any = true;
+		}
+		if (actor_has(a, ROLE_REVIEWER) && people_unit_is_reviewer(db, a->unit_id)) {
+			buf_puts(&q->sql, " OR (c.review_pending = 1 AND c.status = 'open')");
 			any = true;
 		}
 		if (actor_has(a, ROLE_OFFICER | ROLE_HEAD)) {

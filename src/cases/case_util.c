@@ -63,7 +63,7 @@ void case_sha256_hex(const char *s, char out[65])
 
 #define CASE_COLS "id, procedure_id, body_unit_id, unit_id, inspection_item_id, opened_by, kind," \
 	" procedure_code, stage, status, ending, source, case_no, decision_no, opened_on, last_act_on," \
-	" closed_on, source_date, row_version, stage_seq, title, source_note"
+	" closed_on, source_date, row_version, stage_seq, title, source_note, review_pending"
 
 int case_load(struct db *db, long long id, struct case_row *c, struct err *e)
 {
@@ -97,6 +97,7 @@ int case_load(struct db *db, long long id, struct case_row *c, struct err *e)
 	c->stage_seq = (int)db_int(r, 0, 19);
 	c->title = xstrdup(db_text(r, 0, 20));
 	c->source_note = xstrdup(db_text(r, 0, 21));
+	c->review_pending = db_int(r, 0, 22) != 0;
 	db_res_free(r);
 	return 0;
 }
@@ -159,6 +160,9 @@ bool case_visible(struct db *db, const struct actor *a, const struct case_row *c
 	if (actor_has(a, ROLE_HEAD) && actor_unit_in_scope(db, a, c->unit_id))
 		return true;
 	if (actor_has(a, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER) && a->unit_id == c->unit_id)
+		return true;
+	if (actor_has(a, ROLE_REVIEWER) && c->review_pending && str_eq(c->status, "open") &&
+	    people_unit_is_reviewer(db, a->unit_id))
 		return true;
 	if (actor_has(a, ROLE_OFFICER | ROLE_HEAD) && case_is_officer(db, c->id, a->user_id))
 		return true;
@@ -491,11 +495,17 @@ int case_enter_stage(struct db *db, const struct actor *a, struct case_row *c, c
 		snprintf(c->status, sizeof c->status, "closed");
 		snprintf(c->closed_on, sizeof c->closed_on, "%s", date);
 	}
+	/* a stage awaiting a reviewer's approval is submitted to the 政策法规处 (the reviewers' view) */
+	bool review = false;
+	json_array_foreach(json_object_get(st, "requires"), i, x)
+		review = review || (str_eq(case_js(x, "type"), "approval") && str_eq(case_js(x, "role"), "reviewer"));
 	if (db_exec(db, "UPDATE cases SET stage = ?, stage_seq = ?, case_no = ?, decision_no = ?, status = ?,"
-			" closed_on = ?, updated_at = ? WHERE id = ?",
+			" closed_on = ?, updated_at = ?, review_pending = ? WHERE id = ?",
 		    DB_TEXT(stage), DB_INT(seq), DB_TEXTN(c->case_no[0] ? c->case_no : NULL),
 		    DB_TEXTN(c->decision_no[0] ? c->decision_no : NULL), DB_TEXT(c->status),
-		    DB_TEXTN(c->closed_on[0] ? c->closed_on : NULL), DB_TEXT(now), DB_INT(c->id)) < 0)
+		    DB_TEXTN(c->closed_on[0] ? c->closed_on : NULL), DB_TEXT(now), DB_INT(review && !final),
+		    DB_INT(c->id)) < 0)
 		return case_db_fail(db, e);
+	c->review_pending = review && !final;
 	return 0;
 }

@@ -42,8 +42,9 @@
  *    (a current officer of the case);
  *  - head (处室负责人): the cases of the units in their scope (own unit and
  *    below, actor/scope.h) and those they act on;
- *  - reviewer (法制审核人员): those of their own unit (those submitted to
- *    them come with issue 11);
+ *  - reviewer (法制审核人员): those of their own unit, and, for reviewers of
+ *    the 政策法规处, the open cases whose current stage awaits a reviewer's
+ *    approval (法制审核: submitted to them; issue 11 refines this);
  *  - leader (分管负责人) and supervisor (监督): every case, read only;
  *  - archivist (档案管理员): closed cases, read only;
  *  - admin (系统管理员): none (not a case role); the public: none.

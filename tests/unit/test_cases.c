@@ -390,6 +390,51 @@ int main(void)
 		ok(case_get(db, &am, pc, &c, &e) < 0 && e.kind == ERR_NOTFOUND, "another division's officer: not found");
 	}
 
+	/* ---- the penalty to 结案: 告知, 法制审核 by the 政策法规处, 决定 by the leader, 送达, 执行 ---- */
+	set_day("2026-10-26");
+	ok(act(pc, "jn.zhang", (struct case_act_input){ .action = "advance", .to = "notice" }, &e) == 0, "告知 (%s)", e.msg);
+	ok(act(pc, "jn.head", (struct case_act_input){ .action = "approve", .approval = "notice" }, &e) == 0,
+	   "告知审批 (%s)", e.msg);
+	{
+		struct actor sh = who("shenhe");
+		json_t *c = NULL;
+		ok(case_get(db, &sh, pc, &c, &e) < 0 && e.kind == ERR_NOTFOUND, "the reviewer does not see it before 法制审核");
+		ok(act(pc, "jn.zhang", (struct case_act_input){ .action = "advance", .to = "legal_review" }, &e) == 0,
+		   "submitted to 法制审核 (%s)", e.msg);
+		ok(case_get(db, &sh, pc, &c, &e) == 0, "the reviewer sees the case submitted to them (%s)", e.msg);
+		json_decref(c);
+		json_t *l = NULL;
+		struct case_filter f = { 0 };
+		ok(case_list(db, &sh, &f, &l, &e) == 0 && json_integer_value(json_object_get(l, "total")) == 1,
+		   "and lists it");
+		json_decref(l);
+	}
+	expect_refused(pc, "jn.head", (struct case_act_input){ .action = "approve", .approval = "legal_review" },
+		       ERR_FORBIDDEN, "法制审核", "法制审核 by a division head");
+	ok(act(pc, "shenhe", (struct case_act_input){ .action = "approve", .approval = "legal_review",
+						      .reason = "事实清楚，证据确凿，适用依据正确" },
+	       &e) == 0,
+	   "法制审核 by the reviewer (%s)", e.msg);
+	ok(act(pc, "jn.zhang", (struct case_act_input){ .action = "advance", .to = "decision" }, &e) == 0, "决定 (%s)",
+	   e.msg);
+	ok(act(pc, "fenguan", (struct case_act_input){ .action = "approve", .approval = "decision" }, &e) == 0,
+	   "负责人审查决定 by the leader (%s)", e.msg);
+	ok(act(pc, "jn.zhang", (struct case_act_input){ .action = "advance", .to = "service" }, &e) == 0,
+	   "决定书 made and served (%s)", e.msg);
+	ok(db_scalar_int(db, 0, "SELECT COUNT(*) FROM cases WHERE id = ? AND decision_no LIKE '%罚〔2026〕%'",
+			 (const struct db_val[]){ DB_INT(pc), DB_END }) == 1,
+	   "决定书文号 assigned on entering 送达");
+	ok(db_scalar_int(db, 0, "SELECT COUNT(*) FROM deadlines d JOIN deadline_rules r ON r.id = d.rule_id"
+				" WHERE d.object_type = 'case' AND d.object_id = CAST(? AS TEXT) AND"
+				" r.event_code = 'case_penalty_decision' AND d.state = 'met' AND d.met_on = '2026-10-26'",
+			 (const struct db_val[]){ DB_INT(pc), DB_END }) == 1,
+	   "the 90-day clock is met by the decision");
+	ok(act(pc, "jn.liu", (struct case_act_input){ .action = "advance", .to = "execution" }, &e) == 0, "执行 (%s)",
+	   e.msg);
+	ok(act(pc, "jn.head", (struct case_act_input){ .action = "approve", .approval = "close" }, &e) == 0,
+	   "结案审批 (%s)", e.msg);
+	ok(act(pc, "jn.zhang", (struct case_act_input){ .action = "close" }, &e) == 0, "结案 (%s)", e.msg);
+
 	/* ---- a licence, to 准予 and 办结 ---- */
 	set_day("2026-10-20");
 	long long lc = 0;
@@ -477,8 +522,8 @@ int main(void)
 		ok(case_list(db, &fg, &f, &l, &e) == 0 && json_integer_value(json_object_get(l, "total")) == 3,
 		   "the leader sees all three");
 		json_decref(l);
-		ok(case_list(db, &da, &f, &l, &e) == 0 && json_integer_value(json_object_get(l, "total")) == 1,
-		   "the archivist sees the closed one");
+		ok(case_list(db, &da, &f, &l, &e) == 0 && json_integer_value(json_object_get(l, "total")) == 2,
+		   "the archivist sees the two closed ones");
 		json_decref(l);
 		ok(case_list(db, &am, &f, &l, &e) == 0 && json_integer_value(json_object_get(l, "total")) == 1,
 		   "aq.ma sees the licence only");
@@ -492,7 +537,7 @@ int main(void)
 		ok(case_list(db, &fg, &o, &l, &e) == 0 && json_integer_value(json_object_get(l, "total")) == 1,
 		   "filter by officer");
 		json_decref(l);
-		struct case_filter p = { .party_id = p_cement, .status = "open" };
+		struct case_filter p = { .party_id = p_cement, .status = "closed" };
 		ok(case_list(db, &fg, &p, &l, &e) == 0 && json_integer_value(json_object_get(l, "total")) == 1,
 		   "filter by party and status");
 		json_decref(l);

@@ -24,6 +24,7 @@ CREATE TABLE cases (
   status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed', 'ended')),
   ending TEXT,
   suspension TEXT,                        -- the suspension (procedure code) running, NULL when none
+  review_pending INTEGER NOT NULL DEFAULT 0,   -- 1 while the stage awaits a reviewer's approval (法制审核)
   row_version INTEGER NOT NULL DEFAULT 1,
   opened_on TEXT NOT NULL,
   opened_by BIGINT REFERENCES users(id),
@@ -40,6 +41,7 @@ CREATE INDEX cases_stage ON cases(stage);
 CREATE INDEX cases_status ON cases(status, unit_id);
 CREATE INDEX cases_source ON cases(source);
 CREATE INDEX cases_updated ON cases(updated_at);
+CREATE INDEX cases_review ON cases(review_pending, status);
 
 CREATE TABLE case_matters (
   id {{ID}},
