@@ -16,7 +16,41 @@
 #include "cases/numbering.h"
 #include "ledger/ledger.h"
 
+#include <pthread.h>
+
 static struct db *db;
+
+/* two people saving the same case at once, each on its own connection */
+struct racer {
+	long long case_id;
+	int row_version;
+	const char *user;
+	int rc, kind;
+	char msg[512];
+};
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	struct buf err;
+	buf_init(&err, 0);
+	struct db *c = db_open(testdb_last_url(), &err);
+	buf_release(&err);
+	if (!c) {
+		r->rc = -2;
+		return NULL;
+	}
+	struct actor a;
+	people_actor_load(c, people_user_by_username(c, r->user), &a);
+	struct case_act_input in = { .action = "participant", .row_version = r->row_version, .p_kind = "assistant",
+				     .p_name = r->user, .p_id_type = "工作证", .p_id_number = "R-1",
+				     .p_organisation = "云南省节能监察中心" };
+	struct err e = ERR_INIT;
+	r->rc = case_act(c, &a, r->case_id, &in, &e);
+	r->kind = e.kind;
+	snprintf(r->msg, sizeof r->msg, "%s", e.msg);
+	db_close(c);
+	return NULL;
+}
 
 static long long uid(const char *username)
 {
@@ -554,6 +588,27 @@ int main(void)
 			   json_integer_value(json_object_get(l, "total")) == 3,
 		   "paging");
 		json_decref(l);
+	}
+
+	/* ---- concurrency: two saves of the same version at once, one wins ---- */
+	{
+		long long c3 = 0;
+		struct case_input i3 = in;
+		i3.title = "并发保存测试案";
+		ok(case_open(db, &zh, &i3, &c3, NULL, &e) == 0, "a case for the race");
+		struct counts b = snap();
+		struct racer r1 = { c3, rowv(c3), "jn.zhang", 0, 0, "" }, r2 = { c3, rowv(c3), "jn.liu", 0, 0, "" };
+		pthread_t t1, t2;
+		pthread_create(&t1, NULL, race, &r1);
+		pthread_create(&t2, NULL, race, &r2);
+		pthread_join(t1, NULL);
+		pthread_join(t2, NULL);
+		int wins = (r1.rc == 0) + (r2.rc == 0);
+		int lost = (r1.rc < 0 && r1.kind == ERR_CONFLICT) + (r2.rc < 0 && r2.kind == ERR_CONFLICT);
+		ok(wins == 1 && lost == 1, "concurrent saves: one wins, the other is told (%s%s)", r1.msg, r2.msg);
+		struct counts a2 = snap();
+		ok(a2.acts == b.acts + 1 && a2.participants == b.participants + 1, "only the winner's act is written");
+		ok(rowv(c3) == r1.row_version + 1, "the row version moved once");
 	}
 
 	/* ---- nothing is ever deleted or changed ---- */
