@@ -804,3 +804,25 @@ void cal_basis_note(const struct cal_basis *b, char *out, size_t n)
 		 buf_str(&years));
 	buf_release(&years);
 }
+
+/* "七日前" (行政处罚法第六十四条(二), 行政许可法第四十八条(一)): the days
+ * counted lie strictly between the notice and the event — the notice day is
+ * the day the period starts on and is not counted (期间开始之日不计算在内),
+ * and the event day is not time the party has to prepare.  So the notice is
+ * in time when at least `days` (working) days lie in (notice, event). */
+int calendar_days_before_ok(const struct calendar *cal, const char *notice, const char *event, int days,
+			    bool working)
+{
+	int32_t n, ev;
+	if (cal_date_parse(notice, &n) < 0 || cal_date_parse(event, &ev) < 0 || days < 1)
+		return -1;
+	if (ev <= n)
+		return 0;
+	if (!working)
+		return ev - n - 1 >= days;
+	int count;
+	struct err e = ERR_INIT;
+	if (calendar_workdays_between_ex(cal, n, ev - 1, 0, &count, NULL, &e) < 0)
+		return -1;
+	return count >= days;
+}

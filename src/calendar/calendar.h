@@ -131,6 +131,18 @@ int calendar_due_days(const struct calendar *c, int32_t start, int n, int32_t *d
  * them lies in a year that is not loaded. */
 int calendar_workdays_between(const struct calendar *c, int32_t from, int32_t to, int *count, struct err *e);
 
+/* Whether a notice given on `notice` comes at least `days` (working days
+ * when working, else calendar days) before an event on `event`, e.g. the
+ * hearing notified "听证的七日前" (《中华人民共和国行政处罚法》第六十四条
+ * (二); working days by 第八十五条).  The counted days lie strictly between
+ * the two: neither the notice day (期间开始之日不计算在内) nor the event day
+ * counts, so a hearing on Monday 2026-03-16 needs the notice by Wednesday
+ * 2026-03-04 (the 7 working days 03-05, 03-06 and 03-09..03-13 between).
+ * 1 yes, 0 no, -1 for a bad date or a count that cannot be made even
+ * provisionally. */
+int calendar_days_before_ok(const struct calendar *cal, const char *notice, const char *event, int days,
+			    bool working);
+
 /* String conveniences for the CLI and pages: start is "YYYY-MM-DD"; out
  * receives "YYYY-MM-DD".  calendar_days selects calendar_due_days. */
 int calendar_due_str(const struct calendar *c, const char *start, int n, bool calendar_days,

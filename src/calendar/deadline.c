@@ -8,6 +8,7 @@
  */
 #include "core/core.h"
 #include "calendar/deadline.h"
+#include "calendar/deadline_int.h"
 #include "store/db.h"
 #include "actor/audit.h"
 
@@ -28,7 +29,8 @@ static int storage_error(struct db *db, struct err *e, const char *what)
 	return err_set(e, ERR_INTERNAL, "", "%s，请稍后再试", what);
 }
 
-#define RULE_COLS "id, event_code, name, days, day_kind, ends_with, effective_from, source"
+#define RULE_COLS "id, event_code, name, days, day_kind, ends_with, effective_from, source, own_rule," \
+	" extension_days, extension_times, extension_role, extension_basis, extension_own_rule"
 
 static void rule_from_row(const struct db_res *r, int row, struct deadline_rule *out)
 {
@@ -41,6 +43,12 @@ static void rule_from_row(const struct db_res *r, int row, struct deadline_rule 
 	snprintf(out->ends_with, sizeof(out->ends_with), "%s", db_text(r, row, 5));
 	snprintf(out->effective_from, sizeof(out->effective_from), "%s", db_text(r, row, 6));
 	snprintf(out->source, sizeof(out->source), "%s", db_text(r, row, 7));
+	out->own_rule = db_int(r, row, 8) != 0;
+	out->extension_days = (int)db_int(r, row, 9);
+	out->extension_times = (int)db_int(r, row, 10);
+	snprintf(out->extension_role, sizeof(out->extension_role), "%s", db_text(r, row, 11));
+	snprintf(out->extension_basis, sizeof(out->extension_basis), "%s", db_text(r, row, 12));
+	out->extension_own_rule = db_int(r, row, 13) != 0;
 }
 
 int deadline_rule_for(struct db *db, const char *event_code, const char *date,
@@ -77,6 +85,21 @@ int deadline_rule_add(struct db *db, const struct actor *a, const struct deadlin
 		return err_set(e, ERR_INVALID, "ends_with", "请填写结束期限的事件");
 	if (cal_date_parse(rule->effective_from, &d) < 0)
 		return err_set(e, ERR_INVALID, "effective_from", "生效日期不是 YYYY-MM-DD 形式的真实日期");
+	/* the basis is required: a deadline nobody can trace to a provision is
+	 * not a deadline the department may hold anyone to */
+	if (str_empty(rule->source))
+		return err_set(e, ERR_INVALID, "source", "请填写期限规则的依据（法律、法规、规章或本部门规定的名称及条款）");
+	if (rule->extension_days < 0 || rule->extension_days > 3650)
+		return err_set(e, ERR_INVALID, "extension_days", "可延长天数必须在 0 至 3650 之间");
+	if (rule->extension_times < 0 || rule->extension_times > 10)
+		return err_set(e, ERR_INVALID, "extension_times", "可延长次数必须在 0 至 10 之间");
+	int times = rule->extension_days > 0 ? (rule->extension_times > 0 ? rule->extension_times : 1) : 0;
+	if (rule->extension_days > 0 && !str_eq(rule->extension_role, "head") && !str_eq(rule->extension_role, "leader"))
+		return err_set(e, ERR_INVALID, "extension_role", "可以延长的规则须指明批准延长的人（处室负责人或行政机关负责人）");
+	if (rule->extension_days > 0 && str_empty(rule->extension_basis))
+		return err_set(e, ERR_INVALID, "extension_basis", "请填写延长期限的依据");
+	const char *ext_role = rule->extension_days > 0 ? rule->extension_role : "";
+	const char *ext_basis = rule->extension_days > 0 ? rule->extension_basis : "";
 	char now[21];
 	time_now_utc(now);
 	const char *who = a && !str_empty(a->username) ? a->username : "system";
@@ -84,10 +107,13 @@ int deadline_rule_add(struct db *db, const struct actor *a, const struct deadlin
 		return storage_error(db, e, "数据库繁忙");
 	struct db_res *r = NULL;
 	if (db_query(db, &r, "INSERT INTO deadline_rules(event_code, name, days, day_kind, ends_with, effective_from,"
-		     " source, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		     " source, created_by, created_at, own_rule, extension_days, extension_times, extension_role,"
+		     " extension_basis, extension_own_rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		     DB_TEXT(rule->event_code), DB_TEXT(rule->name), DB_INT(rule->days),
 		     DB_TEXT(rule->calendar_days ? "calendar" : "working"), DB_TEXT(rule->ends_with),
-		     DB_TEXT(rule->effective_from), DB_TEXT(rule->source), DB_TEXT(who), DB_TEXT(now)) < 0) {
+		     DB_TEXT(rule->effective_from), DB_TEXT(rule->source), DB_TEXT(who), DB_TEXT(now),
+		     DB_INT(rule->own_rule), DB_INT(rule->extension_days), DB_INT(times), DB_TEXT(ext_role),
+		     DB_TEXT(ext_basis), DB_INT(rule->extension_days > 0 && rule->extension_own_rule)) < 0) {
 		bool dup = db_errcode(db) == DBE_CONSTRAINT;
 		db_rollback(db);
 		if (dup)
@@ -99,8 +125,9 @@ int deadline_rule_add(struct db *db, const struct actor *a, const struct deadlin
 	db_res_free(r);
 	char oid[32], detail[700];
 	snprintf(oid, sizeof(oid), "%lld", nid);
-	snprintf(detail, sizeof(detail), "%s: %d 个%s, 自 %s 起生效(操作人 %s)", rule->event_code, rule->days,
-		 rule->calendar_days ? "自然日" : "工作日", rule->effective_from, who);
+	snprintf(detail, sizeof(detail), "%s: %d 个%s, 自 %s 起生效%s%s(操作人 %s)", rule->event_code, rule->days,
+		 rule->calendar_days ? "自然日" : "工作日", rule->effective_from, rule->own_rule ? ", 本部门规定" : "",
+		 rule->extension_days > 0 ? ", 可延长" : "", who);
 	if (audit_log(db, a, "deadline_rule.add", "deadline_rule", oid, "ok", detail) < 0 || db_commit(db) < 0) {
 		db_rollback(db);
 		return storage_error(db, e, "保存期限规则失败");
@@ -121,23 +148,51 @@ json_t *deadline_rules_list(struct db *db, struct err *e)
 	for (int i = 0; i < r->nrows; i++) {
 		struct deadline_rule rule;
 		rule_from_row(r, i, &rule);
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:s}",
-						     "id", (json_int_t)rule.id, "event_code", rule.event_code,
-						     "name", rule.name, "days", rule.days,
-						     "day_kind", rule.calendar_days ? "calendar" : "working",
-						     "ends_with", rule.ends_with, "effective_from", rule.effective_from,
-						     "source", rule.source));
+		json_t *o = json_pack("{s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "id", (json_int_t)rule.id,
+				      "event_code", rule.event_code, "name", rule.name, "days", rule.days,
+				      "day_kind", rule.calendar_days ? "calendar" : "working", "ends_with", rule.ends_with,
+				      "effective_from", rule.effective_from, "source", rule.source);
+		json_object_set_new(o, "own_rule", json_boolean(rule.own_rule));
+		json_object_set_new(o, "extension_days", json_integer(rule.extension_days));
+		json_object_set_new(o, "extension_times", json_integer(rule.extension_times));
+		json_object_set_new(o, "extension_role", json_string(rule.extension_role));
+		json_object_set_new(o, "extension_basis", json_string(rule.extension_basis));
+		json_object_set_new(o, "extension_own_rule", json_boolean(rule.extension_own_rule));
+		json_array_append_new(arr, o);
 	}
 	db_res_free(r);
 	return arr;
 }
 
-/* The due date of a clock; provisional (b) when it reaches a year whose
+/* The due date of a period; provisional (b) when it reaches a year whose
  * notice is not loaded; years: those years as "2027,2028". */
-static int compute_due(const struct calendar *cal, const struct deadline_rule *rule, const char *start,
-		       char due[11], struct cal_basis *b, char years[32], struct err *e)
+void deadline_basis_merge(struct cal_basis *b, const struct cal_basis *add, char years[32])
 {
-	if (calendar_due_str_ex(cal, start, rule->days, rule->calendar_days, 0, due, b, e) < 0)
+	if (!add || !add->provisional)
+		return;
+	b->provisional = true;
+	for (int i = 0; i < add->nyears; i++) {
+		bool have = false;
+		for (int k = 0; k < b->nyears; k++)
+			have |= b->years[k] == add->years[i];
+		if (!have && b->nyears < (int)ARRAY_SIZE(b->years))
+			b->years[b->nyears++] = add->years[i];
+	}
+	for (int i = 1; i < b->nyears; i++) /* ascending */
+		for (int k = i; k > 0 && b->years[k - 1] > b->years[k]; k--) {
+			int t = b->years[k];
+			b->years[k] = b->years[k - 1];
+			b->years[k - 1] = t;
+		}
+	years[0] = 0;
+	for (int i = 0, off = 0; i < b->nyears && off < 26; i++)
+		off += snprintf(years + off, (size_t)(32 - off), "%s%d", i ? "," : "", b->years[i]);
+}
+
+int deadline_compute_due(const struct calendar *cal, const char *start, int n, bool calendar_days,
+			 char due[11], struct cal_basis *b, char years[32], struct err *e)
+{
+	if (calendar_due_str_ex(cal, start, n, calendar_days, 0, due, b, e) < 0)
 		return -1;
 	years[0] = 0;
 	for (int i = 0, off = 0; i < b->nyears && off < 26; i++)
@@ -158,7 +213,7 @@ int deadline_start_cal(struct db *db, const struct calendar *cal, const char *ev
 		return -1;
 	char due[11], now[21], years[32];
 	struct cal_basis b;
-	if (compute_due(cal, &rule, start_date, due, &b, years, e) < 0)
+	if (deadline_compute_due(cal, start_date, rule.days, rule.calendar_days, due, &b, years, e) < 0)
 		return -1;
 	time_now_utc(now);
 	struct db_res *r = NULL;
@@ -197,7 +252,7 @@ int deadline_meet(struct db *db, long long id, const char *date, struct err *e)
 	if (cal_date_parse(date, &d) < 0)
 		return err_set(e, ERR_INVALID, "date", "完成日期“%.40s”不是 YYYY-MM-DD 形式的真实日期", date ? date : "");
 	struct db_res *r = NULL;
-	if (db_query(db, &r, "SELECT started_on, due_on, state FROM deadlines WHERE id = ?", DB_INT(id)) < 0)
+	if (db_query(db, &r, "SELECT started_on, due_on, state, paused_since FROM deadlines WHERE id = ?", DB_INT(id)) < 0)
 		return storage_error(db, e, "读取期限失败");
 	if (r->nrows == 0) {
 		db_res_free(r);
@@ -211,6 +266,24 @@ int deadline_meet(struct db *db, long long id, const char *date, struct err *e)
 		int rc = err_set(e, ERR_INVALID, "date", "完成日期 %s 早于期限起算日 %s", date, db_text(r, 0, 0));
 		db_res_free(r);
 		return rc;
+	}
+	if (db_cell(r, 0, 3)) {
+		/* met while paused: the pause ends on that day first */
+		db_res_free(r);
+		struct calendar *cal;
+		if (calendar_load(db, &cal, e) < 0)
+			return -1;
+		int rc = deadline_resume_in(db, cal, id, date, e);
+		calendar_unref(cal);
+		if (rc < 0)
+			return -1;
+		if (db_query(db, &r, "SELECT started_on, due_on, state, paused_since FROM deadlines WHERE id = ?",
+			     DB_INT(id)) < 0)
+			return storage_error(db, e, "读取期限失败");
+		if (r->nrows == 0) {
+			db_res_free(r);
+			return err_set(e, ERR_NOTFOUND, "id", "期限 %lld 不存在", id);
+		}
 	}
 	int late = strcmp(date, db_text(r, 0, 1)) > 0;
 	db_res_free(r);
@@ -238,7 +311,8 @@ int deadline_refresh(struct db *db, const struct calendar *cal, const char *toda
 	if (db_begin(db) < 0)
 		return error("deadline_refresh: %s", db_errmsg(db));
 	struct db_res *r = NULL;
-	if (db_query(db, &r, "SELECT id, due_on, state FROM deadlines WHERE state <> 'met'") < 0)
+	/* a paused clock (已中止) is not running: it neither comes due nor runs over */
+	if (db_query(db, &r, "SELECT id, due_on, state FROM deadlines WHERE state <> 'met' AND paused_since IS NULL") < 0)
 		goto fail;
 	int n = 0;
 	for (int i = 0; i < r->nrows; i++) {
@@ -257,7 +331,7 @@ int deadline_refresh(struct db *db, const struct calendar *cal, const char *toda
 		}
 		if (strcmp(want, db_text(r, i, 2)) == 0)
 			continue;
-		if (db_exec(db, "UPDATE deadlines SET state = ? WHERE id = ? AND state <> 'met'", DB_TEXT(want),
+		if (db_exec(db, "UPDATE deadlines SET state = ? WHERE id = ? AND state <> 'met' AND paused_since IS NULL", DB_TEXT(want),
 			    DB_INT(db_int(r, i, 0))) < 0)
 			goto fail;
 		n++;
@@ -288,15 +362,20 @@ int deadline_recompute_all(struct db *db, const struct calendar *cal, struct err
 	char now[21];
 	time_now_utc(now);
 	for (int i = 0; i < r->nrows; i++) {
-		struct deadline_rule rule = { .days = (int)db_int(r, i, 3),
-					      .calendar_days = strcmp(db_text(r, i, 4), "calendar") == 0 };
+		bool calendar_days = strcmp(db_text(r, i, 4), "calendar") == 0;
 		char due[11], years[32];
-		struct cal_basis b;
+		struct cal_basis b, pb = { 0 };
 		struct err ce = ERR_INIT;
-		if (compute_due(cal, &rule, db_text(r, i, 1), due, &b, years, &ce) < 0) {
+		int extra = 0;
+		/* pauses and extensions stay: due_on = start + rule days + days not
+		 * counted + days granted, all counted on the new calendar */
+		if (deadline_extra_days(db, cal, db_int(r, i, 0), db_text(r, i, 1), calendar_days, &extra, &pb, &ce) < 0 ||
+		    deadline_compute_due(cal, db_text(r, i, 1), (int)db_int(r, i, 3) + extra, calendar_days, due, &b,
+					 years, &ce) < 0) {
 			err_set(e, ce.kind, ce.field, "期限 %lld(起算日 %s): %s", db_int(r, i, 0), db_text(r, i, 1), ce.msg);
 			goto fail;
 		}
+		deadline_basis_merge(&b, &pb, years);
 		bool old_prov = db_int(r, i, 5) != 0;
 		const char *old_due = db_text(r, i, 2);
 		if (strcmp(due, old_due) == 0 && old_prov == b.provisional && strcmp(years, db_text(r, i, 6)) == 0)
@@ -338,7 +417,7 @@ fail:
 
 #define DL_COLS "d.id, d.rule_id, r.event_code, r.name, r.ends_with, d.unit_id, d.owner_user_id," \
 	" d.object_type, d.object_id, d.started_on, d.due_on, d.state, d.met_on, d.met_late, d.created_at," \
-	" d.provisional, d.provisional_years"
+	" d.provisional, d.provisional_years, d.paused_since"
 #define DL_FROM " FROM deadlines d JOIN deadline_rules r ON r.id = d.rule_id"
 #define DL_URGENCY " ORDER BY CASE d.state WHEN 'overdue' THEN 0 WHEN 'due_soon' THEN 1 WHEN 'open' THEN 2" \
 	" ELSE 3 END, d.due_on, d.id LIMIT ?"
@@ -384,11 +463,14 @@ static json_t *deadlines_json(const struct db_res *r)
 						     "ends_with", db_text(r, i, 4), "unit_id", (json_int_t)db_int(r, i, 5),
 						     "owner_user_id", nullable_int(r, i, 6), "object_type", db_text(r, i, 7),
 						     "object_id", db_text(r, i, 8), "started_on", db_text(r, i, 9),
-						     "due_on", db_text(r, i, 10), "state", db_text(r, i, 11),
+						     "due_on", db_text(r, i, 10),
+						     "state", db_cell(r, i, 17) ? "paused" : db_text(r, i, 11),
 						     "met_on", nullable_text(r, i, 12), "met_late", (int)db_int(r, i, 13),
 						     "created_at", db_text(r, i, 14));
 		json_object_set_new(o, "provisional", json_boolean(db_int(r, i, 15) != 0));
 		json_object_set_new(o, "provisional_note", provisional_note(r, i));
+		json_object_set_new(o, "paused", json_boolean(db_cell(r, i, 17) != NULL));
+		json_object_set_new(o, "paused_since", nullable_text(r, i, 17));
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -397,7 +479,9 @@ static json_t *deadlines_json(const struct db_res *r)
 json_t *deadline_get(struct db *db, long long id, struct err *e)
 {
 	struct db_res *r = NULL;
-	if (db_query(db, &r, "SELECT " DL_COLS ", r.source, r.days, r.day_kind" DL_FROM " WHERE d.id = ?", DB_INT(id)) < 0) {
+	if (db_query(db, &r, "SELECT " DL_COLS ", r.source, r.days, r.day_kind, r.own_rule, r.extension_days,"
+		     " r.extension_times, r.extension_role, r.extension_basis, r.extension_own_rule" DL_FROM " WHERE d.id = ?",
+		     DB_INT(id)) < 0) {
 		storage_error(db, e, "读取期限失败");
 		return NULL;
 	}
@@ -408,11 +492,25 @@ json_t *deadline_get(struct db *db, long long id, struct err *e)
 	}
 	json_t *arr = deadlines_json(r);
 	json_t *o = json_incref(json_array_get(arr, 0));
-	json_object_set_new(o, "rule_source", json_string(db_text(r, 0, 17)));
-	json_object_set_new(o, "days", json_integer(db_int(r, 0, 18)));
-	json_object_set_new(o, "day_kind", json_string(db_text(r, 0, 19)));
+	json_object_set_new(o, "rule_source", json_string(db_text(r, 0, 18)));
+	json_object_set_new(o, "days", json_integer(db_int(r, 0, 19)));
+	json_object_set_new(o, "day_kind", json_string(db_text(r, 0, 20)));
+	json_object_set_new(o, "own_rule", json_boolean(db_int(r, 0, 21) != 0));
+	json_object_set_new(o, "extension_days", json_integer(db_int(r, 0, 22)));
+	json_object_set_new(o, "extension_times", json_integer(db_int(r, 0, 23)));
+	json_object_set_new(o, "extension_role", json_string(db_text(r, 0, 24)));
+	json_object_set_new(o, "extension_basis", json_string(db_text(r, 0, 25)));
+	json_object_set_new(o, "extension_own_rule", json_boolean(db_int(r, 0, 26) != 0));
 	json_decref(arr);
 	db_res_free(r);
+	json_t *p = deadline_pauses(db, id, e), *x = p ? deadline_extensions(db, id, e) : NULL;
+	if (!p || !x) {
+		json_decref(p);
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "pauses", p);
+	json_object_set_new(o, "extensions", x);
 	return o;
 }
 
@@ -453,12 +551,16 @@ json_t *deadline_list_user(struct db *db, long long user_id, int limit, struct e
 json_t *deadline_list_unit(struct db *db, long long unit_id, const char *state, int limit, struct err *e)
 {
 	if (state && strcmp(state, "open") != 0 && strcmp(state, "due_soon") != 0 &&
-	    strcmp(state, "overdue") != 0 && strcmp(state, "met") != 0) {
+	    strcmp(state, "overdue") != 0 && strcmp(state, "met") != 0 && strcmp(state, "paused") != 0) {
 		err_set(e, ERR_INVALID, "state", "未知的期限状态“%.40s”", state);
 		return NULL;
 	}
 	struct db_res *r = NULL;
-	int rc = state ? db_query(db, &r, "SELECT " DL_COLS DL_FROM " WHERE d.unit_id = ? AND d.state = ?" DL_URGENCY,
+	int rc = str_eq(state, "paused")
+			 ? db_query(db, &r, "SELECT " DL_COLS DL_FROM " WHERE d.unit_id = ? AND d.paused_since IS NOT NULL"
+				    DL_URGENCY, DB_INT(unit_id), DB_INT(limit > 0 ? limit : 500))
+		 : state ? db_query(db, &r, "SELECT " DL_COLS DL_FROM " WHERE d.unit_id = ? AND d.state = ?"
+				    " AND d.paused_since IS NULL" DL_URGENCY,
 				  DB_INT(unit_id), DB_TEXT(state), DB_INT(limit > 0 ? limit : 500))
 		       : db_query(db, &r, "SELECT " DL_COLS DL_FROM " WHERE d.unit_id = ?" DL_URGENCY,
 				  DB_INT(unit_id), DB_INT(limit > 0 ? limit : 500));

@@ -43,7 +43,13 @@ struct deadline_rule {
 	bool calendar_days;       /* false: working days */
 	char ends_with[64];       /* the event code that meets the deadline */
 	char effective_from[11];  /* YYYY-MM-DD */
-	char source[512];         /* the provision */
+	char source[512];         /* the provision (the basis); required */
+	bool own_rule;            /* the department's own rule, not the law's */
+	int extension_days;       /* at most this many days per extension; 0 = none */
+	int extension_times;      /* how many extensions a clock may have (>= 1 when extension_days > 0) */
+	char extension_role[32];  /* role code that approves an extension ("head", "leader"), "" = none */
+	char extension_basis[512];/* the provision allowing the extension */
+	bool extension_own_rule;  /* the extension rests on the department's own rule */
 };
 
 /* The version of the rule for event_code in force on date (YYYY-MM-DD).
@@ -55,7 +61,10 @@ int deadline_rule_for(struct db *db, const char *event_code, const char *date,
  * system), whose username goes into deadline_rules.created_by and whose
  * user, unit and address name the op_log row "deadline_rule.add" written
  * in the same transaction.  The caller checks permission.  Validates: event_code [a-z0-9_]{1,63}, name not empty,
- * days 1..3650, effective_from a real date, ends_with not empty.  A second
+ * days 1..3650, effective_from a real date, ends_with not empty, source
+ * (the basis) not empty (ERR_INVALID "source"), extension_days 0..3650,
+ * extension_times 0..10 (0 with extension_days > 0 means 1), and an
+ * extension_role (head | leader) when extension_days > 0.  A second
  * version with the same event_code and effective_from is ERR_CONFLICT.
  * Clocks already started are not changed. */
 int deadline_rule_add(struct db *db, const struct actor *a, const struct deadline_rule *r,
@@ -63,7 +72,9 @@ int deadline_rule_add(struct db *db, const struct actor *a, const struct deadlin
 
 /* All rule versions, ordered by event_code and effective_from, as a JSON
  * array of objects {id, event_code, name, days, day_kind ('working' |
- * 'calendar'), ends_with, effective_from, source}.  NULL + e on failure. */
+ * 'calendar'), ends_with, effective_from, source, own_rule (bool),
+ * extension_days, extension_times, extension_role, extension_basis,
+ * extension_own_rule (bool)}.  NULL + e on failure. */
 json_t *deadline_rules_list(struct db *db, struct err *e);
 
 /* Start a clock: the rule for event_code in force on start_date, due_on
@@ -106,12 +117,16 @@ int deadline_recompute_all(struct db *db, const struct calendar *cal, struct err
 
 /* ---- listings for pages: JSON arrays of deadline objects
  * {id, rule_id, event_code, rule_name, ends_with, unit_id, owner_user_id (null),
- *  object_type, object_id, started_on, due_on, state, met_on (null),
+ *  object_type, object_id, started_on, due_on, state ("paused" while
+ *  suspended), paused (bool), paused_since (null), met_on (null),
  *  met_late (bool), created_at, provisional (bool), provisional_note ("暂定：…"
  *  or "")}.  NULL + e on failure. ---- */
 
-/* One clock as a deadline object (above) plus rule_source, days and
- * day_kind ('working' | 'calendar'); NULL with ERR_NOTFOUND if unknown.
+/* One clock as a deadline object (above) plus rule_source, days,
+ * day_kind ('working' | 'calendar'), own_rule, extension_days,
+ * extension_times, extension_role, extension_basis, extension_own_rule,
+ * pauses and extensions (as deadline_for_object); NULL with ERR_NOTFOUND
+ * if unknown.
  * The caller checks that the actor may see it (owner or unit in scope). */
 json_t *deadline_get(struct db *db, long long id, struct err *e);
 
@@ -134,4 +149,59 @@ json_t *deadline_list_unit(struct db *db, long long unit_id, const char *state, 
  * unit_id. */
 json_t *deadline_stats_monthly(struct db *db, long long unit_id, const char *from_month,
 			       const char *to_month, struct err *e);
+
+/* ---- suspension (periods not counted) and extension ----
+ *
+ * None of these opens a transaction: call them inside the caller's (the act
+ * that suspends, resumes or extends).  Each change of due_on appends a
+ * deadline_changes row with the reason in Chinese.
+ *
+ * Counting a pause: the clock is paused from the suspend day F to the resume
+ * day T, and the days not counted are [F, T): the suspend day is NOT
+ * counted, the resume day IS counted again.  (A pause suspended and resumed
+ * on the same day therefore moves nothing.)  Days on or before started_on
+ * are never counted anyway, so they are not "not counted" either.  A
+ * calendar-day rule is moved by the calendar days in [F, T); a working-day
+ * rule by the working days in [F, T).  due_on is always recomputed from
+ * started_on: rule days + paused days + extension days, counted as the rule
+ * counts (deadline_recompute_all keeps pauses and extensions).
+ *
+ * While paused, a clock's JSON state is "paused" (已中止), paused_since is
+ * set, and deadline_refresh leaves it alone (it never becomes overdue). */
+
+/* Pause clock id from date (YYYY-MM-DD) for reason (e.g. "听证") under basis
+ * (the provision, e.g. "《中华人民共和国行政处罚法》第六十条").  The person
+ * acting is named by the caller's own log (the case act).  Refused: unknown id (ERR_NOTFOUND), a met or an
+ * already paused clock (ERR_CONFLICT), a date before started_on or after
+ * due_on (ERR_INVALID "date"), an empty reason or basis (ERR_INVALID). */
+int deadline_suspend(struct db *db, const struct calendar *cal, long long id, const char *date,
+		     const char *reason, const char *basis, struct err *e);
+/* Resume a paused clock on date (>= the suspend day): closes the pause and
+ * moves due_on by the paused period (see above).  ERR_CONFLICT when the
+ * clock is not paused. */
+int deadline_resume(struct db *db, const struct calendar *cal, long long id, const char *date,
+		    struct err *e);
+/* Extend clock id by days (the rule's day kind), approved by `by` (a
+ * username; the caller checks that they hold the rule's extension_role),
+ * under basis (e.g. the approval's reference).  Refused (ERR_CONFLICT) when
+ * the rule has no extension, when the clock already had extension_times
+ * extensions, or when it is met; days must be 1..extension_days
+ * (ERR_INVALID "days"); basis must not be empty. */
+int deadline_extend(struct db *db, const struct calendar *cal, long long id, int days, const char *by,
+		    const char *basis, struct err *e);
+/* Every clock of an object (e.g. "case", "42"), oldest first, as deadline
+ * objects (below) plus rule_source, days, day_kind, own_rule,
+ * extension_days, extension_times, extension_role, pauses [{from, to (null
+ * while paused), reason, basis, days (counted days, null while paused)}],
+ * extensions [{days, by, basis, at, at_local, old_due, new_due}] and note (e.g. "已中止：听证（2026-03-02
+ * 起）" or "已延长 30 日（张三批准）", "" when neither).  NULL + e on failure. */
+json_t *deadline_for_object(struct db *db, const char *object_type, const char *object_id, struct err *e);
+/* Meet on date every unmet clock of the object whose rule ends with
+ * ends_with (a paused one is resumed on date first); *met (may be NULL)
+ * gets how many. */
+int deadline_meet_event(struct db *db, const char *object_type, const char *object_id, const char *ends_with,
+			const char *date, int *met, struct err *e);
+/* The pauses and extensions of one clock, as in deadline_for_object. */
+json_t *deadline_pauses(struct db *db, long long id, struct err *e);
+json_t *deadline_extensions(struct db *db, long long id, struct err *e);
 #endif

@@ -42,8 +42,9 @@
  *    (a current officer of the case);
  *  - head (处室负责人): the cases of the units in their scope (own unit and
  *    below, actor/scope.h) and those they act on;
- *  - reviewer (法制审核人员): those of their own unit (those submitted to
- *    them come with issue 11);
+ *  - reviewer (法制审核人员): those of their own unit, and, for reviewers of
+ *    the 政策法规处, the open cases whose current stage awaits a reviewer's
+ *    approval (法制审核: submitted to them; issue 11 refines this);
  *  - leader (分管负责人) and supervisor (监督): every case, read only;
  *  - archivist (档案管理员): closed cases, read only;
  *  - admin (系统管理员): none (not a case role); the public: none.
@@ -144,7 +145,8 @@ struct case_act_input {
  *    case, or a head whose scope holds the case's unit;
  *  - officers: a head whose scope holds the case's unit (or a current
  *    officer when the case is still in its initial stage);
- *  - approve: a person holding the role the requirement names ("head" …)
+ *  - approve: a person holding the role the requirement names ("head" …;
+ *    a reviewer of the 政策法规处 for "reviewer")
  *    whose unit is the case's unit or above it, not one of the case's
  *    officers;
  *  - extend: a person holding the extension's role (as approve) - the act

@@ -225,12 +225,12 @@ static json_t *build(const char *kind, const json_t *cur, const json_t *in, stru
 			json_object_set_new(out, f->key, json_string(val));
 		free(val);
 	}
-	if (all->n > before)
-		goto bad;
 
 	/* the identifiers */
 	char norm[64], birth[11] = "";
-	if (kb == K_PERSON) {
+	if (kb == K_PERSON && !json_object_get(out, "id_number")) {
+		/* already reported */
+	} else if (kb == K_PERSON) {
 		const char *t = json_string_value(json_object_get(out, "id_type"));
 		if (!id_type_known(t)) {
 			errs_add(all, ERR_INVALID, "id_type", "证件类型无效，请从列表中选择");
@@ -249,22 +249,22 @@ static json_t *build(const char *kind, const json_t *cur, const json_t *in, stru
 				errs_add(all, ERR_INVALID, "birth_date", "出生日期应为 1900 年以后、不晚于今天的真实日期（年-月-日）");
 			}
 		}
-	} else {
+	} else if (json_object_get(out, "uscc")) {
 		ident_normalize(json_string_value(json_object_get(out, "uscc")), norm, sizeof norm);
 		enum ident_why w = ident_uscc_check(norm);
 		if (w != IDENT_OK)
 			errs_add(all, ERR_INVALID, "uscc", "统一社会信用代码无效：%s（GB 32100-2015）", ident_why_text(w));
 		else
 			json_object_set_new(out, "uscc", json_string(norm));
-		if (kb == K_IB) {
-			const char *t = json_string_value(json_object_get(out, "operator_id_type"));
-			const char *num = json_string_value(json_object_get(out, "operator_id_number"));
-			if (!id_type_known(t))
-				errs_add(all, ERR_INVALID, "operator_id_type", "经营者证件类型无效，请从列表中选择");
-			else if (!str_empty(num) && check_id_number("operator_id_number", "经营者证件号码", t, num, norm,
-								    sizeof norm, birth, today, all) == 0)
-				json_object_set_new(out, "operator_id_number", json_string(norm));
-		}
+	}
+	if (kb == K_IB && json_object_get(out, "operator_id_type")) {
+		const char *t = json_string_value(json_object_get(out, "operator_id_type"));
+		const char *num = json_string_value(json_object_get(out, "operator_id_number"));
+		if (!id_type_known(t))
+			errs_add(all, ERR_INVALID, "operator_id_type", "经营者证件类型无效，请从列表中选择");
+		else if (!str_empty(num) && check_id_number("operator_id_number", "经营者证件号码", t, num, norm,
+							    sizeof norm, birth, today, all) == 0)
+			json_object_set_new(out, "operator_id_number", json_string(norm));
 	}
 	const char *phone = json_string_value(json_object_get(out, "phone"));
 	if (!str_empty(phone) && !phone_ok(phone))

@@ -19,6 +19,7 @@ static const struct nav_item back_nav[] = {
 	{ "/admin/officers", "执法人员与证件", ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ "/admin/vault", "证据文件库", ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ARCHIVIST | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ "/admin/deadlines", "期限", 0 },
+	{ "/parties", "当事人库", ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
 	{ "/admin/units", "处室单位", ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ "/admin/users", "用户", ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_HEAD },
 	{ "/admin/calendar", "工作日历", ROLE_ADMIN | ROLE_SUPERVISOR },
@@ -36,7 +37,7 @@ static void nav_link(struct req *r, const char *href, const char *label)
 void page_begin(struct req *r, const char *title)
 {
 	const char *site = r->app ? r->app->cfg.site_name : "zhifa";
-	bool back = str_starts(r->path, "/admin") || str_starts(r->path, "/account");
+	bool back = str_starts(r->path, "/admin") || str_starts(r->path, "/account") || str_starts(r->path, "/parties");
 	r->ctype = "text/html; charset=utf-8";
 	h_printf(r->out,
 		 "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"

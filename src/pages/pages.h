@@ -186,4 +186,19 @@ int page_tus_head(struct req *r);       /* HEAD/GET /api/v1/uploads/{id}: Upload
 int page_tus_patch(struct req *r);      /* PATCH /api/v1/uploads/{id}: append (204 + Upload-Offset) */
 int stream_tus_patch(struct req *r, const char *data, size_t n);
 /* == end vault.c == */
+/* == parties.c == */
+/* parties.c: the party register (当事人库), API and pages */
+int page_api_parties(struct req *r);         /* GET ?q=&kind=&page= search; POST create (JSON) */
+int page_api_party(struct req *r);           /* GET ?version=; PUT/PATCH with "version" */
+int page_api_party_versions(struct req *r);  /* GET /api/v1/parties/{id}/versions */
+int page_parties(struct req *r);             /* GET /parties: search list */
+int page_party_new(struct req *r);           /* GET/POST /parties/new?kind= */
+int page_party(struct req *r);               /* GET /parties/{id}?version= */
+int page_party_edit(struct req *r);          /* GET/POST /parties/{id}/edit */
+/* == end parties.c == */
+/* == api_cases.c == */
+int page_api_cases(struct req *r);     /* GET /api/v1/cases (list, filters); POST open (JSON) */
+int page_api_case(struct req *r);      /* GET /api/v1/cases/{id} */
+int page_api_case_acts(struct req *r); /* POST /api/v1/cases/{id}/acts (JSON, with row_version) */
+/* == end api_cases.c == */
 #endif

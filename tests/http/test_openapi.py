@@ -347,8 +347,9 @@ def main():
         for p in sorted(set(admin_gets)):
             resp = response_of(doc, p, "get", 200)
             if resp and "application/json" in resp.get("content", {}):
-                if p == "/admin/matters/new":
-                    continue  # drafting is for officers and heads, below
+                if p == "/admin/matters/new" or p.startswith("/parties") or p.startswith("/api/v1/parties") \
+                        or p.startswith("/api/v1/cases"):
+                    continue  # drafting is for officers and heads, below; the register is not the admin's
                 check_model(t, sch, doc, prog, p, p, "admin GET " + p)
         ids = {
             "/admin/units/{id}": prog.get("/admin/units", headers=JSON_ACCEPT).json()["units"][-1]["id"],
@@ -368,6 +369,11 @@ def main():
         hcsrf = r.json().get("csrf", "") if r.status == 200 else ""
         t.ok(hcsrf, "head logs in as a program")
         check_model(t, sch, doc, head, "/admin/matters/new", "/admin/matters/new?kind=guide", "head GET /admin/matters/new")
+        # cases are not the admin's: read as the division head
+        cl = check_model(t, sch, doc, head, "/api/v1/cases", "/api/v1/cases", "head GET /api/v1/cases")
+        if cl and cl.get("items"):
+            check_model(t, sch, doc, head, "/api/v1/cases/{id}", "/api/v1/cases/%d" % cl["items"][0]["id"],
+                        "head GET /api/v1/cases/{id}")
         own = head.get("/admin/matters", headers=JSON_ACCEPT).json()["items"]
         mine = [it for it in own if it.get("status") == "published"]
         if t.ok(mine, "head has a published item"):
@@ -393,6 +399,29 @@ def main():
                         "a withdrawn item keeps its public page")
             lst = head.get("/api/v1/portal/matters?per_page=100").json()["items"]
             t.ok(all(it["id"] != mid for it in lst), "withdrawn item leaves the portal's list")
+
+        # -- the party register as an officer (administrators may not read it)
+        off = srv.client()
+        r = off.post_form("/login", {"username": "jn.zhang", "password": PW},
+                          headers={"Accept": "application/json", "X-CSRF-Token": anon, "Cookie": "zf_csrf=" + anon})
+        ocsrf = r.json().get("csrf", "") if r.status == 200 else ""
+        for p in ("/parties", "/api/v1/parties", "/parties/new"):
+            check_model(t, sch, doc, off, p, p, "officer GET " + p)
+        pid = off.get("/api/v1/parties", headers=JSON_ACCEPT).json()["items"][0]["id"]
+        for dp in ("/parties/{id}", "/parties/{id}/edit", "/api/v1/parties/{id}", "/api/v1/parties/{id}/versions"):
+            check_model(t, sch, doc, off, dp, dp.replace("{id}", str(pid)), "officer GET " + dp)
+        r = off.post_json("/api/v1/parties", {"kind": "org", "name": "接口测试", "uscc": "91350100M000100Y44"},
+                          headers={"X-CSRF-Token": ocsrf})
+        check_error(t, sch, r, 400, "a wrong check character", "uscc")
+        r = off.post_json("/api/v1/parties", {"kind": "org", "name": "接口测试", "uscc": "91350100M000100Y43"},
+                          headers={"X-CSRF-Token": ocsrf})
+        t.is_(r.status, 201, "officer POST /api/v1/parties: 201")
+        schema = response_of(doc, "/api/v1/parties", "post", 201)["content"]["application/json"]["schema"]
+        errs = sch.errors(r.json() if r.status == 201 else None, schema)
+        t.ok(not errs, "the created party's answer matches the document", "\n".join(errs))
+        r = off.post_json("/api/v1/parties", {"kind": "org", "name": "接口测试", "uscc": "91350100M000100Y43"},
+                          headers={"X-CSRF-Token": ocsrf})
+        check_error(t, sch, r, 409, "a known credit code", "uscc")
 
         # -- the index lists exactly the public /api/v1/ GET routes
         idx = c.get("/api/v1/").json()

@@ -16,15 +16,32 @@ PW = "Zhifa@2026demo"
 
 # user -> (pages that must answer 200, pages that must answer 403)
 ROLES = {
-    "admin": (["/admin", "/admin/users", "/admin/units", "/admin/logs", "/admin/calendar", "/admin/officers"], []),
-    "jiandu": (["/admin", "/admin/logs", "/admin/units", "/admin/calendar", "/admin/deadlines"], []),
-    "jn.zhang": (["/admin", "/admin/matters", "/admin/deadlines"],
+    "admin": (["/admin", "/admin/users", "/admin/units", "/admin/logs", "/admin/calendar", "/admin/officers"],
+              ["/parties", "/parties/new", "/api/v1/parties", "/parties/1", "/api/v1/parties/1",
+               "/api/v1/parties/1/versions", "/parties/1/edit"]),
+    "jiandu": (["/admin", "/admin/logs", "/admin/units", "/admin/calendar", "/admin/deadlines",
+                "/parties", "/api/v1/parties", "/parties/1", "/api/v1/parties/1", "/api/v1/parties/1/versions"],
+               ["/parties/new", "/parties/1/edit"]),
+    "jn.zhang": (["/admin", "/admin/matters", "/admin/deadlines", "/parties", "/parties/new", "/api/v1/parties",
+                  "/parties/1", "/api/v1/parties/1", "/api/v1/parties/1/versions", "/parties/1/edit"],
                  ["/admin/users", "/admin/units", "/admin/logs", "/admin/officers"]),
-    "jn.head": (["/admin", "/admin/matters", "/admin/officers", "/admin/users"], ["/admin/logs", "/admin/units"]),
-    "shenhe": (["/admin", "/admin/officers"], ["/admin/logs", "/admin/users"]),
-    "dangan": (["/admin", "/admin/deadlines"], ["/admin/logs", "/admin/users", "/admin/officers"]),
-    "fenguan": (["/admin", "/admin/matters"], ["/admin/logs", "/admin/users"]),
+    "jn.head": (["/admin", "/admin/matters", "/admin/officers", "/admin/users", "/parties", "/parties/new",
+                 "/api/v1/parties", "/parties/1", "/api/v1/parties/1", "/api/v1/parties/1/versions", "/parties/1/edit"],
+                ["/admin/logs", "/admin/units"]),
+    "shenhe": (["/admin", "/admin/officers", "/parties", "/api/v1/parties", "/parties/1", "/api/v1/parties/1",
+                "/api/v1/parties/1/versions"], ["/admin/logs", "/admin/users", "/parties/new", "/parties/1/edit"]),
+    "dangan": (["/admin", "/admin/deadlines"], ["/admin/logs", "/admin/users", "/admin/officers", "/parties",
+                                                "/parties/new", "/api/v1/parties", "/parties/1", "/api/v1/parties/1",
+                                                "/api/v1/parties/1/versions", "/parties/1/edit"]),
+    "fenguan": (["/admin", "/admin/matters", "/parties", "/api/v1/parties", "/parties/1", "/api/v1/parties/1",
+                 "/api/v1/parties/1/versions"], ["/admin/logs", "/admin/users", "/parties/new", "/parties/1/edit"]),
 }
+# cases over JSON (api_cases.c): demo case 3 is 节能与综合利用处's open penalty, 4 its closed one
+for _u in ("jiandu", "jn.zhang", "jn.head", "fenguan"):
+    ROLES[_u][0].extend(["/api/v1/cases", "/api/v1/cases/3"])
+ROLES["shenhe"][0].append("/api/v1/cases")
+ROLES["dangan"][0].extend(["/api/v1/cases", "/api/v1/cases/4"])
+ROLES["admin"][1].extend(["/api/v1/cases", "/api/v1/cases/3"])
 NAV_ADMIN_ONLY = ('href="/admin/users"', 'href="/admin/logs"')
 
 
@@ -44,6 +61,9 @@ def main():
             home = c.get("/admin").text
             if user == "jn.zhang":
                 t.ok(not any(n in home for n in NAV_ADMIN_ONLY), "an officer's menu has no users or logs")
+                t.ok('href="/parties"' in home, "an officer's menu has the party register")
+            if user in ("admin", "dangan"):
+                t.ok('href="/parties"' not in home, "%s's menu has no party register" % user)
             if user == "admin":
                 t.ok(all(n in home for n in NAV_ADMIN_ONLY), "the administrator's menu has users and logs")
 

@@ -23,6 +23,8 @@ CREATE TABLE cases (
   stage_seq INTEGER NOT NULL DEFAULT 1,   -- seq of the act that entered the current stage
   status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed', 'ended')),
   ending TEXT,
+  suspension TEXT,                        -- the suspension (procedure code) running, NULL when none
+  review_pending INTEGER NOT NULL DEFAULT 0,   -- 1 while the stage awaits a reviewer's approval (法制审核)
   row_version INTEGER NOT NULL DEFAULT 1,
   opened_on TEXT NOT NULL,
   opened_by BIGINT REFERENCES users(id),
@@ -39,6 +41,7 @@ CREATE INDEX cases_stage ON cases(stage);
 CREATE INDEX cases_status ON cases(status, unit_id);
 CREATE INDEX cases_source ON cases(source);
 CREATE INDEX cases_updated ON cases(updated_at);
+CREATE INDEX cases_review ON cases(review_pending, status);
 
 CREATE TABLE case_matters (
   id {{ID}},
@@ -97,6 +100,7 @@ CREATE TABLE case_acts (
   stage_to TEXT,
   approval TEXT,                          -- approved: the approval code
   ending TEXT,                            -- ended: the ending code
+  suspension TEXT,                        -- suspended/resumed: the suspension code
   row_version INTEGER NOT NULL,           -- cases.row_version after the act
   detail TEXT NOT NULL,                   -- JSON: what the act saw (party versions, certificate ids …)
   leaf_index BIGINT,                      -- its ledger leaf
