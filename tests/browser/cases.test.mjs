@@ -60,6 +60,16 @@ async function openCase(page, title, width, tag) {
   // the checkbox of the energy penalty matter (by its label's text)
   const matter = page.locator('label.check-row', { hasText: '对使用国家明令淘汰的用能设备或者生产工艺的行政处罚' }).locator('input');
   await matter.check();
+  // the party search asks the register as one types (/api/v1/parties)
+  const answer = page.waitForResponse(r => r.url().includes('/api/v1/parties?q='));
+  await page.fill('#f-party_q', '水泥');
+  const resp = await answer;
+  ok(resp.status() === 200, `${tag}: the party search asks /api/v1/parties`, resp.status());
+  await page.waitForFunction(() => [...document.querySelectorAll('#party-results label.check-row')]
+    .every(l => l.textContent.includes('水泥')));
+  const found = await page.$$eval('#party-results label.check-row', ls => ls.map(l => l.textContent));
+  ok(found.length >= 1 && found.every(t => t.includes('水泥')), `${tag}: the register's matches are offered`,
+     found.join(' | '));
   const party = page.locator('#party-results label.check-row input').first();
   if (await party.count()) await party.check();
   for (const name of ['张晓峰', '刘海燕'])
@@ -149,6 +159,41 @@ try {
     ok(ids.length >= 2 && bad.length === 0, `supervisor: every case (${ids.length}) opens from the list`, bad.join(' '));
     ok(errors.length === 0, 'supervisor: no console or CSP errors', errors.join('\n'));
     await ctx.close();
+  }
+  // ---- every demo case from its page, as its officers and its unit's head ----
+  {
+    const officerOf = { 李振宇: 'wx.li', 赵丽萍: 'wx.zhao', 马建军: 'aq.ma', 朱文斌: 'aq.zhu', 张晓峰: 'jn.zhang',
+                        刘海燕: 'jn.liu' };
+    const headOf = { 无线电监测站: 'wx.head', 无线电管理局: 'wx.head', 安全生产处: 'aq.head', 节能与综合利用处: 'jn.head' };
+    const { ctx, page } = await login(browser, 'jiandu', DESK);
+    const all = [];
+    for (let p = 1; p <= 50; p++) {
+      const j = await (await page.request.get(`${base}/cases?page=${p}`, { headers: { Accept: 'application/json' } })).json();
+      all.push(...j.items);
+      if (p * j.per_page >= j.total) break;
+    }
+    await ctx.close();
+    const demo = all.filter(x => !/立案：某公司使用淘汰设备$/.test(x.title));
+    const byUser = {};
+    for (const c of demo) {
+      for (const u of [headOf[c.unit_name], ...c.officers.map(n => officerOf[n])].filter(Boolean))
+        (byUser[u] = byUser[u] || []).push(c);
+    }
+    for (const [user, cases] of Object.entries(byUser)) {
+      const { ctx: uctx, page: up, errors } = await login(browser, user, PHONE);
+      const bad = [];
+      for (const c of cases) {
+        const resp = await up.goto(`${base}/cases/${c.id}`);
+        const stage = resp.status() === 200 ? await up.textContent('#case-stage') : '';
+        if (resp.status() !== 200 || stage !== c.stage_label || await overflowOf(up) > 1) bad.push(`${c.id}:${resp.status()}`);
+      }
+      await up.screenshot({ path: `${shots}/cases-demo-${user}.png`, fullPage: true });
+      ok(bad.length === 0, `${user}: the demo cases (${cases.map(c => c.id).join(',')}) open on a phone, stage shown`,
+         bad.join(' '));
+      ok(errors.length === 0, `${user}: no console or CSP errors`, errors.join('\n'));
+      await uctx.close();
+    }
+    ok(demo.length >= 1, `demo cases followed (${demo.length})`);
   }
   // ---- the officer sees the head's approval ----
   {
