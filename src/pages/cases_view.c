@@ -323,8 +323,9 @@ static void clocks_section(struct req *r, const json_t *c)
 	h_raw(r->out, "</ul></section>");
 }
 
-static void timeline_section(struct req *r, const json_t *c)
+static void timeline_section(struct req *r, const json_t *m)
 {
+	const json_t *c = json_object_get(m, "case");
 	h_raw(r->out, "<section class=\"card\" aria-labelledby=\"h-timeline\" id=\"timeline\"><h2 id=\"h-timeline\">办案记录</h2>"
 		       "<ol class=\"timeline\">");
 	size_t i;
@@ -335,14 +336,15 @@ static void timeline_section(struct req *r, const json_t *c)
 		if (!str_empty(txt(a, "stage_to_label", "")) && !str_eq(js(a, "stage_from"), js(a, "stage_to")))
 			h_printf(r->out, " %s%s%s", txt(a, "stage_from_label", ""), str_empty(txt(a, "stage_from_label", "")) ? "" : " → ",
 				 js(a, "stage_to_label"));
-		const json_t *det = json_object_get(a, "detail");
-		const char *what = txt(det, "label", txt(det, "approval_name", txt(det, "ending_name", txt(det, "suspension_name", ""))));
+		const json_t *det = json_object_get(a, "detail"), *names = json_object_get(m, "names");
+		const char *code = txt(a, "approval", txt(a, "ending", txt(a, "suspension", txt(det, "suspension", txt(det, "clock", "")))));
+		const char *what = str_empty(code) ? "" : js(names, code);
 		if (!str_empty(what))
 			h_printf(r->out, "（%s）", what);
 		h_printf(r->out, " <span class=\"muted\">%s</span>", txt(a, "by_name", ""));
-		const char *reason = txt(det, "reason", txt(det, "note", ""));
-		if (!str_empty(reason))
-			h_printf(r->out, "<p>%s</p>", reason);
+		const char *text = txt(det, "text", "");
+		if (!str_empty(text))
+			h_printf(r->out, "<p>%s</p>", text);
 		h_raw(r->out, "</li>");
 	}
 	h_raw(r->out, "</ol></section>");
@@ -366,7 +368,7 @@ static void render_case(struct req *r, json_t *m)
 	h_raw(r->out, "<div class=\"case-cols\"><div class=\"case-main\">");
 	needs_section(r, c);
 	actions_section(r, m);
-	timeline_section(r, c);
+	timeline_section(r, m);
 	h_raw(r->out, "</div><div class=\"case-side\">");
 	parties_section(r, c);
 	officers_section(r, c);
@@ -374,6 +376,31 @@ static void render_case(struct req *r, json_t *m)
 	clocks_section(r, c);
 	h_raw(r->out, "</div></div>");
 	page_end(r);
+}
+
+/* The names the procedure gives its approvals, endings, suspensions and
+ * extensions, by code: what the timeline shows for an act's code. */
+static json_t *rule_names(struct req *r, long long procedure_id)
+{
+	json_t *p = NULL, *out = json_object();
+	struct err e = ERR_INIT;
+	if (procedure_get(r->db, procedure_id, &p, &e) < 0 || !p)
+		return out;
+	const json_t *def = json_object_get(p, "definition");
+	size_t i, k;
+	json_t *x, *q;
+	json_array_foreach(json_object_get(def, "stages"), i, x)
+		json_array_foreach(json_object_get(x, "requires"), k, q)
+			if (str_eq(js(q, "type"), "approval") && !str_empty(js(q, "approval")))
+				json_object_set_new(out, js(q, "approval"), json_string(js(q, "name")));
+	static const char *const groups[] = { "endings", "suspensions" };
+	for (size_t g = 0; g < ARRAY_SIZE(groups); g++)
+		json_array_foreach(json_object_get(def, groups[g]), i, x)
+			json_object_set_new(out, js(x, "code"), json_string(js(x, "name")));
+	json_array_foreach(json_object_get(def, "extensions"), i, x)
+		json_object_set_new(out, js(x, "clock"), json_string(js(x, "name")));
+	json_decref(p);
+	return out;
 }
 
 /* The page's model for case id; NULL after answering the domain's error. */
@@ -392,6 +419,7 @@ static json_t *case_model(struct req *r, long long id)
 	char today[11];
 	time_today_shanghai(today);
 	json_t *m = json_pack("{s:o,s:s}", "case", c, "today", today);
+	json_object_set_new(m, "names", rule_names(r, ji(json_object_get(c, "procedure"), "id")));
 	size_t i;
 	json_t *a;
 	json_array_foreach(json_object_get(c, "actions"), i, a)

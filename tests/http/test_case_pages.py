@@ -148,6 +148,10 @@ def main():
             after = jget(head, "/cases/%d" % cid)["case"]
             t.ok(after["row_version"] > stale and any(x["type"] == "approved" for x in after["acts"]),
                  "the approval is in the timeline")
+            tl = head.get("/cases/%d" % cid).text
+            tl = tl[tl.find('id="timeline"'):]
+            t.ok('data-act="approved"' in tl and "同意立案" in tl and "立案审批" in tl,
+                 "the timeline names the approval and shows its note", tl[:1500])
         act = next((a for a in c["actions"] if a["action"] in ("participant", "advance", "officers")), None)
         if act:
             fields = [("action", act["action"]), ("row_version", str(stale)), ("on_date", form["today"]),
