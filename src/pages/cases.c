@@ -359,7 +359,7 @@ static void render_list(struct req *r, json_t *m)
 	if (!json_array_size(items)) {
 		h_raw(r->out, "<p class=\"muted\">没有符合条件的案件。</p>");
 	} else {
-		h_raw(r->out, "<div class=\"table-wrap\"><table class=\"cards\"><caption class=\"visually-hidden\">案件列表</caption><thead><tr>");
+		h_raw(r->out, "<div class=\"table-wrap\"><table class=\"cards case-list\"><caption class=\"visually-hidden\">案件列表</caption><thead><tr>");
 		list_th(r, &v, "case_no", "立案号");
 		list_th(r, &v, "title", "案由");
 		h_raw(r->out, "<th scope=\"col\">类别</th>");
@@ -373,7 +373,7 @@ static void render_list(struct req *r, json_t *m)
 		json_array_foreach(items, i, it) {
 			const char *no = json_is_string(json_object_get(it, "case_no")) ? js(it, "case_no") : "（尚未编号）";
 			h_printf(r->out, "<tr><td data-label=\"立案号\"><a href=\"/cases/%lld\">%s</a></td><td data-label=\"案由\">"
-				 "<a href=\"/cases/%lld\">%s</a></td><td data-label=\"类别\">%s</td><td data-label=\"环节\">%s",
+				 "<a href=\"/cases/%lld\">%s</a></td><td data-label=\"类别\" class=\"nw\">%s</td><td data-label=\"环节\">%s",
 				 ji(it, "id"), no, ji(it, "id"), js(it, "title"), js(it, "kind_label"), js(it, "stage_label"));
 			if (!str_eq(js(it, "status"), "open")) {
 				h_raw(r->out, " ");
@@ -387,7 +387,7 @@ static void render_list(struct req *r, json_t *m)
 			h_raw(r->out, "</td><td data-label=\"执法人员\">");
 			json_array_foreach(json_object_get(it, "officers"), k, n)
 				h_printf(r->out, "%s%s", k ? "、" : "", json_string_value(n) ? json_string_value(n) : "");
-			h_printf(r->out, "</td><td data-label=\"立案日期\">%s</td><td data-label=\"最近期限\">", js(it, "opened_on"));
+			h_printf(r->out, "</td><td data-label=\"立案日期\" class=\"nw\">%s</td><td data-label=\"最近期限\" class=\"nw\">", js(it, "opened_on"));
 			if (json_is_string(json_object_get(it, "next_due"))) {
 				h_printf(r->out, "%s ", js(it, "next_due"));
 				const char *st = js(it, "due_state");
