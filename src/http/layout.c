@@ -23,6 +23,7 @@ static const struct nav_item back_nav[] = {
 	{ "/admin/units", "处室单位", ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ "/admin/users", "用户", ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_HEAD },
 	{ "/admin/calendar", "工作日历", ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ "/admin/procedures", "执法程序", ROLE_ADMIN },
 	{ "/admin/logs", "日志审计", ROLE_ADMIN | ROLE_SUPERVISOR },
 };
 

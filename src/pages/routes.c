@@ -115,6 +115,14 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/calendar/is-workday", page_api_calendar_is_workday, R_PUBLIC, 0 },
 	/* == end admin_calendar.c == */
 
+	/* == enforcement procedures (admin_procedures.c) == */
+	{ M_GET, "/admin/procedures", page_admin_procedures, R_LOGIN, ROLE_ADMIN },
+	{ M_GET, "/admin/procedures/{id}", page_admin_procedure, R_LOGIN, ROLE_ADMIN },
+	{ M_GET | M_POST, "/admin/procedures/{id}/new-version", page_admin_procedure_new_version, R_LOGIN, ROLE_ADMIN },
+	{ M_GET | M_POST, "/api/v1/procedures", page_admin_procedures, R_LOGIN, ROLE_ADMIN },
+	{ M_GET, "/api/v1/procedures/{id}", page_admin_procedure, R_LOGIN, ROLE_ADMIN },
+	/* == end admin_procedures.c == */
+
 	/* == the log and the evidence vault (log.c, vault.c) == */
 	{ M_GET, "/log", page_log, R_PUBLIC, 0 },
 	{ M_GET, "/log/checkpoint", page_log_checkpoint, R_PUBLIC, 0 },

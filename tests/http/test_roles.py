@@ -43,6 +43,11 @@ ROLES["shenhe"][0].append("/api/v1/cases")
 ROLES["dangan"][0].extend(["/api/v1/cases", "/api/v1/cases/4"])
 ROLES["admin"][1].extend(["/api/v1/cases", "/api/v1/cases/3"])
 NAV_ADMIN_ONLY = ('href="/admin/users"', 'href="/admin/logs"')
+# the enforcement procedures (admin_procedures.c): the administrator only
+PROCEDURE_ROUTES = ["/admin/procedures", "/admin/procedures/1", "/admin/procedures/1/new-version",
+                    "/api/v1/procedures", "/api/v1/procedures/1"]
+for _user, (_allowed, _denied) in ROLES.items():
+    (_allowed if _user == "admin" else _denied).extend(PROCEDURE_ROUTES)
 
 
 def main():
