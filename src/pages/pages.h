@@ -158,6 +158,9 @@ int page_admin_deadlines(struct req *r);
 int page_admin_deadlines_xlsx(struct req *r);
 int page_admin_deadlines_list_xlsx(struct req *r); /* GET /admin/deadlines.xlsx: a unit's deadlines */
 int page_admin_deadline_rules(struct req *r);
+/* admin_numbers.c: the number schemes, counters and issued numbers (GET:
+ * admin, supervisor, leader; POST a new version: admin only, else 403) */
+int page_admin_numbers(struct req *r);
 /* == end admin_calendar.c == */
 /* == log.c == */
 /* log.c: the ledger's public read API and the portal page 公信验证 */

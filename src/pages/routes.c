@@ -111,6 +111,7 @@ const struct route routes[] = {
 	  ROLE_SUPERVISOR | ROLE_ADMIN | ROLE_LEADER },
 	{ M_GET | M_POST, "/admin/deadlines/rules", page_admin_deadline_rules, R_LOGIN, ANY_STAFF },
 	{ M_GET, "/admin/deadlines/{id}", page_admin_deadline, R_LOGIN, ANY_STAFF },
+	{ M_GET | M_POST, "/admin/numbers", page_admin_numbers, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_GET, "/api/v1/calendar/due", page_api_calendar_due, R_PUBLIC, 0 },
 	{ M_GET, "/api/v1/calendar/is-workday", page_api_calendar_is_workday, R_PUBLIC, 0 },
 	/* == end admin_calendar.c == */

@@ -42,6 +42,11 @@ for _u in ("jiandu", "jn.zhang", "jn.head", "fenguan"):
 ROLES["shenhe"][0].append("/api/v1/cases")
 ROLES["dangan"][0].extend(["/api/v1/cases", "/api/v1/cases/4"])
 ROLES["admin"][1].extend(["/api/v1/cases", "/api/v1/cases/3"])
+# number schemes (admin_numbers.c): administrator, supervisor and leader read them
+for _u in ("admin", "jiandu", "fenguan"):
+    ROLES[_u][0].append("/admin/numbers")
+for _u in ("jn.zhang", "jn.head", "shenhe", "dangan"):
+    ROLES[_u][1].append("/admin/numbers")
 NAV_ADMIN_ONLY = ('href="/admin/users"', 'href="/admin/logs"')
 # the enforcement procedures (admin_procedures.c): the administrator only
 PROCEDURE_ROUTES = ["/admin/procedures", "/admin/procedures/1", "/admin/procedures/1/new-version",
