@@ -14,7 +14,6 @@
 #define ANY_STAFF 0
 #define MANAGERS (ROLE_HEAD | ROLE_ADMIN)
 #define CASE_READERS (ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ARCHIVIST)
-#define PARTY_READERS (ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR)
 
 const struct route routes[] = {
 	/* infrastructure */
@@ -160,12 +159,12 @@ const struct route routes[] = {
 	/* == end vault.c == */
 
 	/* == the party register (parties.c); the domain refuses writes by readers == */
-	{ M_GET | M_POST, "/api/v1/parties", page_api_parties, R_LOGIN, PARTY_READERS },
-	{ M_GET | M_OTHER, "/api/v1/parties/{id}", page_api_party, R_LOGIN, PARTY_READERS },
-	{ M_GET, "/api/v1/parties/{id}/versions", page_api_party_versions, R_LOGIN, PARTY_READERS },
-	{ M_GET, "/parties", page_parties, R_LOGIN, PARTY_READERS },
+	{ M_GET | M_POST, "/api/v1/parties", page_api_parties, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
+	{ M_GET | M_OTHER, "/api/v1/parties/{id}", page_api_party, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
+	{ M_GET, "/api/v1/parties/{id}/versions", page_api_party_versions, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
+	{ M_GET, "/parties", page_parties, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
 	{ M_GET | M_POST, "/parties/new", page_party_new, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
-	{ M_GET, "/parties/{id}", page_party, R_LOGIN, PARTY_READERS },
+	{ M_GET, "/parties/{id}", page_party, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
 	{ M_GET | M_POST, "/parties/{id}/edit", page_party_edit, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
 	/* == end parties.c == */
 	/* == cases over JSON (api_cases.c); the domain applies the view rule of cases.h == */

@@ -16,25 +16,28 @@ PW = "Zhifa@2026demo"
 
 # user -> (pages that must answer 200, pages that must answer 403)
 ROLES = {
-    "admin": (["/admin", "/admin/users", "/admin/units", "/admin/logs", "/admin/calendar", "/admin/officers"],
+    "admin": (["/admin", "/admin/users", "/admin/units", "/admin/logs", "/admin/calendar", "/admin/officers",
+               "/admin/numbers"],
               ["/parties", "/parties/new", "/api/v1/parties", "/parties/1", "/api/v1/parties/1",
                "/api/v1/parties/1/versions", "/parties/1/edit"]),
-    "jiandu": (["/admin", "/admin/logs", "/admin/units", "/admin/calendar", "/admin/deadlines",
+    "jiandu": (["/admin", "/admin/logs", "/admin/units", "/admin/calendar", "/admin/deadlines", "/admin/numbers",
                 "/parties", "/api/v1/parties", "/parties/1", "/api/v1/parties/1", "/api/v1/parties/1/versions"],
                ["/parties/new", "/parties/1/edit"]),
     "jn.zhang": (["/admin", "/admin/matters", "/admin/deadlines", "/parties", "/parties/new", "/api/v1/parties",
                   "/parties/1", "/api/v1/parties/1", "/api/v1/parties/1/versions", "/parties/1/edit"],
-                 ["/admin/users", "/admin/units", "/admin/logs", "/admin/officers"]),
+                 ["/admin/users", "/admin/units", "/admin/logs", "/admin/officers", "/admin/numbers"]),
     "jn.head": (["/admin", "/admin/matters", "/admin/officers", "/admin/users", "/parties", "/parties/new",
                  "/api/v1/parties", "/parties/1", "/api/v1/parties/1", "/api/v1/parties/1/versions", "/parties/1/edit"],
-                ["/admin/logs", "/admin/units"]),
+                ["/admin/logs", "/admin/units", "/admin/numbers"]),
     "shenhe": (["/admin", "/admin/officers", "/parties", "/api/v1/parties", "/parties/1", "/api/v1/parties/1",
-                "/api/v1/parties/1/versions"], ["/admin/logs", "/admin/users", "/parties/new", "/parties/1/edit"]),
-    "dangan": (["/admin", "/admin/deadlines"], ["/admin/logs", "/admin/users", "/admin/officers", "/parties",
-                                                "/parties/new", "/api/v1/parties", "/parties/1", "/api/v1/parties/1",
-                                                "/api/v1/parties/1/versions", "/parties/1/edit"]),
-    "fenguan": (["/admin", "/admin/matters", "/parties", "/api/v1/parties", "/parties/1", "/api/v1/parties/1",
-                 "/api/v1/parties/1/versions"], ["/admin/logs", "/admin/users", "/parties/new", "/parties/1/edit"]),
+                "/api/v1/parties/1/versions"],
+               ["/admin/logs", "/admin/users", "/admin/numbers", "/parties/new", "/parties/1/edit"]),
+    "dangan": (["/admin", "/admin/deadlines"], ["/admin/logs", "/admin/users", "/admin/officers", "/admin/numbers",
+                                                "/parties", "/parties/new", "/api/v1/parties", "/parties/1",
+                                                "/api/v1/parties/1", "/api/v1/parties/1/versions", "/parties/1/edit"]),
+    "fenguan": (["/admin", "/admin/matters", "/admin/numbers", "/parties", "/api/v1/parties", "/parties/1",
+                 "/api/v1/parties/1", "/api/v1/parties/1/versions"],
+                ["/admin/logs", "/admin/users", "/parties/new", "/parties/1/edit"]),
 }
 # cases over JSON (api_cases.c): demo case 3 is 节能与综合利用处's open penalty, 4 its closed one
 for _u in ("jiandu", "jn.zhang", "jn.head", "fenguan"):
@@ -42,11 +45,6 @@ for _u in ("jiandu", "jn.zhang", "jn.head", "fenguan"):
 ROLES["shenhe"][0].append("/api/v1/cases")
 ROLES["dangan"][0].extend(["/api/v1/cases", "/api/v1/cases/4"])
 ROLES["admin"][1].extend(["/api/v1/cases", "/api/v1/cases/3"])
-# number schemes (admin_numbers.c): administrator, supervisor and leader read them
-for _u in ("admin", "jiandu", "fenguan"):
-    ROLES[_u][0].append("/admin/numbers")
-for _u in ("jn.zhang", "jn.head", "shenhe", "dangan"):
-    ROLES[_u][1].append("/admin/numbers")
 NAV_ADMIN_ONLY = ('href="/admin/users"', 'href="/admin/logs"')
 # the enforcement procedures (admin_procedures.c): the administrator only
 PROCEDURE_ROUTES = ["/admin/procedures", "/admin/procedures/1", "/admin/procedures/1/new-version",

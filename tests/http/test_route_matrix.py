@@ -127,6 +127,13 @@ ROUTES = [
     ("POST", "/api/v1/uploads", "officer head"),
     ("GET", "/api/v1/uploads/{id}", "officer head"),
     ("OTHER", "/api/v1/uploads/{id}", "officer head"),
+    ("GET POST", "/api/v1/parties", "officer head reviewer leader supervisor"),
+    ("GET OTHER", "/api/v1/parties/{id}", "officer head reviewer leader supervisor"),
+    ("GET", "/api/v1/parties/{id}/versions", "officer head reviewer leader supervisor"),
+    ("GET", "/parties", "officer head reviewer leader supervisor"),
+    ("GET POST", "/parties/new", "officer head"),
+    ("GET", "/parties/{id}", "officer head reviewer leader supervisor"),
+    ("GET POST", "/parties/{id}/edit", "officer head"),
 ]
 
 # R_STREAM | R_NO_CSRF routes: the handler checks _csrf in the multipart body
