@@ -417,7 +417,8 @@ fail:
 
 #define DL_COLS "d.id, d.rule_id, r.event_code, r.name, r.ends_with, d.unit_id, d.owner_user_id," \
 	" d.object_type, d.object_id, d.started_on, d.due_on, d.state, d.met_on, d.met_late, d.created_at," \
-	" d.provisional, d.provisional_years, d.paused_since"
+	" d.provisional, d.provisional_years, d.paused_since," \
+	" (SELECT p.reason FROM deadline_pauses p WHERE p.deadline_id = d.id AND p.to_date IS NULL)"
 #define DL_FROM " FROM deadlines d JOIN deadline_rules r ON r.id = d.rule_id"
 #define DL_URGENCY " ORDER BY CASE d.state WHEN 'overdue' THEN 0 WHEN 'due_soon' THEN 1 WHEN 'open' THEN 2" \
 	" ELSE 3 END, d.due_on, d.id LIMIT ?"
@@ -471,6 +472,7 @@ static json_t *deadlines_json(const struct db_res *r)
 		json_object_set_new(o, "provisional_note", provisional_note(r, i));
 		json_object_set_new(o, "paused", json_boolean(db_cell(r, i, 17) != NULL));
 		json_object_set_new(o, "paused_since", nullable_text(r, i, 17));
+		json_object_set_new(o, "pause_reason", nullable_text(r, i, 18));
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -492,15 +494,15 @@ json_t *deadline_get(struct db *db, long long id, struct err *e)
 	}
 	json_t *arr = deadlines_json(r);
 	json_t *o = json_incref(json_array_get(arr, 0));
-	json_object_set_new(o, "rule_source", json_string(db_text(r, 0, 18)));
-	json_object_set_new(o, "days", json_integer(db_int(r, 0, 19)));
-	json_object_set_new(o, "day_kind", json_string(db_text(r, 0, 20)));
-	json_object_set_new(o, "own_rule", json_boolean(db_int(r, 0, 21) != 0));
-	json_object_set_new(o, "extension_days", json_integer(db_int(r, 0, 22)));
-	json_object_set_new(o, "extension_times", json_integer(db_int(r, 0, 23)));
-	json_object_set_new(o, "extension_role", json_string(db_text(r, 0, 24)));
-	json_object_set_new(o, "extension_basis", json_string(db_text(r, 0, 25)));
-	json_object_set_new(o, "extension_own_rule", json_boolean(db_int(r, 0, 26) != 0));
+	json_object_set_new(o, "rule_source", json_string(db_text(r, 0, 19)));
+	json_object_set_new(o, "days", json_integer(db_int(r, 0, 20)));
+	json_object_set_new(o, "day_kind", json_string(db_text(r, 0, 21)));
+	json_object_set_new(o, "own_rule", json_boolean(db_int(r, 0, 22) != 0));
+	json_object_set_new(o, "extension_days", json_integer(db_int(r, 0, 23)));
+	json_object_set_new(o, "extension_times", json_integer(db_int(r, 0, 24)));
+	json_object_set_new(o, "extension_role", json_string(db_text(r, 0, 25)));
+	json_object_set_new(o, "extension_basis", json_string(db_text(r, 0, 26)));
+	json_object_set_new(o, "extension_own_rule", json_boolean(db_int(r, 0, 27) != 0));
 	json_decref(arr);
 	db_res_free(r);
 	json_t *p = deadline_pauses(db, id, e), *x = p ? deadline_extensions(db, id, e) : NULL;

@@ -118,7 +118,8 @@ int deadline_recompute_all(struct db *db, const struct calendar *cal, struct err
 /* ---- listings for pages: JSON arrays of deadline objects
  * {id, rule_id, event_code, rule_name, ends_with, unit_id, owner_user_id (null),
  *  object_type, object_id, started_on, due_on, state ("paused" while
- *  suspended), paused (bool), paused_since (null), met_on (null),
+ *  suspended), paused (bool), paused_since (null), pause_reason (null),
+ *  met_on (null),
  *  met_late (bool), created_at, provisional (bool), provisional_note ("暂定：…"
  *  or "")}.  NULL + e on failure. ---- */
 
@@ -181,8 +182,9 @@ int deadline_suspend(struct db *db, const struct calendar *cal, long long id, co
  * clock is not paused. */
 int deadline_resume(struct db *db, const struct calendar *cal, long long id, const char *date,
 		    struct err *e);
-/* Extend clock id by days (the rule's day kind), approved by `by` (a
- * username; the caller checks that they hold the rule's extension_role),
+/* Extend clock id by days (the rule's day kind), approved by `by` (the
+ * approver's name as pages show it, e.g. "王立新"; the caller checks that
+ * they hold the rule's extension_role),
  * under basis (e.g. the approval's reference).  Refused (ERR_CONFLICT) when
  * the rule has no extension, when the clock already had extension_times
  * extensions, or when it is met; days must be 1..extension_days

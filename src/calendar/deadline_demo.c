@@ -152,6 +152,25 @@ static int seed(struct db *db, const struct calendar *cal, int32_t today, struct
 				return -1;
 		}
 
+		/* 7. a penalty case whose 90-day clock is paused for a hearing
+		 * (节能) and a seizure extended with the leader's approval (无线电) */
+		if (k == 0) {
+			snprintf(oid, sizeof oid, "%s案〔%d〕%03d", o->prefix, y, 300);
+			if ((rc = start(db, cal, "case_penalty_decision", unit, user, "case", oid, today - 40, &id, e)) < 0)
+				return -1;
+			char ds[11];
+			if (rc && deadline_suspend(db, cal, id, day_str(today - 10, ds), "听证",
+						   "《中华人民共和国行政处罚法》第六十条（听证期间不计入办案期限，本厅规定）", e) < 0)
+				return -1;
+		}
+		if (str_eq(o->username, "wx.li")) {
+			snprintf(oid, sizeof oid, "%s案〔%d〕%03d", o->prefix, y, 301);
+			if ((rc = start(db, cal, "coercion_seizure", unit, user, "case", oid, today - 25, &id, e)) < 0)
+				return -1;
+			if (rc && deadline_extend(db, cal, id, 30, "王立新", "延长查封、扣押期限审批表（情况复杂，需对设备进行技术鉴定）", e) < 0)
+				return -1;
+		}
+
 		/* 6. an archive deadline still running */
 		snprintf(oid, sizeof oid, "%s案〔%d〕%03d", o->prefix, y, 200 + ki);
 		if (start(db, cal, "case_closed", unit, user, "case", oid, today - 2 - ki % 3, &id, e) < 0)

@@ -192,8 +192,12 @@ int deadline_suspend(struct db *db, const struct calendar *cal, long long id, co
 	char now[21];
 	time_now_utc(now);
 	struct db_res *r = NULL;
-	/* the paused_since test makes a concurrent second suspend fail */
-	if (db_query(db, &r, "UPDATE deadlines SET paused_since = ? WHERE id = ? AND paused_since IS NULL AND state <> 'met'"
+	/* the paused_since test makes a concurrent second suspend fail; the
+	 * stored state goes back to open (a paused clock is not overdue, and the
+	 * monthly statistics must not count it so); the next refresh after the
+	 * resume sets it from the new due date */
+	if (db_query(db, &r, "UPDATE deadlines SET paused_since = ?, state = 'open' WHERE id = ? AND paused_since IS NULL"
+		     " AND state <> 'met'"
 		     " RETURNING id", DB_TEXT(date), DB_INT(id)) < 0)
 		return storage_error(db, e, "保存期限失败");
 	int n = r->nrows;

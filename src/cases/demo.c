@@ -240,5 +240,36 @@ int cases_demo_seed(struct db *db, struct err *e)
 		step(&d, id, "fenguan", (struct case_act_input){ .action = "end", .ending = "transferred_judicial",
 								   .reason = "涉嫌扰乱无线电通讯管理秩序罪，依《行政执法机关移送涉嫌犯罪案件的规定》移送公安机关" });
 	}
+	/* 7. a radio penalty submitted to 法制审核 (the 政策法规处's reviewers see it) */
+	{
+		long long m[] = { matter(&d, "matter", "对擅自设置、使用无线电台(站)的行政处罚") };
+		long long o[] = { user(&d, "wx.zhao"), user(&d, "wx.li") };
+		long long p[] = { org(&d, "91530111MA6P5WX06G") };
+		struct case_input in = { .procedure = "penalty_general", .unit_id = people_unit_by_code(db, "wxdj-jc"),
+					 .title = "昆明恒通无线电设备有限公司擅自设置、使用无线电台（站）案",
+					 .source = "inspection", .source_note = "无线电监测中发现未经许可的固定台站信号",
+					 .matter_ids = m, .n_matters = 1, .party_ids = p, .n_parties = 1,
+					 .officer_ids = o, .n_officers = 2 };
+		long long id = open_case(&d, "wx.zhao", &in);
+		approve(&d, id, "wx.head", "filing", "同意立案");
+		advance(&d, id, "wx.zhao", "investigation");
+		advance(&d, id, "wx.zhao", "notice");
+		approve(&d, id, "wx.head", "notice", "同意告知");
+		advance(&d, id, "wx.zhao", "legal_review");
+	}
+
+	/* 8. a licence application not accepted (不予受理), an ending with its reason */
+	{
+		long long m[] = { matter(&d, "matter", "民用爆炸物品销售许可") };
+		long long o[] = { user(&d, "aq.ma"), user(&d, "aq.zhu") };
+		long long p[] = { org(&d, "91530400MA6M3DX04T") };
+		struct case_input in = { .procedure = "licence", .unit_id = people_unit_by_code(db, "aqc"),
+					 .title = "玉溪星辰电子科技有限公司民用爆炸物品销售许可申请",
+					 .source = "application", .matter_ids = m, .n_matters = 1, .party_ids = p,
+					 .n_parties = 1, .officer_ids = o, .n_officers = 2 };
+		long long id = open_case(&d, "aq.ma", &in);
+		step(&d, id, "aq.head", (struct case_act_input){ .action = "end", .ending = "not_accepted",
+								   .reason = "申请事项依法不属于本机关职权范围（《中华人民共和国行政许可法》第三十二条第一款第二项），已告知向有关行政机关申请" });
+	}
 	return d.failed ? -1 : 0;
 }

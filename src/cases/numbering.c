@@ -316,3 +316,17 @@ json_t *numbering_issued_list(struct db *db, const char *kind, int limit, struct
 	db_res_free(r);
 	return arr;
 }
+
+json_t *numbering_bodies(struct db *db, struct err *e)
+{
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT id, name FROM units WHERE kind = 'body' ORDER BY sort, id") < 0) {
+		storage_error(db, e, "读取执法主体失败");
+		return NULL;
+	}
+	json_t *arr = json_array();
+	for (int i = 0; i < r->nrows; i++)
+		json_array_append_new(arr, json_pack("{s:I, s:s}", "id", (json_int_t)db_int(r, i, 0), "name", db_text(r, i, 1)));
+	db_res_free(r);
+	return arr;
+}

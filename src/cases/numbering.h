@@ -84,4 +84,6 @@ int numbering_format(const char *pattern, int pad, int year, long long n, char *
 json_t *numbering_schemes_list(struct db *db, struct err *e);
 json_t *numbering_counters_list(struct db *db, struct err *e);
 json_t *numbering_issued_list(struct db *db, const char *kind, int limit, struct err *e);
+/* The bodies (units of kind body) as [{id, name}], for the scheme form. */
+json_t *numbering_bodies(struct db *db, struct err *e);
 #endif

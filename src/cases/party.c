@@ -138,7 +138,7 @@ static bool date_ok(const char *s, const char *today)
 		return false;
 	/* reuse the identity-number rules: a made-up number with this date */
 	char probe[19];
-	snprintf(probe, sizeof probe, "110101%.4s%.2s%.2s00", s, s + 5, s + 8);
+	snprintf(probe, sizeof probe, "110101%.4s%.2s%.2s000", s, s + 5, s + 8);
 	for (int i = 6; i < 14; i++)
 		if (probe[i] < '0' || probe[i] > '9')
 			return false;
@@ -241,8 +241,11 @@ static json_t *build(const char *kind, const json_t *cur, const json_t *in, stru
 			if (str_eq(t, "resident_id")) {
 				/* derived from the number (GB 11643-1999 6.3); a different one given is a mistake */
 				const json_t *gv = json_object_get(in, "birth_date");
+				/* (the stored date sent back unchanged, as a client that
+				 * PUTs what it GOT does, is no mistake) */
 				if (json_is_string(gv) && !str_empty(json_string_value(gv)) &&
-				    !str_eq(json_string_value(gv), birth))
+				    !str_eq(json_string_value(gv), birth) &&
+				    !(cur && str_eq(json_string_value(gv), json_string_value(json_object_get(cur, "birth_date")))))
 					errs_add(all, ERR_INVALID, "birth_date", "出生日期与居民身份证号码中的出生日期（%s）不一致", birth);
 				json_object_set_new(out, "birth_date", json_string(birth));
 			} else if (!str_empty(given) && !date_ok(given, today)) {
@@ -766,6 +769,25 @@ int party_summary(struct db *db, long long id, int version, json_t **out, struct
 			 "code", code, "code_label",
 			 str_eq(db_text(r, 0, 3), "uscc") ? "统一社会信用代码" : party_id_type_label(db_text(r, 0, 3)));
 	db_res_free(r);
+	return 0;
+}
+
+int party_minor_on(struct db *db, long long id, int version, const char *date, bool *minor, struct err *e)
+{
+	*minor = false;
+	if (!date_ok(date, "9999-12-31"))
+		return err_set(e, ERR_INVALID, "on", "日期应为 1900 年以后的真实日期（年-月-日）");
+	json_t *c = NULL, *meta = NULL;
+	if (load(db, id, version, &c, &meta, e) < 0) {
+		if (e->kind == ERR_NOTFOUND && str_eq(e->field, "id"))
+			snprintf(e->field, sizeof e->field, "party_id");
+		return -1;
+	}
+	const char *b = json_string_value(json_object_get(c, "birth_date"));
+	*minor = str_eq(json_string_value(json_object_get(c, "kind")), "person") && !str_empty(b) &&
+		 ident_is_minor(b, date);
+	json_decref(c);
+	json_decref(meta);
 	return 0;
 }
 

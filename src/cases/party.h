@@ -87,6 +87,13 @@ int party_current_version(struct db *db, long long id, int *version, struct err 
  * at version (0 = current), without permission check or log: what a case
  * page shows beside its parties.  ERR_NOTFOUND naming "party_id". */
 int party_summary(struct db *db, long long id, int version, json_t **out, struct err *e);
+/* Whether person party id (at version, 0 = current) was under 18 on date
+ * ("YYYY-MM-DD", e.g. the day of the act: 《行政处罚法》第三十条 looks at
+ * the age when the offence was committed).  false for an organisation or
+ * a person without a birth date.  ERR_NOTFOUND naming "party_id",
+ * ERR_INVALID naming "on" for a malformed date.  No permission check, no
+ * log (the cases layer asks it for its own checks). */
+int party_minor_on(struct db *db, long long id, int version, const char *date, bool *minor, struct err *e);
 /* The party holding a credit code (normalised), 0 if none; -1 on a
  * storage failure.  For the cases layer's demo, which links by USCC. */
 long long party_by_uscc(struct db *db, const char *uscc);

@@ -71,19 +71,31 @@ const char *procedure_requirement_label(const char *type)
 
 /* The case clocks of issue 9 (deadline_rules event codes) that a
  * definition may name before their rules are in the database. */
-static const char *const pending_clocks[] = {
-	"case_penalty_decision", "case_service", "case_hearing_request", "licence_acceptance",
-	"licence_decision", "licence_service", "coercion_seizure", "case_archive",
+static const struct { const char *code, *name; } pending_clocks[] = {
+	{ "case_penalty_decision", "作出行政处罚决定（普通程序）" },
+	{ "case_service", "送达行政处罚决定书（当事人不在场）" },
+	{ "case_hearing_request", "当事人提出听证要求" },
+	{ "licence_acceptance", "受理行政许可申请或一次告知补正" },
+	{ "licence_decision", "作出行政许可决定" },
+	{ "licence_service", "颁发、送达行政许可证件" },
+	{ "coercion_seizure", "查封、扣押期限" },
+	{ "case_archive", "结案后装订成卷归档" },
+	{ "case_complaint_decision", "投诉举报作出是否立案的决定" },
 };
 
 bool procedure_clock_pending(const char *event_code)
 {
+	return procedure_clock_pending_name(event_code) != NULL;
+}
+
+const char *procedure_clock_pending_name(const char *event_code)
+{
 	if (!event_code)
-		return false;
+		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(pending_clocks); i++)
-		if (strcmp(pending_clocks[i], event_code) == 0)
-			return true;
-	return false;
+		if (strcmp(pending_clocks[i].code, event_code) == 0)
+			return pending_clocks[i].name;
+	return NULL;
 }
 
 static const struct { const char *ident, *label; } kinds[] = {
@@ -141,6 +153,7 @@ static bool code_ok(const char *s, size_t max)
 #define BASIS_MAX 1000
 #define NAME_MAX_CHARS 100
 #define STAGES_MAX 60
+#define LIST_MAX 200 /* transitions, endings, suspensions, extensions, requirements */
 
 struct vctx {
 	const json_t *def;
@@ -445,6 +458,10 @@ static void check_transitions(struct vctx *v)
 			}
 		}
 		need_basis(v, t, f, what);
+		if (json_object_get(t, "requires")) {
+			snprintf(ff, sizeof ff, "%s.requires", f);
+			problem(v, ff, "%s不能设置条件：离开条件请写在起点阶段中", what);
+		}
 		const json_t *when = json_object_get(t, "when");
 		if (when && !json_is_string(when)) {
 			snprintf(ff, sizeof ff, "%s.when", f);
@@ -575,6 +592,7 @@ static void check_endings(struct vctx *v)
 		need_role(v, x, f, what);
 		need_basis(v, x, f, what);
 		check_own_rule(v, x, f, what);
+		check_clocks(v, x, "meet_clocks", f, what, false);
 		const json_t *from = json_object_get(x, "from");
 		if (from) {
 			snprintf(ff, sizeof ff, "%s.from", f);
@@ -680,6 +698,14 @@ static void check_extensions(struct vctx *v)
 	}
 }
 
+static bool too_long(struct vctx *v, const json_t *a, const char *field, const char *what)
+{
+	if (json_array_size(a) <= LIST_MAX)
+		return false;
+	problem(v, field, "%s不能超过%d项", what, LIST_MAX);
+	return true;
+}
+
 int procedure_validate(const json_t *def, struct errs *all)
 {
 	struct vctx v = { def, NULL, all, 0 };
@@ -687,6 +713,22 @@ int procedure_validate(const json_t *def, struct errs *all)
 		problem(&v, "definition", "程序定义必须是一个 JSON 对象");
 		return -1;
 	}
+	/* Bound the work before looking closer (the checks are quadratic in
+	 * the list lengths). */
+	bool big = too_long(&v, json_object_get(def, "transitions"), "transitions", "流转") |
+		   too_long(&v, json_object_get(def, "endings"), "endings", "终结方式") |
+		   too_long(&v, json_object_get(def, "suspensions"), "suspensions", "不计入期限的情形") |
+		   too_long(&v, json_object_get(def, "extensions"), "extensions", "延长规则") |
+		   too_long(&v, json_object_get(def, "final"), "final", "结案阶段");
+	size_t si;
+	const json_t *st;
+	json_array_foreach(json_object_get(def, "stages"), si, st) {
+		if (si >= STAGES_MAX)
+			break;
+		big |= too_long(&v, json_object_get(st, "requires"), "stages", "一个阶段的离开条件");
+	}
+	if (big)
+		return -1;
 	const char *kind = jstr(def, "kind");
 	if (!kind)
 		problem(&v, "kind", "程序缺少执法类别");
@@ -734,6 +776,9 @@ static json_t *definition_clocks(const json_t *def)
 		json_array_foreach(json_object_get(s, "meet_clocks"), k, c)
 			collect_clock(out, c);
 	}
+	json_array_foreach(json_object_get(def, "endings"), i, s)
+		json_array_foreach(json_object_get(s, "meet_clocks"), k, c)
+			collect_clock(out, c);
 	json_array_foreach(json_object_get(def, "suspensions"), i, s)
 		json_array_foreach(json_object_get(s, "clocks"), k, c)
 			collect_clock(out, c);
@@ -796,16 +841,26 @@ const char *procedure_stage_name(const json_t *def, const char *code)
 	return n ? n : "";
 }
 
-bool procedure_transition_ok(const json_t *def, const char *from, const char *to)
+const json_t *procedure_transition(const json_t *def, const char *from, const char *to)
 {
 	size_t i;
 	const json_t *t;
 	if (!from || !to)
-		return false;
+		return NULL;
 	json_array_foreach(json_object_get(def, "transitions"), i, t)
 		if (str_eq(jstr(t, "from"), from) && str_eq(jstr(t, "to"), to))
-			return procedure_stage(def, to) != NULL;
-	return false;
+			return procedure_stage(def, to) ? t : NULL;
+	return NULL;
+}
+
+bool procedure_transition_ok(const json_t *def, const char *from, const char *to)
+{
+	return procedure_transition(def, from, to) != NULL;
+}
+
+json_t *procedure_clocks(const json_t *def)
+{
+	return definition_clocks(def);
 }
 
 json_t *procedure_next_stages(const json_t *def, const char *from)

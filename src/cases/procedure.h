@@ -27,13 +27,29 @@
  *     "transitions": [{ "from", "to", "basis", "when" (optional note) }],
  *     "final": [stage code],
  *     "endings": [{ "code", "name", "from": [stage] (absent: any stage
- *                   that is not final), "role", "basis" }],
+ *                   that is not final), "role", "basis",
+ *                   "meet_clocks": [event_code] (optional) }],
  *     "suspensions": [{ "code", "name", "clocks": [event_code], "basis" }],
  *     "extensions": [{ "clock", "role", "name", "days" (optional), "basis",
  *                      "own_rule" (optional bool) }] }
  *
  * Roles are the identifiers of actor.h (officer, head, reviewer, leader,
- * archivist, admin, supervisor).
+ * archivist, admin, supervisor).  "own_rule": true marks a rule the
+ * department set itself (not the law's).
+ *
+ * Semantics for the cases layer (gates.c):
+ *   - a stage's "requires" must all be met before the case leaves the
+ *     stage by any transition (a transition carries no requirements of its
+ *     own: validation refuses them);
+ *   - entering a stage assigns its "number" (a number scheme kind), starts
+ *     its "start_clocks" and meets its "meet_clocks" on the act's date;
+ *     clocks are named by deadline_rules.event_code (the clock's own code,
+ *     not its ends_with event);
+ *   - taking an ending meets its "meet_clocks"; the case's other open
+ *     clocks are the cases layer's to close;
+ *   - "suspensions" are the periods a clock does not count (deadline_suspend
+ *     / deadline_resume), "extensions" who may extend which clock, by how
+ *     many days at most (absent: the clock rule's extension_days).
  */
 #ifndef ZHIFA_PROCEDURE_H
 #define ZHIFA_PROCEDURE_H
@@ -44,6 +60,8 @@
 #include <jansson.h>
 
 #define PROCEDURE_DEFAULTS_FILE "data/procedures.json"
+/* The canonical text of a definition is at most this long. */
+#define PROCEDURE_MAX_BYTES (256 * 1024)
 
 /* ---- requirement types ----
  * The types a stage may require ("officers", "party", "matter" and
@@ -65,6 +83,9 @@ const char *procedure_requirement_label(const char *type);
  * hold them yet (the case clocks of issue 9 while their migration is being
  * added): true for those codes. */
 bool procedure_clock_pending(const char *event_code);
+/* The name of such a clock ("作出行政处罚决定（普通程序）"), NULL if it is
+ * not one of them. */
+const char *procedure_clock_pending_name(const char *event_code);
 
 /* Kind identifiers and their Chinese labels (行政处罚 …); "" if unknown. */
 const char *procedure_kind_label(const char *kind);
@@ -105,8 +126,10 @@ int procedure_get(struct db *db, long long id, json_t **out, struct err *e);
  *   versions: [{id, version, name, effective_from, created_at, created_by,
  *   sha256, current (bool)}] (newest version first)}]. */
 int procedure_list(struct db *db, const struct actor *a, json_t **out, struct err *e);
-/* procedure_get, plus "versions" (as in procedure_list) of its code and
- * "current" (bool: the version in force today). */
+/* procedure_get, plus "versions" (as in procedure_list) of its code,
+ * "current" (bool: the version in force today) and "clock_names"
+ * ({event_code: the clock rule's name} for every clock the definition
+ * names: the latest rule version's name, else the pending name). */
 int procedure_view(struct db *db, const struct actor *a, long long id, json_t **out, struct err *e);
 
 /* ---- changing ----
@@ -144,6 +167,12 @@ const json_t *procedure_stage(const json_t *def, const char *code);
  * "" when neither. */
 const char *procedure_stage_name(const json_t *def, const char *code);
 bool procedure_transition_ok(const json_t *def, const char *from, const char *to);
+/* The transition object from -> to (its "when" and "basis"), or
+ * NULL when the procedure does not allow it. */
+const json_t *procedure_transition(const json_t *def, const char *from, const char *to);
+/* Every clock code the definition names (stages, endings, suspensions,
+ * extensions), each once (array of strings, new reference). */
+json_t *procedure_clocks(const json_t *def);
 /* The stages reachable in one step from from (array of codes, new ref). */
 json_t *procedure_next_stages(const json_t *def, const char *from);
 bool procedure_is_final(const json_t *def, const char *stage);

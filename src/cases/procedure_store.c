@@ -198,6 +198,25 @@ int procedure_view(struct db *db, const struct actor *a, long long id, json_t **
 		       json_is_integer(json_object_get(c, "current_id"));
 	json_object_set_new(p, "current", json_boolean(current));
 	json_decref(list);
+	json_t *names = json_object(), *clocks = procedure_clocks(json_object_get(p, "definition"));
+	size_t i;
+	json_t *ck;
+	json_array_foreach(clocks, i, ck) {
+		const char *code = json_string_value(ck);
+		struct db_res *r;
+		if (db_query(db, &r, "SELECT name FROM deadline_rules WHERE event_code = ? ORDER BY effective_from DESC"
+				     " LIMIT 1", DB_TEXT(code)) < 0) {
+			json_decref(clocks);
+			json_decref(names);
+			json_decref(p);
+			return db_fail(db, e);
+		}
+		const char *name = r->nrows ? db_text(r, 0, 0) : procedure_clock_pending_name(code);
+		json_object_set_new(names, code, json_string(name ? name : "未登记的计时"));
+		db_res_free(r);
+	}
+	json_decref(clocks);
+	json_object_set_new(p, "clock_names", names);
 	*out = p;
 	return 0;
 }
@@ -266,6 +285,12 @@ int procedure_add_version(struct db *db, const struct actor *a, const char *code
 		errs_add(l, ERR_INVALID, "effective_from", "施行日期 %s 早于今天（%s）：新版本不能溯及既往", effective_from,
 			 today);
 	procedure_validate_db(db, def, l);
+	if (l->n == before && json_is_object(def)) {
+		char *text = procedure_canonical(def);
+		if (strlen(text) > PROCEDURE_MAX_BYTES)
+			errs_add(l, ERR_TOOLARGE, "definition", "程序定义过长（超过%d KB）", PROCEDURE_MAX_BYTES / 1024);
+		free(text);
+	}
 	if (l->n > before) {
 		errs_first(l, e);
 		if (!e || !e->kind)

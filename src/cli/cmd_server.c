@@ -22,6 +22,7 @@
 #include "ledger/ledger.h"
 #include "calendar/deadline_demo.h"
 #include "cases/party.h"
+#include "cases/numbering.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -93,8 +94,8 @@ int cmd_init(int argc, char **argv)
 			if (people_user_by_username(db, "admin") > 0)
 				printf("演示账号（密码均为 %s）:\n%s", PEOPLE_DEMO_PASSWORD, people_demo_logins());
 		} else if (people_demo_seed(db, &e) < 0 || publicity_demo_seed(db, &e) < 0 ||
-			   calendar_demo_deadlines(db, &e) < 0 || party_demo_seed(db, &e) < 0 ||
-			   cases_demo_seed(db, &e) < 0) {
+			   calendar_demo_deadlines(db, &e) < 0 || numbering_seed_defaults(db, &e) < 0 ||
+			   party_demo_seed(db, &e) < 0 || cases_demo_seed(db, &e) < 0) {
 			fprintf(stderr, "zhifa: 装入演示数据失败：%s\n", e.msg);
 			rc = EXIT_FAIL;
 		} else {

@@ -116,12 +116,12 @@ enum ident_why ident_id_card_check(const char *s, const char *today, char birth[
 		return IDENT_LENGTH;
 	if (!digits(s, 17) || !((s[17] >= '0' && s[17] <= '9') || s[17] == 'X'))
 		return IDENT_CHARSET;
-	/* GB 11643-1999 6.2: the address code is a county-level code of
-	 * GB/T 2260; its first two digits name the province.  A bare
-	 * province code (xx0000) is no county, except 810000 / 820000 /
-	 * 830000 of the 港澳台居民居住证 numbers */
-	int prov = num(s, 2);
-	if (!province_ok(prov) || (num(s + 2, 4) == 0 && prov < 81))
+	/* GB 11643-1999 6.2: the address code is a code of GB/T 2260; its
+	 * first two digits name the province.  The rest is not checked
+	 * against the table: numbers issued long ago keep the codes of
+	 * divisions since merged or renamed, and some carry a prefecture- or
+	 * province-level code (xx0000 also in the 港澳台居民居住证) */
+	if (!province_ok(num(s, 2)))
 		return IDENT_AREA;
 	/* 6.3: the birth date is YYYYMMDD (GB/T 7408) */
 	int y = num(s + 6, 4), m = num(s + 10, 2), d = num(s + 12, 2);

@@ -47,7 +47,8 @@ void ident_normalize(const char *s, char *out, size_t n);
  * 10 written 'X').  The address code must begin with a province-level
  * code of GB/T 2260 (11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71 台湾,
  * 81 香港, 82 澳门; 83 of the numbers of 港澳台居民居住证, which use
- * the same format).  The birth date must exist, be on or after
+ * the same format); its other four digits are not checked against the
+ * table (old numbers keep the codes of divisions since changed).  The birth date must exist, be on or after
  * 1900-01-01 and not after today (today "YYYY-MM-DD").  On success the
  * birth date "YYYY-MM-DD" is written to birth (if not NULL). */
 enum ident_why ident_id_card_check(const char *s, const char *today, char birth[11]);

@@ -21,9 +21,11 @@ static const struct nav_item back_nav[] = {
 	{ "/admin/vault", "证据文件库", ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ARCHIVIST | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ "/admin/deadlines", "期限", 0 },
 	{ "/parties", "当事人库", ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
+	{ "/admin/numbers", "文号规则", ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ "/admin/units", "处室单位", ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ "/admin/users", "用户", ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_HEAD },
 	{ "/admin/calendar", "工作日历", ROLE_ADMIN | ROLE_SUPERVISOR },
+	{ "/admin/procedures", "执法程序", ROLE_ADMIN },
 	{ "/admin/logs", "日志审计", ROLE_ADMIN | ROLE_SUPERVISOR },
 };
 

@@ -41,7 +41,7 @@ static void render_rules(struct req *r, json_t *m)
 		h_printf(r->out, "<p class=\"alert ok\" role=\"status\">已保存：新增规则版本（编号 %lld）。</p>", ji(m, "saved"));
 	h_raw(r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">起算事件</th><th scope=\"col\">名称</th>"
 		       "<th scope=\"col\">期限</th><th scope=\"col\">结束事件</th><th scope=\"col\">生效日期</th>"
-		       "<th scope=\"col\">依据</th>");
+		       "<th scope=\"col\">依据</th><th scope=\"col\">延长</th>");
 	bool edit = json_is_true(json_object_get(m, "can_edit"));
 	if (edit)
 		h_raw(r->out, "<th scope=\"col\">操作</th>");
@@ -57,7 +57,20 @@ static void render_rules(struct req *r, json_t *m)
 			h_raw(r->out, " <span class=\"badge ok\">现行</span>");
 		else if (json_is_true(json_object_get(x, "future")))
 			h_raw(r->out, " <span class=\"badge warn\">待生效</span>");
-		h_printf(r->out, "</td><td>%s</td>", js(x, "source"));
+		h_printf(r->out, "</td><td>%s", js(x, "source"));
+		if (json_is_true(json_object_get(x, "own_rule")))
+			h_raw(r->out, " <span class=\"badge\">本部门规定</span>");
+		h_raw(r->out, "</td><td>");
+		if (ji(x, "extension_days") > 0) {
+			h_printf(r->out, "经%s批准可延长 %lld 个%s（%lld 次）：%s", dict_label("role", js(x, "extension_role")),
+				 ji(x, "extension_days"), dict_label("day_kind", js(x, "day_kind")), ji(x, "extension_times"),
+				 js(x, "extension_basis"));
+			if (json_is_true(json_object_get(x, "extension_own_rule")))
+				h_raw(r->out, " <span class=\"badge\">本部门规定，法律未规定延长</span>");
+		} else {
+			h_raw(r->out, "不可延长");
+		}
+		h_raw(r->out, "</td>");
 		if (edit)
 			h_printf(r->out, "<td><a href=\"/admin/deadlines/rules?from_rule=%lld#add\">新增版本</a></td>", ji(x, "id"));
 		h_raw(r->out, "</tr>");
@@ -79,6 +92,16 @@ static void render_rules(struct req *r, json_t *m)
 				 "发生该事件即为按期完成");
 		form_input(&fm, "date", "effective_from", "生效日期", js(form, "effective_from"), FORM_REQUIRED, NULL, NULL);
 		form_textarea(&fm, "source", "依据（文件及条款）", js(form, "source"), 3, FORM_REQUIRED, "maxlength=\"500\"", NULL);
+		form_checkbox(&fm, "own_rule", "本部门自定的规则（非法律、法规、规章规定）", str_eq(js(form, "own_rule"), "1"), NULL);
+		form_input(&fm, "number", "extension_days", "每次可延长天数", js(form, "extension_days"), 0, "min=\"0\" max=\"3650\"",
+			   "0 表示不可延长；天数类型与期限相同");
+		form_input(&fm, "number", "extension_times", "可延长次数", js(form, "extension_times"), 0, "min=\"0\" max=\"10\"",
+			   "不填为 1 次");
+		static const struct form_opt roles[] = { { "", "（不可延长）" }, { "head", "处室负责人" }, { "leader", "行政机关负责人（分管负责人）" } };
+		form_select(&fm, "extension_role", "批准延长的人", roles, ARRAY_SIZE(roles), js(form, "extension_role"), NULL, 0, NULL);
+		form_textarea(&fm, "extension_basis", "延长的依据", js(form, "extension_basis"), 2, 0, "maxlength=\"500\"", NULL);
+		form_checkbox(&fm, "extension_own_rule", "延长依据是本部门规定（法律本身未规定延长）",
+			      str_eq(js(form, "extension_own_rule"), "1"), NULL);
 		h_raw(r->out, "<button type=\"submit\">保存新版本</button></form></section>");
 	}
 	errs_release(&errs);
@@ -115,7 +138,9 @@ static json_t *rules_model(struct req *r, struct err *e)
 
 static void form_keep(json_t *m, struct req *r)
 {
-	static const char *const fields[] = { "event_code", "name", "days", "day_kind", "ends_with", "effective_from", "source" };
+	static const char *const fields[] = { "event_code", "name", "days", "day_kind", "ends_with", "effective_from", "source",
+					      "own_rule", "extension_days", "extension_times", "extension_role", "extension_basis",
+					      "extension_own_rule" };
 	json_t *form = json_object();
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		const char *v = req_param(r, fields[i]);
@@ -136,7 +161,10 @@ static int rule_post(struct req *r)
 	memset(&rule, 0, sizeof rule);
 	const char *code = req_param(r, "event_code"), *name = req_param(r, "name"), *days = req_param(r, "days"),
 		   *kind = req_param(r, "day_kind"), *ends = req_param(r, "ends_with"),
-		   *from = req_param(r, "effective_from"), *source = req_param(r, "source");
+		   *from = req_param(r, "effective_from"), *source = req_param(r, "source"),
+		   *ext_days = req_param(r, "extension_days"), *ext_times = req_param(r, "extension_times"),
+		   *ext_role = req_param(r, "extension_role"), *ext_basis = req_param(r, "extension_basis");
+	long long ned = 0, nt = 0;
 	long long nd = 0;
 	long long id = 0;
 	/* every field is checked, so the form reports all problems at once */
@@ -166,7 +194,25 @@ static int rule_post(struct req *r)
 		errs_add(&all, ERR_INVALID, "source", "请填写规则的依据（文件名称及条款）");
 	else if (strlen(source) >= sizeof rule.source)
 		errs_add(&all, ERR_INVALID, "source", "依据过长（最多 170 个汉字）");
+	if (!str_empty(ext_days) && str_to_ll(ext_days, 0, 3650, &ned) < 0)
+		errs_add(&all, ERR_INVALID, "extension_days", "可延长天数必须是 0 至 3650 之间的整数");
+	if (!str_empty(ext_times) && str_to_ll(ext_times, 0, 10, &nt) < 0)
+		errs_add(&all, ERR_INVALID, "extension_times", "可延长次数必须是 0 至 10 之间的整数");
+	if (!str_empty(ext_role) && !str_eq(ext_role, "head") && !str_eq(ext_role, "leader"))
+		errs_add(&all, ERR_INVALID, "extension_role", "批准延长的人不正确，请从列表中选择");
+	if (ned > 0 && str_empty(ext_role))
+		errs_add(&all, ERR_INVALID, "extension_role", "可以延长的规则须指明批准延长的人");
+	if (ned > 0 && str_empty(ext_basis))
+		errs_add(&all, ERR_INVALID, "extension_basis", "请填写延长期限的依据");
+	else if (ext_basis && strlen(ext_basis) >= sizeof rule.extension_basis)
+		errs_add(&all, ERR_INVALID, "extension_basis", "延长依据过长（最多 170 个汉字）");
 	if (!all.n) {
+		rule.own_rule = str_eq(req_param(r, "own_rule"), "1");
+		rule.extension_days = (int)ned;
+		rule.extension_times = (int)nt;
+		snprintf(rule.extension_role, sizeof rule.extension_role, "%s", ned > 0 && ext_role ? ext_role : "");
+		snprintf(rule.extension_basis, sizeof rule.extension_basis, "%s", ned > 0 && ext_basis ? ext_basis : "");
+		rule.extension_own_rule = ned > 0 && str_eq(req_param(r, "extension_own_rule"), "1");
 		snprintf(rule.event_code, sizeof rule.event_code, "%s", code);
 		snprintf(rule.name, sizeof rule.name, "%s", name);
 		rule.days = (int)nd;
@@ -232,10 +278,20 @@ int page_admin_deadline_rules(struct req *r)
 				continue;
 			char days[16];
 			snprintf(days, sizeof days, "%lld", ji(x, "days"));
-			json_object_set_new(m, "form", json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "event_code", js(x, "event_code"),
-								 "name", js(x, "name"), "days", days, "day_kind",
-								 js(x, "day_kind"), "ends_with", js(x, "ends_with"),
-								 "effective_from", "", "source", js(x, "source")));
+			char edays[16], etimes[16];
+			snprintf(edays, sizeof edays, "%lld", ji(x, "extension_days"));
+			snprintf(etimes, sizeof etimes, "%lld", ji(x, "extension_times"));
+			json_t *f = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "event_code", js(x, "event_code"), "name",
+					      js(x, "name"), "days", days, "day_kind", js(x, "day_kind"), "ends_with",
+					      js(x, "ends_with"), "effective_from", "", "source", js(x, "source"));
+			json_object_set_new(f, "own_rule", json_string(json_is_true(json_object_get(x, "own_rule")) ? "1" : ""));
+			json_object_set_new(f, "extension_days", json_string(edays));
+			json_object_set_new(f, "extension_times", json_string(etimes));
+			json_object_set_new(f, "extension_role", json_string(js(x, "extension_role")));
+			json_object_set_new(f, "extension_basis", json_string(js(x, "extension_basis")));
+			json_object_set_new(f, "extension_own_rule",
+					    json_string(json_is_true(json_object_get(x, "extension_own_rule")) ? "1" : ""));
+			json_object_set_new(m, "form", f);
 		}
 	}
 	return page_model(r, m, render_rules);

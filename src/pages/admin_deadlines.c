@@ -57,6 +57,17 @@ void page_deadline_due(struct req *r, const json_t *d)
 }
 
 /* A column head: sortable when v is given (the unit's list). */
+/* The state of a clock as a badge; a paused one as a warning that says
+ * since when and why: 已中止：听证（2026-03-02 起）. */
+static void state_badge_html(struct req *r, const json_t *d)
+{
+	if (str_eq(js(d, "state"), "paused"))
+		h_printf(r->out, "<span class=\"badge warn\">%s：%s（%s 起）</span>", state_label("paused"), js(d, "pause_reason"),
+			 js(d, "paused_since"));
+	else
+		h_printf(r->out, "<span class=\"badge %s\">%s</span>", js(d, "state"), state_label(js(d, "state")));
+}
+
 static void dl_th(struct req *r, const struct list_view *v, const char *col, const char *label)
 {
 	if (v)
@@ -85,7 +96,8 @@ static void deadline_rows(struct req *r, const json_t *list, const json_t *owner
 			h_printf(r->out, "<td>%s</td>", str_empty(js(d, "owner_name")) ? "—" : js(d, "owner_name"));
 		h_printf(r->out, "<td>%s</td><td>", js(d, "started_on"));
 		page_deadline_due(r, d);
-		h_printf(r->out, "</td><td><span class=\"badge %s\">%s</span>", js(d, "state"), state_label(js(d, "state")));
+		h_raw(r->out, "</td><td>");
+		state_badge_html(r, d);
 		if (str_eq(js(d, "state"), "met"))
 			h_printf(r->out, " %s%s", js(d, "met_on"),
 				 json_is_true(json_object_get(d, "met_late")) ? "（逾期完成）" : "（按时）");
@@ -313,12 +325,58 @@ static void render_deadline(struct req *r, json_t *m)
 	page_deadline_due(r, d);
 	if (json_is_true(json_object_get(d, "provisional")))
 		h_printf(r->out, "<p class=\"hint\">%s</p>", js(d, "provisional_note"));
-	h_printf(r->out, "</dd><dt>状态</dt><dd><span class=\"badge %s\">%s</span>", js(d, "state"),
-		 state_label(js(d, "state")));
+	h_raw(r->out, "</dd><dt>状态</dt><dd>");
+	state_badge_html(r, d);
 	if (str_eq(js(d, "state"), "met"))
 		h_printf(r->out, " %s%s", js(d, "met_on"),
 			 json_is_true(json_object_get(d, "met_late")) ? "（逾期完成）" : "（按时）");
-	h_printf(r->out, "</dd><dt>依据</dt><dd>%s</dd></dl>", js(d, "rule_source"));
+	h_printf(r->out, "</dd><dt>依据</dt><dd>%s%s</dd>", js(d, "rule_source"),
+		 json_is_true(json_object_get(d, "own_rule")) ? "（本部门规定）" : "");
+	bool cal = str_eq(js(d, "day_kind"), "calendar");
+	if (ji(d, "extension_days") > 0)
+		h_printf(r->out, "<dt>可否延长</dt><dd>经%s批准可延长，每次至多 %lld 个%s，共 %lld 次；依据：%s%s</dd>",
+			 dict_label("role", js(d, "extension_role")), ji(d, "extension_days"), cal ? "自然日" : "工作日",
+			 ji(d, "extension_times"), js(d, "extension_basis"),
+			 json_is_true(json_object_get(d, "extension_own_rule")) ? "（本部门规定，法律未规定延长）" : "");
+	else
+		h_raw(r->out, "<dt>可否延长</dt><dd>规则没有延长的规定</dd>");
+	h_raw(r->out, "</dl>");
+	json_t *pz = json_object_get(d, "pauses"), *xs = json_object_get(d, "extensions");
+	h_raw(r->out, "<h2 id=\"pauses\">中止计算（不计入期限的期间）</h2>");
+	if (!json_array_size(pz)) {
+		h_raw(r->out, "<p class=\"muted\">没有中止计算的期间。</p>");
+	} else {
+		h_raw(r->out, "<p class=\"muted\">中止之日不计入期限，恢复之日起重新计入。</p><div class=\"table-wrap\"><table>"
+			       "<thead><tr><th scope=\"col\">事由</th><th scope=\"col\">中止日</th><th scope=\"col\">恢复日</th>"
+			       "<th scope=\"col\">不计天数</th><th scope=\"col\">依据</th></tr></thead><tbody>");
+		size_t i;
+		json_t *p;
+		json_array_foreach(pz, i, p) {
+			bool open = json_is_null(json_object_get(p, "to"));
+			h_printf(r->out, "<tr><td>%s</td><td>%s</td><td>%s</td>", js(p, "reason"), js(p, "from"),
+				 open ? "尚在中止" : js(p, "to"));
+			if (open)
+				h_raw(r->out, "<td>—</td>");
+			else
+				h_printf(r->out, "<td>%lld 个%s</td>", ji(p, "days"), cal ? "自然日" : "工作日");
+			h_printf(r->out, "<td>%s</td></tr>", js(p, "basis"));
+		}
+		h_raw(r->out, "</tbody></table></div>");
+	}
+	h_raw(r->out, "<h2 id=\"extensions\">延长</h2>");
+	if (!json_array_size(xs)) {
+		h_raw(r->out, "<p class=\"muted\">没有延长。</p>");
+	} else {
+		h_raw(r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">时间</th><th scope=\"col\">延长</th>"
+			       "<th scope=\"col\">批准人</th><th scope=\"col\">截止日</th><th scope=\"col\">依据</th></tr></thead><tbody>");
+		size_t i;
+		json_t *x;
+		json_array_foreach(xs, i, x)
+			h_printf(r->out, "<tr><td>%s</td><td>%lld 个%s</td><td>%s</td><td>%s → %s</td><td>%s</td></tr>",
+				 js(x, "at_local"), ji(x, "days"), cal ? "自然日" : "工作日", js(x, "by"), js(x, "old_due"),
+				 js(x, "new_due"), js(x, "basis"));
+		h_raw(r->out, "</tbody></table></div>");
+	}
 	json_t *h = json_object_get(m, "history");
 	h_raw(r->out, "<h2>截止日变更记录</h2>");
 	if (!json_array_size(h)) {

@@ -41,6 +41,10 @@ struct json_t;
 /* The due date of a deadline object, marked 暂定 (with its note as the
  * tooltip) when provisional; for deadline tables on any page. */
 void page_deadline_due(struct req *r, const struct json_t *d);
+/* admin_procedures.c: enforcement procedures (程序模板), for the administrator. */
+int page_admin_procedures(struct req *r);             /* GET list; POST (JSON) add a version */
+int page_admin_procedure(struct req *r);              /* GET /admin/procedures/{id}: one version */
+int page_admin_procedure_new_version(struct req *r);  /* GET|POST /admin/procedures/{id}/new-version */
 /* == admin_units.c, admin_users.c == */
 #include <jansson.h>
 #include "http/layout.h"
@@ -154,6 +158,9 @@ int page_admin_deadlines(struct req *r);
 int page_admin_deadlines_xlsx(struct req *r);
 int page_admin_deadlines_list_xlsx(struct req *r); /* GET /admin/deadlines.xlsx: a unit's deadlines */
 int page_admin_deadline_rules(struct req *r);
+/* admin_numbers.c: the number schemes, counters and issued numbers (GET:
+ * admin, supervisor, leader; POST a new version: admin only, else 403) */
+int page_admin_numbers(struct req *r);
 /* == end admin_calendar.c == */
 /* == log.c == */
 /* log.c: the ledger's public read API and the portal page 公信验证 */

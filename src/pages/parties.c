@@ -164,6 +164,18 @@ int page_api_party(struct req *r)
 		resp_err(r, &e);
 		return 0;
 	}
+	/* ?on=YYYY-MM-DD: minor on that day (e.g. of the offence), not today */
+	const char *on = kv_get(&r->query, "on");
+	if (on) {
+		bool minor = false;
+		if (party_minor_on(r->db, id, v, on, &minor, &e) < 0) {
+			json_decref(p);
+			resp_err(r, &e);
+			return 0;
+		}
+		json_object_set_new(p, "minor", json_boolean(minor));
+		json_object_set_new(p, "minor_on", json_string(on));
+	}
 	resp_json(r, 200, p);
 	return 0;
 }
@@ -198,15 +210,15 @@ static void render_list(struct req *r, json_t *m)
 	h_raw(r->out, "<h1>当事人库</h1><p class=\"muted\">本厅执法中遇到的自然人、法人或其他组织和个体工商户，"
 		       "登记一次，供各案件使用；每次更正都保留历史版本。</p>");
 	h_raw(r->out, "<form method=\"get\" action=\"/parties\" class=\"search\" role=\"search\">"
-		       "<label for=\"q\">名称、姓名或证件号码、统一社会信用代码</label>");
-	h_printf(r->out, "<input type=\"search\" id=\"q\" name=\"q\" value=\"%s\" maxlength=\"100\">", js(m, "q"));
-	h_raw(r->out, "<label for=\"kind\">类型</label><select id=\"kind\" name=\"kind\"><option value=\"\">（全部）</option>");
+		       "<div class=\"field\"><label for=\"q\">名称、姓名或证件号码、统一社会信用代码</label>");
+	h_printf(r->out, "<input type=\"search\" id=\"q\" name=\"q\" value=\"%s\" maxlength=\"100\"></div>", js(m, "q"));
+	h_raw(r->out, "<div class=\"field\"><label for=\"kind\">类型</label><select id=\"kind\" name=\"kind\"><option value=\"\">（全部）</option>");
 	size_t n;
 	const struct dict_entry *kinds = dict_entries("party_kind", &n);
 	for (size_t i = 0; i < n; i++)
 		h_printf(r->out, "<option value=\"%s\"%s>%s</option>", kinds[i].code,
 			 str_eq(kinds[i].code, js(m, "kind")) ? " selected" : "", kinds[i].label);
-	h_raw(r->out, "</select><button type=\"submit\">查询</button></form>");
+	h_raw(r->out, "</select></div><button type=\"submit\">查询</button></form>");
 	if (json_is_true(json_object_get(m, "can_write")))
 		h_raw(r->out, "<p class=\"actions\"><a class=\"button\" href=\"/parties/new\">登记当事人</a></p>");
 	json_t *items = json_object_get(m, "items");
@@ -293,12 +305,15 @@ static void render_new(struct req *r, json_t *m)
 	page_begin(r, "登记当事人");
 	h_raw(r->out, "<p class=\"noprint\"><a href=\"/parties\">← 返回当事人库</a></p><h1>登记当事人</h1>");
 	af_alerts(r, m);
-	h_raw(r->out, "<nav aria-label=\"当事人类型\"><ul class=\"tabs\">");
+	h_raw(r->out, "<nav class=\"tabs\" aria-label=\"当事人类型\"><ul>");
 	size_t n;
 	const struct dict_entry *kinds = dict_entries("party_kind", &n);
 	for (size_t i = 0; i < n; i++)
-		h_printf(r->out, "<li><a href=\"/parties/new?kind=%s\"%s>%s</a></li>", kinds[i].code,
-			 str_eq(kinds[i].code, kind) ? " aria-current=\"page\"" : "", kinds[i].label);
+		if (str_eq(kinds[i].code, kind))
+			h_printf(r->out, "<li><a href=\"/parties/new?kind=%s\" aria-current=\"page\">%s</a></li>", kinds[i].code,
+				 kinds[i].label);
+		else
+			h_printf(r->out, "<li><a href=\"/parties/new?kind=%s\">%s</a></li>", kinds[i].code, kinds[i].label);
 	h_raw(r->out, "</ul></nav>");
 	h_printf(r->out, "<form method=\"post\" action=\"/parties/new?kind=%s\"><input type=\"hidden\" name=\"kind\" value=\"%s\">",
 		 kind, kind);

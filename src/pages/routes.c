@@ -14,7 +14,6 @@
 #define ANY_STAFF 0
 #define MANAGERS (ROLE_HEAD | ROLE_ADMIN)
 #define CASE_READERS (ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ARCHIVIST)
-#define PARTY_READERS (ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR)
 
 const struct route routes[] = {
 	/* infrastructure */
@@ -111,9 +110,18 @@ const struct route routes[] = {
 	  ROLE_SUPERVISOR | ROLE_ADMIN | ROLE_LEADER },
 	{ M_GET | M_POST, "/admin/deadlines/rules", page_admin_deadline_rules, R_LOGIN, ANY_STAFF },
 	{ M_GET, "/admin/deadlines/{id}", page_admin_deadline, R_LOGIN, ANY_STAFF },
+	{ M_GET | M_POST, "/admin/numbers", page_admin_numbers, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ M_GET, "/api/v1/calendar/due", page_api_calendar_due, R_PUBLIC, 0 },
 	{ M_GET, "/api/v1/calendar/is-workday", page_api_calendar_is_workday, R_PUBLIC, 0 },
 	/* == end admin_calendar.c == */
+
+	/* == enforcement procedures (admin_procedures.c) == */
+	{ M_GET, "/admin/procedures", page_admin_procedures, R_LOGIN, ROLE_ADMIN },
+	{ M_GET, "/admin/procedures/{id}", page_admin_procedure, R_LOGIN, ROLE_ADMIN },
+	{ M_GET | M_POST, "/admin/procedures/{id}/new-version", page_admin_procedure_new_version, R_LOGIN, ROLE_ADMIN },
+	{ M_GET | M_POST, "/api/v1/procedures", page_admin_procedures, R_LOGIN, ROLE_ADMIN },
+	{ M_GET, "/api/v1/procedures/{id}", page_admin_procedure, R_LOGIN, ROLE_ADMIN },
+	/* == end admin_procedures.c == */
 
 	/* == the log and the evidence vault (log.c, vault.c) == */
 	{ M_GET, "/log", page_log, R_PUBLIC, 0 },
@@ -159,12 +167,12 @@ const struct route routes[] = {
 	/* == end vault.c == */
 
 	/* == the party register (parties.c); the domain refuses writes by readers == */
-	{ M_GET | M_POST, "/api/v1/parties", page_api_parties, R_LOGIN, PARTY_READERS },
-	{ M_GET | M_OTHER, "/api/v1/parties/{id}", page_api_party, R_LOGIN, PARTY_READERS },
-	{ M_GET, "/api/v1/parties/{id}/versions", page_api_party_versions, R_LOGIN, PARTY_READERS },
-	{ M_GET, "/parties", page_parties, R_LOGIN, PARTY_READERS },
+	{ M_GET | M_POST, "/api/v1/parties", page_api_parties, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
+	{ M_GET | M_OTHER, "/api/v1/parties/{id}", page_api_party, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
+	{ M_GET, "/api/v1/parties/{id}/versions", page_api_party_versions, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
+	{ M_GET, "/parties", page_parties, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
 	{ M_GET | M_POST, "/parties/new", page_party_new, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
-	{ M_GET, "/parties/{id}", page_party, R_LOGIN, PARTY_READERS },
+	{ M_GET, "/parties/{id}", page_party, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
 	{ M_GET | M_POST, "/parties/{id}/edit", page_party_edit, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
 	/* == end parties.c == */
 	/* == cases over JSON (api_cases.c); the domain applies the view rule of cases.h == */

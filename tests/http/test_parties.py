@@ -143,6 +143,15 @@ def main():
               "the read is in the operation log")
         person = off.get("/api/v1/parties/%d" % ids["530102199003071238"]).json()
         t.ok(person.get("birth_date") == "1990-03-07" and person.get("minor") is False, "birth date derived, not a minor")
+        kid = off.post({"kind": "person", "name": "少年", "id_number": "530102201006150011"})
+        if t.is_(kid.status, 201, "a person born 2010 is registered"):
+            kp = "/api/v1/parties/%d" % kid.json()["id"]
+            t.is_(off.get(kp).json().get("minor"), True, "a minor today")
+            r = off.get(kp + "?on=2028-06-16").json()
+            t.ok(r.get("minor") is False and r.get("minor_on") == "2028-06-16", "an adult on 2028-06-16 (?on=)")
+            t.is_(off.get(kp + "?on=2028-06-15").json().get("minor"), True, "still a minor on the 18th birthday")
+            r = off.get(kp + "?on=2028-02-30")
+            t.ok(r.status == 400 and r.json()["error"]["field"] == "on", "a bad ?on= date: 400 naming on")
 
         r = off.put(pid, {"version": 1, "legal_rep": "新代表", "note": "法定代表人变更"})
         t.ok(r.status == 200 and r.json().get("version") == 2, "PUT with the current version makes version 2")
@@ -222,7 +231,8 @@ def main():
             t.ok("未成年人" in r.text and "第三十条" in r.text, "a minor is marked on the page")
         for kind in ("person", "org", "individual_business"):
             r = off.c.get("/parties/new?kind=" + kind)
-            t.ok(r.status == 200 and "登记当事人" in r.text, "the new form for %s" % kind)
+            t.ok(r.status == 200 and "登记当事人" in r.text and
+                 ('href="/parties/new?kind=%s" aria-current="page"' % kind) in r.text, "the new form for %s" % kind)
             t.html_valid(r, "the %s form is valid HTML" % kind)
         tok = harness.extract_csrf(off.c.get("/parties/new?kind=person").body)
         before = db_count(srv, "SELECT COUNT(*) FROM party_versions")

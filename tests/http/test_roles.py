@@ -16,25 +16,28 @@ PW = "Zhifa@2026demo"
 
 # user -> (pages that must answer 200, pages that must answer 403)
 ROLES = {
-    "admin": (["/admin", "/admin/users", "/admin/units", "/admin/logs", "/admin/calendar", "/admin/officers"],
+    "admin": (["/admin", "/admin/users", "/admin/units", "/admin/logs", "/admin/calendar", "/admin/officers",
+               "/admin/numbers"],
               ["/parties", "/parties/new", "/api/v1/parties", "/parties/1", "/api/v1/parties/1",
                "/api/v1/parties/1/versions", "/parties/1/edit"]),
-    "jiandu": (["/admin", "/admin/logs", "/admin/units", "/admin/calendar", "/admin/deadlines",
+    "jiandu": (["/admin", "/admin/logs", "/admin/units", "/admin/calendar", "/admin/deadlines", "/admin/numbers",
                 "/parties", "/api/v1/parties", "/parties/1", "/api/v1/parties/1", "/api/v1/parties/1/versions"],
                ["/parties/new", "/parties/1/edit"]),
     "jn.zhang": (["/admin", "/admin/matters", "/admin/deadlines", "/parties", "/parties/new", "/api/v1/parties",
                   "/parties/1", "/api/v1/parties/1", "/api/v1/parties/1/versions", "/parties/1/edit"],
-                 ["/admin/users", "/admin/units", "/admin/logs", "/admin/officers"]),
+                 ["/admin/users", "/admin/units", "/admin/logs", "/admin/officers", "/admin/numbers"]),
     "jn.head": (["/admin", "/admin/matters", "/admin/officers", "/admin/users", "/parties", "/parties/new",
                  "/api/v1/parties", "/parties/1", "/api/v1/parties/1", "/api/v1/parties/1/versions", "/parties/1/edit"],
-                ["/admin/logs", "/admin/units"]),
+                ["/admin/logs", "/admin/units", "/admin/numbers"]),
     "shenhe": (["/admin", "/admin/officers", "/parties", "/api/v1/parties", "/parties/1", "/api/v1/parties/1",
-                "/api/v1/parties/1/versions"], ["/admin/logs", "/admin/users", "/parties/new", "/parties/1/edit"]),
-    "dangan": (["/admin", "/admin/deadlines"], ["/admin/logs", "/admin/users", "/admin/officers", "/parties",
-                                                "/parties/new", "/api/v1/parties", "/parties/1", "/api/v1/parties/1",
-                                                "/api/v1/parties/1/versions", "/parties/1/edit"]),
-    "fenguan": (["/admin", "/admin/matters", "/parties", "/api/v1/parties", "/parties/1", "/api/v1/parties/1",
-                 "/api/v1/parties/1/versions"], ["/admin/logs", "/admin/users", "/parties/new", "/parties/1/edit"]),
+                "/api/v1/parties/1/versions"],
+               ["/admin/logs", "/admin/users", "/admin/numbers", "/parties/new", "/parties/1/edit"]),
+    "dangan": (["/admin", "/admin/deadlines"], ["/admin/logs", "/admin/users", "/admin/officers", "/admin/numbers",
+                                                "/parties", "/parties/new", "/api/v1/parties", "/parties/1",
+                                                "/api/v1/parties/1", "/api/v1/parties/1/versions", "/parties/1/edit"]),
+    "fenguan": (["/admin", "/admin/matters", "/admin/numbers", "/parties", "/api/v1/parties", "/parties/1",
+                 "/api/v1/parties/1", "/api/v1/parties/1/versions"],
+                ["/admin/logs", "/admin/users", "/parties/new", "/parties/1/edit"]),
 }
 # cases over JSON (api_cases.c): demo case 3 is 节能与综合利用处's open penalty, 4 its closed one
 for _u in ("jiandu", "jn.zhang", "jn.head", "fenguan"):
@@ -43,6 +46,11 @@ ROLES["shenhe"][0].append("/api/v1/cases")
 ROLES["dangan"][0].extend(["/api/v1/cases", "/api/v1/cases/4"])
 ROLES["admin"][1].extend(["/api/v1/cases", "/api/v1/cases/3"])
 NAV_ADMIN_ONLY = ('href="/admin/users"', 'href="/admin/logs"')
+# the enforcement procedures (admin_procedures.c): the administrator only
+PROCEDURE_ROUTES = ["/admin/procedures", "/admin/procedures/1", "/admin/procedures/1/new-version",
+                    "/api/v1/procedures", "/api/v1/procedures/1"]
+for _user, (_allowed, _denied) in ROLES.items():
+    (_allowed if _user == "admin" else _denied).extend(PROCEDURE_ROUTES)
 
 # the case pages (cases.c, cases_new.c, cases_view.c): every route x role, with the status expected.
 # Demo case 3 is 节能与综合利用处's open penalty, 4 its closed one.  403: the role may not use the

@@ -563,6 +563,18 @@ int main(void)
 		   "aq.ma sees the licence only");
 		json_decref(l);
 		ok(case_list(db, &adm, &f, &l, &e) < 0 && e.kind == ERR_FORBIDDEN, "admin: no case list");
+		{
+			struct case_filter open_f = { .status = "closed" }; /* their 归档 clocks run */
+			ok(case_list(db, &fg, &open_f, &l, &e) == 0, "closed cases listed");
+			bool due = false;
+			size_t i;
+			json_t *x;
+			json_array_foreach(json_object_get(l, "items"), i, x)
+				due = due || (json_is_string(json_object_get(x, "next_due")) &&
+					      json_is_string(json_object_get(x, "due_state")));
+			ok(due, "list items carry next_due and due_state from the deadlines");
+			json_decref(l);
+		}
 		struct case_filter k = { .kind = "licence" };
 		ok(case_list(db, &fg, &k, &l, &e) == 0 && json_integer_value(json_object_get(l, "total")) == 1,
 		   "filter by kind");

@@ -250,6 +250,27 @@ int main(void)
 	       "[12-30, 01-05) holds 3 working days (12-30, 12-31, 01-04): 01-07 + 3 = 01-12");
 	is_str(col_of(db, "provisional", p4, b1), "1", "still provisional");
 
+	/* ---- a clock suspended (backdated) after it was marked overdue ---- */
+	long long p7 = start(db, cal, "case_hearing_request", "51", "2026-04-01");
+	ok(deadline_refresh(db, cal, "2026-04-20", 2, &changed) == 0, "refresh on 04-20");
+	is_str(col_of(db, "state", p7, b1), "overdue", "due 04-09 (04-02, 03, 07, 08, 09; 清明 04-04..06 off): overdue on 04-20");
+	ok(deadline_suspend(db, cal, p7, "2026-04-08", "听证", "第六十四条", &e) == 0, "suspended from 04-08, entered late");
+	is_str(col_of(db, "state", p7, b1), "open", "no longer counted as overdue while paused");
+	ok(deadline_resume(db, cal, p7, "2026-04-21", &e) == 0 && deadline_refresh(db, cal, "2026-04-21", 2, &changed) == 0,
+	   "resumed 04-21");
+	is_str(col_of(db, "due_on", p7, b1), "2026-04-22", "[04-08, 04-21) holds 9 working days: 04-09 + 9 = 04-22");
+	is_str(col_of(db, "state", p7, b1), "due_soon", "due soon after the resume");
+
+	/* ---- working days over the Spring Festival 2027 (provisional: 除夕 02-05
+	 * and 初三 02-08 off, 初一/初二 on the weekend, no 调休) ---- */
+	long long p8 = start(db, cal, "licence_decision", "52", "2027-02-01");
+	is_str(col_of(db, "due_on", p8, b1), "2027-03-03", "20 working days from 2027-02-01 (02-05, 02-08 off)");
+	ok(deadline_suspend(db, cal, p8, "2027-02-04", "检验", "《中华人民共和国行政许可法》第四十五条", &e) == 0 &&
+		   deadline_resume(db, cal, p8, "2027-02-10", &e) == 0,
+	   "paused 2027-02-04 .. 02-10");
+	is_str(col_of(db, "due_on", p8, b1), "2027-03-05", "[02-04, 02-10) holds 2 working days (02-04, 02-09): 03-05");
+	is_str(col_of(db, "provisional", p8, b1), "1", "provisional");
+
 	/* ---- suspension refusals ---- */
 	long long p5 = start(db, cal, "case_hearing_request", "46", "2026-03-02");
 	e = (struct err)ERR_INIT;

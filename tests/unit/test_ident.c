@@ -60,7 +60,8 @@ int main(void)
 	id_bad("00010119900101001X", IDENT_AREA, "province 00");
 	id_bad("190012310000000000", IDENT_AREA, "province 19 does not exist");
 	id_bad("910101199001010015", IDENT_AREA, "province 91 does not exist");
-	id_bad("530000199001010015", IDENT_AREA, "a bare province code is no county");
+	ok(ident_id_card_check("530000199001010011", "2026-12-01", NULL) == IDENT_OK,
+	   "a province-level address code is accepted (old numbers, residence permits)");
 	id_bad("53010219900307123", IDENT_LENGTH, "17 characters");
 	id_bad("5301021990030712380", IDENT_LENGTH, "19 characters");
 	id_bad("", IDENT_LENGTH, "empty");

@@ -7,6 +7,61 @@
 #include "cases/party.h"
 #include "ledger/ledger.h"
 #include "test_people_util.h"
+#include <pthread.h>
+
+/* One side of a race: its own connection, then party_update or
+ * party_create at the barrier. */
+struct racer {
+	const char *url;
+	const struct actor *a;
+	pthread_barrier_t *bar;
+	long long id;     /* update this party (0: create) */
+	int expect;
+	const char *json;
+	int rc, kind;
+};
+
+static void *race_run(void *arg)
+{
+	struct racer *x = arg;
+	struct buf be;
+	buf_init(&be, 0);
+	struct db *db = db_open(x->url, &be);
+	buf_release(&be);
+	if (!db) {
+		x->rc = -2;
+		pthread_barrier_wait(x->bar);
+		return NULL;
+	}
+	json_error_t je;
+	json_t *in = json_loads(x->json, 0, &je);
+	struct err e = ERR_INIT;
+	long long nid;
+	pthread_barrier_wait(x->bar);
+	x->rc = x->id ? party_update(db, x->a, x->id, in, x->expect, NULL, NULL, &e)
+		      : party_create(db, x->a, in, &nid, NULL, &e);
+	x->kind = e.kind;
+	json_decref(in);
+	db_close(db);
+	return NULL;
+}
+
+/* Two racers at once; true when exactly one succeeded and the other was
+ * refused with a 409. */
+static bool race(struct racer *r1, struct racer *r2)
+{
+	pthread_barrier_t bar;
+	pthread_barrier_init(&bar, NULL, 2);
+	r1->bar = r2->bar = &bar;
+	pthread_t t1, t2;
+	pthread_create(&t1, NULL, race_run, r1);
+	pthread_create(&t2, NULL, race_run, r2);
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	pthread_barrier_destroy(&bar);
+	return (r1->rc == 0 && r2->rc < 0 && r2->kind == ERR_CONFLICT) ||
+	       (r2->rc == 0 && r1->rc < 0 && r1->kind == ERR_CONFLICT);
+}
 
 static json_t *J(const char *s)
 {
@@ -45,6 +100,7 @@ static long long count(struct db *db, const char *sql)
 int main(void)
 {
 	struct db *db = tp_open();
+	char *url = xstrdup(testdb_last_url());
 	struct tp_tree t;
 	tp_make_tree(db, &t);
 	struct actor officer = tp_actor(db, t.jn_officer), head = tp_actor(db, t.jn_head),
@@ -107,8 +163,15 @@ int main(void)
 	ok(strstr(e.msg, want) != NULL, "the message names party %lld", id);
 	ok(create(db, &head, "{\"kind\":\"person\",\"name\":\"刘某\",\"id_number\":\"11010519491231002X\"}", &id2, &e) < 0 &&
 	   e.kind == ERR_CONFLICT && str_eq(e.field, "id_number"), "and the same identity number: 409 naming id_number");
-	ok(create(db, &head, "{\"kind\":\"person\",\"name\":\"Mary Lee\",\"id_type\":\"passport\",\"id_number\":\"e1234567\"}",
-		  &id2, &e) == 0, "a passport holder is registered (form check only) (%s)", e.msg);
+	ok(create(db, &head, "{\"kind\":\"person\",\"name\":\"Mary Lee\",\"id_type\":\"passport\",\"id_number\":\"e1234567\","
+			     "\"birth_date\":\"2000-02-29\"}",
+		  &id2, &e) == 0, "a passport holder is registered with a given birth date (%s)", e.msg);
+	ok(create(db, &head, "{\"kind\":\"person\",\"name\":\"Ann Lee\",\"id_type\":\"passport\",\"id_number\":\"E7654321\","
+			     "\"birth_date\":\"2001-02-29\"}",
+		  &id2, &e) < 0 && str_eq(e.field, "birth_date"), "a birth date that does not exist is refused (%s)", e.msg);
+	ok(create(db, &head, "{\"kind\":\"person\",\"name\":\"Ann Lee\",\"id_type\":\"passport\",\"id_number\":\"E7654321\","
+			     "\"birth_date\":\"2099-01-01\"}",
+		  &id2, &e) < 0 && str_eq(e.field, "birth_date"), "a birth date in the future is refused");
 
 	/* permissions */
 	ok(create(db, &reviewer, "{\"kind\":\"org\",\"name\":\"某公司\",\"uscc\":\"91350100M000100Y43\"}", &id2, &e) < 0 &&
@@ -176,6 +239,31 @@ int main(void)
 	   "two versions listed");
 	json_decref(vs);
 
+	{
+		bool mn = true;
+		ok(party_minor_on(db, id2, 1, "2026-01-01", &mn, &e) == 0 && mn, "version 1 (born 2009): a minor in 2026");
+		ok(party_minor_on(db, id2, 1, "2027-03-16", &mn, &e) == 0 && !mn, "and an adult from 2027-03-16");
+		ok(party_minor_on(db, id2, 1, "2027-03-15", &mn, &e) == 0 && mn, "still a minor on the 18th birthday");
+		ok(party_minor_on(db, id, 0, "2026-01-01", &mn, &e) == 0 && !mn, "an organisation is no minor");
+		ok(party_minor_on(db, id2, 0, "2026-02-30", &mn, &e) < 0 && str_eq(e.field, "on"), "a bad date names on");
+		ok(party_minor_on(db, 999999, 0, "2026-01-01", &mn, &e) < 0 && str_eq(e.field, "party_id"),
+		   "an unknown party names party_id");
+	}
+	/* a client PUTs back what it got, with a corrected number */
+	ok(party_get(db, &officer, id2, 0, &g, &e) == 0, "get the person");
+	json_object_set_new(g, "id_number", json_string("530102199003071238"));
+	json_object_set_new(g, "note", json_string("证件号码录入错误，予以更正"));
+	ok(party_update(db, &officer, id2, g, (int)ji_int(g, "version"), &nv, NULL, &e) == 0,
+	   "a PUT of the model with a corrected number is saved (%s)", e.msg);
+	json_decref(g);
+	ok(party_get(db, &officer, id2, 0, &g, &e) == 0 && str_eq(js_str(g, "birth_date"), "1990-03-07"),
+	   "the birth date follows the corrected number");
+	json_decref(g);
+	in = J("{\"birth_date\":\"1991-01-01\"}");
+	ok(party_update(db, &officer, id2, in, nv, &nv, NULL, &e) < 0 && str_eq(e.field, "birth_date"),
+	   "a birth date other than the number's is refused (%s)", e.msg);
+	json_decref(in);
+
 	/* the ledger leaves hold ids and hashes only */
 	struct buf leaf;
 	buf_init(&leaf, 0);
@@ -230,6 +318,36 @@ int main(void)
 	json_decref(sum);
 	ok(party_by_uscc(db, "92530102ma6n4tx05g") == ib, "party_by_uscc finds the 个体工商户");
 
+	/* ---- concurrent saves of the same version: one wins, the other is told ---- */
+	{
+		int won = 0;
+		for (int round = 0; round < 4; round++) {
+			int v = 0;
+			party_current_version(db, id, &v, &e);
+			char j1[64], j2[64];
+			snprintf(j1, sizeof j1, "{\"contact\":\"甲%d\"}", round);
+			snprintf(j2, sizeof j2, "{\"contact\":\"乙%d\"}", round);
+			struct racer a1 = { url, &officer, NULL, id, v, j1, 0, 0 };
+			struct racer a2 = { url, &head, NULL, id, v, j2, 0, 0 };
+			if (race(&a1, &a2))
+				won++;
+			else
+				printf("# round %d: %d/%d %d/%d\n", round, a1.rc, a1.kind, a2.rc, a2.kind);
+		}
+		is_int(won, 4, "two saves of one version at once: one new version, the other 409, every time");
+		int v = 0;
+		party_current_version(db, id, &v, &e);
+		is_int(count(db, "SELECT COUNT(*) FROM party_versions WHERE party_id = (SELECT MAX(party_id) FROM party_versions"
+				 " WHERE version > 3)"), v, "versions count 1..n without gaps");
+		struct racer c1 = { url, &officer, NULL, 0, 0,
+				    "{\"kind\":\"org\",\"name\":\"并发甲\",\"uscc\":\"91110108MA01A2B3CF\"}", 0, 0 };
+		struct racer c2 = { url, &head, NULL, 0, 0,
+				    "{\"kind\":\"org\",\"name\":\"并发乙\",\"uscc\":\"91110108MA01A2B3CF\"}", 0, 0 };
+		ok(race(&c1, &c2), "two registrations of one credit code at once: one party, the other 409 (%d/%d %d/%d)",
+		   c1.rc, c1.kind, c2.rc, c2.kind);
+		is_int(count(db, "SELECT COUNT(*) FROM parties WHERE code = '91110108MA01A2B3CF'"), 1, "one party holds it");
+	}
+	free(url);
 	db_close(db);
 
 	/* the demo parties load (on a fresh database) and are idempotent */

@@ -41,6 +41,8 @@ CREATE INDEX cases_stage ON cases(stage);
 CREATE INDEX cases_status ON cases(status, unit_id);
 CREATE INDEX cases_source ON cases(source);
 CREATE INDEX cases_updated ON cases(updated_at);
+CREATE INDEX cases_title ON cases(title);
+CREATE INDEX cases_source_date ON cases(source_date);
 CREATE INDEX cases_review ON cases(review_pending, status);
 
 CREATE TABLE case_matters (
