@@ -140,6 +140,14 @@ const struct route routes[] = {
 	{ M_GET, "/log/checkpoint/timestamp", page_log_timestamp, R_PUBLIC, 0 },
 	/* == end tsa == */
 
+	/* == cases (cases.c, cases_new.c, cases_view.c): who sees which case is the domain's == */
+	{ M_GET, "/cases", page_cases, R_LOGIN, CASE_READERS },
+	{ M_GET, "/cases.xlsx", page_cases_xlsx, R_LOGIN, CASE_READERS },
+	{ M_GET | M_POST, "/cases/new", page_cases_new, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	{ M_GET, "/cases/{id}", page_case, R_LOGIN, CASE_READERS },
+	{ M_POST, "/cases/{id}/act", page_case_act, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER },
+	/* == end cases == */
+
 	/* == vault.c == */
 	{ M_GET, "/admin/vault", page_vault, R_LOGIN, ANY_STAFF },
 	{ M_GET, "/admin/vault/{sha256}", page_vault_file, R_LOGIN, ANY_STAFF },
