@@ -489,7 +489,7 @@ int case_act(struct db *db, const struct actor *a, long long id, const struct ca
 	c.row_version = (int)db_int(r, 0, 0);
 	db_res_free(r);
 	if (!str_eq(c.status, "open")) {
-		err_set(e, ERR_CONFLICT, "", "本案已%s，不能再办理", case_status_label(c.status));
+		err_set(e, ERR_CONFLICT, "", "本案%s，不能再办理", case_status_label(c.status));
 		goto out;
 	}
 	char date[11];

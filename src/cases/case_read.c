@@ -553,8 +553,10 @@ static int list_where(struct db *db, const struct actor *a, const struct case_fi
 	if (!str_empty(f->due)) {
 		if (!str_eq(f->due, "overdue") && !str_eq(f->due, "due_soon"))
 			return err_set(e, ERR_INVALID, "due", "期限筛选应为已超期或即将到期");
-		buf_puts(&q->sql, " AND CAST(c.id AS TEXT) IN (SELECT d.object_id FROM deadlines d"
-				  " WHERE d.object_type = 'case' AND d.state = ?)");
+		/* driven from the deadlines' state index; the cast is on the inner side so that
+		   the cases are found by their key */
+		buf_puts(&q->sql, " AND c.id IN (SELECT CAST(d.object_id AS BIGINT) FROM deadlines d"
+				  " WHERE d.state = ? AND d.object_type = 'case')");
 		qb_val(q, DB_TEXT(f->due));
 	}
 	if (!str_empty(f->q)) {

@@ -593,6 +593,21 @@ int main(void)
 		json_decref(l);
 		struct case_filter s = { .sort = "password" };
 		ok(case_list(db, &fg, &s, &l, &e) < 0 && str_eq(e.field, "sort"), "unknown sort refused");
+		{
+			struct case_filter ov = { .due = "overdue" };
+			ok(case_list(db, &fg, &ov, &l, &e) == 0 && json_integer_value(json_object_get(l, "total")) == 0,
+			   "no case overdue yet");
+			json_decref(l);
+			char idstr[24];
+			snprintf(idstr, sizeof idstr, "%lld", lc);
+			db_exec(db, "UPDATE deadlines SET state = 'overdue' WHERE object_type = 'case' AND object_id = ?"
+				    " AND state <> 'met'", DB_TEXT(idstr));
+			ok(case_list(db, &fg, &ov, &l, &e) == 0 && json_integer_value(json_object_get(l, "total")) == 1 &&
+				   str_eq(json_string_value(json_object_get(json_array_get(json_object_get(l, "items"), 0),
+									    "due_state")), "overdue"),
+			   "filter by overdue clock");
+			json_decref(l);
+		}
 		struct case_filter d = { .due = "soon" };
 		ok(case_list(db, &fg, &d, &l, &e) < 0 && str_eq(e.field, "due"), "unknown due filter refused");
 		struct case_filter pg = { .per_page = 1, .page = 2 };
