@@ -16,6 +16,7 @@
 #include "jobs/jobs.h"
 #include "store/db.h"
 #include "people/demo.h"
+#include "cases/cases.h"
 #include "people/people.h"
 #include "publicity/publicity.h"
 #include "ledger/ledger.h"
@@ -94,7 +95,7 @@ int cmd_init(int argc, char **argv)
 				printf("演示账号（密码均为 %s）:\n%s", PEOPLE_DEMO_PASSWORD, people_demo_logins());
 		} else if (people_demo_seed(db, &e) < 0 || publicity_demo_seed(db, &e) < 0 ||
 			   calendar_demo_deadlines(db, &e) < 0 || numbering_seed_defaults(db, &e) < 0 ||
-			   party_demo_seed(db, &e) < 0) {
+			   party_demo_seed(db, &e) < 0 || cases_demo_seed(db, &e) < 0) {
 			fprintf(stderr, "zhifa: 装入演示数据失败：%s\n", e.msg);
 			rc = EXIT_FAIL;
 		} else {

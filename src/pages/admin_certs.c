@@ -33,6 +33,7 @@
 #include "people/certs.h"
 #include "store/blobs.h"
 #include <microhttpd.h>
+#include <limits.h>
 
 static void badge(struct req *r, const json_t *c)
 {
@@ -75,6 +76,75 @@ static void holder_select(struct req *r, const json_t *m)
 	free(opts);
 }
 
+static const char *const scope_cats[] = { "inspection", "licence", "penalty", "levy", "coercion", "other" };
+
+/* True when the comma-separated list csv holds item. */
+static bool csv_has(const char *csv, const char *item)
+{
+	size_t n = strlen(item);
+	for (const char *p = csv; p && *p;) {
+		const char *q = strchr(p, ',');
+		size_t len = q ? (size_t)(q - p) : strlen(p);
+		if (len == n && strncmp(p, item, n) == 0)
+			return true;
+		p = q ? q + 1 : NULL;
+	}
+	return false;
+}
+
+/* The coverage of a certificate: which units' matters (each with the units
+ * below it) and which categories.  Checked boxes from the failed input, else
+ * from c's scopes, else none (= the holder's unit, every category). */
+static void scope_fields(struct req *r, const json_t *m, const json_t *c)
+{
+	struct buf units, cats;
+	buf_init(&units, 0);
+	buf_init(&cats, 0);
+	if (af_has_input(m)) {
+		buf_puts(&units, af_value(m, "scope_units", ""));
+		buf_puts(&cats, af_value(m, "scope_categories", ""));
+	} else if (c) {
+		size_t i;
+		json_t *s;
+		bool every = false;
+		json_array_foreach(json_object_get(c, "scopes"), i, s) {
+			buf_printf(&units, "%s%lld", units.len ? "," : "", ji(s, "unit_id"));
+			every |= str_empty(js(s, "category"));
+			if (!str_empty(js(s, "category")))
+				buf_printf(&cats, "%s%s", cats.len ? "," : "", js(s, "category"));
+		}
+		if (every) /* a row of every category: no category ticked */
+			cats.len = 0, buf_puts(&cats, "");
+	}
+	json_t *list = people_units_brief(r->db, true);
+	h_raw(r->out, "<fieldset class=\"roles\" id=\"scope_units\"");
+	af_invalid_attrs(r, m, "scope_units");
+	h_raw(r->out, "><legend>涵盖的单位</legend><p class=\"hint\">持证人可办理所选单位（含其下属单位）执法事项清单中的事项；"
+		       "不选即为持证人所在单位</p>");
+	af_field_error(r, m, "scope_units");
+	size_t i;
+	json_t *u;
+	json_array_foreach(list, i, u) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", ji(u, "id"));
+		h_printf(r->out, "<label class=\"check\"><input type=\"checkbox\" name=\"scope_units\" value=\"%s\"%s> %s</label> ",
+			 id, csv_has(buf_str(&units), id) ? " checked" : "", js(u, "name"));
+	}
+	h_raw(r->out, "</fieldset><fieldset class=\"roles\" id=\"scope_categories\"");
+	af_invalid_attrs(r, m, "scope_categories");
+	h_raw(r->out, "><legend>涵盖的事项类别</legend><p class=\"hint\">不选即为全部类别</p>");
+	af_field_error(r, m, "scope_categories");
+	for (size_t k = 0; k < ARRAY_SIZE(scope_cats); k++) {
+		const char *label = dict_find("pub_category", scope_cats[k]);
+		h_printf(r->out, "<label class=\"check\"><input type=\"checkbox\" name=\"scope_categories\" value=\"%s\"%s> %s</label> ",
+			 scope_cats[k], csv_has(buf_str(&cats), scope_cats[k]) ? " checked" : "", label ? label : scope_cats[k]);
+	}
+	h_raw(r->out, "</fieldset>");
+	json_decref(list);
+	buf_release(&units);
+	buf_release(&cats);
+}
+
 /* The data fields of a certificate (c NULL = issuing a new one). */
 static void cert_fields(struct req *r, const json_t *m, const json_t *c)
 {
@@ -85,6 +155,7 @@ static void cert_fields(struct req *r, const json_t *m, const json_t *c)
 	af_input(r, m, "text", "issuer", "发证机关", c ? js(c, "issuer") : "云南省人民政府", "required maxlength=\"64\"", NULL);
 	af_input(r, m, "date", "valid_from", "有效期自", c ? js(c, "valid_from") : "", "required", "格式 YYYY-MM-DD");
 	af_input(r, m, "date", "valid_to", "有效期至", c ? js(c, "valid_to") : "", "required", "格式 YYYY-MM-DD");
+	scope_fields(r, m, c);
 }
 
 
@@ -120,9 +191,9 @@ static void render_officers(struct req *r, json_t *m)
 	json_t *c;
 	json_array_foreach(certs, i, c) {
 		h_printf(r->out, "<tr><td>%s</td><td>%s</td><td><a href=\"/admin/officers/%lld\">%s</a></td><td>%s</td>"
-			 "<td>%s</td><td>%s</td><td>%s 至 %s</td><td>",
+			 "<td>%s<br><span class=\"muted\">涵盖：%s</span></td><td>%s</td><td>%s 至 %s</td><td>",
 			 js(c, "holder"), js(c, "unit_name"), ji(c, "id"), js(c, "cert_no"), js(c, "cert_type"),
-			 js(c, "enf_scope"), js(c, "issuer"), js(c, "valid_from"), js(c, "valid_to"));
+			 js(c, "enf_scope"), js(c, "scope_text"), js(c, "issuer"), js(c, "valid_from"), js(c, "valid_to"));
 		badge(r, c);
 		h_printf(r->out, "</td><td><a href=\"/admin/officers/%lld\">%s</a> <a href=\"/admin/officers/%lld/print\">打印</a></td></tr>",
 			 ji(c, "id"), is_true(m, "can_manage") ? "管理" : "详情", ji(c, "id"));
@@ -214,7 +285,41 @@ static void cert_from_form(struct req *r, struct cert_input *in, bool create, st
 		in->valid_from = "";
 	if (!in->valid_to)
 		in->valid_to = "";
+	/* coverage: every ticked unit with every ticked category (none = every category) */
+	size_t nu = 0, nc = 0;
+	for (size_t i = 0; i < r->form.n; i++) {
+		nu += str_eq(r->form.items[i].key, "scope_units");
+		nc += str_eq(r->form.items[i].key, "scope_categories");
+	}
+	struct cert_scope *sc = req_own(r, xcalloc((nu ? nu : 1) * (nc ? nc : 1), sizeof *sc));
+	size_t n = 0;
+	bool bad = false;
+	for (size_t i = 0; i < r->form.n; i++) {
+		if (!str_eq(r->form.items[i].key, "scope_units"))
+			continue;
+		long long uid = 0;
+		if (str_to_ll(r->form.items[i].val, 1, LLONG_MAX, &uid) < 0) {
+			bad = true;
+			continue;
+		}
+		if (!nc)
+			sc[n++] = (struct cert_scope){ uid, NULL };
+		for (size_t k = 0; k < r->form.n; k++)
+			if (str_eq(r->form.items[k].key, "scope_categories"))
+				sc[n++] = (struct cert_scope){ uid, r->form.items[k].val };
+	}
+	if (bad)
+		errs_add(all, ERR_INVALID, "scope_units", "涵盖的单位无效，请从列表中选择");
+	/* no unit ticked: the holder's unit, with the ticked categories */
+	if (!n && nc && !bad) {
+		for (size_t k = 0; k < r->form.n; k++)
+			if (str_eq(r->form.items[k].key, "scope_categories"))
+				sc[n++] = (struct cert_scope){ 0, r->form.items[k].val };
+	}
+	in->scopes = sc;
+	in->n_scopes = n;
 }
+
 
 int page_admin_officers(struct req *r)
 {
@@ -363,10 +468,10 @@ static void render_officer(struct req *r, json_t *m)
 	if (!str_eq(form, "suspend") && !str_eq(form, "restore") && !str_eq(form, "revoke"))
 		af_alerts(r, m); /* a status form shows its problems above itself */
 	h_printf(r->out, "<dl class=\"props card\"><dt>持证人</dt><dd>%s</dd><dt>所属单位</dt><dd>%s</dd><dt>执法证号</dt><dd>%s</dd>"
-		 "<dt>证件类型</dt><dd>%s</dd><dt>执法范围</dt><dd>%s</dd><dt>发证机关</dt><dd>%s</dd>"
+		 "<dt>证件类型</dt><dd>%s</dd><dt>执法范围</dt><dd>%s</dd><dt>涵盖事项</dt><dd>%s</dd><dt>发证机关</dt><dd>%s</dd>"
 		 "<dt>有效期</dt><dd>%s 至 %s</dd><dt>状态</dt><dd>",
 		 js(c, "holder"), js(c, "unit_name"), js(c, "cert_no"), js(c, "cert_type"), js(c, "enf_scope"),
-		 js(c, "issuer"), js(c, "valid_from"), js(c, "valid_to"));
+		 js(c, "scope_text"), js(c, "issuer"), js(c, "valid_from"), js(c, "valid_to"));
 	badge(r, c);
 	h_printf(r->out, "</dd><dt>公开核验</dt><dd><a href=\"%s\">%s</a></dd></dl>", js(c, "verify_path"), js(c, "verify_path"));
 	h_printf(r->out, "<p><a class=\"button secondary\" href=\"/admin/officers/%lld/print\">打印证件卡</a></p>", id);
@@ -710,12 +815,13 @@ int page_admin_officers_xlsx(struct req *r)
 	size_t i;
 	json_t *c;
 	json_array_foreach(json_object_get(m, "certs"), i, c)
-		json_array_append_new(rows, json_pack("[s,s,s,s,s,s,s,s,s]", js(c, "holder"), js(c, "unit_name"), js(c, "cert_no"),
-						      js(c, "cert_type"), js(c, "enf_scope"), js(c, "issuer"),
+		json_array_append_new(rows, json_pack("[s,s,s,s,s,s,s,s,s,s]", js(c, "holder"), js(c, "unit_name"), js(c, "cert_no"),
+						      js(c, "cert_type"), js(c, "enf_scope"), js(c, "scope_text"), js(c, "issuer"),
 						      js(c, "valid_from"), js(c, "valid_to"), js(c, "status_label")));
 	static const struct xlsx_col cols[] = {
 		{ "持证人", 10, XLSX_TEXT }, { "单位", 22, XLSX_TEXT }, { "执法证号", 16, XLSX_TEXT },
-		{ "证件类型", 12, XLSX_TEXT }, { "执法范围", 36, XLSX_TEXT }, { "发证机关", 18, XLSX_TEXT },
+		{ "证件类型", 12, XLSX_TEXT }, { "执法范围", 36, XLSX_TEXT }, { "涵盖事项", 36, XLSX_TEXT },
+		{ "发证机关", 18, XLSX_TEXT },
 		{ "有效期自", 12, XLSX_TEXT }, { "有效期至", 12, XLSX_TEXT }, { "状态", 10, XLSX_TEXT },
 	};
 	char today[11];

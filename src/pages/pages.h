@@ -179,6 +179,13 @@ int page_log_by_hash(struct req *r);     /* GET /api/v1/log/proof/by-hash?hash[&
  * TimeStampResp (DER, application/timestamp-reply; no size = newest) */
 int page_log_timestamp(struct req *r);
 /* == end tsa == */
+/* == cases.c, cases_new.c, cases_view.c == */
+int page_cases(struct req *r);          /* GET /cases: the case list (filters, sort, page; ?format=xlsx) */
+int page_cases_xlsx(struct req *r);     /* GET /cases.xlsx: the filtered list as a workbook */
+int page_cases_new(struct req *r);      /* GET the opening form; POST opens a case */
+int page_case(struct req *r);           /* GET /cases/{id}: the case page */
+int page_case_act(struct req *r);       /* POST /cases/{id}/act: one action (row_version) */
+/* == end cases == */
 /* == vault.c == */
 /* vault.c: the evidence vault pages and the tus upload server */
 int page_vault(struct req *r);          /* GET /admin/vault, /api/v1/vault: files in scope + upload forms */
@@ -203,4 +210,9 @@ int page_party_new(struct req *r);           /* GET/POST /parties/new?kind= */
 int page_party(struct req *r);               /* GET /parties/{id}?version= */
 int page_party_edit(struct req *r);          /* GET/POST /parties/{id}/edit */
 /* == end parties.c == */
+/* == api_cases.c == */
+int page_api_cases(struct req *r);     /* GET /api/v1/cases (list, filters); POST open (JSON) */
+int page_api_case(struct req *r);      /* GET /api/v1/cases/{id} */
+int page_api_case_acts(struct req *r); /* POST /api/v1/cases/{id}/acts (JSON, with row_version) */
+/* == end api_cases.c == */
 #endif

@@ -13,6 +13,7 @@
 
 #define ANY_STAFF 0
 #define MANAGERS (ROLE_HEAD | ROLE_ADMIN)
+#define CASE_READERS (ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ARCHIVIST)
 
 const struct route routes[] = {
 	/* infrastructure */
@@ -139,6 +140,14 @@ const struct route routes[] = {
 	{ M_GET, "/log/checkpoint/timestamp", page_log_timestamp, R_PUBLIC, 0 },
 	/* == end tsa == */
 
+	/* == cases (cases.c, cases_new.c, cases_view.c): who sees which case is the domain's == */
+	{ M_GET, "/cases", page_cases, R_LOGIN, CASE_READERS },
+	{ M_GET, "/cases.xlsx", page_cases_xlsx, R_LOGIN, CASE_READERS },
+	{ M_GET | M_POST, "/cases/new", page_cases_new, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	{ M_GET, "/cases/{id}", page_case, R_LOGIN, CASE_READERS },
+	{ M_POST, "/cases/{id}/act", page_case_act, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER },
+	/* == end cases == */
+
 	/* == vault.c == */
 	{ M_GET, "/admin/vault", page_vault, R_LOGIN, ANY_STAFF },
 	{ M_GET, "/admin/vault/{sha256}", page_vault_file, R_LOGIN, ANY_STAFF },
@@ -166,5 +175,10 @@ const struct route routes[] = {
 	{ M_GET, "/parties/{id}", page_party, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
 	{ M_GET | M_POST, "/parties/{id}/edit", page_party_edit, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
 	/* == end parties.c == */
+	/* == cases over JSON (api_cases.c); the domain applies the view rule of cases.h == */
+	{ M_GET | M_POST, "/api/v1/cases", page_api_cases, R_LOGIN, CASE_READERS },
+	{ M_GET, "/api/v1/cases/{id}", page_api_case, R_LOGIN, CASE_READERS },
+	{ M_POST, "/api/v1/cases/{id}/acts", page_api_case_acts, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER },
+	/* == end api_cases.c == */
 };
 const size_t routes_count = ARRAY_SIZE(routes);

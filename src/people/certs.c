@@ -83,6 +83,7 @@ int cert_check(struct db *db, const struct cert_input *in, long long self, struc
 	if (in->cert_no && db_scalar_int(db, 0, "SELECT COUNT(*) FROM certificates WHERE cert_no = ? AND id <> ?",
 					 (const struct db_val[]){ DB_TEXT(in->cert_no), DB_INT(self), DB_END }))
 		errs_add(all, ERR_CONFLICT, "cert_no", "证件编号“%s”已存在", in->cert_no);
+	cert_scopes_check(db, in, all);
 	return all->n > before ? -1 : 0;
 }
 
@@ -127,7 +128,10 @@ int cert_create(struct db *db, const struct actor *a, const struct cert_input *i
 	long long id = db_int(r, 0, 0);
 	db_res_free(r);
 	snprintf(ids, sizeof ids, "%lld", id);
-	if (audit_log(db, a, "cert.create", "certificate", ids, "ok", in->cert_no) < 0 ||
+	long long holder_unit = db_scalar_int(db, 0, "SELECT unit_id FROM users WHERE id = ?",
+					      (const struct db_val[]){ DB_INT(in->user_id), DB_END });
+	if (cert_scopes_write(db, id, holder_unit, in, false) < 0 ||
+	    audit_log(db, a, "cert.create", "certificate", ids, "ok", in->cert_no) < 0 ||
 	    state_stamp_bump(db, STAMP_PORTAL) < 0 || db_commit(db) < 0)
 		return people_tx_fail(db, e, true);
 	if (id_out)
@@ -183,6 +187,9 @@ int cert_update(struct db *db, const struct actor *a, long long id,
 		    " valid_to = ?, updated_at = ? WHERE id = ?", DB_TEXT(in->cert_no),
 		    DB_TEXT(type_or_default(in->cert_type)), DB_TEXT(in->enf_scope), DB_TEXT(in->issuer),
 		    DB_TEXT(in->valid_from), DB_TEXT(in->valid_to), DB_TEXT(now), DB_INT(id)) < 0 ||
+	    (in->scopes && cert_scopes_write(db, id, db_scalar_int(db, 0, "SELECT unit_id FROM users WHERE id = ?",
+								  (const struct db_val[]){ DB_INT(in->user_id), DB_END }),
+					     in, true) < 0) ||
 	    audit_log(db, a, "cert.update", "certificate", ids, "ok", in->cert_no) < 0 ||
 	    state_stamp_bump(db, STAMP_PORTAL) < 0 || db_commit(db) < 0)
 		return people_tx_fail(db, e, true);
@@ -191,6 +198,12 @@ int cert_update(struct db *db, const struct actor *a, long long id,
 
 int cert_set_status(struct db *db, const struct actor *a, long long id,
 		    const char *status, const char *reason, struct err *e)
+{
+	return people_cert_set_status_on(db, a, id, status, reason, NULL, e);
+}
+
+int people_cert_set_status_on(struct db *db, const struct actor *a, long long id, const char *status,
+			      const char *reason, const char *on_date, struct err *e)
 {
 	if (!cert_can_manage(db, a))
 		return err_set(e, ERR_FORBIDDEN, "", "只有系统管理员或政策法规处可以管理执法证件");
@@ -218,8 +231,15 @@ int cert_set_status(struct db *db, const struct actor *a, long long id,
 	time_now_utc(now);
 	snprintf(ids, sizeof ids, "%lld", id);
 	char *detail = xasprintf("%s -> %s %s", st, status, reason ? reason : "");
+	char today[11];
+	time_today_shanghai(today);
+	if (on_date && strcmp(on_date, today) < 0) /* recorded later than it applied (the demo's history) */
+		snprintf(today, sizeof today, "%s", on_date);
 	int bad = db_exec(db, "UPDATE certificates SET status = ?, note = ?, updated_at = ? WHERE id = ?",
 			  DB_TEXT(status), DB_TEXT(reason ? reason : ""), DB_TEXT(now), DB_INT(id)) < 0 ||
+		  db_exec(db, "INSERT INTO cert_status_changes(cert_id, status, on_date, at, by_user, reason)"
+			  " VALUES (?, ?, ?, ?, ?, ?)", DB_INT(id), DB_TEXT(status), DB_TEXT(today), DB_TEXT(now),
+			  a->user_id > 0 ? DB_INT(a->user_id) : DB_NULL, DB_TEXT(reason ? reason : "")) < 0 ||
 		  audit_log(db, a, "cert.status", "certificate", ids, "ok", detail) < 0 ||
 		  state_stamp_bump(db, STAMP_PORTAL) < 0 || db_commit(db) < 0;
 	free(detail);
@@ -272,6 +292,11 @@ int cert_get(struct db *db, const struct actor *a, long long id, json_t **out, s
 	else
 		*out = cert_json(r, 0, today);
 	db_res_free(r);
+	if (*out && cert_scopes_attach(db, *out) < 0) {
+		json_decref(*out);
+		*out = NULL;
+		return people_db_fail(db, e);
+	}
 	return rc;
 }
 
@@ -311,6 +336,10 @@ int cert_list(struct db *db, const struct actor *a, long long user_id, json_t **
 	if (rc < 0) {
 		json_decref(arr);
 		return rc;
+	}
+	if (cert_scopes_attach(db, arr) < 0) {
+		json_decref(arr);
+		return people_db_fail(db, e);
 	}
 	*out = arr;
 	return 0;

@@ -30,6 +30,17 @@
 
 struct blobs;
 
+/* One row of a certificate's coverage (migration 025): the catalogue
+ * matters of unit_id (0 = the holder's unit) and of every unit below it, of one category
+ * (inspection|licence|penalty|levy|coercion|other) or of every category
+ * (category NULL or ""). */
+struct cert_scope {
+	long long unit_id;
+	const char *category;
+};
+/* At most this many coverage rows per certificate. */
+#define CERT_SCOPES_MAX 64
+
 struct cert_input {
 	long long user_id;        /* the holder */
 	const char *cert_no;      /* unique, 1-64 characters */
@@ -38,6 +49,11 @@ struct cert_input {
 	const char *issuer;       /* 发证机关, 1-64 characters */
 	const char *valid_from;   /* YYYY-MM-DD */
 	const char *valid_to;     /* YYYY-MM-DD, not before valid_from */
+	/* The matters covered.  n_scopes 0: on create the holder's unit,
+	 * every category; on update unchanged when scopes is NULL, else the
+	 * holder's unit, every category.  Duplicates are merged. */
+	const struct cert_scope *scopes;
+	size_t n_scopes;
 };
 
 /* The status shown for a stored status and validity on date today
@@ -71,12 +87,34 @@ int cert_set_status(struct db *db, const struct actor *a, long long id,
 		    const char *status, const char *reason, struct err *e);
 /* One certificate {id, user_id, holder, unit_id, unit_name, cert_no,
  * cert_type, enf_scope, issuer, valid_from, valid_to, stored_status,
- * status, status_label, public_token, verify_path, has_photo}; ERR_FORBIDDEN when the
+ * status, status_label, public_token, verify_path, has_photo, scopes:
+ * [{unit_id, unit_name, category (""= every), category_label}],
+ * scope_text (e.g. "无线电管理局（含下属单位）：全部类别")}; ERR_FORBIDDEN when the
  * holder's unit is outside a's scope (managers read all). */
 int cert_get(struct db *db, const struct actor *a, long long id, json_t **out, struct err *e);
 /* Certificates a may read, newest first, as an array of cert_get objects;
  * user_id > 0 restricts to one person (their history). */
 int cert_list(struct db *db, const struct actor *a, long long user_id, json_t **out, struct err *e);
+
+/* ---- coverage and validity on a day (migration 025) ---- */
+/* Whether user_id may act, on date (YYYY-MM-DD; NULL = today in Beijing),
+ * on every matter of matter_ids (pub_items ids of kind matter; their unit
+ * and category from the catalogue, the latest published version when
+ * there is one): 0 with *cert_id (may be NULL) = a certificate of the
+ * person that is valid on date - not suspended or revoked on that date
+ * (by its status history), not expired, already in force - and whose
+ * coverage includes every matter.  Otherwise -1 with ERR_INVALID, field
+ * "officers" and a Chinese message naming the person and the reason, e.g.
+ * "罗春梅的执法证已暂扣（2026-03-01 起），不能参与执法" or
+ * "何永平的执法证不涵盖执法事项「…」"; an unknown matter is ERR_INVALID
+ * naming "matters", a malformed date "on_date".  Reads only; callable
+ * inside the caller's transaction. */
+int cert_check_officer(struct db *db, long long user_id, const long long *matter_ids, size_t n,
+		       const char *date, long long *cert_id, struct err *e);
+/* The stored status of certificate cert_id on date by its history
+ * ("valid", "suspended" or "revoked"); since (11 bytes, may be NULL) gets
+ * the date that status applies from ("" when it was never changed). */
+const char *cert_status_on(struct db *db, long long cert_id, const char *date, char *since);
 
 /* ---- the holder's photo (migration 010) ----
  * JPEG or PNG, recognised by its content (not its name or claimed type),

@@ -41,31 +41,47 @@ static const struct demo_user {
 	enum scope scope;
 	int cert;
 	const char *enf_scope;
+	/* the catalogue matters covered (cert_scopes): "UNIT:CAT,CAT;UNIT:" -
+	 * a unit code (its matters and those below it) and the categories,
+	 * none = every category */
+	const char *cover;
 } users[] = {
-	{ "admin", "李信安", "系统管理员", "xxzx", "admin", SCOPE_ALL, C_NONE, NULL },
-	{ "jiandu", "赵明理", "监督员", "bgs", "supervisor", SCOPE_ALL, C_NONE, NULL },
-	{ "fenguan", "王立新", "副厅长", "gxt", "leader", SCOPE_ALL, C_NONE, NULL },
-	{ "dangan", "周雅琴", "档案员", "bgs", "archivist", SCOPE_ALL, C_NONE, NULL },
-	{ "fagui.head", "高文华", "处长", "zcfgc", "head,reviewer", SCOPE_ALL, C_NONE, NULL },
-	{ "shenhe", "孙法明", "法制审核员", "zcfgc", "reviewer", SCOPE_ALL, C_NONE, NULL },
-	{ "jn.head", "陈节华", "处长", "jnc", "head", SCOPE_SUBTREE, C_NONE, NULL },
-	{ "jn.zhang", "张晓峰", "主任科员", "jnc", "officer", SCOPE_OWN, C_VALID, "节约能源监督检查、节能行政处罚" },
-	{ "jn.liu", "刘海燕", "科员", "jnc", "officer", SCOPE_OWN, C_VALID, "节约能源监督检查、节能行政处罚" },
-	{ "jn.he", "何永平", "科员", "jnc", "officer", SCOPE_OWN, C_EXPIRED_RENEWED, "节约能源监督检查" },
-	{ "aq.head", "杨安国", "处长", "aqc", "head", SCOPE_SUBTREE, C_NONE, NULL },
-	{ "aq.ma", "马建军", "副处长", "aqc", "officer", SCOPE_OWN, C_VALID, "民用爆炸物品安全生产监督检查、行政处罚" },
-	{ "aq.luo", "罗春梅", "主任科员", "aqc", "officer", SCOPE_OWN, C_SUSPENDED, "民用爆炸物品安全生产监督检查" },
-	{ "aq.zhu", "朱文斌", "科员", "aqc", "officer", SCOPE_OWN, C_VALID, "民用爆炸物品安全生产监督检查" },
-	{ "wx.head", "段志远", "局长", "wxdj", "head", SCOPE_SUBTREE, C_NONE, NULL },
-	{ "wx.li", "李振宇", "科长", "wxdj-jc", "officer", SCOPE_OWN, C_VALID, "无线电台(站)监督检查、查处非法设台(黑广播)" },
-	{ "wx.zhao", "赵丽萍", "工程师", "wxdj-jc", "officer", SCOPE_OWN, C_VALID, "无线电监测、干扰查处" },
-	{ "wx.yang", "杨光辉", "科员", "wxdj-pl", "officer", SCOPE_OWN, C_REVOKED, "无线电频率使用监督检查" },
-	{ "gf.head", "邓卫东", "局长", "gfkgj", "head", SCOPE_SUBTREE, C_NONE, NULL },
-	{ "gf.wu", "吴国强", "主任科员", "gfkgj", "officer", SCOPE_OWN, C_VALID, "武器装备科研生产许可监督检查" },
-	{ "gf.xu", "徐红英", "科员", "gfkgj", "officer", SCOPE_OWN, C_VALID, "武器装备科研生产许可监督检查" },
-	{ "hx.head", "黄志诚", "主任", "jkhxp", "head", SCOPE_SUBTREE, C_NONE, NULL },
-	{ "hx.lin", "林晓东", "主任科员", "jkhxp", "officer", SCOPE_OWN, C_VALID, "监控化学品生产、经营、使用监督检查" },
-	{ "hx.song", "宋佳慧", "科员", "jkhxp", "officer", SCOPE_OWN, C_VALID, "监控化学品生产、经营、使用监督检查" },
+	{ "admin", "李信安", "系统管理员", "xxzx", "admin", SCOPE_ALL, C_NONE, NULL, NULL },
+	{ "jiandu", "赵明理", "监督员", "bgs", "supervisor", SCOPE_ALL, C_NONE, NULL, NULL },
+	{ "fenguan", "王立新", "副厅长", "gxt", "leader", SCOPE_ALL, C_NONE, NULL, NULL },
+	{ "dangan", "周雅琴", "档案员", "bgs", "archivist", SCOPE_ALL, C_NONE, NULL, NULL },
+	{ "fagui.head", "高文华", "处长", "zcfgc", "head,reviewer", SCOPE_ALL, C_NONE, NULL, NULL },
+	{ "shenhe", "孙法明", "法制审核员", "zcfgc", "reviewer", SCOPE_ALL, C_NONE, NULL, NULL },
+	{ "jn.head", "陈节华", "处长", "jnc", "head", SCOPE_SUBTREE, C_NONE, NULL, NULL },
+	{ "jn.zhang", "张晓峰", "主任科员", "jnc", "officer", SCOPE_OWN, C_VALID, "节约能源监督检查、节能行政处罚",
+	  "jnc:inspection,penalty" },
+	{ "jn.liu", "刘海燕", "科员", "jnc", "officer", SCOPE_OWN, C_VALID, "节约能源监督检查、节能行政处罚",
+	  "jnc:inspection,penalty" },
+	{ "jn.he", "何永平", "科员", "jnc", "officer", SCOPE_OWN, C_EXPIRED_RENEWED, "节约能源监督检查", "jnc:inspection" },
+	{ "aq.head", "杨安国", "处长", "aqc", "head", SCOPE_SUBTREE, C_NONE, NULL, NULL },
+	{ "aq.ma", "马建军", "副处长", "aqc", "officer", SCOPE_OWN, C_VALID,
+	  "民用爆炸物品安全生产监督检查、许可审查、行政处罚", "aqc:" },
+	{ "aq.luo", "罗春梅", "主任科员", "aqc", "officer", SCOPE_OWN, C_SUSPENDED, "民用爆炸物品安全生产监督检查",
+	  "aqc:inspection" },
+	{ "aq.zhu", "朱文斌", "科员", "aqc", "officer", SCOPE_OWN, C_VALID, "民用爆炸物品安全生产监督检查、许可审查",
+	  "aqc:inspection,licence" },
+	{ "wx.head", "段志远", "局长", "wxdj", "head", SCOPE_SUBTREE, C_NONE, NULL, NULL },
+	{ "wx.li", "李振宇", "科长", "wxdj-jc", "officer", SCOPE_OWN, C_VALID, "无线电台(站)监督检查、查处非法设台(黑广播)",
+	  "wxdj:" },
+	{ "wx.zhao", "赵丽萍", "工程师", "wxdj-jc", "officer", SCOPE_OWN, C_VALID, "无线电监测、干扰查处",
+	  "wxdj:inspection,coercion,penalty" },
+	{ "wx.yang", "杨光辉", "科员", "wxdj-pl", "officer", SCOPE_OWN, C_REVOKED, "无线电频率使用监督检查",
+	  "wxdj:inspection,licence" },
+	{ "gf.head", "邓卫东", "局长", "gfkgj", "head", SCOPE_SUBTREE, C_NONE, NULL, NULL },
+	{ "gf.wu", "吴国强", "主任科员", "gfkgj", "officer", SCOPE_OWN, C_VALID, "武器装备科研生产许可监督检查",
+	  "gfkgj:inspection,licence" },
+	{ "gf.xu", "徐红英", "科员", "gfkgj", "officer", SCOPE_OWN, C_VALID, "武器装备科研生产许可监督检查",
+	  "gfkgj:inspection,licence" },
+	{ "hx.head", "黄志诚", "主任", "jkhxp", "head", SCOPE_SUBTREE, C_NONE, NULL, NULL },
+	{ "hx.lin", "林晓东", "主任科员", "jkhxp", "officer", SCOPE_OWN, C_VALID, "监控化学品生产、经营、使用监督检查",
+	  "jkhxp:inspection,licence" },
+	{ "hx.song", "宋佳慧", "科员", "jkhxp", "officer", SCOPE_OWN, C_VALID, "监控化学品生产、经营、使用监督检查",
+	  "jkhxp:inspection,licence" },
 };
 
 static const char *unit_name(const char *code)
@@ -76,12 +92,42 @@ static const char *unit_name(const char *code)
 	return "";
 }
 
-static int add_cert(struct db *db, const struct actor *sys, long long uid, int *serial,
-		    const char *enf_scope, const char *from, const char *to, struct err *e)
+/* The coverage rows of a "UNIT:CAT,CAT;UNIT:" spec (strings point into
+ * buf, which holds a copy of spec). */
+static size_t parse_cover(struct db *db, const char *spec, char *buf, size_t bufsz, struct cert_scope *out,
+			  size_t max)
 {
-	char no[32];
+	size_t n = 0;
+	snprintf(buf, bufsz, "%s", spec ? spec : "");
+	for (char *unit = buf; unit && *unit && n < max;) {
+		char *next = strchr(unit, ';'), *cats = strchr(unit, ':');
+		if (next)
+			*next++ = '\0';
+		if (cats)
+			*cats++ = '\0';
+		long long uid = people_unit_by_code(db, unit);
+		if (!cats || !*cats)
+			out[n++] = (struct cert_scope){ uid, NULL };
+		for (char *c = cats; c && *c && n < max;) {
+			char *comma = strchr(c, ',');
+			if (comma)
+				*comma++ = '\0';
+			out[n++] = (struct cert_scope){ uid, c };
+			c = comma;
+		}
+		unit = next;
+	}
+	return n;
+}
+
+static int add_cert(struct db *db, const struct actor *sys, long long uid, int *serial, const struct demo_user *d,
+		    const char *from, const char *to, struct err *e)
+{
+	char no[32], buf[256];
+	struct cert_scope sc[16];
 	snprintf(no, sizeof no, "53000119%04d", ++*serial);
-	struct cert_input c = { uid, no, "行政执法证", enf_scope, "云南省人民政府", from, to };
+	struct cert_input c = { uid, no, "行政执法证", d->enf_scope, "云南省人民政府", from, to, sc, 0 };
+	c.n_scopes = parse_cover(db, d->cover, buf, sizeof buf, sc, ARRAY_SIZE(sc));
 	long long id;
 	return cert_create(db, sys, &c, &id, NULL, e) < 0 ? -1 : (int)id;
 }
@@ -127,18 +173,19 @@ int people_demo_seed(struct db *db, struct err *e)
 		}
 		switch (d->cert) {
 		case C_VALID:
-			rc = add_cert(db, &sys, uid, &serial, d->enf_scope, "2024-03-01", "2029-02-28", e) < 0 ? -1 : 0;
+			rc = add_cert(db, &sys, uid, &serial, d, "2024-03-01", "2029-02-28", e) < 0 ? -1 : 0;
 			break;
 		case C_SUSPENDED:
 		case C_REVOKED:
-			cid = add_cert(db, &sys, uid, &serial, d->enf_scope, "2023-07-01", "2028-06-30", e);
-			rc = cid < 0 ? -1 : cert_set_status(db, &sys, cid, d->cert == C_REVOKED ? "revoked" : "suspended",
-							    d->cert == C_REVOKED ? "调离执法岗位,证件注销" : "涉嫌违规执法,暂扣证件待查",
-							    e);
+			cid = add_cert(db, &sys, uid, &serial, d, "2023-07-01", "2028-06-30", e);
+			/* dated in the demo's past, so that its cases show the reason with a date */
+			rc = cid < 0 ? -1 : people_cert_set_status_on(db, &sys, cid, d->cert == C_REVOKED ? "revoked" : "suspended",
+								      d->cert == C_REVOKED ? "调离执法岗位,证件注销" : "涉嫌违规执法,暂扣证件待查",
+								      d->cert == C_REVOKED ? "2026-05-15" : "2026-03-01", e);
 			break;
 		case C_EXPIRED_RENEWED: /* history: an expired certificate, then its renewal */
-			rc = add_cert(db, &sys, uid, &serial, d->enf_scope, "2019-01-01", "2023-12-31", e) < 0 ||
-			     add_cert(db, &sys, uid, &serial, d->enf_scope, "2024-01-01", "2028-12-31", e) < 0 ? -1 : 0;
+			rc = add_cert(db, &sys, uid, &serial, d, "2019-01-01", "2023-12-31", e) < 0 ||
+			     add_cert(db, &sys, uid, &serial, d, "2024-01-01", "2028-12-31", e) < 0 ? -1 : 0;
 			break;
 		default:
 			break;

@@ -347,7 +347,8 @@ def main():
         for p in sorted(set(admin_gets)):
             resp = response_of(doc, p, "get", 200)
             if resp and "application/json" in resp.get("content", {}):
-                if p == "/admin/matters/new" or p.startswith("/parties") or p.startswith("/api/v1/parties"):
+                if p == "/admin/matters/new" or p.startswith("/parties") or p.startswith("/api/v1/parties") \
+                        or p.startswith("/api/v1/cases") or p.startswith("/cases"):
                     continue  # drafting is for officers and heads, below; the register is not the admin's
                 check_model(t, sch, doc, prog, p, p, "admin GET " + p)
         ids = {
@@ -368,6 +369,16 @@ def main():
         hcsrf = r.json().get("csrf", "") if r.status == 200 else ""
         t.ok(hcsrf, "head logs in as a program")
         check_model(t, sch, doc, head, "/admin/matters/new", "/admin/matters/new?kind=guide", "head GET /admin/matters/new")
+        # cases are not the admin's: read as the division head
+        cl = check_model(t, sch, doc, head, "/api/v1/cases", "/api/v1/cases", "head GET /api/v1/cases")
+        if cl and cl.get("items"):
+            check_model(t, sch, doc, head, "/api/v1/cases/{id}", "/api/v1/cases/%d" % cl["items"][0]["id"],
+                        "head GET /api/v1/cases/{id}")
+        # the case pages' models (cases.c, cases_new.c, cases_view.c)
+        for p in ("/cases", "/cases/new"):
+            check_model(t, sch, doc, head, p, p, "head GET " + p)
+        if cl and cl.get("items"):
+            check_model(t, sch, doc, head, "/cases/{id}", "/cases/%d" % cl["items"][0]["id"], "head GET /cases/{id}")
         own = head.get("/admin/matters", headers=JSON_ACCEPT).json()["items"]
         mine = [it for it in own if it.get("status") == "published"]
         if t.ok(mine, "head has a published item"):

@@ -39,12 +39,44 @@ ROLES = {
                  "/api/v1/parties/1", "/api/v1/parties/1/versions"],
                 ["/admin/logs", "/admin/users", "/parties/new", "/parties/1/edit"]),
 }
+# cases over JSON (api_cases.c): demo case 3 is 节能与综合利用处's open penalty, 4 its closed one
+for _u in ("jiandu", "jn.zhang", "jn.head", "fenguan"):
+    ROLES[_u][0].extend(["/api/v1/cases", "/api/v1/cases/3"])
+ROLES["shenhe"][0].append("/api/v1/cases")
+ROLES["dangan"][0].extend(["/api/v1/cases", "/api/v1/cases/4"])
+ROLES["admin"][1].extend(["/api/v1/cases", "/api/v1/cases/3"])
 NAV_ADMIN_ONLY = ('href="/admin/users"', 'href="/admin/logs"')
 # the enforcement procedures (admin_procedures.c): the administrator only
 PROCEDURE_ROUTES = ["/admin/procedures", "/admin/procedures/1", "/admin/procedures/1/new-version",
                     "/api/v1/procedures", "/api/v1/procedures/1"]
 for _user, (_allowed, _denied) in ROLES.items():
     (_allowed if _user == "admin" else _denied).extend(PROCEDURE_ROUTES)
+
+# the case pages (cases.c, cases_new.c, cases_view.c): every route x role, with the status expected.
+# Demo case 3 is 节能与综合利用处's open penalty, 4 its closed one.  403: the role may not use the
+# route; 404: the domain does not show that case to the person; 400: the form reached the domain
+# (empty: refused naming the fields); 409: an act with a stale row_version reached the case.
+CASE_USERS = ("admin", "jiandu", "fenguan", "dangan", "fagui.head", "shenhe", "jn.head", "jn.zhang", "aq.head",
+              "aq.ma", "wx.li")
+READERS = set(CASE_USERS) - {"admin"}
+OPENERS = {"fagui.head", "jn.head", "jn.zhang", "aq.head", "aq.ma", "wx.li"}
+SEES_3 = {"jiandu", "fenguan", "fagui.head", "jn.head", "jn.zhang"}
+ACTORS = {"fenguan", "fagui.head", "shenhe", "jn.head", "jn.zhang", "aq.head", "aq.ma", "wx.li"}
+
+
+def case_matrix(user):
+    """[(method, path, expected status)] of every case page route for user."""
+    read = 200 if user in READERS else 403
+    return [
+        ("GET", "/cases", read),
+        ("GET", "/cases?format=xlsx", read),
+        ("GET", "/cases.xlsx", read),
+        ("GET", "/cases/new", 200 if user in OPENERS else 403),
+        ("POST", "/cases/new", 400 if user in OPENERS else 403),
+        ("GET", "/cases/3", 403 if user == "admin" else 200 if user in SEES_3 else 404),
+        ("GET", "/cases/4", 403 if user == "admin" else 200 if user in SEES_3 | {"dangan"} else 404),
+        ("POST", "/cases/3/act", 403 if user not in ACTORS else 409 if user in SEES_3 else 404),
+    ]
 
 
 def main():
@@ -68,6 +100,21 @@ def main():
                 t.ok('href="/parties"' not in home, "%s's menu has no party register" % user)
             if user == "admin":
                 t.ok(all(n in home for n in NAV_ADMIN_ONLY), "the administrator's menu has users and logs")
+
+        # The case pages: every route x role.
+        for user in CASE_USERS:
+            c = srv.client()
+            c.login(user, PW)
+            token = harness.extract_csrf(c.get("/admin", follow=True).body)
+            for method, path, want in case_matrix(user):
+                if method == "GET":
+                    r = c.get(path)
+                else:
+                    fields = {"_csrf": token or ""}
+                    if path.endswith("/act"):
+                        fields.update({"action": "advance", "row_version": "99999"})
+                    r = c.post_form(path, fields)
+                t.is_(r.status, want, "%s: %s %s" % (user, method, path))
 
         # Another unit's data by URL: jn.head asks for 安全生产处's people.
         admin = srv.client()

@@ -134,6 +134,19 @@ ROUTES = [
     ("GET POST", "/parties/new", "officer head"),
     ("GET", "/parties/{id}", "officer head reviewer leader supervisor"),
     ("GET POST", "/parties/{id}/edit", "officer head"),
+    ("GET", "/admin/procedures", "admin"),
+    ("GET", "/admin/procedures/{id}", "admin"),
+    ("GET POST", "/admin/procedures/{id}/new-version", "admin"),
+    ("GET POST", "/api/v1/procedures", "admin"),
+    ("GET", "/api/v1/procedures/{id}", "admin"),
+    ("GET", "/cases", "officer head reviewer leader archivist supervisor"),
+    ("GET", "/cases.xlsx", "officer head reviewer leader archivist supervisor"),
+    ("GET POST", "/cases/new", "officer head"),
+    ("GET", "/cases/{id}", "officer head reviewer leader archivist supervisor"),
+    ("POST", "/cases/{id}/act", "officer head reviewer leader"),
+    ("GET POST", "/api/v1/cases", "officer head reviewer leader archivist supervisor"),
+    ("GET", "/api/v1/cases/{id}", "officer head reviewer leader archivist supervisor"),
+    ("POST", "/api/v1/cases/{id}/acts", "officer head reviewer leader"),
 ]
 
 # R_STREAM | R_NO_CSRF routes: the handler checks _csrf in the multipart body
@@ -151,6 +164,8 @@ def routes_c():
     here = os.path.dirname(os.path.abspath(__file__))
     src = open(os.path.join(here, "..", "..", "src", "pages", "routes.c"), encoding="utf-8").read()
     body = src[src.index("routes[] = {"):]
+    # role sets named by a macro (#define CASE_READERS (ROLE_A | ROLE_B))
+    macros = dict(re.findall(r"#define (\w+) \(((?:ROLE_\w+\s*\|?\s*)+)\)", src))
     out = []
     for m in re.finditer(r'\{\s*(M_[A-Z_ |]+),\s*"([^"]+)",\s*(\w+),\s*([^,}]+),\s*([^,}]+)', body):
         meth, path, _fn, flags, roles = m.groups()
@@ -160,6 +175,7 @@ def routes_c():
         elif roles in ("0", "ANY_STAFF"):
             who = "staff"
         else:
+            roles = macros.get(roles, roles)
             names = {ROLE_NAMES[x.strip()] for x in roles.split("|")}
             who = " ".join(r for r in ORDER if r in names)
         out.append((meth.replace(" ", "").replace("M_", "").replace("|", " "), path, who))

@@ -22,7 +22,7 @@ static void test_certs(struct db *db, struct tp_tree *t)
 	long long id = 0, id2 = 0;
 	char token[CERT_TOKEN_LEN + 1], token2[CERT_TOKEN_LEN + 1];
 	struct cert_input in = { t->jn_officer, "530001190001", NULL, "节约能源监督检查", "云南省人民政府",
-				 "2024-01-01", "2026-12-31" };
+				 "2024-01-01", "2026-12-31", NULL, 0 };
 	ok(cert_can_manage(db, &fg) && cert_can_manage(db, &admin) && !cert_can_manage(db, &head),
 	   "admin and 政策法规处 manage certificates, a division head does not");
 	ok(cert_create(db, &head, &in, &id, token, &e) < 0 && e.kind == ERR_FORBIDDEN, "head cannot issue");
@@ -44,7 +44,7 @@ static void test_certs(struct db *db, struct tp_tree *t)
 	ok(strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == CERT_TOKEN_LEN,
 	   "token alphabet is base64url");
 	struct cert_input in2 = { t->aq_officer, "530001190002", "行政执法证", "民用爆炸物品监督检查", "云南省人民政府",
-				  "2024-01-01", "2028-12-31" };
+				  "2024-01-01", "2028-12-31", NULL, 0 };
 	ok(cert_create(db, &admin, &in2, &id2, token2, &e) == 0 && strcmp(token, token2) != 0, "tokens differ");
 	is_int(tp_count(db, "SELECT COUNT(*) FROM op_log WHERE action = 'cert.create'"), 2, "issuing logged");
 
@@ -94,7 +94,7 @@ static void test_certs(struct db *db, struct tp_tree *t)
 
 	/* history and scope of reads */
 	struct cert_input renew = { t->jn_officer, "530001190003", "", "节约能源监督检查", "云南省人民政府",
-				    "2026-01-01", "2030-12-31" };
+				    "2026-01-01", "2030-12-31", NULL, 0 };
 	long long id3;
 	ok(cert_create(db, &admin, &renew, &id3, NULL, &e) == 0, "new certificate for the same person");
 	json_t *list = NULL;
@@ -209,7 +209,7 @@ static void test_photo(struct db *db, struct tp_tree *t)
 	ok(b != NULL, "blob store");
 	long long id = 0;
 	struct cert_input in = { t->jn1_officer, "530001199001", NULL, "节约能源监督检查", "云南省人民政府",
-				 "2024-01-01", "2029-12-31" };
+				 "2024-01-01", "2029-12-31", NULL, 0 };
 	char token[CERT_TOKEN_LEN + 1];
 	ok(cert_create(db, &admin, &in, &id, token, &e) == 0, "a certificate for the photo");
 	ok(cert_set_photo(db, b, &head, id, jpeg, sizeof jpeg, &e) < 0 && e.kind == ERR_FORBIDDEN, "a head cannot set it");
