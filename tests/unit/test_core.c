@@ -88,7 +88,8 @@ int main(void)
 	is_str(dict_kind_label("deadline_event"), "期限事件", "a kind's name");
 	size_t nd;
 	const struct dict_entry *de = dict_entries("deadline_state", &nd);
-	ok(nd == 4 && str_eq(de[0].code, "overdue") && str_eq(de[3].code, "met"), "entries in the file's order");
+	ok(nd == 5 && str_eq(de[0].code, "overdue") && str_eq(de[3].code, "met") && str_eq(de[4].code, "paused"),
+	   "entries in the file's order");
 	ok(dict_entries("nothing", &nd) == NULL && nd == 0, "no entries for an unknown kind");
 
 	/* all problems of a form */
