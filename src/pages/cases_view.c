@@ -22,6 +22,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "http/form.h"
+#include "http/list.h"
 #include "pages/pages.h"
 #include "pages/cases_pages.h"
 #include "cases/cases.h"
@@ -323,30 +324,63 @@ static void clocks_section(struct req *r, const json_t *c)
 	h_raw(r->out, "</ul></section>");
 }
 
+/* One act of the timeline. */
+static void timeline_act(struct req *r, const json_t *m, const json_t *a)
+{
+	h_printf(r->out, "<li data-act=\"%s\"><time>%s</time> <strong>%s</strong>", js(a, "type"), js(a, "on_date"),
+		 js(a, "type_label"));
+	if (!str_empty(txt(a, "stage_to_label", "")) && !str_eq(js(a, "stage_from"), js(a, "stage_to")))
+		h_printf(r->out, " %s%s%s", txt(a, "stage_from_label", ""), str_empty(txt(a, "stage_from_label", "")) ? "" : " → ",
+			 js(a, "stage_to_label"));
+	const json_t *det = json_object_get(a, "detail"), *names = json_object_get(m, "names");
+	const char *code = txt(a, "approval", txt(a, "ending", txt(a, "suspension", txt(det, "suspension", txt(det, "clock", "")))));
+	const char *what = str_empty(code) ? "" : js(names, code);
+	if (!str_empty(what))
+		h_printf(r->out, "（%s）", what);
+	h_printf(r->out, " <span class=\"muted\">%s</span>", txt(a, "by_name", ""));
+	const char *text = txt(det, "text", "");
+	if (!str_empty(text))
+		h_printf(r->out, "<p>%s</p>", text);
+	h_raw(r->out, "</li>");
+}
+
+/* The timeline: every act, and every clock's start and end, by date (the
+ * acts of a day first, in their order, then the clocks of that day). */
 static void timeline_section(struct req *r, const json_t *m)
 {
 	const json_t *c = json_object_get(m, "case");
 	h_raw(r->out, "<section class=\"card\" aria-labelledby=\"h-timeline\" id=\"timeline\"><h2 id=\"h-timeline\">办案记录</h2>"
 		       "<ol class=\"timeline\">");
+	json_t *events = json_array();
 	size_t i;
 	json_t *a;
-	json_array_foreach(json_object_get(c, "acts"), i, a) {
-		h_printf(r->out, "<li data-act=\"%s\"><time>%s</time> <strong>%s</strong>", js(a, "type"), js(a, "on_date"),
-			 js(a, "type_label"));
-		if (!str_empty(txt(a, "stage_to_label", "")) && !str_eq(js(a, "stage_from"), js(a, "stage_to")))
-			h_printf(r->out, " %s%s%s", txt(a, "stage_from_label", ""), str_empty(txt(a, "stage_from_label", "")) ? "" : " → ",
-				 js(a, "stage_to_label"));
-		const json_t *det = json_object_get(a, "detail"), *names = json_object_get(m, "names");
-		const char *code = txt(a, "approval", txt(a, "ending", txt(a, "suspension", txt(det, "suspension", txt(det, "clock", "")))));
-		const char *what = str_empty(code) ? "" : js(names, code);
-		if (!str_empty(what))
-			h_printf(r->out, "（%s）", what);
-		h_printf(r->out, " <span class=\"muted\">%s</span>", txt(a, "by_name", ""));
-		const char *text = txt(det, "text", "");
-		if (!str_empty(text))
-			h_printf(r->out, "<p>%s</p>", text);
-		h_raw(r->out, "</li>");
+	json_array_foreach(json_object_get(c, "acts"), i, a)
+		json_array_append_new(events, json_pack("{s:s,s:i,s:O}", "date", js(a, "on_date"), "order", 0, "act", a));
+	json_array_foreach(json_object_get(c, "clocks"), i, a) {
+		json_array_append_new(events, json_pack("{s:s,s:i,s:O,s:s}", "date", js(a, "started_on"), "order", 1, "clock", a,
+							"what", "started"));
+		if (json_is_string(json_object_get(a, "met_on")))
+			json_array_append_new(events, json_pack("{s:s,s:i,s:O,s:s}", "date", js(a, "met_on"), "order", 2, "clock", a,
+								"what", "met"));
 	}
+	list_sort_json(events, "order", true, true);
+	list_sort_json(events, "date", false, true); /* stable: within a day, acts before clocks */
+	json_array_foreach(events, i, a) {
+		const json_t *d = json_object_get(a, "clock");
+		if (!d) {
+			timeline_act(r, m, json_object_get(a, "act"));
+			continue;
+		}
+		if (str_eq(js(a, "what"), "started")) {
+			h_printf(r->out, "<li data-act=\"clock\" class=\"clock\"><time>%s</time> <strong>开始计时</strong> %s，截止 ",
+				 js(d, "started_on"), js(d, "rule_name"));
+			page_deadline_due(r, d);
+			h_raw(r->out, "</li>");
+		} else
+			h_printf(r->out, "<li data-act=\"clock\" class=\"clock\"><time>%s</time> <strong>%s</strong> %s</li>", js(d, "met_on"),
+				 json_is_true(json_object_get(d, "met_late")) ? "逾期完成" : "期限内完成", js(d, "rule_name"));
+	}
+	json_decref(events);
 	h_raw(r->out, "</ol></section>");
 }
 

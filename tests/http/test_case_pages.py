@@ -121,6 +121,8 @@ def main():
         t.ok(c["stage_label"] in r.text and "张晓峰" in r.text and "刘海燕" in r.text and PENALTY in r.text,
              "stage, officers and matter shown")
         t.ok(c["acts"] and 'data-act="opened"' in r.text, "the timeline has the opening act")
+        t.ok(not c["clocks"] or ('data-act="clock"' in r.text and "开始计时" in r.text),
+             "the timeline has the clocks started", repr(c["clocks"])[:300])
         t.ok(not re.search(r">\s*(filing|penalty|complaint|open|opened)\s*<", r.text), "no codes shown as text")
         zactions = {a["action"] for a in c["actions"]}
         t.ok(r.text.count('action="/cases/%d/act"' % cid) == len(c["actions"]),

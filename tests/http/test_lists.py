@@ -106,10 +106,12 @@ def main():
         t.html_valid(r, "sorted certificates page is valid HTML")
         want = [c["cert_no"] for c in admin.get("/admin/officers?status=valid&sort=holder", headers=JSON).json()["certs"]]
         rows = check_export(t, admin, "/admin/officers.xlsx?status=valid&sort=holder",
-                            ["持证人", "单位", "执法证号", "证件类型", "执法范围", "发证机关", "有效期自", "有效期至", "状态"],
+                            ["持证人", "单位", "执法证号", "证件类型", "执法范围", "涵盖事项", "发证机关", "有效期自", "有效期至",
+                             "状态"],
                             "certificates")
         t.is_([x[2] for x in rows], want, "certificates: the filtered rows in order")
-        t.ok(rows and all(x[8] == "有效" for x in rows), "certificates: status by name")
+        t.ok(rows and all(x[9] == "有效" for x in rows), "certificates: status by name")
+        t.ok(rows and all("（含下属单位）" in x[5] for x in rows), "certificates: the matters covered")
         t.is_(admin.get("/admin/officers?sort=public_token").status, 400, "certificates: a secret column cannot sort")
 
         # ---- matters (sorted in SQL, paged) ----
