@@ -636,8 +636,9 @@ static void dues_into(struct db *db, const long long *ids, int n, json_t *items)
 		return;
 	struct buf sql;
 	buf_init(&sql, 0);
-	buf_puts(&sql, "SELECT object_id, MIN(due_on), MIN(CASE state WHEN 'overdue' THEN 1 WHEN 'due_soon' THEN 2"
-		       " ELSE 3 END) FROM deadlines WHERE object_type = 'case' AND state <> 'met' AND object_id IN (");
+	buf_puts(&sql, "SELECT object_id, MIN(due_on), MIN(CASE WHEN state = 'overdue' THEN 1 WHEN state = 'due_soon'"
+		       " THEN 2 WHEN paused_since IS NOT NULL THEN 3 ELSE 4 END) FROM deadlines"
+		       " WHERE object_type = 'case' AND state <> 'met' AND object_id IN (");
 	struct db_val *p = xcalloc((size_t)n + 1, sizeof *p);
 	char (*txt)[24] = xcalloc((size_t)n, sizeof *txt);
 	for (int i = 0; i < n; i++) {
@@ -655,7 +656,7 @@ static void dues_into(struct db *db, const long long *ids, int n, json_t *items)
 					json_t *o = json_array_get(items, (size_t)k);
 					long long ds = db_int(r, i, 2);
 					json_object_set_new(o, "next_due", json_string(db_text(r, i, 1)));
-					json_object_set_new(o, "due_state", json_string(ds == 1 ? "overdue" : ds == 2 ? "due_soon" : "open"));
+					json_object_set_new(o, "due_state", json_string(ds == 1 ? "overdue" : ds == 2 ? "due_soon" : ds == 3 ? "paused" : "open"));
 				}
 		db_res_free(r);
 	}

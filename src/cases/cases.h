@@ -234,7 +234,8 @@ bool case_sort_ok(const char *col);
  *   stage, stage_label, status, status_label, unit_id, unit_name, source,
  *   source_label, parties: [names], officers: [names], opened_on,
  *   updated_at, next_due (the earliest due_on of the case's unmet clocks,
- *   or null), due_state ("overdue"|"due_soon"|"open"|null)}]}
+ *   or null), due_state ("overdue"|"due_soon"|"paused"|"open"|null: the most
+ *   urgent of them; "paused" when one is suspended)}]}
  * Bad filter values are ERR_INVALID naming "kind", "source", "due",
  * "status", "sort"; admin and the public get ERR_FORBIDDEN.  A fixed
  * number of queries whatever the page size (no query per row). */

@@ -72,6 +72,8 @@ def main():
         t.ok(all(isinstance(x, str) and x for x in it["officers"]) and it["parties"], "officers and parties by name")
         hearing = next((x for x in m["items"] if x["stage"] == "hearing"), None)
         t.ok(hearing is not None and hearing["stage_label"] == "听证", "the energy-saving case is at 听证")
+        t.ok(hearing is not None and hearing["due_state"] == "paused" and hearing["next_due"],
+             "its clock shows as suspended in the list")
         cid = hearing["id"] if hearing else 0
 
         reads = db_one(srv, "SELECT COUNT(*) FROM op_log WHERE action = 'case.read'")

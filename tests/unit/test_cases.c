@@ -610,6 +610,18 @@ int main(void)
 		}
 		struct case_filter d = { .due = "soon" };
 		ok(case_list(db, &fg, &d, &l, &e) < 0 && str_eq(e.field, "due"), "unknown due filter refused");
+		{
+			struct case_filter far = { .page = 99 };
+			ok(case_list(db, &zh, &far, &l, &e) == 0 && json_array_size(json_object_get(l, "items")) == 0 &&
+				   json_integer_value(json_object_get(l, "total")) == 2,
+			   "past the last page: no items, the total still counted");
+			json_decref(l);
+			struct case_filter p2 = { .per_page = 1, .page = 2 };
+			ok(case_list(db, &zh, &p2, &l, &e) == 0 && json_array_size(json_object_get(l, "items")) == 1 &&
+				   json_integer_value(json_object_get(l, "total")) == 2,
+			   "an officer's paged list counts the whole view");
+			json_decref(l);
+		}
 		struct case_filter pg = { .per_page = 1, .page = 2 };
 		ok(case_list(db, &fg, &pg, &l, &e) == 0 && json_array_size(json_object_get(l, "items")) == 1 &&
 			   json_integer_value(json_object_get(l, "total")) == 3,
