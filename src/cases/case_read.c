@@ -462,52 +462,110 @@ static bool kind_known(const char *k)
 }
 
 /* The WHERE clause of the reader's view and the filters into q. */
-static int list_where(struct db *db, const struct actor *a, const struct case_filter *f, struct qb *q,
-		      struct buf *pat, struct err *e)
+/* The reader's view of the register as branches (an OR of predicates):
+ * each branch has the form it takes inside the page's WHERE (an EXISTS
+ * where it names other rows, so that the page can be read along the sort
+ * index and stop after a page) and the form that drives a count (an IN on
+ * an index).  The total is the sum of disjoint counts - branch i and none
+ * of the ones before it - each an index lookup, instead of one count over
+ * the whole view. */
+#define VIEW_MAX 5
+/* from this many matching cases on, a page is read along the sort index */
+#define LIST_PROBE_FROM 1000
+struct view {
+	bool all;                 /* leaders and supervisors: every case */
+	int n;
+	struct qb or_form[VIEW_MAX];
+	struct qb count_form[VIEW_MAX];
+};
+
+static void qb_append(struct qb *dst, const struct qb *src)
 {
-	buf_puts(&q->sql, " WHERE 1 = 1");
-	if (!actor_has(a, ROLE_LEADER | ROLE_SUPERVISOR)) {
-		/* the view as a UNION of indexed branches, so that each is an index lookup */
-		int branches = 0;
-		buf_puts(&q->sql, " AND c.id IN (");
-		if (actor_has(a, ROLE_ARCHIVIST)) {
-			buf_puts(&q->sql, "SELECT x1.id FROM cases x1 WHERE x1.status = 'closed'");
-			branches++;
-		}
-		if (actor_has(a, ROLE_HEAD)) {
-			long long *ids = NULL;
-			size_t n = 0;
-			if (actor_scope_units(db, a, &ids, &n) < 0)
-				return case_db_fail(db, e);
-			if (n > 0) {
-				buf_puts(&q->sql, branches++ ? " UNION " : "");
-				buf_puts(&q->sql, "SELECT x2.id FROM cases x2 WHERE x2.unit_id IN (");
-				for (size_t i = 0; i < n; i++) {
-					buf_puts(&q->sql, i ? ",?" : "?");
-					qb_val(q, DB_INT(ids[i]));
-				}
-				buf_puts(&q->sql, ")");
-			}
-			free(ids);
-		}
-		if (actor_has(a, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER) && a->unit_id > 0) {
-			buf_puts(&q->sql, branches++ ? " UNION " : "");
-			buf_puts(&q->sql, "SELECT x3.id FROM cases x3 WHERE x3.unit_id = ?");
-			qb_val(q, DB_INT(a->unit_id));
-		}
-		if (actor_has(a, ROLE_REVIEWER) && people_unit_is_reviewer(db, a->unit_id)) {
-			buf_puts(&q->sql, branches++ ? " UNION " : "");
-			buf_puts(&q->sql, "SELECT x4.id FROM cases x4 WHERE x4.review_pending = 1 AND x4.status = 'open'");
-		}
-		if (actor_has(a, ROLE_OFFICER | ROLE_HEAD)) {
-			buf_puts(&q->sql, branches++ ? " UNION " : "");
-			buf_puts(&q->sql, "SELECT o.case_id FROM case_officers o WHERE o.user_id = ? AND o.until_act IS NULL");
-			qb_val(q, DB_INT(a->user_id));
-		}
-		buf_puts(&q->sql, ")");
-		if (!branches)
-			return err_set(e, ERR_FORBIDDEN, "", "您的角色不能查看案件");
+	buf_puts(&dst->sql, buf_str(&src->sql));
+	for (size_t i = 0; i < src->n; i++)
+		qb_val(dst, src->p[i]);
+	if (src->overflow)
+		dst->overflow = true;
+}
+
+static struct qb *view_branch(struct view *v)
+{
+	struct qb *q = &v->or_form[v->n];
+	buf_init(&q->sql, 0);
+	buf_init(&v->count_form[v->n].sql, 0);
+	return q;
+}
+
+static void view_release(struct view *v)
+{
+	for (int i = 0; i < v->n; i++) {
+		buf_release(&v->or_form[i].sql);
+		buf_release(&v->count_form[i].sql);
 	}
+}
+
+static int list_view(struct db *db, const struct actor *a, struct view *v, struct err *e)
+{
+	if (actor_has(a, ROLE_LEADER | ROLE_SUPERVISOR)) {
+		v->all = true;
+		return 0;
+	}
+	if (actor_has(a, ROLE_ARCHIVIST)) {
+		struct qb *q = view_branch(v);
+		buf_puts(&q->sql, "c.status = 'closed'");
+		qb_append(&v->count_form[v->n++], q);
+	}
+	if (actor_has(a, ROLE_HEAD)) {
+		long long *ids = NULL;
+		size_t n = 0;
+		if (actor_scope_units(db, a, &ids, &n) < 0)
+			return case_db_fail(db, e);
+		if (n > 0) {
+			struct qb *q = view_branch(v);
+			buf_puts(&q->sql, "c.unit_id IN (");
+			for (size_t i = 0; i < n; i++) {
+				buf_puts(&q->sql, i ? ",?" : "?");
+				qb_val(q, DB_INT(ids[i]));
+			}
+			buf_puts(&q->sql, ")");
+			qb_append(&v->count_form[v->n++], q);
+		}
+		free(ids);
+	}
+	if (actor_has(a, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER) && a->unit_id > 0) {
+		struct qb *q = view_branch(v);
+		buf_puts(&q->sql, "c.unit_id = ?");
+		qb_val(q, DB_INT(a->unit_id));
+		qb_append(&v->count_form[v->n++], q);
+	}
+	if (actor_has(a, ROLE_REVIEWER) && people_unit_is_reviewer(db, a->unit_id)) {
+		struct qb *q = view_branch(v);
+		buf_puts(&q->sql, "(c.review_pending = 1 AND c.status = 'open')");
+		qb_append(&v->count_form[v->n++], q);
+	}
+	if (actor_has(a, ROLE_OFFICER | ROLE_HEAD)) {
+		struct qb *q = view_branch(v);
+		buf_puts(&q->sql, "EXISTS (SELECT 1 FROM case_officers o WHERE o.case_id = c.id AND o.user_id = ?"
+				  " AND o.until_act IS NULL)");
+		qb_val(q, DB_INT(a->user_id));
+		struct qb *cq = &v->count_form[v->n++];
+		buf_puts(&cq->sql, "c.id IN (SELECT o.case_id FROM case_officers o WHERE o.user_id = ?"
+				   " AND o.until_act IS NULL)");
+		qb_val(cq, DB_INT(a->user_id));
+	}
+	if (!v->n)
+		return err_set(e, ERR_FORBIDDEN, "", "您的角色不能查看案件");
+	return 0;
+}
+
+/* The filters (each " AND …") into q.  The filters that name other rows
+ * come in two forms: ex false, an IN that drives the query from that
+ * table's index (for counts, and for a page when few cases match); ex
+ * true, an EXISTS probed per case, so that a page of a large result is
+ * read along the sort index and stops after the page. */
+static int list_where(struct db *db, const struct actor *a, const struct case_filter *f, struct qb *q,
+		      struct buf *pat, bool ex, struct err *e)
+{
 	if (!str_empty(f->kind)) {
 		if (!kind_known(f->kind))
 			return err_set(e, ERR_INVALID, "kind", "案件类别不正确");
@@ -538,16 +596,19 @@ static int list_where(struct db *db, const struct actor *a, const struct case_fi
 		qb_val(q, DB_INT(f->unit_id));
 	}
 	if (f->matter_id > 0) {
-		buf_puts(&q->sql, " AND c.id IN (SELECT m.case_id FROM case_matters m WHERE m.item_id = ?)");
+		buf_puts(&q->sql, ex ? " AND EXISTS (SELECT 1 FROM case_matters m WHERE m.case_id = c.id AND m.item_id = ?)"
+				     : " AND c.id IN (SELECT m.case_id FROM case_matters m WHERE m.item_id = ?)");
 		qb_val(q, DB_INT(f->matter_id));
 	}
 	if (f->officer_id > 0) {
-		buf_puts(&q->sql, " AND c.id IN (SELECT o2.case_id FROM case_officers o2 WHERE o2.user_id = ?"
+		buf_puts(&q->sql, ex ? " AND EXISTS (SELECT 1 FROM case_officers o2 WHERE o2.case_id = c.id AND o2.user_id = ?"
+				     : " AND c.id IN (SELECT o2.case_id FROM case_officers o2 WHERE o2.user_id = ?"
 				  " AND o2.until_act IS NULL)");
 		qb_val(q, DB_INT(f->officer_id));
 	}
 	if (f->party_id > 0) {
-		buf_puts(&q->sql, " AND c.id IN (SELECT p.case_id FROM case_parties p WHERE p.party_id = ?)");
+		buf_puts(&q->sql, ex ? " AND EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = c.id AND p.party_id = ?)"
+				     : " AND c.id IN (SELECT p.case_id FROM case_parties p WHERE p.party_id = ?)");
 		qb_val(q, DB_INT(f->party_id));
 	}
 	if (!str_empty(f->due)) {
@@ -555,8 +616,10 @@ static int list_where(struct db *db, const struct actor *a, const struct case_fi
 			return err_set(e, ERR_INVALID, "due", "期限筛选应为已超期或即将到期");
 		/* driven from the deadlines' state index; the cast is on the inner side so that
 		   the cases are found by their key */
-		buf_puts(&q->sql, " AND c.id IN (SELECT CAST(d.object_id AS BIGINT) FROM deadlines d"
-				  " WHERE d.state = ? AND d.object_type = 'case')");
+		buf_puts(&q->sql, ex ? " AND EXISTS (SELECT 1 FROM deadlines d WHERE d.object_type = 'case'"
+				    " AND d.object_id = CAST(c.id AS TEXT) AND d.state = ?)"
+				  : " AND c.id IN (SELECT CAST(d.object_id AS BIGINT) FROM deadlines d"
+				    " WHERE d.state = ? AND d.object_type = 'case')");
 		qb_val(q, DB_TEXT(f->due));
 	}
 	if (!str_empty(f->q)) {
@@ -692,24 +755,80 @@ int case_list(struct db *db, const struct actor *a, const struct case_filter *f,
 	int rc = -1;
 	struct buf where;
 	buf_init(&where, 0);
-	if (list_where(db, a, f, q, &pat, e) < 0)
+	struct view *v = xcalloc(1, sizeof *v);
+	struct qb *qx = xcalloc(1, sizeof *qx);
+	buf_init(&qx->sql, 0);
+	struct buf patx;
+	buf_init(&patx, 0);
+	if (list_view(db, a, v, e) < 0 || list_where(db, a, f, q, &pat, false, e) < 0 ||
+	    list_where(db, a, f, qx, &patx, true, e) < 0)
 		goto out;
-	buf_puts(&where, buf_str(&q->sql));
-	size_t nwhere = q->n;
-
-	/* the count */
+	/* the count: the sum of disjoint branch counts (see struct view) */
+	struct qb *cnt = xcalloc(1, sizeof *cnt);
+	buf_init(&cnt->sql, 0);
+	if (v->all) {
+		buf_puts(&cnt->sql, "SELECT COUNT(*) FROM cases c WHERE 1 = 1");
+		qb_append(cnt, q);
+	} else {
+		buf_puts(&cnt->sql, "SELECT 0");
+		for (int i = 0; i < v->n; i++) {
+			buf_puts(&cnt->sql, " + (SELECT COUNT(*) FROM cases c WHERE ");
+			qb_append(cnt, &v->count_form[i]);
+			for (int j = 0; j < i; j++) {
+				buf_puts(&cnt->sql, " AND NOT ");
+				qb_append(cnt, &v->or_form[j]);
+			}
+			qb_append(cnt, q);
+			buf_puts(&cnt->sql, ")");
+		}
+	}
 	struct buf sql;
 	buf_init(&sql, 0);
-	buf_printf(&sql, "SELECT COUNT(*) FROM cases c%s", buf_str(&where));
-	q->p[nwhere] = DB_END;
 	struct db_res *r = NULL;
-	if (db_query_a(db, buf_str(&sql), q->p, &r) < 0) {
-		buf_release(&sql);
+	int qrc = -2;
+	if (!cnt->overflow) {
+		cnt->p[cnt->n] = DB_END;
+		qrc = db_query_a(db, buf_str(&cnt->sql), cnt->p, &r);
+	}
+	buf_release(&cnt->sql);
+	free(cnt);
+	if (qrc == -2) {
+		err_set(e, ERR_INVALID, "", "筛选条件过多");
+		goto out;
+	}
+	if (qrc < 0) {
 		case_db_fail(db, e);
 		goto out;
 	}
 	long long total = r->nrows ? db_int(r, 0, 0) : 0;
 	db_res_free(r);
+
+	/* the page's WHERE: the view (an OR of its branches), then the filters,
+	 * probed per case when many match (LIST_PROBE_FROM), else driven by
+	 * the filters' indexes */
+	struct qb *w = xcalloc(1, sizeof *w);
+	buf_init(&w->sql, 0);
+	buf_puts(&w->sql, " WHERE 1 = 1");
+	if (!v->all) {
+		buf_puts(&w->sql, " AND (");
+		for (int i = 0; i < v->n; i++) {
+			buf_puts(&w->sql, i ? " OR " : "");
+			qb_append(w, &v->or_form[i]);
+		}
+		buf_puts(&w->sql, ")");
+	}
+	qb_append(w, total > LIST_PROBE_FROM ? qx : q);
+	bool overflow = w->overflow;
+	buf_puts(&where, buf_str(&w->sql));
+	size_t nwhere = w->n;
+	memcpy(q->p, w->p, nwhere * sizeof q->p[0]);
+	q->n = nwhere;
+	buf_release(&w->sql);
+	free(w);
+	if (overflow) {
+		err_set(e, ERR_INVALID, "", "筛选条件过多");
+		goto out;
+	}
 
 	/* the page */
 	buf_reset(&sql);
@@ -762,6 +881,11 @@ int case_list(struct db *db, const struct actor *a, const struct case_filter *f,
 	*out = json_pack("{s:I,s:i,s:i,s:o}", "total", (json_int_t)total, "page", page, "per_page", per, "items", items);
 	rc = 0;
 out:
+	view_release(v);
+	free(v);
+	buf_release(&qx->sql);
+	free(qx);
+	buf_release(&patx);
 	buf_release(&where);
 	buf_release(&pat);
 	buf_release(&q->sql);

@@ -117,7 +117,9 @@ def main():
                     items = v
                     break
         paused = [d for d in items if d.get("state") == "paused"]
-        t.ok(len(paused) == 1 and paused[0]["pause_reason"] == "听证", "the officer has one clock paused for a hearing")
+        # the calendar demo's clock, and the demo case at 听证 (src/cases/demo.c) when it is his
+        t.ok(len(paused) >= 1 and all(d["pause_reason"] == "听证" for d in paused),
+             "the officer's paused clocks are paused for a hearing (%d)" % len(paused))
         if paused:
             p = off.get("/admin/deadlines/%d" % paused[0]["id"])
             t.is_(p.status, 200, "its page opens")
