@@ -13,6 +13,8 @@
 # are run), BENCH_HTTP_PORT [18080], BENCH_NGINX_PORT [HTTP port + 1],
 # BENCH_WRK_SECONDS [5], BENCH_WRK_RUNS [3], BENCH_OPENSSL_SECONDS [2],
 # BENCH_ONLY ["" = everything; "portal" = only the HTTP part];
+# BENCH_PG_PORT [55490]: the private PostgreSQL of the case list's second
+# run (bench/bench_cases.c reads BENCH_CASES_N [100000] and BENCH_DB_URL);
 # bench/bench_upload.sh reads its own (BENCH_UPLOAD_MIB, BENCH_RUNS,
 # BENCH_PORT ...).
 #
@@ -38,6 +40,8 @@ DATA=$(mktemp -d /tmp/zhifa-bench.XXXXXX)
 PID=""
 NGINX_PID=""
 FAILED=""
+PG_PORT=${BENCH_PG_PORT:-55490}
+PG_UP=""
 # The EXIT trap must not fail itself (under set -e a failing command in it,
 # e.g. kill of a server already stopped, would replace the exit status).
 cleanup() {
@@ -49,6 +53,9 @@ cleanup() {
 	if [ -n "$PID" ]; then
 		kill "$PID" 2>/dev/null
 		wait "$PID" 2>/dev/null
+	fi
+	if [ -n "$PG_UP" ]; then
+		PGTEST_PORT=$PG_PORT scripts/pg-test.sh stop >/dev/null 2>&1
 	fi
 	rm -rf "$DATA"
 	exit "$rc"
@@ -191,6 +198,22 @@ for b in "$LIB_DIR"/bench_*; do
 	[ -x "$b" ] || continue
 	run "$(basename "$b")" "$b"
 done
+
+# --- the case list once more, on a private PostgreSQL (scripts/pg-test.sh;
+# bench_cases ran on SQLite above): figures prefixed pg. ---
+if [ -x "$LIB_DIR/bench_cases" ]; then
+	if url=$(PGTEST_PORT=$PG_PORT scripts/pg-test.sh start 2>"$DATA/pg.log"); then
+		PG_UP=yes
+		export BENCH_DB_URL="$url"
+		run bench_cases.pg sh -c '"$0" > "$1" && sed "s/^/pg./" "$1"' "$LIB_DIR/bench_cases" "$DATA/pg-cases.txt"
+		unset BENCH_DB_URL
+		PGTEST_PORT=$PG_PORT scripts/pg-test.sh stop >/dev/null 2>&1 || true
+		PG_UP=""
+	else
+		cat "$DATA/pg.log" >&2
+		failed "bench_cases.pg(PostgreSQL 没有启动)"
+	fi
+fi
 fi
 
 # --- HTTP: the portal pages under concurrent load, against nginx static ---

@@ -470,8 +470,17 @@ static bool kind_known(const char *k)
  * of the ones before it - each an index lookup, instead of one count over
  * the whole view. */
 #define VIEW_MAX 5
-/* from this many matching cases on, a page is read along the sort index */
-#define LIST_PROBE_FROM 1000
+/* from this many matching cases on, a page is read along the sort index
+ * (case_list_probe_from() changes it for the tests of both forms) */
+static long long list_probe_from = 1000;
+
+long long case_list_probe_from(long long n)
+{
+	long long old = list_probe_from;
+	if (n >= 0)
+		list_probe_from = n;
+	return old;
+}
 struct view {
 	bool all;                 /* leaders and supervisors: every case */
 	int n;
@@ -602,8 +611,9 @@ static int list_where(struct db *db, const struct actor *a, const struct case_fi
 	}
 	if (f->officer_id > 0) {
 		buf_puts(&q->sql, ex ? " AND EXISTS (SELECT 1 FROM case_officers o2 WHERE o2.case_id = c.id AND o2.user_id = ?"
+				       " AND o2.until_act IS NULL)"
 				     : " AND c.id IN (SELECT o2.case_id FROM case_officers o2 WHERE o2.user_id = ?"
-				  " AND o2.until_act IS NULL)");
+				       " AND o2.until_act IS NULL)");
 		qb_val(q, DB_INT(f->officer_id));
 	}
 	if (f->party_id > 0) {
@@ -804,7 +814,7 @@ int case_list(struct db *db, const struct actor *a, const struct case_filter *f,
 	db_res_free(r);
 
 	/* the page's WHERE: the view (an OR of its branches), then the filters,
-	 * probed per case when many match (LIST_PROBE_FROM), else driven by
+	 * probed per case when many match (list_probe_from), else driven by
 	 * the filters' indexes */
 	struct qb *w = xcalloc(1, sizeof *w);
 	buf_init(&w->sql, 0);
@@ -817,7 +827,7 @@ int case_list(struct db *db, const struct actor *a, const struct case_filter *f,
 		}
 		buf_puts(&w->sql, ")");
 	}
-	qb_append(w, total > LIST_PROBE_FROM ? qx : q);
+	qb_append(w, total > list_probe_from ? qx : q);
 	bool overflow = w->overflow;
 	buf_puts(&where, buf_str(&w->sql));
 	size_t nwhere = w->n;

@@ -241,6 +241,11 @@ bool case_sort_ok(const char *col);
  * number of queries whatever the page size (no query per row). */
 int case_list(struct db *db, const struct actor *a, const struct case_filter *f, json_t **out,
 	      struct err *e);
+/* How many matching cases make the list read a page along its sort index
+ * with the filters on other tables probed per case, rather than driven by
+ * their indexes (default 1000; both give the same rows).  n < 0 only
+ * reads it.  Returns the previous value.  For tests and benchmarks. */
+long long case_list_probe_from(long long n);
 
 /* ---- the demo ---- */
 /* Cases in every procedure and stage across the divisions of the demo
