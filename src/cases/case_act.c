@@ -380,7 +380,7 @@ static int do_extend(struct db *db, const struct actor *a, struct case_row *c, c
 		free(ids);
 		return -1;
 	}
-	int rc = deadline_extend(db, cal, ids[0], days, a->username, case_js(x, "basis"), e);
+	int rc = deadline_extend(db, cal, ids[0], days, a->name, case_js(x, "basis"), e);
 	calendar_unref(cal);
 	long long did = ids[0];
 	free(ids);

@@ -377,6 +377,17 @@ int main(void)
 						       .days = 30 },
 	       &e) == 0,
 	   "extension approved by the leader (%s)", e.msg);
+	{
+		char pcs[24];
+		snprintf(pcs, sizeof pcs, "%lld", pc);
+		struct db_res *r;
+		db_query(db, &r, "SELECT x.by_user FROM deadline_extensions x JOIN deadlines d ON d.id = x.deadline_id"
+				 " WHERE d.object_type = 'case' AND d.object_id = ?", DB_TEXT(pcs));
+		char *by = xstrdup(r && r->nrows ? db_text(r, 0, 0) : "");
+		db_res_free(r);
+		ok(str_eq(by, "王立新"), "the clock names the approver by name, not by login (%s)", by);
+		free(by);
+	}
 
 	/* the reads */
 	{
