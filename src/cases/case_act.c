@@ -94,6 +94,35 @@ static int clock_ids(struct db *db, const struct case_row *c, const char *event_
 	return 0;
 }
 
+/* A stage that schedules an event (the hearing) with a notice period
+ * (procedure "notice_before"): the event date must be a real date and the
+ * act date - the day of the notice - at least days (working days when
+ * "working") before it, neither day counted (calendar_days_before_ok). */
+static int check_notice_before(struct db *db, const json_t *nb, const char *notice, const char *event_on,
+			       struct err *e)
+{
+	int32_t d;
+	const char *name = case_js(nb, "name");
+	if (str_empty(event_on))
+		return err_set(e, ERR_INVALID, "event_on", "请填写举行日期（须%s）", name);
+	if (strlen(event_on) != 10 || cal_date_parse(event_on, &d) < 0)
+		return err_set(e, ERR_INVALID, "event_on", "举行日期格式应为 YYYY-MM-DD 且是真实的日期");
+	int days = (int)json_integer_value(json_object_get(nb, "days"));
+	bool working = json_is_true(json_object_get(nb, "working"));
+	struct calendar *cal = NULL;
+	if (calendar_load(db, &cal, e) < 0)
+		return -1;
+	int ok = calendar_days_before_ok(cal, notice, event_on, days, working);
+	calendar_unref(cal);
+	if (ok < 0)
+		return err_set(e, ERR_INVALID, "event_on", "无法按工作日日历核对举行日期 %s，请检查日期", event_on);
+	if (ok == 0)
+		return err_set(e, ERR_INVALID, "event_on",
+			       "举行日期 %s 距通知之日 %s 不足 %d 个%s：应当在举行的%d日前%s（%s）", event_on, notice,
+			       days, working ? "工作日" : "日", days, name, case_js(nb, "basis"));
+	return 0;
+}
+
 static int do_advance(struct db *db, const struct actor *a, struct case_row *c, const json_t *def,
 		      const struct case_act_input *in, const char *date, bool closing, struct err *e)
 {
@@ -128,9 +157,14 @@ static int do_advance(struct db *db, const struct actor *a, struct case_row *c, 
 			       procedure_stage_name(def, c->stage), procedure_stage_name(def, to));
 	if (gates_check(db, c, def, date, e) < 0)
 		return -1;
+	const json_t *nb = json_object_get(procedure_stage(def, to), "notice_before");
+	if (nb && check_notice_before(db, nb, date, in->event_on, e) < 0)
+		return -1;
 	char from[40];
 	snprintf(from, sizeof from, "%s", c->stage);
 	json_t *detail = json_object();
+	if (nb)
+		json_object_set_new(detail, "event_on", json_string(in->event_on));
 	int seq = c->row_version;
 	if (case_enter_stage(db, a, c, def, to, date, seq, detail, e) < 0) {
 		json_decref(detail);

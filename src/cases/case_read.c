@@ -90,6 +90,10 @@ static json_t *actions_of(struct db *db, const struct actor *a, const struct cas
 			json_t *o = action(final ? "close" : "advance", label, gates_ok, json_deep_copy(miss));
 			json_object_set_new(o, "to", json_string(to));
 			json_object_set_new(o, "to_label", json_string(procedure_stage_name(def, to)));
+			/* the stage schedules an event with a notice period: the form asks its date */
+			const json_t *nb = json_object_get(procedure_stage(def, to), "notice_before");
+			if (nb)
+				json_object_set_new(o, "notice_before", json_deep_copy(nb));
 			json_array_append_new(out, o);
 		}
 		json_decref(next);

@@ -138,6 +138,10 @@ struct case_act_input {
 	   (NULL = the only one); days: 0 = the rule's extension_days */
 	const char *clock;
 	int days;
+	/* advance into a stage whose definition has "notice_before" (the hearing):
+	   the date of the event it schedules, YYYY-MM-DD; the act date is the day
+	   of the notice, and the days between must be at least the rule's */
+	const char *event_on;
 };
 
 /* Do one act on case id.  Permissions:

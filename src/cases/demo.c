@@ -16,6 +16,7 @@
 #include "cases/party.h"
 #include "cases/numbering.h"
 #include "people/people.h"
+#include "calendar/calendar.h"
 
 struct demo {
 	struct db *db;
@@ -181,7 +182,16 @@ int cases_demo_seed(struct db *db, struct err *e)
 		advance(&d, id, "jn.zhang", "investigation");
 		advance(&d, id, "jn.zhang", "notice");
 		approve(&d, id, "jn.head", "notice", "同意告知拟处罚决定及听证权利");
-		advance(&d, id, "jn.liu", "hearing");
+		/* the hearing held 10 working days after the notice (at least 7: 第六十四条第（二）项) */
+		char hearing_on[11] = "";
+		struct calendar *cal = NULL;
+		int32_t t, h;
+		if (calendar_load(db, &cal, e) < 0 || cal_date_parse(d.today, &t) < 0 || calendar_due(cal, t, 10, &h, e) < 0)
+			d.failed = 1;
+		else
+			cal_date_format(h, hearing_on);
+		calendar_unref(cal);
+		step(&d, id, "jn.liu", (struct case_act_input){ .action = "advance", .to = "hearing", .event_on = hearing_on });
 		step(&d, id, "jn.zhang", (struct case_act_input){ .action = "suspend", .suspension = "hearing",
 								    .reason = "当事人申请听证，听证期间不计入办案期限" });
 	}

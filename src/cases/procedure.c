@@ -398,6 +398,21 @@ static void check_stages(struct vctx *v)
 		check_clocks(v, s, "start_clocks", f, what, false);
 		check_clocks(v, s, "meet_clocks", f, what, false);
 		check_requirements(v, s, f, what);
+		/* notice_before: the event this stage schedules (e.g. the hearing) must be
+		   notified at least days before it: {days, working, name, basis} */
+		const json_t *nb = json_object_get(s, "notice_before");
+		if (nb) {
+			snprintf(cf, sizeof cf, "%s.notice_before", f);
+			json_int_t d = json_integer_value(json_object_get(nb, "days"));
+			const json_t *w = json_object_get(nb, "working");
+			if (!json_is_object(nb) || !json_is_integer(json_object_get(nb, "days")) || d < 1 || d > 365 ||
+			    (w && !json_is_boolean(w)))
+				problem(v, cf, "%s的提前通知规定不合规范（days 为 1 至 365 的整数，working 为 true 或 false）", what);
+			else {
+				need_name(v, nb, cf, "提前通知规定");
+				need_basis(v, nb, cf, "提前通知规定");
+			}
+		}
 		const json_t *note = json_object_get(s, "note");
 		if (note && !json_is_string(note)) {
 			snprintf(cf, sizeof cf, "%s.note", f);

@@ -219,6 +219,7 @@ int page_api_case_acts(struct req *r)
 	ai.on_date = jstr(in, "on_date");
 	ai.reason = jstr(in, "reason");
 	ai.to = jstr(in, "to");
+	ai.event_on = jstr(in, "event_on");
 	ai.approval = jstr(in, "approval");
 	ai.ending = jstr(in, "ending");
 	ai.officer_ids = officers;

@@ -145,6 +145,12 @@ static void act_fields(struct req *r, const json_t *m, struct form *fm, const js
 		form_input(fm, "text", "p_organisation", "所在单位", cp_value(m, key, "p_organisation", ""), 0, "maxlength=\"100\"", NULL);
 		form_input(fm, "text", "p_title", "职务或专业", cp_value(m, key, "p_title", ""), 0, "maxlength=\"60\"",
 			   "须告知当事人其身份（向当事人出示）");
+	} else if (str_eq(action, "advance") && json_is_object(json_object_get(a, "notice_before"))) {
+		const json_t *nb = json_object_get(a, "notice_before");
+		form_input(fm, "date", "event_on", "举行日期", cp_value(m, key, "event_on", ""), FORM_REQUIRED, NULL,
+			   req_printf(r, "须在举行的%lld个%s前%s（%s）", ji(nb, "days"),
+				      json_is_true(json_object_get(nb, "working")) ? "工作日" : "日", js(nb, "name"),
+				      js(nb, "basis")));
 	} else if (str_eq(action, "extend")) {
 		form_input(fm, "number", "days", "延长天数", cp_value(m, key, "days", ""), 0, "min=\"1\" max=\"365\"",
 			   "不填即为规则允许的天数");
@@ -486,6 +492,7 @@ int page_case_act(struct req *r)
 	in.on_date = req_param(r, "on_date");
 	in.reason = req_param(r, "reason");
 	in.to = req_param(r, "to");
+	in.event_on = req_param(r, "event_on");
 	in.approval = req_param(r, "approval");
 	in.ending = req_param(r, "ending");
 	in.suspension = req_param(r, "suspension");

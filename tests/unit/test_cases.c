@@ -440,6 +440,15 @@ int main(void)
 	ok(act(pc, "jn.zhang", (struct case_act_input){ .action = "advance", .to = "notice" }, &e) == 0, "告知 (%s)", e.msg);
 	ok(act(pc, "jn.head", (struct case_act_input){ .action = "approve", .approval = "notice" }, &e) == 0,
 	   "告知审批 (%s)", e.msg);
+	/* 听证: notified at least 7 working days before it is held (第六十四条第（二）项, 第八十五条);
+	   notice on Monday 2026-10-26: 10-27..10-30 and 11-02..11-04 are 7 working days, so 11-05 is
+	   the first allowed day */
+	expect_refused(pc, "jn.zhang", (struct case_act_input){ .action = "advance", .to = "hearing" }, ERR_INVALID,
+		       "举行日期", "a hearing without its date");
+	expect_refused(pc, "jn.zhang", (struct case_act_input){ .action = "advance", .to = "hearing", .event_on = "2026-11-04" },
+		       ERR_INVALID, "不足 7 个工作日", "a hearing 6 working days after the notice");
+	expect_refused(pc, "jn.zhang", (struct case_act_input){ .action = "advance", .to = "hearing", .event_on = "2026-02-30" },
+		       ERR_INVALID, "真实的日期", "a hearing on a day that does not exist");
 	{
 		struct actor sh = who("shenhe");
 		json_t *c = NULL;
