@@ -7,6 +7,7 @@ nothing (one officer where two are needed, a future date, an unknown
 matter, admin), acts with their row_version (a stale one is 409 and writes
 nothing), approvals by role, the CSRF check.  TAP on stdout."""
 
+import datetime
 import os
 import sqlite3
 import subprocess
@@ -178,6 +179,25 @@ def main():
         t.ok(r.status == 400 and r.json()["error"]["field"] == "action", "unknown action: 400")
         r = zh.post("/api/v1/cases/%d/acts" % new_id, {"action": "advance", "to": "notice"})
         t.ok(r.status == 400 and r.json()["error"]["field"] == "row_version", "no row_version: 400")
+
+        # 告知, then 听证 notified 7 working days before it is held (行政处罚法第六十四条第（二）项)
+        r = act(zh, {"action": "advance", "to": "notice"})
+        t.is_(r.status, 200, "advance to 告知 (%s)" % r.json().get("error", {}).get("message"))
+        r = act(jh, {"action": "approve", "approval": "notice"})
+        t.is_(r.status, 200, "the head approves 告知")
+        page = zh.c.get("/cases/%d" % new_id)
+        t.ok('name="event_on"' in page.text and "举行日期" in page.text,
+             "the case page asks the hearing date with the advance to 听证")
+        # the notice is the day of the latest act (the server's Beijing date)
+        acts = zh.get("/api/v1/cases/%d" % new_id).json()["acts"]
+        today = datetime.date.fromisoformat(acts[-1]["on_date"])
+        before = counts(srv)
+        r = act(zh, {"action": "advance", "to": "hearing", "event_on": (today + datetime.timedelta(days=1)).isoformat()})
+        t.ok(r.status == 400 and r.json()["error"]["field"] == "event_on" and "工作日" in r.json()["error"]["message"],
+             "a hearing the next day: 400 naming event_on (%s)" % r.json().get("error", {}).get("message"))
+        t.ok(counts(srv) == before, "the refused hearing writes nothing")
+        r = act(zh, {"action": "advance", "to": "hearing", "event_on": (today + datetime.timedelta(days=30)).isoformat()})
+        t.is_(r.status, 200, "a hearing 30 days after the notice (%s)" % r.json().get("error", {}).get("message"))
         r = act(zh, {"action": "participant", "participant": {"kind": "assistant", "name": "辅助甲",
                                                              "id_type": "工作证", "id_number": "FZ-1",
                                                              "organisation": "云南省节能监察中心"}})
