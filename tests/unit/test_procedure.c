@@ -466,6 +466,9 @@ static void test_concurrent_defaults(void)
 		testdb_bail("db_migrate", buf_str(&err));
 	buf_release(&err);
 	const char *url = testdb_state.urls[testdb_state.n - 1];
+	/* no connection crosses the fork (SQLite forbids using one in a child;
+	   under valgrind the child's copy also counted as a lost block) */
+	db_close(db);
 	pid_t kids[2];
 	for (int k = 0; k < 2; k++) {
 		kids[k] = fork();
@@ -489,6 +492,11 @@ static void test_concurrent_defaults(void)
 		okk += WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	}
 	is_int(okk, 2, "two processes load the defaults at once, both succeed");
+	buf_init(&err, 0);
+	db = db_open(url, &err);
+	if (!db)
+		testdb_bail("db_open", buf_str(&err));
+	buf_release(&err);
 	is_int(tp_count(db, "SELECT COUNT(*) FROM procedures"), 7, "each default exactly once");
 	is_int(tp_count(db, "SELECT COUNT(*) FROM ledger_leaves WHERE event_type = 'procedure.version'"), 7,
 	       "one ledger leaf each");
