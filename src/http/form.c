@@ -63,6 +63,14 @@ static void script_once(struct form *f)
 		h_raw(f->r->out, "<script src=\"/static/forms.js\" defer></script>");
 }
 
+json_t *form_errs_json(const struct errs *all)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < all->n; i++)
+		json_array_append_new(list, json_pack("{s:s,s:s}", "field", all->v[i].field, "message", all->v[i].msg));
+	return list;
+}
+
 void form_summary(struct form *f)
 {
 	if (!f->errs)

@@ -63,6 +63,9 @@ const struct err *form_error(const struct form *f, const char *name);
 /* The error summary: nothing when there is no error; an error naming no
  * field is listed without a link. */
 void form_summary(struct form *f);
+/* Every problem of all as a JSON list [{field, message}, ...] (a new
+ * reference), for a page model's "errors". */
+json_t *form_errs_json(const struct errs *all);
 /* <label for="f-NAME">LABEL（必填） <span class="hint">HINT</span></label> */
 void form_label(struct form *f, const char *name, const char *label, unsigned flags, const char *hint);
 /* aria-invalid and aria-describedby when name holds an error. */

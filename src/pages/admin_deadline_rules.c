@@ -245,10 +245,7 @@ static int rule_post(struct req *r)
 	}
 	form_keep(m, r);
 	json_object_set_new(m, "error", json_pack("{s:s,s:s}", "field", e.field, "message", e.msg));
-	json_t *list = json_array();
-	for (size_t i = 0; i < all.n; i++)
-		json_array_append_new(list, json_pack("{s:s,s:s}", "field", all.v[i].field, "message", all.v[i].msg));
-	json_object_set_new(m, "errors", list);
+	json_object_set_new(m, "errors", form_errs_json(&all));
 	errs_release(&all);
 	page_model(r, m, render_rules);
 	r->status = e.kind;

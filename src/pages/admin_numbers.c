@@ -185,10 +185,7 @@ static int numbers_post(struct req *r)
 		json_object_set_new(form, fields[i], json_string(v && utf8_valid(v, strlen(v)) ? v : ""));
 	}
 	json_object_set_new(m, "form", form);
-	json_t *list = json_array();
-	for (size_t i = 0; i < all.n; i++)
-		json_array_append_new(list, json_pack("{s:s,s:s}", "field", all.v[i].field, "message", all.v[i].msg));
-	json_object_set_new(m, "errors", list);
+	json_object_set_new(m, "errors", form_errs_json(&all));
 	errs_release(&all);
 	page_model(r, m, render_numbers);
 	r->status = e.kind;

@@ -118,10 +118,7 @@ static json_t *body_json(struct req *r)
 
 static void errs_json(json_t *m, const struct errs *all)
 {
-	json_t *list = json_array();
-	for (size_t i = 0; i < all->n; i++)
-		json_array_append_new(list, json_pack("{s:s,s:s}", "field", all->v[i].field, "message", all->v[i].msg));
-	json_object_set_new(m, "errors", list);
+	json_object_set_new(m, "errors", form_errs_json(all));
 }
 
 /* POST /api/v1/procedures: {code, effective_from, definition} as JSON. */
