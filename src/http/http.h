@@ -88,10 +88,13 @@ typedef int (*handler_fn)(struct req *r);
 /* Streaming body consumer of an R_STREAM route: called once with
  * (NULL, 0) after the router's checks pass and before any body (return -1
  * to refuse, after answering with resp_*), then for each chunk (return -1
- * after answering to stop), then fn(r) runs when the body is complete
- * (r->db is set only then).  Called with n == (size_t)-1 if the client
- * went away mid-body (clean up; no response possible).  Per-request state
- * goes in r->stream_ctx. */
+ * after answering to stop; return STREAM_DISCARD when the body was refused
+ * part-way and fn(r) is to answer at its end), then fn(r) runs when the
+ * body is complete (r->db is set only then).  Past cfg.max_body of
+ * discarded bytes the connection is closed instead.  Called with
+ * n == (size_t)-1 if the client went away mid-body (clean up; no response
+ * possible).  Per-request state goes in r->stream_ctx. */
+#define STREAM_DISCARD 1
 typedef int (*stream_fn)(struct req *r, const char *data, size_t n);
 
 struct route {

@@ -460,6 +460,8 @@ struct conn_state {
 	const struct route *rt;     /* streaming route accepted on the first call */
 	bool answered;              /* a response is ready in req (error or early) */
 	bool queued;                /* a response is queued already; the rest of the body is not read */
+	bool discarding;            /* the stream function refused part-way: the rest is dropped */
+	long long dropped;          /* body bytes dropped unread since a refusal */
 	const struct route *deferred; /* held by req_defer; its handler runs again on resume */
 	struct timespec t0;
 	char *cache_key;            /* an R_CACHE page asked for by the public (page_cache.h) */
@@ -793,21 +795,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return on_first_call(app, c, url, method, st);
 	}
 	struct req *r = st->req;
-	if (st->queued) {
+	if (*upload_data_size && (st->queued || st->answered || st->discarding || st->too_large)) {
+		/* a body already refused is dropped, but not read to its end:
+		 * past max_body of it the connection is closed (the answer, if
+		 * not yet sent, is lost with it; the refusal is on record) */
+		st->dropped += (long long)*upload_data_size;
 		*upload_data_size = 0;
+		if (st->dropped > r->app->cfg.max_body) {
+			log_set_request_id(r->rid);
+			log_info("%s %s closed after %lld refused body bytes", method, r->path, st->dropped);
+			log_set_request_id(NULL);
+			return MHD_NO;
+		}
 		return MHD_YES;
 	}
+	if (st->queued)
+		return MHD_YES;
 	if (*upload_data_size) {
 		enum MHD_Result ret = MHD_YES;
-		if (st->rt && !st->answered) {
+		if (st->rt) {
 			log_set_request_id(r->rid);
 			/* the stream function answered; libmicrohttpd 0.9.75 cannot
 			 * queue a response in mid-body, so it is sent at the end */
-			if (st->rt->stream(r, upload_data, *upload_data_size) < 0)
+			int rc = st->rt->stream(r, upload_data, *upload_data_size);
+			if (rc < 0)
 				st->answered = true;
+			else if (rc == STREAM_DISCARD)
+				st->discarding = true;
 			log_set_request_id(NULL);
-		} else if (!st->rt && !st->answered && !st->too_large &&
-			   buf_add(&st->body, upload_data, *upload_data_size) < 0) {
+		} else if (buf_add(&st->body, upload_data, *upload_data_size) < 0) {
 			/* a chunked body past the limit: answer now if libmicrohttpd
 			 * can, else close the connection rather than read on */
 			st->too_large = true;

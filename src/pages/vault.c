@@ -741,7 +741,7 @@ int stream_tus_patch(struct req *r, const char *data, size_t n)
 		db_pool_put(r->app->pool, db);
 		t->p = NULL;
 	}
-	return 0;
+	return t && t->e.kind ? STREAM_DISCARD : 0;
 }
 
 int page_tus_patch(struct req *r)

@@ -95,10 +95,15 @@ def send_big(srv, head, chunk, seconds=3.0):
     s.sendall(head)
     s.setblocking(False)
     out, sent, closed = b"", 0, False
+    pending = b""  # the rest of a chunk the socket took only part of
     t0 = time.monotonic()
     while time.monotonic() - t0 < seconds and not closed:
         try:
-            sent += s.send(chunk)
+            if not pending:
+                pending = chunk
+            n = s.send(pending)
+            sent += n
+            pending = pending[n:]
         except BlockingIOError:
             time.sleep(0.01)
         except OSError:
