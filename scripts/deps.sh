@@ -9,9 +9,10 @@ set -eu
 # scripts/fresh-machine.sh checks this list on a bare Debian 12 root.
 RUN_PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev
 libjansson-dev libssl-dev libsodium-dev libqrencode-dev libxlsxwriter-dev zlib1g-dev
-libcurl4-openssl-dev libmagic-dev liblunar-date-dev libglib2.0-dev fonts-noto-cjk"
+libcurl4-openssl-dev libmagic-dev liblunar-date-dev libglib2.0-dev fonts-noto-cjk
+libcairo2-dev libpango1.0-dev libarchive-dev"
 TEST_PKGS="$RUN_PKGS postgresql sqlite3 curl python3 perl tidy wrk nginx-light chromium
-libclang-rt-14-dev clang mmdebstrap strace valgrind"
+libclang-rt-14-dev clang mmdebstrap strace valgrind poppler-utils"
 case "${1:-run}" in
 run) want=$RUN_PKGS ;;
 test) want=$TEST_PKGS ;;

@@ -12,8 +12,9 @@
  *   approval  an "approved" act of that approval code done since the case
  *             entered this stage (the approver's role was checked when the
  *             act was done, case_act.c).
- * A type this file does not know (record, review: later issues) is not met,
- * so an unfinished gate blocks rather than lets a case through.
+ * Any other type is asked of the evaluator its module registered
+ * (procedure_requirement_set_eval: records, review); a type without one is
+ * not met, so an unfinished gate blocks rather than lets a case through.
  */
 #include "core/core.h"
 #include "cases/case_int.h"
@@ -72,10 +73,21 @@ json_t *gates_needs(struct db *db, const struct case_row *c, const json_t *def, 
 				 role ? role_label(role) : "有权人员");
 			json_array_append_new(out, need(req, type, name[0] ? name : "审批", ok, msg));
 		} else {
+			/* a type registered by a module above (records, review):
+			 * its evaluator answers; none, or a failure, is not met */
 			const char *label = procedure_requirement_label(type);
+			const char *name = case_js(req, "name");
 			char msg[256];
-			snprintf(msg, sizeof msg, "尚未满足：%s", label[0] ? label : case_js(req, "name"));
-			json_array_append_new(out, need(req, type, label[0] ? label : case_js(req, "name"), false, msg));
+			snprintf(msg, sizeof msg, "尚未满足：%s", name[0] ? name : label);
+			procedure_req_eval_fn eval = procedure_requirement_eval(type);
+			bool ok = false;
+			if (eval) {
+				char m2[256] = "";
+				ok = eval(db, c->id, req, c->stage_seq, date, m2, sizeof m2) == 1;
+				if (!ok && m2[0])
+					snprintf(msg, sizeof msg, "%s", m2);
+			}
+			json_array_append_new(out, need(req, type, name[0] ? name : label, ok, msg));
 		}
 	}
 	return out;

@@ -17,14 +17,15 @@ struct req_type {
 	char type[32];
 	char label[64];
 	procedure_req_check_fn check;
+	procedure_req_eval_fn eval; /* NULL: never met (gates.c) */
 };
 
 #define REQ_TYPES_MAX 16
 static struct req_type req_types[REQ_TYPES_MAX] = {
-	{ "officers", "执法人员", NULL },
-	{ "party", "当事人", NULL },
-	{ "matter", "执法事项", NULL },
-	{ "approval", "审批", check_approval },
+	{ "officers", "执法人员", NULL, NULL },
+	{ "party", "当事人", NULL, NULL },
+	{ "matter", "执法事项", NULL, NULL },
+	{ "approval", "审批", check_approval, NULL },
 };
 static size_t n_req_types = 4;
 
@@ -61,6 +62,21 @@ int procedure_requirement_register(const char *type, const char *label, procedur
 bool procedure_requirement_known(const char *type)
 {
 	return req_find(type) != NULL;
+}
+
+int procedure_requirement_set_eval(const char *type, procedure_req_eval_fn eval)
+{
+	struct req_type *t = req_find(type);
+	if (!t)
+		return -1;
+	t->eval = eval;
+	return 0;
+}
+
+procedure_req_eval_fn procedure_requirement_eval(const char *type)
+{
+	const struct req_type *t = req_find(type);
+	return t ? t->eval : NULL;
 }
 
 const char *procedure_requirement_label(const char *type)

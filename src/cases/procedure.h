@@ -76,6 +76,17 @@ typedef void (*procedure_req_check_fn)(const json_t *req, const char *field, str
  * its label and check.  Not thread-safe: call at start-up. */
 int procedure_requirement_register(const char *type, const char *label, procedure_req_check_fn check);
 bool procedure_requirement_known(const char *type);
+/* How a registered type is evaluated for one case (gates.c): whether the
+ * requirement req (the stage's requires[] object) is met for case_id, the
+ * case having entered its current stage at act seq since_seq, on the act
+ * date (YYYY-MM-DD).  Returns 1 met, 0 not met (msg: a Chinese sentence
+ * saying what is missing, e.g. "尚缺已定稿的立案审批表"), -1 storage
+ * failure (treated as not met).  A type without an evaluator is never met.
+ * Set at start-up by the module that owns the type (records, review). */
+typedef int (*procedure_req_eval_fn)(struct db *db, long long case_id, const json_t *req, int since_seq,
+				     const char *date, char *msg, size_t msg_size);
+int procedure_requirement_set_eval(const char *type, procedure_req_eval_fn eval);
+procedure_req_eval_fn procedure_requirement_eval(const char *type);
 /* Chinese label of a type ("执法人员" …), "" when unknown. */
 const char *procedure_requirement_label(const char *type);
 
