@@ -10,6 +10,7 @@
 #include "actor/scope.h"
 #include "ledger/ledger.h"
 #include "core/hash.h"
+#include "recording/vault.h"
 
 static struct media_document_lookup doc_lookup;
 
@@ -185,8 +186,8 @@ static int check_file(struct db *db, const struct mcase *c, const char *sha, str
 	db_res_free(r);
 	f->kind = kind_of_type(f->media_type);
 	if (!f->kind)
-		return errs_add(all, 415, "file_sha256", "所选文件不是照片、录音或录像（证据库中的类型为%s），不能作为音像记录",
-				f->media_type);
+		return errs_add(all, 415, "file_sha256", "所选文件是%s，不是照片、录音或录像，不能作为音像记录",
+				vault_kind_name(f->media_type));
 	return 0;
 }
 
@@ -430,7 +431,7 @@ int media_check(struct db *db, long long case_id, long long document_id, const c
 		return 0;
 	if (full)
 		return err_set(e, ERR_CONFLICT, "recording",
-			       "该文书记录的执法行为（查封、扣押等）须全程音像记录：尚无覆盖 %s–%s 的录像", l0,
+			       "该文书记录的执法行为须全程音像记录：尚无覆盖 %s–%s 的录像", l0,
 			       strlen(l1) > 11 && strncmp(l0, l1, 10) == 0 ? l1 + 11 : l1);
 	return err_set(e, ERR_CONFLICT, "recording",
 		       "该文书记录的执法行为须根据实际情况进行音像记录：请添加音像记录，或说明未录像的理由");
