@@ -501,6 +501,19 @@ int media_list(struct db *db, const struct actor *a, long long case_id, json_t *
 		     " LEFT JOIN users u ON u.id = m.attached_by WHERE m.case_id = ? ORDER BY m.id",
 		     DB_INT(c.id)) < 0)
 		return db_fail(db, e);
+	/* the names of the case's officers (every recorded officer is one): one query */
+	json_t *names = json_object();
+	struct db_res *u;
+	if (db_query(db, &u,
+		     "SELECT id, name FROM users WHERE id IN (SELECT user_id FROM case_officers WHERE case_id = ?)",
+		     DB_INT(c.id)) < 0) {
+		db_res_free(r);
+		json_decref(names);
+		return db_fail(db, e);
+	}
+	for (int i = 0; i < u->nrows; i++)
+		json_object_set_new(names, db_text(u, i, 0), json_string(db_text(u, i, 1)));
+	db_res_free(u);
 	json_t *items = json_array();
 	int late_count = 0;
 	for (int i = 0; i < r->nrows; i++) {
@@ -528,15 +541,11 @@ int media_list(struct db *db, const struct actor *a, long long case_id, json_t *
 		json_array_foreach(ids, k, v)
 		{
 			long long uid = (long long)json_integer_value(v);
-			struct db_res *u;
-			const char *name = "";
-			if (db_query(db, &u, "SELECT name FROM users WHERE id = ?", DB_INT(uid)) == 0) {
-				if (u->nrows)
-					name = db_text(u, 0, 0);
-				json_array_append_new(officers, json_pack("{sI ss}", "user_id", (json_int_t)uid, "name",
-									  name));
-				db_res_free(u);
-			}
+			char key[24];
+			snprintf(key, sizeof key, "%lld", uid);
+			const char *name = json_string_value(json_object_get(names, key));
+			json_array_append_new(officers, json_pack("{sI ss}", "user_id", (json_int_t)uid, "name",
+								  name ? name : ""));
 		}
 		json_decref(ids);
 		json_t *o = json_object();
@@ -573,6 +582,7 @@ int media_list(struct db *db, const struct actor *a, long long case_id, json_t *
 		json_array_append_new(items, o);
 	}
 	db_res_free(r);
+	json_decref(names);
 	*out = json_pack("{so si}", "items", items, "late_count", late_count);
 	return 0;
 }
