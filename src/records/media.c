@@ -280,7 +280,7 @@ int media_attach(struct db *db, const struct actor *a, long long case_id, const 
 			errs_add(all, ERR_INVALID, "statement_offset_s",
 				 "请填写语音说明（执法部门、人员、事由、时间、地点）在记录中的时刻");
 		else if (t0 >= 0 && t1 >= t0 && (in->statement_offset_s < 0 || in->statement_offset_s > t1 - t0)) {
-			char len[16];
+			char len[64];
 			hms(t1 - t0, len, sizeof len);
 			errs_add(all, ERR_INVALID, "statement_offset_s", "语音说明的时刻须在记录之内（00:00:00 至 %s）",
 				 len);
@@ -519,7 +519,7 @@ int media_list(struct db *db, const struct actor *a, long long case_id, json_t *
 	for (int i = 0; i < r->nrows; i++) {
 		bool file = db_cell(r, i, 2) != NULL;
 		const char *kind = db_text(r, i, 3);
-		char sl[20], el[20], stl[20], al[20], sz[32] = "", stmt[16] = "", dur[16] = "";
+		char sl[20], el[20], stl[20], al[20], sz[32] = "", stmt[64] = "", dur[64] = "";
 		local_text(db_text(r, i, 8), sl);
 		local_text(db_text(r, i, 9), el);
 		local_text(db_text(r, i, 14), stl);
