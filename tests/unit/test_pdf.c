@@ -6,8 +6,10 @@
  * paragraph in full, "第 N 页 共 3 页" on page N; pdffonts says every font
  * is embedded; pdfinfo says A4 and 3 pages; pdfimages counts the
  * signatures; no two words overlap and none leaves the text area
- * (pdftotext -bbox); equal input gives equal bytes; a bad PNG and text
- * that is not UTF-8 are refused; two threads render at once.
+ * (pdftotext -bbox); equal input gives equal bytes, a second later and in
+ * another process; a bad PNG and text that is not UTF-8 are refused; the
+ * notice's frame never opens empty at a page's foot (pdftoppm, pixel
+ * rows); two threads render at once and get the bytes one thread gets.
  * The pages are also rendered to build/screenshots/pdf-*.png to look at.
  */
 #include "core/core.h"
@@ -591,8 +593,52 @@ static void test_threads(void)
 	sample_release(&s2);
 }
 
-int main(void)
+/* `test_pdf --render FILE`: the sample, written to FILE (for the check
+ * that another process gives the same bytes) */
+static int render_to(const char *path)
 {
+	struct sample s;
+	sample_init(&s, PDF_SAMPLE_ROUNDS);
+	struct buf pdf = BUF_INIT;
+	struct err e = ERR_INIT;
+	int rc = pdf_render(&s.d, &pdf, NULL, &e);
+	if (rc == 0)
+		write_file(path, &pdf);
+	buf_release(&pdf);
+	sample_release(&s);
+	return rc == 0 ? 0 : 1;
+}
+
+static void test_other_process(void)
+{
+	struct sample s;
+	sample_init(&s, PDF_SAMPLE_ROUNDS);
+	struct buf pdf = BUF_INIT, other = BUF_INIT;
+	struct err e = ERR_INIT;
+	pdf_render(&s.d, &pdf, NULL, &e);
+	char *path = xasprintf("%s/other.pdf", tmpdir);
+	char *cmd = xasprintf("/proc/%d/exe --render '%s'", (int)getpid(), path);
+	int rc = system(cmd);
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&other, chunk, n);
+	if (f)
+		fclose(f);
+	ok(rc == 0 && other.len == pdf.len && memcmp(other.data, pdf.data, pdf.len) == 0,
+	   "another process renders the same bytes (%zu / %zu)", other.len, pdf.len);
+	free(cmd);
+	free(path);
+	buf_release(&pdf);
+	buf_release(&other);
+	sample_release(&s);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && str_eq(argv[1], "--render"))
+		return render_to(argv[2]);
 	const char *tools[] = { "pdftotext", "pdffonts", "pdfinfo", "pdfimages", "pdftoppm" };
 	for (size_t i = 0; i < ARRAY_SIZE(tools); i++)
 		if (!have_tool(tools[i])) {
@@ -605,6 +651,7 @@ int main(void)
 	test_draft();
 	test_refused();
 	test_notice_frame();
+	test_other_process();
 	test_threads();
 	if (getenv("KEEP")) printf("# kept %s\n", tmpdir); else {
 	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
