@@ -62,6 +62,7 @@
 #define IMG_MAX_W 150.0     /* a signature image is scaled to fit this box */
 #define IMG_MAX_H 60.0
 #define IMG_COLS 2
+#define IMG_DPI 300         /* images are embedded at most at this resolution */
 #define PNG_MAX_SIDE 8192   /* refused before decoding: no huge allocations */
 #define PNG_MAX_PIXELS (16u * 1024u * 1024u)
 
@@ -362,6 +363,30 @@ static cairo_surface_t *png_decode(const unsigned char *p, size_t len)
 	return s;
 }
 
+/* An image is embedded at no more than IMG_DPI for the size it is drawn
+ * at: a signature from a phone's canvas (1000 px and more) would cost its
+ * full size in every PDF (cairo deflates every pixel) for no visible gain. */
+static cairo_surface_t *downscale(cairo_surface_t *src, double w_pt, double h_pt)
+{
+	int iw = cairo_image_surface_get_width(src), ih = cairo_image_surface_get_height(src);
+	int tw = (int)ceil(w_pt / 72.0 * IMG_DPI), th = (int)ceil(h_pt / 72.0 * IMG_DPI);
+	if (iw <= tw || ih <= th)
+		return src;
+	cairo_surface_t *dst = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, tw, th);
+	cairo_t *cr = cairo_create(dst);
+	cairo_scale(cr, (double)tw / iw, (double)th / ih);
+	cairo_set_source_surface(cr, src, 0, 0);
+	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	if (cairo_surface_status(dst) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(dst);
+		return src;
+	}
+	cairo_surface_destroy(src);
+	return dst;
+}
+
 static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int n)
 {
 	return buf_add(closure, data, n) < 0 ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
@@ -484,6 +509,7 @@ static int build(struct doc *doc, const struct pdf_doc *d, struct err *e)
 			double sc = fmin(IMG_MAX_W / iw, IMG_MAX_H / ih);
 			im->w = iw * sc;
 			im->h = ih * sc;
+			im->surf = downscale(im->surf, im->w, im->h);
 			im->caption = new_layout(doc->ctx, FONT_HEAD, SIZE_BODY, true, TEXT_W / IMG_COLS - 6,
 						 PANGO_ALIGN_LEFT);
 			pango_layout_set_text(im->caption, d->images[i].caption ? d->images[i].caption : "", -1);

@@ -449,6 +449,38 @@ static void test_refused(void)
 	sample_release(&s);
 }
 
+/* A signature of 2400 x 800 pixels is drawn 150 pt wide: it is embedded at
+ * 300 dpi for that size (625 pixels), not at its full size. */
+static void test_large_image(void)
+{
+	struct sample s;
+	sample_init(&s, 1);
+	struct buf big = BUF_INIT;
+	make_signature(&big, 2400, 800, 1);
+	s.images[0] = (struct pdf_image){ (const unsigned char *)big.data, big.len, "被询问人签名" };
+	s.d.n_images = 1;
+	struct buf pdf = BUF_INIT;
+	struct err e = ERR_INIT;
+	ok(pdf_render(&s.d, &pdf, NULL, &e) == 0, "a document with a large signature renders");
+	char *path = xasprintf("%s/big.pdf", tmpdir);
+	write_file(path, &pdf);
+	char *cmd = xasprintf("pdfimages -list '%s'", path);
+	char *list = run(cmd);
+	int width = 0, height = 0, page, num;
+	char type[16];
+	for (const char *p = list; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (sscanf(p, "%d %d %15s %d %d", &page, &num, type, &width, &height) == 5 && str_eq(type, "image"))
+			break;
+	ok(width == 625 && height > 200 && height < 215, "it is embedded at 300 dpi of its drawn size (%d x %d)", width,
+	   height);
+	free(list);
+	free(cmd);
+	free(path);
+	buf_release(&pdf);
+	buf_release(&big);
+	sample_release(&s);
+}
+
 /* ---- the notice's frame never opens empty at the foot of a page ----
  * The frame's top and bottom edges are the only rows of the page dark over
  * most of the text width; between each pair there must be at least a line
@@ -651,6 +683,7 @@ int main(int argc, char **argv)
 	test_draft();
 	test_refused();
 	test_notice_frame();
+	test_large_image();
 	test_other_process();
 	test_threads();
 	if (getenv("KEEP")) printf("# kept %s\n", tmpdir); else {
