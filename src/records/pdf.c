@@ -85,6 +85,7 @@ struct block {
 	double space_before;
 	double pitch;         /* the least height of a line (0: its own) */
 	bool boxed;           /* the notice: framed, continued on the next page */
+	bool keep_first;      /* the first line goes to the page of the second */
 	struct pimage *imgs;  /* BLOCK_IMAGES: one row of up to IMG_COLS */
 	size_t n_imgs;
 	double row_h;
@@ -243,12 +244,15 @@ static void flow_text(struct flow *f, const struct block *b)
 	/* every line takes max(pitch, its height), its ink centred in it: the
 	 * lines of all the fields keep one rhythm down the page */
 	PangoLayoutIter *it = pango_layout_get_iter(l);
+	bool first = true;
 	do {
 		PangoRectangle logical;
 		pango_layout_iter_get_line_extents(it, NULL, &logical);
 		double h = (double)logical.height / PANGO_SCALE;
 		double box = h > b->pitch ? h : b->pitch;
-		if (f->y + box + reserve > TEXT_BOTTOM && f->y > MARGIN_TOP + (b->boxed ? BOX_PAD : 0) + 0.01)
+		double need = box + (first && b->keep_first ? b->pitch : 0);
+		first = false;
+		if (f->y + need + reserve > TEXT_BOTTOM && f->y > MARGIN_TOP + (b->boxed ? BOX_PAD : 0) + 0.01)
 			page_break(f, b->boxed);
 		if (f->cr) {
 			PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
@@ -456,12 +460,17 @@ static void add_field(struct doc *doc, const struct pdf_field *fd, double space_
 		add_text(doc, l, text, space_before, PITCH_BODY);
 		return;
 	}
-	char *s = xasprintf("%s：%s", label, text);
+	/* a text of several paragraphs (the questions and answers of a
+	 * 询问笔录) starts on the line under its label, and the label is
+	 * kept on the page of that line */
+	bool own_line = strchr(text, '\n') != NULL;
+	char *s = xasprintf("%s：%s%s", label, own_line ? "\n" : "", text);
 	PangoAttrList *attrs = pango_attr_list_new();
 	label_attrs(attrs, 0, strlen(label) + strlen("："));
 	pango_layout_set_attributes(l, attrs);
 	pango_attr_list_unref(attrs);
-	add_text(doc, l, s, space_before, PITCH_BODY);
+	struct block *b = add_text(doc, l, s, space_before, PITCH_BODY);
+	b->keep_first = own_line;
 	free(s);
 }
 
