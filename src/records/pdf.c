@@ -17,8 +17,10 @@
  *
  * Thread safety: every call makes its own cairo surface, cairo context
  * and pango context; the pango font map is pango_cairo_font_map_get_default(),
- * which is per thread since pango 1.32.6, and fontconfig and cairo guard
- * their shared caches themselves.
+ * which is per thread since pango 1.32.6, and fontconfig, cairo and pango's
+ * shared shaping buffer are guarded by those libraries themselves
+ * (tests/unit/test_pdf.c renders on two threads at once and compares the
+ * bytes with one thread's).
  */
 #include "core/core.h"
 #include "records/pdf.h"
@@ -55,7 +57,7 @@
 #define SIZE_TITLE 22.0     /* 二号 */
 #define SIZE_FOOT 9.0       /* 小五 */
 #define SIZE_NOTICE 10.5    /* 五号 */
-#define PITCH_BODY 22.0     /* line pitch of the body: 30 lines to the page */
+#define PITCH_BODY 22.0     /* line pitch of the body: 29 lines to the page */
 #define PITCH_NOTICE 18.0
 
 #define BOX_PAD 8.0         /* inside the notice box */
@@ -571,6 +573,23 @@ static void libs_init(void)
 	int w, h;
 	pango_layout_get_size(l, &w, &h);
 	g_object_unref(l);
+	/* without fonts-noto-cjk fontconfig picks another face, which may lack
+	 * characters: say so once */
+	const char *families[] = { FONT_BODY, FONT_HEAD };
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+		PangoFontDescription *fd = pango_font_description_from_string(families[i]);
+		PangoFont *font = pango_font_map_load_font(fm, ctx, fd);
+		PangoFontDescription *got = font ? pango_font_describe(font) : NULL;
+		const char *family = got ? pango_font_description_get_family(got) : NULL;
+		if (!family || !str_eq(family, families[i]))
+			log_warn("pdf: font %s is not installed (fonts-noto-cjk); documents use %s", families[i],
+				 family ? family : "no font");
+		if (got)
+			pango_font_description_free(got);
+		if (font)
+			g_object_unref(font);
+		pango_font_description_free(fd);
+	}
 	g_object_unref(ctx);
 	LEAKS_IGNORED_END();
 	atexit(libs_release);
