@@ -29,6 +29,7 @@
 #define MM(x) ((x) * 72.0 / 25.4)
 
 static char tmpdir[] = "/tmp/zhifa-test-pdf.XXXXXX";
+static const char *self_path; /* argv[0]: run again for --render (not /proc/self/exe: valgrind's own) */
 
 static bool have_tool(const char *name)
 {
@@ -689,7 +690,7 @@ static void test_other_process(void)
 	struct err e = ERR_INIT;
 	pdf_render(&s.d, &pdf, NULL, &e);
 	char *path = xasprintf("%s/other.pdf", tmpdir);
-	char *cmd = xasprintf("/proc/%d/exe --render '%s'", (int)getpid(), path);
+	char *cmd = xasprintf("'%s' --render '%s'", self_path, path);
 	int rc = system(cmd);
 	FILE *f = fopen(path, "rb");
 	char chunk[65536];
@@ -711,6 +712,7 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && str_eq(argv[1], "--render"))
 		return render_to(argv[2]);
+	self_path = argv[0];
 	const char *tools[] = { "pdftotext", "pdffonts", "pdfinfo", "pdfimages", "pdftoppm" };
 	for (size_t i = 0; i < ARRAY_SIZE(tools); i++)
 		if (!have_tool(tools[i])) {
