@@ -31,6 +31,13 @@
 #include <math.h>
 #include <pthread.h>
 #if defined(__SANITIZE_ADDRESS__)
+#define PDF_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PDF_ASAN 1
+#endif
+#endif
+#ifdef PDF_ASAN
 #include <sanitizer/lsan_interface.h>
 #define LEAKS_IGNORED_BEGIN() __lsan_disable()
 #define LEAKS_IGNORED_END() __lsan_enable()
