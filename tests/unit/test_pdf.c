@@ -393,9 +393,11 @@ static void test_draft(void)
 	free(cmd);
 	ok(text && text[0] == '2', "no images without signatures (only the two header lines of pdfimages)");
 	free(text);
-	cmd = xasprintf("pdftoppm -r 60 -png '%s' build/screenshots/pdf-draft", path);
-	free(run(cmd));
-	free(cmd);
+	if (access("build/screenshots", W_OK) == 0) {
+		cmd = xasprintf("pdftoppm -r 60 -png '%s' build/screenshots/pdf-draft", path);
+		free(run(cmd));
+		free(cmd);
+	}
 	free(path);
 	buf_release(&pdf);
 	sample_release(&s);
@@ -728,11 +730,14 @@ int main(int argc, char **argv)
 	test_large_image();
 	test_other_process();
 	test_threads();
-	if (getenv("KEEP")) printf("# kept %s\n", tmpdir); else {
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", tmpdir);
-	free(cmd);
+	/* ZHIFA_TEST_PDF_KEEP=1 keeps the PDFs to look at */
+	if (getenv("ZHIFA_TEST_PDF_KEEP")) {
+		printf("# the PDFs are in %s\n", tmpdir);
+	} else {
+		char *cmd = xasprintf("rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			printf("# could not remove %s\n", tmpdir);
+		free(cmd);
 	}
 	return tap_done();
 }
