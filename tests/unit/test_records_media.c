@@ -17,6 +17,7 @@
 #include "recording/vault.h"
 #include "records/media.h"
 #include "ledger/ledger.h"
+#include "core/config.h"
 
 #include <sys/stat.h>
 
@@ -326,6 +327,19 @@ int main(void)
 	in12.export_hours = 12;
 	long long late12 = attach("wx.li", in12, "the same file with record_export_hours = 12");
 	ok(late_of(late12), "the configured limit applies (12 h)");
+
+	/* the config key (core/config.h) */
+	{
+		struct config cfg;
+		struct buf cerr;
+		buf_init(&cerr, 0);
+		config_defaults(&cfg, "/tmp");
+		ok(cfg.record_export_hours == MEDIA_EXPORT_HOURS_DEFAULT, "record_export_hours defaults to 24");
+		ok(config_set(&cfg, "record_export_hours", "12", &cerr) == 0 && cfg.record_export_hours == 12,
+		   "record_export_hours = 12 is taken");
+		ok(config_set(&cfg, "record_export_hours", "0", &cerr) < 0, "record_export_hours = 0 is refused");
+		buf_release(&cerr);
+	}
 
 	/* ---- reads ---- */
 	json_t *list = NULL;
