@@ -59,6 +59,10 @@ int page_admin_user_lock(struct req *r);        /* POST /admin/users/{id}/lock *
 int page_admin_user_unlock(struct req *r);      /* POST /admin/users/{id}/unlock */
 int page_admin_users_xlsx(struct req *r);       /* GET /admin/users.xlsx: the list as a workbook */
 int page_admin_units_xlsx(struct req *r);       /* GET /admin/units.xlsx */
+/* admin_review_people.c: legal-review qualifications and unit leaders. */
+int page_admin_user_qualifications(struct req *r);        /* POST /admin/users/{id}/qualifications */
+int page_admin_user_qualification_withdraw(struct req *r); /* POST .../qualifications/{qid}/withdraw */
+int page_admin_unit_leader(struct req *r);                /* POST /admin/units/{id}/leader */
 /* admin_certs.c: enforcement certificates (执法证). */
 int page_admin_officers(struct req *r);         /* GET list + POST create */
 int page_admin_officer(struct req *r);          /* GET /admin/officers/{id} + POST update */
