@@ -377,6 +377,13 @@ static void test_draft_sign_finalise(void)
 	free(h);
 	/* the recording rule: a seizure is recorded in full */
 	REFUSED(finalise("wx.li", id, PEOPLE_DEMO_PASSWORD, &e_), ERR_CONFLICT, "recording", "a seizure without video");
+	{
+		json_t *nd = get_doc("wx.li", id);
+		char *needs = json_dumps(json_object_get(nd, "needs"), 0);
+		ok(needs && strstr(needs, "音像") != NULL, "needs names the missing recording: %s", needs ? needs : "");
+		free(needs);
+		json_decref(nd);
+	}
 	/* a wrong password: refused, counted as a failed login */
 	long long fails = count("SELECT failed_count FROM users WHERE username = 'wx.li'");
 	REFUSED(finalise("wx.li", id, "wrong-password", &e_), ERR_CONFLICT, "recording", "(still no video)");
