@@ -111,6 +111,10 @@ def main():
                  "%s: %d %s %s" % (what, r.status, err.get("field"), err.get("message")))
             t.ok(counts(srv) == before, "%s: nothing written" % what)
 
+        t.ok(db_one(srv, "SELECT COUNT(*) FROM documents d JOIN cases c ON c.id = d.case_id WHERE d.status = 'final'"
+                         " AND d.type_code = 'onsite_penalty_decision' AND c.status = 'closed' AND d.number IS NOT NULL") == 1,
+             "the demo's 当场处罚 case was closed with its numbered 当场行政处罚决定书")
+
         # ---- the catalogue ----
         r = li.get("/api/v1/doc-types?case_id=%d" % seizure)
         t.is_(r.status, 200, "GET /api/v1/doc-types?case_id")
