@@ -2,6 +2,7 @@
 #include "core/core.h"
 #include "cli/cli_util.h"
 #include "cases/procedure.h"
+#include "review/review.h"
 
 static bool spec_has(const char *spec, const char *name, size_t n, bool *takes_value)
 {
@@ -105,5 +106,11 @@ struct db *cli_open_db(const struct cli_opts *o, struct config *cfg)
 	}
 	if (added > 0)
 		log_info("已载入 %d 个默认执法程序", added);
+	/* the default catalogue of major decisions (review/review.h), once */
+	if (review_catalogue_ensure_defaults(db, &added, &pe) < 0) {
+		fprintf(stderr, "zhifa: %s\n", pe.msg);
+		db_close(db);
+		return NULL;
+	}
 	return db;
 }

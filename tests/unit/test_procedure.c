@@ -218,6 +218,14 @@ static void check_record(const json_t *req, const char *field, struct errs *all)
 	}
 }
 
+static int eval_record(struct db *db, long long case_id, const json_t *req, int since_seq, const char *date,
+		       char *msg, size_t msg_size)
+{
+	(void)db, (void)req, (void)since_seq, (void)date;
+	snprintf(msg, msg_size, "%s", case_id == 7 ? "尚缺询问笔录" : "");
+	return case_id != 7;
+}
+
 static void test_registry(void)
 {
 	ok(procedure_requirement_known("approval") && !procedure_requirement_known("record"),
@@ -235,6 +243,13 @@ static void test_registry(void)
 	ok(procedure_validate(d, &all) == 0, "record accepted once registered");
 	errs_release(&all);
 	ok(procedure_requirement_register("Bad-Type", "x", NULL) < 0, "a malformed type name is refused");
+	ok(procedure_requirement_eval("record") == NULL, "no evaluator until one is set: never met");
+	ok(procedure_requirement_set_eval("record", eval_record) == 0 && procedure_requirement_eval("record") == eval_record,
+	   "the owning module sets its evaluator");
+	ok(procedure_requirement_set_eval("review_x", eval_record) < 0, "no evaluator for a type not registered");
+	char msg[64] = "";
+	ok(procedure_requirement_eval("record")(NULL, 7, NULL, 0, "2026-12-01", msg, sizeof msg) == 0 &&
+	   str_eq(msg, "尚缺询问笔录"), "the evaluator answers with its message");
 	json_decref(d);
 }
 
