@@ -42,6 +42,7 @@ static const char DEFAULT_CONF[] =
 	"# site_name = 云南省工业和信息化厅\n"
 	"# public_url = https://zfgs.example.gov.cn   (公众访问本站的地址，印在证件二维码中)\n"
 	"# due_soon_days = 2                     (期限到期前几个工作日提示\"即将到期\")\n"
+	"# record_export_hours = 24              (音像记录结束后多少小时内应导出到证据库，超过的标记\"迟延导出\")\n"
 	"# log_requests = 0\n"
 	"# max_conns_per_ip = 64                （同一地址最多的并发连接数；在反向代理之后请调大或设为 0）\n"
 	"# head_timeout_seconds = 15            （连接须在此时间内发完请求头）\n";

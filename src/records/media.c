@@ -577,6 +577,61 @@ int media_list(struct db *db, const struct actor *a, long long case_id, json_t *
 	return 0;
 }
 
+int media_candidates(struct db *db, const struct actor *a, long long case_id, int limit, json_t **out,
+		     struct err *e)
+{
+	*out = NULL;
+	struct mcase c;
+	if (case_in_view(db, a, case_id, &c, e) < 0)
+		return -1;
+	if (limit <= 0)
+		limit = 100;
+	struct db_res *r;
+	if (db_query(db, &r,
+		     "SELECT r.sha256, b.media_type, b.size, r.stored_at,"
+		     " COALESCE((SELECT m.filename FROM blob_names m WHERE m.sha256 = r.sha256 AND m.unit_id = r.unit_id"
+		     " AND m.filename <> '' ORDER BY m.id LIMIT 1), ''),"
+		     " COALESCE((SELECT m.description FROM blob_names m WHERE m.sha256 = r.sha256 AND m.unit_id = r.unit_id"
+		     " AND m.description <> '' ORDER BY m.id LIMIT 1), ''),"
+		     " (SELECT COUNT(*) FROM record_media x WHERE x.case_id = ? AND x.file_sha256 = r.sha256)"
+		     " FROM blob_refs r JOIN blobs b ON b.sha256 = r.sha256"
+		     " WHERE r.unit_id = ? AND (b.media_type LIKE 'video/%' OR b.media_type LIKE 'audio/%'"
+		     " OR b.media_type LIKE 'image/%') ORDER BY r.id DESC LIMIT ?",
+		     DB_INT(c.id), DB_INT(c.unit_id), DB_INT(limit)) < 0)
+		return db_fail(db, e);
+	json_t *items = json_array();
+	for (int i = 0; i < r->nrows; i++) {
+		const char *kind = kind_of_type(db_text(r, i, 1));
+		if (!kind)
+			continue;
+		char sz[32], sl[20];
+		size_text(db_int(r, i, 2), sz, sizeof sz);
+		local_text(db_text(r, i, 3), sl);
+		json_array_append_new(items, json_pack("{ss ss ss ss ss ss ss ss sb}", "sha256", db_text(r, i, 0), "kind",
+						       kind, "kind_label", media_kind_label(kind), "media_type",
+						       db_text(r, i, 1), "size_text", sz, "stored_local", sl, "filename",
+						       db_text(r, i, 4), "description", db_text(r, i, 5), "attached",
+						       db_int(r, i, 6) > 0));
+	}
+	db_res_free(r);
+	*out = json_pack("{so}", "items", items);
+	return 0;
+}
+
+bool media_may_attach(struct db *db, const struct actor *a, long long case_id)
+{
+	if (!actor_logged_in(a) || !actor_has(a, ROLE_OFFICER | ROLE_HEAD))
+		return false;
+	struct db_res *r;
+	if (db_query(db, &r, "SELECT unit_id, status FROM cases WHERE id = ?", DB_INT(case_id)) < 0)
+		return false;
+	bool ok = r->nrows == 1 && str_eq(db_text(r, 0, 1), "open") &&
+		  (is_case_officer(db, case_id, a->user_id, true) ||
+		   (actor_has(a, ROLE_HEAD) && actor_unit_in_scope(db, a, db_int(r, 0, 0))));
+	db_res_free(r);
+	return ok;
+}
+
 int media_late_list(struct db *db, const struct actor *a, int limit, json_t **out, struct err *e)
 {
 	*out = NULL;
