@@ -348,7 +348,7 @@ int config_load(struct config *c, struct buf *err)
 				      "secure_cookies", "origin", "site_name", "public_url", "due_soon_days",
 				      "log_requests", "tsa_url", "tsa_ca_file", "trusted_proxies", "site_code", "icp_no",
 				      "police_no", "contact_url", "max_conns_per_ip", "head_timeout_seconds", "hsts",
-				      "portal_cache_kib" };
+				      "portal_cache_kib", "record_export_hours" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char env[64];
 		snprintf(env, sizeof env, "ZHIFA_");

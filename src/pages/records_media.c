@@ -174,7 +174,7 @@ static void attach_form(struct req *r, struct html *h, const struct form_ctx *f)
 {
 	struct form fm;
 	form_init(&fm, r, f->errs, NULL);
-	h_raw(h, "<h3 id=\"media-attach-h\">添加音像记录</h3>");
+	h_raw(h, "<h3 id=\"media-attach-h\">第二步：添加音像记录</h3><p class=\"muted\">已在证据库中的文件可直接选择。</p>");
 	h_printf(h, "<form method=\"post\" action=\"/cases/%lld/media\" id=\"media-form\" class=\"media-form\">", f->case_id);
 	form_csrf(r);
 	form_summary(&fm);
@@ -256,7 +256,7 @@ static void attach_form(struct req *r, struct html *h, const struct form_ctx *f)
 
 static void camera_upload(struct req *r, struct html *h, long long case_id, const char *case_no)
 {
-	h_raw(h, "<h3 id=\"media-camera-h\">现场拍摄并上传</h3>"
+	h_raw(h, "<h3 id=\"media-camera-h\">第一步：现场拍摄并上传</h3>"
 		 "<form method=\"post\" action=\"/admin/vault/upload\" enctype=\"multipart/form-data\" id=\"vault-form\" class=\"media-camera\">");
 	form_csrf(r);
 	h_printf(h, "<input type=\"hidden\" id=\"description\" name=\"description\" value=\"%s音像记录\">",
@@ -265,7 +265,7 @@ static void camera_upload(struct req *r, struct html *h, long long case_id, cons
 		 "<input type=\"file\" id=\"file\" name=\"file\" accept=\"video/*,image/*\" capture=\"environment\" required"
 		 " aria-describedby=\"file-hint\">"
 		 "<p class=\"hint\" id=\"file-hint\">在手机上会打开相机。文件分段上传，网络中断后可从中断处续传；"
-		 "上传完成后回到本页，在上面的表单中已选好该文件，填写其余各项后添加。</p></div>"
+		 "上传完成后回到本页，下面的表单中已选好该文件，填写其余各项后添加。</p></div>"
 		 "<button type=\"submit\">上传到证据库</button></form>");
 	h_printf(h, "<div id=\"tus-upload\" hidden data-csrf=\"%s\" data-endpoint=\"/api/v1/uploads\""
 		    " data-done=\"/cases/%lld#media\" data-done-param=\"media_file\">"
@@ -301,9 +301,8 @@ static void section(struct req *r, struct html *h, const json_t *c, const struct
 		json_t *officers = case_officers(c);
 		struct form_ctx f = { .case_id = id, .officers = officers, .candidates = json_object_get(cand, "items"),
 				      .input = input, .errs = errs, .chosen = req_param(r, "media_file") };
-		(void)txt;
-		attach_form(r, h, &f);
 		camera_upload(r, h, id, txt(c, "case_no", ""));
+		attach_form(r, h, &f);
 		json_decref(officers);
 	}
 	json_decref(cand);

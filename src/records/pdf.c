@@ -6,7 +6,8 @@
  * The page follows the 公文 layout of GB/T 9704-2012 roughly: A4, text
  * area 156 mm x 225 mm (top margin 37 mm, left 28 mm), the enforcement
  * body's name and the title centred at the head, the number right-aligned
- * under the title; body text in a serif face, headings in a sans face.
+ * under the title; body text in a serif face, headings and labels in a
+ * bold sans face.
  *
  * The document is built as a list of blocks (a pango layout each, or a
  * row of signature images) and then flowed twice over the pages with the
@@ -231,6 +232,10 @@ static void flow_text(struct flow *f, const struct block *b)
 	if (f->y > MARGIN_TOP)
 		f->y += b->space_before;
 	if (b->boxed) {
+		/* no empty frame at the foot of a page: open the box where
+		 * its first line fits */
+		if (f->y + 2 * BOX_PAD + b->pitch > TEXT_BOTTOM && f->y > MARGIN_TOP)
+			page_break(f, false);
 		f->box_top = f->y;
 		f->y += BOX_PAD;
 	}
@@ -379,7 +384,23 @@ static void doc_release(struct doc *doc)
 		g_object_unref(doc->ctx);
 }
 
-/* Bold from start to the first "：" of each line when it comes within the
+/* A label: the heading face (bold sans, like 黑体 on printed forms) from
+ * start to end.  Two faces in all (serif regular, sans bold): each face
+ * embedded is a CFF subset that cairo builds per file, the larger part of
+ * the time a document takes. */
+static void label_attrs(PangoAttrList *attrs, size_t start, size_t end)
+{
+	PangoAttribute *a = pango_attr_family_new(FONT_HEAD);
+	a->start_index = (guint)start;
+	a->end_index = (guint)end;
+	pango_attr_list_insert(attrs, a);
+	a = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
+	a->start_index = (guint)start;
+	a->end_index = (guint)end;
+	pango_attr_list_insert(attrs, a);
+}
+
+/* The label face from start to the first "：" of each line when it comes within the
  * first max_label characters ("执法人员：…" in the notice). */
 static void bold_labels(PangoAttrList *attrs, const char *s, long max_label)
 {
@@ -388,12 +409,8 @@ static void bold_labels(PangoAttrList *attrs, const char *s, long max_label)
 		const char *eol = strchr(line, '\n');
 		size_t len = eol ? (size_t)(eol - line) : strlen(line);
 		const char *colon = memmem(line, len, "：", strlen("："));
-		if (colon && utf8_len(line, (size_t)(colon - line)) <= max_label) {
-			PangoAttribute *a = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
-			a->start_index = (guint)(line - s);
-			a->end_index = (guint)(colon - s + (long)strlen("："));
-			pango_attr_list_insert(attrs, a);
-		}
+		if (colon && utf8_len(line, (size_t)(colon - line)) <= max_label)
+			label_attrs(attrs, (size_t)(line - s), (size_t)(colon - s) + strlen("："));
 		line += len + (eol ? 1 : 0);
 	}
 }
@@ -416,10 +433,7 @@ static void add_field(struct doc *doc, const struct pdf_field *fd, double space_
 	}
 	char *s = xasprintf("%s：%s", label, text);
 	PangoAttrList *attrs = pango_attr_list_new();
-	PangoAttribute *a = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
-	a->start_index = 0;
-	a->end_index = (guint)(strlen(label) + strlen("："));
-	pango_attr_list_insert(attrs, a);
+	label_attrs(attrs, 0, strlen(label) + strlen("："));
 	pango_layout_set_attributes(l, attrs);
 	pango_attr_list_unref(attrs);
 	add_text(doc, l, s, space_before, PITCH_BODY);
@@ -430,7 +444,7 @@ static int build(struct doc *doc, const struct pdf_doc *d, struct err *e)
 {
 	PangoLayout *l;
 	if (!str_empty(d->body_name)) {
-		l = new_layout(doc->ctx, FONT_HEAD, SIZE_BODYNAME, false, TEXT_W, PANGO_ALIGN_CENTER);
+		l = new_layout(doc->ctx, FONT_HEAD, SIZE_BODYNAME, true, TEXT_W, PANGO_ALIGN_CENTER);
 		add_text(doc, l, d->body_name, 0, 0);
 	}
 	l = new_layout(doc->ctx, FONT_HEAD, SIZE_TITLE, true, TEXT_W, PANGO_ALIGN_CENTER);
@@ -470,7 +484,7 @@ static int build(struct doc *doc, const struct pdf_doc *d, struct err *e)
 			double sc = fmin(IMG_MAX_W / iw, IMG_MAX_H / ih);
 			im->w = iw * sc;
 			im->h = ih * sc;
-			im->caption = new_layout(doc->ctx, FONT_BODY, SIZE_BODY, true, TEXT_W / IMG_COLS - 6,
+			im->caption = new_layout(doc->ctx, FONT_HEAD, SIZE_BODY, true, TEXT_W / IMG_COLS - 6,
 						 PANGO_ALIGN_LEFT);
 			pango_layout_set_text(im->caption, d->images[i].caption ? d->images[i].caption : "", -1);
 		}

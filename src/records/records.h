@@ -249,6 +249,19 @@ int records_pdf(struct db *db, struct vault *v, const struct actor *a, long long
  * ERR_NOTFOUND when the case is out of view.  Logs "record.case_file". */
 int records_case_file(struct db *db, const struct actor *a, long long case_id, json_t **out, struct err *e);
 
+/* ---- the demo and the tests ---- */
+/* Draft a document of type code on case_id as a, fill every required
+ * field the case did not prefill with a demonstration value, have the
+ * party sign on the screen (a drawn PNG) when the type needs it, state why
+ * there is no recording when the type records "as needed", and finalise
+ * it with the demo password (people/demo.h) - every rule applied as for a
+ * person.  *id (may be NULL) gets the document.  0 or -1 with e. */
+int records_demo_document(struct db *db, struct vault *v, const struct actor *a, long long case_id, const char *code,
+			  long long *id, struct err *e);
+/* Let the demo cases (cases_demo_seed) make the documents their stages
+ * require with records_demo_document on v (kept; NULL uninstalls). */
+void records_demo_install(struct vault *v);
+
 /* ---- words ---- */
 /* 草稿, 已定稿, 已更正 (a final document a correction names). */
 const char *records_status_label(const char *status, bool corrected);

@@ -209,6 +209,22 @@ def main():
         t.is_(login(srv, "wx.head").get("/cases/%d/credentials" % cid).status, 403,
               "a head who is not an officer of the case: 403")
         t.is_(zhang.get("/cases/%d/credentials" % cid).status, 404, "out of scope: 404")
+
+    # ---- the config key record_export_hours reaches the attach (here 1 hour)
+    with harness.Server(t, env={"ZHIFA_RECORD_EXPORT_HOURS": "1"}) as srv:
+        li = login(srv, "wx.li")
+        cid = li.get("/api/v1/cases?q=" + "%E9%BB%91%E5%B9%BF%E6%92%AD", headers=JSON).json()["items"][0]["id"]
+        ids = [o["user_id"] for o in li.get("/api/v1/cases/%d" % cid, headers=JSON).json()["officers"]]
+        r = form_upload(li, page_csrf(li), "现场.mp4", "video/mp4", MP4)
+        sha = re.search(r"ok=([0-9a-f]{64})", r.header("Location") or "").group(1)
+        stored = parse_utc(li.get("/api/v1/vault/" + sha, headers=JSON).json()["stored_at"])
+        body = {"file_sha256": sha, "recorder_serial": "DSJ-1", "officer_ids": ids, "place": "现场",
+                "started_at": utc(stored - datetime.timedelta(hours=2)),
+                "ended_at": utc(stored - datetime.timedelta(hours=1, seconds=1)), "statement_offset_s": 5,
+                "summary": "说明"}
+        r = post_json(li, "/api/v1/cases/%d/media" % cid, body)
+        t.ok(r.status == 201 and r.json().get("late") is True and r.json().get("export_hours") == 1,
+             "record_export_hours = 1: an upload 1 h 1 s after the end is late", r.text[:200])
     t.done()
 
 

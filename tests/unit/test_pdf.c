@@ -15,6 +15,7 @@
 #include "core/err.h"
 #include "records/pdf.h"
 #include "tap.h"
+#include "unit/pdf_sample.h"
 #include <cairo.h>
 #include <math.h>
 #include <pthread.h>
@@ -91,114 +92,6 @@ static char *squeeze(const char *s)
 	return o;
 }
 
-/* ---- a signature as PNG, drawn with cairo ---- */
-static cairo_status_t png_out(void *closure, const unsigned char *data, unsigned int n)
-{
-	buf_add(closure, data, n);
-	return CAIRO_STATUS_SUCCESS;
-}
-
-static void make_signature(struct buf *png, int w, int h, double seed)
-{
-	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-	cairo_t *cr = cairo_create(s);
-	cairo_set_source_rgba(cr, 0, 0, 0, 0);
-	cairo_paint(cr);
-	cairo_set_source_rgb(cr, 0.05, 0.05, 0.3);
-	cairo_set_line_width(cr, h / 25.0);
-	cairo_move_to(cr, w * 0.1, h * 0.6);
-	for (int i = 1; i <= 40; i++) {
-		double t = i / 40.0;
-		cairo_line_to(cr, w * (0.1 + 0.8 * t), h * (0.5 + 0.3 * sin(t * 12 + seed) * (1 - t / 2)));
-	}
-	cairo_stroke(cr);
-	cairo_destroy(cr);
-	cairo_surface_write_to_png_stream(s, png_out, png);
-	cairo_surface_destroy(s);
-}
-
-/* ---- the 询问笔录 ---- */
-static const char *long_para =
-	"经查，当事人自二〇二六年三月起在昆明市官渡区某工业园区内从事工业产品的生产活动，"
-	"其生产的电线电缆属于实行生产许可证管理的产品，当事人在未取得工业产品生产许可证的情况下，"
-	"擅自组织生产并对外销售，截至执法人员现场检查之日，共生产电线电缆一千二百余卷，已销售八百余卷，"
-	"货值金额合计人民币三十六万四千元，违法所得人民币四万二千元。上述事实有现场检查记录、询问笔录、"
-	"销售台账、银行流水及产品照片等证据证明，当事人对上述事实无异议。";
-
-struct sample {
-	struct buf content;
-	struct pdf_field fields[8];
-	const char *phrases[2];
-	struct pdf_image images[2];
-	struct buf png1, png2;
-	struct pdf_doc d;
-};
-
-static const char *notice_text =
-	"执法主体：云南省工业和信息化厅\n"
-	"执法人员：张明（执法证号 53010020260001）、李华（执法证号 53010020260002）\n"
-	"协助人员：无；鉴定人员：无\n"
-	"案由：涉嫌未取得工业产品生产许可证擅自生产列入目录产品\n"
-	"执法依据：《中华人民共和国工业产品生产许可证管理条例》第四十五条\n"
-	"当事人的权利：当事人有权进行陈述和申辩；对执法人员的身份有疑问的，可以要求出示执法证件；"
-	"执法人员与本案有直接利害关系的，当事人有权申请回避。\n"
-	"救济途径：当事人对具体行政行为不服的，可以自收到本文书之日起六十日内向云南省人民政府申请行政复议，"
-	"或者自收到本文书之日起六个月内向昆明市中级人民法院提起行政诉讼。";
-
-static void sample_init(struct sample *s, int rounds)
-{
-	memset(s, 0, sizeof(*s));
-	buf_init(&s->content, 0);
-	for (int i = 1; i <= rounds; i++) {
-		buf_printf(&s->content,
-			   "问：你是否清楚今天我们向你询问的目的？这是第%d个问题。\n"
-			   "答：清楚，你们是来调查我公司生产电线电缆的情况的，我会如实回答。\n"
-			   "问：你公司生产的产品是否取得了工业产品生产许可证？请详细说明产品的名称、规格型号、"
-			   "生产数量、销售数量和销售对象，以及开始生产的时间。\n"
-			   "答：我公司生产的电线电缆尚未取得生产许可证，申请材料已经递交但还在审查之中。\n",
-			   i);
-		if (i == 3)
-			buf_printf(&s->content, "问：请你确认以下事实。\n答：%s\n", long_para);
-	}
-	buf_puts(&s->content, "问：你还有什么需要补充的吗？\n答：没有了，以上所说均属实。");
-	int n = 0;
-	s->fields[n++] = (struct pdf_field){ "询问时间", "2026年11月30日 09时30分至11时05分" };
-	s->fields[n++] = (struct pdf_field){ "询问地点", "昆明市官渡区某工业园区A栋三楼会议室" };
-	s->fields[n++] = (struct pdf_field){ "被询问人", "王某某，男，身份证号码 5301**********1234，某电缆有限公司法定代表人" };
-	s->fields[n++] = (struct pdf_field){ "询问人", "张明（执法证号 53010020260001）、李华（执法证号 53010020260002）" };
-	s->fields[n++] = (struct pdf_field){ "记录人", "李华" };
-	s->fields[n++] = (struct pdf_field){ "询问内容", buf_str(&s->content) };
-	s->fields[n++] = (struct pdf_field){ "", "被询问人核对意见：以上笔录我已看过，与我说的相符。" };
-	s->phrases[0] = "我们是云南省工业和信息化厅的执法人员张明、李华，这是我们的执法证件。"
-			"现依法向你进行询问调查，请你如实回答，你有权进行陈述和申辩。";
-	s->phrases[1] = "你如认为执法人员与本案有直接利害关系，可以申请回避。";
-	make_signature(&s->png1, 600, 200, 0);
-	make_signature(&s->png2, 300, 300, 2);
-	s->images[0] = (struct pdf_image){ (const unsigned char *)s->png1.data, s->png1.len, "被询问人签名" };
-	s->images[1] = (struct pdf_image){ (const unsigned char *)s->png2.data, s->png2.len, "询问人签名" };
-	s->d = (struct pdf_doc){
-		.body_name = "云南省工业和信息化厅",
-		.title = "询问笔录",
-		.number = "云工信询〔2026〕12号",
-		.fields = s->fields,
-		.n_fields = (size_t)n,
-		.phrases = s->phrases,
-		.n_phrases = 2,
-		.notice = notice_text,
-		.images = s->images,
-		.n_images = 2,
-		.footer = "案件编号 2026-0012 · 本文书一式两份",
-		.watermark = "",
-	};
-}
-
-static void sample_release(struct sample *s)
-{
-	buf_release(&s->content);
-	buf_release(&s->png1);
-	buf_release(&s->png2);
-}
-
 /* ---- word boxes of pdftotext -bbox ---- */
 struct word {
 	int page;
@@ -249,7 +142,7 @@ static size_t parse_bbox(const char *html, struct word **out)
 static void test_inquiry(void)
 {
 	struct sample s;
-	sample_init(&s, 6);
+	sample_init(&s, PDF_SAMPLE_ROUNDS);
 	struct buf pdf = BUF_INIT;
 	struct err e = ERR_INIT;
 	int pages = -1;
@@ -313,8 +206,9 @@ static void test_inquiry(void)
 		}
 	}
 	ok(nfonts >= 2 && nemb == nfonts, "pdffonts: all %d fonts are embedded (%d embedded)", nfonts, nemb);
-	ok(serif >= 1 && sans >= 1, "pdffonts: Noto Serif CJK for the body, Noto Sans CJK for the heads (%d, %d)",
+	ok(serif == 1 && sans == 1, "pdffonts: Noto Serif CJK for the body, Noto Sans CJK for the heads (%d, %d)",
 	   serif, sans);
+	is_int(nfonts, 2, "two faces in all (each embedded face costs a font subset)");
 	free(fonts);
 
 	/* pdftotext: the strings, in Chinese */
@@ -409,6 +303,8 @@ static void test_inquiry(void)
 
 	/* pictures to look at */
 	if (mkdir("build/screenshots", 0755) == 0 || access("build/screenshots", W_OK) == 0) {
+		if (system("rm -f build/screenshots/pdf-inquiry-*.png") != 0)
+			printf("# could not remove the old screenshots\n");
 		cmd = xasprintf("pdftoppm -r 80 -png '%s' build/screenshots/pdf-inquiry", path);
 		char *o = run(cmd);
 		free(cmd);
@@ -551,6 +447,103 @@ static void test_refused(void)
 	sample_release(&s);
 }
 
+/* ---- the notice's frame never opens empty at the foot of a page ----
+ * The frame's top and bottom edges are the only rows of the page dark over
+ * most of the text width; between each pair there must be at least a line
+ * of text (the two paddings of 8 pt and more). */
+static int min_frame_height(const char *pgm_path, int *frames)
+{
+	FILE *f = fopen(pgm_path, "rb");
+	int w, h, maxv, minh = 1 << 30;
+	*frames = 0;
+	if (!f || fscanf(f, "P5 %d %d %d", &w, &h, &maxv) != 3 || fgetc(f) == EOF) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	unsigned char *px = xmalloc((size_t)w * h);
+	size_t got = fread(px, 1, (size_t)w * h, f);
+	fclose(f);
+	if (got != (size_t)w * h) {
+		free(px);
+		return -1;
+	}
+	int edge_start = -1, prev_edge = -1, edges = 0;
+	for (int y = 0; y < h; y++) {
+		int dark = 0;
+		for (int x = 0; x < w; x++)
+			dark += px[(size_t)y * w + x] < 200;
+		bool rule = dark > w * 6 / 10;
+		if (rule && edge_start < 0)
+			edge_start = y;
+		if (!rule && edge_start >= 0) {
+			if (edges % 2 == 1) {
+				int hh = edge_start - prev_edge;
+				if (hh < minh)
+					minh = hh;
+				(*frames)++;
+			}
+			prev_edge = edge_start;
+			edges++;
+			edge_start = -1;
+		}
+	}
+	free(px);
+	return minh;
+}
+
+static void test_notice_frame(void)
+{
+	int steps = tap_under_valgrind() ? 3 : 30, frames_seen = 0, empty = 0, broken = 0;
+	for (int k = 0; k < steps; k++) {
+		struct sample s;
+		sample_init(&s, 1);
+		struct pdf_field *fields = xcalloc((size_t)k + 8, sizeof(*fields));
+		memcpy(fields, s.fields, s.d.n_fields * sizeof(*fields));
+		size_t n = s.d.n_fields;
+		for (int i = 0; i < k; i++)
+			fields[n++] = (struct pdf_field){ "备注", "无" };
+		s.d.fields = fields;
+		s.d.n_fields = n;
+		s.d.n_images = 0;
+		struct buf pdf = BUF_INIT;
+		struct err e = ERR_INIT;
+		int pages = 0;
+		if (pdf_render(&s.d, &pdf, &pages, &e) < 0) {
+			broken++;
+			goto next;
+		}
+		char *path = xasprintf("%s/frame.pdf", tmpdir);
+		write_file(path, &pdf);
+		char *cmd = xasprintf("pdftoppm -r 72 -gray '%s' '%s/frame'", path, tmpdir);
+		char *o = run(cmd);
+		free(o);
+		free(cmd);
+		for (int p = 1; p <= pages; p++) {
+			char *pgm = xasprintf("%s/frame-%d.pgm", tmpdir, p);
+			int frames;
+			int minh = min_frame_height(pgm, &frames);
+			if (minh < 0)
+				broken++;
+			frames_seen += frames;
+			if (frames && minh < 2 * 8 + 10) {
+				if (empty++ < 3)
+					printf("# %d filler fields: a frame of %d pt on page %d\n", k, minh, p);
+			}
+			unlink(pgm);
+			free(pgm);
+		}
+		free(path);
+next:
+		buf_release(&pdf);
+		free(fields);
+		sample_release(&s);
+	}
+	is_int(broken, 0, "the documents render and rasterise");
+	ok(frames_seen >= steps, "the notice's frame is found on the pages (%d frames)", frames_seen);
+	is_int(empty, 0, "moved down the page line by line, the notice never leaves an empty frame at a page's foot");
+}
+
 /* ---- two threads at once ---- */
 struct job {
 	const struct pdf_doc *d;
@@ -575,7 +568,7 @@ static void *worker(void *arg)
 static void test_threads(void)
 {
 	struct sample s1, s2;
-	sample_init(&s1, 10);
+	sample_init(&s1, PDF_SAMPLE_ROUNDS);
 	sample_init(&s2, 2);
 	s2.d.watermark = "草稿";
 	struct buf w1 = BUF_INIT, w2 = BUF_INIT;
@@ -611,6 +604,7 @@ int main(void)
 	test_inquiry();
 	test_draft();
 	test_refused();
+	test_notice_frame();
 	test_threads();
 	if (getenv("KEEP")) printf("# kept %s\n", tmpdir); else {
 	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
