@@ -28,6 +28,7 @@
 #include "pages/pages.h"
 #include "pages/cases_pages.h"
 #include "records/records.h"
+#include "records/media.h"
 #include "recording/vault.h"
 #include <limits.h>
 #include <sodium.h>
@@ -309,11 +310,32 @@ static void signatures_list(struct req *r, const json_t *d)
 	h_raw(r->out, "</ul></section>");
 }
 
+/* What finalising still needs: the domain's list, and the recording rule
+ * of the type (records/media.h) when it is not met yet.  New reference. */
+static json_t *doc_needs(struct req *r, const json_t *d)
+{
+	json_t *needs = json_deep_copy(json_object_get(d, "needs"));
+	if (!json_is_array(needs)) {
+		json_decref(needs);
+		needs = json_array();
+	}
+	const char *rec = js(json_object_get(d, "definition"), "recording");
+	struct err e = ERR_INIT;
+	if (str_eq(js(d, "status"), "draft") && (str_eq(rec, "full") || str_eq(rec, "as_needed")) &&
+	    media_check(r->db, ji(d, "case_id"), ji(d, "id"), rec, str_empty(js(d, "act_started_at")) ? NULL : js(d, "act_started_at"),
+			str_empty(js(d, "act_ended_at")) ? NULL : js(d, "act_ended_at"), &e) < 0 &&
+	    e.kind < 500)
+		json_array_append_new(needs, json_string(e.msg));
+	return needs;
+}
+
 static void needs_list(struct req *r, const json_t *d, const char *title)
 {
-	const json_t *needs = json_object_get(d, "needs");
+	json_t *owned = doc_needs(r, d);
+	const json_t *needs = owned;
 	if (!json_array_size(needs)) {
 		h_raw(r->out, "<p class=\"alert ok\" id=\"needs-none\">定稿所需的签名、音像记录和必填内容均已具备。</p>");
+		json_decref(owned);
 		return;
 	}
 	h_printf(r->out, "<div class=\"alert warn\" id=\"needs\"><strong>%s</strong><ul class=\"needs\">", title);
@@ -322,6 +344,7 @@ static void needs_list(struct req *r, const json_t *d, const char *title)
 	json_array_foreach(needs, i, n)
 		h_printf(r->out, "<li class=\"unmet\">%s</li>", json_is_string(n) ? json_string_value(n) : "");
 	h_raw(r->out, "</ul></div>");
+	json_decref(owned);
 }
 
 /* The value of field input name: what was posted (a failed save), else
@@ -975,10 +998,9 @@ static void render_finalise(struct req *r, const json_t *d, const struct errs *a
 	needs_list(r, d, "定稿前还需要：");
 	const char *rec = js(json_object_get(d, "definition"), "recording");
 	if (str_eq(rec, "full") || str_eq(rec, "as_needed"))
-		h_printf(r->out, "<p class=\"alert warn\" id=\"recording-rule\">%s请在案件页的<a href=\"/cases/%lld#media\">音像记录</a>中%s。</p>",
-			 str_eq(rec, "full") ? "本文书记录的执法行为须全程音像记录：" : "本文书记录的执法行为须根据实际情况进行音像记录：",
-			 ji(json_object_get(d, "case"), "id"),
-			 str_eq(rec, "full") ? "添加时间覆盖该执法行为的录像" : "添加音像记录，或说明未录像的理由");
+		h_printf(r->out, "<p class=\"muted\" id=\"recording-rule\">%s音像记录和未录像的理由在案件页的<a href=\"/cases/%lld#media\">音像记录</a>中添加。</p>",
+			 str_eq(rec, "full") ? "本文书记录的执法行为须全程音像记录。" : "本文书记录的执法行为须根据实际情况进行音像记录。",
+			 ji(d, "case_id"));
 	struct form fm;
 	form_init(&fm, r, all, map_field);
 	const struct err *first = all && all->n ? &all->v[0] : NULL;

@@ -274,7 +274,11 @@ def main():
         r = zhang.get("/documents/%d" % did)
         t.ok('data-kind="screen"' in r.text and "对应当前版本" in r.text, "the signature listed on the document")
 
-        # -- finalising
+        # -- finalising: the recording rule listed while unmet, then met by a stated reason
+        if d["definition"].get("recording") == "as_needed":
+            r = zhang.get("/documents/%d/finalise" % did)
+            unmet = re.findall(r'<li class="unmet">([^<]*)<', r.text)
+            t.ok(any("音像记录" in u for u in unmet), "the missing recording listed before the button", repr(unmet))
         no_recording(t, zhang, cid, did, d)
         d = jget(zhang, "/documents/%d" % did)
         r = zhang.get("/documents/%d/finalise" % did)
