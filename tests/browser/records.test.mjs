@@ -207,6 +207,19 @@ async function run(browser, viewport, tag) {
   const ref = sd.signatures.find(s => s.kind === 'refused');
   ok(ref && ref.refusal_reason.includes('拒绝签字') && ref.witness_name === '王五', `${tag}: the refusal with its reason and witness`);
 
+  // -- a list field (抽样取证凭证's 清单): a row added in place, the page still fits
+  const vid = await newDocument(page, cid, '抽样取证凭证', tag);
+  if (vid) {
+    const rows = () => page.$$eval('fieldset[data-rows] tbody tr[data-row]', trs => trs.length);
+    const before = await rows();
+    await page.click('fieldset[data-rows] button.row-add');
+    ok(await rows() === before + 1, `${tag}: 添加一行 adds a row in place`);
+    const last = await page.$$eval('fieldset[data-rows] tbody tr[data-row]', trs => trs[trs.length - 1].querySelector('label').textContent);
+    ok(last.startsWith(`第${before + 1}行`), `${tag}: the new row's labels name it`, last);
+    ok(await overflowOf(page) <= 1, `${tag}: the list form does not scroll sideways`, `${await overflowOf(page)}px`);
+    await page.locator('fieldset[data-rows]').screenshot({ path: `${shots}/records-list-${tag}.png` });
+  }
+
   // -- the 卷内目录
   await page.goto(`${base}/cases/${cid}/file`);
   const rows = await page.$$eval('table.file-toc tbody tr', trs => trs.map(t => t.textContent));
