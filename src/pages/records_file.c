@@ -42,7 +42,7 @@ static void render_file(struct req *r, json_t *m)
 	if (!n_docs) {
 		h_raw(r->out, "<p class=\"muted\" id=\"file-empty\">本案件尚无定稿的执法文书。</p>");
 	} else {
-		h_raw(r->out, "<table class=\"file-toc\"><thead><tr><th scope=\"col\">序号</th><th scope=\"col\">文书名称</th>"
+		h_raw(r->out, "<div class=\"table-wrap\"><table class=\"file-toc\"><thead><tr><th scope=\"col\">序号</th><th scope=\"col\">文书名称</th>"
 			       "<th scope=\"col\">文号</th><th scope=\"col\">日期</th><th scope=\"col\">页数</th>"
 			       "<th scope=\"col\">起止页码</th></tr></thead><tbody>");
 		long long page = 1;
@@ -52,8 +52,8 @@ static void render_file(struct req *r, json_t *m)
 				continue;
 			long long pages = ji(it, "pages");
 			seq++;
-			h_printf(r->out, "<tr><td>%zu</td><td><a href=\"/documents/%lld\">%s</a></td><td>%s</td><td class=\"nowrap\">%s</td>"
-					  "<td>%lld</td><td class=\"nowrap\">",
+			h_printf(r->out, "<tr><td>%zu</td><td><a href=\"/documents/%lld\">%s</a></td><td>%s</td><td class=\"nw\">%s</td>"
+					  "<td>%lld</td><td class=\"nw\">",
 				 seq, ji(it, "id"), js(it, "title"), str_empty(js(it, "number")) ? "—" : js(it, "number"),
 				 js(it, "date"), pages);
 			if (pages > 1)
@@ -63,7 +63,7 @@ static void render_file(struct req *r, json_t *m)
 			h_raw(r->out, "</td></tr>");
 			page += pages > 0 ? pages : 1;
 		}
-		h_printf(r->out, "</tbody></table><p class=\"muted\">共 %zu 份文书，%lld 页。</p>", seq, page - 1);
+		h_printf(r->out, "</tbody></table></div><p class=\"muted\">共 %zu 份文书，%lld 页。</p>", seq, page - 1);
 	}
 	if (n_sigs || n_media)
 		h_printf(r->out, "<p class=\"muted\">另附：签名图像 %zu 个，音像记录 %zu 个（见证据包）。</p>", n_sigs, n_media);

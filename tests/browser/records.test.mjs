@@ -30,7 +30,9 @@ async function login(browser, user, viewport) {
   return { ctx, page, errors };
 }
 
-const overflowOf = page => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+// against the viewport's own width: a mobile browser widens its layout
+// viewport to a page that is too wide, so innerWidth would hide it
+const overflowOf = page => page.evaluate(() => document.documentElement.scrollWidth - window.screen.width);
 const jsonOf = async (page, path) => (await page.request.get(`${base}${path}`, { headers: { Accept: 'application/json' } })).json();
 
 // Open a penalty case through POST /cases/new (the form's fields); returns its id.
