@@ -28,7 +28,6 @@
 #include "pages/pages.h"
 #include "pages/cases_pages.h"
 #include "records/records.h"
-#include "records/media.h"
 #include "recording/vault.h"
 #include <limits.h>
 #include <sodium.h>
@@ -310,32 +309,11 @@ static void signatures_list(struct req *r, const json_t *d)
 	h_raw(r->out, "</ul></section>");
 }
 
-/* What finalising still needs: the domain's list, and the recording rule
- * of the type (records/media.h) when it is not met yet.  New reference. */
-static json_t *doc_needs(struct req *r, const json_t *d)
-{
-	json_t *needs = json_deep_copy(json_object_get(d, "needs"));
-	if (!json_is_array(needs)) {
-		json_decref(needs);
-		needs = json_array();
-	}
-	const char *rec = js(json_object_get(d, "definition"), "recording");
-	struct err e = ERR_INIT;
-	if (str_eq(js(d, "status"), "draft") && (str_eq(rec, "full") || str_eq(rec, "as_needed")) &&
-	    media_check(r->db, ji(d, "case_id"), ji(d, "id"), rec, str_empty(js(d, "act_started_at")) ? NULL : js(d, "act_started_at"),
-			str_empty(js(d, "act_ended_at")) ? NULL : js(d, "act_ended_at"), &e) < 0 &&
-	    e.kind < 500)
-		json_array_append_new(needs, json_string(e.msg));
-	return needs;
-}
-
 static void needs_list(struct req *r, const json_t *d, const char *title)
 {
-	json_t *owned = doc_needs(r, d);
-	const json_t *needs = owned;
+	const json_t *needs = json_object_get(d, "needs");
 	if (!json_array_size(needs)) {
 		h_raw(r->out, "<p class=\"alert ok\" id=\"needs-none\">定稿所需的签名、音像记录和必填内容均已具备。</p>");
-		json_decref(owned);
 		return;
 	}
 	h_printf(r->out, "<div class=\"alert warn\" id=\"needs\"><strong>%s</strong><ul class=\"needs\">", title);
@@ -344,7 +322,6 @@ static void needs_list(struct req *r, const json_t *d, const char *title)
 	json_array_foreach(needs, i, n)
 		h_printf(r->out, "<li class=\"unmet\">%s</li>", json_is_string(n) ? json_string_value(n) : "");
 	h_raw(r->out, "</ul></div>");
-	json_decref(owned);
 }
 
 /* The value of field input name: what was posted (a failed save), else
