@@ -794,6 +794,8 @@ static void render_sign(struct req *r, const json_t *d, const struct errs *all, 
 	if (first && str_eq(first->field, "content_sha256"))
 		h_printf(r->out, "<p class=\"alert error\" role=\"alert\" id=\"stale-hash\">%s</p>", first->msg);
 	sign_intro(r, d);
+	h_raw(r->out, "<nav class=\"sign-ways\" aria-label=\"签名方式\"><a href=\"#screen\">在屏幕上签名</a> · "
+		       "<a href=\"#scan\">纸质签名的照片或扫描件</a> · <a href=\"#refused\">当事人拒绝签名</a></nav>");
 
 	/* on the screen */
 	struct form fm;
@@ -824,6 +826,8 @@ static void render_sign(struct req *r, const json_t *d, const struct errs *all, 
 	form_suffix(&fm, "-scan");
 	h_raw(r->out, "<section class=\"card\" aria-labelledby=\"h-scan\" id=\"scan\"><h2 id=\"h-scan\">纸质签名的照片或扫描件</h2>");
 	form_summary(&fm);
+	if (!posted && !str_empty(req_param(r, "scan_file")))
+		h_raw(r->out, "<p class=\"alert ok\" role=\"status\" id=\"scan-stored\">文件已存入证据文件库，已在下面选好，请填写签名人后确认。</p>");
 	/* the vault's upload (http: multipart; with JavaScript resumable, by
 	 * /static/upload.js, coming back here with the file chosen) */
 	h_raw(r->out, "<form method=\"post\" action=\"/admin/vault/upload\" enctype=\"multipart/form-data\" id=\"vault-form\">");

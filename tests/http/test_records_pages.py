@@ -372,7 +372,8 @@ def main():
             sha = r.json().get("sha256") if r.status in (200, 201) else None
             t.ok(sha, "a photo of the paper signed stored in the vault (%d)" % r.status)
             r = zhang.get("/documents/%d/sign?scan_file=%s" % (sid, sha))
-            t.ok('<option value="%s" selected>' % sha in r.text and 'data-done="/documents/%d/sign#scan"' % sid in r.text,
+            t.ok('<option value="%s" selected>' % sha in r.text and 'data-done="/documents/%d/sign#scan"' % sid in r.text and
+                 'id="scan-stored"' in r.text,
                  "the sign page offers it chosen, and the upload comes back to it")
             r = post(zhang, "/documents/%d/sign" % sid, [("kind", "scan"), ("signer_role", "party"), ("signer_name", "李四"),
                                                          ("content_sha256", sd["content_sha256"]), ("image_sha256", "")])
