@@ -943,6 +943,8 @@ int page_document_sign(struct req *r)
 		const char *img = req_param(r, "image");
 		if (str_empty(img))
 			errs_add(&all, ERR_INVALID, "image", "请在签名框内签名");
+		else if (strlen(img) > (size_t)RECORD_SIGNATURE_MAX * 4 / 3 + 64)
+			errs_add(&all, ERR_INVALID, "image", "签名图像过大（不超过 %d KiB），请清除后重新签名", RECORD_SIGNATURE_MAX / 1024);
 		else if (!(in.png = data_url_png(r, img, &in.png_len)))
 			errs_add(&all, ERR_INVALID, "image", "签名图像无效，请清除后重新签名");
 	} else if (str_eq(in.kind, "scan")) {

@@ -256,6 +256,10 @@ def main():
                                                      ("image", "data:image/png;base64,AAAA")] + base)
         t.ok(r.status == 400 and chinese(field_errors(r.text).get("image-screen", "")), "not a PNG: 400 in Chinese",
              repr(field_errors(r.text)))
+        r = post(zhang, "/documents/%d/sign" % did, [("kind", "screen"), ("signer_name", "李四"),
+                                                     ("image", "data:image/png;base64," + "A" * 720000)] + base)
+        t.ok(r.status == 400 and "过大" in field_errors(r.text).get("image-screen", ""), "a signature image too large: 400 naming it",
+             "%d %r" % (r.status, problems(r.text)))
         url = "data:image/png;base64," + base64.b64encode(png()).decode()
         r = post(zhang, "/documents/%d/sign" % did, [("kind", "screen"), ("signer_name", "李四"), ("image", url),
                                                      ("content_sha256", "0" * 64), ("signer_role", "party")])
