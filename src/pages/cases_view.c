@@ -411,6 +411,7 @@ static void render_case(struct req *r, json_t *m)
 	h_raw(r->out, "<div class=\"case-cols\"><div class=\"case-main\">");
 	needs_section(r, c);
 	actions_section(r, m);
+	records_docs_section(r, c);
 	records_media_section(r, r->out, (json_t *)c);
 	timeline_section(r, m);
 	h_raw(r->out, "</div><div class=\"case-side\">");

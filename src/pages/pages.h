@@ -230,4 +230,15 @@ int page_api_document_finalise(struct req *r);   /* POST /api/v1/documents/{id}/
 int page_api_review_classify(struct req *r);  /* POST /api/v1/review/classify (JSON) */
 int page_api_review_catalogue(struct req *r); /* GET the catalogue in force and its versions; POST a version (admin) */
 /* == end api_review.c == */
+/* == records_docs.c, records_file.c: 执法文书 and the case file == */
+/* The section 执法文书与案卷 of the case page (c: the case as case_get gives it). */
+void records_docs_section(struct req *r, const json_t *c);
+int page_case_documents(struct req *r);    /* GET the 新建文书 form; POST type_code drafts one */
+int page_document(struct req *r);          /* GET /documents/{id}; POST saves the draft (row_version) */
+int page_document_correct(struct req *r);  /* POST correction_reason: a correction of a final one */
+int page_document_sign(struct req *r);     /* GET; POST kind=screen|scan|refused, bound to content_sha256 */
+int page_document_finalise(struct req *r); /* GET what is missing; POST row_version + password */
+int page_document_pdf(struct req *r);      /* GET the PDF (a draft with the watermark 草稿) */
+int page_case_file(struct req *r);         /* GET /cases/{id}/file: the printable 卷内目录 */
+/* == end records == */
 #endif

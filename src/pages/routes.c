@@ -203,5 +203,14 @@ const struct route routes[] = {
 	{ M_GET, "/cases/{id}/credentials", page_case_credentials, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
 	{ M_GET | M_POST, "/api/v1/cases/{id}/media", page_api_case_media, R_LOGIN, CASE_READERS },
 	/* == end records_media.c == */
+	/* == 执法文书 and the case file (records_docs.c, records_file.c); who writes is the domain's == */
+	{ M_GET | M_POST, "/cases/{id}/documents", page_case_documents, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	{ M_GET, "/cases/{id}/file", page_case_file, R_LOGIN, CASE_READERS },
+	{ M_GET | M_POST, "/documents/{id}", page_document, R_LOGIN, CASE_READERS },
+	{ M_GET, "/documents/{id}/pdf", page_document_pdf, R_LOGIN, CASE_READERS },
+	{ M_GET | M_POST, "/documents/{id}/sign", page_document_sign, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	{ M_GET | M_POST, "/documents/{id}/finalise", page_document_finalise, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	{ M_POST, "/documents/{id}/correct", page_document_correct, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	/* == end records == */
 };
 const size_t routes_count = ARRAY_SIZE(routes);

@@ -161,6 +161,13 @@ ROUTES = [
     ("GET POST", "/cases/{id}/media", "officer head reviewer leader archivist supervisor"),
     ("GET", "/cases/{id}/credentials", "officer head"),
     ("GET POST", "/api/v1/cases/{id}/media", "officer head reviewer leader archivist supervisor"),
+    ("GET POST", "/cases/{id}/documents", "officer head"),
+    ("GET", "/cases/{id}/file", "officer head reviewer leader archivist supervisor"),
+    ("GET POST", "/documents/{id}", "officer head reviewer leader archivist supervisor"),
+    ("GET", "/documents/{id}/pdf", "officer head reviewer leader archivist supervisor"),
+    ("GET POST", "/documents/{id}/sign", "officer head"),
+    ("GET POST", "/documents/{id}/finalise", "officer head"),
+    ("POST", "/documents/{id}/correct", "officer head"),
 ]
 
 # R_STREAM | R_NO_CSRF routes: the handler checks _csrf in the multipart body

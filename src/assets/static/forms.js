@@ -23,6 +23,10 @@
           if (no) no.textContent = String(k + 1);
           var del = tr.querySelector(".row-del");
           if (del) del.setAttribute("aria-label", "删除第" + (k + 1) + "行");
+          // the cells' labels name their row ("第3行的名称", "第3条依据的…")
+          tr.querySelectorAll("label").forEach(function (l) {
+            l.textContent = l.textContent.replace(/^第\d+/, "第" + (k + 1));
+          });
         });
       }
       fs.addEventListener("click", function (ev) {
