@@ -418,11 +418,13 @@ static void readme(struct buf *b, const struct package_case *c, const char *expo
 		 "七、一次完成全部核对\n"
 		 "    zhifa verify --package 证据包.zip [--key 公布的验证密钥]\n"
 		 "    列出每一处不符；全部相符时退出状态为 0。\n\n"
-		 "八、本次导出的登记\n"
-		 "    导出本身也登记在账本中（叶子类型 case.exported，其 sha256 为本包 manifest.json 的 SHA-256）。"
-		 "在执法机关网站“公信验证”页用 manifest.json 的 SHA-256 查询，或运行\n"
-		 "      zhifa verify 网站地址 --key 公布的验证密钥 --file manifest.json\n"
-		 "    可确认本包由该机关导出、manifest.json 未被改动（须待下一个检查点签出后）。\n");
+		 "八、清单本身的登记\n"
+		 "    导出本身也登记在账本中：leaves/INDEX.json 的 export_leaf 指明的叶子（类型 case.exported）的 sha256"
+		 " 就是本包 manifest.json 的 SHA-256，它的包含证明也在 proofs/INDEX.json 中。按第四步核对它，"
+		 "即可确认案件编号、名称和文件清单都是导出时的原样：\n"
+		 "      sha256sum manifest.json\n"
+		 "    在执法机关网站“公信验证”页用该值查询，或运行 zhifa verify 网站地址 --key 公布的验证密钥 --file manifest.json，"
+		 "也可联网确认。\n");
 }
 
 static int fsync_dir_of(const char *path)
@@ -466,7 +468,6 @@ static int write_package(struct db *db, struct vault *v, const char *keys_dir, c
 			max_leaf = pi[i].leaf;
 	}
 
-	/* the checkpoint, its keys, the leaves and their proofs */
 	struct buf note, vk_ed, vk_sm2, pem_ed, pem_sm2, tmp, man, sums256, sumsm3, text;
 	buf_init(&note, 0);
 	buf_init(&vk_ed, 0);
@@ -484,7 +485,78 @@ static int write_package(struct db *db, struct vault *v, const char *keys_dir, c
 	struct archive *ar = NULL;
 	unsigned char *chunk = NULL;
 	long long cp_size = 0;
-	if (pick_checkpoint(db, keys_dir, max_leaf, &note, &cp_size, e) < 0 ||
+	bool committed = false;
+	struct fd_out fo = { -1, 0, false, 0 };
+	char cid[32];
+	snprintf(cid, sizeof cid, "%lld", c->id);
+
+	/* the manifest */
+	char now[21];
+	time_now_utc(now);
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(files, json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "path", items[i].path, "kind",
+						       items[i].kind ? items[i].kind : "file", "sha256", items[i].sha256,
+						       "sm3", pi[i].sm3, "size", (json_int_t)pi[i].size, "leaf_index",
+						       (json_int_t)pi[i].leaf, "media_type", pi[i].media_type));
+		buf_printf(&sums256, "%s  %s\n", items[i].sha256, items[i].path);
+		buf_printf(&sumsm3, "%s  %s\n", pi[i].sm3, items[i].path);
+	}
+	manifest = json_pack("{s:s,s:s,s:s,s:{s:I,s:s,s:s,s:s,s:s},s:o}", "format", PACKAGE_FORMAT, "exported_at", now,
+			     "zip_writer", archive_version_string(), "case", "id", (json_int_t)c->id, "case_no",
+			     c->case_no ? c->case_no : "", "title", c->title ? c->title : "", "body", c->body ? c->body : "",
+			     "unit", c->unit ? c->unit : "", "files", files);
+	files = NULL;
+	char *ms = json_dumps(manifest, JSON_INDENT(2) | JSON_SORT_KEYS);
+	buf_puts(&man, ms);
+	buf_putc(&man, '\n');
+	free(ms);
+	{
+		unsigned char d[32];
+		unsigned int dl = 0;
+		EVP_Digest(man.data, man.len, d, &dl, EVP_sha256(), NULL);
+		hex_encode(d, 32, res->manifest_sha256);
+	}
+
+	/* the zip: the files first, streamed and their SHA-256 checked */
+	part = xasprintf("%s.part", out_path);
+	fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		err_set(e, ERR_INVALID, "out", "无法创建文件 %s：%s", part, strerror(errno));
+		goto out;
+	}
+	fo.fd = fd;
+	ar = package_zip_new(fd_sink, &fo);
+	if (!ar) {
+		err_set(e, ERR_INTERNAL, "", "无法初始化压缩包写入");
+		goto out;
+	}
+	chunk = xmalloc(CHUNK);
+	for (size_t i = 0; i < n; i++) {
+		struct package_item it = items[i];
+		it.size = pi[i].size;
+		if (add_blob(ar, &fo, v, db, a, &it, chunk, e) < 0)
+			goto out;
+	}
+
+	/* the export is an act of the log: its leaf names the manifest, so
+	 * the checkpoint below covers the manifest too */
+	json_t *lf = json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)c->id, "sha256", res->manifest_sha256, "files",
+			       (json_int_t)n);
+	char detail[256];
+	snprintf(detail, sizeof detail, "files=%zu manifest=%s out=%.100s", n, res->manifest_sha256, out_path);
+	if (db_begin(db) < 0 || ledger_append(db, "case.exported", lf, &res->leaf_index, e) < 0 ||
+	    audit_log(db, a, "case.export", "case", cid, "ok", detail) < 0 || db_commit(db) < 0) {
+		if (!e->kind)
+			err_set(e, ERR_INTERNAL, "", "记录导出失败：%s", db_errmsg(db));
+		db_rollback(db);
+		json_decref(lf);
+		goto out;
+	}
+	json_decref(lf);
+	committed = true;
+
+	/* the checkpoint, its keys, the leaves and their proofs */
+	if (pick_checkpoint(db, keys_dir, res->leaf_index > max_leaf ? res->leaf_index : max_leaf, &note, &cp_size, e) < 0 ||
 	    note_keys(keys_dir, buf_str(&note), &vk_ed, &vk_sm2, &pem_ed, &pem_sm2, e) < 0)
 		goto out;
 	struct buf origin;
@@ -500,68 +572,27 @@ static int write_package(struct db *db, struct vault *v, const char *keys_dir, c
 		goto out;
 	char root_hex[2 * MERKLE_HASH + 1];
 	hex_encode(root, MERKLE_HASH, root_hex);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i <= n; i++) {
+		long long idx = i < n ? pi[i].leaf : res->leaf_index;
 		bool seen = false;
-		for (size_t j = 0; j < i; j++)
-			seen = seen || pi[j].leaf == pi[i].leaf;
+		for (size_t j = 0; j < i && j < n; j++)
+			seen = seen || pi[j].leaf == idx;
 		if (seen)
 			continue;
 		buf_reset(&tmp);
-		if (ledger_json_leaf(db, pi[i].leaf, &tmp, e) < 0)
+		if (ledger_json_leaf(db, idx, &tmp, e) < 0)
 			goto out;
 		json_array_append_new(leaves, parse_body(&tmp));
 		buf_reset(&tmp);
-		if (ledger_json_inclusion(db, pi[i].leaf, cp_size, &tmp, e) < 0)
+		if (ledger_json_inclusion(db, idx, cp_size, &tmp, e) < 0)
 			goto out;
 		json_array_append_new(proofs, parse_body(&tmp));
 	}
-	char now[21];
-	time_now_utc(now);
-	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(files, json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "path", items[i].path, "kind",
-						       items[i].kind ? items[i].kind : "file", "sha256", items[i].sha256,
-						       "sm3", pi[i].sm3, "size", (json_int_t)pi[i].size, "leaf_index",
-						       (json_int_t)pi[i].leaf, "media_type", pi[i].media_type));
-		buf_printf(&sums256, "%s  %s\n", items[i].sha256, items[i].path);
-		buf_printf(&sumsm3, "%s  %s\n", pi[i].sm3, items[i].path);
-	}
-	struct buf rb64;
-	buf_init(&rb64, 0);
-	b64_encode(root, MERKLE_HASH, &rb64);
-	manifest = json_pack("{s:s,s:s,s:s,s:{s:I,s:s,s:s,s:s,s:s},s:{s:I,s:s,s:s,s:s},s:o}", "format", PACKAGE_FORMAT,
-			     "exported_at", now, "zip_writer", archive_version_string(), "case", "id", (json_int_t)c->id,
-			     "case_no", c->case_no ? c->case_no : "", "title", c->title ? c->title : "", "body",
-			     c->body ? c->body : "", "unit", c->unit ? c->unit : "", "checkpoint", "size",
-			     (json_int_t)cp_size, "root_hash", root_hex, "root_base64", buf_str(&rb64), "note",
-			     "checkpoint.txt", "files", files);
-	files = NULL;
-	buf_release(&rb64);
-	char *ms = json_dumps(manifest, JSON_INDENT(2) | JSON_SORT_KEYS);
-	buf_puts(&man, ms);
-	buf_putc(&man, '\n');
-	free(ms);
-	{
-		unsigned char d[32];
-		unsigned int dl = 0;
-		EVP_Digest(man.data, man.len, d, &dl, EVP_sha256(), NULL);
-		hex_encode(d, 32, res->manifest_sha256);
-	}
 	readme(&text, c, now, (long long)n, cp_size, root_hex, buf_str(&vk_ed));
 
-	/* the zip */
-	part = xasprintf("%s.part", out_path);
-	fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		err_set(e, ERR_INVALID, "out", "无法创建文件 %s：%s", part, strerror(errno));
-		goto out;
-	}
-	struct fd_out fo = { fd, 0, false, 0 };
-	ar = package_zip_new(fd_sink, &fo);
-	if (!ar) {
-		err_set(e, ERR_INTERNAL, "", "无法初始化压缩包写入");
-		goto out;
-	}
-	json_t *lo = json_pack("{s:I,s:O}", "checkpoint_size", (json_int_t)cp_size, "leaves", leaves);
+	/* the package's own files, after the evidence */
+	json_t *lo = json_pack("{s:I,s:I,s:O}", "checkpoint_size", (json_int_t)cp_size, "export_leaf",
+			       (json_int_t)res->leaf_index, "leaves", leaves);
 	json_t *po = json_pack("{s:I,s:O}", "checkpoint_size", (json_int_t)cp_size, "proofs", proofs);
 	char *lj0 = json_dumps(lo, JSON_INDENT(1) | JSON_SORT_KEYS);
 	char *pj0 = json_dumps(po, JSON_INDENT(1) | JSON_SORT_KEYS);
@@ -598,13 +629,6 @@ static int write_package(struct db *db, struct vault *v, const char *keys_dir, c
 	free(pj);
 	if (mrc < 0)
 		goto out;
-	chunk = xmalloc(CHUNK);
-	for (size_t i = 0; i < n; i++) {
-		struct package_item it = items[i];
-		it.size = pi[i].size;
-		if (add_blob(ar, &fo, v, db, a, &it, chunk, e) < 0)
-			goto out;
-	}
 	if (archive_write_close(ar) != ARCHIVE_OK) {
 		zip_fail(ar, &fo, e);
 		goto out;
@@ -621,23 +645,6 @@ static int write_package(struct db *db, struct vault *v, const char *keys_dir, c
 	res->files = (long long)n;
 	res->checkpoint_size = cp_size;
 
-	/* the export is an act: leaf and op_log, then the name */
-	json_t *lf = json_pack("{s:I,s:s,s:I,s:I}", "case_id", (json_int_t)c->id, "sha256", res->manifest_sha256,
-			       "files", (json_int_t)n, "checkpoint_size", (json_int_t)cp_size);
-	char detail[256];
-	snprintf(detail, sizeof detail, "files=%zu bytes=%lld manifest=%s checkpoint=%lld", n, fo.n, res->manifest_sha256,
-		 cp_size);
-	char cid[32];
-	snprintf(cid, sizeof cid, "%lld", c->id);
-	if (db_begin(db) < 0 || ledger_append(db, "case.exported", lf, &res->leaf_index, e) < 0 ||
-	    audit_log(db, a, "case.export", "case", cid, "ok", detail) < 0 || db_commit(db) < 0) {
-		if (!e->kind)
-			err_set(e, ERR_INTERNAL, "", "记录导出失败：%s", db_errmsg(db));
-		db_rollback(db);
-		json_decref(lf);
-		goto out;
-	}
-	json_decref(lf);
 	if (rename(part, out_path) < 0) {
 		err_set(e, ERR_INTERNAL, "out", "无法把证据包改名为 %s：%s", out_path, strerror(errno));
 		goto out;
@@ -651,6 +658,12 @@ out:
 		close(fd);
 	if (rc < 0 && part)
 		unlink(part);
+	if (rc < 0 && committed) {
+		/* the leaf and the first row stay: the export was begun */
+		char why[300];
+		snprintf(why, sizeof why, "%.280s", e->msg);
+		audit_log(db, a, "case.export", "case", cid, "failed", why);
+	}
 	free(part);
 	free(chunk);
 	json_decref(leaves);

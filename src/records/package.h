@@ -14,15 +14,20 @@
  *
  * Invariants:
  *  - every file is streamed from the blob store in chunks (never held
- *    whole in memory) and its SHA-256 recomputed on the way: a stored file
- *    that no longer has its recorded hash stops the export;
- *  - the zip is written to OUT.part, fsync'ed, the export committed
- *    (op_log "case.export" and the leaf "case.exported" {case_id, sha256 of
- *    manifest.json, files}), then renamed to OUT and the folder fsync'ed: a
- *    killed export leaves no file under OUT;
- *  - the checkpoint is the newest signed one if it covers every file's
- *    leaf; otherwise one is signed now (ledger_checkpoint_act), so an
- *    export never waits;
+ *    whole in memory) into OUT.part, its SHA-256 recomputed on the way: a
+ *    stored file that no longer has its recorded hash stops the export
+ *    before anything is recorded;
+ *  - then the export is committed: the leaf "case.exported" {case_id,
+ *    sha256 of manifest.json, files} and the op_log row "case.export", in
+ *    one transaction; then a checkpoint covering that leaf is signed
+ *    (ledger_checkpoint_act: an export never waits for the timer), and
+ *    every proof is against it, so the manifest itself (case number,
+ *    title, the list of files) is covered by the signed checkpoint;
+ *  - the package's own files follow the evidence; the zip is fsync'ed,
+ *    renamed to OUT and the folder fsync'ed: a killed export leaves no
+ *    file under OUT (at worst OUT.part; after the commit, a leaf and an
+ *    op_log row for an export whose zip never arrived - a failure after
+ *    the commit adds a "failed" op_log row);
  *  - the zip is canonical: entries stored (no compression), fixed mode
  *    0644, owner 0, mtime = manifest "exported_at", UTF-8 names;
  *    package_verify rewrites it from its own entries and compares every

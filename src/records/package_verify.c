@@ -23,6 +23,7 @@
 #include "ledger/merkle.h"
 #include <archive.h>
 #include <archive_entry.h>
+#include <openssl/evp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -276,6 +277,88 @@ static void check_pem(struct entry *v, size_t n, const char *path, const struct 
 	buf_release(&want);
 }
 
+/* The leaf idx of leaves/INDEX.json: its hash, its JSON naming sha
+ * (and sm3, size when the leaf gives them), its inclusion proof against
+ * the checkpoint.  0 with *leaf_out (when not NULL) the parsed leaf, -1
+ * when the leaf is missing or unreadable. */
+static int check_leaf(struct package_report *r, const json_t *larr, bool *leaf_used, const json_t *parr,
+		      bool *proof_used, long long idx, const char *path, const char *sha, const char *sm3,
+		      long long size, long long cp_size, const unsigned char root[MERKLE_HASH], bool cp_ok,
+		      json_t **leaf_out)
+{
+	static unsigned char proof[MERKLE_MAX_PROOF][MERKLE_HASH];
+	const json_t *L = NULL, *P = NULL, *y;
+	size_t k;
+	json_array_foreach(larr, k, y)
+		if (json_integer_value(json_object_get(y, "index")) == idx) {
+			L = y;
+			leaf_used[k] = true;
+			break;
+		}
+	if (!L) {
+		problem(r, "leaves/INDEX.json 中没有 %s 的第 %lld 号叶子", path, idx);
+		return -1;
+	}
+	const char *lb = json_string_value(json_object_get(L, "leaf"));
+	const char *hb = json_string_value(json_object_get(L, "hash"));
+	size_t lbl = lb ? strlen(lb) : 0;
+	unsigned char *leaf = xmalloc(lbl + 1), claimed[MERKLE_HASH], lh[MERKLE_HASH];
+	long ll = lb ? b64_decode(lb, lbl, leaf, lbl + 1) : -1;
+	if (ll < 0 || !hb || b64_decode(hb, strlen(hb), claimed, MERKLE_HASH) != MERKLE_HASH) {
+		problem(r, "第 %lld 号叶子的记录格式有误", idx);
+		free(leaf);
+		return -1;
+	}
+	merkle_leaf_hash(leaf, (size_t)ll, lh);
+	if (memcmp(lh, claimed, MERKLE_HASH) != 0)
+		problem(r, "第 %lld 号叶子的内容与其叶子哈希不符（叶子被改动）", idx);
+	json_t *lj = json_loadb((const char *)leaf, (size_t)ll, 0, NULL);
+	free(leaf);
+	if (!json_is_object(lj)) {
+		problem(r, "第 %lld 号叶子不是 JSON 对象", idx);
+	} else {
+		bool named_top = str_eq(json_string_value(json_object_get(lj, "sha256")), sha);
+		if (json_integer_value(json_object_get(lj, "index")) != idx)
+			problem(r, "第 %lld 号叶子记录的序号是 %lld", idx,
+				(long long)json_integer_value(json_object_get(lj, "index")));
+		if (!json_has_string(lj, sha))
+			problem(r, "第 %lld 号叶子没有登记 %s 的 SHA-256 %s", idx, path, sha);
+		const char *lsm3 = json_string_value(json_object_get(lj, "sm3"));
+		if (sm3 && lsm3 && named_top && !str_eq(lsm3, sm3))
+			problem(r, "第 %lld 号叶子登记的 SM3 与文件 %s 的不符", idx, path);
+		const json_t *lsz = json_object_get(lj, "size");
+		if (size >= 0 && named_top && json_is_integer(lsz) && json_integer_value(lsz) != size)
+			problem(r, "第 %lld 号叶子登记的大小与文件 %s 的不符", idx, path);
+	}
+	json_array_foreach(parr, k, y)
+		if (json_integer_value(json_object_get(y, "index")) == idx) {
+			P = y;
+			proof_used[k] = true;
+			break;
+		}
+	long np = P ? decode_proof(json_object_get(P, "proof"), proof) : -1;
+	long long psz = P ? json_integer_value(json_object_get(P, "size")) : -1;
+	if (!P)
+		problem(r, "proofs/INDEX.json 中没有第 %lld 号叶子的包含证明", idx);
+	else if (np < 0)
+		problem(r, "第 %lld 号叶子的包含证明格式有误", idx);
+	else if (cp_size < 0)
+		; /* the checkpoint is reported already */
+	else if (psz != cp_size)
+		problem(r, "第 %lld 号叶子的包含证明针对大小 %lld 的树，不是检查点的 %lld", idx, psz, cp_size);
+	else if (idx < 0 || idx >= cp_size ||
+		 !merkle_verify_inclusion((uint64_t)idx, (uint64_t)cp_size, lh, proof, (size_t)np, root))
+		problem(r, "第 %lld 号叶子（%s）的包含证明与检查点的根哈希不符", idx, path);
+	else if (cp_ok)
+		r->leaves++;
+	bool parsed = json_is_object(lj);
+	if (leaf_out && parsed)
+		*leaf_out = lj;
+	else
+		json_decref(lj);
+	return parsed ? 0 : -1;
+}
+
 static void check_content(struct entry *ents, size_t nent, const char *const *pinned, size_t npinned,
 			  struct package_report *r)
 {
@@ -369,14 +452,6 @@ static void check_content(struct entry *ents, size_t nent, const char *const *pi
 	if (man && !str_eq(json_string_value(json_object_get(man, "format")), PACKAGE_FORMAT))
 		problem(r, "manifest.json 的格式「%s」不是 %s", json_string_value(json_object_get(man, "format")) ?: "",
 			PACKAGE_FORMAT);
-	const json_t *mcp = json_object_get(man, "checkpoint");
-	if (man && cp_size >= 0) {
-		char hex[2 * MERKLE_HASH + 1];
-		hex_encode(root, MERKLE_HASH, hex);
-		if (json_integer_value(json_object_get(mcp, "size")) != cp_size ||
-		    !str_eq(json_string_value(json_object_get(mcp, "root_hash")), hex))
-			problem(r, "manifest.json 记录的检查点（大小、根哈希）与 checkpoint.txt 不符");
-	}
 	if (li && json_integer_value(json_object_get(li, "checkpoint_size")) != cp_size && cp_size >= 0)
 		problem(r, "leaves/INDEX.json 的 checkpoint_size 与检查点的大小不符");
 	if (pi && json_integer_value(json_object_get(pi, "checkpoint_size")) != cp_size && cp_size >= 0)
@@ -392,7 +467,6 @@ static void check_content(struct entry *ents, size_t nent, const char *const *pi
 	struct buf s256, ssm3;
 	buf_init(&s256, 0);
 	buf_init(&ssm3, 0);
-	static unsigned char proof[MERKLE_MAX_PROOF][MERKLE_HASH];
 	size_t i;
 	const json_t *f;
 	json_array_foreach(files, i, f) {
@@ -424,78 +498,36 @@ static void check_content(struct entry *ents, size_t nent, const char *const *pi
 			if (!str_eq(x->sm3, sm3))
 				problem(r, "文件 %s 的 SM3 为 %s，与 manifest.json 记录的 %s 不符", path, x->sm3, sm3);
 		}
-		/* its leaf */
-		long long idx = json_integer_value(lij);
-		const json_t *L = NULL;
-		size_t k;
-		const json_t *y;
-		json_array_foreach(larr, k, y)
-			if (json_integer_value(json_object_get(y, "index")) == idx) {
-				L = y;
-				leaf_used[k] = true;
-				break;
-			}
-		if (!L) {
-			problem(r, "leaves/INDEX.json 中没有文件 %s 的第 %lld 号叶子", path, idx);
-			continue;
-		}
-		const char *lb = json_string_value(json_object_get(L, "leaf"));
-		const char *hb = json_string_value(json_object_get(L, "hash"));
-		size_t lbl = lb ? strlen(lb) : 0;
-		unsigned char *leaf = xmalloc(lbl + 1), claimed[MERKLE_HASH], lh[MERKLE_HASH];
-		long ll = lb ? b64_decode(lb, lbl, leaf, lbl + 1) : -1;
-		if (ll < 0 || !hb || b64_decode(hb, strlen(hb), claimed, MERKLE_HASH) != MERKLE_HASH) {
-			problem(r, "第 %lld 号叶子的记录格式有误", idx);
-			free(leaf);
-			continue;
-		}
-		merkle_leaf_hash(leaf, (size_t)ll, lh);
-		if (memcmp(lh, claimed, MERKLE_HASH) != 0)
-			problem(r, "第 %lld 号叶子的内容与其叶子哈希不符（叶子被改动）", idx);
-		json_t *lj = json_loadb((const char *)leaf, (size_t)ll, 0, NULL);
-		if (!json_is_object(lj)) {
-			problem(r, "第 %lld 号叶子不是 JSON 对象", idx);
-		} else {
-			if (json_integer_value(json_object_get(lj, "index")) != idx)
-				problem(r, "第 %lld 号叶子记录的序号是 %lld", idx,
-					(long long)json_integer_value(json_object_get(lj, "index")));
-			if (!json_has_string(lj, sha))
-				problem(r, "第 %lld 号叶子没有登记文件 %s 的 SHA-256 %s", idx, path, sha);
-			const char *lsm3 = json_string_value(json_object_get(lj, "sm3"));
-			if (lsm3 && !str_eq(lsm3, sm3) && str_eq(json_string_value(json_object_get(lj, "sha256")), sha))
-				problem(r, "第 %lld 号叶子登记的 SM3 与文件 %s 的不符", idx, path);
-			const json_t *lsz = json_object_get(lj, "size");
-			if (json_is_integer(lsz) && json_integer_value(lsz) != size &&
-			    str_eq(json_string_value(json_object_get(lj, "sha256")), sha))
-				problem(r, "第 %lld 号叶子登记的大小与文件 %s 的不符", idx, path);
+		check_leaf(r, larr, leaf_used, parr, proof_used, json_integer_value(lij), path, sha, sm3, size, cp_size, root,
+			   cp_ok, NULL);
+	}
+	/* the export's own leaf names the manifest: the checkpoint covers it */
+	if (man && li) {
+		const json_t *xl = json_object_get(li, "export_leaf");
+		size_t mlen;
+		const char *mt = meta_text(ents, nent, "manifest.json", &mlen);
+		unsigned char d[32];
+		unsigned int dl = 0;
+		char mhex[HASH_HEX];
+		EVP_Digest(mt, mlen, d, &dl, EVP_sha256(), NULL);
+		hex_encode(d, 32, mhex);
+		json_t *lj = NULL;
+		if (!json_is_integer(xl))
+			problem(r, "leaves/INDEX.json 没有记录导出本身的叶子（export_leaf）");
+		else if (check_leaf(r, larr, leaf_used, parr, proof_used, json_integer_value(xl), "manifest.json", mhex, NULL,
+				    -1, cp_size, root, cp_ok, &lj) == 0) {
+			if (!str_eq(json_string_value(json_object_get(lj, "type")), "case.exported") ||
+			    !str_eq(json_string_value(json_object_get(lj, "sha256")), mhex))
+				problem(r, "第 %lld 号叶子不是本包 manifest.json（SHA-256 %s）的导出记录：manifest.json 被改动",
+					(long long)json_integer_value(xl), mhex);
+			else if (json_integer_value(json_object_get(lj, "case_id")) !=
+				 json_integer_value(json_object_get(json_object_get(man, "case"), "id")))
+				problem(r, "导出记录的案件与 manifest.json 的案件不符");
+			else
+				buf_printf(&r->info, "manifest.json 的 SHA-256 %s 登记在第 %lld 号叶子（导出记录）中\n", mhex,
+					   (long long)json_integer_value(xl));
 		}
 		json_decref(lj);
-		free(leaf);
-		/* its proof */
-		const json_t *P = NULL;
-		json_array_foreach(parr, k, y)
-			if (json_integer_value(json_object_get(y, "index")) == idx) {
-				P = y;
-				proof_used[k] = true;
-				break;
-			}
-		if (!P) {
-			problem(r, "proofs/INDEX.json 中没有第 %lld 号叶子的包含证明", idx);
-			continue;
-		}
-		long np = decode_proof(json_object_get(P, "proof"), proof);
-		long long psz = json_integer_value(json_object_get(P, "size"));
-		if (np < 0)
-			problem(r, "第 %lld 号叶子的包含证明格式有误", idx);
-		else if (cp_size < 0)
-			; /* reported above */
-		else if (psz != cp_size)
-			problem(r, "第 %lld 号叶子的包含证明针对大小 %lld 的树，不是检查点的 %lld", idx, psz, cp_size);
-		else if (idx < 0 || idx >= cp_size ||
-			 !merkle_verify_inclusion((uint64_t)idx, (uint64_t)cp_size, lh, proof, (size_t)np, root))
-			problem(r, "第 %lld 号叶子（文件 %s）的包含证明与检查点的根哈希不符", idx, path);
-		else if (cp_ok)
-			r->leaves++;
 	}
 	for (size_t k = 0; k < nleaves; k++)
 		if (!leaf_used[k])

@@ -23,6 +23,9 @@
 #include "ledger/note.h"
 #include "actor/actor.h"
 #include "records/package.h"
+#include "records/package_int.h"
+#include <archive.h>
+#include <archive_entry.h>
 #include <jansson.h>
 #include "../tap.h"
 #include "../testdb.h"
@@ -170,6 +173,89 @@ static void diag_text(const struct buf *t)
 	}
 }
 
+/* A canonical zip (the exporter's own writer: valid CRCs, the layout the
+ * verifier expects) of the entries of good, with the byte at off of
+ * entry name xor'ed with 1: what a careful forger would make. */
+static int fsink(void *ctx, const void *p, size_t n)
+{
+	return fwrite(p, 1, n, ctx) == n ? 0 : -1;
+}
+
+static void rezip(const char *good, const char *bad, const char *name, long long off)
+{
+	locale_t old = package_locale_enter();
+	struct archive *rd = archive_read_new();
+	archive_read_support_format_zip_seekable(rd);
+	archive_read_open_filename(rd, good, 1 << 16);
+	FILE *f = fopen(bad, "wb");
+	struct archive *wr = package_zip_new(fsink, f);
+	struct archive_entry *en;
+	while (archive_read_next_header(rd, &en) == ARCHIVE_OK) {
+		const char *path = archive_entry_pathname_utf8(en);
+		struct buf d;
+		buf_init(&d, 0);
+		char chunk[65536];
+		la_ssize_t k;
+		while ((k = archive_read_data(rd, chunk, sizeof chunk)) > 0)
+			buf_add(&d, chunk, (size_t)k);
+		if (str_eq(path, name) && off < (long long)d.len)
+			d.data[off] ^= 1;
+		package_zip_header(wr, path, (long long)d.len);
+		archive_write_data(wr, d.data, d.len);
+		archive_write_finish_entry(wr);
+		buf_release(&d);
+	}
+	archive_write_close(wr);
+	archive_write_free(wr);
+	fclose(f);
+	archive_read_free(rd);
+	package_locale_leave(old);
+}
+
+static struct buf entry_bytes(const char *zip, const char *name)
+{
+	locale_t old = package_locale_enter();
+	struct archive *rd = archive_read_new();
+	archive_read_support_format_zip_seekable(rd);
+	archive_read_open_filename(rd, zip, 1 << 16);
+	struct archive_entry *en;
+	struct buf d;
+	buf_init(&d, 0);
+	while (archive_read_next_header(rd, &en) == ARCHIVE_OK)
+		if (str_eq(archive_entry_pathname_utf8(en), name)) {
+			char chunk[65536];
+			la_ssize_t k;
+			while ((k = archive_read_data(rd, chunk, sizeof chunk)) > 0)
+				buf_add(&d, chunk, (size_t)k);
+			break;
+		}
+	archive_read_free(rd);
+	package_locale_leave(old);
+	return d;
+}
+
+/* A forged byte in entry name at the first needle (+ delta) fails with a
+ * line containing want. */
+static void forge_fails(const char *good, const char *bad, const char *name, const char *needle, long long delta,
+			const char *want, const char *what)
+{
+	struct buf d = entry_bytes(good, name);
+	const char *p = needle ? memfind(&d, needle, 0) : d.data;
+	long long off = p ? (long long)(p - d.data) + delta : -1;
+	buf_release(&d);
+	if (off < 0) {
+		ok(0, "forged %s: '%s' not found in %s", what, needle, name);
+		return;
+	}
+	rezip(good, bad, name, off);
+	struct buf text;
+	buf_init(&text, 0);
+	int n = problems(bad, NULL, 0, &text);
+	ok(n > 0 && strstr(buf_str(&text), want), "forged %s (valid CRC, canonical zip) fails naming \"%s\"", what, want);
+	diag_text(&text);
+	buf_release(&text);
+}
+
 static long long offset_of(const char *zip, const char *needle, size_t from)
 {
 	struct buf b = file_bytes(zip);
@@ -252,8 +338,9 @@ int main(void)
 	ok(package_write(db, v, keys, &a, &c, items, ARRAY_SIZE(items), zip, &res, &e) == 0, "package written: %s", e.msg);
 	ok(access(zip, F_OK) == 0 && access(part, F_OK) < 0, "the zip is under its name, no .part left");
 	is_int(res.files, 3, "three files");
-	ok(res.checkpoint_size == before, "a checkpoint was signed covering every leaf (size %lld, tree %lld)",
-	   res.checkpoint_size, before);
+	ok(res.checkpoint_size == before + 1 && res.leaf_index == before,
+	   "a checkpoint was signed covering every leaf and the export's own (size %lld, tree %lld)", res.checkpoint_size,
+	   before);
 	/* the case.exported leaf names the manifest's SHA-256 */
 	struct buf leaf;
 	buf_init(&leaf, 0);
@@ -310,6 +397,21 @@ int main(void)
 	struct buf zb = file_bytes(zip);
 	flip_fails(zip, bad, (long long)zb.len - 1, "the last byte");
 	buf_release(&zb);
+
+	/* forgeries that keep the zip valid: the content checks alone */
+	rezip(zip, bad, "", 0);
+	is_int(problems(bad, NULL, 0, NULL), 0, "the test's rewrite of an unchanged package is identical");
+	forge_fails(zip, bad, "documents/01-询问笔录.pdf", "测试", 0, "SHA-256 为", "document");
+	forge_fails(zip, bad, "media/01-视频.mp4", NULL, 3 << 20, "media/01-视频.mp4 的 SHA-256", "video");
+	forge_fails(zip, bad, "manifest.json", "某公司", 1, "manifest.json 被改动", "case title");
+	forge_fails(zip, bad, "leaves/INDEX.json", "\"leaf\": \"", 12, "叶子", "leaf");
+	forge_fails(zip, bad, "proofs/INDEX.json", "\"proof\": [\n", 8, "包含证明", "proof");
+	forge_fails(zip, bad, "checkpoint.txt", "\n\n", 30, "签名", "note signature");
+	forge_fails(zip, bad, "checkpoint.txt", "\n", 5, "签名", "note root");
+	forge_fails(zip, bad, "keys/ledger-ed25519.vkey", "+", 12, "验证密钥", "Ed25519 verifier key");
+	forge_fails(zip, bad, "keys/ledger-ed25519.pub.pem", "KEY-----\n", 20, "公钥文件", "Ed25519 PEM");
+	forge_fails(zip, bad, "keys/ledger-sm2.pub.pem", "KEY-----\n", 40, "公钥文件", "SM2 PEM");
+	forge_fails(zip, bad, "SHA256SUMS", NULL, 3, "SHA256SUMS 与 manifest.json 不符", "SHA256SUMS");
 
 	/* added, removed, renamed files (python's zipfile: a tool not written here) */
 	{
@@ -372,12 +474,13 @@ int main(void)
 	setenv("TZ", "Asia/Shanghai", 1);
 	tzset();
 
-	/* a second export reuses the newest checkpoint when it covers */
+	/* a second export: a new checkpoint covers its own leaf */
 	long long cp_before = res.checkpoint_size;
 	char *zip2 = xasprintf("%s/second.zip", tmpdir);
 	struct package_item one[] = { items[1] };
-	ok(package_write(db, v, keys, &a, &c, one, 1, zip2, &res, &e) == 0 && res.checkpoint_size == cp_before,
-	   "a covering checkpoint is reused (size %lld): %s", res.checkpoint_size, e.msg);
+	ok(package_write(db, v, keys, &a, &c, one, 1, zip2, &res, &e) == 0 && res.checkpoint_size > cp_before &&
+	   res.leaf_index < res.checkpoint_size,
+	   "second export's checkpoint (size %lld) covers its leaf %lld: %s", res.checkpoint_size, res.leaf_index, e.msg);
 	is_int(problems(zip2, NULL, 0, NULL), 0, "second package verifies");
 
 	/* refusals: nothing written */
