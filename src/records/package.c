@@ -739,11 +739,14 @@ int package_items_from_case_file(const json_t *cf, struct package_item **items, 
 	int ndoc = 0, nmedia = 0;
 	size_t i;
 	const json_t *x;
+	size_t m = 0;
 	json_array_foreach(arr, i, x) {
 		const char *kind = json_string_value(json_object_get(x, "kind"));
 		const char *sha = json_string_value(json_object_get(x, "sha256"));
+		if (!sha && str_eq(kind, "media"))
+			continue; /* a note that no recording was made: no file */
 		if (!sha || !hash_hex_valid(sha)) {
-			package_items_free(it, i);
+			package_items_free(it, m);
 			return err_set(e, ERR_INVALID, "items", "案卷第 %zu 项没有有效的 SHA-256", i + 1);
 		}
 		const char *mt = json_string_value(json_object_get(x, "media_type"));
@@ -766,24 +769,31 @@ int package_items_from_case_file(const json_t *cf, struct package_item **items, 
 		} else {
 			buf_printf(&p, "media/%02d-", ++nmedia);
 			const char *mk = json_string_value(json_object_get(x, "media_kind"));
-			if (!mk)
-				mk = json_string_value(json_object_get(x, "type"));
-			clean_part(str_eq(mk, "video") ? "视频" : str_eq(mk, "audio") ? "录音" : str_eq(mk, "photo") ? "照片" : "音像记录", &p);
+			const char *title = json_string_value(json_object_get(x, "title"));
+			clean_part(!str_empty(title) ? title
+				   : str_eq(mk, "video") ? "视频" : str_eq(mk, "audio") ? "录音" : str_eq(mk, "photo") ? "照片"
+				   : "音像记录", &p);
+			const char *date = json_string_value(json_object_get(x, "date"));
+			if (!str_empty(date)) {
+				buf_putc(&p, '-');
+				clean_part(date, &p);
+			}
 			buf_printf(&p, "-%.12s%s", sha, ext_of(mt));
 		}
-		it[i].kind = xstrdup(kind ? kind : "file");
-		it[i].path = buf_detach(&p, NULL);
-		it[i].sha256 = xstrdup(sha);
+		it[m].kind = xstrdup(kind ? kind : "file");
+		it[m].path = buf_detach(&p, NULL);
+		it[m].sha256 = xstrdup(sha);
 		const char *sm3 = json_string_value(json_object_get(x, "sm3"));
-		it[i].sm3 = sm3 ? xstrdup(sm3) : NULL;
-		it[i].size = json_is_integer(json_object_get(x, "size")) ? json_integer_value(json_object_get(x, "size")) : -1;
-		it[i].leaf_index = json_is_integer(json_object_get(x, "leaf_index"))
+		it[m].sm3 = sm3 ? xstrdup(sm3) : NULL;
+		it[m].size = json_is_integer(json_object_get(x, "size")) ? json_integer_value(json_object_get(x, "size")) : -1;
+		it[m].leaf_index = json_is_integer(json_object_get(x, "leaf_index"))
 					   ? json_integer_value(json_object_get(x, "leaf_index"))
 					   : -1;
-		it[i].media_type = mt ? xstrdup(mt) : NULL;
+		it[m].media_type = mt ? xstrdup(mt) : NULL;
+		m++;
 	}
 	*items = it;
-	*n = cnt;
+	*n = m;
 	return 0;
 }
 

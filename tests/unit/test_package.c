@@ -530,12 +530,13 @@ int main(void)
 				"\"leaf_index\":9,\"media_type\":\"application/pdf\"},"
 				"{\"kind\":\"signature\",\"document_id\":3,\"signature_id\":4,"
 				"\"sha256\":\"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\",\"media_type\":\"image/png\"},"
+				"{\"kind\":\"media\",\"media_kind\":\"audio\",\"sha256\":null,\"media_type\":\"\"},"
 				"{\"kind\":\"media\",\"media_kind\":\"video\","
 				"\"sha256\":\"dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd\",\"media_type\":\"video/mp4\"}]}",
 				0, NULL);
 	struct package_item *ci = NULL;
 	size_t cn = 0;
-	ok(package_items_from_case_file(cf, &ci, &cn, &e) == 0 && cn == 3, "case file items");
+	ok(package_items_from_case_file(cf, &ci, &cn, &e) == 0 && cn == 3, "case file items (a note of no recording skipped)");
 	if (cn == 3) {
 		is_str(ci[0].path, "documents/01-询问_笔录-云工信罚〔2026〕12号.pdf", "document path");
 		is_str(ci[1].path, "signatures/01-文书3-签名4.png", "signature path");
