@@ -34,6 +34,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <time.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 static char tmpdir[] = "/tmp/zhifa-package-XXXXXX";
 
@@ -522,6 +524,46 @@ int main(void)
 			     (const struct db_val[]){ DB_END }),
 	       exports, "no export logged");
 	free(bp);
+
+	/* killed in the middle of an export: nothing under the final name */
+	{
+		size_t big = 64u << 20;
+		unsigned char *bb = xmalloc(big);
+		for (size_t i = 0; i < big; i++)
+			bb[i] = (unsigned char)((i * 40503u) >> 7);
+		struct vault_stored sb;
+		ok(store_bytes(v, db, &a, bb, big, &sb, &e) == 0, "64 MiB file stored: %s", e.msg);
+		free(bb);
+		struct package_item kit[] = { { "media", "media/02-大文件.bin", sb.sha256, sb.sm3, sb.size, sb.leaf_index, NULL } };
+		char *kzip = xasprintf("%s/killed.zip", tmpdir), *kpart = xasprintf("%s/killed.zip.part", tmpdir);
+		fflush(stdout);
+		pid_t pid = fork();
+		if (pid == 0) {
+			struct buf cb;
+			buf_init(&cb, 0);
+			struct db *cdb = db_open(testdb_last_url(), &cb);
+			struct err ce = ERR_INIT;
+			struct vault *cv = vault_open(data, &ce);
+			struct package_result cr;
+			if (cdb && cv)
+				package_write(cdb, cv, keys, &a, &c, kit, 1, kzip, &cr, &ce);
+			_exit(0);
+		}
+		bool saw_part = false;
+		for (int i = 0; i < 20000 && !saw_part; i++) {
+			saw_part = access(kpart, F_OK) == 0;
+			if (!saw_part)
+				usleep(200);
+		}
+		kill(pid, SIGKILL);
+		int status;
+		waitpid(pid, &status, 0);
+		ok(saw_part && WIFSIGNALED(status), "the export was killed while writing FILE.zip.part");
+		ok(access(kzip, F_OK) < 0, "no zip under the final name after the kill");
+		unlink(kpart);
+		free(kzip);
+		free(kpart);
+	}
 
 	/* items from a case file (records_case_file's shape) */
 	json_t *cf = json_loads("{\"case\":{\"id\":7},\"items\":["
