@@ -373,6 +373,13 @@ int main(void)
 	ok(sh("cd '%s/x' && test -s '说明.txt' && grep -q 'sha256sum -c SHA256SUMS' '说明.txt' && grep -q 'openssl dgst -sm3' '说明.txt'%s",
 	      tmpdir, "") == 0,
 	   "说明.txt is there and names the tools");
+	/* the note's commands exactly as 说明.txt gives them */
+	ok(sh("cd '%s/x' && head -n 3 checkpoint.txt > cp.txt && sed -n 5p checkpoint.txt | cut -d' ' -f3 | base64 -d | tail -c +5 > sig.ed25519"
+	      " && sed -n 6p checkpoint.txt | cut -d' ' -f3 | base64 -d | tail -c +5 > sig.sm2"
+	      " && openssl pkeyutl -verify -pubin -inkey keys/ledger-ed25519.pub.pem -rawin -in cp.txt -sigfile sig.ed25519 >/dev/null"
+	      " && openssl pkeyutl -verify -pubin -inkey keys/ledger-sm2.pub.pem -rawin -digest sm3 -pkeyopt distid:1234567812345678"
+	      " -in cp.txt -sigfile sig.sm2 >/dev/null && grep -q 'sed -n 6p checkpoint.txt' 说明.txt%s", tmpdir, "") == 0,
+	   "the checkpoint's Ed25519 and SM2 signatures verify with the openssl commands of 说明.txt");
 
 	/* one flipped byte anywhere */
 	flip_fails(zip, bad, entry_data(zip, "documents/01-询问笔录.pdf") + 15, "a document");
