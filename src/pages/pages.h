@@ -215,4 +215,8 @@ int page_api_cases(struct req *r);     /* GET /api/v1/cases (list, filters); POS
 int page_api_case(struct req *r);      /* GET /api/v1/cases/{id} */
 int page_api_case_acts(struct req *r); /* POST /api/v1/cases/{id}/acts (JSON, with row_version) */
 /* == end api_cases.c == */
+/* == api_review.c == */
+int page_api_review_classify(struct req *r);  /* POST /api/v1/review/classify (JSON) */
+int page_api_review_catalogue(struct req *r); /* GET the catalogue in force and its versions; POST a version (admin) */
+/* == end api_review.c == */
 #endif

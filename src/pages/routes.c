@@ -7,6 +7,7 @@
 #include "core/core.h"
 #include "http/http.h"
 #include "pages/pages.h"
+#include "pages/records_pages.h"
 
 /* The stream column is only written for R_STREAM routes. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -179,6 +180,15 @@ const struct route routes[] = {
 	{ M_GET | M_POST, "/api/v1/cases", page_api_cases, R_LOGIN, CASE_READERS },
 	{ M_GET, "/api/v1/cases/{id}", page_api_case, R_LOGIN, CASE_READERS },
 	{ M_POST, "/api/v1/cases/{id}/acts", page_api_case_acts, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER },
+	{ M_POST, "/api/v1/review/classify", page_api_review_classify, R_LOGIN,
+	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
+	{ M_GET | M_POST, "/api/v1/review/catalogue", page_api_review_catalogue, R_LOGIN,
+	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ADMIN },
 	/* == end api_cases.c == */
+	/* == audio-visual records and 出示证件 (records_media.c, credentials_show.c); the domain checks view and roles == */
+	{ M_GET | M_POST, "/cases/{id}/media", page_case_media, R_LOGIN, CASE_READERS },
+	{ M_GET, "/cases/{id}/credentials", page_case_credentials, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	{ M_GET | M_POST, "/api/v1/cases/{id}/media", page_api_case_media, R_LOGIN, CASE_READERS },
+	/* == end records_media.c == */
 };
 const size_t routes_count = ARRAY_SIZE(routes);

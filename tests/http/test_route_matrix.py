@@ -147,6 +147,11 @@ ROUTES = [
     ("GET POST", "/api/v1/cases", "officer head reviewer leader archivist supervisor"),
     ("GET", "/api/v1/cases/{id}", "officer head reviewer leader archivist supervisor"),
     ("POST", "/api/v1/cases/{id}/acts", "officer head reviewer leader"),
+    ("POST", "/api/v1/review/classify", "officer head reviewer leader supervisor"),
+    ("GET POST", "/api/v1/review/catalogue", "officer head reviewer leader admin supervisor"),
+    ("GET POST", "/cases/{id}/media", "officer head reviewer leader archivist supervisor"),
+    ("GET", "/cases/{id}/credentials", "officer head"),
+    ("GET POST", "/api/v1/cases/{id}/media", "officer head reviewer leader archivist supervisor"),
 ]
 
 # R_STREAM | R_NO_CSRF routes: the handler checks _csrf in the multipart body
