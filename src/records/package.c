@@ -9,6 +9,7 @@
 #include "ledger/note.h"
 #include "ledger/merkle.h"
 #include "actor/audit.h"
+#include "records/records.h"
 #include <archive.h>
 #include <archive_entry.h>
 #include <openssl/evp.h>
@@ -696,6 +697,29 @@ int package_write(struct db *db, struct vault *v, const char *keys_dir, const st
 	locale_t old = package_locale_enter();
 	int rc = write_package(db, v, keys_dir, a, c, items, n, out_path, res, e);
 	package_locale_leave(old);
+	return rc;
+}
+
+int package_export_case(struct db *db, struct vault *v, const char *keys_dir, const struct actor *a, long long case_id,
+			const char *out_path, struct package_result *res, struct err *e)
+{
+	memset(res, 0, sizeof *res);
+	json_t *cf = NULL;
+	if (records_case_file(db, a, case_id, &cf, e) < 0)
+		return -1;
+	struct package_item *items = NULL;
+	size_t n = 0;
+	int rc = package_items_from_case_file(cf, &items, &n, e);
+	if (rc == 0) {
+		const json_t *cj = json_object_get(cf, "case");
+		struct package_case c = { case_id, json_string_value(json_object_get(cj, "case_no")),
+					  json_string_value(json_object_get(cj, "title")),
+					  json_string_value(json_object_get(cj, "body_name")),
+					  json_string_value(json_object_get(cj, "unit_name")) };
+		rc = package_write(db, v, keys_dir, a, &c, items, n, out_path, res, e);
+	}
+	package_items_free(items, n);
+	json_decref(cf);
 	return rc;
 }
 

@@ -83,6 +83,12 @@ int package_write(struct db *db, struct vault *v, const char *keys_dir, const st
 		  const struct package_case *c, const struct package_item *items, size_t n,
 		  const char *out_path, struct package_result *res, struct err *e);
 
+/* The package of case case_id as a reads it: records_case_file (the
+ * case in a's view: else ERR_NOTFOUND), package_items_from_case_file,
+ * package_write.  As package_write otherwise. */
+int package_export_case(struct db *db, struct vault *v, const char *keys_dir, const struct actor *a, long long case_id,
+			const char *out_path, struct package_result *res, struct err *e);
+
 /* The items of a case file (records_case_file's "items", in order) with
  * their paths: documents/NN-<title>[-<number>].pdf,
  * signatures/NN-<document title>-签名K.png, media/NN-<kind>.<ext>.
