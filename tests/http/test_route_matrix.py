@@ -151,6 +151,7 @@ ROUTES = [
     ("GET POST", "/api/v1/review/catalogue", "officer head reviewer leader admin supervisor"),
     ("GET POST", "/cases/{id}/media", "officer head reviewer leader archivist supervisor"),
     ("GET", "/cases/{id}/credentials", "officer head"),
+    ("GET", "/cases/{id}/package.zip", "officer head reviewer leader archivist supervisor"),
     ("GET POST", "/api/v1/cases/{id}/media", "officer head reviewer leader archivist supervisor"),
 ]
 
