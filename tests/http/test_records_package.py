@@ -99,6 +99,23 @@ with harness.Server(t) as srv:
     t.is_(p.returncode, 1, "a changed byte in the document: exit 1")
     t.ok("核验未通过" in p.stdout and "documents/" in p.stdout, "names the document in Chinese", p.stdout)
 
+    # not a package at all, a missing file, no file named
+    junk = os.path.join(tmp, "junk.zip")
+    with open(junk, "w") as f:
+        f.write("这不是压缩包\n")
+    p = run(srv, "verify", "--package", junk)
+    t.ok(p.returncode == 1 and "不是可读的 zip" in p.stdout, "a file that is no zip: exit 1 saying so", p.stdout + p.stderr)
+    p = run(srv, "verify", "--package", os.path.join(tmp, "missing.zip"))
+    t.ok(p.returncode == 1 and "无法打开证据包" in p.stderr, "a missing file: exit 1 saying so", p.stderr)
+    p = run(srv, "verify", "--package")
+    t.is_(p.returncode, 2, "--package without a file: usage, exit 2")
+    # a zip of other files with the same names is no package of this body
+    with zipfile.ZipFile(os.path.join(tmp, "other.zip"), "w") as zo:
+        for n in names:
+            zo.writestr(n, b"x")
+    p = run(srv, "verify", "--package", os.path.join(tmp, "other.zip"))
+    t.ok(p.returncode == 1 and p.stdout.count("\n") > 10, "a look-alike zip: exit 1 with many lines", p.stdout)
+
     # refused: the public, an officer of another division
     pub = srv.client()
     r = pub.get("/cases/%d/package.zip" % cid)

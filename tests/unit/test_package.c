@@ -557,7 +557,7 @@ int main(void)
 			_exit(0);
 		}
 		bool saw_part = false;
-		for (int i = 0; i < 20000 && !saw_part; i++) {
+		for (int i = 0; i < 300000 && !saw_part; i++) { /* up to a minute: valgrind is slow */
 			saw_part = access(kpart, F_OK) == 0;
 			if (!saw_part)
 				usleep(200);
