@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -185,7 +186,94 @@ static int add_mem(struct archive *a, const struct fd_out *o, const char *path, 
 	return archive_write_finish_entry(a) == ARCHIVE_OK ? 0 : zip_fail(a, o, e);
 }
 
-/* Stream one stored file into the zip, recomputing its SHA-256. */
+/* SHA-256 of a stream on a helper thread, one chunk at a time, so that
+ * hashing overlaps the reading, the CRC-32 and the writing of the main
+ * thread (inline when no thread can be started). */
+struct sha_thread {
+	pthread_t t;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	EVP_MD_CTX *md;
+	const unsigned char *p;
+	size_t n;
+	bool busy, quit, started;
+};
+
+static void *sha_main(void *arg)
+{
+	struct sha_thread *s = arg;
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (!s->busy && !s->quit)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (!s->busy)
+			break;
+		const unsigned char *p = s->p;
+		size_t n = s->n;
+		pthread_mutex_unlock(&s->mu);
+		EVP_DigestUpdate(s->md, p, n);
+		pthread_mutex_lock(&s->mu);
+		s->busy = false;
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+static void sha_start(struct sha_thread *s, EVP_MD_CTX *md)
+{
+	memset(s, 0, sizeof *s);
+	s->md = md;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	s->started = pthread_create(&s->t, NULL, sha_main, s) == 0;
+}
+
+/* Wait until the chunk given last is hashed. */
+static void sha_wait(struct sha_thread *s)
+{
+	pthread_mutex_lock(&s->mu);
+	while (s->busy)
+		pthread_cond_wait(&s->cv, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Hash n bytes at p (left alone by the caller until the next sha_give or
+ * sha_wait returns). */
+static void sha_give(struct sha_thread *s, const unsigned char *p, size_t n)
+{
+	if (!s->started) {
+		EVP_DigestUpdate(s->md, p, n);
+		return;
+	}
+	pthread_mutex_lock(&s->mu);
+	while (s->busy)
+		pthread_cond_wait(&s->cv, &s->mu);
+	s->p = p;
+	s->n = n;
+	s->busy = true;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void sha_stop(struct sha_thread *s)
+{
+	if (s->started) {
+		pthread_mutex_lock(&s->mu);
+		while (s->busy)
+			pthread_cond_wait(&s->cv, &s->mu);
+		s->quit = true;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->t, NULL);
+	}
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+}
+
+/* Stream one stored file into the zip, recomputing its SHA-256 (chunk:
+ * two buffers of CHUNK bytes, one read and written while the other is
+ * hashed). */
 static int add_blob(struct archive *a, const struct fd_out *o, struct vault *v, struct db *db,
 		    const struct actor *who, const struct package_item *it, unsigned char *chunk, struct err *e)
 {
@@ -210,22 +298,34 @@ static int add_blob(struct archive *a, const struct fd_out *o, struct vault *v, 
 		zip_fail(a, o, e);
 		goto out;
 	}
+	struct sha_thread sh;
+	sha_start(&sh, md);
 	long long left = rd.size;
-	while (left > 0) {
-		ssize_t r = read(rd.fd, chunk, left < CHUNK ? (size_t)left : CHUNK);
+	int k = 0;
+	bool ok = true;
+	while (left > 0 && ok) {
+		unsigned char *b = chunk + (size_t)k * CHUNK; /* not the buffer being hashed */
+		ssize_t r = read(rd.fd, b, left < CHUNK ? (size_t)left : CHUNK);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
 			err_set(e, ERR_INTERNAL, "items", "读取文件 %s 失败：%s", it->path, r < 0 ? strerror(errno) : "文件变短了");
-			goto out;
+			ok = false;
+			break;
 		}
-		EVP_DigestUpdate(md, chunk, (size_t)r);
-		if (archive_write_data(a, chunk, (size_t)r) != r) {
+		sha_give(&sh, b, (size_t)r);
+		if (archive_write_data(a, b, (size_t)r) != r) {
 			zip_fail(a, o, e);
-			goto out;
+			ok = false;
+			break;
 		}
 		left -= r;
+		k ^= 1;
 	}
+	sha_wait(&sh);
+	sha_stop(&sh);
+	if (!ok)
+		goto out;
 	unsigned char d[32];
 	unsigned int dl = 0;
 	char hex[HASH_HEX];
@@ -535,7 +635,7 @@ static int write_package(struct db *db, struct vault *v, const char *keys_dir, c
 		err_set(e, ERR_INTERNAL, "", "无法初始化压缩包写入");
 		goto out;
 	}
-	chunk = xmalloc(CHUNK);
+	chunk = xmalloc(2 * (size_t)CHUNK);
 	for (size_t i = 0; i < n; i++) {
 		struct package_item it = items[i];
 		it.size = pi[i].size;
