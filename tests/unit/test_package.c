@@ -298,12 +298,12 @@ int main(void)
 	actor_system(&a, "test");
 	a.unit_id = unit;
 
-	/* the files: a "PDF", a PNG, 3.5 MiB of "video" (several read chunks) */
+	/* the files: a "PDF", a PNG, 1.26 MiB of "video" (several read chunks) */
 	seed(db, 5);
 	const char pdf[] = "%PDF-1.4\n% 询问笔录 测试文书\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 	static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
 					     0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89 };
-	size_t vlen = (7u << 19) + 12345;
+	size_t vlen = (5u << 18) + 12345; /* 1.26 MiB: two read chunks */
 	unsigned char *video = xmalloc(vlen);
 	for (size_t i = 0; i < vlen; i++)
 		video[i] = (unsigned char)((i * 2654435761u) >> 13);
@@ -411,7 +411,7 @@ int main(void)
 	rezip(zip, bad, "", 0);
 	is_int(problems(bad, NULL, 0, NULL), 0, "the test's rewrite of an unchanged package is identical");
 	forge_fails(zip, bad, "documents/01-询问笔录.pdf", "测试", 0, "SHA-256 为", "document");
-	forge_fails(zip, bad, "media/01-视频.mp4", NULL, 3 << 20, "media/01-视频.mp4 的 SHA-256", "video");
+	forge_fails(zip, bad, "media/01-视频.mp4", NULL, (1 << 20) + 5, "media/01-视频.mp4 的 SHA-256", "video");
 	forge_fails(zip, bad, "manifest.json", "某公司", 1, "manifest.json 被改动", "case title");
 	forge_fails(zip, bad, "leaves/INDEX.json", "\"leaf\": \"", 12, "叶子", "leaf");
 	forge_fails(zip, bad, "proofs/INDEX.json", "\"proof\": [\n", 8, "包含证明", "proof");
