@@ -116,6 +116,13 @@ with harness.Server(t) as srv:
     p = run(srv, "verify", "--package", os.path.join(tmp, "other.zip"))
     t.ok(p.returncode == 1 and p.stdout.count("\n") > 10, "a look-alike zip: exit 1 with many lines", p.stdout)
 
+    # the case's own officer and the division head download it too (their unit's files)
+    for who in ("jn.zhang", "jn.head"):
+        o = srv.client()
+        o.login(who, PW)
+        r = o.get("/cases/%d/package.zip" % cid)
+        t.ok(r.status == 200 and r.body[:2] == b"PK", "%s (the case's division) downloads it (%d)" % (who, r.status))
+
     # refused: the public, an officer of another division
     pub = srv.client()
     r = pub.get("/cases/%d/package.zip" % cid)
