@@ -167,7 +167,8 @@ static int zip_fail(struct archive *a, const struct fd_out *o, struct err *e)
 {
 	if (o && o->failed)
 		return err_set(e, ERR_INTERNAL, "out", "写入证据包失败：%s", strerror(o->err));
-	return err_set(e, ERR_INTERNAL, "out", "写入证据包失败：%s", archive_error_string(a) ? archive_error_string(a) : "");
+	log_error("writing the case package: %s", archive_error_string(a) ? archive_error_string(a) : "?");
+	return err_set(e, ERR_INTERNAL, "out", "写入证据包失败（压缩包写入出错，详见服务日志）");
 }
 
 static int add_mem(struct archive *a, const struct fd_out *o, const char *path, const void *p, size_t n,

@@ -56,6 +56,23 @@ static void problem(struct package_report *r, const char *fmt, ...)
 	r->problems++;
 }
 
+/* libarchive's reason, in words for people. */
+static const char *la_reason(struct archive *a)
+{
+	const char *m = archive_error_string(a);
+	if (!m)
+		return "读取错误";
+	if (strstr(m, "CRC"))
+		return "CRC-32 校验值不符";
+	if (strstr(m, "runcat") || strstr(m, "premature") || strstr(m, "Premature"))
+		return "文件被截断";
+	if (strstr(m, "ncrypt"))
+		return "文件被加密";
+	if (strstr(m, "ompression") || strstr(m, "format"))
+		return "不是本系统写入的存储格式";
+	return "结构损坏";
+}
+
 /* ---- the byte-for-byte comparison with a rewrite ---- */
 
 struct cmp {
@@ -140,8 +157,7 @@ static int read_entry(struct archive *rd, struct archive *wr, struct entry *x, u
 		if (k == 0)
 			break;
 		if (k < 0) {
-			problem(r, "压缩包中的文件 %s 无法读出（%s）：压缩包已损坏或被改动", x->path,
-				archive_error_string(rd) ? archive_error_string(rd) : "读取错误");
+			problem(r, "压缩包中的文件 %s 无法读出（%s）：压缩包已损坏或被改动", x->path, la_reason(rd));
 			rc = -1;
 			break;
 		}
@@ -598,7 +614,7 @@ static int verify_package(const char *path, const char *const *pinned, size_t np
 	archive_read_support_format_zip_seekable(rd);
 	archive_read_set_options(rd, "zip:hdrcharset=UTF-8");
 	if (archive_read_open_fd(rd, fd, CHUNK) != ARCHIVE_OK) {
-		problem(r, "%s 不是可读的 zip 压缩包：%s", path, archive_error_string(rd) ? archive_error_string(rd) : "");
+		problem(r, "%s 不是可读的 zip 压缩包（%s）", path, la_reason(rd));
 		archive_read_free(rd);
 		close(fd);
 		return 0;
@@ -616,8 +632,7 @@ static int verify_package(const char *path, const char *const *pinned, size_t np
 		if (hr == ARCHIVE_EOF)
 			break;
 		if (hr < ARCHIVE_WARN) {
-			problem(r, "压缩包的目录无法读出（%s）：压缩包已损坏或被改动",
-				archive_error_string(rd) ? archive_error_string(rd) : "");
+			problem(r, "压缩包的目录无法读出（%s）：压缩包已损坏或被改动", la_reason(rd));
 			readable = false;
 			break;
 		}
