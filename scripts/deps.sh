@@ -10,7 +10,7 @@ set -eu
 RUN_PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev
 libjansson-dev libssl-dev libsodium-dev libqrencode-dev libxlsxwriter-dev zlib1g-dev
 libcurl4-openssl-dev libmagic-dev liblunar-date-dev libglib2.0-dev fonts-noto-cjk
-libcairo2-dev libpango1.0-dev libarchive-dev"
+libcairo2-dev libpango1.0-dev libharfbuzz-dev libfontconfig-dev libfreetype-dev libarchive-dev"
 TEST_PKGS="$RUN_PKGS postgresql sqlite3 curl python3 perl tidy wrk nginx-light chromium
 libclang-rt-14-dev clang mmdebstrap strace valgrind poppler-utils"
 case "${1:-run}" in

@@ -205,7 +205,7 @@ int page_admin_units(struct req *r)
 	return af_done(r, req_printf(r, "/admin/units/%lld?ok=created", id), json_pack("{s:I}", "id", (json_int_t)id));
 }
 
-static void render_unit(struct req *r, json_t *m)
+void admin_render_unit(struct req *r, json_t *m)
 {
 	const json_t *u = json_object_get(m, "unit");
 	const json_t *units = json_object_get(m, "units");
@@ -225,6 +225,7 @@ static void render_unit(struct req *r, json_t *m)
 		 json_is_true(json_object_get(u, "enforcement_power")) ? "承担" : "不承担",
 		 json_is_true(json_object_get(u, "is_reviewer")) ? "是" : "否", ji(u, "sort"),
 		 json_array_size(json_object_get(m, "people")));
+	admin_unit_leader_section(r, m);
 	json_t *people = json_object_get(m, "people");
 	if (json_array_size(people)) {
 		h_raw(r->out, "<h2>本单位人员</h2><ul>");
@@ -251,7 +252,7 @@ static void render_unit(struct req *r, json_t *m)
 }
 
 /* The model of unit id, or NULL after answering 404. */
-static json_t *unit_model(struct req *r, long long id)
+json_t *admin_unit_model(struct req *r, long long id)
 {
 	json_t *units = admin_unit_list(r);
 	const json_t *u = unit_find(units, id);
@@ -264,24 +265,27 @@ static json_t *unit_model(struct req *r, long long id)
 	struct err e = ERR_INIT;
 	if (people_user_list(r->db, &r->actor, id, &people, &e) < 0 || !people)
 		people = json_array();
-	return json_pack("{s:O,s:o,s:o,s:b}", "unit", u, "units", units, "people", people, "can_manage", admin_can_admin(r));
+	json_t *m = json_pack("{s:O,s:o,s:o,s:b}", "unit", u, "units", units, "people", people, "can_manage",
+			      admin_can_admin(r));
+	admin_unit_leader_model(r, m, id);
+	return m;
 }
 
 int page_admin_unit(struct req *r)
 {
 	long long id = req_param_id(r, 0);
-	json_t *m = id > 0 ? unit_model(r, id) : NULL;
+	json_t *m = id > 0 ? admin_unit_model(r, id) : NULL;
 	if (!m) {
 		if (id <= 0)
 			resp_error(r, 404, NULL, "单位不存在。");
 		return 0;
 	}
 	if (r->method != M_POST)
-		return page_model(r, m, render_unit);
+		return page_model(r, m, admin_render_unit);
 	struct unit_input in;
 	struct err e = ERR_INIT;
 	if (unit_from_form(r, &in, &e) < 0 || people_unit_update(r->db, &r->actor, id, &in, &e) < 0)
-		return af_fail(r, m, &e, render_unit);
+		return af_fail(r, m, &e, admin_render_unit);
 	json_decref(m);
 	return af_done(r, req_printf(r, "/admin/units/%lld?ok=saved", id), NULL);
 }
@@ -289,7 +293,7 @@ int page_admin_unit(struct req *r)
 int page_admin_unit_delete(struct req *r)
 {
 	long long id = req_param_id(r, 0);
-	json_t *m = id > 0 ? unit_model(r, id) : NULL;
+	json_t *m = id > 0 ? admin_unit_model(r, id) : NULL;
 	if (!m) {
 		if (id <= 0)
 			resp_error(r, 404, NULL, "单位不存在。");
@@ -297,7 +301,7 @@ int page_admin_unit_delete(struct req *r)
 	}
 	struct err e = ERR_INIT;
 	if (people_unit_delete(r->db, &r->actor, id, &e) < 0)
-		return af_fail(r, m, &e, render_unit);
+		return af_fail(r, m, &e, admin_render_unit);
 	json_decref(m);
 	return af_done(r, "/admin/units?ok=deleted", NULL);
 }

@@ -287,7 +287,7 @@ int page_admin_users(struct req *r)
 	return af_done(r, req_printf(r, "/admin/users/%lld?ok=created", id), json_pack("{s:I}", "id", (json_int_t)id));
 }
 
-static void render_user(struct req *r, json_t *m)
+void admin_render_user(struct req *r, json_t *m)
 {
 	const json_t *u = json_object_get(m, "user");
 	long long id = ji(u, "id");
@@ -312,6 +312,7 @@ static void render_user(struct req *r, json_t *m)
 		 scope_label(ji(u, "scope")));
 	user_status_badges(r, u);
 	h_printf(r->out, "</dd><dt>最近登录</dt><dd>%s</dd><dt>创建时间</dt><dd>%s</dd></dl>", last, created);
+	admin_user_qualifications_section(r, m);
 	if (!json_is_true(json_object_get(m, "can_manage"))) {
 		page_end(r);
 		return;
@@ -347,7 +348,7 @@ static void render_user(struct req *r, json_t *m)
 }
 
 /* The model of person id, or NULL after answering (404/403). */
-static json_t *user_model(struct req *r, long long id)
+json_t *admin_user_model(struct req *r, long long id)
 {
 	json_t *u = NULL;
 	struct err e = ERR_INIT;
@@ -359,17 +360,18 @@ static json_t *user_model(struct req *r, long long id)
 		resp_err(r, &e);
 		return NULL;
 	}
-	return json_pack("{s:o,s:o,s:b}", "user", u, "units", admin_unit_list(r), "can_manage", admin_can_admin(r));
+	return json_pack("{s:o,s:o,s:b,s:o}", "user", u, "units", admin_unit_list(r), "can_manage", admin_can_admin(r),
+			 "qualifications", people_qualifications(r->db, id));
 }
 
 int page_admin_user(struct req *r)
 {
 	long long id = req_param_id(r, 0);
-	json_t *m = user_model(r, id);
+	json_t *m = admin_user_model(r, id);
 	if (!m)
 		return 0;
 	if (r->method != M_POST)
-		return page_model(r, m, render_user);
+		return page_model(r, m, admin_render_user);
 	struct user_input in;
 	struct err e = ERR_INIT;
 	json_object_set_new(m, "form", json_string("edit"));
@@ -377,14 +379,14 @@ int page_admin_user(struct req *r)
 	if (!admin_can_admin(r)) /* refused before anything is checked */
 		err_set(&e, ERR_FORBIDDEN, "", "只有系统管理员可以管理人员账号");
 	if (e.kind)
-		return af_fail(r, m, &e, render_user);
+		return af_fail(r, m, &e, admin_render_user);
 	if (user_from_form(r, &in, false, &all) < 0) {
-		int rc = af_fail_all(r, m, &all, render_user);
+		int rc = af_fail_all(r, m, &all, admin_render_user);
 		errs_release(&all);
 		return rc;
 	}
 	if (people_user_update(r->db, &r->actor, id, &in, &e) < 0)
-		return af_fail(r, m, &e, render_user);
+		return af_fail(r, m, &e, admin_render_user);
 	json_decref(m);
 	return af_done(r, req_printf(r, "/admin/users/%lld?ok=saved", id), NULL);
 }
@@ -392,7 +394,7 @@ int page_admin_user(struct req *r)
 int page_admin_user_password(struct req *r)
 {
 	long long id = req_param_id(r, 0);
-	json_t *m = user_model(r, id);
+	json_t *m = admin_user_model(r, id);
 	if (!m)
 		return 0;
 	struct err e = ERR_INIT;
@@ -404,7 +406,7 @@ int page_admin_user_password(struct req *r)
 		/* the domain names the policy's field "password"; the form's is new_password */
 		if (str_eq(e.field, "password"))
 			snprintf(e.field, sizeof e.field, "new_password");
-		return af_fail(r, m, &e, render_user);
+		return af_fail(r, m, &e, admin_render_user);
 	}
 	json_decref(m);
 	return af_done(r, req_printf(r, "/admin/users/%lld?ok=password", id), NULL);
@@ -413,13 +415,13 @@ int page_admin_user_password(struct req *r)
 static int lock_common(struct req *r, bool locked)
 {
 	long long id = req_param_id(r, 0);
-	json_t *m = user_model(r, id);
+	json_t *m = admin_user_model(r, id);
 	if (!m)
 		return 0;
 	struct err e = ERR_INIT;
 	json_object_set_new(m, "form", json_string("lock"));
 	if (people_user_lock(r->db, &r->actor, id, locked, &e) < 0)
-		return af_fail(r, m, &e, render_user);
+		return af_fail(r, m, &e, admin_render_user);
 	json_decref(m);
 	return af_done(r, req_printf(r, "/admin/users/%lld?ok=%s", id, locked ? "locked" : "unlocked"), NULL);
 }

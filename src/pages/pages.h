@@ -59,6 +59,10 @@ int page_admin_user_lock(struct req *r);        /* POST /admin/users/{id}/lock *
 int page_admin_user_unlock(struct req *r);      /* POST /admin/users/{id}/unlock */
 int page_admin_users_xlsx(struct req *r);       /* GET /admin/users.xlsx: the list as a workbook */
 int page_admin_units_xlsx(struct req *r);       /* GET /admin/units.xlsx */
+/* admin_review_people.c: legal-review qualifications and unit leaders. */
+int page_admin_user_qualifications(struct req *r);        /* POST /admin/users/{id}/qualifications */
+int page_admin_user_qualification_withdraw(struct req *r); /* POST .../qualifications/{qid}/withdraw */
+int page_admin_unit_leader(struct req *r);                /* POST /admin/units/{id}/leader */
 /* admin_certs.c: enforcement certificates (执法证). */
 int page_admin_officers(struct req *r);         /* GET list + POST create */
 int page_admin_officer(struct req *r);          /* GET /admin/officers/{id} + POST update */
@@ -217,6 +221,13 @@ int page_api_case(struct req *r);      /* GET /api/v1/cases/{id} */
 int page_api_case_acts(struct req *r); /* POST /api/v1/cases/{id}/acts (JSON, with row_version) */
 /* == end api_cases.c == */
 /* == api_review.c == */
+/* api_records.c: 执法文书 over JSON (records/records.h) */
+int page_api_doc_types(struct req *r);           /* GET /api/v1/doc-types[?case_id=] */
+int page_api_case_documents(struct req *r);      /* GET list, POST draft: /api/v1/cases/{id}/documents */
+int page_api_document(struct req *r);            /* GET, PUT /api/v1/documents/{id} */
+int page_api_document_pdf(struct req *r);        /* GET /api/v1/documents/{id}/pdf */
+int page_api_document_signatures(struct req *r); /* POST /api/v1/documents/{id}/signatures */
+int page_api_document_finalise(struct req *r);   /* POST /api/v1/documents/{id}/finalise */
 int page_api_review_classify(struct req *r);  /* POST /api/v1/review/classify (JSON) */
 int page_api_review_catalogue(struct req *r); /* GET the catalogue in force and its versions; POST a version (admin) */
 /* == end api_review.c == */

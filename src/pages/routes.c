@@ -70,6 +70,10 @@ const struct route routes[] = {
 	{ M_POST, "/admin/users/{id}/password", page_admin_user_password, R_LOGIN, ROLE_ADMIN },
 	{ M_POST, "/admin/users/{id}/lock", page_admin_user_lock, R_LOGIN, ROLE_ADMIN },
 	{ M_POST, "/admin/users/{id}/unlock", page_admin_user_unlock, R_LOGIN, ROLE_ADMIN },
+	{ M_POST, "/admin/users/{id}/qualifications", page_admin_user_qualifications, R_LOGIN, ROLE_ADMIN },
+	{ M_POST, "/admin/users/{id}/qualifications/{id}/withdraw", page_admin_user_qualification_withdraw, R_LOGIN,
+	  ROLE_ADMIN },
+	{ M_POST, "/admin/units/{id}/leader", page_admin_unit_leader, R_LOGIN, ROLE_ADMIN },
 	{ M_GET, "/admin/users.xlsx", page_admin_users_xlsx, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_HEAD },
 	{ M_GET, "/admin/units.xlsx", page_admin_units_xlsx, R_LOGIN, ROLE_ADMIN | ROLE_SUPERVISOR },
 	{ M_GET | M_POST, "/admin/officers", page_admin_officers, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
@@ -185,6 +189,15 @@ const struct route routes[] = {
 	{ M_GET | M_POST, "/api/v1/review/catalogue", page_api_review_catalogue, R_LOGIN,
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ADMIN },
 	/* == end api_cases.c == */
+	/* == 执法文书 over JSON (api_records.c); the domain applies the case view rule and checks who may write == */
+	{ M_GET, "/api/v1/doc-types", page_api_doc_types, R_LOGIN,
+	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ARCHIVIST | ROLE_ADMIN },
+	{ M_GET | M_POST, "/api/v1/cases/{id}/documents", page_api_case_documents, R_LOGIN, CASE_READERS },
+	{ M_GET | M_OTHER, "/api/v1/documents/{id}", page_api_document, R_LOGIN, CASE_READERS },
+	{ M_GET, "/api/v1/documents/{id}/pdf", page_api_document_pdf, R_LOGIN, CASE_READERS },
+	{ M_POST, "/api/v1/documents/{id}/signatures", page_api_document_signatures, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	{ M_POST, "/api/v1/documents/{id}/finalise", page_api_document_finalise, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	/* == end api_records.c == */
 	/* == audio-visual records and 出示证件 (records_media.c, credentials_show.c); the domain checks view and roles == */
 	{ M_GET | M_POST, "/cases/{id}/media", page_case_media, R_LOGIN, CASE_READERS },
 	{ M_GET, "/cases/{id}/credentials", page_case_credentials, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },

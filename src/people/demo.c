@@ -132,6 +132,29 @@ static int add_cert(struct db *db, const struct actor *sys, long long uid, int *
 	return cert_create(db, sys, &c, &id, NULL, e) < 0 ? -1 : (int)id;
 }
 
+/* The legal-review side of the demo: the reviewers' recorded
+ * qualifications (a demonstration number, plainly marked) and the deputy
+ * director responsible for every division (set on the department, which
+ * its divisions inherit). */
+static int demo_review_people(struct db *db, const struct actor *sys, struct err *e)
+{
+	static const struct { const char *user, *kind, *number, *issued_on, *note; } quals[] = {
+		{ "fagui.head", "lawyer", "A20095301000000（演示）", "2009-03-01", "" },
+		{ "shenhe", "law_degree", "", "2012-07-01", "法学学士（演示）" },
+		{ "shenhe", "legal_work", "", "", "在本厅政策法规处从事法制工作五年以上（演示）" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(quals); i++) {
+		long long uid = db_scalar_int(db, 0, "SELECT id FROM users WHERE username = ?",
+					      (const struct db_val[]){ DB_TEXT(quals[i].user), DB_END });
+		struct qualification_input q = { uid, quals[i].kind, quals[i].number, quals[i].issued_on, quals[i].note };
+		if (people_qualification_add(db, sys, &q, NULL, e) < 0)
+			return -1;
+	}
+	long long leader = db_scalar_int(db, 0, "SELECT id FROM users WHERE username = 'fenguan'",
+					 (const struct db_val[]){ DB_END });
+	return people_unit_set_leader(db, sys, people_unit_by_code(db, "gxt"), leader, "2019-01-01", e);
+}
+
 int people_demo_seed(struct db *db, struct err *e)
 {
 	if (db_scalar_int(db, 0, "SELECT COUNT(*) FROM units", (const struct db_val[]){ DB_END }) > 0)
@@ -192,6 +215,8 @@ int people_demo_seed(struct db *db, struct err *e)
 		}
 	}
 	sodium_memzero_str(hash);
+	if (rc == 0)
+		rc = demo_review_people(db, &sys, e);
 	return rc;
 }
 

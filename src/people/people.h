@@ -73,6 +73,45 @@ long long people_unit_by_code(struct db *db, const char *code);
 /* True when unit id is the 政策法规处 (is_reviewer = 1). */
 bool people_unit_is_reviewer(struct db *db, long long unit_id);
 
+/* ---- legal review: qualifications and leaders (review_people.c) ----
+ * A 法制审核人员 may be assigned a review only with a recorded legal
+ * qualification (the seed's 四.(三)): kind "lawyer" 法律职业资格 (number
+ * required), "law_degree" 法学专业学历 or "legal_work" 从事法制工作经历
+ * (note required).  Records are append-only; a withdrawal is a row of its
+ * own.  Both change functions are the administrator's; each writes its
+ * op_log row. */
+struct qualification_input {
+	long long user_id;
+	const char *kind, *number, *issued_on /* YYYY-MM-DD or "" */, *note;
+};
+/* The label of a kind ("法律职业资格"), NULL when unknown. */
+const char *people_qualification_label(const char *kind);
+/* Errors: ERR_FORBIDDEN; ERR_NOTFOUND "user_id"; ERR_INVALID naming
+ * "kind", "number", "issued_on" (not after today) or "note". */
+int people_qualification_add(struct db *db, const struct actor *a, const struct qualification_input *in,
+			     long long *id_out, struct err *e);
+/* Withdraw record qual_id with a reason.  ERR_NOTFOUND "id", ERR_CONFLICT
+ * when already withdrawn, ERR_INVALID "reason". */
+int people_qualification_withdraw(struct db *db, const struct actor *a, long long qual_id, const char *reason,
+				  struct err *e);
+/* [{id, kind, kind_label, number, issued_on, note, recorded_at,
+ *   withdrawn, withdrawn_reason, withdrawn_at}] of user_id, oldest first. */
+json_t *people_qualifications(struct db *db, long long user_id);
+/* Whether user_id may review now: the reviewer role, a unit that is the
+ * 政策法规处, not locked, and a qualification not withdrawn.  false with
+ * e (ERR_INVALID, field "reviewer_id", naming the person and what is
+ * missing) otherwise. */
+bool people_reviewer_qualified(struct db *db, long long user_id, struct err *e);
+/* Set the 分管负责人 of unit_id from since_on ("" = today); leader_id 0
+ * clears it.  The leader must hold the leader role.  Errors:
+ * ERR_FORBIDDEN; ERR_NOTFOUND "unit_id"; ERR_INVALID "leader_id" or
+ * "since_on". */
+int people_unit_set_leader(struct db *db, const struct actor *a, long long unit_id, long long leader_id,
+			   const char *since_on, struct err *e);
+/* The current 分管负责人 of unit_id: its own, else that of the nearest
+ * unit above that has one; 0 when none. */
+long long people_unit_leader(struct db *db, long long unit_id);
+
 /* ---- data scope: see actor/scope.h ---- */
 
 /* ---- people ---- */

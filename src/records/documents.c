@@ -450,6 +450,13 @@ json_t *rec_needs(struct db *db, const struct doc_row *d)
 		if (!rec_party_signed(db, d->id, h))
 			json_array_append_new(out, json_string("须有当事人对当前版本的签名（屏幕签名或纸质签名扫描件），或执法人员注明当事人拒绝签名的理由"));
 	}
+	/* the recording rule (二.(二).2), as finalising will ask it */
+	const char *need = rec_js(d->def, "recording");
+	struct err me = ERR_INIT;
+	if (!str_empty(need) && !str_eq(need, "none") &&
+	    media_check_document(db, d->id, need, rec_nz(d->act_started_at), rec_nz(d->act_ended_at), &me) < 0 &&
+	    me.kind != ERR_INTERNAL)
+		json_array_append_new(out, json_string(me.msg));
 	return out;
 }
 

@@ -316,7 +316,10 @@ static int take_number(struct db *db, const struct doc_row *d, const struct case
 		if (db_begin(db) < 0)
 			return rec_db_fail(db, e);
 		/* another finaliser of the same case may be drawing now: the
-		 * second to commit finds the first's number on the next turn */
+		 * case row is locked first (PostgreSQL; SQLite serialises write
+		 * transactions), so the second finds the first's number */
+		if (db_exec(db, "UPDATE cases SET updated_at = updated_at WHERE id = ?", DB_INT(c->id)) < 0)
+			return rec_tx_fail(db, e);
 		long long have = db_scalar_int(db, -1, "SELECT COUNT(*) FROM number_issued WHERE object_type = 'case'"
 						       " AND object_id = ? AND kind = ?",
 					       (const struct db_val[]){ DB_TEXT(idstr), DB_TEXT(kind), DB_END });

@@ -26,10 +26,8 @@ static void req_check(const json_t *req, const char *field, struct errs *all)
 		errs_add(all, ERR_INVALID, field, "doc_type 为空");
 }
 
-int rec_gate_eval(struct db *db, long long case_id, const json_t *req, int since_seq, const char *date, char *msg,
-		  size_t msg_size);
-int rec_gate_eval(struct db *db, long long case_id, const json_t *req, int since_seq, const char *date, char *msg,
-		  size_t msg_size)
+static int gate_eval(struct db *db, long long case_id, const json_t *req, int since_seq, const char *date, char *msg,
+		     size_t msg_size)
 {
 	(void)since_seq;
 	(void)date;
@@ -63,10 +61,9 @@ int rec_gate_eval(struct db *db, long long case_id, const json_t *req, int since
 	return met;
 }
 
-void rec_gate_register(void);
 void rec_gate_register(void)
 {
 	if (procedure_requirement_register("record", "执法文书", req_check) < 0 ||
-	    procedure_requirement_set_eval("record", rec_gate_eval) < 0)
+	    procedure_requirement_set_eval("record", gate_eval) < 0)
 		BUG("records: cannot register the requirement type record");
 }

@@ -100,9 +100,7 @@ static void hms(long long s, char *out, size_t cap)
 {
 	if (s < 0)
 		s = 0;
-	if (s > 359999999) /* 99999 hours: the text fits every caller's buffer */
-		s = 359999999;
-	snprintf(out, cap, "%02d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+	snprintf(out, cap, "%02lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
 }
 
 static int text_field(struct errs *all, const char *field, const char *label, const char *v, long max)

@@ -17,8 +17,10 @@
  *
  * Thread safety: every call makes its own cairo surface, cairo context
  * and pango context; the pango font map is pango_cairo_font_map_get_default(),
- * which is per thread since pango 1.32.6, and fontconfig and cairo guard
- * their shared caches themselves.
+ * which is per thread since pango 1.32.6, and fontconfig, cairo and pango's
+ * shared shaping buffer are guarded by those libraries themselves
+ * (tests/unit/test_pdf.c renders on two threads at once and compares the
+ * bytes with one thread's).
  */
 #include "core/core.h"
 #include "records/pdf.h"
@@ -29,6 +31,13 @@
 #include <math.h>
 #include <pthread.h>
 #if defined(__SANITIZE_ADDRESS__)
+#define PDF_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PDF_ASAN 1
+#endif
+#endif
+#ifdef PDF_ASAN
 #include <sanitizer/lsan_interface.h>
 #define LEAKS_IGNORED_BEGIN() __lsan_disable()
 #define LEAKS_IGNORED_END() __lsan_enable()
@@ -55,13 +64,14 @@
 #define SIZE_TITLE 22.0     /* 二号 */
 #define SIZE_FOOT 9.0       /* 小五 */
 #define SIZE_NOTICE 10.5    /* 五号 */
-#define PITCH_BODY 22.0     /* line pitch of the body: 30 lines to the page */
+#define PITCH_BODY 22.0     /* line pitch of the body: 29 lines to the page */
 #define PITCH_NOTICE 18.0
 
 #define BOX_PAD 8.0         /* inside the notice box */
 #define IMG_MAX_W 150.0     /* a signature image is scaled to fit this box */
 #define IMG_MAX_H 60.0
 #define IMG_COLS 2
+#define IMG_DPI 300         /* images are embedded at most at this resolution */
 #define PNG_MAX_SIDE 8192   /* refused before decoding: no huge allocations */
 #define PNG_MAX_PIXELS (16u * 1024u * 1024u)
 
@@ -84,6 +94,7 @@ struct block {
 	double space_before;
 	double pitch;         /* the least height of a line (0: its own) */
 	bool boxed;           /* the notice: framed, continued on the next page */
+	bool keep_first;      /* the first line goes to the page of the second */
 	struct pimage *imgs;  /* BLOCK_IMAGES: one row of up to IMG_COLS */
 	size_t n_imgs;
 	double row_h;
@@ -242,12 +253,15 @@ static void flow_text(struct flow *f, const struct block *b)
 	/* every line takes max(pitch, its height), its ink centred in it: the
 	 * lines of all the fields keep one rhythm down the page */
 	PangoLayoutIter *it = pango_layout_get_iter(l);
+	bool first = true;
 	do {
 		PangoRectangle logical;
 		pango_layout_iter_get_line_extents(it, NULL, &logical);
 		double h = (double)logical.height / PANGO_SCALE;
 		double box = h > b->pitch ? h : b->pitch;
-		if (f->y + box + reserve > TEXT_BOTTOM && f->y > MARGIN_TOP + (b->boxed ? BOX_PAD : 0) + 0.01)
+		double need = box + (first && b->keep_first ? b->pitch : 0);
+		first = false;
+		if (f->y + need + reserve > TEXT_BOTTOM && f->y > MARGIN_TOP + (b->boxed ? BOX_PAD : 0) + 0.01)
 			page_break(f, b->boxed);
 		if (f->cr) {
 			PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
@@ -362,6 +376,30 @@ static cairo_surface_t *png_decode(const unsigned char *p, size_t len)
 	return s;
 }
 
+/* An image is embedded at no more than IMG_DPI for the size it is drawn
+ * at: a signature from a phone's canvas (1000 px and more) would cost its
+ * full size in every PDF (cairo deflates every pixel) for no visible gain. */
+static cairo_surface_t *downscale(cairo_surface_t *src, double w_pt, double h_pt)
+{
+	int iw = cairo_image_surface_get_width(src), ih = cairo_image_surface_get_height(src);
+	int tw = (int)ceil(w_pt / 72.0 * IMG_DPI), th = (int)ceil(h_pt / 72.0 * IMG_DPI);
+	if (iw <= tw || ih <= th)
+		return src;
+	cairo_surface_t *dst = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, tw, th);
+	cairo_t *cr = cairo_create(dst);
+	cairo_scale(cr, (double)tw / iw, (double)th / ih);
+	cairo_set_source_surface(cr, src, 0, 0);
+	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	if (cairo_surface_status(dst) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(dst);
+		return src;
+	}
+	cairo_surface_destroy(src);
+	return dst;
+}
+
 static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int n)
 {
 	return buf_add(closure, data, n) < 0 ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
@@ -431,12 +469,17 @@ static void add_field(struct doc *doc, const struct pdf_field *fd, double space_
 		add_text(doc, l, text, space_before, PITCH_BODY);
 		return;
 	}
-	char *s = xasprintf("%s：%s", label, text);
+	/* a text of several paragraphs (the questions and answers of a
+	 * 询问笔录) starts on the line under its label, and the label is
+	 * kept on the page of that line */
+	bool own_line = strchr(text, '\n') != NULL;
+	char *s = xasprintf("%s：%s%s", label, own_line ? "\n" : "", text);
 	PangoAttrList *attrs = pango_attr_list_new();
 	label_attrs(attrs, 0, strlen(label) + strlen("："));
 	pango_layout_set_attributes(l, attrs);
 	pango_attr_list_unref(attrs);
-	add_text(doc, l, s, space_before, PITCH_BODY);
+	struct block *b = add_text(doc, l, s, space_before, PITCH_BODY);
+	b->keep_first = own_line;
 	free(s);
 }
 
@@ -484,6 +527,7 @@ static int build(struct doc *doc, const struct pdf_doc *d, struct err *e)
 			double sc = fmin(IMG_MAX_W / iw, IMG_MAX_H / ih);
 			im->w = iw * sc;
 			im->h = ih * sc;
+			im->surf = downscale(im->surf, im->w, im->h);
 			im->caption = new_layout(doc->ctx, FONT_HEAD, SIZE_BODY, true, TEXT_W / IMG_COLS - 6,
 						 PANGO_ALIGN_LEFT);
 			pango_layout_set_text(im->caption, d->images[i].caption ? d->images[i].caption : "", -1);
@@ -536,6 +580,23 @@ static void libs_init(void)
 	int w, h;
 	pango_layout_get_size(l, &w, &h);
 	g_object_unref(l);
+	/* without fonts-noto-cjk fontconfig picks another face, which may lack
+	 * characters: say so once */
+	const char *families[] = { FONT_BODY, FONT_HEAD };
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+		PangoFontDescription *fd = pango_font_description_from_string(families[i]);
+		PangoFont *font = pango_font_map_load_font(fm, ctx, fd);
+		PangoFontDescription *got = font ? pango_font_describe(font) : NULL;
+		const char *family = got ? pango_font_description_get_family(got) : NULL;
+		if (!family || !str_eq(family, families[i]))
+			log_warn("pdf: font %s is not installed (fonts-noto-cjk); documents use %s", families[i],
+				 family ? family : "no font");
+		if (got)
+			pango_font_description_free(got);
+		if (font)
+			g_object_unref(font);
+		pango_font_description_free(fd);
+	}
 	g_object_unref(ctx);
 	LEAKS_IGNORED_END();
 	atexit(libs_release);

@@ -7,8 +7,6 @@
 #include "records/records_int.h"
 #include "records/media.h"
 
-void rec_gate_register(void);
-
 static long long case_of(struct db *db, long long document_id)
 {
 	return db_scalar_int(db, -1, "SELECT COALESCE(MAX(case_id), 0) FROM documents WHERE id = ?",

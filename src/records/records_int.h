@@ -77,6 +77,10 @@ int rec_case_docs(struct db *db, long long case_id, long long procedure_id, stru
 /* The op_log row of a read of a document. */
 void rec_log_read(struct db *db, const struct actor *a, long long id, const char *what);
 
+/* gate.c: the requirement type "record" registered with its check and
+ * evaluator (procedure.h). */
+void rec_gate_register(void);
+
 /* Beijing local "YYYY-MM-DD HH:MM" of a UTC time, "" for "". */
 void rec_local(const char *utc, char out[20]);
 

@@ -6,8 +6,10 @@
  * paragraph in full, "第 N 页 共 3 页" on page N; pdffonts says every font
  * is embedded; pdfinfo says A4 and 3 pages; pdfimages counts the
  * signatures; no two words overlap and none leaves the text area
- * (pdftotext -bbox); equal input gives equal bytes; a bad PNG and text
- * that is not UTF-8 are refused; two threads render at once.
+ * (pdftotext -bbox); equal input gives equal bytes, a second later and in
+ * another process; a bad PNG and text that is not UTF-8 are refused; the
+ * notice's frame never opens empty at a page's foot (pdftoppm, pixel
+ * rows); two threads render at once and get the bytes one thread gets.
  * The pages are also rendered to build/screenshots/pdf-*.png to look at.
  */
 #include "core/core.h"
@@ -27,6 +29,7 @@
 #define MM(x) ((x) * 72.0 / 25.4)
 
 static char tmpdir[] = "/tmp/zhifa-test-pdf.XXXXXX";
+static const char *self_path; /* argv[0]: run again for --render (not /proc/self/exe: valgrind's own) */
 
 static bool have_tool(const char *name)
 {
@@ -231,6 +234,34 @@ static void test_inquiry(void)
 	const char *head = strstr(flat, "云南省工业和信息化厅询问笔录云工信询〔2026〕12号");
 	ok(head && head - flat < 20, "the page begins with the body's name, the title and the number");
 	ok(!strstr(flat, "草稿"), "a finalised document has no watermark");
+	/* Chinese line breaking (GB/T 15834 禁则, UAX #14): no line begins with
+	 * closing punctuation, none ends with opening punctuation */
+	int bad_start = 0, bad_end = 0, lines = 0;
+	const char *closing[] = { "，", "。", "、", "；", "：", "？", "！", "）", "》", "」", "〕" };
+	const char *opening[] = { "（", "《", "「", "〔" };
+	for (char *ln = text; ln && *ln;) {
+		char *eol = strchr(ln, '\n');
+		size_t len = eol ? (size_t)(eol - ln) : strlen(ln);
+		while (len && (*ln == ' ' || *ln == '\f'))
+			ln++, len--;
+		while (len && ln[len - 1] == ' ')
+			len--;
+		if (len) {
+			lines++;
+			for (size_t i = 0; i < ARRAY_SIZE(closing); i++)
+				if (str_starts(ln, closing[i]) && bad_start++ < 3)
+					printf("# a line begins with %s: %.*s\n", closing[i], (int)(len > 40 ? 40 : len), ln);
+			for (size_t i = 0; i < ARRAY_SIZE(opening); i++) {
+				size_t ol = strlen(opening[i]);
+				if (len >= ol && memcmp(ln + len - ol, opening[i], ol) == 0 && bad_end++ < 3)
+					printf("# a line ends with %s\n", opening[i]);
+			}
+		}
+		ln = eol ? eol + 1 : NULL;
+	}
+	ok(lines > 60, "pdftotext gives the lines (%d)", lines);
+	is_int(bad_start, 0, "no line begins with closing punctuation");
+	is_int(bad_end, 0, "no line ends with opening punctuation");
 	free(flat);
 	free(text);
 
@@ -447,7 +478,40 @@ static void test_refused(void)
 	sample_release(&s);
 }
 
-/* ---- the notice's frame never opens empty at the foot of a page ----
+/* A signature of 2400 x 800 pixels is drawn 150 pt wide: it is embedded at
+ * 300 dpi for that size (625 pixels), not at its full size. */
+static void test_large_image(void)
+{
+	struct sample s;
+	sample_init(&s, 1);
+	struct buf big = BUF_INIT;
+	make_signature(&big, 2400, 800, 1);
+	s.images[0] = (struct pdf_image){ (const unsigned char *)big.data, big.len, "被询问人签名" };
+	s.d.n_images = 1;
+	struct buf pdf = BUF_INIT;
+	struct err e = ERR_INIT;
+	ok(pdf_render(&s.d, &pdf, NULL, &e) == 0, "a document with a large signature renders");
+	char *path = xasprintf("%s/big.pdf", tmpdir);
+	write_file(path, &pdf);
+	char *cmd = xasprintf("pdfimages -list '%s'", path);
+	char *list = run(cmd);
+	int width = 0, height = 0, page, num;
+	char type[16];
+	for (const char *p = list; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (sscanf(p, "%d %d %15s %d %d", &page, &num, type, &width, &height) == 5 && str_eq(type, "image"))
+			break;
+	ok(width == 625 && height > 200 && height < 215, "it is embedded at 300 dpi of its drawn size (%d x %d)", width,
+	   height);
+	free(list);
+	free(cmd);
+	free(path);
+	buf_release(&pdf);
+	buf_release(&big);
+	sample_release(&s);
+}
+
+/* ---- the notice's frame never opens empty at the foot of a page, and a
+ * label on a line of its own stays with its text ----
  * The frame's top and bottom edges are the only rows of the page dark over
  * most of the text width; between each pair there must be at least a line
  * of text (the two paddings of 8 pt and more). */
@@ -494,15 +558,16 @@ static int min_frame_height(const char *pgm_path, int *frames)
 
 static void test_notice_frame(void)
 {
-	int steps = tap_under_valgrind() ? 3 : 30, frames_seen = 0, empty = 0, broken = 0;
+	int steps = tap_under_valgrind() ? 3 : 30, frames_seen = 0, empty = 0, broken = 0, orphan = 0;
 	for (int k = 0; k < steps; k++) {
 		struct sample s;
 		sample_init(&s, 1);
 		struct pdf_field *fields = xcalloc((size_t)k + 8, sizeof(*fields));
-		memcpy(fields, s.fields, s.d.n_fields * sizeof(*fields));
-		size_t n = s.d.n_fields;
+		size_t n = 0;
 		for (int i = 0; i < k; i++)
 			fields[n++] = (struct pdf_field){ "备注", "无" };
+		memcpy(fields + n, s.fields, s.d.n_fields * sizeof(*fields));
+		n += s.d.n_fields;
 		s.d.fields = fields;
 		s.d.n_fields = n;
 		s.d.n_images = 0;
@@ -517,6 +582,15 @@ static void test_notice_frame(void)
 		write_file(path, &pdf);
 		char *cmd = xasprintf("pdftoppm -r 72 -gray '%s' '%s/frame'", path, tmpdir);
 		char *o = run(cmd);
+		free(o);
+		free(cmd);
+		/* the label of the questioning is never left alone at a page's foot */
+		cmd = xasprintf("pdftotext -enc UTF-8 '%s' -", path);
+		o = run(cmd);
+		char *flat = squeeze(o ? o : "");
+		if (strstr(flat, "询问内容：案件编号") && orphan++ < 3)
+			printf("# %d filler fields: 询问内容 alone at the foot of a page\n", k);
+		free(flat);
 		free(o);
 		free(cmd);
 		for (int p = 1; p <= pages; p++) {
@@ -542,6 +616,7 @@ next:
 	is_int(broken, 0, "the documents render and rasterise");
 	ok(frames_seen >= steps, "the notice's frame is found on the pages (%d frames)", frames_seen);
 	is_int(empty, 0, "moved down the page line by line, the notice never leaves an empty frame at a page's foot");
+	is_int(orphan, 0, "nor is the label 询问内容 left alone at a page's foot");
 }
 
 /* ---- two threads at once ---- */
@@ -591,8 +666,53 @@ static void test_threads(void)
 	sample_release(&s2);
 }
 
-int main(void)
+/* `test_pdf --render FILE`: the sample, written to FILE (for the check
+ * that another process gives the same bytes) */
+static int render_to(const char *path)
 {
+	struct sample s;
+	sample_init(&s, PDF_SAMPLE_ROUNDS);
+	struct buf pdf = BUF_INIT;
+	struct err e = ERR_INIT;
+	int rc = pdf_render(&s.d, &pdf, NULL, &e);
+	if (rc == 0)
+		write_file(path, &pdf);
+	buf_release(&pdf);
+	sample_release(&s);
+	return rc == 0 ? 0 : 1;
+}
+
+static void test_other_process(void)
+{
+	struct sample s;
+	sample_init(&s, PDF_SAMPLE_ROUNDS);
+	struct buf pdf = BUF_INIT, other = BUF_INIT;
+	struct err e = ERR_INIT;
+	pdf_render(&s.d, &pdf, NULL, &e);
+	char *path = xasprintf("%s/other.pdf", tmpdir);
+	char *cmd = xasprintf("'%s' --render '%s'", self_path, path);
+	int rc = system(cmd);
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&other, chunk, n);
+	if (f)
+		fclose(f);
+	ok(rc == 0 && other.len == pdf.len && memcmp(other.data, pdf.data, pdf.len) == 0,
+	   "another process renders the same bytes (%zu / %zu)", other.len, pdf.len);
+	free(cmd);
+	free(path);
+	buf_release(&pdf);
+	buf_release(&other);
+	sample_release(&s);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && str_eq(argv[1], "--render"))
+		return render_to(argv[2]);
+	self_path = argv[0];
 	const char *tools[] = { "pdftotext", "pdffonts", "pdfinfo", "pdfimages", "pdftoppm" };
 	for (size_t i = 0; i < ARRAY_SIZE(tools); i++)
 		if (!have_tool(tools[i])) {
@@ -605,6 +725,8 @@ int main(void)
 	test_draft();
 	test_refused();
 	test_notice_frame();
+	test_large_image();
+	test_other_process();
 	test_threads();
 	if (getenv("KEEP")) printf("# kept %s\n", tmpdir); else {
 	char *cmd = xasprintf("rm -rf '%s'", tmpdir);

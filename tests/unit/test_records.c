@@ -377,6 +377,13 @@ static void test_draft_sign_finalise(void)
 	free(h);
 	/* the recording rule: a seizure is recorded in full */
 	REFUSED(finalise("wx.li", id, PEOPLE_DEMO_PASSWORD, &e_), ERR_CONFLICT, "recording", "a seizure without video");
+	{
+		json_t *nd = get_doc("wx.li", id);
+		char *needs = json_dumps(json_object_get(nd, "needs"), 0);
+		ok(needs && strstr(needs, "音像") != NULL, "needs names the missing recording: %s", needs ? needs : "");
+		free(needs);
+		json_decref(nd);
+	}
 	/* a wrong password: refused, counted as a failed login */
 	long long fails = count("SELECT failed_count FROM users WHERE username = 'wx.li'");
 	REFUSED(finalise("wx.li", id, "wrong-password", &e_), ERR_CONFLICT, "recording", "(still no video)");
@@ -501,9 +508,24 @@ static void test_refusal_and_correction(void)
 	ok(str_eq(js(d, "status"), "final") && json_integer_value(json_object_get(d, "corrected_by_id")) == cid,
 	   "the original stays, naming its correction");
 	json_decref(d);
+	/* the correction finalised: the original shows 已更正 */
+	char *ch = doc_str("jn.zhang", cid, "content_sha256");
+	struct record_signature_input rin = { .kind = "refused", .content_sha256 = ch, .signer_name = "王某",
+					      .refusal_reason = "当事人拒绝在更正后的笔录上签名" };
+	ok(records_sign(db, vault, &z, cid, &rin, NULL, &e) == 0, "refusal on the correction (%s)", e.msg);
+	free(ch);
+	struct media_input cmi = { .document_id = cid, .no_recording_reason = "更正笔录，无须另行录像" };
+	ok(media_attach(db, &z, hearing_case, &cmi, NULL, NULL, &e) == 0 && finalise("jn.zhang", cid, PEOPLE_DEMO_PASSWORD, &e) == 0,
+	   "the correction finalised (%s)", e.msg);
 	/* the list in case-file order */
 	json_t *l = NULL;
 	ok(records_list(db, &z, hearing_case, &l, &e) == 0 && json_array_size(json_object_get(l, "items")) >= 3, "the list");
+	size_t i;
+	json_t *x;
+	const char *label = "";
+	json_array_foreach(json_object_get(l, "items"), i, x) if (json_integer_value(json_object_get(x, "id")) == id) label =
+		js(x, "status_label");
+	ok(str_eq(label, "已更正"), "the original is shown 已更正 (%s)", label);
 	json_decref(l);
 }
 
@@ -536,6 +558,99 @@ static void test_case_file_and_gate(void)
 	}
 	ok(list_met && decision_unmet, "the 清单 is met, the 决定书 not yet");
 	json_decref(needs);
+}
+
+/* Text of a PDF (pdftotext), caller frees. */
+static char *pdf_text(const struct buf *pdf)
+{
+	char *path = xasprintf("%s/doc.pdf", tmpdir);
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(pdf->data, 1, pdf->len, f) != pdf->len || fclose(f) != 0)
+		testdb_bail("write", path);
+	char *cmd = xasprintf("pdftotext -enc UTF-8 '%s' - 2>/dev/null", path);
+	FILE *p = popen(cmd, "r");
+	struct buf out;
+	buf_init(&out, 0);
+	char chunk[4096];
+	size_t n;
+	while (p && (n = fread(chunk, 1, sizeof chunk, p)) > 0)
+		buf_add(&out, chunk, n);
+	if (p)
+		pclose(p);
+	free(cmd);
+	free(path);
+	/* pdftotext breaks lines where pango did: join them */
+	struct buf j;
+	buf_init(&j, 0);
+	for (size_t i = 0; i < out.len; i++)
+		if (out.data[i] != '\n' && out.data[i] != ' ')
+			buf_putc(&j, out.data[i]);
+	buf_release(&out);
+	return buf_detach(&j, NULL);
+}
+
+/* A document handed to the party tells the officers, their certificates
+ * and the remedies (事中公示); a scan of the paper signed counts. */
+static void test_notice_and_scan(void)
+{
+	struct err e = ERR_INIT;
+	struct actor li = who("wx.li");
+	long long id = create("wx.li", seizure_case, "seizure_decision");
+	struct buf pdf;
+	buf_init(&pdf, 0);
+	ok(records_pdf(db, vault, &li, id, &pdf, NULL, &e) == 0, "a draft 查封扣押决定书 rendered (%s)", e.msg);
+	char *text = pdf_text(&pdf);
+	struct db_res *r;
+	bool certs = true;
+	if (db_query(db, &r, "SELECT c.cert_no FROM case_officers o JOIN certificates c ON c.id = o.cert_id"
+			     " WHERE o.case_id = ? AND o.until_act IS NULL", DB_INT(seizure_case)) == 0) {
+		for (int i = 0; i < r->nrows; i++)
+			certs = certs && strstr(text, db_text(r, i, 0)) != NULL;
+		certs = certs && r->nrows >= 2;
+		db_res_free(r);
+	}
+	ok(certs, "the officers' certificate numbers are in the PDF's text");
+	ok(strstr(text, "李振宇") || strstr(text, "执法证号"), "the officers' names are in the text");
+	ok(strstr(text, "六十日内") && strstr(text, "六个月内") && strstr(text, "行政复议") && strstr(text, "行政诉讼"),
+	   "the remedies with their time limits are in the text");
+	ok(strstr(text, "周小川") != NULL, "the assistant present is named (事中公示)");
+	free(text);
+	buf_release(&pdf);
+	/* a scan: an image of the case's unit counts; a video does not */
+	long long lid = create("wx.li", seizure_case, "seizure_list");
+	unsigned char jpg[256] = { 0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0 };
+	snprintf((char *)jpg + 32, sizeof jpg - 32, "scan-%lld", lid);
+	char *path = xasprintf("%s/scan.jpg", tmpdir);
+	FILE *f = fopen(path, "wb");
+	fwrite(jpg, 1, sizeof jpg, f);
+	fclose(f);
+	struct vault_stored st;
+	ok(vault_store_path(vault, db, &li, path, NULL, &st, &e) == 0, "a scan stored (%s)", e.msg);
+	free(path);
+	char *h = hash_of(lid);
+	struct record_signature_input in = { .kind = "scan", .content_sha256 = h, .signer_role = "party",
+					     .signer_name = "张建国", .image_sha256 = "00" };
+	REFUSED(records_sign(db, vault, &li, lid, &in, NULL, &e_), ERR_INVALID, "image_sha256", "a scan that is no file");
+	struct db_res *vr;
+	char vsha[65] = "";
+	if (db_query(db, &vr, "SELECT sha256 FROM blobs WHERE media_type LIKE 'video/%' ORDER BY stored_at LIMIT 1") == 0) {
+		if (vr->nrows)
+			snprintf(vsha, sizeof vsha, "%s", db_text(vr, 0, 0));
+		db_res_free(vr);
+	}
+	in.image_sha256 = vsha;
+	REFUSED(records_sign(db, vault, &li, lid, &in, NULL, &e_), 415, "image_sha256", "a video as a scan");
+	in.image_sha256 = st.sha256;
+	ok(records_sign(db, vault, &li, lid, &in, NULL, &e) == 0, "the scan of the paper signed (%s)", e.msg);
+	ok(count("SELECT COUNT(*) FROM ledger_leaves WHERE leaf LIKE '%record.scan%'") == 1, "record.scan leaf");
+	json_t *d = get_doc("wx.li", lid);
+	bool sig_needed = false;
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(d, "needs"), i, x) sig_needed = sig_needed || strstr(json_string_value(x), "签名");
+	ok(!sig_needed && json_array_size(json_object_get(d, "needs")) > 0, "the scan counts; the fields are still needed");
+	json_decref(d);
+	free(h);
 }
 
 /* A process killed between the PDF and the final commit leaves a draft. */
@@ -584,6 +699,7 @@ int main(void)
 	test_draft_sign_finalise();
 	test_refusal_and_correction();
 	test_case_file_and_gate();
+	test_notice_and_scan();
 	test_crash();
 	vault_close(vault);
 	db_close(db);
