@@ -16,7 +16,8 @@
 # BENCH_PG_PORT [55490]: the private PostgreSQL of the case list's second
 # run (bench/bench_cases.c reads BENCH_CASES_N [100000] and BENCH_DB_URL);
 # bench/bench_upload.sh reads its own (BENCH_UPLOAD_MIB, BENCH_RUNS,
-# BENCH_PORT ...).
+# BENCH_PORT ...); bench/bench_package.c BENCH_PACKAGE_MIB [2048] and
+# BENCH_RUNS [3] (its data in build/bench-package, removed at the end).
 #
 # The portal pages (home, matter list, a matter, officer list, credential
 # page) are measured against nginx serving the very same body bytes as a

@@ -12,8 +12,9 @@ static const struct cli_command commands[] = {
 	{ "migrate", cmd_migrate, "zhifa migrate --data DIR [--db URL]", "把数据库结构升级到当前版本" },
 	{ "calendar", cmd_calendar, "zhifa calendar due|is-workday|years|import ...", "工作日历：计算期限、判断工作日、导入节假日安排" },
 	{ "store", cmd_store, "zhifa store --data DIR [--db URL] [--unit CODE] [--type MIME] FILE...", "把文件存入证据文件库，每个文件输出一行：SHA-256、SM3 和存证序号" },
+	{ "case", cmd_case, "zhifa case export --data DIR [--db URL] CASE_NUMBER --out FILE.zip --user LOGIN", "导出案卷证据包：全部已定稿文书、签名图片和音像记录原件，附清单、账本叶子、包含证明、签名检查点和核验说明" },
 	{ "keys", cmd_keys, "zhifa keys list|rotate --data DIR [--db URL]", "账本签名密钥：列出全部验证公钥，或轮换签名密钥" },
-	{ "verify", cmd_verify, "zhifa verify --data DIR [--db URL] | zhifa verify URL --key VKEY [--state FILE] [--file F | --hash HEX]", "核验账本：重算全部叶子、节点哈希和检查点签名，列出所有不符之处" },
+	{ "verify", cmd_verify, "zhifa verify --data DIR [--db URL] | zhifa verify --package FILE.zip [--key VKEY] | zhifa verify URL --key VKEY [--state FILE] [--file F | --hash HEX]", "核验账本：重算全部叶子、节点哈希和检查点签名，列出所有不符之处" },
 	{ "version", cmd_version, "zhifa version", "显示版本" },
 	{ "help", cmd_help, "zhifa help [COMMAND]", "显示帮助" },
 };

@@ -189,6 +189,7 @@ int page_cases_xlsx(struct req *r);     /* GET /cases.xlsx: the filtered list as
 int page_cases_new(struct req *r);      /* GET the opening form; POST opens a case */
 int page_case(struct req *r);           /* GET /cases/{id}: the case page */
 int page_case_act(struct req *r);       /* POST /cases/{id}/act: one action (row_version) */
+int page_case_package(struct req *r);   /* GET /cases/{id}/package.zip: the case package (records/package.h; logged) */
 /* == end cases == */
 /* == vault.c == */
 /* vault.c: the evidence vault pages and the tus upload server */
