@@ -222,5 +222,7 @@ int page_api_case_acts(struct req *r); /* POST /api/v1/cases/{id}/acts (JSON, wi
 /* == api_review.c == */
 int page_api_review_classify(struct req *r);  /* POST /api/v1/review/classify (JSON) */
 int page_api_review_catalogue(struct req *r); /* GET the catalogue in force and its versions; POST a version (admin) */
+int page_api_case_review(struct req *r);      /* GET /api/v1/cases/{id}/review; POST one step {"action": ...} */
+int page_api_review_queue(struct req *r);     /* GET /api/v1/review/queue */
 /* == end api_review.c == */
 #endif
