@@ -2,7 +2,7 @@
 # generated goes under build/.  See README.md for the two set-up commands.
 
 PKGS := libmicrohttpd sqlite3 libpq jansson openssl libsodium libqrencode xlsxwriter libcurl \
-	lunar-date-3.0 glib-2.0 gobject-2.0 pangocairo cairo libarchive
+	lunar-date-3.0 glib-2.0 gobject-2.0 pangocairo cairo fontconfig libarchive
 CC ?= gcc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

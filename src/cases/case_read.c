@@ -420,6 +420,106 @@ int case_get(struct db *db, const struct actor *a, long long id, json_t **out, s
 	return 0;
 }
 
+/* ---- for the modules above ---- */
+
+int case_brief_get(struct db *db, const struct actor *a, long long id, bool write, struct case_brief *out,
+		   struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	struct case_row c;
+	if (a) {
+		if (open_visible(db, a, id, &c, e) < 0)
+			return -1;
+		if (write && !may_work(db, a, &c)) {
+			case_row_release(&c);
+			return err_set(e, ERR_FORBIDDEN, "", "只有本案的执法人员或承办处室负责人可以办理");
+		}
+	} else if (case_load(db, id, &c, e) < 0) {
+		return -1;
+	}
+	out->id = c.id;
+	out->procedure_id = c.procedure_id;
+	out->body_unit_id = c.body_unit_id;
+	out->unit_id = c.unit_id;
+	snprintf(out->procedure_code, sizeof out->procedure_code, "%s", c.procedure_code);
+	snprintf(out->kind, sizeof out->kind, "%s", c.kind);
+	snprintf(out->stage, sizeof out->stage, "%s", c.stage);
+	snprintf(out->status, sizeof out->status, "%s", c.status);
+	snprintf(out->case_no, sizeof out->case_no, "%s", c.case_no);
+	snprintf(out->decision_no, sizeof out->decision_no, "%s", c.decision_no);
+	snprintf(out->title, sizeof out->title, "%s", c.title ? c.title : "");
+	out->row_version = c.row_version;
+	out->stage_seq = c.stage_seq;
+	case_row_release(&c);
+	return 0;
+}
+
+/* The legal basis of one matter version as text ("law article; ..."). */
+static void matter_basis(struct db *db, long long item, long long version, struct buf *out)
+{
+	struct db_res *r;
+	if (db_query(db, &r, "SELECT content FROM pub_item_versions WHERE item_id = ? AND version = ?", DB_INT(item),
+		     DB_INT(version)) < 0)
+		return;
+	json_t *c = r->nrows ? json_loads(db_text(r, 0, 0), 0, NULL) : NULL;
+	db_res_free(r);
+	size_t i;
+	const json_t *b;
+	json_array_foreach(json_object_get(c, "basis"), i, b) {
+		const char *law = json_string_value(json_object_get(b, "law"));
+		const char *art = json_string_value(json_object_get(b, "article"));
+		if (str_empty(law))
+			continue;
+		if (out->len)
+			buf_puts(out, "；");
+		buf_puts(out, law);
+		if (!str_empty(art))
+			buf_puts(out, art);
+	}
+	json_decref(c);
+}
+
+int case_facts(struct db *db, long long id, json_t **out, struct err *e)
+{
+	*out = NULL;
+	struct case_row c;
+	if (case_load(db, id, &c, e) < 0)
+		return -1;
+	json_t *def = case_definition(db, c.procedure_id, e);
+	if (!def) {
+		case_row_release(&c);
+		return -1;
+	}
+	char *unit = people_unit_name(db, c.unit_id), *body = people_unit_name(db, c.body_unit_id);
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "case_no", c.case_no, "decision_no", c.decision_no,
+			      "title", c.title ? c.title : "", "body_name", body ? body : "", "unit_name",
+			      unit ? unit : "", "stage", c.stage, "stage_label", procedure_stage_name(def, c.stage));
+	free(unit);
+	free(body);
+	json_t *matters = matters_of(db, c.id);
+	size_t i;
+	json_t *m;
+	json_array_foreach(matters, i, m) {
+		struct buf b;
+		buf_init(&b, 0);
+		matter_basis(db, json_integer_value(json_object_get(m, "item_id")),
+			     json_integer_value(json_object_get(m, "version")), &b);
+		json_object_set_new(m, "basis", json_string(buf_str(&b)));
+		buf_release(&b);
+	}
+	json_object_set_new(o, "matters", matters);
+	json_object_set_new(o, "parties", parties_of(db, c.id));
+	json_t *cur = json_array(), *former = json_array();
+	officers_of(db, c.id, cur, former);
+	json_decref(former);
+	json_object_set_new(o, "officers", cur);
+	json_object_set_new(o, "participants", participants_of(db, c.id));
+	json_decref(def);
+	case_row_release(&c);
+	*out = o;
+	return 0;
+}
+
 /* ---- the list ---- */
 
 static const struct {

@@ -443,7 +443,18 @@ int case_enter_stage(struct db *db, const struct actor *a, struct case_row *c, c
 	if (!str_empty(numkind)) {
 		char no[128];
 		long long nseq = 0;
-		if (numbering_next(db, c->body_unit_id, numkind, date, "case", idstr, no, sizeof no, &nseq, e) < 0)
+		/* a number of this kind the case holds already (its decision
+		 * document drew it when finalised, records.h) is the stage's
+		 * number: one decision, one number */
+		struct db_res *nr;
+		if (db_query(db, &nr, "SELECT number FROM number_issued WHERE object_type = 'case' AND object_id = ?"
+				      " AND kind = ? ORDER BY id LIMIT 1", DB_TEXT(idstr), DB_TEXT(numkind)) < 0)
+			return case_db_fail(db, e);
+		bool have = nr->nrows > 0;
+		if (have)
+			snprintf(no, sizeof no, "%s", db_text(nr, 0, 0));
+		db_res_free(nr);
+		if (!have && numbering_next(db, c->body_unit_id, numkind, date, "case", idstr, no, sizeof no, &nseq, e) < 0)
 			return -1;
 		bool decision = strstr(numkind, "decision") != NULL;
 		if (decision || c->case_no[0])

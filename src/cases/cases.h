@@ -251,7 +251,39 @@ int case_list(struct db *db, const struct actor *a, const struct case_filter *f,
  * reads it.  Returns the previous value.  For tests and benchmarks. */
 long long case_list_probe_from(long long n);
 
+/* ---- for the modules above (records) ---- */
+/* What a module working on a case needs of it. */
+struct case_brief {
+	long long id, procedure_id, body_unit_id, unit_id;
+	char procedure_code[40], kind[16], stage[40], status[12];
+	char case_no[128], decision_no[128];
+	char title[820];
+	int row_version, stage_seq;
+};
+/* Case id as seen by a: ERR_NOTFOUND (404 "案件不存在或无权查看") when
+ * unknown or outside a's view (the rule above); with write, a must also
+ * work on it - a current officer of the case, or a head whose scope holds
+ * its unit - else ERR_FORBIDDEN.  a NULL: no check (the system, gates).
+ * No op_log row. */
+int case_brief_get(struct db *db, const struct actor *a, long long id, bool write, struct case_brief *out,
+		   struct err *e);
+/* The facts of case id a document is prefilled with, as case_get gives
+ * them: {case_no, decision_no, title, body_name, unit_name, stage,
+ * stage_label, matters: [{item_id, version, name, category, basis (the
+ * matter version's legal basis as text)}], parties: [...], officers:
+ * [{user_id, name, cert_no, ...}], participants: [...]}.  No view check,
+ * no log (the caller checked with case_brief_get).  ERR_NOTFOUND. */
+int case_facts(struct db *db, long long id, json_t **out, struct err *e);
+
 /* ---- the demo ---- */
+/* How the demo meets a stage's requirement of type "record" (a finalised
+ * 执法文书): the module that owns documents registers a function that
+ * drafts, signs and finalises one of type doc_type on case_id as a
+ * (records_demo_install).  Without one, the demo stops at such a stage. */
+typedef int (*cases_demo_record_fn)(struct db *db, const struct actor *a, long long case_id, const char *doc_type,
+				    struct err *e);
+void cases_demo_set_record(cases_demo_record_fn fn);
+
 /* Cases in every procedure and stage across the divisions of the demo
  * department, built through case_open/case_act (zhifa init --demo, after
  * the people, catalogue and party demos).  0 or -1. */

@@ -17,6 +17,7 @@
 #include "cases/numbering.h"
 #include "people/people.h"
 #include "calendar/calendar.h"
+#include "cases/procedure.h"
 
 struct demo {
 	struct db *db;
@@ -91,11 +92,55 @@ static int rowv(struct demo *d, long long id)
 				  (const struct db_val[]){ DB_INT(id), DB_END });
 }
 
+static cases_demo_record_fn demo_record;
+
+void cases_demo_set_record(cases_demo_record_fn fn)
+{
+	demo_record = fn;
+}
+
+/* The documents the current stage of case id requires and lacks, made by
+ * the registered function as a (cases_demo_set_record). */
+static void demo_documents(struct demo *d, long long id, const struct actor *a)
+{
+	struct case_row c;
+	if (case_load(d->db, id, &c, d->e) < 0) {
+		d->failed = 1;
+		return;
+	}
+	json_t *def = case_definition(d->db, c.procedure_id, d->e);
+	json_t *needs = def ? gates_needs(d->db, &c, def, c.stage, d->today) : NULL;
+	size_t i;
+	json_t *x;
+	const json_t *st = procedure_stage(def, c.stage);
+	json_array_foreach(needs, i, x) {
+		if (!str_eq(case_js(x, "type"), "record") || json_is_true(json_object_get(x, "met")))
+			continue;
+		const json_t *req = json_array_get(json_object_get(st, "requires"), i);
+		const char *code = case_js(req, "doc_type");
+		if (!code[0])
+			code = json_string_value(json_array_get(json_object_get(req, "any_of"), 0));
+		if (!demo_record || !code || demo_record(d->db, a, id, code, d->e) < 0) {
+			if (!demo_record)
+				err_set(d->e, ERR_INTERNAL, "", "演示案件需要制作执法文书，但文书模块未注册");
+			d->failed = 1;
+			break;
+		}
+	}
+	json_decref(needs);
+	json_decref(def);
+	case_row_release(&c);
+}
+
 static void step(struct demo *d, long long id, const char *username, struct case_act_input in)
 {
 	if (d->failed || id <= 0)
 		return;
 	struct actor a = as(d, username);
+	if (!d->failed && (str_eq(in.action, "advance") || str_eq(in.action, "close")))
+		demo_documents(d, id, &a);
+	if (d->failed)
+		return;
 	in.row_version = rowv(d, id);
 	in.on_date = d->today;
 	if (d->failed || case_act(d->db, &a, id, &in, d->e) < 0)

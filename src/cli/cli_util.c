@@ -3,6 +3,7 @@
 #include "cli/cli_util.h"
 #include "cases/procedure.h"
 #include "review/review.h"
+#include "records/records.h"
 
 static bool spec_has(const char *spec, const char *name, size_t n, bool *takes_value)
 {
@@ -99,6 +100,7 @@ struct db *cli_open_db(const struct cli_opts *o, struct config *cfg)
 	 * the database, once. */
 	struct err pe = ERR_INIT;
 	int added = 0;
+	records_init(); /* the requirement type "record", before procedures are validated */
 	if (procedure_ensure_defaults(db, &added, &pe) < 0) {
 		fprintf(stderr, "zhifa: %s\n", pe.msg);
 		db_close(db);
@@ -106,6 +108,14 @@ struct db *cli_open_db(const struct cli_opts *o, struct config *cfg)
 	}
 	if (added > 0)
 		log_info("已载入 %d 个默认执法程序", added);
+	/* the default catalogue of document types (records/records.h), once */
+	if (doc_types_ensure_defaults(db, &added, &pe) < 0) {
+		fprintf(stderr, "zhifa: %s\n", pe.msg);
+		db_close(db);
+		return NULL;
+	}
+	if (added > 0)
+		log_info("已载入 %d 种默认执法文书", added);
 	/* the default catalogue of major decisions (review/review.h), once */
 	if (review_catalogue_ensure_defaults(db, &added, &pe) < 0) {
 		fprintf(stderr, "zhifa: %s\n", pe.msg);

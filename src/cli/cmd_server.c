@@ -23,6 +23,8 @@
 #include "calendar/deadline_demo.h"
 #include "cases/party.h"
 #include "cases/numbering.h"
+#include "records/records.h"
+#include "recording/vault.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -42,6 +44,7 @@ static const char DEFAULT_CONF[] =
 	"# site_name = 云南省工业和信息化厅\n"
 	"# public_url = https://zfgs.example.gov.cn   (公众访问本站的地址，印在证件二维码中)\n"
 	"# due_soon_days = 2                     (期限到期前几个工作日提示\"即将到期\")\n"
+	"# record_export_hours = 24              (音像记录结束后多少小时内应导出到证据库，超过的标记\"迟延导出\")\n"
 	"# log_requests = 0\n"
 	"# max_conns_per_ip = 64                （同一地址最多的并发连接数；在反向代理之后请调大或设为 0）\n"
 	"# head_timeout_seconds = 15            （连接须在此时间内发完请求头）\n";
@@ -93,13 +96,22 @@ int cmd_init(int argc, char **argv)
 			printf("数据库中已有数据，不再装入演示数据。\n");
 			if (people_user_by_username(db, "admin") > 0)
 				printf("演示账号（密码均为 %s）:\n%s", PEOPLE_DEMO_PASSWORD, people_demo_logins());
-		} else if (people_demo_seed(db, &e) < 0 || publicity_demo_seed(db, &e) < 0 ||
-			   calendar_demo_deadlines(db, &e) < 0 || numbering_seed_defaults(db, &e) < 0 ||
-			   party_demo_seed(db, &e) < 0 || cases_demo_seed(db, &e) < 0) {
-			fprintf(stderr, "zhifa: 装入演示数据失败：%s\n", e.msg);
-			rc = EXIT_FAIL;
 		} else {
-			printf("已装入演示数据。演示账号（密码均为 %s）:\n%s", PEOPLE_DEMO_PASSWORD, people_demo_logins());
+			/* the demo cases' documents are finalised into the vault */
+			struct vault *v = vault_open(o.data, &e);
+			if (v)
+				records_demo_install(v);
+			if (!v || people_demo_seed(db, &e) < 0 || publicity_demo_seed(db, &e) < 0 ||
+			    calendar_demo_deadlines(db, &e) < 0 || numbering_seed_defaults(db, &e) < 0 ||
+			    party_demo_seed(db, &e) < 0 || cases_demo_seed(db, &e) < 0) {
+				fprintf(stderr, "zhifa: 装入演示数据失败：%s\n", e.msg);
+				rc = EXIT_FAIL;
+			} else {
+				printf("已装入演示数据。演示账号（密码均为 %s）:\n%s", PEOPLE_DEMO_PASSWORD,
+				       people_demo_logins());
+			}
+			records_demo_install(NULL);
+			vault_close(v);
 		}
 	}
 	db_close(db);

@@ -19,6 +19,7 @@ void config_defaults(struct config *c, const char *data_dir)
 	snprintf(c->site_name, sizeof c->site_name, "云南省工业和信息化厅");
 	snprintf(c->public_url, sizeof c->public_url, "http://127.0.0.1:8080");
 	c->due_soon_days = 2;
+	c->record_export_hours = 24;
 	c->max_conns_per_ip = 64;
 	c->head_timeout_s = 15;
 	c->portal_cache_kib = 32768;
@@ -189,6 +190,10 @@ int config_set(struct config *c, const char *key, const char *value, struct buf 
 		if (set_int(key, value, 1, 30, &v, err) < 0)
 			return -1;
 		c->due_soon_days = (int)v;
+	} else if (str_eq(key, "record_export_hours")) {
+		if (set_int(key, value, 1, 24 * 365, &v, err) < 0)
+			return -1;
+		c->record_export_hours = (int)v;
 	} else if (str_eq(key, "max_conns_per_ip")) {
 		if (set_int(key, value, 0, 100000, &v, err) < 0)
 			return -1;
@@ -343,7 +348,7 @@ int config_load(struct config *c, struct buf *err)
 				      "secure_cookies", "origin", "site_name", "public_url", "due_soon_days",
 				      "log_requests", "tsa_url", "tsa_ca_file", "trusted_proxies", "site_code", "icp_no",
 				      "police_no", "contact_url", "max_conns_per_ip", "head_timeout_seconds", "hsts",
-				      "portal_cache_kib" };
+				      "portal_cache_kib", "record_export_hours" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char env[64];
 		snprintf(env, sizeof env, "ZHIFA_");

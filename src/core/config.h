@@ -29,6 +29,10 @@
  *   contact_url          the 联系我们 link of the footer (http(s)://, mailto:
  *                        or a path from /); not shown while unset
  *   due_soon_days        working days before a deadline it turns "due soon" (2)
+ *   record_export_hours  hours after a recording ends within which its file
+ *                        should be in the evidence vault (24); a later upload
+ *                        is flagged 迟延导出 on the case and the supervisors'
+ *                        dashboard (实施方案 二.(二).4 及时导出)
  *   log_requests         1 to log every request, not only failures (0)
  *   max_conns_per_ip     open connections allowed from one client address (64;
  *                        0 = no limit).  Behind a reverse proxy every client
@@ -87,6 +91,7 @@ struct config {
 	bool log_requests;     /* log every request, not only failures */
 	char public_url[256];
 	int due_soon_days;
+	int record_export_hours; /* 二.(二).4: later uploads are flagged late */
 	int max_conns_per_ip;  /* 0 = unlimited */
 	int head_timeout_s;    /* deadline for a complete request head */
 	long portal_cache_kib; /* 0 = no page cache */

@@ -21,6 +21,7 @@
 #include "http/layout.h"
 #include "app/app.h"
 #include "pages/pages.h"
+#include "pages/records_pages.h"
 #include "calendar/calendar.h"
 #include "calendar/deadline.h"
 #include "publicity/publicity.h"
@@ -291,6 +292,7 @@ static void render_home(struct req *r, json_t *m)
 		render_archivist(r, arch);
 	if (json_is_object(rev))
 		render_reviewer(r, rev, json_object_get(m, "pending_drafts"));
+	records_media_late_section(r, r->out, json_object_get(m, "late_media"));
 	h_raw(r->out, "<h2>我的期限</h2>");
 	json_t *dl = json_object_get(m, "deadlines");
 	if (!json_array_size(dl)) {
@@ -378,6 +380,9 @@ int page_admin_home(struct req *r)
 		json_object_set_new(m, "review", clocks_in_scope(r, CLOCK_REVIEW));
 		json_object_set_new(m, "pending_drafts", pending_drafts(r));
 	}
+	json_t *late = records_media_late_model(r);
+	if (late)
+		json_object_set_new(m, "late_media", late);
 	/* Printed certificates carry public_url in their QR code. */
 	if ((r->actor.roles & ROLE_ADMIN) && config_public_url_local(r->app->cfg.public_url))
 		json_object_set_new(m, "public_url_warning",

@@ -25,6 +25,7 @@
 #include "http/list.h"
 #include "pages/pages.h"
 #include "pages/cases_pages.h"
+#include "pages/records_pages.h"
 #include "cases/cases.h"
 #include "cases/party.h"
 #include "cases/procedure.h"
@@ -401,6 +402,8 @@ static void render_case(struct req *r, json_t *m)
 		h_raw(r->out, "<p class=\"alert ok\" role=\"status\">案件已登记。</p>");
 	else if (str_eq(ok, "acted"))
 		h_raw(r->out, "<p class=\"alert ok\" role=\"status\">已办理，记入办案记录。</p>");
+	else if (str_eq(ok, "media"))
+		h_raw(r->out, "<p class=\"alert ok\" role=\"status\">音像记录已添加。</p>");
 	const json_t *err = json_object_get(m, "error");
 	if (json_is_object(err))
 		h_printf(r->out, "<p class=\"alert error\" role=\"alert\" id=\"act-error\">%s</p>", js(err, "message"));
@@ -408,6 +411,7 @@ static void render_case(struct req *r, json_t *m)
 	h_raw(r->out, "<div class=\"case-cols\"><div class=\"case-main\">");
 	needs_section(r, c);
 	actions_section(r, m);
+	records_media_section(r, r->out, (json_t *)c);
 	timeline_section(r, m);
 	h_raw(r->out, "</div><div class=\"case-side\">");
 	parties_section(r, c);

@@ -220,6 +220,13 @@ int page_api_case(struct req *r);      /* GET /api/v1/cases/{id} */
 int page_api_case_acts(struct req *r); /* POST /api/v1/cases/{id}/acts (JSON, with row_version) */
 /* == end api_cases.c == */
 /* == api_review.c == */
+/* api_records.c: 执法文书 over JSON (records/records.h) */
+int page_api_doc_types(struct req *r);           /* GET /api/v1/doc-types[?case_id=] */
+int page_api_case_documents(struct req *r);      /* GET list, POST draft: /api/v1/cases/{id}/documents */
+int page_api_document(struct req *r);            /* GET, PUT /api/v1/documents/{id} */
+int page_api_document_pdf(struct req *r);        /* GET /api/v1/documents/{id}/pdf */
+int page_api_document_signatures(struct req *r); /* POST /api/v1/documents/{id}/signatures */
+int page_api_document_finalise(struct req *r);   /* POST /api/v1/documents/{id}/finalise */
 int page_api_review_classify(struct req *r);  /* POST /api/v1/review/classify (JSON) */
 int page_api_review_catalogue(struct req *r); /* GET the catalogue in force and its versions; POST a version (admin) */
 int page_api_case_review(struct req *r);      /* GET /api/v1/cases/{id}/review; POST one step {"action": ...} */

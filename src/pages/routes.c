@@ -7,6 +7,7 @@
 #include "core/core.h"
 #include "http/http.h"
 #include "pages/pages.h"
+#include "pages/records_pages.h"
 
 /* The stream column is only written for R_STREAM routes. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -192,5 +193,19 @@ const struct route routes[] = {
 	{ M_GET | M_POST, "/api/v1/review/catalogue", page_api_review_catalogue, R_LOGIN,
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ADMIN },
 	/* == end api_cases.c == */
+	/* == 执法文书 over JSON (api_records.c); the domain applies the case view rule and checks who may write == */
+	{ M_GET, "/api/v1/doc-types", page_api_doc_types, R_LOGIN,
+	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ARCHIVIST | ROLE_ADMIN },
+	{ M_GET | M_POST, "/api/v1/cases/{id}/documents", page_api_case_documents, R_LOGIN, CASE_READERS },
+	{ M_GET | M_OTHER, "/api/v1/documents/{id}", page_api_document, R_LOGIN, CASE_READERS },
+	{ M_GET, "/api/v1/documents/{id}/pdf", page_api_document_pdf, R_LOGIN, CASE_READERS },
+	{ M_POST, "/api/v1/documents/{id}/signatures", page_api_document_signatures, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	{ M_POST, "/api/v1/documents/{id}/finalise", page_api_document_finalise, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	/* == end api_records.c == */
+	/* == audio-visual records and 出示证件 (records_media.c, credentials_show.c); the domain checks view and roles == */
+	{ M_GET | M_POST, "/cases/{id}/media", page_case_media, R_LOGIN, CASE_READERS },
+	{ M_GET, "/cases/{id}/credentials", page_case_credentials, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	{ M_GET | M_POST, "/api/v1/cases/{id}/media", page_api_case_media, R_LOGIN, CASE_READERS },
+	/* == end records_media.c == */
 };
 const size_t routes_count = ARRAY_SIZE(routes);

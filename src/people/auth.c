@@ -496,6 +496,65 @@ int people_change_password(struct db *db, const struct actor *a, const char *kee
 	return 0;
 }
 
+int people_password_confirm(struct db *db, const struct actor *a, const char *password, struct err *e)
+{
+	if (!actor_logged_in(a))
+		return err_set(e, ERR_UNAUTH, "", "请先登录");
+	if (str_empty(password))
+		return err_set(e, ERR_INVALID, "password", "请输入本人的登录密码以确认");
+	long long tnow = time_now_unix();
+	char when[20];
+	struct db_res *r = NULL;
+	if (db_query(db, &r, "SELECT username, password_hash FROM users WHERE id = ?", DB_INT(a->user_id)) < 0)
+		return people_db_fail(db, e);
+	if (r->nrows != 1) {
+		db_res_free(r);
+		return err_set(e, ERR_NOTFOUND, "", "人员不存在");
+	}
+	char username[64], hash[PASSWORD_HASH_MAX];
+	snprintf(username, sizeof username, "%s", db_text(r, 0, 0));
+	snprintf(hash, sizeof hash, "%s", db_text(r, 0, 1));
+	db_res_free(r);
+	long long count = 0;
+	int adm = admit_attempt(db, a->user_id, tnow, &count);
+	if (adm != ADMIT_OK) {
+		sodium_memzero(hash, sizeof hash);
+		const char *reason;
+		long long until;
+		if (adm < 0 || refusal_reason(db, a->user_id, tnow, &reason, &until) < 0)
+			return people_db_fail(db, e);
+		audit_login(db, a->user_id, username, a->ip, "", "locked", "确认密码被拒绝:账号临时锁定");
+		if (until <= tnow)
+			return err_set(e, ERR_LOCKED, "password", "账号已被锁定,请联系系统管理员");
+		beijing_time(until, when);
+		return err_set(e, ERR_LOCKED, "password", "密码错误次数过多,账号已临时锁定,请于 %s 后再试", when);
+	}
+	bool good = password_verify(hash, password);
+	sodium_memzero(hash, sizeof hash);
+	if (!good) {
+		long long lock = 0;
+		if (db_begin(db) < 0)
+			return people_db_fail(db, e);
+		if (record_wrong_password(db, a->user_id, tnow, &lock) < 0 ||
+		    (lock && db_exec(db, "DELETE FROM sessions WHERE user_id = ?", DB_INT(a->user_id)) < 0) ||
+		    audit_login(db, a->user_id, username, a->ip, "", lock ? "locked" : "password",
+				lock ? "确认密码连续错误,账号临时锁定" : "确认密码错误") < 0 ||
+		    db_commit(db) < 0)
+			return people_tx_fail(db, e, true);
+		if (lock) {
+			beijing_time(lock, when);
+			return err_set(e, ERR_LOCKED, "password",
+				       "密码不正确。连续错误 %d 次,账号已锁定 %d 分钟并已退出登录,请于 %s 后再试",
+				       PEOPLE_MAX_FAILS, PEOPLE_LOCK_SECONDS / 60, when);
+		}
+		return err_set(e, ERR_INVALID, "password", "密码不正确,再错 %lld 次账号将被临时锁定",
+			       count < PEOPLE_MAX_FAILS ? (long long)PEOPLE_MAX_FAILS - count : 0);
+	}
+	if (db_exec(db, "UPDATE users SET failed_count = 0, failed_since = NULL WHERE id = ?", DB_INT(a->user_id)) < 0)
+		return people_db_fail(db, e);
+	return 0;
+}
+
 int people_login_guard(struct db *db, const struct actor *a, json_t **out, struct err *e)
 {
 	*out = NULL;

@@ -118,4 +118,15 @@ int people_logout(struct db *db, const char *token);
  * without checking the password. */
 int people_change_password(struct db *db, const struct actor *a, const char *keep_token,
 			   const char *old_password, const char *new_password, struct err *e);
+/* The logged-in actor confirms an act of their own by re-entering their
+ * password (执法文书定稿).  Counted as a login attempt of the account
+ * exactly as people_change_password counts a wrong old password: a wrong
+ * one commits its login_log row (result "password") and the failure
+ * count, and the failure that fills the window locks the account (its
+ * sessions ended, ERR_LOCKED); while locked every call is ERR_LOCKED
+ * without a check.  A wrong password is ERR_INVALID field "password"
+ * ("密码不正确，再错 N 次账号将被临时锁定"); empty is ERR_INVALID.  The right
+ * one clears the count (its own statement, before the caller's act).
+ * Call outside any transaction. */
+int people_password_confirm(struct db *db, const struct actor *a, const char *password, struct err *e);
 #endif

@@ -100,7 +100,9 @@ static void hms(long long s, char *out, size_t cap)
 {
 	if (s < 0)
 		s = 0;
-	snprintf(out, cap, "%02lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+	if (s > 359999999) /* 99999 hours: the text fits every caller's buffer */
+		s = 359999999;
+	snprintf(out, cap, "%02d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
 }
 
 static int text_field(struct errs *all, const char *field, const char *label, const char *v, long max)
@@ -280,7 +282,7 @@ int media_attach(struct db *db, const struct actor *a, long long case_id, const 
 			errs_add(all, ERR_INVALID, "statement_offset_s",
 				 "请填写语音说明（执法部门、人员、事由、时间、地点）在记录中的时刻");
 		else if (t0 >= 0 && t1 >= t0 && (in->statement_offset_s < 0 || in->statement_offset_s > t1 - t0)) {
-			char len[16];
+			char len[64];
 			hms(t1 - t0, len, sizeof len);
 			errs_add(all, ERR_INVALID, "statement_offset_s", "语音说明的时刻须在记录之内（00:00:00 至 %s）",
 				 len);
@@ -501,12 +503,25 @@ int media_list(struct db *db, const struct actor *a, long long case_id, json_t *
 		     " LEFT JOIN users u ON u.id = m.attached_by WHERE m.case_id = ? ORDER BY m.id",
 		     DB_INT(c.id)) < 0)
 		return db_fail(db, e);
+	/* the names of the case's officers (every recorded officer is one): one query */
+	json_t *names = json_object();
+	struct db_res *u;
+	if (db_query(db, &u,
+		     "SELECT id, name FROM users WHERE id IN (SELECT user_id FROM case_officers WHERE case_id = ?)",
+		     DB_INT(c.id)) < 0) {
+		db_res_free(r);
+		json_decref(names);
+		return db_fail(db, e);
+	}
+	for (int i = 0; i < u->nrows; i++)
+		json_object_set_new(names, db_text(u, i, 0), json_string(db_text(u, i, 1)));
+	db_res_free(u);
 	json_t *items = json_array();
 	int late_count = 0;
 	for (int i = 0; i < r->nrows; i++) {
 		bool file = db_cell(r, i, 2) != NULL;
 		const char *kind = db_text(r, i, 3);
-		char sl[20], el[20], stl[20], al[20], sz[32] = "", stmt[16] = "", dur[16] = "";
+		char sl[20], el[20], stl[20], al[20], sz[32] = "", stmt[64] = "", dur[64] = "";
 		local_text(db_text(r, i, 8), sl);
 		local_text(db_text(r, i, 9), el);
 		local_text(db_text(r, i, 14), stl);
@@ -528,15 +543,11 @@ int media_list(struct db *db, const struct actor *a, long long case_id, json_t *
 		json_array_foreach(ids, k, v)
 		{
 			long long uid = (long long)json_integer_value(v);
-			struct db_res *u;
-			const char *name = "";
-			if (db_query(db, &u, "SELECT name FROM users WHERE id = ?", DB_INT(uid)) == 0) {
-				if (u->nrows)
-					name = db_text(u, 0, 0);
-				json_array_append_new(officers, json_pack("{sI ss}", "user_id", (json_int_t)uid, "name",
-									  name));
-				db_res_free(u);
-			}
+			char key[24];
+			snprintf(key, sizeof key, "%lld", uid);
+			const char *name = json_string_value(json_object_get(names, key));
+			json_array_append_new(officers, json_pack("{sI ss}", "user_id", (json_int_t)uid, "name",
+								  name ? name : ""));
 		}
 		json_decref(ids);
 		json_t *o = json_object();
@@ -573,8 +584,64 @@ int media_list(struct db *db, const struct actor *a, long long case_id, json_t *
 		json_array_append_new(items, o);
 	}
 	db_res_free(r);
+	json_decref(names);
 	*out = json_pack("{so si}", "items", items, "late_count", late_count);
 	return 0;
+}
+
+int media_candidates(struct db *db, const struct actor *a, long long case_id, int limit, json_t **out,
+		     struct err *e)
+{
+	*out = NULL;
+	struct mcase c;
+	if (case_in_view(db, a, case_id, &c, e) < 0)
+		return -1;
+	if (limit <= 0)
+		limit = 100;
+	struct db_res *r;
+	if (db_query(db, &r,
+		     "SELECT r.sha256, b.media_type, b.size, r.stored_at,"
+		     " COALESCE((SELECT m.filename FROM blob_names m WHERE m.sha256 = r.sha256 AND m.unit_id = r.unit_id"
+		     " AND m.filename <> '' ORDER BY m.id LIMIT 1), ''),"
+		     " COALESCE((SELECT m.description FROM blob_names m WHERE m.sha256 = r.sha256 AND m.unit_id = r.unit_id"
+		     " AND m.description <> '' ORDER BY m.id LIMIT 1), ''),"
+		     " (SELECT COUNT(*) FROM record_media x WHERE x.case_id = ? AND x.file_sha256 = r.sha256)"
+		     " FROM blob_refs r JOIN blobs b ON b.sha256 = r.sha256"
+		     " WHERE r.unit_id = ? AND (b.media_type LIKE 'video/%' OR b.media_type LIKE 'audio/%'"
+		     " OR b.media_type LIKE 'image/%') ORDER BY r.id DESC LIMIT ?",
+		     DB_INT(c.id), DB_INT(c.unit_id), DB_INT(limit)) < 0)
+		return db_fail(db, e);
+	json_t *items = json_array();
+	for (int i = 0; i < r->nrows; i++) {
+		const char *kind = kind_of_type(db_text(r, i, 1));
+		if (!kind)
+			continue;
+		char sz[32], sl[20];
+		size_text(db_int(r, i, 2), sz, sizeof sz);
+		local_text(db_text(r, i, 3), sl);
+		json_array_append_new(items, json_pack("{ss ss ss ss ss ss ss ss sb}", "sha256", db_text(r, i, 0), "kind",
+						       kind, "kind_label", media_kind_label(kind), "media_type",
+						       db_text(r, i, 1), "size_text", sz, "stored_local", sl, "filename",
+						       db_text(r, i, 4), "description", db_text(r, i, 5), "attached",
+						       db_int(r, i, 6) > 0));
+	}
+	db_res_free(r);
+	*out = json_pack("{so}", "items", items);
+	return 0;
+}
+
+bool media_may_attach(struct db *db, const struct actor *a, long long case_id)
+{
+	if (!actor_logged_in(a) || !actor_has(a, ROLE_OFFICER | ROLE_HEAD))
+		return false;
+	struct db_res *r;
+	if (db_query(db, &r, "SELECT unit_id, status FROM cases WHERE id = ?", DB_INT(case_id)) < 0)
+		return false;
+	bool ok = r->nrows == 1 && str_eq(db_text(r, 0, 1), "open") &&
+		  (is_case_officer(db, case_id, a->user_id, true) ||
+		   (actor_has(a, ROLE_HEAD) && actor_unit_in_scope(db, a, db_int(r, 0, 0))));
+	db_res_free(r);
+	return ok;
 }
 
 int media_late_list(struct db *db, const struct actor *a, int limit, json_t **out, struct err *e)

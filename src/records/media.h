@@ -132,6 +132,17 @@ int media_list(struct db *db, const struct actor *a, long long case_id, json_t *
  * a head sees the cases of the units in scope. */
 int media_late_list(struct db *db, const struct actor *a, int limit, json_t **out, struct err *e);
 
+/* The vault files of the case's unit that can be attached (photos,
+ * sound, video), newest first, at most limit (<= 0: 100), for the attach
+ * form: {"items":[{sha256, kind, kind_label, media_type, size_text,
+ * stored_local, filename, description, attached: bool (already attached
+ * to this case)}]}.  ERR_NOTFOUND as media_attach. */
+int media_candidates(struct db *db, const struct actor *a, long long case_id, int limit, json_t **out,
+		     struct err *e);
+/* Whether a may attach records to case_id now (media_attach's role,
+ * scope and status rule), without writing anything. */
+bool media_may_attach(struct db *db, const struct actor *a, long long case_id);
+
 /* Words for people: "录像", "录音", "照片" (NULL for an unknown kind). */
 const char *media_kind_label(const char *kind);
 #endif

@@ -6,7 +6,8 @@
  * The page follows the 公文 layout of GB/T 9704-2012 roughly: A4, text
  * area 156 mm x 225 mm (top margin 37 mm, left 28 mm), the enforcement
  * body's name and the title centred at the head, the number right-aligned
- * under the title; body text in a serif face, headings in a sans face.
+ * under the title; body text in a serif face, headings and labels in a
+ * bold sans face.
  *
  * The document is built as a list of blocks (a pango layout each, or a
  * row of signature images) and then flowed twice over the pages with the
@@ -24,7 +25,17 @@
 #include <cairo.h>
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
+#include <pthread.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define LEAKS_IGNORED_BEGIN() __lsan_disable()
+#define LEAKS_IGNORED_END() __lsan_enable()
+#else
+#define LEAKS_IGNORED_BEGIN() ((void)0)
+#define LEAKS_IGNORED_END() ((void)0)
+#endif
 
 /* ---- page geometry, in PDF points (1/72 inch) ---- */
 #define MM(x) ((x) * 72.0 / 25.4)
@@ -43,7 +54,9 @@
 #define SIZE_BODYNAME 16.0  /* 三号 */
 #define SIZE_TITLE 22.0     /* 二号 */
 #define SIZE_FOOT 9.0       /* 小五 */
-#define LINE_SPACING 1.5    /* factor of the font's line height */
+#define SIZE_NOTICE 10.5    /* 五号 */
+#define PITCH_BODY 22.0     /* line pitch of the body: 30 lines to the page */
+#define PITCH_NOTICE 18.0
 
 #define BOX_PAD 8.0         /* inside the notice box */
 #define IMG_MAX_W 150.0     /* a signature image is scaled to fit this box */
@@ -52,8 +65,10 @@
 #define PNG_MAX_SIDE 8192   /* refused before decoding: no huge allocations */
 #define PNG_MAX_PIXELS (16u * 1024u * 1024u)
 
-/* Fixed creation date: equal input gives equal bytes. */
-#define PDF_CREATE_DATE "2000-01-01T00:00:00Z"
+/* cairo writes the current time as /CreationDate unless told otherwise;
+ * an empty value makes it write none, so that equal input gives equal
+ * bytes (the document's own date is in its fields). */
+#define PDF_CREATE_DATE ""
 
 enum block_kind { BLOCK_TEXT, BLOCK_IMAGES };
 
@@ -67,6 +82,7 @@ struct block {
 	enum block_kind kind;
 	PangoLayout *layout;  /* BLOCK_TEXT */
 	double space_before;
+	double pitch;         /* the least height of a line (0: its own) */
 	bool boxed;           /* the notice: framed, continued on the next page */
 	struct pimage *imgs;  /* BLOCK_IMAGES: one row of up to IMG_COLS */
 	size_t n_imgs;
@@ -123,11 +139,13 @@ static struct block *add_block(struct doc *doc, enum block_kind k, double space_
 	return b;
 }
 
-static void add_text(struct doc *doc, PangoLayout *l, const char *text, double space_before)
+static struct block *add_text(struct doc *doc, PangoLayout *l, const char *text, double space_before, double pitch)
 {
 	pango_layout_set_text(l, text, -1);
 	struct block *b = add_block(doc, BLOCK_TEXT, space_before);
 	b->layout = l;
+	b->pitch = pitch;
+	return b;
 }
 
 static void draw_page_furniture(struct flow *f)
@@ -214,33 +232,30 @@ static void flow_text(struct flow *f, const struct block *b)
 	if (f->y > MARGIN_TOP)
 		f->y += b->space_before;
 	if (b->boxed) {
+		/* no empty frame at the foot of a page: open the box where
+		 * its first line fits */
+		if (f->y + 2 * BOX_PAD + b->pitch > TEXT_BOTTOM && f->y > MARGIN_TOP)
+			page_break(f, false);
 		f->box_top = f->y;
 		f->y += BOX_PAD;
 	}
+	/* every line takes max(pitch, its height), its ink centred in it: the
+	 * lines of all the fields keep one rhythm down the page */
 	PangoLayoutIter *it = pango_layout_get_iter(l);
-	/* the y of the layout's top on the current page: lines are placed at
-	 * base + their y in the layout, until one does not fit */
-	double base = f->y;
 	do {
-		int y0, y1;
 		PangoRectangle logical;
-		pango_layout_iter_get_line_yrange(it, &y0, &y1);
 		pango_layout_iter_get_line_extents(it, NULL, &logical);
-		double top = base + (double)y0 / PANGO_SCALE;
-		double bot = base + (double)y1 / PANGO_SCALE;
-		if (bot + reserve > TEXT_BOTTOM && top > MARGIN_TOP + (b->boxed ? BOX_PAD : 0) + 0.01) {
+		double h = (double)logical.height / PANGO_SCALE;
+		double box = h > b->pitch ? h : b->pitch;
+		if (f->y + box + reserve > TEXT_BOTTOM && f->y > MARGIN_TOP + (b->boxed ? BOX_PAD : 0) + 0.01)
 			page_break(f, b->boxed);
-			base = f->y - (double)y0 / PANGO_SCALE;
-			top = f->y;
-			bot = base + (double)y1 / PANGO_SCALE;
-		}
 		if (f->cr) {
 			PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
-			int baseline = pango_layout_iter_get_baseline(it);
-			cairo_move_to(f->cr, x0 + (double)logical.x / PANGO_SCALE, base + (double)baseline / PANGO_SCALE);
+			double above = (double)(pango_layout_iter_get_baseline(it) - logical.y) / PANGO_SCALE;
+			cairo_move_to(f->cr, x0 + (double)logical.x / PANGO_SCALE, f->y + (box - h) / 2 + above);
 			pango_cairo_show_layout_line(f->cr, line);
 		}
-		f->y = bot;
+		f->y += box;
 	} while (pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
 	if (b->boxed)
@@ -369,27 +384,59 @@ static void doc_release(struct doc *doc)
 		g_object_unref(doc->ctx);
 }
 
-/* "label：text" with the label in bold */
-static void add_field(struct doc *doc, const struct pdf_field *fd)
+/* A label: the heading face (bold sans, like 黑体 on printed forms) from
+ * start to end.  Two faces in all (serif regular, sans bold): each face
+ * embedded is a CFF subset that cairo builds per file, the larger part of
+ * the time a document takes. */
+static void label_attrs(PangoAttrList *attrs, size_t start, size_t end)
 {
-	PangoLayout *l = new_layout(doc->ctx, FONT_BODY, SIZE_BODY, false, TEXT_W, PANGO_ALIGN_LEFT);
-	pango_layout_set_line_spacing(l, LINE_SPACING);
-	pango_layout_set_justify(l, true);
+	PangoAttribute *a = pango_attr_family_new(FONT_HEAD);
+	a->start_index = (guint)start;
+	a->end_index = (guint)end;
+	pango_attr_list_insert(attrs, a);
+	a = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
+	a->start_index = (guint)start;
+	a->end_index = (guint)end;
+	pango_attr_list_insert(attrs, a);
+}
+
+/* The label face from start to the first "：" of each line when it comes within the
+ * first max_label characters ("执法人员：…" in the notice). */
+static void bold_labels(PangoAttrList *attrs, const char *s, long max_label)
+{
+	const char *line = s;
+	while (*line) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		const char *colon = memmem(line, len, "：", strlen("："));
+		if (colon && utf8_len(line, (size_t)(colon - line)) <= max_label)
+			label_attrs(attrs, (size_t)(line - s), (size_t)(colon - s) + strlen("："));
+		line += len + (eol ? 1 : 0);
+	}
+}
+
+static PangoLayout *body_layout(struct doc *doc, double size, double width)
+{
+	PangoLayout *l = new_layout(doc->ctx, FONT_BODY, size, false, width, PANGO_ALIGN_LEFT);
+	return l;
+}
+
+/* "label：text" with the label in bold */
+static void add_field(struct doc *doc, const struct pdf_field *fd, double space_before)
+{
+	PangoLayout *l = body_layout(doc, SIZE_BODY, TEXT_W);
 	const char *label = fd->label ? fd->label : "";
 	const char *text = fd->text ? fd->text : "";
 	if (str_empty(label)) {
-		add_text(doc, l, text, 2);
+		add_text(doc, l, text, space_before, PITCH_BODY);
 		return;
 	}
 	char *s = xasprintf("%s：%s", label, text);
 	PangoAttrList *attrs = pango_attr_list_new();
-	PangoAttribute *a = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
-	a->start_index = 0;
-	a->end_index = (guint)(strlen(label) + strlen("："));
-	pango_attr_list_insert(attrs, a);
+	label_attrs(attrs, 0, strlen(label) + strlen("："));
 	pango_layout_set_attributes(l, attrs);
 	pango_attr_list_unref(attrs);
-	add_text(doc, l, s, 2);
+	add_text(doc, l, s, space_before, PITCH_BODY);
 	free(s);
 }
 
@@ -397,39 +444,32 @@ static int build(struct doc *doc, const struct pdf_doc *d, struct err *e)
 {
 	PangoLayout *l;
 	if (!str_empty(d->body_name)) {
-		l = new_layout(doc->ctx, FONT_HEAD, SIZE_BODYNAME, false, TEXT_W, PANGO_ALIGN_CENTER);
-		add_text(doc, l, d->body_name, 0);
+		l = new_layout(doc->ctx, FONT_HEAD, SIZE_BODYNAME, true, TEXT_W, PANGO_ALIGN_CENTER);
+		add_text(doc, l, d->body_name, 0, 0);
 	}
 	l = new_layout(doc->ctx, FONT_HEAD, SIZE_TITLE, true, TEXT_W, PANGO_ALIGN_CENTER);
-	pango_layout_set_spacing(l, 0);
-	add_text(doc, l, str_empty(d->title) ? "" : d->title, 8);
+	add_text(doc, l, str_empty(d->title) ? "" : d->title, 6, 0);
 	if (!str_empty(d->number)) {
 		l = new_layout(doc->ctx, FONT_BODY, SIZE_BODY, false, TEXT_W, PANGO_ALIGN_RIGHT);
-		add_text(doc, l, d->number, 6);
+		add_text(doc, l, d->number, 4, 0);
 	}
-	/* a little air between the head and the body */
-	if (doc->n)
-		doc->b[doc->n - 1].space_before += 0;
-	for (size_t i = 0; i < d->n_fields; i++) {
-		add_field(doc, &d->fields[i]);
-		if (i == 0)
-			doc->b[doc->n - 1].space_before = 18;
-	}
+	for (size_t i = 0; i < d->n_fields; i++)
+		add_field(doc, &d->fields[i], i == 0 ? 14 : 0);
 	for (size_t i = 0; i < d->n_phrases; i++) {
 		if (str_empty(d->phrases[i]))
 			continue;
-		l = new_layout(doc->ctx, FONT_BODY, SIZE_BODY, false, TEXT_W, PANGO_ALIGN_LEFT);
-		pango_layout_set_line_spacing(l, LINE_SPACING);
-		pango_layout_set_justify(l, true);
+		l = body_layout(doc, SIZE_BODY, TEXT_W);
 		pango_layout_set_indent(l, (int)(2 * SIZE_BODY * PANGO_SCALE));
-		add_text(doc, l, d->phrases[i], i == 0 ? 12 : 2);
+		add_text(doc, l, d->phrases[i], i == 0 ? 8 : 0, PITCH_BODY);
 	}
 	if (!str_empty(d->notice)) {
-		l = new_layout(doc->ctx, FONT_BODY, SIZE_BODY - 1, false, TEXT_W - 2 * BOX_PAD, PANGO_ALIGN_LEFT);
-		pango_layout_set_line_spacing(l, 1.4);
-		pango_layout_set_justify(l, true);
-		add_text(doc, l, d->notice, 14);
-		doc->b[doc->n - 1].boxed = true;
+		l = body_layout(doc, SIZE_NOTICE, TEXT_W - 2 * BOX_PAD);
+		PangoAttrList *attrs = pango_attr_list_new();
+		bold_labels(attrs, d->notice, 10);
+		pango_layout_set_attributes(l, attrs);
+		pango_attr_list_unref(attrs);
+		struct block *bl = add_text(doc, l, d->notice, 14, PITCH_NOTICE);
+		bl->boxed = true;
 	}
 	if (d->n_images) {
 		doc->all_imgs = xcalloc(d->n_images, sizeof(*doc->all_imgs));
@@ -444,7 +484,7 @@ static int build(struct doc *doc, const struct pdf_doc *d, struct err *e)
 			double sc = fmin(IMG_MAX_W / iw, IMG_MAX_H / ih);
 			im->w = iw * sc;
 			im->h = ih * sc;
-			im->caption = new_layout(doc->ctx, FONT_BODY, SIZE_BODY, true, TEXT_W / IMG_COLS - 6,
+			im->caption = new_layout(doc->ctx, FONT_HEAD, SIZE_BODY, true, TEXT_W / IMG_COLS - 6,
 						 PANGO_ALIGN_LEFT);
 			pango_layout_set_text(im->caption, d->images[i].caption ? d->images[i].caption : "", -1);
 		}
@@ -464,6 +504,43 @@ static int build(struct doc *doc, const struct pdf_doc *d, struct err *e)
 	return 0;
 }
 
+/* ---- the libraries' lasting state ----
+ * Two allocations of the libraries are never freed, and are not ours to
+ * free; the leak checker of the sanitizer build is told to ignore exactly
+ * those (nothing else is hidden from it):
+ *  - fontconfig parses its configuration once per process (FcInit) and
+ *    keeps part of it unreachable; done here once, up front (pango would
+ *    do it on a thread of its own, out of the checker's reach here);
+ *  - cairo 1.16's CFF subsetter (cairo_cff_font_read_cid_fontdict) does not
+ *    free the index of the FDArray it read when it succeeds: 768 bytes per
+ *    CID-keyed font (Noto CJK is one) per PDF, inside cairo_surface_finish.
+ * At exit the calling thread's pango font map is released (its caches hold
+ * fontconfig patterns); a thread that ends releases its own (pango keeps
+ * it in a GPrivate with a destructor). */
+static pthread_once_t libs_once = PTHREAD_ONCE_INIT;
+
+static void libs_release(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+}
+
+static void libs_init(void)
+{
+	LEAKS_IGNORED_BEGIN();
+	if (!FcInit())
+		log_warn("pdf: fontconfig did not initialise");
+	PangoFontMap *fm = pango_cairo_font_map_get_default();
+	PangoContext *ctx = pango_font_map_create_context(fm);
+	PangoLayout *l = new_layout(ctx, FONT_BODY, SIZE_BODY, false, 0, PANGO_ALIGN_LEFT);
+	pango_layout_set_text(l, "文书", -1);
+	int w, h;
+	pango_layout_get_size(l, &w, &h);
+	g_object_unref(l);
+	g_object_unref(ctx);
+	LEAKS_IGNORED_END();
+	atexit(libs_release);
+}
+
 int pdf_render(const struct pdf_doc *d, struct buf *out, int *pages, struct err *e)
 {
 	if (pages)
@@ -481,6 +558,7 @@ int pdf_render(const struct pdf_doc *d, struct buf *out, int *pages, struct err 
 	if (!ok)
 		return err_set(e, ERR_INVALID, "text", "文书内容含有无效的 UTF-8 文字");
 
+	pthread_once(&libs_once, libs_init);
 	struct doc doc = { .d = d };
 	PangoFontMap *fm = pango_cairo_font_map_get_default();
 	doc.ctx = pango_font_map_create_context(fm);
@@ -510,7 +588,9 @@ int pdf_render(const struct pdf_doc *d, struct buf *out, int *pages, struct err 
 	int drawn = flow(&doc, cr, total);
 	cairo_status_t st = cairo_status(cr);
 	cairo_destroy(cr);
+	LEAKS_IGNORED_BEGIN();
 	cairo_surface_finish(surf);
+	LEAKS_IGNORED_END();
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_status(surf);
 	cairo_surface_destroy(surf);

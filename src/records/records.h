@@ -21,26 +21,33 @@
  *    record.created, record.signed (screen signature), record.scan (a
  *    scan of the paper signed), record.refusal, record.corrected (a
  *    correction created: both ids), record.finalised {case_id,
- *    document_id, type, version, content_sha256, sha256 (of the PDF, at
- *    top level so ledger_find finds it), sm3, pages} and record.confirmed
- *    (the officer's re-entered password, {case_id, document_id, actor,
- *    content_sha256});
+ *    document_id, doc_type (the type code: "type" is a key the ledger
+ *    reserves), version, content_sha256, sha256 (of the PDF, at top level
+ *    so ledger_find finds it), sm3, size, pages, actor} and
+ *    record.confirmed (the officer's re-entered password, {case_id,
+ *    document_id, actor, content_sha256});
  *  - content_sha256 is the SHA-256 of the canonical JSON (JSON_COMPACT |
- *    JSON_SORT_KEYS) of {case_id, fields, number, type, version}; a
- *    signature binds the content_sha256 of the exact version signed; a
- *    signature whose hash is not the document's current one is stale and
- *    does not count (editing after signing makes it stale);
+ *    JSON_SORT_KEYS) of {case_id, fields, number, type, version} (number
+ *    null in a draft; a final document's is the hash with its number); a
+ *    signature binds the content_sha256 of the exact draft version
+ *    signed; a signature whose hash is not that of the document's current
+ *    fields (with number null) is stale and does not count (editing after
+ *    signing makes it stale);
  *  - a final document never changes (the database refuses it); a
  *    correction is a new document naming the final one it corrects
  *    (corrects_id, same case) and why (correction_reason); both stay;
  *  - finalising: password, required fields, the party-signature rule,
  *    the recording rule (records/media.h media_check_document), then the
- *    number (numbering_next) and the PDF rendered outside any
- *    transaction and stored in the vault, then one transaction: status
- *    final, number, hashes, leaves, op_log.  A crash before that commit
- *    leaves a draft (at worst an unreferenced blob in the vault); the
- *    number is drawn inside the final transaction, so a crash gives it
- *    back;
+ *    number, then the PDF rendered outside any transaction and stored in
+ *    the vault, then one transaction: status final, number, hashes,
+ *    leaves, op_log.  A crash before that commit leaves a draft (at worst
+ *    an unreferenced blob in the vault).  The number: a number of the
+ *    type's number_kind already issued to the case (number_issued, object
+ *    "case") is reused; else one is drawn for the case with numbering_next
+ *    in its own transaction just before rendering, so a retry after a
+ *    crash, a correction, and the stage the procedure numbers with the
+ *    same kind (cases/case_util.c reuses it too) carry that one number -
+ *    one decision, one number, no gap;
  *  - on -1 nothing was written; e holds the kind (400/403/404/409), the
  *    field ("type_code", "fields.KEY", "row_version", "content_sha256",
  *    "signature", "password", "recording", "corrects_id",
@@ -196,7 +203,9 @@ struct record_signature_input {
 /* Add a signature to a draft: the screen PNG is stored in v (vault_writer,
  * image/png, for actor a); a scan must already be in the vault.  Leaf
  * record.signed / record.scan / record.refusal {case_id, document_id,
- * signature_id, content_sha256, sha256 (the image; not for a refusal)};
+ * kind, signer_role, content_sha256, actor, sha256 (the image; not for a
+ * refusal), reason_sha256 and witness (bool) for a refusal} - the row's
+ * leaf_index names the leaf;
  * op_log "record.sign".  *id (may be NULL) gets the signature id.
  * Errors: ERR_NOTFOUND; ERR_FORBIDDEN; ERR_CONFLICT "status" (final);
  * ERR_CONFLICT "content_sha256" when it is not the current content
@@ -220,9 +229,11 @@ int records_sign(struct db *db, struct vault *v, const struct actor *a, long lon
  * (numbering_next of number_kind for the case's body, in the final
  * transaction), the PDF (pdf_render) stored in v, and one transaction:
  * status final, number, content_sha256, pdf hashes, leaves
- * record.finalised and record.confirmed, op_log "record.finalise".
- * *out (may be NULL) gets the document as records_get gives it (no
- * second record.read row). */
+ * record.finalised and record.confirmed, a signature row of kind
+ * "confirm" (the officer, with the confirmed leaf), op_log
+ * "record.finalise".  *out (may be NULL) gets {id, status, number,
+ * content_sha256, pdf_sha256, pdf_size, pdf_pages, leaf_index,
+ * row_version} (no record.read row).  A vault-less call is ERR_INTERNAL. */
 int records_finalise(struct db *db, struct vault *v, const struct actor *a, long long doc_id, int row_version,
 		     const char *password, json_t **out, struct err *e);
 
@@ -248,6 +259,19 @@ int records_pdf(struct db *db, struct vault *v, const struct actor *a, long long
  * followed by the images of its counted signatures, then the media.
  * ERR_NOTFOUND when the case is out of view.  Logs "record.case_file". */
 int records_case_file(struct db *db, const struct actor *a, long long case_id, json_t **out, struct err *e);
+
+/* ---- the demo and the tests ---- */
+/* Draft a document of type code on case_id as a, fill every required
+ * field the case did not prefill with a demonstration value, have the
+ * party sign on the screen (a drawn PNG) when the type needs it, state why
+ * there is no recording when the type records "as needed", and finalise
+ * it with the demo password (people/demo.h) - every rule applied as for a
+ * person.  *id (may be NULL) gets the document.  0 or -1 with e. */
+int records_demo_document(struct db *db, struct vault *v, const struct actor *a, long long case_id, const char *code,
+			  long long *id, struct err *e);
+/* Let the demo cases (cases_demo_seed) make the documents their stages
+ * require with records_demo_document on v (kept; NULL uninstalls). */
+void records_demo_install(struct vault *v);
 
 /* ---- words ---- */
 /* 草稿, 已定稿, 已更正 (a final document a correction names). */

@@ -154,6 +154,15 @@ ROUTES = [
     ("GET POST", "/api/v1/cases/{id}/review", "officer head reviewer leader archivist supervisor"),
     ("GET", "/api/v1/review/queue", "officer head reviewer leader"),
     ("GET POST", "/api/v1/review/catalogue", "officer head reviewer leader admin supervisor"),
+    ("GET", "/api/v1/doc-types", "officer head reviewer leader archivist admin supervisor"),
+    ("GET POST", "/api/v1/cases/{id}/documents", "officer head reviewer leader archivist supervisor"),
+    ("GET OTHER", "/api/v1/documents/{id}", "officer head reviewer leader archivist supervisor"),
+    ("GET", "/api/v1/documents/{id}/pdf", "officer head reviewer leader archivist supervisor"),
+    ("POST", "/api/v1/documents/{id}/signatures", "officer head"),
+    ("POST", "/api/v1/documents/{id}/finalise", "officer head"),
+    ("GET POST", "/cases/{id}/media", "officer head reviewer leader archivist supervisor"),
+    ("GET", "/cases/{id}/credentials", "officer head"),
+    ("GET POST", "/api/v1/cases/{id}/media", "officer head reviewer leader archivist supervisor"),
 ]
 
 # R_STREAM | R_NO_CSRF routes: the handler checks _csrf in the multipart body

@@ -15,10 +15,24 @@
 #include "cases/procedure.h"
 #include "cases/numbering.h"
 #include "ledger/ledger.h"
+#include "records/records.h"
+#include "recording/vault.h"
+#include <sys/stat.h>
 
 #include <pthread.h>
 
 static struct db *db;
+static struct vault *vault;
+static struct actor who(const char *username);
+
+/* The 执法文书 a stage requires (records.h): drafted, signed where the
+ * party must sign, finalised, as username. */
+static void document(long long case_id, const char *username, const char *code)
+{
+	struct actor a = who(username);
+	struct err e = ERR_INIT;
+	ok(records_demo_document(db, vault, &a, case_id, code, NULL, &e) == 0, "%s finalised (%s)", code, e.msg);
+}
 
 /* two people saving the same case at once, each on its own connection */
 struct racer {
@@ -187,9 +201,20 @@ int main(void)
 	db = tp_open();
 	struct err e = ERR_INIT;
 	int added = 0;
+	records_init(); /* the requirement type "record" the default procedures name */
 	if (people_demo_seed(db, &e) < 0 || publicity_demo_seed(db, &e) < 0 || party_demo_seed(db, &e) < 0 ||
-	    procedure_ensure_defaults(db, &added, &e) < 0 || numbering_seed_defaults(db, &e) < 0)
+	    procedure_ensure_defaults(db, &added, &e) < 0 || numbering_seed_defaults(db, &e) < 0 ||
+	    doc_types_ensure_defaults(db, &added, &e) < 0)
 		testdb_bail("demo seed", e.msg);
+	char tmpdir[] = "/tmp/zhifa-cases-XXXXXX";
+	if (!mkdtemp(tmpdir))
+		testdb_bail("mkdtemp", tmpdir);
+	char *data = xasprintf("%s/data", tmpdir);
+	mkdir(data, 0700);
+	vault = vault_open(data, &e);
+	if (!vault)
+		testdb_bail("vault_open", e.msg);
+	free(data);
 	/* the catalogue is published "now" (2026-09-21); the cases run after it */
 	set_day("2026-09-22");
 
@@ -473,6 +498,9 @@ int main(void)
 	   e.msg);
 	ok(act(pc, "fenguan", (struct case_act_input){ .action = "approve", .approval = "decision" }, &e) == 0,
 	   "负责人审查决定 by the leader (%s)", e.msg);
+	expect_refused(pc, "jn.zhang", (struct case_act_input){ .action = "advance", .to = "service" }, ERR_CONFLICT,
+		       "行政处罚决定书", "送达 before the 行政处罚决定书 is finalised");
+	document(pc, "jn.zhang", "penalty_decision");
 	ok(act(pc, "jn.zhang", (struct case_act_input){ .action = "advance", .to = "service" }, &e) == 0,
 	   "决定书 made and served (%s)", e.msg);
 	ok(db_scalar_int(db, 0, "SELECT COUNT(*) FROM cases WHERE id = ? AND decision_no LIKE '%罚〔2026〕%'",
@@ -483,6 +511,13 @@ int main(void)
 				" r.event_code = 'case_penalty_decision' AND d.state = 'met' AND d.met_on = '2026-10-26'",
 			 (const struct db_val[]){ DB_INT(pc), DB_END }) == 1,
 	   "the 90-day clock is met by the decision");
+	ok(db_scalar_int(db, 0, "SELECT COUNT(*) FROM cases c JOIN documents d ON d.case_id = c.id AND"
+				" d.type_code = 'penalty_decision' AND d.number = c.decision_no WHERE c.id = ?",
+			 (const struct db_val[]){ DB_INT(pc), DB_END }) == 1,
+	   "the 决定书 and the case carry the same number (drawn once)");
+	expect_refused(pc, "jn.liu", (struct case_act_input){ .action = "advance", .to = "execution" }, ERR_CONFLICT,
+		       "送达回证", "执行 before the 送达回证");
+	document(pc, "jn.liu", "service_receipt");
 	ok(act(pc, "jn.liu", (struct case_act_input){ .action = "advance", .to = "execution" }, &e) == 0, "执行 (%s)",
 	   e.msg);
 	ok(act(pc, "jn.head", (struct case_act_input){ .action = "approve", .approval = "close" }, &e) == 0,
@@ -509,6 +544,9 @@ int main(void)
 		   "licence clock extended by 10 working days (%s)", e.msg);
 		ok(act(lc, "aq.ma", (struct case_act_input){ .action = "advance", .to = "granted" }, &e) == 0,
 		   "准予行政许可 (%s)", e.msg);
+		expect_refused(lc, "aq.ma", (struct case_act_input){ .action = "close" }, ERR_CONFLICT, "准予行政许可决定书",
+			       "结案 without the 准予行政许可决定书");
+		document(lc, "aq.ma", "licence_grant");
 		expect_refused(lc, "aq.ma", (struct case_act_input){ .action = "close" }, ERR_CONFLICT, "审批",
 			       "结案 without its approval");
 		ok(act(lc, "aq.head", (struct case_act_input){ .action = "approve", .approval = "close" }, &e) == 0,
@@ -704,6 +742,7 @@ int main(void)
 	ok(db_exec(db, "DELETE FROM cases WHERE id = ?", DB_INT(pc)) < 0, "cases: DELETE refused");
 	leaves_clean();
 	(void)jnc;
+	vault_close(vault);
 	db_close(db);
 	return tap_done();
 }

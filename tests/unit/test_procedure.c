@@ -9,6 +9,7 @@
  */
 #include "core/core.h"
 #include "cases/procedure.h"
+#include "records/records.h"
 #include "test_people_util.h"
 #include <sys/wait.h>
 
@@ -228,27 +229,27 @@ static int eval_record(struct db *db, long long case_id, const json_t *req, int 
 
 static void test_registry(void)
 {
-	ok(procedure_requirement_known("approval") && !procedure_requirement_known("record"),
+	ok(procedure_requirement_known("approval") && !procedure_requirement_known("memo"),
 	   "built-in requirement types; record not yet known");
 	is_str(procedure_requirement_label("officers"), "执法人员", "label of officers");
 	json_t *d = def_copy("penalty_general");
 	json_array_append_new(json_object_get(stage_at(d, 1), "requires"),
-			      json_pack("{s:s,s:s}", "type", "record", "basis", "《中华人民共和国行政处罚法》第四十七条"));
-	ok(refused_with(d, "stages[1].requires[2].type", "record"), "record refused before it is registered");
-	ok(procedure_requirement_register("record", "记录", check_record) == 0, "a later issue registers record");
+			      json_pack("{s:s,s:s}", "type", "memo", "basis", "《中华人民共和国行政处罚法》第四十七条"));
+	ok(refused_with(d, "stages[1].requires[2].type", "memo"), "memo refused before it is registered");
+	ok(procedure_requirement_register("memo", "记录", check_record) == 0, "a later issue registers memo");
 	ok(refused_with(d, "stages[1].requires[2].record", "记录种类"), "the registered check runs");
 	json_object_set_new(json_array_get(json_object_get(stage_at(d, 1), "requires"), 2), "record",
 			    json_string("inquiry"));
 	struct errs all = ERRS_INIT;
-	ok(procedure_validate(d, &all) == 0, "record accepted once registered");
+	ok(procedure_validate(d, &all) == 0, "memo accepted once registered");
 	errs_release(&all);
 	ok(procedure_requirement_register("Bad-Type", "x", NULL) < 0, "a malformed type name is refused");
-	ok(procedure_requirement_eval("record") == NULL, "no evaluator until one is set: never met");
-	ok(procedure_requirement_set_eval("record", eval_record) == 0 && procedure_requirement_eval("record") == eval_record,
+	ok(procedure_requirement_eval("memo") == NULL, "no evaluator until one is set: never met");
+	ok(procedure_requirement_set_eval("memo", eval_record) == 0 && procedure_requirement_eval("memo") == eval_record,
 	   "the owning module sets its evaluator");
 	ok(procedure_requirement_set_eval("review_x", eval_record) < 0, "no evaluator for a type not registered");
 	char msg[64] = "";
-	ok(procedure_requirement_eval("record")(NULL, 7, NULL, 0, "2026-12-01", msg, sizeof msg) == 0 &&
+	ok(procedure_requirement_eval("memo")(NULL, 7, NULL, 0, "2026-12-01", msg, sizeof msg) == 0 &&
 	   str_eq(msg, "尚缺询问笔录"), "the evaluator answers with its message");
 	json_decref(d);
 }
@@ -523,6 +524,7 @@ int main(void)
 	struct db *db = tp_open();
 	struct tp_tree t;
 	tp_make_tree(db, &t);
+	records_init(); /* the requirement type "record" the default procedures name */
 	test_defaults_valid();
 	test_validation_refuses();
 	test_accessors();

@@ -16,7 +16,9 @@
 #include "cases/numbering.h"
 #include "recording/vault.h"
 #include "records/media.h"
+#include "records/records.h"
 #include "ledger/ledger.h"
+#include "core/config.h"
 
 #include <sys/stat.h>
 
@@ -151,11 +153,21 @@ static bool late_of(long long id)
 int main(void)
 {
 	db = tp_open();
+	records_init(); /* the requirement type "record" the default procedures name */
 	struct err e = ERR_INIT;
 	int added = 0;
 	if (people_demo_seed(db, &e) < 0 || publicity_demo_seed(db, &e) < 0 || party_demo_seed(db, &e) < 0 ||
-	    procedure_ensure_defaults(db, &added, &e) < 0 || numbering_seed_defaults(db, &e) < 0)
+	    procedure_ensure_defaults(db, &added, &e) < 0 || numbering_seed_defaults(db, &e) < 0 ||
+	    doc_types_ensure_defaults(db, &added, &e) < 0)
 		testdb_bail("demo seed", e.msg);
+	if (!mkdtemp(tmpdir))
+		testdb_bail("mkdtemp", tmpdir);
+	char *data = xasprintf("%s/data", tmpdir);
+	mkdir(data, 0700);
+	vault = vault_open(data, &e);
+	if (!vault)
+		testdb_bail("vault_open", e.msg);
+	records_demo_install(vault); /* the demo cases finalise the documents their stages require */
 	at("2026-09-22T01:00:00Z");
 	if (cases_demo_seed(db, &e) < 0)
 		testdb_bail("cases demo", e.msg);
@@ -165,13 +177,6 @@ int main(void)
 		testdb_bail("no seizure case", "");
 	officer_ids[0] = people_user_by_username(db, "wx.li");
 	officer_ids[1] = people_user_by_username(db, "wx.zhao");
-	if (!mkdtemp(tmpdir))
-		testdb_bail("mkdtemp", tmpdir);
-	char *data = xasprintf("%s/data", tmpdir);
-	mkdir(data, 0700);
-	vault = vault_open(data, &e);
-	if (!vault)
-		testdb_bail("vault_open", e.msg);
 	struct media_document_lookup lk = { fake_case_of, NULL };
 	media_set_document_lookup(&lk);
 
@@ -326,6 +331,19 @@ int main(void)
 	in12.export_hours = 12;
 	long long late12 = attach("wx.li", in12, "the same file with record_export_hours = 12");
 	ok(late_of(late12), "the configured limit applies (12 h)");
+
+	/* the config key (core/config.h) */
+	{
+		struct config cfg;
+		struct buf cerr;
+		buf_init(&cerr, 0);
+		config_defaults(&cfg, "/tmp");
+		ok(cfg.record_export_hours == MEDIA_EXPORT_HOURS_DEFAULT, "record_export_hours defaults to 24");
+		ok(config_set(&cfg, "record_export_hours", "12", &cerr) == 0 && cfg.record_export_hours == 12,
+		   "record_export_hours = 12 is taken");
+		ok(config_set(&cfg, "record_export_hours", "0", &cerr) < 0, "record_export_hours = 0 is refused");
+		buf_release(&cerr);
+	}
 
 	/* ---- reads ---- */
 	json_t *list = NULL;

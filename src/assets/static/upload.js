@@ -5,7 +5,9 @@
  * /api/v1/uploads, shows a progress bar, retries after network errors and
  * resumes an interrupted upload of the same file (even after a reload or
  * a server restart) from the last byte the server acknowledged.  Without
- * JavaScript the same form is a plain multipart upload.  No inline
+ * JavaScript the same form is a plain multipart upload.  The case page's
+ * 音像记录 section uses the same markup with a camera input and
+ * data-done, so the browser returns to the case with the file chosen.  No inline
  * script or style (CSP); the CSRF token comes from data-csrf.
  */
 (function () {
@@ -84,9 +86,15 @@
       onSuccess: function () {
         bar.value = 100;
         status.textContent = '上传完成，文件已保存。';
-        var loc = '/admin/vault';
-        if (result.sha) { loc += '?ok=' + result.sha + (result.dup ? '&dup=1' : ''); }
-        window.location.assign(loc);
+        /* data-done: where to go once stored (default the vault page),
+         * data-done-param: the query key that carries the file's hash */
+        var done = (box.getAttribute('data-done') || '/admin/vault').split('#');
+        var loc = done[0];
+        if (result.sha) {
+          loc += (loc.indexOf('?') < 0 ? '?' : '&') + (box.getAttribute('data-done-param') || 'ok') + '=' +
+            result.sha + (result.dup ? '&dup=1' : '');
+        }
+        window.location.assign(loc + (done.length > 1 ? '#' + done[1] : ''));
       }
     });
     upload.findPreviousUploads().then(function (previous) {
