@@ -79,7 +79,8 @@ static int lock_latest(struct db *db, long long case_id, struct rv_round *rd, st
 	return rv_round_load(db, id, rd, e);
 }
 
-/* One event with its op_log row and leaf, in the caller's transaction. */
+/* One event with its op_log row and leaf, in the caller's transaction.
+ * Takes detail (NULL = {}). */
 static int add_event(struct db *db, const struct actor *a, const struct rv_round *rd, const char *type,
 		     const char *role, long long reviewer_id, const char *verdict, const char *text, json_t *detail,
 		     struct err *e)
@@ -87,7 +88,10 @@ static int add_event(struct db *db, const struct actor *a, const struct rv_round
 	char now[21], today[11], th[65];
 	time_now_utc(now);
 	time_today_shanghai(today);
-	char *dj = json_dumps(detail ? detail : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	if (!detail)
+		detail = json_object();
+	char *dj = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(detail); /* taken */
 	sha256_text(text ? text : "", th);
 	json_t *leaf = json_pack("{s:I,s:I,s:i,s:I,s:s}", "case_id", (json_int_t)rd->case_id, "round_id",
 				 (json_int_t)rd->id, "round", rd->round_no, "actor", (json_int_t)a->user_id, "text_sha256",
@@ -271,11 +275,10 @@ int review_submit(struct db *db, const struct actor *a, long long case_id, const
 	}
 	long long rid = r->nrows ? db_int(r, 0, 0) : 0;
 	db_res_free(r);
-	json_t *leaf = json_pack("{s:I,s:I,s:i,s:I,s:b,s:s,s:s,s:O}", "case_id", (json_int_t)case_id, "round_id",
+	json_t *leaf = json_pack("{s:I,s:I,s:i,s:I,s:b,s:s,s:s,s:I}", "case_id", (json_int_t)case_id, "round_id",
 				 (json_int_t)rid, "round", round_no, "actor", (json_int_t)a->user_id, "major", major,
 				 "snapshot_sha256", snap_sha, "proposal_sha256", prop_sha, "catalogue_version",
-				 json_object_get(cls, "catalogue_version") ? json_object_get(cls, "catalogue_version")
-									   : json_integer(0));
+				 json_integer_value(json_object_get(cls, "catalogue_version")));
 	long long idx;
 	int lrc = ledger_append(db, "review.submitted", leaf, &idx, e);
 	json_decref(leaf);
@@ -365,8 +368,9 @@ int review_supplement(struct db *db, const struct actor *a, long long case_id, c
 	if (step_begin(db, case_id, &rd, ok, "只有退回补正的送审可以补正", e) == 0) {
 		rc = add_event(db, a, &rd, "supplemented", "division", 0, NULL, note, detail, e);
 		rc = step_commit(db, &rd, rc, e);
+	} else {
+		json_decref(detail);
 	}
-	json_decref(detail);
 	return rc;
 }
 
@@ -470,7 +474,7 @@ int review_opinion(struct db *db, const struct actor *a, long long case_id, cons
 			json_decref(problems);
 			return err_set(e, ERR_INVALID, "problems", "第 %zu 个问题应为 1 至 2000 字的文字", i + 1);
 		}
-		json_array_append(problems, x);
+		json_array_append_new(problems, json_string(json_string_value(x)));
 	}
 	const char *sugg = json_string_value(json_object_get(in, "suggestions"));
 	int rc = 0;
@@ -508,7 +512,8 @@ int review_opinion(struct db *db, const struct actor *a, long long case_id, cons
 			char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 			rc = rd.reviewer_id == a->user_id ? 0 : err_set(e, ERR_FORBIDDEN, "", "只有分配的审核人员可以出具审核意见");
 			if (rc == 0)
-				rc = add_event(db, a, &rd, "opinion", "reviewer", a->user_id, verdict, text, detail, e);
+				rc = add_event(db, a, &rd, "opinion", "reviewer", a->user_id, verdict, text,
+					       json_incref(detail), e);
 			free(text);
 			char oid[24], today[11];
 			snprintf(oid, sizeof oid, "%lld", rd.id);
