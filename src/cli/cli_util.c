@@ -3,6 +3,7 @@
 #include "cli/cli_util.h"
 #include "cases/procedure.h"
 #include "review/review.h"
+#include "review/flow.h"
 #include "records/records.h"
 
 static bool spec_has(const char *spec, const char *name, size_t n, bool *takes_value)
@@ -101,6 +102,7 @@ struct db *cli_open_db(const struct cli_opts *o, struct config *cfg)
 	struct err pe = ERR_INIT;
 	int added = 0;
 	records_init(); /* the requirement type "record", before procedures are validated */
+	review_init();  /* and "review" (review/flow.h) */
 	if (procedure_ensure_defaults(db, &added, &pe) < 0) {
 		fprintf(stderr, "zhifa: %s\n", pe.msg);
 		db_close(db);

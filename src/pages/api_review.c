@@ -13,6 +13,7 @@
 #include "http/http.h"
 #include "pages/pages.h"
 #include "review/review.h"
+#include "review/flow.h"
 
 static json_t *body_object(struct req *r)
 {
@@ -77,5 +78,85 @@ int page_api_review_catalogue(struct req *r)
 	json_object_set_new(cur, "versions", json_incref(json_object_get(versions, "items")));
 	json_decref(versions);
 	resp_json(r, 200, cur);
+	return 0;
+}
+
+/* GET /api/v1/cases/{id}/review: the review of a case. */
+static int review_show(struct req *r, long long id)
+{
+	json_t *out = NULL;
+	struct err e = ERR_INIT;
+	if (review_get(r->db, &r->actor, id, &out, &e) < 0)
+		resp_err(r, &e);
+	else
+		resp_json(r, 200, out);
+	return 0;
+}
+
+static const char *body_str(const json_t *in, const char *k)
+{
+	return json_string_value(json_object_get(in, k));
+}
+
+/* POST /api/v1/cases/{id}/review {"action": ..., ...}: one step. */
+int page_api_case_review(struct req *r)
+{
+	long long id = req_param_id(r, 0);
+	if (id <= 0) {
+		resp_error(r, 404, "id", "案件不存在或无权查看");
+		return 0;
+	}
+	if (r->method != M_POST)
+		return review_show(r, id);
+	json_t *in = body_object(r);
+	if (!in)
+		return 0;
+	const char *action = body_str(in, "action");
+	struct err e = ERR_INIT;
+	int rc;
+	long long round = 0;
+	if (str_eq(action, "submit")) {
+		rc = review_submit(r->db, &r->actor, id, in, &round, &e);
+	} else if (str_eq(action, "accept")) {
+		rc = review_accept(r->db, &r->actor, id, &e);
+	} else if (str_eq(action, "return")) {
+		rc = review_return(r->db, &r->actor, id, body_str(in, "missing"), &e);
+	} else if (str_eq(action, "supplement")) {
+		rc = review_supplement(r->db, &r->actor, id, body_str(in, "note"), &e);
+	} else if (str_eq(action, "assign")) {
+		const json_t *v = json_object_get(in, "reviewer_id");
+		rc = json_is_integer(v) && json_integer_value(v) > 0
+			     ? review_assign(r->db, &r->actor, id, (long long)json_integer_value(v), &e)
+			     : err_set(&e, ERR_INVALID, "reviewer_id", "请选择审核人员（编号）");
+	} else if (str_eq(action, "claim")) {
+		rc = review_claim(r->db, &r->actor, id, &e);
+	} else if (str_eq(action, "opinion")) {
+		rc = review_opinion(r->db, &r->actor, id, in, body_str(in, "password"), &e);
+	} else if (str_eq(action, "escalate")) {
+		rc = review_escalate(r->db, &r->actor, id, body_str(in, "division_opinion"), &e);
+	} else if (str_eq(action, "decide")) {
+		rc = review_decide(r->db, &r->actor, id, body_str(in, "verdict"), body_str(in, "reasons"),
+				   body_str(in, "instructions"), &e);
+	} else {
+		rc = err_set(&e, ERR_INVALID, "action",
+			     "操作（action）应为 submit、accept、return、supplement、assign、claim、opinion、escalate 或 decide");
+	}
+	json_decref(in);
+	if (rc < 0) {
+		resp_err(r, &e);
+		return 0;
+	}
+	return review_show(r, id);
+}
+
+/* GET /api/v1/review/queue: what awaits the actor. */
+int page_api_review_queue(struct req *r)
+{
+	json_t *out = NULL;
+	struct err e = ERR_INIT;
+	if (review_queue(r->db, &r->actor, &out, &e) < 0)
+		resp_err(r, &e);
+	else
+		resp_json(r, 200, out);
 	return 0;
 }

@@ -230,6 +230,8 @@ int page_api_document_signatures(struct req *r); /* POST /api/v1/documents/{id}/
 int page_api_document_finalise(struct req *r);   /* POST /api/v1/documents/{id}/finalise */
 int page_api_review_classify(struct req *r);  /* POST /api/v1/review/classify (JSON) */
 int page_api_review_catalogue(struct req *r); /* GET the catalogue in force and its versions; POST a version (admin) */
+int page_api_case_review(struct req *r);      /* GET /api/v1/cases/{id}/review; POST one step {"action": ...} */
+int page_api_review_queue(struct req *r);     /* GET /api/v1/review/queue */
 /* == end api_review.c == */
 /* == records_docs.c, records_file.c: 执法文书 and the case file == */
 /* The section 执法文书与案卷 of the case page (c: the case as case_get gives it). */

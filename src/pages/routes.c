@@ -186,6 +186,10 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/cases/{id}/acts", page_api_case_acts, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER },
 	{ M_POST, "/api/v1/review/classify", page_api_review_classify, R_LOGIN,
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
+	{ M_GET | M_POST, "/api/v1/cases/{id}/review", page_api_case_review, R_LOGIN,
+	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ARCHIVIST },
+	{ M_GET, "/api/v1/review/queue", page_api_review_queue, R_LOGIN,
+	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER },
 	{ M_GET | M_POST, "/api/v1/review/catalogue", page_api_review_catalogue, R_LOGIN,
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ADMIN },
 	/* == end api_cases.c == */
