@@ -156,8 +156,13 @@ void records_docs_section(struct req *r, const json_t *c)
 	json_t *list = NULL;
 	struct err e = ERR_INIT;
 	h_printf(r->out, "<section class=\"card\" aria-labelledby=\"h-docs\" id=\"documents\"><h2 id=\"h-docs\">执法文书与案卷</h2>"
-			  "<p><a href=\"/cases/%lld/file\">卷内目录（可打印）</a></p>",
-		 case_id);
+			  "<p><a href=\"/cases/%lld/file\">卷内目录（可打印）</a></p>"
+			  "<form method=\"post\" action=\"/cases/%lld/package.zip\" class=\"inline\">",
+		 case_id, case_id);
+	/* a POST with the CSRF token: the export is an act of record (its
+	 * own ledger leaf and log row), which no link from elsewhere may do */
+	form_csrf(r);
+	h_raw(r->out, "<button type=\"submit\" class=\"secondary\">下载案卷证据包（zip，可离线核验）</button></form>");
 	if (records_list(r->db, &r->actor, case_id, &list, &e) < 0) {
 		h_printf(r->out, "<p class=\"alert error\">%s</p></section>", e.kind >= 500 ? "文书列表暂时无法读取，请稍后重试。" : e.msg);
 		return;

@@ -1,5 +1,5 @@
 /*
- * records_package.c - GET /cases/{id}/package.zip: the case package
+ * records_package.c - POST /cases/{id}/package.zip: the case package
  * (records/package.h, docs/package.md) as a download, for those who have
  * the case in view (records_case_file decides; every file read and the
  * export are in the operation log, the export appends its case.exported

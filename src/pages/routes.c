@@ -205,7 +205,7 @@ const struct route routes[] = {
 	/* == audio-visual records and 出示证件 (records_media.c, credentials_show.c); the domain checks view and roles == */
 	{ M_GET | M_POST, "/cases/{id}/media", page_case_media, R_LOGIN, CASE_READERS },
 	{ M_GET, "/cases/{id}/credentials", page_case_credentials, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
-	{ M_GET, "/cases/{id}/package.zip", page_case_package, R_LOGIN, CASE_READERS },
+	{ M_POST, "/cases/{id}/package.zip", page_case_package, R_LOGIN, CASE_READERS },
 	{ M_GET | M_POST, "/api/v1/cases/{id}/media", page_api_case_media, R_LOGIN, CASE_READERS },
 	/* == end records_media.c == */
 	/* == 执法文书 and the case file (records_docs.c, records_file.c); who writes is the domain's == */

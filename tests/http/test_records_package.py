@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """test_records_package.py - the case package from outside (docs/package.md):
-GET /cases/{id}/package.zip for those with the case in view (zip, logged,
+POST /cases/{id}/package.zip (with the CSRF token) for those with the case in view (zip, logged,
 a case.exported leaf), refused for the public and for a case out of view;
 `zhifa case export ... --out FILE.zip --user LOGIN` (usage errors, an
 unknown case or user, an unwritable folder leaving nothing behind);
@@ -60,8 +60,14 @@ with harness.Server(t) as srv:
     t.ok(case is not None, "the demo has the case " + CASE_NO)
     cid = case["id"] if case else 0
 
-    # --- the download ---
+    # --- the download: a POST with the form's token (the export is an act of record) ---
     r = c.get("/cases/%d/package.zip" % cid)
+    t.is_(r.status, 405, "a GET does not export (405)")
+    r = c.post_form("/cases/%d/package.zip" % cid, {})
+    t.is_(r.status, 403, "a POST without the CSRF token is refused")
+    page = c.get("/cases/%d" % cid)
+    t.like(page.text, r'action="/cases/%d/package.zip"' % cid, "the case page has the download form")
+    r = c.post_form("/cases/%d/package.zip" % cid, {"_csrf": c.csrf("/cases/%d" % cid)})
     t.is_(r.status, 200, "supervisor downloads the package")
     t.is_(r.header("Content-Type", "").split(";")[0], "application/zip", "as application/zip")
     t.ok("attachment" in r.header("Content-Disposition", ""), "as an attachment")
@@ -120,18 +126,18 @@ with harness.Server(t) as srv:
     for who in ("jn.zhang", "jn.head"):
         o = srv.client()
         o.login(who, PW)
-        r = o.get("/cases/%d/package.zip" % cid)
+        r = o.post_form("/cases/%d/package.zip" % cid, {"_csrf": o.csrf("/cases/%d" % cid)})
         t.ok(r.status == 200 and r.body[:2] == b"PK", "%s (the case's division) downloads it (%d)" % (who, r.status))
 
     # refused: the public, an officer of another division
     pub = srv.client()
-    r = pub.get("/cases/%d/package.zip" % cid)
+    r = pub.post_form("/cases/%d/package.zip" % cid, {"_csrf": "x"})
     t.ok(r.status in (302, 303, 401), "the public is refused (%d)" % r.status)
     other = srv.client()
     other.login("aq.ma", PW)
-    r = other.get("/cases/%d/package.zip" % cid)
+    r = other.post_form("/cases/%d/package.zip" % cid, {"_csrf": other.csrf("/cases")})
     t.is_(r.status, 404, "an officer of another division gets 404")
-    r = c.get("/cases/999999/package.zip")
+    r = c.post_form("/cases/999999/package.zip", {"_csrf": c.csrf("/cases")})
     t.is_(r.status, 404, "an unknown case: 404")
 
     # --- the command line ---

@@ -162,7 +162,7 @@ ROUTES = [
     ("POST", "/api/v1/documents/{id}/finalise", "officer head"),
     ("GET POST", "/cases/{id}/media", "officer head reviewer leader archivist supervisor"),
     ("GET", "/cases/{id}/credentials", "officer head"),
-    ("GET", "/cases/{id}/package.zip", "officer head reviewer leader archivist supervisor"),
+    ("POST", "/cases/{id}/package.zip", "officer head reviewer leader archivist supervisor"),
     ("GET POST", "/api/v1/cases/{id}/media", "officer head reviewer leader archivist supervisor"),
     ("GET POST", "/cases/{id}/documents", "officer head"),
     ("GET", "/cases/{id}/file", "officer head reviewer leader archivist supervisor"),
