@@ -223,4 +223,8 @@ int page_api_case_acts(struct req *r); /* POST /api/v1/cases/{id}/acts (JSON, wi
 int page_api_review_classify(struct req *r);  /* POST /api/v1/review/classify (JSON) */
 int page_api_review_catalogue(struct req *r); /* GET the catalogue in force and its versions; POST a version (admin) */
 /* == end api_review.c == */
+/* == api_redact.c == */
+int page_api_redact(struct req *r);                               /* POST /api/v1/redact (JSON) */
+int stream_api_redact(struct req *r, const char *data, size_t n); /* its body, up to 2.25 MiB */
+/* == end api_redact.c == */
 #endif

@@ -152,6 +152,7 @@ ROUTES = [
     ("POST", "/api/v1/cases/{id}/acts", "officer head reviewer leader"),
     ("POST", "/api/v1/review/classify", "officer head reviewer leader supervisor"),
     ("GET POST", "/api/v1/review/catalogue", "officer head reviewer leader admin supervisor"),
+    ("POST", "/api/v1/redact", "officer head reviewer leader supervisor"),
 ]
 
 # R_STREAM | R_NO_CSRF routes: the handler checks _csrf in the multipart body
