@@ -94,7 +94,7 @@ static const char *const org_suffixes[] = {
 	"企业", "集团",
 };
 /* Numerals and the words of a legal citation's articles. */
-static const char cite_chars[] = "第〇零一二三四五六七八九十百千条款项目章节之、和及";
+static const char cite_chars[] = "第〇零一二三四五六七八九十百千条款项目章节之、和及（）";
 
 /* ---------------------------------------------------------- context --- */
 
@@ -708,7 +708,24 @@ static size_t name_at(const struct ctx *c, size_t p, bool need_surname)
 		return 0;
 	if (!has)
 		sl = 1;
-	int maxc = sl == 2 ? 4 : 3, minc = (int)sl + 1;
+	if (!need_surname) {
+		/* after 姓名：, the whole name up to a boundary, with the middle
+		 * dot of transcribed names (阿依古丽·买买提), at most 12 characters */
+		size_t e = p;
+		int chars = 0;
+		for (; chars < 13; chars++) {
+			uint32_t cp;
+			size_t l = cp_at(c, e, &cp);
+			if (!l || !(is_cjk(cp) || cp == 0xB7 || cp == 0x2022 || cp == 0x30FB))
+				break;
+			e += l;
+		}
+		uint32_t nx;
+		cp_at(c, e, &nx);
+		if (chars >= 2 && chars <= 12 && !is_cjk(nx) && !lit_at(c, p, "某"))
+			return e;
+	}
+	int maxc = sl == 2 || !need_surname ? 4 : 3, minc = (int)sl + 1;
 	size_t fallback = 0;
 	for (int L = maxc < nc ? maxc : nc; L >= minc; L--) {
 		bool bad = false;
@@ -783,7 +800,10 @@ static void names_after(struct ctx *c, size_t p, bool need_surname, bool officer
 			names_add(&c->officers, c->t + p, e - p, NULL);
 		} else {
 			char why[160];
-			snprintf(why, sizeof why, "%s的姓名：当事人以外的自然人姓名，不予公开", cue);
+			if (strcmp(cue, "姓名") == 0)
+				snprintf(why, sizeof why, "“姓名”之后的姓名：当事人以外的自然人姓名，不予公开");
+			else
+				snprintf(why, sizeof why, "%s的姓名：当事人以外的自然人姓名，不予公开", cue);
 			names_add(&c->masked, c->t + p, e - p, why);
 		}
 		if (lit_at(c, e, "、") || lit_at(c, e, "和") || lit_at(c, e, "及") || lit_at(c, e, "与"))
