@@ -107,7 +107,14 @@ struct span {
 struct spans {
 	struct span *v;
 	size_t n, cap;
+	size_t *pmax; /* after spans_index: the largest end of v[0..k] */
+	size_t ni;    /* how many spans spans_index saw (later ones are not searched) */
 };
+/* Names looked for at every occurrence; past this many, a name is masked
+ * where its context word found it only (the look-up is a pass over the
+ * whole text per name). */
+#define MAX_NAMES 512
+
 struct names {
 	char **v;
 	char **why;
@@ -121,7 +128,35 @@ struct ctx {
 	struct redact_marks *m;
 	struct spans keep;
 	struct names masked, officers;
+	/* a hashed set of the first characters of every context word and
+	 * suffix: most positions of a text begin none, and are passed over
+	 * without comparing each word (first_maybe) */
+	uint8_t first[8192];
 };
+
+static uint32_t first_hash(const unsigned char *u)
+{
+	return ((uint32_t)u[0] * 961u + (uint32_t)u[1] * 31u + u[2]) & 0xFFFFu;
+}
+
+static void first_add(struct ctx *c, const char *const *list, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strlen(list[k]) >= 3) {
+			uint32_t h = first_hash((const unsigned char *)list[k]);
+			c->first[h >> 3] |= (uint8_t)(1u << (h & 7));
+		}
+}
+
+/* false when no word of the lists given to first_add can begin at i (a
+ * position of a three-byte character; others answer true). */
+static bool first_maybe(const struct ctx *c, size_t i)
+{
+	if (i + 3 > c->n)
+		return false;
+	uint32_t h = first_hash((const unsigned char *)c->t + i);
+	return c->first[h >> 3] & (1u << (h & 7));
+}
 
 static void spans_add(struct spans *l, size_t s, size_t e, int scope)
 {
@@ -134,6 +169,45 @@ static void spans_add(struct spans *l, size_t s, size_t e, int scope)
 	l->v[l->n++] = (struct span){ s, e, scope };
 }
 
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+	return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* Sort by start and note the running largest end, so that the spans
+ * meeting [s, e) are found without a look at every one (a 1 MiB text can
+ * hold tens of thousands of keeps and marks). */
+static void spans_index(struct spans *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, span_cmp);
+	free(l->pmax);
+	l->pmax = xmalloc((l->n + 1) * sizeof *l->pmax);
+	for (size_t k = 0; k < l->n; k++)
+		l->pmax[k] = k && l->pmax[k - 1] > l->v[k].e ? l->pmax[k - 1] : l->v[k].e;
+	l->ni = l->n;
+}
+
+/* Calls f on each span of the indexed l meeting [s, e) until f returns true;
+ * returns whether one did. */
+static bool spans_meet(const struct spans *l, size_t s, size_t e, bool (*f)(const struct span *, const void *),
+		       const void *arg)
+{
+	size_t lo = 0, hi = l->ni; /* first index with v.s >= e */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->v[mid].s < e)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k-- > 0 && l->pmax[k] > s;)
+		if (l->v[k].e > s && f(&l->v[k], arg))
+			return true;
+	return false;
+}
+
 static bool names_has(const struct names *l, const char *s, size_t n)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -144,7 +218,7 @@ static bool names_has(const struct names *l, const char *s, size_t n)
 
 static void names_add(struct names *l, const char *s, size_t n, const char *why)
 {
-	if (!n || names_has(l, s, n))
+	if (!n || l->n >= MAX_NAMES || names_has(l, s, n))
 		return;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 16;
@@ -188,8 +262,13 @@ static bool is_alnum(char ch) { return is_digit(ch) || is_alpha(ch); }
 
 static bool lit_at(const struct ctx *c, size_t i, const char *lit)
 {
+	/* the first two bytes first: this is called for every position */
+	if (i >= c->n || c->t[i] != lit[0])
+		return lit[0] == '\0' && i <= c->n;
+	if (lit[1] && (i + 1 >= c->n || c->t[i + 1] != lit[1]))
+		return false;
 	size_t l = strlen(lit);
-	return i <= c->n && c->n - i >= l && memcmp(c->t + i, lit, l) == 0;
+	return c->n - i >= l && memcmp(c->t + i, lit, l) == 0;
 }
 
 static bool lit_before(const struct ctx *c, size_t i, const char *lit)
@@ -745,12 +824,15 @@ static size_t name_at(const struct ctx *c, size_t p, bool need_surname)
 	return fallback;
 }
 
+static bool scope_within(const struct span *sp, const void *arg)
+{
+	return sp->scope <= *(const int *)arg;
+}
+
+/* Whether a keep of scope at most scope_max meets [s, e) (keeps indexed). */
 static bool in_keep(const struct ctx *c, size_t s, size_t e, int scope_max)
 {
-	for (size_t k = 0; k < c->keep.n; k++)
-		if (c->keep.v[k].scope <= scope_max && c->keep.v[k].s < e && s < c->keep.v[k].e)
-			return true;
-	return false;
+	return spans_meet(&c->keep, s, e, scope_within, &scope_max);
 }
 
 /* After a cue: "：", ":", white space, 为, 是 (at most a few). */
@@ -771,13 +853,25 @@ static size_t skip_sep(const struct ctx *c, size_t p)
 }
 
 /* The list of names after a cue ("王五、赵六和钱七"); calls back each. */
-/* The end of the organisation's name starting at p, or 0. */
+struct org_q {
+	size_t p;
+	size_t *best;
+};
+
+static bool org_end(const struct span *sp, const void *arg)
+{
+	const struct org_q *q = arg;
+	if (sp->scope == KEEP_ADDR && sp->s == q->p && sp->e > *q->best)
+		*q->best = sp->e;
+	return false;
+}
+
+/* The end of the organisation's name starting at p, or 0 (the keeps of
+ * organisations' names are indexed before the people are looked for). */
 static size_t org_at(const struct ctx *c, size_t p)
 {
 	size_t best = 0;
-	for (size_t k = 0; k < c->keep.n; k++)
-		if (c->keep.v[k].scope == KEEP_ADDR && c->keep.v[k].s == p && c->keep.v[k].e > best)
-			best = c->keep.v[k].e;
+	spans_meet(&c->keep, p, p + 1, org_end, &(struct org_q){ p, &best });
 	return best;
 }
 
@@ -805,6 +899,12 @@ static void names_after(struct ctx *c, size_t p, bool need_surname, bool officer
 			else
 				snprintf(why, sizeof why, "%s的姓名：当事人以外的自然人姓名，不予公开", cue);
 			names_add(&c->masked, c->t + p, e - p, why);
+			/* here too, for a name past MAX_NAMES (dropped later like
+			 * any name mark if a keep or the party covers it) */
+			if (!names_has(&c->officers, c->t + p, e - p) &&
+			    !(c->o && !str_empty(c->o->party) && strlen(c->o->party) == e - p &&
+			      memcmp(c->o->party, c->t + p, e - p) == 0))
+				mark_add(c->m, p, e, REDACT_NAME, why);
 		}
 		if (lit_at(c, e, "、") || lit_at(c, e, "和") || lit_at(c, e, "及") || lit_at(c, e, "与"))
 			p = e + 3;
@@ -821,6 +921,8 @@ static void scan_people(struct ctx *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		if ((unsigned char)c->t[i] < 0xE0)
+			continue;
+		if (!first_maybe(c, i))
 			continue;
 		size_t l = word_at(c, i, officer_cues, ARRAY_SIZE(officer_cues));
 		if (l && !lit_before(c, i, "被")) {
@@ -857,24 +959,59 @@ static void scan_people(struct ctx *c)
 	}
 }
 
-/* Every occurrence of a masked name, except where kept. */
+static uint32_t hash6(const char *p)
+{
+	uint32_t h = 2166136261u;
+	for (int k = 0; k < 6; k++)
+		h = (h ^ (unsigned char)p[k]) * 16777619u;
+	return h;
+}
+
+static void mask_at(struct ctx *c, size_t k, size_t s)
+{
+	size_t nl = strlen(c->masked.v[k]);
+	if (!in_keep(c, s, s + nl, KEEP_NAME_ADDR))
+		mark_add(c->m, s, s + nl, REDACT_NAME, c->masked.why[k]);
+}
+
+/* Every occurrence of a masked name, except where kept: one pass over the
+ * text with the names hashed on their first 6 bytes (two Chinese
+ * characters); a shorter name (passed by the caller) is looked for alone. */
+#define NAME_TABLE 2048
 static void mask_names(struct ctx *c)
 {
 	const char *party = c->o && !str_empty(c->o->party) ? c->o->party : NULL;
+	int head[NAME_TABLE], next[MAX_NAMES];
+	bool any = false;
+	for (size_t h = 0; h < NAME_TABLE; h++)
+		head[h] = -1;
 	for (size_t k = 0; k < c->masked.n; k++) {
 		const char *nm = c->masked.v[k];
 		size_t nl = strlen(nm);
-		if (party && strcmp(nm, party) == 0)
-			continue; /* the party's own name is kept (docs/redaction.md) */
-		if (names_has(&c->officers, nm, nl))
+		if ((party && strcmp(nm, party) == 0) || names_has(&c->officers, nm, nl))
+			continue; /* the party's own name is kept (docs/redaction.md); so are officers' */
+		if (nl >= 6) {
+			uint32_t h = hash6(nm) % NAME_TABLE;
+			next[k] = head[h];
+			head[h] = (int)k;
+			any = true;
 			continue;
+		}
 		for (const char *p = c->t; (p = memmem(p, c->n - (size_t)(p - c->t), nm, nl)); p += nl) {
-			size_t s = (size_t)(p - c->t);
-			if (!in_keep(c, s, s + nl, KEEP_NAME_ADDR))
-				mark_add(c->m, s, s + nl, REDACT_NAME, c->masked.why[k]);
+			mask_at(c, k, (size_t)(p - c->t));
 			if ((size_t)(p - c->t) + nl >= c->n)
 				break;
 		}
+	}
+	for (size_t i = 0; any && i + 6 <= c->n;) {
+		for (int k = head[hash6(c->t + i) % NAME_TABLE]; k >= 0; k = next[k]) {
+			size_t nl = strlen(c->masked.v[k]);
+			if (nl <= c->n - i && memcmp(c->t + i, c->masked.v[k], nl) == 0)
+				mask_at(c, (size_t)k, i);
+		}
+		uint32_t cp;
+		size_t l = cp_at(c, i, &cp);
+		i += l ? l : 1;
 	}
 }
 
@@ -911,6 +1048,8 @@ static bool addr_char(const struct ctx *c, size_t i, size_t *len)
  * division name: not 小区, 社区, 市场, 超市 …  Its length or 0. */
 static size_t anchor_at(const struct ctx *c, size_t i)
 {
+	if ((unsigned char)c->t[i] < 0xE0 || !first_maybe(c, i))
+		return 0;
 	size_t l = word_at(c, i, admin_suffixes, ARRAY_SIZE(admin_suffixes));
 	if (!l)
 		return 0;
@@ -1001,9 +1140,17 @@ static size_t skip_admin(const struct ctx *c, size_t p)
 
 static const char addr_reason[] = "县级以下的详细地址（街道、道路、门牌、楼栋、房号、村组）：个人信息，不予公开";
 
+static const char *const roads[] = { "大道", "胡同", "社区", "小区", "路", "街", "巷", "弄", "村", "镇", "乡" };
+
 static void scan_addresses(struct ctx *c)
 {
 	for (size_t i = 0; i < c->n;) {
+		if ((unsigned char)c->t[i] < 0xE0 || !first_maybe(c, i)) {
+			uint32_t cp;
+			size_t l = cp_at(c, i, &cp);
+			i += l ? l : 1;
+			continue;
+		}
 		size_t al = (unsigned char)c->t[i] >= 0xE0 ? anchor_at(c, i) : 0;
 		if (al) {
 			size_t e = addr_chain(c, i + al);
@@ -1027,7 +1174,6 @@ static void scan_addresses(struct ctx *c)
 			}
 		}
 		/* a road or village with a number: …路12号, …村3组 (up to 4 name characters before) */
-		static const char *const roads[] = { "大道", "胡同", "社区", "小区", "路", "街", "巷", "弄", "村", "镇", "乡" };
 		size_t rl = (unsigned char)c->t[i] >= 0xE0 ? word_at(c, i, roads, ARRAY_SIZE(roads)) : 0;
 		if (rl && i + rl < c->n && is_digit(c->t[i + rl])) {
 			size_t s = i;
@@ -1056,6 +1202,8 @@ static void scan_keeps_orgs(struct ctx *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		if ((unsigned char)c->t[i] < 0xE0)
+			continue;
+		if (!first_maybe(c, i))
 			continue;
 		size_t l = word_at(c, i, org_suffixes, ARRAY_SIZE(org_suffixes));
 		if (!l)
@@ -1101,6 +1249,29 @@ static int check_span(const char *t, size_t len, const struct redact_span *sp, c
 	return 0;
 }
 
+/* Whether the keep sp drops the candidate mark arg: any keep drops a name,
+ * a phone or an account it meets and any mark it holds; the party's name
+ * drops names it meets and addresses it holds; an organisation's name
+ * drops addresses it holds. */
+static bool keep_drops(const struct span *sp, const void *arg)
+{
+	const struct redact_mark *x = arg;
+	bool holds = x->start >= sp->s && x->end <= sp->e;
+	if (sp->scope == KEEP_ALL)
+		return holds || x->kind == REDACT_ADDRESS || x->kind == REDACT_NAME || x->kind == REDACT_ACCOUNT ||
+		       x->kind == REDACT_PHONE;
+	if (sp->scope == KEEP_NAME_ADDR)
+		return x->kind == REDACT_ADDRESS ? holds : x->kind == REDACT_NAME;
+	return x->kind == REDACT_ADDRESS && holds;
+}
+
+static bool any_span(const struct span *sp, const void *arg)
+{
+	(void)sp;
+	(void)arg;
+	return true;
+}
+
 int redact_detect(const char *text, size_t len, const struct redact_opts *o, struct redact_marks *out,
 		  struct err *e)
 {
@@ -1118,12 +1289,20 @@ int redact_detect(const char *text, size_t len, const struct redact_opts *o, str
 		if (check_span(text, len, &o->remove[k], "remove", k, e) < 0)
 			return -1;
 	struct redact_marks cand = REDACT_MARKS_INIT;
-	struct ctx c = { .t = text ? text : "", .n = len, .o = o, .m = &cand };
+	struct ctx c = { .t = text ? text : "", .n = len, .o = o, .m = &cand }; /* 8 KiB with its table */
+	first_add(&c, officer_cues, ARRAY_SIZE(officer_cues));
+	first_add(&c, cert_cues, ARRAY_SIZE(cert_cues));
+	first_add(&c, person_cues, ARRAY_SIZE(person_cues));
+	first_add(&c, admin_suffixes, ARRAY_SIZE(admin_suffixes));
+	first_add(&c, address_cues, ARRAY_SIZE(address_cues));
+	first_add(&c, roads, ARRAY_SIZE(roads));
+	first_add(&c, org_suffixes, ARRAY_SIZE(org_suffixes));
 
 	scan_keeps_numeric(&c);
 	scan_keeps_docnum(&c);
 	scan_keeps_citations(&c);
 	scan_keeps_orgs(&c);
+	spans_index(&c.keep);
 	scan_alnum_runs(&c);
 	scan_people(&c);
 	for (size_t k = 0; o && k < o->npersons; k++) {
@@ -1143,6 +1322,11 @@ int redact_detect(const char *text, size_t len, const struct redact_opts *o, str
 		keep_all_of(&c, c.officers.v[k], KEEP_ALL);
 	if (o && !str_empty(o->party))
 		keep_all_of(&c, o->party, KEEP_NAME_ADDR);
+	spans_index(&c.keep); /* every keep is known from here on */
+	struct spans rem = { 0 };
+	for (size_t k = 0; o && k < o->nremove; k++)
+		spans_add(&rem, o->remove[k].start, o->remove[k].end, 0);
+	spans_index(&rem);
 	scan_numbers(&c);
 	scan_emails(&c);
 	scan_addresses(&c);
@@ -1153,21 +1337,8 @@ int redact_detect(const char *text, size_t len, const struct redact_opts *o, str
 	for (size_t k = 0; k < cand.n; k++) {
 		struct redact_mark *x = &cand.v[k];
 		bool drop = false;
-		for (size_t j = 0; j < c.keep.n && !drop; j++) {
-			const struct span *sp = &c.keep.v[j];
-			bool meet = sp->s < x->end && x->start < sp->e;
-			if (!meet)
-				continue;
-			if (sp->scope == KEEP_ALL)
-				drop = x->kind == REDACT_ADDRESS || x->kind == REDACT_NAME || (x->start >= sp->s && x->end <= sp->e) ||
-				       x->kind == REDACT_ACCOUNT || x->kind == REDACT_PHONE;
-			else if (sp->scope == KEEP_NAME_ADDR)
-				drop = x->kind == REDACT_ADDRESS ? (x->start >= sp->s && x->end <= sp->e) : x->kind == REDACT_NAME;
-			else
-				drop = x->kind == REDACT_ADDRESS && x->start >= sp->s && x->end <= sp->e;
-		}
-		for (size_t j = 0; o && j < o->nremove && !drop; j++)
-			drop = o->remove[j].start < x->end && x->start < o->remove[j].end;
+		drop = spans_meet(&c.keep, x->start, x->end, keep_drops, x) ||
+		       (rem.n && spans_meet(&rem, x->start, x->end, any_span, NULL));
 		if (!drop)
 			mark_add(out, x->start, x->end, x->kind, x->reason);
 	}
@@ -1192,6 +1363,9 @@ int redact_detect(const char *text, size_t len, const struct redact_opts *o, str
 	}
 	free(cand.v);
 	free(c.keep.v);
+	free(c.keep.pmax);
+	free(rem.v);
+	free(rem.pmax);
 	names_free(&c.masked);
 	names_free(&c.officers);
 	return 0;
