@@ -91,7 +91,8 @@ static const char *const org_suffixes[] = {
 	"股份有限公司", "有限责任公司", "有限公司", "分公司", "公司", "合作社", "经营部", "门市部", "商行",
 	"事务所", "中心", "超市", "商店", "药店", "药房", "诊所", "医院", "酒店", "宾馆", "饭店", "餐厅",
 	"小吃店", "店", "厂", "馆", "学校", "幼儿园", "协会", "委员会", "分局", "局", "工作室", "加油站",
-	"企业", "集团",
+	"企业", "集团", "办事处", "人民政府", "委员会", "执法队", "执法大队", "大队", "中队", "派出所", "司法所",
+	"卫生院", "服务站", "管理所", "监督所", "供销社",
 };
 /* Numerals and the words of a legal citation's articles. */
 static const char cite_chars[] = "第〇零一二三四五六七八九十百千条款项目章节之、和及（）";
@@ -483,6 +484,40 @@ static bool try_numbers(struct ctx *c, size_t i, const size_t *gs, const size_t 
 	bool plus = i > 0 && c->t[i - 1] == '+';
 	if (plus)
 		start = i - 1;
+	/* an identity number written in groups (5301 0219 9003 0712 38) */
+	if (ng > 1 && (dl == 18 || (dl == 17 && end < c->n && (c->t[end] == 'X' || c->t[end] == 'x')))) {
+		char id[19];
+		memcpy(id, d, 17);
+		id[17] = dl == 18 ? d[17] : 'X';
+		id[18] = '\0';
+		if (ident_id_card_check(id, NULL, NULL) == IDENT_OK) {
+			mark_add(c->m, start, dl == 18 ? end : end + 1, REDACT_ID_CARD,
+				 "居民身份证号码（校验码符合 GB 11643）：个人信息，不予公开");
+			return true;
+		}
+	}
+	if (end < c->n && is_alpha(c->t[end]))
+		return false; /* only an identity number ends in X */
+	/* an area code in brackets before the number: (0871)63123456, （0871）6312 3456 */
+	size_t pe = i, ps;
+	if (pe >= 1 && c->t[pe - 1] == ')')
+		pe -= 1;
+	else if (lit_before(c, pe, "）"))
+		pe -= 3;
+	if (pe < i && (dl == 7 || dl == 8) && d[0] != '0' && d[0] != '1' && ng <= 2) {
+		ps = pe;
+		while (ps > 0 && is_digit(c->t[ps - 1]) && pe - ps < 5)
+			ps--;
+		size_t open = 0;
+		if (ps >= 1 && c->t[ps - 1] == '(')
+			open = 1;
+		else if (lit_before(c, ps, "（"))
+			open = 3;
+		if (open && c->t[ps] == '0' && (pe - ps == 3 || pe - ps == 4)) {
+			mark_add(c->m, ps - open, phone_ext(c, end), REDACT_PHONE, "固定电话号码：通讯方式，不予公开");
+			return true;
+		}
+	}
 	/* mobile: 1[3-9] + 9 digits, optionally after +86 / 0086 / 86 */
 	const char *md = d;
 	size_t ml = dl;
@@ -556,10 +591,12 @@ static void scan_numbers(struct ctx *c)
 				break;
 		}
 		/* a run glued to letters (a code, a model number) is not a number of ours */
-		bool glued = ge[ng - 1] < c->n && is_alpha(c->t[ge[ng - 1]]);
+		size_t z = ge[ng - 1];
+		bool xend = ng > 1 && z < c->n && (c->t[z] == 'X' || c->t[z] == 'x') && (z + 1 >= c->n || !is_alnum(c->t[z + 1]));
+		bool glued = z < c->n && is_alpha(c->t[z]) && !xend;
 		int done = 0;
 		for (int k = ng; k >= 1 && !glued; k--) {
-			bool next_ok = ge[k - 1] >= c->n || !is_alnum(c->t[ge[k - 1]]);
+			bool next_ok = ge[k - 1] >= c->n || !is_alnum(c->t[ge[k - 1]]) || (xend && k == ng);
 			if (next_ok && try_numbers(c, i, gs, ge, k)) {
 				done = k;
 				break;
