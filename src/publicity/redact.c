@@ -570,10 +570,28 @@ static bool try_numbers(struct ctx *c, size_t i, const size_t *gs, const size_t 
 	return false;
 }
 
+/* Whether the ASCII letters right before i are a label such as Tel or
+ * Mobile (TEL13812345678 is a number after its label). */
+static bool label_before(const struct ctx *c, size_t i)
+{
+	static const char *const labels[] = { "Tel", "TEL", "tel", "Mobile", "mobile", "MOBILE", "Mob", "Phone", "phone",
+					      "PHONE", "Fax", "FAX", "fax", "No", "NO", "no", "ID", "Id" };
+	size_t s = i;
+	while (s > 0 && is_alpha(c->t[s - 1]) && i - s < 8)
+		s--;
+	if (s == i || (s > 0 && is_alnum(c->t[s - 1])))
+		return false;
+	for (size_t k = 0; k < ARRAY_SIZE(labels); k++)
+		if (strlen(labels[k]) == i - s && memcmp(labels[k], c->t + s, i - s) == 0)
+			return true;
+	return false;
+}
+
 static void scan_numbers(struct ctx *c)
 {
 	for (size_t i = 0; i < c->n;) {
-		if (!is_digit(c->t[i]) || (i > 0 && is_alnum(c->t[i - 1]))) {
+		if (!is_digit(c->t[i]) || (i > 0 && is_digit(c->t[i - 1])) ||
+		    (i > 0 && is_alpha(c->t[i - 1]) && !label_before(c, i))) {
 			i++;
 			continue;
 		}
