@@ -34,7 +34,8 @@ static const char *const surnames2[] = { "欧阳", "司马", "上官", "诸葛",
  * them), and the subset that never ends a given name. */
 static const char followers[] =
 	"证说称陈在于的是为到等和与及作签系现住男女年身出电手联性民族当对向将被因经从至由已未不并也都均同共分指表确承"
-	"提交反介告讲发看来去拒核以之工生先士某亦又即则便就把给让请要会能可应须曾已于向讯问答述反映处罚违未称称已";
+	"提交反介告讲发看来去拒核以之工生先士某亦又即则便就把给让请要会能可应须曾已于向讯问答述反映处罚违未称称已"
+	"参负拿买卖购销送收付取递开进离回帮做打找叫带用驾骑乘坐站走跑";
 static const char strong_followers[] = "说称在于的是为到等和与及男女系住性对向被因从由已未不并也均签提交告以之";
 
 /* Common words that begin with a surname character: never a name. */
@@ -57,6 +58,8 @@ static const char *const person_cues[] = {
 	"被害人", "监护人", "鉴定人", "翻译", "家属", "配偶", "妻子", "丈夫", "消费者", "顾客", "患者",
 	"驾驶员", "驾驶人", "司机", "房东", "出租人", "经办人", "签收人", "收件人", "送货人", "姓名",
 	"母亲", "父亲", "儿子", "女儿", "哥哥", "姐姐", "弟弟", "妹妹", "朋友", "同事", "邻居",
+	"询问对象", "知情人", "证明人", "报案人", "目击者", "业主", "租户", "承租人", "买受人", "购买人",
+	"受害者", "伤者", "患儿", "未成年人",
 };
 /* Officers (kept): the words before their names.  询问人 and 检查人 are
  * officers only when not 被询问人 / 被检查人. */
@@ -608,6 +611,14 @@ static void scan_numbers(struct ctx *c)
 			else
 				break;
 		}
+		/* a business hotline (400-800-1234, 8008001234) is no one's private number */
+		if ((ge[0] - gs[0] == 3 && ng >= 3 && ge[1] - gs[1] == 3 && ge[2] - gs[2] == 4) ||
+		    (ng == 1 && ge[0] - gs[0] == 10)) {
+			if (lit_at(c, gs[0], "400") || lit_at(c, gs[0], "800")) {
+				i = ng == 1 ? ge[0] : ge[2]; /* passed over, never marked */
+				continue;
+			}
+		}
 		/* a run glued to letters (a code, a model number) is not a number of ours */
 		size_t z = ge[ng - 1];
 		bool xend = ng > 1 && z < c->n && (c->t[z] == 'X' || c->t[z] == 'x') && (z + 1 >= c->n || !is_alnum(c->t[z + 1]));
@@ -933,6 +944,8 @@ static size_t org_at(const struct ctx *c, size_t p)
 static void names_after(struct ctx *c, size_t p, bool need_surname, bool officer, const char *cue)
 {
 	p = skip_sep(c, p);
+	if (lit_at(c, p, "代表")) /* 职工代表孔令辉, 消费者代表苏敏 */
+		p = skip_sep(c, p + strlen("代表"));
 	for (int g = 0; g < 8; g++) {
 		/* "代理人：某某律师事务所律师冯丽": past the organisation to the person */
 		size_t oe = org_at(c, p);
