@@ -27,6 +27,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_case(int argc, char **argv);
+int cmd_redact(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 #endif

@@ -15,6 +15,7 @@ static const struct cli_command commands[] = {
 	{ "case", cmd_case, "zhifa case export --data DIR [--db URL] CASE_NUMBER --out FILE.zip --user LOGIN", "导出案卷证据包：全部已定稿文书、签名图片和音像记录原件，附清单、账本叶子、包含证明、签名检查点和核验说明" },
 	{ "keys", cmd_keys, "zhifa keys list|rotate --data DIR [--db URL]", "账本签名密钥：列出全部验证公钥，或轮换签名密钥" },
 	{ "verify", cmd_verify, "zhifa verify --data DIR [--db URL] | zhifa verify --package FILE.zip [--key VKEY] | zhifa verify URL --key VKEY [--state FILE] [--file F | --hash HEX]", "核验账本：重算全部叶子、节点哈希和检查点签名，列出所有不符之处" },
+	{ "redact", cmd_redact, "zhifa redact [--party-kind person|org|individual_business] [--party NAME] [--marks] [FILE]", "隐去决定文书中的个人信息（身份证号、电话、银行账号、地址、他人姓名等），输出公开文本或标注" },
 	{ "version", cmd_version, "zhifa version", "显示版本" },
 	{ "help", cmd_help, "zhifa help [COMMAND]", "显示帮助" },
 };

@@ -244,4 +244,8 @@ int page_document_finalise(struct req *r); /* GET what is missing; POST row_vers
 int page_document_pdf(struct req *r);      /* GET the PDF (a draft with the watermark 草稿) */
 int page_case_file(struct req *r);         /* GET /cases/{id}/file: the printable 卷内目录 */
 /* == end records == */
+/* == api_redact.c == */
+int page_api_redact(struct req *r);                               /* POST /api/v1/redact (JSON) */
+int stream_api_redact(struct req *r, const char *data, size_t n); /* its body, up to 2.25 MiB */
+/* == end api_redact.c == */
 #endif

@@ -217,5 +217,10 @@ const struct route routes[] = {
 	{ M_GET | M_POST, "/documents/{id}/finalise", page_document_finalise, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
 	{ M_POST, "/documents/{id}/correct", page_document_correct, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
 	/* == end records == */
+	/* == redaction preview over JSON (api_redact.c); the body is taken by
+	 * its own stream function (a 1 MiB text is past the shared limit) == */
+	{ M_POST, "/api/v1/redact", page_api_redact, R_LOGIN | R_STREAM,
+	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR, stream_api_redact },
+	/* == end api_redact.c == */
 };
 const size_t routes_count = ARRAY_SIZE(routes);

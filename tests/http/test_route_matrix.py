@@ -171,6 +171,7 @@ ROUTES = [
     ("GET POST", "/documents/{id}/sign", "officer head"),
     ("GET POST", "/documents/{id}/finalise", "officer head"),
     ("POST", "/documents/{id}/correct", "officer head"),
+    ("POST", "/api/v1/redact", "officer head reviewer leader supervisor"),
 ]
 
 # R_STREAM | R_NO_CSRF routes: the handler checks _csrf in the multipart body
