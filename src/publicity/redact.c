@@ -69,6 +69,7 @@ static const char *const officer_cues[] = {
 };
 static const char *const cert_cues[] = { "执法证号", "执法证件号码", "执法证件号", "执法证编号", "执法证件编号",
 					 "执法证" };
+static const char *const id_cues[] = { "身份证", "公民身份号码", "身份号码", "证件号码", "证件号" };
 static const char *const phone_cues[] = { "电话", "手机", "座机", "传真", "联系方式", "Tel", "TEL", "tel" };
 static const char *const account_cues[] = { "账号", "帐号", "账户", "帐户", "开户", "卡号", "银行卡", "存折" };
 static const char *const regno_cues[] = { "注册号", "营业执照", "信用代码", "执照号" };
@@ -459,6 +460,11 @@ static void scan_alnum_runs(struct ctx *c)
 				spans_add(&c->keep, i, j, KEEP_ALL); /* GB 32100: an organisation's code */
 			else if (l == 18 && ident_id_card_check(s, NULL, NULL) == IDENT_OK)
 				mark_add(c->m, i, j, REDACT_ID_CARD, "居民身份证号码（校验码符合 GB 11643）：个人信息，不予公开");
+			else if (l == 18 && strspn(s, "0123456789") >= 17 && (s[17] == 'X' || (s[17] >= '0' && s[17] <= '9')) &&
+				 cue_before(c, i, 12, id_cues, ARRAY_SIZE(id_cues)))
+				/* written down wrongly (the check digit fails), but named
+				 * an identity number: still a person's, still masked */
+				mark_add(c->m, i, j, REDACT_ID_CARD, "身份证号码（校验码不符，可能记录有误，仍按个人信息隐去）");
 			else if (l == 15 && strspn(s, "0123456789") == 15 && old_id_ok(s) &&
 				 !cue_before(c, i, 16, regno_cues, ARRAY_SIZE(regno_cues)))
 				mark_add(c->m, i, j, REDACT_ID_CARD, "15 位居民身份证号码（旧号码）：个人信息，不予公开");

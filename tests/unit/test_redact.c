@@ -42,6 +42,10 @@ static const struct line corpus[] = {
 	  { "11010519491231002X", "138-1234-5678", "拓东街道", "小康社区", "12组" }, { "陈大勇", "昆明市盘龙区" } },
 	{ NULL, NULL, "号码530102199003071239校验码错误，不是身份证号。",
 	  { NULL }, { "530102199003071239" } },
+	/* named an identity number although its check digit fails (a slip of
+	 * the pen): still a person's number */
+	{ "org", NULL, "证人孙敏，身份证号码：530102199003071239，当场签字确认。",
+	  { "530102199003071239", "孙敏" }, { "证人", "当场签字确认" } },
 	{ "org", NULL, "询问人：杨光 记录人：周涛",
 	  { NULL }, { "杨光", "周涛" } },
 	{ "org", "昆明市盘龙区鑫源小吃店", "当事人：昆明市盘龙区鑫源小吃店，经营者：马晓东，统一社会信用代码：92530102MA6N7788AY。",
@@ -256,7 +260,10 @@ static int kind_of(const char *text, const char *s, const struct redact_opts *o)
 static void test_kinds(void)
 {
 	is_int(kind_of("身份证530102199003071238。", "530102199003071238", NULL), REDACT_ID_CARD, "ID number: kind id_card");
-	is_int(kind_of("身份证530102199003071239。", "530102199003071239", NULL), 0, "wrong check digit: not an ID number");
+	is_int(kind_of("编号530102199003071239。", "530102199003071239", NULL), 0,
+	       "wrong check digit and no identity cue: not an ID number");
+	is_int(kind_of("身份证530102199003071239。", "530102199003071239", NULL), REDACT_ID_CARD,
+	       "wrong check digit after 身份证: masked all the same (a person's number written down wrongly)");
 	is_int(kind_of("号码530102199013071238。", "530102199013071238", NULL), 0, "month 13: not an ID number");
 	is_int(kind_of("手机13812345678", "13812345678", NULL), REDACT_MOBILE, "mobile");
 	is_int(kind_of("手机12812345678", "12812345678", NULL), 0, "12x is no mobile prefix");
