@@ -387,8 +387,14 @@ int case_write_act(struct db *db, const struct actor *a, struct case_row *c, str
 	struct buf d;
 	buf_init(&d, 0);
 	buf_printf(&d, "第%d项行为：%s", seq, case_act_label(rec->type));
-	if (rec->stage_to && !str_eq(rec->stage_to, rec->stage_from))
-		buf_printf(&d, "，环节 %s", rec->stage_to);
+	if (rec->stage_to && !str_eq(rec->stage_to, rec->stage_from)) {
+		/* the stage by its name, as people read the log */
+		struct err de = ERR_INIT;
+		json_t *def = case_definition(db, c->procedure_id, &de);
+		const char *name = def ? procedure_stage_name(def, rec->stage_to) : NULL;
+		buf_printf(&d, "，进入「%s」环节", name && name[0] ? name : rec->stage_to);
+		json_decref(def);
+	}
 	int ar = audit_log(db, a, action, "case", idstr, "ok", buf_str(&d));
 	buf_release(&d);
 	if (ar < 0) {

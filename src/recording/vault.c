@@ -344,8 +344,10 @@ int vault_record(struct db *db, const struct actor *a, long long user_id, long l
 			if (db_exec(db, "INSERT INTO blob_refs(sha256, unit_id, user_id, stored_at, leaf_index) VALUES (?, ?, ?, ?, ?)",
 				    DB_TEXT(hr->sha256_hex), DB_INT(unit_id), DB_INT(user_id), DB_TEXT(now), DB_INT(idx)) < 0)
 				goto fail;
-			char detail[160];
-			snprintf(detail, sizeof detail, "size=%llu type=%s leaf=%lld", hr->size, media_type, idx);
+			char detail[160], sz[32];
+			size_text((long long)hr->size, sz, sizeof sz);
+			/* for people: no media type codes (the type is in blobs) */
+			snprintf(detail, sizeof detail, "%s，%s，存证序号 %lld", vault_kind_name(media_type), sz, idx);
 			if (audit_log(db, a, "vault.store", "blob", hr->sha256_hex, "ok", detail) < 0)
 				goto fail;
 			out->leaf_index = idx;

@@ -334,12 +334,13 @@ int vault_open_read(struct vault *v, struct db *db, const struct actor *a, const
 		return err_set(e, 416, "Range", "请求的范围超出了文件的大小（%lld 字节）。", size);
 	}
 	out->partial = rr == 1;
-	char detail[200];
+	char detail[200], sz[32];
+	size_text(size, sz, sizeof sz);
 	if (out->partial)
-		snprintf(detail, sizeof detail, "size=%lld type=%s range=%lld-%lld", size, out->media_type, out->from,
+		snprintf(detail, sizeof detail, "%s，%s，第 %lld–%lld 字节", vault_kind_name(out->media_type), sz, out->from,
 			 out->from + out->len - 1);
 	else
-		snprintf(detail, sizeof detail, "size=%lld type=%s", size, out->media_type);
+		snprintf(detail, sizeof detail, "%s，%s", vault_kind_name(out->media_type), sz);
 	if (audit_log(db, a, preview ? "vault.preview" : "vault.download", "blob", sha256, "ok", detail) < 0) {
 		close(fd);
 		return vault_db_fail(db, e);

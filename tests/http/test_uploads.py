@@ -302,7 +302,7 @@ with harness.Server(t) as srv:
     lg = sup7.get("/admin/logs?action=vault.preview&object_id=%s" % img_sha, headers={"Accept": "application/json"})
     items = lg.json().get("result", {}).get("items", []) if lg.status == 200 else []
     t.is_(len(items), 2, "every preview, ranges too, is in the operation log")
-    t.ok(any("range=10-19" in (i.get("detail") or "") for i in items), "with the range read",
+    t.ok(any("第 10–19 字节" in (i.get("detail") or "") for i in items), "with the range read",
          [i.get("detail") for i in items])
 
     # the type is checked on the first bytes of an upload, not at its end:
