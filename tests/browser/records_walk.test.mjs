@@ -45,7 +45,8 @@ const jsonOf = async (page, path) => (await page.request.get(`${base}${path}`, {
 const problems = page => page.$$eval('.field-error,.alert.error,#needs', ps => ps.map(p => p.textContent).join(' | '));
 // Text a user reads that holds Latin words (codes, English) — none expected.
 const latinOf = page => page.evaluate(() => {
-  const t = document.querySelector('main').innerText;
+  // codes that are data (a recorder's or a work card's number: DSJ-2026-0031) are not words
+  const t = document.querySelector('main').innerText.replace(/[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*-\d+/g, ' ');
   return (t.match(/\b[A-Za-z]{4,}\b/g) || []).filter(w => !/^(DSJ|WebM|PDF|SHA|JPEG|PNG|MP4|SM3)$/i.test(w));
 });
 
@@ -209,6 +210,9 @@ async function finalise(w, did, name, expectRefusal) {
   }
   ok(/\?ok=final$/.test(page.url()), `${tag}: ${name} finalised with the password`, page.url() + ' ' + await problems(page));
   await page.screenshot({ path: `${shots}/walk-${w.proc}-final-${did}-${tag}.png`, fullPage: true });
+  const latin = await latinOf(page);
+  ok(latin.length === 0, `${tag}: ${name}: the finalised document reads in Chinese (no English words)`, latin.join(' '));
+  ok(await overflowOf(page) <= 1, `${tag}: ${name}: the finalised document does not scroll sideways`);
   const href = await page.getAttribute('#pdf-link', 'href');
   const pdf = await page.request.get(`${base}${href}`);
   ok(pdf.status() === 200 && /^application\/pdf/.test(pdf.headers()['content-type'] || '') &&
@@ -234,6 +238,8 @@ async function advance(w, cid, to, stageName) {
   const c = await jsonOf(page, `/cases/${cid}`);
   ok((c.case || c).stage === to, `${tag}: the case is now at ${to}`, (c.case || c).stage);
   ok(await overflowOf(page) <= 1, `${tag}: the case page does not scroll sideways`);
+  const latin = await latinOf(page);
+  ok(latin.length === 0, `${tag}: the case page reads in Chinese (no English words)`, latin.join(' '));
   await page.screenshot({ path: `${shots}/walk-${w.proc}-advanced-${tag}.png`, fullPage: true });
 }
 
@@ -287,7 +293,7 @@ async function walkSeizure(browser, viewport, video) {
 
   // film and upload through the camera form, then attach covering the act
   await page.goto(`${base}/cases/${cid}#media`);
-  await page.setInputFiles('#file', { name: `查封现场录像-${tag}.webm`, mimeType: 'video/webm', buffer: video });
+  await page.setInputFiles('#file', { name: "查封现场录像.webm", mimeType: 'video/webm', buffer: video });
   await Promise.all([page.waitForURL(/\/cases\/\d+\?media_file=[0-9a-f]{64}/, { timeout: 30000 }),
                      page.click('#vault-form button[type=submit]')]);
   const sha = new URL(page.url()).searchParams.get('media_file');
@@ -326,7 +332,7 @@ async function walkSeizure(browser, viewport, video) {
 async function walkSimple(browser, viewport) {
   const w = { ...(await login(browser, 'jn.zhang', viewport)), viewport, proc: 'simple' };
   const { page, tag } = w;
-  const cid = await openCase(page, 'penalty_simple', `当场警告（走查 ${tag}）`, '', ['张晓峰', '刘海燕']);
+  const cid = await openCase(page, 'penalty_simple', `当场警告（走查，${w.viewport.width < 500 ? '手机' : '桌面'}）`, '', ['张晓峰', '刘海燕']);
   ok(cid > 0, `${tag}: a simple-procedure case opened`);
   const d = await draft(w, cid, '当场行政处罚决定书');
   if (d.did) {
@@ -380,7 +386,7 @@ async function walkLicence(browser, viewport) {
 async function walkInspection(browser, viewport) {
   const w = { ...(await login(browser, 'aq.ma', viewport)), viewport, proc: 'inspection' };
   const { page, tag } = w;
-  const cid = await openCase(page, 'inspection', `民爆企业现场检查（走查 ${tag}）`, '民用爆炸物品生产、销售安全监督检查', ['马建军', '朱文斌']);
+  const cid = await openCase(page, 'inspection', `民爆企业现场检查（走查，${w.viewport.width < 500 ? '手机' : '桌面'}）`, '民用爆炸物品生产、销售安全监督检查', ['马建军', '朱文斌']);
   ok(cid > 0, `${tag}: an inspection case opened`);
   if (cid) {
     await advance(w, cid, 'inspection', '检查准备');
