@@ -11,6 +11,7 @@
 // through the camera form, attached with times covering the act, and
 // finalising goes through.  Screenshots under build/screenshots/walk-*.png.
 // Prints TAP.  Usage: ZHIFA_URL=http://127.0.0.1:PORT node records_walk.test.mjs
+import { writeFileSync } from 'node:fs';
 import { base, shots, ok, done, launch, demoPassword } from './lib.mjs';
 
 const PHONE = { width: 390, height: 844 };
@@ -218,6 +219,7 @@ async function finalise(w, did, name, expectRefusal) {
   ok(pdf.status() === 200 && /^application\/pdf/.test(pdf.headers()['content-type'] || '') &&
      (await pdf.body()).subarray(0, 5).toString() === '%PDF-', `${tag}: ${name}: its PDF answers 200 application/pdf`,
      `${pdf.status()} ${pdf.headers()['content-type']}`);
+  if (pdf.status() === 200) writeFileSync(`${shots}/walk-${w.proc}-${did}.pdf`, await pdf.body());
   const d = await jsonOf(page, `/documents/${did}`);
   ok(d.status === 'final', `${tag}: ${name} is final`, d.status);
   return '';
