@@ -199,13 +199,17 @@ static void render_new(struct req *r, json_t *m)
 	json_t *p;
 	json_array_foreach(json_object_get(m, "procedures"), i, p) {
 		if (!group || !str_eq(group, js(p, "kind"))) {
-			h_printf(r->out, "%s<optgroup label=\"%s\">", group ? "</optgroup>" : "", js(p, "kind_label"));
+			if (group)
+				h_raw(r->out, "</optgroup>");
+			h_printf(r->out, "<optgroup label=\"%s\">", js(p, "kind_label"));
 			group = js(p, "kind");
 		}
 		h_printf(r->out, "<option value=\"%s\"%s>%s</option>", js(p, "code"), str_eq(proc, js(p, "code")) ? " selected" : "",
 			 js(p, "name"));
 	}
-	h_printf(r->out, "%s</select>", group ? "</optgroup>" : "");
+	if (group)
+		h_raw(r->out, "</optgroup>");
+	h_raw(r->out, "</select>");
 	form_err_note(&fm, "procedure");
 	h_raw(r->out, "</div>");
 	/* unit */

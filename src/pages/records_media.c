@@ -29,6 +29,7 @@
 #include "pages/cases_pages.h"
 #include "pages/records_pages.h"
 #include "records/media.h"
+#include "records/records.h"
 #include "cases/cases.h"
 #include "app/app.h"
 #include <limits.h>
@@ -299,10 +300,18 @@ static void section(struct req *r, struct html *h, const json_t *c, const struct
 	if (media_may_attach(r->db, &r->actor, id) &&
 	    media_candidates(r->db, &r->actor, id, 100, &cand, &e) == 0) {
 		json_t *officers = case_officers(c);
+		/* the case's documents: what a recording records, and what a
+		 * reason for having none is stated for */
+		json_t *docs = NULL;
+		struct err de = ERR_INIT;
+		if (records_list(r->db, &r->actor, id, &docs, &de) < 0)
+			docs = NULL;
 		struct form_ctx f = { .case_id = id, .officers = officers, .candidates = json_object_get(cand, "items"),
+				      .documents = docs ? json_object_get(docs, "items") : NULL,
 				      .input = input, .errs = errs, .chosen = req_param(r, "media_file") };
 		camera_upload(r, h, id, txt(c, "case_no", ""));
 		attach_form(r, h, &f);
+		json_decref(docs);
 		json_decref(officers);
 	}
 	json_decref(cand);

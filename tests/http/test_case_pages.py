@@ -59,6 +59,8 @@ def main():
         r = zhang.get("/cases/new")
         t.is_(r.status, 200, "officer: GET /cases/new")
         t.html_valid(r, "the opening form is valid HTML")
+        t.ok("&lt;/optgroup&gt;" not in r.text and r.text.count("</optgroup>") == r.text.count("<optgroup"),
+             "the procedure groups are closed, not printed as text")
         t.ok('name="viewport"' in r.text and "/static/cases.js" in r.text, "phone viewport and the party search script")
         form = jget(zhang, "/cases/new")
         procs = {p["code"]: p for p in form["procedures"]}

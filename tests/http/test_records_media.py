@@ -168,6 +168,16 @@ def main():
                              ("DSJ-0031", "the recorder"), ("00:00:15", "the statement moment"),
                              ("赵丽萍", "the officers")]:
             t.ok(needle in r.text, "case page: " + what)
+        # the case's documents are offered: what a recording records, and
+        # the form stating why an act was not recorded
+        r = post_json(li, "/api/v1/cases/%d/documents" % cid, {"type_code": "site_record"})
+        t.is_(r.status, 201, "a 现场笔录 drafted for the case")
+        did = r.json().get("id") if r.status == 201 else 0
+        r = li.get("/cases/%d" % cid)
+        opts = re.findall(r'<select id="f-document_id"[^>]*>(.*?)</select>', r.text, re.S)
+        t.ok(opts and ('<option value="%d"' % did) in opts[0], "case page: the attach form offers the case's documents")
+        t.ok('id="media-reason-form"' in r.text and 'id="f-no_recording_reason-r"' in r.text,
+             "case page: the form for the reason of no recording is shown")
         r = li.get("/cases/%d?media_file=%s" % (cid, photo))
         t.ok(re.search(r'<option value="%s" selected' % photo, r.text), "after an upload the file is chosen in the form")
 
