@@ -412,6 +412,7 @@ static void render_case(struct req *r, json_t *m)
 	needs_section(r, c);
 	actions_section(r, m);
 	records_docs_section(r, c);
+	review_case_section(r, c);
 	records_media_section(r, r->out, (json_t *)c);
 	timeline_section(r, m);
 	h_raw(r->out, "</div><div class=\"case-side\">");

@@ -232,6 +232,10 @@ int page_api_review_classify(struct req *r);  /* POST /api/v1/review/classify (J
 int page_api_review_catalogue(struct req *r); /* GET the catalogue in force and its versions; POST a version (admin) */
 int page_api_case_review(struct req *r);      /* GET /api/v1/cases/{id}/review; POST one step {"action": ...} */
 int page_api_review_queue(struct req *r);     /* GET /api/v1/review/queue */
+/* review_pages.c: 法制审核 pages. */
+void review_case_section(struct req *r, const json_t *c); /* the case page's section (nothing if not visible) */
+int page_case_review(struct req *r);  /* GET/POST /cases/{id}/review: the review and the forms of the reader's steps */
+int page_review_queue(struct req *r); /* GET /review: what awaits the reader */
 /* == end api_review.c == */
 /* == records_docs.c, records_file.c: 执法文书 and the case file == */
 /* The section 执法文书与案卷 of the case page (c: the case as case_get gives it). */

@@ -190,6 +190,9 @@ const struct route routes[] = {
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ARCHIVIST },
 	{ M_GET, "/api/v1/review/queue", page_api_review_queue, R_LOGIN,
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER },
+	{ M_GET | M_POST, "/cases/{id}/review", page_case_review, R_LOGIN,
+	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ARCHIVIST },
+	{ M_GET, "/review", page_review_queue, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER },
 	{ M_GET | M_POST, "/api/v1/review/catalogue", page_api_review_catalogue, R_LOGIN,
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ADMIN },
 	/* == end api_cases.c == */

@@ -319,7 +319,8 @@ int review_get(struct db *db, const struct actor *a, long long case_id, json_t *
 			clock = json_incref(json_array_get(cl, json_array_size(cl) - 1));
 		json_decref(cl);
 	}
-	json_t *o = json_pack("{s:I,s:s,s:s,s:b,s:o,s:o,s:o,s:o}", "case_id", (json_int_t)case_id, "state",
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:b,s:o,s:o,s:o,s:o}", "case_id", (json_int_t)case_id, "kind", cb.kind,
+			      "state",
 			      has ? rd.state : "none", "state_label", has ? review_state_label(rd.state) : "未送审",
 			      "gate_open", gate, "rounds", rounds, "clock", clock, "responsibility", resp, "actions",
 			      actions_for(db, a, &cb, &rd, has));

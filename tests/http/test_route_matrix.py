@@ -153,6 +153,8 @@ ROUTES = [
     ("POST", "/api/v1/review/classify", "officer head reviewer leader supervisor"),
     ("GET POST", "/api/v1/cases/{id}/review", "officer head reviewer leader archivist supervisor"),
     ("GET", "/api/v1/review/queue", "officer head reviewer leader"),
+    ("GET POST", "/cases/{id}/review", "officer head reviewer leader archivist supervisor"),
+    ("GET", "/review", "officer head reviewer leader"),
     ("GET POST", "/api/v1/review/catalogue", "officer head reviewer leader admin supervisor"),
     ("GET", "/api/v1/doc-types", "officer head reviewer leader archivist admin supervisor"),
     ("GET POST", "/api/v1/cases/{id}/documents", "officer head reviewer leader archivist supervisor"),
