@@ -18,6 +18,7 @@
 #include "review/flow.h"
 #include "review/review.h"
 #include "people/people.h"
+#include "core/dict.h"
 
 static bool has_action(const json_t *rv, const char *a)
 {
@@ -68,7 +69,7 @@ void review_case_section(struct req *r, const json_t *c)
 		 json_is_true(json_object_get(rv, "gate_open")) ? "（可以作出决定）" : "");
 	const json_t *clock = json_object_get(rv, "clock");
 	if (json_is_object(clock) && !str_empty(js(clock, "due_on")))
-		h_printf(r->out, "<p>审核期限：%s 前（%s）</p>", js(clock, "due_on"), js(clock, "state_label"));
+		h_printf(r->out, "<p>审核期限：%s 前（%s）</p>", js(clock, "due_on"), dict_label("deadline_state", js(clock, "state")));
 	h_printf(r->out, "<p><a href=\"/cases/%lld/review\">%s</a></p></section>", ji(c, "id"),
 		 json_array_size(json_object_get(rv, "actions")) ? "办理法制审核" : "查看法制审核记录");
 	json_decref(rv);
@@ -278,9 +279,11 @@ static void round_view(struct req *r, const json_t *round)
 	}
 	h_raw(r->out, "<h3>经过</h3><ol class=\"timeline\">");
 	json_array_foreach(json_object_get(round, "events"), i, x) {
-		h_printf(r->out, "<li><strong>%s</strong>%s%s — %s（%s）%s", js(x, "type_label"),
-			 str_empty(js(x, "verdict_label")) ? "" : "：", js(x, "verdict_label"), js(x, "by_name"),
-			 js(x, "at_local"), str_empty(js(x, "reviewer_name")) ? "" : "");
+		bool named = (str_eq(js(x, "type"), "assigned") || str_eq(js(x, "type"), "claimed")) &&
+			     !str_empty(js(x, "reviewer_name"));
+		h_printf(r->out, "<li><strong>%s</strong>%s%s%s%s%s — %s（%s）", js(x, "type_label"),
+			 str_empty(js(x, "verdict_label")) ? "" : "：", js(x, "verdict_label"), named ? "：" : "",
+			 named ? js(x, "reviewer_name") : "", "", js(x, "by_name"), js(x, "at_local"));
 		if (!str_empty(js(x, "text")))
 			h_printf(r->out, "<p class=\"pre\">%s</p>", js(x, "text"));
 		const json_t *d = json_object_get(x, "detail");
@@ -320,7 +323,7 @@ static void render_review(struct req *r, json_t *m)
 	const json_t *clock = json_object_get(rv, "clock");
 	if (json_is_object(clock) && !str_empty(js(clock, "due_on")))
 		h_printf(r->out, "<p>本轮审核期限：%s 前（10 个工作日，实施方案二（三）3；%s）</p>", js(clock, "due_on"),
-			 js(clock, "state_label"));
+			 dict_label("deadline_state", js(clock, "state")));
 	const char *kind = js(m, "kind");
 	const json_t *fm = json_object_get(m, "input") ? m : NULL;
 	json_t *none = json_object();
