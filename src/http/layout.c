@@ -42,7 +42,7 @@ void page_begin(struct req *r, const char *title)
 {
 	const char *site = r->app ? r->app->cfg.site_name : "zhifa";
 	bool back = str_starts(r->path, "/admin") || str_starts(r->path, "/account") || str_starts(r->path, "/parties") ||
-		    str_starts(r->path, "/cases") || str_starts(r->path, "/documents") || str_eq(r->path, "/review");
+		    str_starts(r->path, "/cases") || str_starts(r->path, "/documents") || str_starts(r->path, "/review");
 	r->ctype = "text/html; charset=utf-8";
 	h_printf(r->out,
 		 "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"

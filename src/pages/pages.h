@@ -236,6 +236,8 @@ int page_api_review_queue(struct req *r);     /* GET /api/v1/review/queue */
 void review_case_section(struct req *r, const json_t *c); /* the case page's section (nothing if not visible) */
 int page_case_review(struct req *r);  /* GET/POST /cases/{id}/review: the review and the forms of the reader's steps */
 int page_review_queue(struct req *r); /* GET /review: what awaits the reader */
+int page_review_stats(struct req *r);      /* GET /review/stats (HTML or JSON) */
+int page_review_stats_xlsx(struct req *r); /* GET /review/stats.xlsx */
 /* == end api_review.c == */
 /* == records_docs.c, records_file.c: 执法文书 and the case file == */
 /* The section 执法文书与案卷 of the case page (c: the case as case_get gives it). */

@@ -14,6 +14,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "http/form.h"
+#include "http/xlsx.h"
 #include "pages/pages.h"
 #include "review/flow.h"
 #include "review/review.h"
@@ -510,6 +511,8 @@ static void render_queue(struct req *r, json_t *m)
 	page_begin(r, "法制审核");
 	h_raw(r->out, "<h1>法制审核</h1><p class=\"muted\">政策法规处：待受理、待分配、审核中的送审及其期限；分管负责人："
 		      "报请审定的案件；承办处室：本处室的送审。</p>");
+	if (actor_has(&r->actor, ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER))
+		h_raw(r->out, "<p><a href=\"/review/stats\">法制审核统计</a></p>");
 	const json_t *items = json_object_get(m, "items");
 	if (!json_array_size(items)) {
 		h_raw(r->out, "<p>没有待办的法制审核。</p>");
@@ -545,4 +548,89 @@ int page_review_queue(struct req *r)
 		return 0;
 	}
 	return page_model(r, q, render_queue);
+}
+
+/* ---- statistics ---- */
+
+static const char *rate_text(struct req *r, const json_t *v)
+{
+	return json_is_number(v) ? req_printf(r, "%.0f%%", json_number_value(v) * 100.0) : "—";
+}
+
+static const char *days_text(struct req *r, const json_t *v)
+{
+	return json_is_number(v) ? req_printf(r, "%.1f", json_number_value(v)) : "—";
+}
+
+static void render_stats(struct req *r, json_t *m)
+{
+	page_begin(r, "法制审核统计");
+	h_raw(r->out, "<p><a href=\"/review\">← 法制审核待办</a></p><h1>法制审核统计</h1>"
+		      "<p class=\"muted\">按承办机构和首次送审的月份统计。平均用时为受理至出具意见的工作日数；"
+		      "逾期为超过 10 个工作日审核期限的送审轮次（实施方案二（三）3）。</p>"
+		      "<p><a href=\"/review/stats.xlsx\">导出 Excel</a></p>");
+	const json_t *items = json_object_get(m, "items");
+	if (!json_array_size(items)) {
+		h_raw(r->out, "<p>尚无法制审核记录。</p>");
+		page_end(r);
+		return;
+	}
+	h_raw(r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">月份</th><th scope=\"col\">承办机构</th>"
+		      "<th scope=\"col\">送审案件</th><th scope=\"col\">送审轮次</th><th scope=\"col\">首轮同意率</th>"
+		      "<th scope=\"col\">平均用时（工作日）</th><th scope=\"col\">逾期</th><th scope=\"col\">报请审定</th>"
+		      "</tr></thead><tbody>");
+	size_t i;
+	const json_t *x;
+	json_array_foreach(items, i, x)
+		h_printf(r->out, "<tr><td>%s</td><td>%s</td><td>%lld</td><td>%lld</td><td>%s</td><td>%s</td><td>%lld</td>"
+			 "<td>%lld</td></tr>",
+			 js(x, "month"), js(x, "unit_name"), ji(x, "reviews"), ji(x, "rounds"),
+			 rate_text(r, json_object_get(x, "first_round_agree_rate")),
+			 days_text(r, json_object_get(x, "avg_workdays")), ji(x, "overdue"), ji(x, "escalations"));
+	h_raw(r->out, "</tbody></table></div>");
+	page_end(r);
+}
+
+static int stats_model(struct req *r, json_t **out)
+{
+	struct err e = ERR_INIT;
+	if (review_stats(r->db, &r->actor, out, &e) < 0) {
+		resp_err(r, &e);
+		return -1;
+	}
+	return 0;
+}
+
+int page_review_stats(struct req *r)
+{
+	json_t *m = NULL;
+	if (stats_model(r, &m) < 0)
+		return 0;
+	return page_model(r, m, render_stats);
+}
+
+int page_review_stats_xlsx(struct req *r)
+{
+	json_t *m = NULL;
+	if (stats_model(r, &m) < 0)
+		return 0;
+	static const struct xlsx_col cols[] = {
+		{ "月份", 10, XLSX_TEXT },	      { "承办机构", 24, XLSX_TEXT },	{ "送审案件", 10, XLSX_NUMBER },
+		{ "送审轮次", 10, XLSX_NUMBER },    { "首轮同意率", 12, XLSX_PERCENT }, { "平均用时（工作日）", 16, XLSX_NUMBER },
+		{ "逾期", 8, XLSX_NUMBER },	      { "报请审定", 10, XLSX_NUMBER },
+	};
+	json_t *rows = json_array();
+	size_t i;
+	const json_t *x;
+	json_array_foreach(json_object_get(m, "items"), i, x) {
+		json_t *rate = json_object_get(x, "first_round_agree_rate"), *days = json_object_get(x, "avg_workdays");
+		json_array_append_new(rows, json_pack("[s,s,I,I,O,O,I,I]", js(x, "month"), js(x, "unit_name"),
+						      (json_int_t)ji(x, "reviews"), (json_int_t)ji(x, "rounds"), rate, days,
+						      (json_int_t)ji(x, "overdue"), (json_int_t)ji(x, "escalations")));
+	}
+	xlsx_send(r, "法制审核统计", "法制审核统计（按承办机构和月份）", cols, ARRAY_SIZE(cols), rows, "法制审核统计.xlsx",
+		  "review-stats.xlsx");
+	json_decref(rows);
+	json_decref(m);
+	return 0;
 }

@@ -193,6 +193,8 @@ const struct route routes[] = {
 	{ M_GET | M_POST, "/cases/{id}/review", page_case_review, R_LOGIN,
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ARCHIVIST },
 	{ M_GET, "/review", page_review_queue, R_LOGIN, ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER },
+	{ M_GET, "/review/stats", page_review_stats, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
+	{ M_GET, "/review/stats.xlsx", page_review_stats_xlsx, R_LOGIN, ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR },
 	{ M_GET | M_POST, "/api/v1/review/catalogue", page_api_review_catalogue, R_LOGIN,
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ADMIN },
 	/* == end api_cases.c == */

@@ -101,6 +101,14 @@ int review_get(struct db *db, const struct actor *a, long long case_id, json_t *
  * {"items": [{case_id, case_no, title, unit_name, round_no, state,
  * state_label, reviewer_name, due_on, clock_state, submitted_at_local}]}. */
 int review_queue(struct db *db, const struct actor *a, json_t **out, struct err *e);
+/* Statistics per 承办机构 and month (of the case's first submission),
+ * newest first: {"items": [{unit_id, unit_name, month (YYYY-MM), reviews
+ * (cases submitted), rounds, first_round_decided, first_round_agreed,
+ * first_round_agree_rate (0..1 or null), avg_workdays (from acceptance to
+ * opinion, working days, or null), overdue (rounds past their clock),
+ * escalations}]}.  Heads see the units in their scope; the 政策法规处,
+ * leaders and supervisors every unit; others ERR_FORBIDDEN. */
+int review_stats(struct db *db, const struct actor *a, json_t **out, struct err *e);
 /* Whether the review of case_id lets the decision be made; when not, msg
  * says why ("法制审核尚未同意：审核中"). */
 bool review_gate_open(struct db *db, long long case_id, char *msg, size_t msg_size);

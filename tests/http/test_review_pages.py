@@ -51,6 +51,8 @@ def main():
                               " AND c.status = 'open'"))
         url = "/cases/%d/review" % cid
 
+        st = fagui.get("/review/stats")
+        t.ok(st.status == 200 and "尚无法制审核记录" in st.text, "statistics before any review: empty, no error")
         page = off.get("/cases/%d" % cid)
         t.like(page.text, r'id="review"[\s\S]*未送审[\s\S]*办理法制审核', "the case page has the review section")
         r = off.get(url)
@@ -136,6 +138,22 @@ def main():
         other = srv.client()
         other.login("aq.ma", PW)
         t.is_(other.get(url).status, 404, "an officer of another division gets 404")
+
+        # statistics: per division and month
+        st = fagui.get("/review/stats", headers={"Accept": "application/json"})
+        rows = [x for x in st.json().get("items", [])] if st.status == 200 else []
+        row = next((x for x in rows if x.get("unit_name") == "节能与综合利用处"), {})
+        t.ok(row.get("reviews") == 1 and row.get("rounds") == 2 and row.get("first_round_decided") == 1
+             and row.get("first_round_agree_rate") == 0 and row.get("escalations") == 1,
+             "statistics: 1 case, 2 rounds, first round not agreed, 1 escalation (%s)" % row)
+        t.ok(row.get("avg_workdays") is not None and row["avg_workdays"] >= 0, "with the working days taken")
+        page = fagui.get("/review/stats")
+        t.html_valid(page, "the statistics page is valid HTML")
+        t.like(page.text, r"节能与综合利用处</td><td>1</td><td>2</td><td>0%</td>", "the page shows the row")
+        x = fagui.get("/review/stats.xlsx")
+        t.ok(x.status == 200 and "spreadsheetml" in x.header("Content-Type", "") and x.body[:2] == b"PK",
+             "the statistics as an Excel workbook")
+        t.is_(off.get("/review/stats").status, 403, "an officer does not get the statistics")
     t.done()
 
 

@@ -155,6 +155,8 @@ ROUTES = [
     ("GET", "/api/v1/review/queue", "officer head reviewer leader"),
     ("GET POST", "/cases/{id}/review", "officer head reviewer leader archivist supervisor"),
     ("GET", "/review", "officer head reviewer leader"),
+    ("GET", "/review/stats", "head reviewer leader supervisor"),
+    ("GET", "/review/stats.xlsx", "head reviewer leader supervisor"),
     ("GET POST", "/api/v1/review/catalogue", "officer head reviewer leader admin supervisor"),
     ("GET", "/api/v1/doc-types", "officer head reviewer leader archivist admin supervisor"),
     ("GET POST", "/api/v1/cases/{id}/documents", "officer head reviewer leader archivist supervisor"),
