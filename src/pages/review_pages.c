@@ -20,6 +20,7 @@
 #include "review/review.h"
 #include "people/people.h"
 #include "core/dict.h"
+#include <math.h>
 
 static bool has_action(const json_t *rv, const char *a)
 {
@@ -376,8 +377,10 @@ static json_t *step_from_form(struct req *r, const char *action)
 			continue;
 		char *end = NULL;
 		double d = strtod(v, &end);
-		/* not a number: passed as text, so that the domain names it */
-		json_object_set_new(in, amounts[i], end && *end == 0 ? json_real(d) : json_string(v));
+		/* not a finite number ("十五万", "nan", "inf"): passed as text, so
+		 * that the domain names it rather than reading no amount */
+		bool num = end && end != v && *end == 0 && isfinite(d);
+		json_object_set_new(in, amounts[i], num ? json_real(d) : json_string(v));
 	}
 	const char *lists[] = { "measures", "flags" };
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {

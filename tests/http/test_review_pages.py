@@ -69,6 +69,9 @@ def main():
         t.ok("拟罚款&lt;script&gt;" in r.text and "<script>alert(1)" not in r.text, "what was typed is kept, escaped")
         r = off.post_form(url, dict(bad, vouch="1", fine_yuan="十五万"))
         t.ok(r.status == 400 and "金额" in r.text, "an amount that is no number: 400 naming it (%d)" % r.status)
+        for odd in ("nan", "inf", "-inf"):
+            r = off.post_form(url, dict(bad, vouch="1", fine_yuan=odd))
+            t.ok(r.status == 400 and "金额" in r.text, "the amount %r is refused, not read as none (%d)" % (odd, r.status))
         t.is_(db_one(srv, "SELECT COUNT(*) FROM review_rounds"), n0, "nothing written by the refusals")
         r = off.post_form(url, {k: v for k, v in dict(bad, vouch="1").items() if k != "_csrf"})
         t.is_(r.status, 403, "without the CSRF token: 403")
