@@ -15,7 +15,7 @@
 #   bench/bench_upload.sh            (after `make zhifa`; uses ./zhifa)
 #
 # Environment: ZHIFA_BIN (default ./zhifa), BENCH_UPLOAD_MIB, BENCH_CHUNK_MIB,
-# BENCH_RUNS, BENCH_PORT (default 19061; the null sink uses BENCH_PORT+1).
+# BENCH_RUNS, BENCH_PORT (default 19061; the null sink takes a port the kernel picks).
 # Everything lives in a temporary folder that is removed at the end; the
 # servers are stopped by their pids.
 set -eu
@@ -25,7 +25,7 @@ MIB="${BENCH_UPLOAD_MIB:-2048}"
 CHUNK="${BENCH_CHUNK_MIB:-64}"
 PORT="${BENCH_PORT:-19061}"
 RUNS="${BENCH_RUNS:-3}"
-NPORT=$((PORT + 1))
+NPORT=0
 TMP=$(mktemp -d /tmp/zhifa-bench-upload-XXXXXX)
 PID=""
 NPID=""
@@ -52,7 +52,7 @@ head -c $((MIB * 1024 * 1024)) /dev/urandom >"$TMP/video.bin"
 
 # the null sink: reads each request body into one reused buffer, answers 204
 cat >"$TMP/nullsink.py" <<'PY'
-import socket, sys, threading
+import os, socket, sys, threading
 def serve(c):
     buf = bytearray(1 << 20); mv = memoryview(buf); f = b""
     try:
@@ -80,13 +80,20 @@ def serve(c):
     finally:
         c.close()
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
+# a port the kernel picks (BENCH_PORT + 1 may be taken), written for the client
+s.bind(("127.0.0.1", 0)); s.listen(16)
+with open(sys.argv[1] + ".tmp", "w") as pf:
+    pf.write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 while True:
     c, _ = s.accept()
     threading.Thread(target=serve, args=(c,), daemon=True).start()
 PY
-python3 "$TMP/nullsink.py" "$NPORT" &
+python3 "$TMP/nullsink.py" "$TMP/nullsink.port" &
 NPID=$!
+i=0
+until [ -s "$TMP/nullsink.port" ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+NPORT=$(cat "$TMP/nullsink.port" 2>/dev/null || echo 0)
 
 python3 - "$PORT" "$TMP/video.bin" "$CHUNK" "$PID" "$RUNS" "$NPORT" <<'PY' | tee "$TMP/results.txt"
 import http.client, re, sys, time, urllib.parse, os, statistics
