@@ -7,17 +7,18 @@
 #include "core/embedded.h"
 #include "core/hash.h"
 #include "review/review.h"
+#include "review/review_int.h"
 #include "actor/audit.h"
 #include "ledger/ledger.h"
 #include "calendar/calendar.h"
 
-static const char *const procedures[] = { "penalty", "licence", "coercion" };
-static const char *const party_kinds[] = { "person", "org", "individual_business" };
+const char *const rv_procedures[RV_N_PROCEDURES] = { "penalty", "licence", "coercion" };
+const char *const rv_party_kinds[RV_N_PARTY_KINDS] = { "person", "org", "individual_business" };
 static const char *const rule_keys[] = { "id", "procedure", "basis", "own_rule", "party_kinds", "amount", "op",
 					 "threshold_yuan", "measures_any", "hearing_held", "site", "flags_any",
 					 "note" };
 
-static bool one_of(const char *s, const char *const *list, size_t n)
+bool rv_one_of(const char *s, const char *const *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (s && strcmp(s, list[i]) == 0)
@@ -25,7 +26,7 @@ static bool one_of(const char *s, const char *const *list, size_t n)
 	return false;
 }
 
-static bool has_string(const json_t *arr, const char *s)
+bool rv_has_string(const json_t *arr, const char *s)
 {
 	size_t i;
 	const json_t *x;
@@ -56,7 +57,7 @@ static void check_names(const json_t *v, const char *field, const json_t *allowe
 		for (size_t j = 0; j < i; j++)
 			if (str_eq(json_string_value(json_array_get(v, j)), s))
 				errs_add(all, ERR_INVALID, field, "%s「%s」重复", what, s);
-		if (allowed && !has_string(allowed, s))
+		if (allowed && !rv_has_string(allowed, s))
 			errs_add(all, ERR_INVALID, field, "%s「%s」不在目录的名称表中", what, s);
 	}
 }
@@ -72,14 +73,14 @@ static void check_rule(const json_t *def, const json_t *rule, size_t i, struct e
 	const char *key;
 	const json_t *v;
 	json_object_foreach((json_t *)rule, key, v) {
-		if (!one_of(key, rule_keys, sizeof rule_keys / sizeof *rule_keys))
+		if (!rv_one_of(key, rule_keys, sizeof rule_keys / sizeof *rule_keys))
 			errs_add(all, ERR_INVALID, FIELD(key), "规则中没有「%s」这一项", key);
 	}
 	const char *id = json_string_value(json_object_get(rule, "id"));
 	if (!id || !id[0] || strlen(id) > 64)
 		errs_add(all, ERR_INVALID, FIELD("id"), "规则须有 1 至 64 字节的编号（id）");
 	const char *proc = json_string_value(json_object_get(rule, "procedure"));
-	if (!one_of(proc, procedures, sizeof procedures / sizeof *procedures))
+	if (!rv_one_of(proc, rv_procedures, sizeof rv_procedures / sizeof *rv_procedures))
 		errs_add(all, ERR_INVALID, FIELD("procedure"), "决定种类应为 penalty、licence 或 coercion");
 	const char *basis = json_string_value(json_object_get(rule, "basis"));
 	if (!basis || !basis[0])
@@ -87,7 +88,7 @@ static void check_rule(const json_t *def, const json_t *rule, size_t i, struct e
 	int conditions = 0;
 	const json_t *kinds = json_object_get(rule, "party_kinds");
 	if (kinds) {
-		json_t *allowed = json_pack("[s,s,s]", party_kinds[0], party_kinds[1], party_kinds[2]);
+		json_t *allowed = json_pack("[s,s,s]", rv_party_kinds[0], rv_party_kinds[1], rv_party_kinds[2]);
 		check_names(kinds, FIELD("party_kinds"), allowed, "当事人类别", all);
 		json_decref(allowed);
 	}
@@ -143,10 +144,10 @@ int review_catalogue_validate(const json_t *def, struct errs *all)
 	if (!json_is_object(measures)) {
 		errs_add(all, ERR_INVALID, "measures", "须列出各类决定的处理措施（measures）");
 	} else {
-		for (size_t i = 0; i < sizeof procedures / sizeof *procedures; i++) {
+		for (size_t i = 0; i < sizeof rv_procedures / sizeof *rv_procedures; i++) {
 			char f[40];
-			snprintf(f, sizeof f, "measures.%s", procedures[i]);
-			check_names(json_object_get(measures, procedures[i]), f, NULL, "处理措施", all);
+			snprintf(f, sizeof f, "measures.%s", rv_procedures[i]);
+			check_names(json_object_get(measures, rv_procedures[i]), f, NULL, "处理措施", all);
 		}
 	}
 	check_names(json_object_get(def, "flags"), "flags", NULL, "情形", all);

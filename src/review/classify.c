@@ -5,31 +5,10 @@
  */
 #include "core/core.h"
 #include "review/review.h"
+#include "review/review_int.h"
 #include <math.h>
 
 #define AMOUNT_MAX_YUAN 10000000000LL /* 100 亿元 */
-
-static const char *const procedures[] = { "penalty", "licence", "coercion" };
-static const char *const party_kinds[] = { "person", "org", "individual_business" };
-
-static bool in_list(const char *s, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s && strcmp(s, list[i]) == 0)
-			return true;
-	return false;
-}
-
-static bool json_has_string(const json_t *arr, const char *s)
-{
-	size_t i;
-	const json_t *x;
-	json_array_foreach(arr, i, x) {
-		if (json_is_string(x) && str_eq(json_string_value(x), s))
-			return true;
-	}
-	return false;
-}
 
 static const char *party_kind_name(const char *k)
 {
@@ -101,7 +80,7 @@ static int names_ok(const json_t *in, const char *key, const json_t *allowed, co
 	json_array_foreach(v, i, x) {
 		if (!json_is_string(x))
 			return err_set(e, ERR_INVALID, key, "%s应为名称（字符串）", what);
-		if (!json_has_string(allowed, json_string_value(x)))
+		if (!rv_has_string(allowed, json_string_value(x)))
 			return err_set(e, ERR_INVALID, key, "「%.60s」不是本目录中的%s", json_string_value(x), what);
 	}
 	return 0;
@@ -131,7 +110,7 @@ static bool rule_matches(const json_t *def, const json_t *rule, const json_t *in
 	bool ok = true;
 	const json_t *kinds = json_object_get(rule, "party_kinds");
 	const char *amount = json_string_value(json_object_get(rule, "amount"));
-	if (kinds && !json_has_string(kinds, party_kind ? party_kind : ""))
+	if (kinds && !rv_has_string(kinds, party_kind ? party_kind : ""))
 		ok = false;
 	if (ok && amount) {
 		long long have = str_eq(amount, "fine_yuan") ? fine : conf;
@@ -156,7 +135,7 @@ static bool rule_matches(const json_t *def, const json_t *rule, const json_t *in
 		size_t i;
 		const json_t *x;
 		json_array_foreach(any, i, x) {
-			if (json_has_string(have, json_string_value(x))) {
+			if (rv_has_string(have, json_string_value(x))) {
 				if (!found)
 					buf_printf(&b, "%s决定含「%s」", b.len ? "，" : "", json_string_value(x));
 				else
@@ -185,7 +164,7 @@ static bool rule_matches(const json_t *def, const json_t *rule, const json_t *in
 		const json_t *x;
 		json_array_foreach(flags, i, x) {
 			const char *f = json_string_value(x);
-			if (!json_has_string(have, f))
+			if (!rv_has_string(have, f))
 				continue;
 			const char *name = json_string_value(json_object_get(names, f));
 			buf_printf(&b, "%s%s", found || b.len ? "；" : "", name ? name : f);
@@ -205,11 +184,11 @@ int review_classify(const json_t *def, const json_t *in, json_t **out, struct er
 	if (!json_is_object(in))
 		return err_set(e, ERR_INVALID, "", "请求体应为 JSON 对象");
 	const char *procedure = json_string_value(json_object_get(in, "procedure"));
-	if (!in_list(procedure, procedures, sizeof procedures / sizeof *procedures))
+	if (!rv_one_of(procedure, rv_procedures, sizeof rv_procedures / sizeof *rv_procedures))
 		return err_set(e, ERR_INVALID, "procedure", "决定种类（procedure）应为 penalty（行政处罚）、licence（行政许可）或 coercion（行政强制）");
 	const json_t *pk = json_object_get(in, "party_kind");
 	const char *party_kind = json_string_value(pk);
-	if (pk && !json_is_null(pk) && !in_list(party_kind, party_kinds, sizeof party_kinds / sizeof *party_kinds))
+	if (pk && !json_is_null(pk) && !rv_one_of(party_kind, rv_party_kinds, sizeof rv_party_kinds / sizeof *rv_party_kinds))
 		return err_set(e, ERR_INVALID, "party_kind", "当事人类别（party_kind）应为 person（公民）、org（法人或其他组织）或 individual_business（个体工商户）");
 	if (str_eq(procedure, "penalty") && !party_kind)
 		return err_set(e, ERR_INVALID, "party_kind", "行政处罚须说明当事人类别（party_kind）：数额标准因类别而不同");
