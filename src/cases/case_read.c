@@ -1006,3 +1006,32 @@ out:
 	free(q);
 	return rc;
 }
+
+int case_review_facts(struct db *db, long long id, json_t **kinds, bool *hearing_held, struct err *e)
+{
+	*kinds = NULL;
+	*hearing_held = false;
+	static const char *const order[] = { "person", "org", "individual_business" };
+	json_t *out = json_array();
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		long long n = db_scalar_int(db, -1, "SELECT COUNT(*) FROM case_parties cp JOIN parties p ON p.id = cp.party_id"
+						    " WHERE cp.case_id = ? AND p.kind = ?",
+					    (const struct db_val[]){ DB_INT(id), DB_TEXT(order[i]), DB_END });
+		if (n < 0) {
+			json_decref(out);
+			return case_db_fail(db, e);
+		}
+		if (n > 0)
+			json_array_append_new(out, json_string(order[i]));
+	}
+	long long h = db_scalar_int(db, -1, "SELECT COUNT(*) FROM case_acts WHERE case_id = ? AND type = 'stage'"
+					    " AND stage_to = 'hearing'",
+				    (const struct db_val[]){ DB_INT(id), DB_END });
+	if (h < 0) {
+		json_decref(out);
+		return case_db_fail(db, e);
+	}
+	*hearing_held = h > 0;
+	*kinds = out;
+	return 0;
+}

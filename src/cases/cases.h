@@ -274,6 +274,11 @@ int case_brief_get(struct db *db, const struct actor *a, long long id, bool writ
  * [{user_id, name, cert_no, ...}], participants: [...]}.  No view check,
  * no log (the caller checked with case_brief_get).  ERR_NOTFOUND. */
 int case_facts(struct db *db, long long id, json_t **out, struct err *e);
+/* What the 法制审核 catalogue asks of case id (review/review.h): the kinds
+ * of its parties (person | org | individual_business, each once, in that
+ * order; *kinds a new array) and whether a hearing was held (the case
+ * entered a stage coded "hearing").  No view check.  0 or -1 with e. */
+int case_review_facts(struct db *db, long long id, json_t **kinds, bool *hearing_held, struct err *e);
 
 /* ---- the demo ---- */
 /* How the demo meets a stage's requirement of type "record" (a finalised

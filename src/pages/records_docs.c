@@ -433,6 +433,29 @@ static void draft_field(struct req *r, struct form *fm, const json_t *f, bool po
 		}
 		form_select(fm, name, label, o, n, value, "请选择", flags, hint);
 		free(o);
+	} else if (str_eq(type, "multi")) {
+		/* one box per option: fields_KEY__N = "1" */
+		h_printf(r->out, "<fieldset class=\"field multi\" id=\"%s\"><legend>%s%s</legend>", form_id(fm, name), label,
+			 flags & FORM_REQUIRED ? "（必填）" : "");
+		if (!str_empty(hint))
+			h_printf(r->out, "<p class=\"hint\">%s</p>", hint);
+		size_t i;
+		const json_t *o;
+		json_array_foreach(json_object_get(f, "options"), i, o) {
+			const char *box = req_printf(r, "%s__%zu", name, i);
+			bool on = false;
+			if (posted) {
+				on = str_eq(req_param(r, box), "1");
+			} else {
+				size_t j;
+				const json_t *x;
+				json_array_foreach(v, j, x)
+					on = on || str_eq(json_string_value(x), json_string_value(o));
+			}
+			form_checkbox(fm, box, json_string_value(o), on, NULL);
+		}
+		form_err_note(fm, name);
+		h_raw(r->out, "</fieldset>");
 	} else if (str_eq(type, "check")) {
 		bool on = posted ? str_eq(req_param(r, name), "1") : val_true(v);
 		form_checkbox(fm, name, label, on, hint);
@@ -456,6 +479,14 @@ static json_t *posted_fields(struct req *r, const json_t *def)
 		const char *s = req_param(r, name);
 		if (str_eq(type, "check")) {
 			json_object_set_new(out, key, json_boolean(str_eq(s, "1")));
+		} else if (str_eq(type, "multi")) {
+			json_t *picked = json_array();
+			size_t k;
+			json_t *o;
+			json_array_foreach(json_object_get(f, "options"), k, o)
+				if (str_eq(req_param(r, req_printf(r, "%s__%zu", name, k)), "1"))
+					json_array_append(picked, o);
+			json_object_set_new(out, key, picked);
 		} else if (str_eq(type, "list")) {
 			json_t *rows = list_rows(r, true, key, NULL), *kept = json_array();
 			size_t k;
@@ -497,6 +528,13 @@ static void read_only_fields(struct req *r, const json_t *d)
 		h_printf(r->out, "<dt>%s</dt><dd class=\"pre\">", js(f, "label"));
 		if (str_eq(type, "check")) {
 			h_printf(r->out, "%s", val_true(v) ? "是" : "否");
+		} else if (str_eq(type, "multi")) {
+			if (!json_array_size(v))
+				h_raw(r->out, "—");
+			size_t k;
+			json_t *x;
+			json_array_foreach(v, k, x)
+				h_printf(r->out, "%s%s", k ? "、" : "", val_text(r, x));
 		} else if (str_eq(type, "list")) {
 			if (!json_array_size(v))
 				h_raw(r->out, "—");

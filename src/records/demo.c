@@ -53,6 +53,9 @@ static json_t *demo_value(const json_t *f, const char *today)
 	}
 	if (str_eq(type, "select"))
 		return json_incref(json_array_get(json_object_get(f, "options"), 0));
+	if (str_eq(type, "multi"))
+		return rec_jb(f, "required") ? json_pack("[O]", json_array_get(json_object_get(f, "options"), 0))
+					     : json_array();
 	if (str_eq(type, "check"))
 		return json_true();
 	if (str_eq(type, "list"))

@@ -87,15 +87,15 @@ static bool in_list(const char *s, const char *const *list, size_t n)
 }
 
 static const char *const field_types[] = { "text", "textarea", "date", "datetime", "money",
-					   "integer", "select", "list", "check" };
+					   "integer", "select", "multi", "list", "check" };
 static const char *const prefills[] = { "party", "party_name", "officers", "matter", "basis", "cause", "case_no", "body" };
 static const char *const signers[] = { "officers", "party", "witness", "approvers" };
 static const char *const rights[] = { "statement", "hearing" };
 static const char *const field_keys[] = { "key", "label", "type", "required", "max", "min", "options",
-					  "act", "prefill", "default", "hint" };
+					  "act", "prefill", "default", "hint", "print" };
 static const char *const def_keys[] = { "code", "name", "basis", "procedures", "stages", "fields", "prefill",
 					"phrases", "signers", "handed_to_party", "numbered", "number_kind",
-					"party_signature", "recording", "remedies", "rights" };
+					"party_signature", "recording", "remedies", "rights", "review", "publish" };
 
 static void strings_check(const json_t *v, const char *key, const char *label, const char *const *allowed,
 			  size_t n_allowed, bool need_one, struct errs *all)
@@ -143,10 +143,13 @@ static void field_check(const json_t *f, size_t i, struct errs *all, bool *act_s
 		errs_add(all, ERR_INVALID, p, "字段「%s」的上下限应为整数", key);
 	if (mx && mn && json_is_integer(mx) && json_is_integer(mn) && json_integer_value(mn) > json_integer_value(mx))
 		errs_add(all, ERR_INVALID, p, "字段「%s」的下限大于上限", key);
-	if (str_eq(type, "select")) {
+	const json_t *pr = json_object_get(f, "print");
+	if (pr && !json_is_boolean(pr))
+		errs_add(all, ERR_INVALID, p, "字段「%s」的 print 应为 true 或 false（false：不印入文书）", key);
+	if (str_eq(type, "select") || str_eq(type, "multi")) {
 		const json_t *o = json_object_get(f, "options");
-		if (!json_is_array(o) || json_array_size(o) == 0)
-			errs_add(all, ERR_INVALID, p, "选择字段「%s」须列出可选项（options）", key);
+		if (!json_is_array(o) || json_array_size(o) == 0 || json_array_size(o) > 64)
+			errs_add(all, ERR_INVALID, p, "选择字段「%s」须列出可选项（options，至多 64 项）", key);
 		size_t j;
 		const json_t *x;
 		json_array_foreach(o, j, x)
@@ -171,6 +174,60 @@ static void field_check(const json_t *f, size_t i, struct errs *all, bool *act_s
 	const json_t *dv = json_object_get(f, "default");
 	if (dv && !json_is_string(dv) && !json_is_boolean(dv) && !json_is_integer(dv))
 		errs_add(all, ERR_INVALID, p, "字段「%s」的默认值应为文字、数字或 true/false", key);
+}
+
+/* "review" (records/decision.h): a decision type's procedure and the keys
+ * of its fields that say what it decides. */
+static void review_check(const json_t *def, struct errs *all)
+{
+	const json_t *rv = json_object_get(def, "review");
+	if (!rv)
+		return;
+	if (!json_is_object(rv)) {
+		errs_add(all, ERR_INVALID, "review", "review 应为对象（执法决定的法制审核认定依据）");
+		return;
+	}
+	static const char *const keys[] = { "procedure", "material", "fine", "confiscation", "measures",
+					    "measures_fixed", "flags", "site" };
+	const char *k;
+	const json_t *v;
+	json_object_foreach((json_t *)rv, k, v)
+		if (!in_list(k, keys, ARRAY_SIZE(keys)))
+			errs_add(all, ERR_INVALID, "review", "review 有未知的属性「%s」", k);
+	static const char *const procs[] = { "penalty", "licence", "coercion" };
+	if (!in_list(rec_js(rv, "procedure"), procs, ARRAY_SIZE(procs)))
+		errs_add(all, ERR_INVALID, "review.procedure", "review.procedure 应为 penalty、licence 或 coercion");
+	const json_t *mat = json_object_get(rv, "material");
+	if (!json_is_array(mat) || json_array_size(mat) == 0)
+		errs_add(all, ERR_INVALID, "review.material", "review.material 应列出决定内容所在的字段（至少一项）");
+	size_t i;
+	const json_t *x;
+	json_array_foreach(mat, i, x)
+		if (!rec_def_field(def, json_string_value(x)))
+			errs_add(all, ERR_INVALID, "review.material", "review.material 第%zu项「%s」不是本文书的字段", i + 1,
+				 json_string_value(x) ? json_string_value(x) : "");
+	static const struct {
+		const char *member, *type, *what;
+	} refs[] = {
+		{ "fine", "money", "罚款金额" },	    { "confiscation", "money", "没收金额" },
+		{ "measures", "multi", "处理措施" }, { "flags", "multi", "适用情形" },
+		{ "site", "check", "生产经营场所" },
+	};
+	for (size_t j = 0; j < ARRAY_SIZE(refs); j++) {
+		const json_t *m = json_object_get(rv, refs[j].member);
+		if (!m)
+			continue;
+		const json_t *f = rec_def_field(def, json_string_value(m));
+		if (!f || !str_eq(rec_js(f, "type"), refs[j].type))
+			errs_add(all, ERR_INVALID, "review", "review.%s 应为本文书一个 %s 类型字段的代码（%s）", refs[j].member,
+				 refs[j].type, refs[j].what);
+	}
+	const json_t *fixed = json_object_get(rv, "measures_fixed");
+	if (fixed && !json_is_array(fixed))
+		errs_add(all, ERR_INVALID, "review.measures_fixed", "review.measures_fixed 应为处理措施名称的列表");
+	json_array_foreach(fixed, i, x)
+		if (str_empty(json_string_value(x)))
+			errs_add(all, ERR_INVALID, "review.measures_fixed", "review.measures_fixed 第%zu项为空", i + 1);
 }
 
 int doc_type_validate(const json_t *def, struct errs *all)
@@ -248,6 +305,7 @@ int doc_type_validate(const json_t *def, struct errs *all)
 		if (!party)
 			errs_add(all, ERR_INVALID, "signers", "须当事人签名的文书，签名人应包括当事人（party）");
 	}
+	review_check(def, all);
 	const json_t *pre = json_object_get(def, "prefill");
 	if (pre && !json_is_object(pre))
 		errs_add(all, ERR_INVALID, "prefill", "prefill 应为对象");

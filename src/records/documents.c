@@ -298,6 +298,31 @@ static int check_value(const json_t *f, const json_t *v, json_t **out, struct er
 			}
 		return value_err(e, f, "「%s」应从所列选项中选择", label);
 	}
+	if (str_eq(type, "multi")) {
+		/* the chosen options, in the order of the options, each once */
+		const json_t *opts = json_object_get(f, "options");
+		if (!json_is_array(v) || json_array_size(v) > json_array_size(opts))
+			return value_err(e, f, "「%s」应为所列选项中的若干项", label);
+		size_t i, j;
+		const json_t *x, *o;
+		json_array_foreach(v, i, x) {
+			bool known = false;
+			json_array_foreach(opts, j, o)
+				known = known || (json_is_string(x) && str_eq(json_string_value(o), json_string_value(x)));
+			if (!known)
+				return value_err(e, f, "「%s」中有不在所列选项中的值", label);
+		}
+		json_t *picked = json_array();
+		json_array_foreach(opts, j, o) {
+			json_array_foreach(v, i, x)
+				if (str_eq(json_string_value(o), json_string_value(x))) {
+					json_array_append(picked, (json_t *)o);
+					break;
+				}
+		}
+		*out = picked;
+		return 0;
+	}
 	if (str_eq(type, "check")) {
 		if (!json_is_boolean(v))
 			return value_err(e, f, "「%s」应为是或否", label);
@@ -678,6 +703,12 @@ int records_create(struct db *db, const struct actor *a, long long case_id, cons
 	    ledger_append(db, "record.created", leaf, NULL, e) < 0)
 		rc = -1;
 	json_decref(leaf);
+	if (rc == 0) {
+		/* a decision draft is classified as it is made (review) */
+		char today[11];
+		time_today_shanghai(today);
+		rc = rec_decision_drafted(db, a, case_id, nid, code, def, fields, today, e);
+	}
 	if (rc == 0 && correction) {
 		char rs[65];
 		rec_sha256_hex(in->correction_reason, strlen(in->correction_reason), rs);
@@ -841,7 +872,11 @@ int records_update(struct db *db, const struct actor *a, long long id, int row_v
 	char idstr[24], detail[200];
 	snprintf(idstr, sizeof idstr, "%lld", id);
 	snprintf(detail, sizeof detail, "修改%s（第 %d 版）", rec_js(d.def, "name"), nv);
-	if (audit_log(db, a, "record.update", "document", idstr, "ok", detail) < 0 || db_commit(db) < 0) {
+	char drafted[20];
+	rec_local(d.created_at, drafted);
+	drafted[10] = 0;
+	if (audit_log(db, a, "record.update", "document", idstr, "ok", detail) < 0 ||
+	    rec_decision_drafted(db, a, d.case_id, id, d.type_code, d.def, norm, drafted, e) < 0 || db_commit(db) < 0) {
 		rec_tx_fail(db, e);
 		goto out;
 	}

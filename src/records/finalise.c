@@ -58,6 +58,11 @@ static void value_text(const json_t *f, const json_t *v, struct buf *b)
 	} else if (str_eq(type, "datetime")) {
 		const char *s = json_string_value(v);
 		buf_printf(b, "%.10s %.5s", s, strlen(s) > 11 ? s + 11 : "");
+	} else if (str_eq(type, "multi")) {
+		size_t i;
+		const json_t *x;
+		json_array_foreach(v, i, x)
+			buf_printf(b, "%s%s", i ? "、" : "", json_string_value(x));
 	} else if (str_eq(type, "list")) {
 		size_t i;
 		const json_t *row;
@@ -143,6 +148,8 @@ static int render(struct db *db, struct vault *v, const struct doc_row *d, const
 	size_t i;
 	const json_t *f;
 	json_array_foreach(fdefs, i, f) {
+		if (json_is_false(json_object_get(f, "print")))
+			continue; /* kept for the case, not printed on the document */
 		buf_init(&texts[k], 0);
 		value_text(f, json_object_get(d->fields, rec_js(f, "key")), &texts[k]);
 		fields[k].label = rec_js(f, "label");
@@ -391,6 +398,13 @@ int records_finalise(struct db *db, struct vault *v, const struct actor *a, long
 	}
 	if (finalise_checks(db, &d, e) < 0)
 		goto out;
+	/* a decision: the 法制审核 gate (records/decision.h), asked before the
+	 * password and again in the final transaction */
+	char drafted[20], material[65];
+	rec_local(d.created_at, drafted);
+	drafted[10] = 0;
+	if (rec_decision_may_finalise(db, a, d.case_id, d.id, d.type_code, d.def, d.fields, drafted, material, e) < 0)
+		goto out;
 	if (people_password_confirm(db, a, password, e) < 0)
 		goto out;
 	char number[128];
@@ -421,6 +435,10 @@ int records_finalise(struct db *db, struct vault *v, const struct actor *a, long
 		rec_db_fail(db, e);
 		goto out;
 	}
+	if (rec_decision_may_finalise(db, a, d.case_id, d.id, d.type_code, d.def, d.fields, drafted, material, e) < 0) {
+		db_rollback(db);
+		goto out;
+	}
 	json_t *leaf = json_pack("{s:I,s:I,s:s,s:i,s:s,s:s,s:s,s:I,s:i,s:I}", "case_id", (json_int_t)d.case_id,
 				 "document_id", (json_int_t)d.id, "doc_type", d.type_code, "version", d.type_version,
 				 "content_sha256", final_h, "sha256", st.sha256, "sm3", st.sm3, "size", (json_int_t)st.size,
@@ -435,10 +453,11 @@ int records_finalise(struct db *db, struct vault *v, const struct actor *a, long
 	struct db_res *r = NULL;
 	if (db_query(db, &r, "UPDATE documents SET status = 'final', number = ?, content_sha256 = ?, pdf_sha256 = ?,"
 			     " pdf_sm3 = ?, pdf_size = ?, pdf_pages = ?, leaf_index = ?, finalised_by = ?, finalised_at = ?,"
-			     " updated_at = ?, row_version = row_version + 1 WHERE id = ? AND row_version = ?"
+			     " updated_at = ?, review_material = ?, row_version = row_version + 1 WHERE id = ? AND row_version = ?"
 			     " AND status = 'draft' AND content_sha256 = ? RETURNING id",
 		     DB_TEXTN(rec_nz(number)), DB_TEXT(final_h), DB_TEXT(st.sha256), DB_TEXT(st.sm3),
 		     DB_INT(st.size), DB_INT(pages), DB_INT(li), DB_INT(a->user_id), DB_TEXT(now), DB_TEXT(now),
+		     DB_TEXTN(rec_nz(material)),
 		     DB_INT(d.id), DB_INT(row_version), DB_TEXT(draft_h)) < 0) {
 		rec_tx_fail(db, e);
 		goto out;
@@ -465,6 +484,12 @@ int records_finalise(struct db *db, struct vault *v, const struct actor *a, long
 		    DB_INT(d.id), DB_TEXT(final_h), DB_TEXT(a->name[0] ? a->name : a->username), DB_INT(a->user_id),
 		    DB_TEXT(now), DB_INT(ci)) < 0 ||
 	    audit_log(db, a, "record.finalise", "document", idstr, "ok", detail) < 0) {
+		rec_tx_fail(db, e);
+		goto out;
+	}
+	const struct records_finalised fin = { d.id, d.case_id, d.corrects_id, d.type_code, d.def, d.fields,
+					       number, final_h, st.sha256, now };
+	if (rec_decision_finalised(db, a, &fin, e) < 0) {
 		rec_tx_fail(db, e);
 		goto out;
 	}

@@ -81,6 +81,19 @@ void rec_log_read(struct db *db, const struct actor *a, long long id, const char
  * evaluator (procedure.h). */
 void rec_gate_register(void);
 
+/* decision.c (records/decision.h): the hooks, called by documents.c and
+ * finalise.c.  drafted_on is the Beijing day the draft was made.
+ * may_finalise puts the material hash into material ("" when def is not
+ * a decision). */
+#include "records/decision.h"
+int rec_decision_drafted(struct db *db, const struct actor *a, long long case_id, long long doc_id,
+			 const char *type_code, const json_t *def, const json_t *fields, const char *drafted_on,
+			 struct err *e);
+int rec_decision_may_finalise(struct db *db, const struct actor *a, long long case_id, long long doc_id,
+			      const char *type_code, const json_t *def, const json_t *fields, const char *drafted_on,
+			      char material[65], struct err *e);
+int rec_decision_finalised(struct db *db, const struct actor *a, const struct records_finalised *f, struct err *e);
+
 /* Beijing local "YYYY-MM-DD HH:MM" of a UTC time, "" for "". */
 void rec_local(const char *utc, char out[20]);
 

@@ -7,6 +7,8 @@
 #include "review/flow.h"
 #include "review/flow_int.h"
 #include "review/review.h"
+#include "review/decision.h"
+#include "records/decision.h"
 #include "cases/cases.h"
 #include "cases/procedure.h"
 #include "records/records.h"
@@ -112,6 +114,21 @@ static int add_event(struct db *db, const struct actor *a, const struct rv_round
 			       DB_TEXT(text ? text : ""), DB_TEXT(dj), DB_TEXT(now), DB_TEXT(today), DB_INT(idx)) < 0)
 		rc = rv_db_fail(db, e);
 	free(dj);
+	/* a round ending in 同意, or the leader's 同意作出 / 修改后作出, clears
+	 * the decision draft submitted with it (review/decision.h) */
+	bool clears = (str_eq(type, "opinion") && str_eq(verdict, "agree")) ||
+		      (str_eq(type, "decided") && (str_eq(verdict, "proceed") || str_eq(verdict, "modify")));
+	if (rc == 0 && clears) {
+		long long ev = db_scalar_int(db, -1, "SELECT MAX(id) FROM review_events WHERE round_id = ?",
+					     (const struct db_val[]){ DB_INT(rd->id), DB_END });
+		if (ev <= 0 ||
+		    db_exec(db, "INSERT INTO review_clearances(case_id, round_id, event_id, document_id, material_sha256, at)"
+				" VALUES (?, ?, ?, ?, ?, ?)",
+			    DB_INT(rd->case_id), DB_INT(rd->id), DB_INT(ev),
+			    rd->decision_doc_id ? DB_INT(rd->decision_doc_id) : DB_NULL,
+			    DB_TEXTN(rd->material[0] ? rd->material : NULL), DB_TEXT(now)) < 0)
+			rc = rv_db_fail(db, e);
+	}
 	if (rc == 0) {
 		char ids[24], what[120];
 		snprintf(ids, sizeof ids, "%lld", rd->case_id);
@@ -153,6 +170,13 @@ static int step_commit(struct db *db, struct rv_round *rd, int rc, struct err *e
 
 /* ---- submitting ---- */
 
+/* Whether a round lets the decision be made (by its state). */
+static bool round_open(const struct rv_round *rd)
+{
+	return str_eq(rd->state, "agreed") ||
+	       (str_eq(rd->state, "decided") && (str_eq(rd->decided_verdict, "proceed") || str_eq(rd->decided_verdict, "modify")));
+}
+
 static const char *classify_procedure(const char *kind)
 {
 	if (str_eq(kind, "penalty") || str_eq(kind, "licence") || str_eq(kind, "coercion"))
@@ -179,10 +203,22 @@ int review_submit(struct db *db, const struct actor *a, long long case_id, const
 	if (!json_is_true(json_object_get(in, "vouch")))
 		return err_set(e, ERR_INVALID, "vouch",
 			       "送审须确认：本处室对送审材料的真实性、准确性、完整性，以及执法的事实、证据、法律适用、程序的合法性负责");
-	/* the catalogue's answer, by the version in force today */
-	json_t *cls = NULL;
+	/* the proposed decision: the case's decision draft when it has one
+	 * (classified from the draft and the case, by the catalogue in force
+	 * on the day it was drafted); else the catalogue's answer today for
+	 * what the form says */
+	json_t *cls = NULL, *draft = NULL;
+	if (records_decision_draft(db, case_id, &draft, e) < 0)
+		return -1;
 	const char *proc = classify_procedure(cb.kind);
-	if (proc) {
+	if (draft) {
+		if (review_classify_draft(db, case_id, json_object_get(draft, "review"), json_object_get(draft, "fields"),
+					  json_string_value(json_object_get(draft, "drafted_on")), &cls, e) < 0) {
+			json_decref(draft);
+			return -1;
+		}
+		json_object_del(cls, "requests");
+	} else if (proc) {
 		json_t *q = json_deep_copy(in);
 		json_object_set_new(q, "procedure", json_string(proc));
 		const char *drop[] = { "decision", "report", "vouch", "answers", "on_date" };
@@ -201,6 +237,7 @@ int review_submit(struct db *db, const struct actor *a, long long case_id, const
 	json_t *snap = NULL;
 	if (records_case_file(db, a, case_id, &snap, e) < 0) {
 		json_decref(cls);
+		json_decref(draft);
 		return -1;
 	}
 	char *snap_text = json_dumps(snap, JSON_COMPACT | JSON_SORT_KEYS);
@@ -209,8 +246,13 @@ int review_submit(struct db *db, const struct actor *a, long long case_id, const
 	json_t *proposal = json_pack("{s:s,s:s}", "decision", decision, "report", report);
 	const char *keep[] = { "party_kind", "fine_yuan", "confiscation_yuan", "measures", "hearing_held", "site", "flags" };
 	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
-		if (json_object_get(in, keep[i]))
+		if (!draft && json_object_get(in, keep[i]))
 			json_object_set(proposal, keep[i], json_object_get(in, keep[i]));
+	if (draft) {
+		json_object_del(draft, "review");
+		json_object_set(proposal, "decision_document", draft);
+	}
+	const char *draft_material = draft ? json_string_value(json_object_get(draft, "material_sha256")) : NULL;
 	int rc = -1;
 	struct rv_round prev = { 0 };
 	if (db_begin(db) < 0) {
@@ -221,13 +263,18 @@ int review_submit(struct db *db, const struct actor *a, long long case_id, const
 	json_t *answers = json_array();
 	struct err le = ERR_INIT;
 	if (lock_latest(db, case_id, &prev, &le) == 0) {
-		if (!str_eq(prev.state, "problems")) {
+		/* after 同意, a changed decision is reviewed again (a new round) */
+		bool changed = round_open(&prev) && draft_material && !str_eq(draft_material, prev.material);
+		if (changed) {
+			round_no = prev.round_no + 1;
+		} else if (!str_eq(prev.state, "problems")) {
 			err_set(e, ERR_CONFLICT, "", str_eq(prev.state, "agreed") || str_eq(prev.state, "decided")
 							     ? "该案件的法制审核已经完成，不能再次送审"
 							     : "该案件正在法制审核中（%s），不能重复送审",
 				review_state_label(prev.state));
 			goto rollback;
 		}
+		if (!changed) {
 		round_no = prev.round_no + 1;
 		/* an answer to every problem of the last opinion */
 		size_t want = json_array_size(json_object_get(prev.last_opinion, "problems"));
@@ -247,6 +294,7 @@ int review_submit(struct db *db, const struct actor *a, long long case_id, const
 			}
 			json_array_append_new(answers, json_pack("{s:b,s:s}", "handled",
 								 json_is_true(json_object_get(x, "handled")), "note", note));
+		}
 		}
 	} else if (le.kind != ERR_CONFLICT) {
 		*e = le;
@@ -309,6 +357,7 @@ out:
 	json_decref(snap);
 	json_decref(proposal);
 	json_decref(cls);
+	json_decref(draft);
 	return rc;
 }
 
@@ -592,11 +641,23 @@ bool review_gate_open(struct db *db, long long case_id, char *msg, size_t msg_si
 		snprintf(msg, msg_size, "%s", e.kind == ERR_CONFLICT ? "尚未送法制审核" : "法制审核状态读取失败");
 		return false;
 	}
-	bool open = str_eq(rd.state, "agreed") ||
-		    (str_eq(rd.state, "decided") && (str_eq(rd.decided_verdict, "proceed") || str_eq(rd.decided_verdict, "modify")));
+	bool open = round_open(&rd);
 	if (!open)
 		snprintf(msg, msg_size, "法制审核尚未通过：第%d轮%s%s", rd.round_no, review_state_label(rd.state),
 			 str_eq(rd.state, "decided") ? "（分管负责人不同意作出）" : "");
+	/* a decision changed after 同意 needs a new review: the decision draft
+	 * of the case now must be the one the round cleared */
+	json_t *draft = NULL;
+	if (open && records_decision_draft(db, case_id, &draft, &e) < 0) {
+		snprintf(msg, msg_size, "决定书草稿读取失败");
+		open = false;
+	}
+	if (open && draft && !str_eq(json_string_value(json_object_get(draft, "material_sha256")), rd.material)) {
+		snprintf(msg, msg_size, rd.material[0] ? "决定书草稿在法制审核同意后已修改（事实、处理措施或金额），须重新送法制审核"
+						       : "法制审核同意时未附决定书草稿，须附拟作出的决定书重新送法制审核");
+		open = false;
+	}
+	json_decref(draft);
 	rv_round_release(&rd);
 	return open;
 }
@@ -610,6 +671,7 @@ static int gate_eval(struct db *db, long long case_id, const json_t *req, int si
 
 void review_init(void)
 {
+	review_decision_init();
 	procedure_requirement_register("review", "法制审核", NULL);
 	procedure_requirement_set_eval("review", gate_eval);
 }

@@ -17,6 +17,8 @@ struct rv_round {
 	long long reviewer_id;    /* assigned or claimed; 0 none */
 	char decided_verdict[12]; /* the leader's, when decided */
 	json_t *last_opinion;     /* detail of the round's opinion (or NULL) */
+	long long decision_doc_id; /* the decision draft submitted with it; 0 none */
+	char material[65];         /* its material hash (records/decision.h); "" none */
 };
 /* Load round id with its state.  ERR_NOTFOUND. */
 int rv_round_load(struct db *db, long long id, struct rv_round *rd, struct err *e);

@@ -80,7 +80,8 @@ int rv_round_load(struct db *db, long long id, struct rv_round *rd, struct err *
 {
 	memset(rd, 0, sizeof *rd);
 	struct db_res *r;
-	if (db_query(db, &r, "SELECT id, case_id, unit_id, submitted_by, round_no, major FROM review_rounds WHERE id = ?",
+	if (db_query(db, &r, "SELECT id, case_id, unit_id, submitted_by, round_no, major, proposal FROM review_rounds"
+			     " WHERE id = ?",
 		     DB_INT(id)) < 0)
 		return rv_db_fail(db, e);
 	if (r->nrows == 0) {
@@ -93,6 +94,12 @@ int rv_round_load(struct db *db, long long id, struct rv_round *rd, struct err *
 	rd->submitted_by = db_int(r, 0, 3);
 	rd->round_no = (int)db_int(r, 0, 4);
 	rd->major = db_int(r, 0, 5) != 0;
+	json_t *prop = json_loads(db_text(r, 0, 6), 0, NULL);
+	const json_t *dd = json_object_get(prop, "decision_document");
+	rd->decision_doc_id = (long long)json_integer_value(json_object_get(dd, "id"));
+	snprintf(rd->material, sizeof rd->material, "%s",
+		 json_string_value(json_object_get(dd, "material_sha256")) ? json_string_value(json_object_get(dd, "material_sha256")) : "");
+	json_decref(prop);
 	db_res_free(r);
 	snprintf(rd->state, sizeof rd->state, "submitted");
 	if (db_query(db, &r, "SELECT type, reviewer_id, COALESCE(verdict, ''), detail FROM review_events"
