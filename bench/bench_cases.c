@@ -23,6 +23,8 @@
 #include "people/demo.h"
 #include "publicity/publicity.h"
 #include "cases/party.h"
+#include "records/records.h"
+#include "review/flow.h"
 #include "cases/procedure.h"
 #include "cases/cases.h"
 #include <time.h>
@@ -289,6 +291,8 @@ int main(void)
 	/* BENCH_SQLITE_CACHE=1: a 64 MiB page cache and memory-mapped reads (not the driver's default) */
 	if (db_kind(db) == DB_SQLITE && !str_empty(getenv("BENCH_SQLITE_CACHE")))
 		db_exec_script(db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;");
+	records_init(); /* the requirement types the default procedures name */
+	review_init();
 	if (people_demo_seed(db, &e) < 0 || publicity_demo_seed(db, &e) < 0 || party_demo_seed(db, &e) < 0 ||
 	    procedure_ensure_defaults(db, NULL, &e) < 0) {
 		fprintf(stderr, "bench_cases: demo: %s\n", e.msg);

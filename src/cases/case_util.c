@@ -512,10 +512,12 @@ int case_enter_stage(struct db *db, const struct actor *a, struct case_row *c, c
 		snprintf(c->status, sizeof c->status, "closed");
 		snprintf(c->closed_on, sizeof c->closed_on, "%s", date);
 	}
-	/* a stage awaiting a reviewer's approval is submitted to the 政策法规处 (the reviewers' view) */
+	/* a stage awaiting the 法制审核 (a requirement of type review, or a
+	 * reviewer's approval) is open to the 政策法规处 (the reviewers' view) */
 	bool review = false;
 	json_array_foreach(json_object_get(st, "requires"), i, x)
-		review = review || (str_eq(case_js(x, "type"), "approval") && str_eq(case_js(x, "role"), "reviewer"));
+		review = review || str_eq(case_js(x, "type"), "review") ||
+			 (str_eq(case_js(x, "type"), "approval") && str_eq(case_js(x, "role"), "reviewer"));
 	if (db_exec(db, "UPDATE cases SET stage = ?, stage_seq = ?, case_no = ?, decision_no = ?, status = ?,"
 			" closed_on = ?, updated_at = ?, review_pending = ? WHERE id = ?",
 		    DB_TEXT(stage), DB_INT(seq), DB_TEXTN(c->case_no[0] ? c->case_no : NULL),

@@ -12,7 +12,7 @@ static const struct cli_command commands[] = {
 	{ "migrate", cmd_migrate, "zhifa migrate --data DIR [--db URL]", "把数据库结构升级到当前版本" },
 	{ "calendar", cmd_calendar, "zhifa calendar due|is-workday|years|import ...", "工作日历：计算期限、判断工作日、导入节假日安排" },
 	{ "store", cmd_store, "zhifa store --data DIR [--db URL] [--unit CODE] [--type MIME] FILE...", "把文件存入证据文件库，每个文件输出一行：SHA-256、SM3 和存证序号" },
-	{ "case", cmd_case, "zhifa case export --data DIR [--db URL] CASE_NUMBER --out FILE.zip --user LOGIN", "导出案卷证据包：全部已定稿文书、签名图片和音像记录原件，附清单、账本叶子、包含证明、签名检查点和核验说明" },
+	{ "case", cmd_case, "zhifa case export --data DIR [--db URL] CASE_NUMBER --out FILE.zip --user LOGIN | zhifa case finalise --data DIR [--db URL] --document ID --user LOGIN < PASSWORD", "导出案卷证据包（全部已定稿文书、签名图片和音像记录原件，附清单、账本叶子、包含证明、签名检查点和核验说明）；以本人名义定稿文书（密码从标准输入读取，与页面定稿相同的检查，含重大执法决定的法制审核）" },
 	{ "keys", cmd_keys, "zhifa keys list|rotate --data DIR [--db URL]", "账本签名密钥：列出全部验证公钥，或轮换签名密钥" },
 	{ "verify", cmd_verify, "zhifa verify --data DIR [--db URL] | zhifa verify --package FILE.zip [--key VKEY] | zhifa verify URL --key VKEY [--state FILE] [--file F | --hash HEX]", "核验账本：重算全部叶子、节点哈希和检查点签名，列出所有不符之处" },
 	{ "redact", cmd_redact, "zhifa redact [--party-kind person|org|individual_business] [--party NAME] [--marks] [FILE]", "隐去决定文书中的个人信息（身份证号、电话、银行账号、地址、他人姓名等），输出公开文本或标注" },

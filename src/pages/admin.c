@@ -10,7 +10,9 @@
  * "archived"), the reviewer (法制审核人员) the legal-review clocks (rule
  * ending with "review_done") and the catalogue drafts waiting to be
  * published, all within the person's data scope, overdue and due soon
- * first, with the pages they use.  Only clocks the deadline engine holds
+ * first, with the pages they use; supervisors and leaders every
+ * legal-review clock in their scope (due soon and overdue reviews, each
+ * linked to its case's review).  Only clocks the deadline engine holds
  * are shown; when there are none the page says so.
  */
 #include "core/core.h"
@@ -26,6 +28,8 @@
 #include "calendar/deadline.h"
 #include "publicity/publicity.h"
 #include "people/people.h"
+#include "review/flow.h"
+#include <limits.h>
 
 /* Names of deadline states and object types: the dictionary's. */
 static const char *state_label(const char *s)
@@ -82,6 +86,12 @@ static void clock_annotate(struct req *r, json_t *d, const char *unit_name, cons
 	char *owner = json_is_integer(json_object_get(d, "owner_user_id")) ? people_user_name(r->db, ji(d, "owner_user_id")) : NULL;
 	json_object_set_new(d, "owner_name", json_string(owner ? owner : ""));
 	free(owner);
+	/* a review clock's object is a round of a case's 法制审核 */
+	if (str_eq(js(d, "object_type"), "review")) {
+		long long rid;
+		if (str_to_ll(js(d, "object_id"), 1, LLONG_MAX, &rid) == 0)
+			json_object_set_new(d, "case_id", json_integer(review_round_case(r->db, rid)));
+	}
 	int32_t due;
 	json_object_set_new(d, "workdays_left", json_null());
 	json_object_set_new(d, "days_overdue", json_null());
@@ -175,9 +185,15 @@ static void clock_rows(struct req *r, const json_t *list)
 	size_t i;
 	const json_t *d;
 	json_array_foreach(list, i, d) {
-		h_printf(r->out, "<tr><td class=\"what\">%s %s</td><td data-label=\"期限\"><a href=\"/admin/deadlines/%lld\">%s</a></td>"
+		if (ji(d, "case_id") > 0)
+			h_printf(r->out, "<tr><td class=\"what\"><a href=\"/cases/%lld/review\">案件的法制审核</a></td>",
+				 ji(d, "case_id"));
+		else
+			h_printf(r->out, "<tr><td class=\"what\">%s %s</td>", object_label(js(d, "object_type")),
+				 js(d, "object_id"));
+		h_printf(r->out, "<td data-label=\"期限\"><a href=\"/admin/deadlines/%lld\">%s</a></td>"
 			 "<td data-label=\"处室（单位）\">%s</td><td data-label=\"承办人\">%s</td><td data-label=\"起算日\">%s</td>"
-			 "<td data-label=\"截止日\">", object_label(js(d, "object_type")), js(d, "object_id"), ji(d, "id"),
+			 "<td data-label=\"截止日\">", ji(d, "id"),
 			 js(d, "rule_name"), js(d, "unit_name"), str_empty(js(d, "owner_name")) ? "—" : js(d, "owner_name"),
 			 js(d, "started_on"));
 		page_deadline_due(r, d);
@@ -235,8 +251,9 @@ static void render_reviewer(struct req *r, const json_t *c, const json_t *drafts
 {
 	h_raw(r->out, "<section aria-labelledby=\"rev-h\"><h2 id=\"rev-h\">法制审核期限</h2>"
 		       "<p class=\"muted\">法制审核原则上在 10 个工作日之内完成（云工信办〔2019〕26号 实施方案 二(三)3）。"
-		       "以下为期限引擎中本人数据范围内尚未完成的审核；重大执法决定法制审核模块上线后，送审将自动开始计时。</p>");
-	clocks_section(r, c, "法制审核", "送审后的审核期限会显示在这里。");
+		       "政策法规处受理送审材料时开始计时，出具审核意见时完成；补正后重新计时。</p>");
+	clocks_section(r, c, "法制审核", "受理送审后的审核期限会显示在这里。");
+	h_raw(r->out, "<p><a href=\"/review\">法制审核工作台</a> · <a href=\"/review/stats\">法制审核统计</a></p>");
 	h_raw(r->out, "</section><section aria-labelledby=\"drafts-h\"><h2 id=\"drafts-h\">待发布的公示内容</h2>"
 		       "<p class=\"muted\">各处室（单位）已起草、尚未发布的执法事项、服务指南和随机抽查事项，可在发布前查阅其依据和程序；"
 		       "发布由本处室负责人确认。</p>");
@@ -256,6 +273,16 @@ static void render_reviewer(struct req *r, const json_t *c, const json_t *drafts
 	}
 	h_raw(r->out, "<p><a href=\"/admin/matters\">执法事项目录</a> · <a href=\"/admin/officers\">执法人员与证件</a> · "
 		       "<a href=\"/admin/deadlines/rules\">期限规则</a></p></section>");
+}
+
+/* The supervisors' and leaders' view of every 法制审核 clock. */
+static void render_review_watch(struct req *r, const json_t *c)
+{
+	h_raw(r->out, "<section aria-labelledby=\"watch-h\"><h2 id=\"watch-h\">法制审核期限（监督）</h2>"
+		       "<p class=\"muted\">各案件的法制审核原则上在受理后 10 个工作日之内完成（云工信办〔2019〕26号 实施方案 二(三)3）。"
+		       "以下为本人数据范围内已超期、即将到期和进行中的审核。</p>");
+	clocks_section(r, c, "法制审核", "受理送审后的审核期限会显示在这里。");
+	h_raw(r->out, "<p><a href=\"/review\">法制审核案件</a> · <a href=\"/review/stats\">法制审核统计</a></p></section>");
 }
 
 static void render_home(struct req *r, json_t *m)
@@ -278,6 +305,11 @@ static void render_home(struct req *r, json_t *m)
 			 "<a class=\"stat\" href=\"#arch-h\"><b>%lld</b>归档进行中</a>",
 			 json_array_size(json_object_get(arch, "overdue")), json_array_size(json_object_get(arch, "due_soon")),
 			 ji(arch, "open_total"));
+	const json_t *wt = json_object_get(m, "review_watch");
+	if (json_is_object(wt))
+		h_printf(r->out, "<a class=\"stat\" href=\"#watch-h\"><b>%zu</b>法制审核已超期</a>"
+			 "<a class=\"stat\" href=\"#watch-h\"><b>%zu</b>法制审核即将到期</a>",
+			 json_array_size(json_object_get(wt, "overdue")), json_array_size(json_object_get(wt, "due_soon")));
 	if (json_is_object(rev))
 		h_printf(r->out, "<a class=\"stat\" href=\"#rev-h\"><b>%zu</b>审核已超期</a><a class=\"stat\" href=\"#rev-h\"><b>%zu</b>审核即将到期</a>"
 			 "<a class=\"stat\" href=\"#drafts-h\"><b>%zu</b>待发布的公示内容</a>",
@@ -292,6 +324,9 @@ static void render_home(struct req *r, json_t *m)
 		render_archivist(r, arch);
 	if (json_is_object(rev))
 		render_reviewer(r, rev, json_object_get(m, "pending_drafts"));
+	const json_t *watch = json_object_get(m, "review_watch");
+	if (json_is_object(watch))
+		render_review_watch(r, watch);
 	records_media_late_section(r, r->out, json_object_get(m, "late_media"));
 	h_raw(r->out, "<h2>我的期限</h2>");
 	json_t *dl = json_object_get(m, "deadlines");
@@ -376,6 +411,8 @@ int page_admin_home(struct req *r)
 	calendar_unref(cal);
 	if (r->actor.roles & ROLE_ARCHIVIST)
 		json_object_set_new(m, "archive", clocks_in_scope(r, CLOCK_ARCHIVE));
+	if ((r->actor.roles & (ROLE_SUPERVISOR | ROLE_LEADER)) && !(r->actor.roles & ROLE_REVIEWER))
+		json_object_set_new(m, "review_watch", clocks_in_scope(r, CLOCK_REVIEW));
 	if (r->actor.roles & ROLE_REVIEWER) {
 		json_object_set_new(m, "review", clocks_in_scope(r, CLOCK_REVIEW));
 		json_object_set_new(m, "pending_drafts", pending_drafts(r));

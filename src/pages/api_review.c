@@ -12,6 +12,7 @@
 #include "core/core.h"
 #include "http/http.h"
 #include "pages/pages.h"
+#include "app/app.h"
 #include "review/review.h"
 #include "review/flow.h"
 
@@ -131,7 +132,7 @@ int page_api_case_review(struct req *r)
 	} else if (str_eq(action, "claim")) {
 		rc = review_claim(r->db, &r->actor, id, &e);
 	} else if (str_eq(action, "opinion")) {
-		rc = review_opinion(r->db, &r->actor, id, in, body_str(in, "password"), &e);
+		rc = review_opinion(r->db, app_vault(r->app, NULL), &r->actor, id, in, body_str(in, "password"), &e);
 	} else if (str_eq(action, "escalate")) {
 		rc = review_escalate(r->db, &r->actor, id, body_str(in, "division_opinion"), &e);
 	} else if (str_eq(action, "decide")) {

@@ -28,6 +28,8 @@
 #include "pages/pages.h"
 #include "pages/cases_pages.h"
 #include "records/records.h"
+#include "review/decision.h"
+#include "review/flow.h"
 #include "recording/vault.h"
 #include <limits.h>
 #include <sodium.h>
@@ -569,6 +571,39 @@ static void read_only_fields(struct req *r, const json_t *d)
 
 /* The document page: the draft form or the finalised document.  all: the
  * problems of a failed POST (NULL on GET); posted: show what was typed. */
+/* A decision draft: whether it is major by the catalogue, with the
+ * reasons, and what the 法制审核 gate says (review/decision.h). */
+static void decision_note(struct req *r, const json_t *d)
+{
+	if (!json_is_object(json_object_get(json_object_get(d, "definition"), "review")) ||
+	    str_eq(js(d, "status"), "final"))
+		return;
+	json_t *cls = NULL;
+	struct err e = ERR_INIT;
+	if (review_document_classification(r->db, ji(d, "id"), &cls, &e) < 0 || !cls) {
+		h_raw(r->out, "<p class=\"alert warn\" id=\"decision-class\">尚未认定是否属于重大执法决定：请先登记当事人，"
+			      "填写处罚种类、金额和适用情形后保存。</p>");
+		return;
+	}
+	long long case_id = ji(json_object_get(d, "case"), "id");
+	bool major = json_is_true(json_object_get(cls, "major")) || review_case_major(r->db, case_id) == 1;
+	char msg[256] = "";
+	bool open = major && review_gate_open(r->db, case_id, msg, sizeof msg);
+	h_printf(r->out, "<div class=\"alert %s\" id=\"decision-class\" data-major=\"%s\"><p><strong>%s</strong>",
+		 major && !open ? "warn" : "ok", major ? "1" : "0",
+		 major ? "属于重大执法决定，须经法制审核同意后才能定稿" : "不属于重大执法决定");
+	size_t i;
+	const json_t *x;
+	json_array_foreach(json_object_get(cls, "reasons"), i, x)
+		h_printf(r->out, "%s%s", i ? "；" : "：", json_string_value(x));
+	h_printf(r->out, "（第 %lld 版重大执法决定目录）</p>", ji(cls, "catalogue_version"));
+	if (major)
+		h_printf(r->out, "<p>%s <a href=\"/cases/%lld/review\">办理法制审核</a></p>",
+			 open ? "法制审核已同意。" : msg, case_id);
+	h_raw(r->out, "</div>");
+	json_decref(cls);
+}
+
 static void render_doc(struct req *r, const json_t *d, const struct errs *all, bool posted)
 {
 	long long id = ji(d, "id");
@@ -638,6 +673,7 @@ static void render_doc(struct req *r, const json_t *d, const struct errs *all, b
 	}
 
 	needs_list(r, d, "定稿前还需要：");
+	decision_note(r, d);
 	const json_t *def = json_object_get(d, "definition"), *fields = json_object_get(d, "fields");
 	struct form fm;
 	form_init(&fm, r, all, map_field);
@@ -1022,6 +1058,7 @@ static void render_finalise(struct req *r, const json_t *d, const struct errs *a
 	}
 	h_raw(r->out, "<p>定稿后文书内容固定，不能再修改：系统编号、生成 PDF 并登记存证。请核对内容后输入您的登录密码确认。</p>");
 	needs_list(r, d, "定稿前还需要：");
+	decision_note(r, d);
 	const char *rec = js(json_object_get(d, "definition"), "recording");
 	if (str_eq(rec, "full") || str_eq(rec, "as_needed"))
 		h_printf(r->out, "<p class=\"muted\" id=\"recording-rule\">%s音像记录和未录像的理由在案件页的<a href=\"/cases/%lld#media\">音像记录</a>中添加。</p>",

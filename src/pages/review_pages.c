@@ -14,6 +14,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "http/form.h"
+#include "app/app.h"
 #include "http/xlsx.h"
 #include "pages/pages.h"
 #include "review/flow.h"
@@ -111,6 +112,23 @@ static void checkboxes(struct req *r, const json_t *m, const char *name, const c
 	h_raw(r->out, "</fieldset>");
 }
 
+/* The catalogue's answer for a decision draft, in words. */
+static void classification_note(struct req *r, const json_t *cls)
+{
+	if (!json_is_object(cls)) {
+		h_raw(r->out, "<p>尚未认定是否属于重大执法决定（请先在决定书草稿中登记当事人并填写处罚内容）。</p>");
+		return;
+	}
+	bool major = json_is_true(json_object_get(cls, "major"));
+	h_printf(r->out, "<p data-major=\"%s\"><strong>%s</strong>（按第 %lld 版重大执法决定目录认定）", major ? "1" : "0",
+		 major ? "属于重大执法决定，须经法制审核" : "不属于重大执法决定", ji(cls, "catalogue_version"));
+	size_t i;
+	const json_t *x;
+	json_array_foreach(json_object_get(cls, "reasons"), i, x)
+		h_printf(r->out, "%s%s", i ? "；" : "：", json_string_value(x));
+	h_raw(r->out, "</p>");
+}
+
 static void submit_form(struct req *r, const json_t *m, const json_t *rv, const char *kind, const json_t *cat)
 {
 	h_raw(r->out, "<section class=\"card\" aria-labelledby=\"f-submit\"><h2 id=\"f-submit\">送法制审核</h2>");
@@ -119,6 +137,18 @@ static void submit_form(struct req *r, const json_t *m, const json_t *rv, const 
 	h_raw(r->out, "<input type=\"hidden\" name=\"action\" value=\"submit\">");
 	textarea(r, m, "decision", "拟作出的决定", NULL);
 	textarea(r, m, "report", "调查终结报告", NULL);
+	const json_t *draft = json_object_get(rv, "decision_draft");
+	if (json_is_object(draft)) {
+		/* the decision draft goes with the submission and is classified
+		 * from its own fields and the case (review/decision.h) */
+		h_printf(r->out, "<div class=\"notice\" id=\"decision-draft\"><p>随同送审的决定书草稿："
+				 "<a href=\"/documents/%lld\">%s</a>（草稿）</p>",
+			 ji(draft, "id"), js(draft, "name"));
+		classification_note(r, json_object_get(draft, "classification"));
+		h_raw(r->out, "<p class=\"hint\">是否属于重大执法决定，按决定书草稿的处罚种类、金额、适用情形和本案当事人类别、是否经过听证认定；"
+			      "审核同意后决定书草稿的事实、处理措施或金额如有改动，须重新送审。</p></div>");
+		goto answers;
+	}
 	static const struct form_opt kinds[] = {
 		{ "person", "公民" },
 		{ "org", "法人或者其他组织" },
@@ -136,6 +166,7 @@ static void submit_form(struct req *r, const json_t *m, const json_t *rv, const 
 	if (str_eq(kind, "coercion"))
 		af_checkbox(r, m, "site", "查封、扣押的是生产经营场所", false);
 	checkboxes(r, m, "flags", "案件情形", json_object_get(json_object_get(cat, "definition"), "flags"));
+answers:;
 	/* a resubmission answers every problem of the last opinion */
 	const json_t *rounds = json_object_get(rv, "rounds");
 	const json_t *last = json_array_get(rounds, json_array_size(rounds) ? json_array_size(rounds) - 1 : 0);
@@ -267,6 +298,10 @@ static void round_view(struct req *r, const json_t *round)
 	json_array_foreach(json_object_get(cls, "reasons"), i, x)
 		h_printf(r->out, "<dt>判断理由</dt><dd>%s</dd>", json_string_value(x));
 	const json_t *prop = json_object_get(round, "proposal");
+	const json_t *dd = json_object_get(prop, "decision_document");
+	if (json_is_object(dd))
+		h_printf(r->out, "<dt>决定书草稿</dt><dd><a href=\"/documents/%lld\">%s</a>（送审时的决定内容摘要 <code class=\"hash\">%s</code>）</dd>",
+			 ji(dd, "id"), js(dd, "name"), js(dd, "material_sha256"));
 	h_printf(r->out, "<dt>拟作出的决定</dt><dd class=\"pre\">%s</dd><dt>调查终结报告</dt><dd class=\"pre\">%s</dd>"
 		 "<dt>送审材料摘要</dt><dd><code>%s</code>（%zu 份材料）</dd></dl>",
 		 js(prop, "decision"), js(prop, "report"), js(round, "snapshot_sha256"),
@@ -302,6 +337,10 @@ static void round_view(struct req *r, const json_t *round)
 			h_printf(r->out, "<p>处理建议：%s</p>", js(d, "suggestions"));
 		if (!str_empty(js(d, "instructions")))
 			h_printf(r->out, "<p>修改要求：%s</p>", js(d, "instructions"));
+		if (ji(x, "document_id") > 0)
+			h_printf(r->out, "<p><a class=\"opinion-doc\" href=\"/documents/%lld\">法制审核意见书</a>"
+					 "（<a href=\"/documents/%lld/pdf\" target=\"_blank\" rel=\"noopener\">PDF</a>）</p>",
+				 ji(x, "document_id"), ji(x, "document_id"));
 		h_raw(r->out, "</li>");
 	}
 	h_raw(r->out, "</ol></section>");
@@ -463,7 +502,7 @@ static int do_step(struct req *r, long long id, const char *action, struct err *
 	else if (str_eq(action, "claim"))
 		rc = review_claim(r->db, &r->actor, id, e);
 	else if (str_eq(action, "opinion"))
-		rc = review_opinion(r->db, &r->actor, id, in, req_param(r, "password"), e);
+		rc = review_opinion(r->db, app_vault(r->app, NULL), &r->actor, id, in, req_param(r, "password"), e);
 	else if (str_eq(action, "escalate"))
 		rc = review_escalate(r->db, &r->actor, id, req_param(r, "division_opinion"), e);
 	else if (str_eq(action, "decide"))

@@ -95,7 +95,8 @@ static const char *const field_keys[] = { "key", "label", "type", "required", "m
 					  "act", "prefill", "default", "hint", "print" };
 static const char *const def_keys[] = { "code", "name", "basis", "procedures", "stages", "fields", "prefill",
 					"phrases", "signers", "handed_to_party", "numbered", "number_kind",
-					"party_signature", "recording", "remedies", "rights", "review", "publish" };
+					"party_signature", "recording", "remedies", "rights", "review", "publish",
+					"issued_by" };
 
 static void strings_check(const json_t *v, const char *key, const char *label, const char *const *allowed,
 			  size_t n_allowed, bool need_one, struct errs *all)
@@ -306,6 +307,9 @@ int doc_type_validate(const json_t *def, struct errs *all)
 			errs_add(all, ERR_INVALID, "signers", "须当事人签名的文书，签名人应包括当事人（party）");
 	}
 	review_check(def, all);
+	const json_t *ib = json_object_get(def, "issued_by");
+	if (ib && !str_eq(json_string_value(ib), "review"))
+		errs_add(all, ERR_INVALID, "issued_by", "issued_by 只能为 review（由法制审核意见生成的文书）");
 	const json_t *pre = json_object_get(def, "prefill");
 	if (pre && !json_is_object(pre))
 		errs_add(all, ERR_INVALID, "prefill", "prefill 应为对象");
@@ -591,7 +595,9 @@ int doc_types_list(struct db *db, const struct actor *a, long long case_id, json
 		const json_t *def = json_object_get(o, "definition");
 		bool suggested = false;
 		if (case_id > 0) {
-			if (!array_has(json_object_get(def, "procedures"), c.procedure_code)) {
+			/* a document another step issues (法制审核意见书) is not drafted by hand */
+			if (!array_has(json_object_get(def, "procedures"), c.procedure_code) ||
+			    json_object_get(def, "issued_by")) {
 				json_decref(o);
 				continue;
 			}

@@ -579,10 +579,17 @@ static bool array_has(const json_t *arr, const char *s)
 int records_create(struct db *db, const struct actor *a, long long case_id, const struct record_create_input *in,
 		   long long *id, struct err *e)
 {
+	return rec_create(db, a, case_id, in, NULL, false, id, e);
+}
+
+int rec_create(struct db *db, const struct actor *a, long long case_id, const struct record_create_input *in,
+	       const json_t *given, bool issuer, long long *id, struct err *e)
+{
 	if (!actor_logged_in(a))
 		return err_set(e, ERR_UNAUTH, "", "请先登录");
 	struct case_brief c;
-	if (case_brief_get(db, a, case_id, true, &c, e) < 0)
+	/* an issuer (records_issue) checked its own right to act on the case */
+	if (case_brief_get(db, issuer ? NULL : a, case_id, !issuer, &c, e) < 0)
 		return -1;
 	struct doc_row orig = { 0 };
 	bool correction = in->corrects_id != 0;
@@ -638,6 +645,12 @@ int records_create(struct db *db, const struct actor *a, long long case_id, cons
 		rec_doc_release(&orig);
 		return -1;
 	}
+	if (json_object_get(def, "issued_by") && !issuer) {
+		err_set(e, ERR_INVALID, "type_code", "「%s」由法制审核意见生成，不能直接制作", rec_js(def, "name"));
+		json_decref(def);
+		rec_doc_release(&orig);
+		return -1;
+	}
 	int version = (int)db_scalar_int(db, 1, "SELECT version FROM doc_types WHERE id = ?",
 					 (const struct db_val[]){ DB_INT(type_id), DB_END });
 	json_t *fields = NULL;
@@ -662,6 +675,21 @@ int records_create(struct db *db, const struct actor *a, long long case_id, cons
 		}
 		fields = prefill(def, facts);
 		json_decref(facts);
+		if (given) {
+			/* the issuer's values over the prefill, checked like a save */
+			json_t *merged = json_deep_copy(fields);
+			json_object_update(merged, (json_t *)given);
+			json_t *norm = NULL;
+			int frc = check_fields(def, merged, &norm, e);
+			json_decref(merged);
+			if (frc < 0) {
+				json_decref(fields);
+				json_decref(def);
+				return -1;
+			}
+			json_decref(fields);
+			fields = norm;
+		}
 	}
 	char h[65], now[21], ast[21], aen[21];
 	rec_content_sha256(case_id, code, version, fields, NULL, h);

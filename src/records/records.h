@@ -236,6 +236,15 @@ int records_sign(struct db *db, struct vault *v, const struct actor *a, long lon
  * row_version} (no record.read row).  A vault-less call is ERR_INTERNAL. */
 int records_finalise(struct db *db, struct vault *v, const struct actor *a, long long doc_id, int row_version,
 		     const char *password, json_t **out, struct err *e);
+/* A document another step of the case issues (a type with "issued_by",
+ * e.g. the 法制审核意见书 of review/flow.h): drafted with fields over the
+ * prefill and finalised at once by a, with the PDF, the leaves and the
+ * op_log rows of records_create and records_finalise.  The caller has
+ * checked a's right to act and confirmed a's password; the document is
+ * in the case file like any other.  *doc_id (may be NULL) gets its id
+ * (also when finalising fails: the draft stays). */
+int records_issue(struct db *db, struct vault *v, const struct actor *a, long long case_id, const char *type_code,
+		  const json_t *fields, long long *doc_id, struct err *e);
 
 /* The PDF of a document appended to out: a draft rendered now with the
  * watermark 草稿, a final one read from v (its stored bytes, checked

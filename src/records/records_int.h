@@ -77,6 +77,16 @@ int rec_case_docs(struct db *db, long long case_id, long long procedure_id, stru
 /* The op_log row of a read of a document. */
 void rec_log_read(struct db *db, const struct actor *a, long long id, const char *what);
 
+/* records_create, and records_issue's part of it: given (may be NULL)
+ * overrides the prefill; an issuer skips the check that a works on the
+ * case and may create types with "issued_by". */
+int rec_create(struct db *db, const struct actor *a, long long case_id, const struct record_create_input *in,
+	       const json_t *given, bool issuer, long long *id, struct err *e);
+/* records_finalise, and records_issue's part (issuer: no view or writer
+ * check, no password: the caller confirmed it). */
+int rec_finalise(struct db *db, struct vault *v, const struct actor *a, long long doc_id, int row_version,
+		 const char *password, bool issuer, json_t **out, struct err *e);
+
 /* gate.c: the requirement type "record" registered with its check and
  * evaluator (procedure.h). */
 void rec_gate_register(void);

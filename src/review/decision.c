@@ -210,14 +210,15 @@ static int classify_and_keep(struct db *db, const struct actor *a, const struct 
 	return rc;
 }
 
-/* drafted: a draft without a party yet is not classified (finalising
- * will ask again, and refuses without one). */
+/* drafted: classified and kept. */
 static int on_drafted(struct db *db, const struct actor *a, const struct records_decision *d, struct err *e)
 {
 	bool major;
 	struct err ce = ERR_INIT;
 	if (classify_and_keep(db, a, d, &major, &ce) < 0) {
-		if (ce.kind == ERR_INVALID)
+		/* no party yet, or no catalogue in force that day: the draft is
+		 * kept unclassified; finalising asks again and refuses */
+		if (ce.kind == ERR_INVALID || ce.kind == ERR_NOTFOUND)
 			return 0;
 		if (e)
 			*e = ce;
@@ -254,7 +255,7 @@ int review_cleared_material(struct db *db, long long case_id, char out[65])
 
 static int on_may_finalise(struct db *db, const struct actor *a, const struct records_decision *d, struct err *e)
 {
-	bool found, major;
+	bool found = false, major = false;
 	if (latest_row(db, d->doc_id, d->material, &found, &major, e) < 0)
 		return -1;
 	if (!found) {

@@ -479,8 +479,77 @@ int review_claim(struct db *db, const struct actor *a, long long case_id, struct
 	return assign_common(db, a, case_id, a->user_id, true, e);
 }
 
-int review_opinion(struct db *db, const struct actor *a, long long case_id, const json_t *in, const char *password,
-		   struct err *e)
+/* The 法制审核意见书 of the opinion just given on round_id (flow.h): the
+ * checklist, the problems and suggestions in words, as a final document
+ * of the case.  A failure leaves the opinion as it is, logged. */
+static void issue_opinion(struct db *db, struct vault *v, const struct actor *a, long long case_id, long long round_id,
+			  const char *verdict, const json_t *detail)
+{
+	struct rv_round rd;
+	struct err e = ERR_INIT;
+	if (!v || rv_round_load(db, round_id, &rd, &e) < 0) {
+		log_warn("review: the 法制审核意见书 of round %lld is not issued: %s", round_id, v ? e.msg : "no vault");
+		return;
+	}
+	struct buf cl, pr;
+	buf_init(&cl, 0);
+	buf_init(&pr, 0);
+	const json_t *list = json_object_get(detail, "checklist");
+	for (int i = 0; i < REVIEW_CHECKLIST_N; i++) {
+		const json_t *it = json_object_get(list, review_checklist_keys[i]);
+		const char *note = json_string_value(json_object_get(it, "note"));
+		buf_printf(&cl, "%s%d. %s：%s%s%s", i ? "\n" : "", i + 1, review_checklist_labels[i],
+			   json_is_true(json_object_get(it, "ok")) ? "无问题" : "存在问题", note && note[0] ? "。" : "",
+			   note ? note : "");
+	}
+	size_t i;
+	const json_t *x;
+	json_array_foreach(json_object_get(detail, "problems"), i, x)
+		buf_printf(&pr, "%s%zu. %s", i ? "\n" : "", i + 1, json_string_value(x));
+	json_t *cls = NULL;
+	struct db_res *r = NULL;
+	char unit[200] = "", submitted[20] = "", today[11];
+	if (db_query(db, &r, "SELECT r.classification, u.name, r.submitted_at FROM review_rounds r JOIN units u ON"
+			     " u.id = r.unit_id WHERE r.id = ?",
+		     DB_INT(round_id)) == 0) {
+		if (r->nrows) {
+			cls = json_loads(db_text(r, 0, 0), 0, NULL);
+			snprintf(unit, sizeof unit, "%s", db_text(r, 0, 1));
+			time_utc_to_shanghai(db_text(r, 0, 2), submitted);
+		}
+		db_res_free(r);
+	}
+	submitted[10] = 0;
+	time_today_shanghai(today);
+	struct buf mj;
+	buf_init(&mj, 0);
+	buf_puts(&mj, json_is_true(json_object_get(cls, "major")) ? "属于重大执法决定" : "不属于重大执法决定（自愿送审）");
+	json_array_foreach(json_object_get(cls, "reasons"), i, x)
+		buf_printf(&mj, "%s%s", i ? "；" : "：", json_string_value(x));
+	const char *sugg = json_string_value(json_object_get(detail, "suggestions"));
+	json_t *fields = json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "division", unit[0] ? unit : "承办机构",
+				   "round", rd.round_no, "submitted_on", submitted[0] ? submitted : today, "major",
+				   buf_str(&mj), "checklist", buf_str(&cl), "verdict",
+				   str_eq(verdict, "agree") ? "同意" : "存在问题", "problems", pr.len ? buf_str(&pr) : "无",
+				   "suggestions", sugg && sugg[0] ? sugg : "无", "reviewer", a->name[0] ? a->name : a->username, "doc_date", today);
+	long long doc = 0;
+	long long ev = db_scalar_int(db, 0, "SELECT MAX(id) FROM review_events WHERE round_id = ? AND type = 'opinion'",
+				     (const struct db_val[]){ DB_INT(round_id), DB_END });
+	if (records_issue(db, v, a, case_id, "review_opinion", fields, &doc, &e) < 0)
+		log_warn("review: the 法制审核意见书 of round %lld is not issued: %s", round_id, e.msg);
+	else if (ev <= 0 || db_exec(db, "INSERT INTO review_opinion_documents(event_id, document_id) VALUES (?, ?)",
+				    DB_INT(ev), DB_INT(doc)) < 0)
+		log_warn("review: the 法制审核意见书 %lld is not linked to its opinion: %s", doc, db_errmsg(db));
+	json_decref(fields);
+	json_decref(cls);
+	buf_release(&mj);
+	buf_release(&cl);
+	buf_release(&pr);
+	rv_round_release(&rd);
+}
+
+int review_opinion(struct db *db, struct vault *v, const struct actor *a, long long case_id, const json_t *in,
+		   const char *password, struct err *e)
 {
 	if (!json_is_object(in))
 		return err_set(e, ERR_INVALID, "", "请求体应为 JSON 对象");
@@ -569,7 +638,10 @@ int review_opinion(struct db *db, const struct actor *a, long long case_id, cons
 			time_today_shanghai(today);
 			if (rc == 0 && deadline_meet_event(db, "review", oid, "review_done", today, NULL, e) < 0)
 				rc = -1;
+			long long round_id = rd.id;
 			rc = step_commit(db, &rd, rc, e);
+			if (rc == 0)
+				issue_opinion(db, v, a, case_id, round_id, verdict, detail);
 		}
 	}
 	json_decref(detail);

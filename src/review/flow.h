@@ -36,6 +36,7 @@
 #include "core/err.h"
 #include "store/db.h"
 #include "actor/actor.h"
+#include "recording/vault.h"
 #include <jansson.h>
 
 /* The nine points of the checklist, in order: key and label. */
@@ -73,9 +74,13 @@ int review_claim(struct db *db, const struct actor *a, long long case_id, struct
 /* The assigned reviewer's opinion, confirmed by their password: verdict
  * "agree" | "problems"; checklist {KEY: {"ok": bool, "note": "..."}} for
  * every point (a note for each problem); problems ["...", ...] (required
- * with "problems", none with "agree"); suggestions (optional text). */
-int review_opinion(struct db *db, const struct actor *a, long long case_id, const json_t *in, const char *password,
-		   struct err *e);
+ * with "problems", none with "agree"); suggestions (optional text).
+ * Then the 法制审核意见书 is issued (records_issue: a final document of
+ * type review_opinion with its PDF in v, in the case file and the
+ * ledger), linked to the opinion (review_opinion_documents); when v is
+ * NULL or issuing fails the opinion stands and the failure is logged. */
+int review_opinion(struct db *db, struct vault *v, const struct actor *a, long long case_id, const json_t *in,
+		   const char *password, struct err *e);
 /* The head of the case's division sends both opinions to the 分管负责人:
  * only after a resubmission that still got 存在问题; the division's
  * opinion (text, required). */
@@ -112,6 +117,9 @@ int review_stats(struct db *db, const struct actor *a, json_t **out, struct err 
 /* Whether the review of case_id lets the decision be made; when not, msg
  * says why ("法制审核尚未同意：审核中"). */
 bool review_gate_open(struct db *db, long long case_id, char *msg, size_t msg_size);
+/* The case of review round round_id (the object of the review clock),
+ * 0 when none. */
+long long review_round_case(struct db *db, long long round_id);
 /* Register the requirement type "review" (label 法制审核) and its
  * evaluator with the procedures (cases/procedure.h).  Idempotent. */
 void review_init(void);

@@ -5,6 +5,8 @@
 #include "core/core.h"
 #include "review/flow.h"
 #include "review/flow_int.h"
+#include "review/decision.h"
+#include "records/decision.h"
 #include "cases/cases.h"
 #include "people/people.h"
 #include "actor/audit.h"
@@ -204,7 +206,18 @@ static json_t *actions_for(struct db *db, const struct actor *a, const struct ca
 	bool division = case_brief_get(db, a, cb->id, true, &tmp, &e) == 0 && str_eq(cb->status, "open");
 	bool office = people_unit_is_reviewer(db, a->unit_id);
 	const char *st = has_round ? rd->state : "";
-	if (division && (!has_round || str_eq(st, "problems")))
+	/* after 同意, a decision draft changed since (or made after) is
+	 * submitted again */
+	bool changed = false;
+	if (division && has_round && (str_eq(st, "agreed") || str_eq(st, "decided"))) {
+		json_t *draft = NULL;
+		if (records_decision_draft(db, cb->id, &draft, &e) == 0 && draft &&
+		    !str_eq(json_string_value(json_object_get(draft, "material_sha256")), rd->material) &&
+		    !(str_eq(st, "decided") && str_eq(rd->decided_verdict, "refuse")))
+			changed = true;
+		json_decref(draft);
+	}
+	if (division && (!has_round || str_eq(st, "problems") || changed))
 		json_array_append_new(out, json_string("submit"));
 	if (office && actor_has(a, ROLE_HEAD | ROLE_REVIEWER) && str_eq(st, "submitted")) {
 		json_array_append_new(out, json_string("accept"));
@@ -276,8 +289,10 @@ int review_get(struct db *db, const struct actor *a, long long case_id, json_t *
 						      json_object_get(round, "submitted_at_local")));
 		free(sub);
 		struct db_res *ev;
-		if (db_query(db, &ev, "SELECT type, by_user, by_role, COALESCE(reviewer_id, 0), COALESCE(verdict, ''), text,"
-				      " detail, at FROM review_events WHERE round_id = ? ORDER BY id", DB_INT(rid)) < 0) {
+		if (db_query(db, &ev, "SELECT e.type, e.by_user, e.by_role, COALESCE(e.reviewer_id, 0), COALESCE(e.verdict, ''),"
+				      " e.text, e.detail, e.at, COALESCE(o.document_id, 0) FROM review_events e LEFT JOIN"
+				      " review_opinion_documents o ON o.event_id = e.id WHERE e.round_id = ? ORDER BY e.id",
+			     DB_INT(rid)) < 0) {
 			json_decref(round);
 			json_decref(rounds);
 			json_decref(resp);
@@ -298,6 +313,10 @@ int review_get(struct db *db, const struct actor *a, long long case_id, json_t *
 							role_label_of(role), "reviewer_name", rev, "verdict",
 							db_text(ev, k, 4), "verdict_label", verdict_label(db_text(ev, k, 4)),
 							"text", text, "detail", detail ? detail : json_object(), "at_local", at));
+			if (db_int(ev, k, 8) > 0) /* its 法制审核意见书 */
+				json_object_set_new(json_array_get(json_object_get(round, "events"),
+								   json_array_size(json_object_get(round, "events")) - 1),
+						    "document_id", json_integer(db_int(ev, k, 8)));
 			char step[80];
 			snprintf(step, sizeof step, "第%d轮 %s%s%s", (int)db_int(r, i, 1), rv_event_label(type),
 				 db_text(ev, k, 4)[0] ? "：" : "", verdict_label(db_text(ev, k, 4)));
@@ -326,11 +345,27 @@ int review_get(struct db *db, const struct actor *a, long long case_id, json_t *
 			clock = json_incref(json_array_get(cl, json_array_size(cl) - 1));
 		json_decref(cl);
 	}
-	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:b,s:o,s:o,s:o,s:o}", "case_id", (json_int_t)case_id, "kind", cb.kind,
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:b,s:s,s:o,s:o,s:o,s:o}", "case_id", (json_int_t)case_id, "kind", cb.kind,
 			      "state",
 			      has ? rd.state : "none", "state_label", has ? review_state_label(rd.state) : "未送审",
-			      "gate_open", gate, "rounds", rounds, "clock", clock, "responsibility", resp, "actions",
-			      actions_for(db, a, &cb, &rd, has));
+			      "gate_open", gate, "gate_message", gate ? "" : msg, "rounds", rounds, "clock", clock,
+			      "responsibility", resp, "actions", actions_for(db, a, &cb, &rd, has));
+	/* the decision draft the division would submit now, with its
+	 * classification (review/decision.h) */
+	json_t *draft = NULL;
+	struct err de = ERR_INIT;
+	if (records_decision_draft(db, case_id, &draft, &de) == 0 && draft) {
+		json_t *dcls = NULL;
+		if (review_document_classification(db, json_integer_value(json_object_get(draft, "id")), &dcls, &de) == 0)
+			json_object_set_new(draft, "classification", dcls ? dcls : json_null());
+		json_object_del(draft, "fields");
+		json_object_del(draft, "review");
+		json_object_set_new(o, "decision_draft", draft);
+	} else {
+		json_decref(draft);
+		json_object_set_new(o, "decision_draft", json_null());
+	}
+	json_object_set_new(o, "major", json_boolean(review_case_major(db, case_id) == 1));
 	if (has)
 		rv_round_release(&rd);
 	char ids[24];
@@ -395,4 +430,10 @@ int review_queue(struct db *db, const struct actor *a, json_t **out, struct err 
 	db_res_free(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
+}
+
+long long review_round_case(struct db *db, long long round_id)
+{
+	return db_scalar_int(db, 0, "SELECT COALESCE(MAX(case_id), 0) FROM review_rounds WHERE id = ?",
+			     (const struct db_val[]){ DB_INT(round_id), DB_END });
 }

@@ -16,6 +16,8 @@
 #include "cases/numbering.h"
 #include "ledger/ledger.h"
 #include "records/records.h"
+#include "review/flow.h"
+#include "review/review.h"
 #include "recording/vault.h"
 #include <sys/stat.h>
 
@@ -201,10 +203,11 @@ int main(void)
 	db = tp_open();
 	struct err e = ERR_INIT;
 	int added = 0;
-	records_init(); /* the requirement type "record" the default procedures name */
+	records_init(); /* the requirement types "record" and "review" the default procedures name */
+	review_init();
 	if (people_demo_seed(db, &e) < 0 || publicity_demo_seed(db, &e) < 0 || party_demo_seed(db, &e) < 0 ||
 	    procedure_ensure_defaults(db, &added, &e) < 0 || numbering_seed_defaults(db, &e) < 0 ||
-	    doc_types_ensure_defaults(db, &added, &e) < 0)
+	    doc_types_ensure_defaults(db, &added, &e) < 0 || review_catalogue_ensure_defaults(db, &added, &e) < 0)
 		testdb_bail("demo seed", e.msg);
 	char tmpdir[] = "/tmp/zhifa-cases-XXXXXX";
 	if (!mkdtemp(tmpdir))
@@ -488,12 +491,26 @@ int main(void)
 		   "and lists it");
 		json_decref(l);
 	}
-	expect_refused(pc, "jn.head", (struct case_act_input){ .action = "approve", .approval = "legal_review" },
-		       ERR_FORBIDDEN, "法制审核", "法制审核 by a division head");
-	ok(act(pc, "shenhe", (struct case_act_input){ .action = "approve", .approval = "legal_review",
-						      .reason = "事实清楚，证据确凿，适用依据正确" },
-	       &e) == 0,
-	   "法制审核 by the reviewer (%s)", e.msg);
+	expect_refused(pc, "jn.zhang", (struct case_act_input){ .action = "advance", .to = "decision" }, ERR_CONFLICT,
+		       "尚未送法制审核", "决定 before the 法制审核");
+	{
+		/* the review (review/flow.h): submitted, accepted, claimed, 同意 */
+		struct actor off = who("jn.zhang"), fg = who("fagui.head"), sh = who("shenhe");
+		json_t *sub = json_pack("{s:s,s:s,s:b,s:s,s:i,s:[s]}", "decision", "拟警告并罚款五千元", "report",
+				       "调查终结报告：事实清楚，证据确凿", "vouch", 1, "party_kind", "org", "fine_yuan", 5000,
+				       "measures", "罚款");
+		ok(review_submit(db, &off, pc, sub, NULL, &e) == 0, "submitted to 法制审核 (%s)", e.msg);
+		json_decref(sub);
+		ok(review_accept(db, &fg, pc, &e) == 0 && review_claim(db, &sh, pc, &e) == 0, "accepted and claimed (%s)",
+		   e.msg);
+		json_t *cl = json_object();
+		for (int i = 0; i < REVIEW_CHECKLIST_N; i++)
+			json_object_set_new(cl, review_checklist_keys[i], json_pack("{s:b,s:s}", "ok", 1, "note", ""));
+		json_t *op = json_pack("{s:s,s:o,s:[]}", "verdict", "agree", "checklist", cl, "problems");
+		ok(review_opinion(db, vault, &sh, pc, op, PEOPLE_DEMO_PASSWORD, &e) == 0, "法制审核 同意 by the reviewer (%s)",
+		   e.msg);
+		json_decref(op);
+	}
 	ok(act(pc, "jn.zhang", (struct case_act_input){ .action = "advance", .to = "decision" }, &e) == 0, "决定 (%s)",
 	   e.msg);
 	ok(act(pc, "fenguan", (struct case_act_input){ .action = "approve", .approval = "decision" }, &e) == 0,

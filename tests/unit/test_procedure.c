@@ -10,6 +10,7 @@
 #include "core/core.h"
 #include "cases/procedure.h"
 #include "records/records.h"
+#include "review/flow.h"
 #include "test_people_util.h"
 #include <sys/wait.h>
 
@@ -525,6 +526,7 @@ int main(void)
 	struct tp_tree t;
 	tp_make_tree(db, &t);
 	records_init(); /* the requirement type "record" the default procedures name */
+	review_init(); /* and "review" */
 	test_defaults_valid();
 	test_validation_refuses();
 	test_accessors();

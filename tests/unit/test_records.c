@@ -20,6 +20,8 @@
 #include "cases/numbering.h"
 #include "recording/vault.h"
 #include "records/records.h"
+#include "review/flow.h"
+#include "review/review.h"
 #include "records/media.h"
 #include "ledger/ledger.h"
 #include "store/blobs.h"
@@ -196,11 +198,13 @@ static void seed(void)
 	struct err e = ERR_INIT;
 	int added = 0;
 	records_init();
+	review_init(); /* and "review" */
 	if (people_demo_seed(db, &e) < 0 || publicity_demo_seed(db, &e) < 0 || party_demo_seed(db, &e) < 0 ||
-	    procedure_ensure_defaults(db, &added, &e) < 0 || numbering_seed_defaults(db, &e) < 0)
+	    procedure_ensure_defaults(db, &added, &e) < 0 ||
+	    review_catalogue_ensure_defaults(db, &added, &e) < 0 || numbering_seed_defaults(db, &e) < 0)
 		testdb_bail("demo seed", e.msg);
-	ok(doc_types_ensure_defaults(db, &added, &e) == 0 && added == 28, "28 document types loaded (%d, %s)", added,
-	   e.msg);
+	int lrc = doc_types_ensure_defaults(db, &added, &e);
+	ok(lrc == 0 && added == 29, "29 document types loaded (%d, %s)", added, e.msg);
 	ok(doc_types_ensure_defaults(db, &added, &e) == 0 && added == 0, "a second start loads none");
 	if (!mkdtemp(tmpdir))
 		testdb_bail("mkdtemp", tmpdir);

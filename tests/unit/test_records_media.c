@@ -17,6 +17,8 @@
 #include "recording/vault.h"
 #include "records/media.h"
 #include "records/records.h"
+#include "review/flow.h"
+#include "review/review.h"
 #include "ledger/ledger.h"
 #include "core/config.h"
 
@@ -154,10 +156,12 @@ int main(void)
 {
 	db = tp_open();
 	records_init(); /* the requirement type "record" the default procedures name */
+	review_init(); /* and "review" */
 	struct err e = ERR_INIT;
 	int added = 0;
 	if (people_demo_seed(db, &e) < 0 || publicity_demo_seed(db, &e) < 0 || party_demo_seed(db, &e) < 0 ||
-	    procedure_ensure_defaults(db, &added, &e) < 0 || numbering_seed_defaults(db, &e) < 0 ||
+	    procedure_ensure_defaults(db, &added, &e) < 0 ||
+	    review_catalogue_ensure_defaults(db, &added, &e) < 0 || numbering_seed_defaults(db, &e) < 0 ||
 	    doc_types_ensure_defaults(db, &added, &e) < 0)
 		testdb_bail("demo seed", e.msg);
 	if (!mkdtemp(tmpdir))

@@ -58,3 +58,10 @@ CREATE TABLE review_clearances (
   UNIQUE (round_id)
 );
 CREATE INDEX review_clearances_case ON review_clearances(case_id, material_sha256);
+
+-- review_opinion_documents: the 法制审核意见书 (a final document of type
+-- review_opinion, records/records.h records_issue) of an opinion event.
+CREATE TABLE review_opinion_documents (
+  event_id BIGINT PRIMARY KEY REFERENCES review_events(id),
+  document_id BIGINT NOT NULL REFERENCES documents(id)
+);
