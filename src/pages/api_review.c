@@ -117,7 +117,7 @@ int page_api_case_review(struct req *r)
 	int rc;
 	long long round = 0;
 	if (str_eq(action, "submit")) {
-		rc = review_submit(r->db, &r->actor, id, in, &round, &e);
+		rc = review_submit(r->db, app_vault(r->app, NULL), &r->actor, id, in, &round, &e);
 	} else if (str_eq(action, "accept")) {
 		rc = review_accept(r->db, &r->actor, id, &e);
 	} else if (str_eq(action, "return")) {

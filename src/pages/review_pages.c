@@ -298,6 +298,10 @@ static void round_view(struct req *r, const json_t *round)
 	json_array_foreach(json_object_get(cls, "reasons"), i, x)
 		h_printf(r->out, "<dt>判断理由</dt><dd>%s</dd>", json_string_value(x));
 	const json_t *prop = json_object_get(round, "proposal");
+	if (ji(round, "application_document_id") > 0)
+		h_printf(r->out, "<dt>申请表</dt><dd><a class=\"application-doc\" href=\"/documents/%lld\">重大执法决定法制审核申请表</a>"
+				 "（<a href=\"/documents/%lld/pdf\" target=\"_blank\" rel=\"noopener\">PDF</a>）</dd>",
+			 ji(round, "application_document_id"), ji(round, "application_document_id"));
 	const json_t *dd = json_object_get(prop, "decision_document");
 	if (json_is_object(dd))
 		h_printf(r->out, "<dt>决定书草稿</dt><dd><a href=\"/documents/%lld\">%s</a>（送审时的决定内容摘要 <code class=\"hash\">%s</code>）</dd>",
@@ -488,7 +492,7 @@ static int do_step(struct req *r, long long id, const char *action, struct err *
 	int rc;
 	long long round = 0, reviewer = 0;
 	if (str_eq(action, "submit"))
-		rc = review_submit(r->db, &r->actor, id, in, &round, e);
+		rc = review_submit(r->db, app_vault(r->app, NULL), &r->actor, id, in, &round, e);
 	else if (str_eq(action, "accept"))
 		rc = review_accept(r->db, &r->actor, id, e);
 	else if (str_eq(action, "return"))

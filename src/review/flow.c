@@ -184,8 +184,12 @@ static const char *classify_procedure(const char *kind)
 	return NULL;
 }
 
-int review_submit(struct db *db, const struct actor *a, long long case_id, const json_t *in, long long *round_id,
-		  struct err *e)
+static void issue_application(struct db *db, struct vault *v, const struct actor *a, long long case_id,
+			      long long round_id, int round_no, const json_t *cls, const json_t *proposal,
+			      const json_t *answers, const json_t *snap, const char *snap_sha);
+
+int review_submit(struct db *db, struct vault *v, const struct actor *a, long long case_id, const json_t *in,
+		  long long *round_id, struct err *e)
 {
 	struct case_brief cb;
 	if (case_brief_get(db, a, case_id, true, &cb, e) < 0)
@@ -346,6 +350,7 @@ int review_submit(struct db *db, const struct actor *a, long long case_id, const
 	if (round_id)
 		*round_id = rid;
 	rc = 0;
+	issue_application(db, v, a, case_id, rid, round_no, cls, proposal, answers, snap, snap_sha);
 	json_decref(answers);
 	goto out;
 rollback:
@@ -479,6 +484,80 @@ int review_claim(struct db *db, const struct actor *a, long long case_id, struct
 	return assign_common(db, a, case_id, a->user_id, true, e);
 }
 
+/* The classification in words: "属于重大执法决定：reason；reason". */
+static void major_text(const json_t *cls, struct buf *b)
+{
+	buf_puts(b, json_is_true(json_object_get(cls, "major")) ? "属于重大执法决定" : "不属于重大执法决定（自愿送审）");
+	size_t i;
+	const json_t *x;
+	json_array_foreach(json_object_get(cls, "reasons"), i, x)
+		buf_printf(b, "%s%s", i ? "；" : "：", json_string_value(x));
+}
+
+/* The 重大执法决定法制审核申请表 of a round just submitted: what was sent,
+ * with the hashes of the materials (the snapshot), as a final document of
+ * the case.  A failure leaves the submission as it is, logged. */
+static void issue_application(struct db *db, struct vault *v, const struct actor *a, long long case_id,
+			      long long round_id, int round_no, const json_t *cls, const json_t *proposal,
+			      const json_t *answers, const json_t *snap, const char *snap_sha)
+{
+	if (!v) {
+		log_warn("review: the 法制审核申请表 of round %lld is not issued: no vault", round_id);
+		return;
+	}
+	struct buf mj, mat, ans;
+	buf_init(&mj, 0);
+	buf_init(&mat, 0);
+	buf_init(&ans, 0);
+	major_text(cls, &mj);
+	size_t i, n = 0;
+	const json_t *x;
+	const json_t *dd = json_object_get(proposal, "decision_document");
+	if (json_is_object(dd))
+		buf_printf(&mat, "%zu. %s（草稿，决定内容摘要 %s）\n", ++n, json_string_value(json_object_get(dd, "name")),
+			   json_string_value(json_object_get(dd, "material_sha256")));
+	json_array_foreach(json_object_get(snap, "items"), i, x) {
+		if (!str_eq(json_string_value(json_object_get(x, "kind")), "document") &&
+		    !str_eq(json_string_value(json_object_get(x, "kind")), "media"))
+			continue;
+		const char *title = json_string_value(json_object_get(x, "title"));
+		const char *no = json_string_value(json_object_get(x, "number"));
+		buf_printf(&mat, "%zu. %s%s%s（SHA-256 %s）\n", ++n, title ? title : "音像记录", no && no[0] ? " " : "",
+			   no ? no : "", json_string_value(json_object_get(x, "sha256")));
+	}
+	buf_printf(&mat, "案卷材料清单摘要（SHA-256）：%s", snap_sha);
+	json_array_foreach(answers, i, x)
+		buf_printf(&ans, "%s%zu. %s：%s", i ? "\n" : "", i + 1,
+			   json_is_true(json_object_get(x, "handled")) ? "已按意见处理" : "不同意",
+			   json_string_value(json_object_get(x, "note")));
+	char today[11];
+	time_today_shanghai(today);
+	char *unit = NULL;
+	struct case_brief cb;
+	struct err e = ERR_INIT;
+	if (case_brief_get(db, NULL, case_id, false, &cb, &e) == 0)
+		unit = people_unit_name(db, cb.unit_id);
+	json_t *fields = json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "division", unit ? unit : "承办机构", "round",
+				   round_no, "submitter", a->name[0] ? a->name : a->username, "submitted_on", today,
+				   "major", buf_str(&mj), "decision",
+				   json_string_value(json_object_get(proposal, "decision")), "report",
+				   json_string_value(json_object_get(proposal, "report")), "answers",
+				   ans.len ? buf_str(&ans) : "无", "materials", buf_str(&mat));
+	free(unit);
+	long long doc = 0;
+	e = (struct err)ERR_INIT;
+	if (records_issue(db, v, a, case_id, "review_application", fields, &doc, &e) < 0)
+		log_warn("review: the 法制审核申请表 of round %lld is not issued: %s", round_id, e.msg);
+	else if (db_exec(db, "INSERT INTO review_documents(document_id, round_id, event_id, kind) VALUES (?, ?, NULL,"
+			     " 'application')",
+			 DB_INT(doc), DB_INT(round_id)) < 0)
+		log_warn("review: the 法制审核申请表 %lld is not linked to its round: %s", doc, db_errmsg(db));
+	json_decref(fields);
+	buf_release(&mj);
+	buf_release(&mat);
+	buf_release(&ans);
+}
+
 /* The 法制审核意见书 of the opinion just given on round_id (flow.h): the
  * checklist, the problems and suggestions in words, as a final document
  * of the case.  A failure leaves the opinion as it is, logged. */
@@ -523,9 +602,7 @@ static void issue_opinion(struct db *db, struct vault *v, const struct actor *a,
 	time_today_shanghai(today);
 	struct buf mj;
 	buf_init(&mj, 0);
-	buf_puts(&mj, json_is_true(json_object_get(cls, "major")) ? "属于重大执法决定" : "不属于重大执法决定（自愿送审）");
-	json_array_foreach(json_object_get(cls, "reasons"), i, x)
-		buf_printf(&mj, "%s%s", i ? "；" : "：", json_string_value(x));
+	major_text(cls, &mj);
 	const char *sugg = json_string_value(json_object_get(detail, "suggestions"));
 	json_t *fields = json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "division", unit[0] ? unit : "承办机构",
 				   "round", rd.round_no, "submitted_on", submitted[0] ? submitted : today, "major",
@@ -537,8 +614,9 @@ static void issue_opinion(struct db *db, struct vault *v, const struct actor *a,
 				     (const struct db_val[]){ DB_INT(round_id), DB_END });
 	if (records_issue(db, v, a, case_id, "review_opinion", fields, &doc, &e) < 0)
 		log_warn("review: the 法制审核意见书 of round %lld is not issued: %s", round_id, e.msg);
-	else if (ev <= 0 || db_exec(db, "INSERT INTO review_opinion_documents(event_id, document_id) VALUES (?, ?)",
-				    DB_INT(ev), DB_INT(doc)) < 0)
+	else if (ev <= 0 || db_exec(db, "INSERT INTO review_documents(document_id, round_id, event_id, kind)"
+				    " VALUES (?, ?, ?, 'opinion')",
+				    DB_INT(doc), DB_INT(round_id), DB_INT(ev)) < 0)
 		log_warn("review: the 法制审核意见书 %lld is not linked to its opinion: %s", doc, db_errmsg(db));
 	json_decref(fields);
 	json_decref(cls);

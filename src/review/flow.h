@@ -55,11 +55,13 @@ const char *review_state_label(const char *state);
  * hearing_held, site, flags; procedure comes from the case's kind), and
  * from round 2 answers: [{handled: bool, note}] one per problem of the
  * last opinion}.  A decision that is not major may be submitted (marked
- * voluntary).  Errors: ERR_NOTFOUND / ERR_FORBIDDEN (the case);
+ * voluntary).  Then the 重大执法决定法制审核申请表 of the round is issued
+ * (records_issue, like the opinion's 法制审核意见书 below; review_documents).
+ * Errors: ERR_NOTFOUND / ERR_FORBIDDEN (the case);
  * ERR_CONFLICT (a review in progress, or already concluded); ERR_INVALID
  * naming the member. */
-int review_submit(struct db *db, const struct actor *a, long long case_id, const json_t *in, long long *round_id,
-		  struct err *e);
+int review_submit(struct db *db, struct vault *v, const struct actor *a, long long case_id, const json_t *in,
+		  long long *round_id, struct err *e);
 /* The 政策法规处 (a head or reviewer of it) on the latest round of
  * case_id: accept (materials complete; starts the clock) or return for 补正
  * with what is missing (text, required). */
@@ -77,7 +79,7 @@ int review_claim(struct db *db, const struct actor *a, long long case_id, struct
  * with "problems", none with "agree"); suggestions (optional text).
  * Then the 法制审核意见书 is issued (records_issue: a final document of
  * type review_opinion with its PDF in v, in the case file and the
- * ledger), linked to the opinion (review_opinion_documents); when v is
+ * ledger), linked to the opinion (review_documents); when v is
  * NULL or issuing fails the opinion stands and the failure is logged. */
 int review_opinion(struct db *db, struct vault *v, const struct actor *a, long long case_id, const json_t *in,
 		   const char *password, struct err *e);

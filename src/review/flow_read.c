@@ -284,6 +284,11 @@ int review_get(struct db *db, const struct actor *a, long long case_id, json_t *
 					  jload(db_text(r, i, 7), true), "snapshot",
 					  jload(db_text(r, i, 8), false), "snapshot_sha256",
 					  db_text(r, i, 9), "events");
+		long long app_doc = db_scalar_int(db, 0, "SELECT COALESCE(MAX(document_id), 0) FROM review_documents"
+							 " WHERE round_id = ? AND kind = 'application'",
+						  (const struct db_val[]){ DB_INT(rid), DB_END });
+		if (app_doc > 0)
+			json_object_set_new(round, "application_document_id", json_integer(app_doc));
 		json_array_append_new(resp, json_pack("{s:s,s:s,s:s,s:s,s:O}", "step", "送审", "person", sub, "role",
 						      "承办处室", "answers_for", answers_for("submitted"), "at_local",
 						      json_object_get(round, "submitted_at_local")));
@@ -291,7 +296,7 @@ int review_get(struct db *db, const struct actor *a, long long case_id, json_t *
 		struct db_res *ev;
 		if (db_query(db, &ev, "SELECT e.type, e.by_user, e.by_role, COALESCE(e.reviewer_id, 0), COALESCE(e.verdict, ''),"
 				      " e.text, e.detail, e.at, COALESCE(o.document_id, 0) FROM review_events e LEFT JOIN"
-				      " review_opinion_documents o ON o.event_id = e.id WHERE e.round_id = ? ORDER BY e.id",
+				      " review_documents o ON o.event_id = e.id WHERE e.round_id = ? ORDER BY e.id",
 			     DB_INT(rid)) < 0) {
 			json_decref(round);
 			json_decref(rounds);

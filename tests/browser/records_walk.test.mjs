@@ -119,11 +119,18 @@ async function fillDraft(page, doc) {
       }
       continue;
     }
+    if (f.type === 'multi') {
+      // a choice of several (行政处罚种类, 强制措施): the first one when required
+      const boxes = `[name^="fields_${f.key}__"]`;
+      const any = await page.$$eval(boxes, bs => bs.some(b => b.checked)).catch(() => false);
+      if (f.required && !any && await page.$(`[name="fields_${f.key}__0"]`)) await page.check(`[name="fields_${f.key}__0"]`);
+      continue;
+    }
     if (!(await page.$(sel))) continue;
     const cur = await page.inputValue(sel).catch(() => '');
     if (f.type === 'datetime') await page.fill(sel, f.act === 'end' ? ACT.end : ACT.start);
     else if (f.type === 'date') { if (!cur) await page.fill(sel, '2026-11-30'); }
-    else if (f.type === 'check') await page.check(sel);
+    else if (f.type === 'check') { if (f.required) await page.check(sel); }
     else if (f.type === 'select') { if (!cur) await page.selectOption(sel, { index: 1 }); }
     else if (f.type === 'integer') { if (!cur) await page.fill(sel, '1'); }
     else if (f.type === 'money') { if (!cur) await page.fill(sel, '100.00'); }

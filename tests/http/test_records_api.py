@@ -123,7 +123,7 @@ def main():
              "the stage's types first, with their definitions")
         t.ok("seizure_list" in [x["code"] for x in items if x["suggested"]], "查封扣押清单 suggested at 实施查封、扣押")
         t.is_(zh.get("/api/v1/doc-types?case_id=%d" % seizure).status, 404, "a case out of view: 404")
-        t.is_(len(Api(srv, "admin").get("/api/v1/doc-types").json()["items"]), 29, "the administrator reads the catalogue (with the 法制审核意见书)")
+        t.is_(len(Api(srv, "admin").get("/api/v1/doc-types").json()["items"]), 30, "the administrator reads the catalogue (with the 法制审核申请表 and 意见书)")
 
         # ---- a draft ----
         before = counts(srv)

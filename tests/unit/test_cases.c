@@ -499,7 +499,7 @@ int main(void)
 		json_t *sub = json_pack("{s:s,s:s,s:b,s:s,s:i,s:[s]}", "decision", "拟警告并罚款五千元", "report",
 				       "调查终结报告：事实清楚，证据确凿", "vouch", 1, "party_kind", "org", "fine_yuan", 5000,
 				       "measures", "罚款");
-		ok(review_submit(db, &off, pc, sub, NULL, &e) == 0, "submitted to 法制审核 (%s)", e.msg);
+		ok(review_submit(db, vault, &off, pc, sub, NULL, &e) == 0, "submitted to 法制审核 (%s)", e.msg);
 		json_decref(sub);
 		ok(review_accept(db, &fg, pc, &e) == 0 && review_claim(db, &sh, pc, &e) == 0, "accepted and claimed (%s)",
 		   e.msg);

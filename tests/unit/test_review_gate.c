@@ -122,7 +122,7 @@ static void review_to_agree(long long case_id, const char *submitter, bool first
 	struct err e = ERR_INIT;
 	json_t *sub = json_pack("{s:s,s:s,s:b}", "decision", "拟罚款（见决定书草稿）", "report", "调查终结报告：事实清楚，证据确凿",
 				"vouch", 1);
-	ok(review_submit(db, &off, case_id, sub, NULL, &e) == 0, "%s (%s)", first ? "submitted" : "resubmitted after the change",
+	ok(review_submit(db, vault, &off, case_id, sub, NULL, &e) == 0, "%s (%s)", first ? "submitted" : "resubmitted after the change",
 	   e.msg);
 	json_decref(sub);
 	ok(review_accept(db, &fg, case_id, &e) == 0, "accepted (%s)", e.msg);
@@ -215,9 +215,13 @@ static void test_major(void)
 	ok(count("SELECT COUNT(*) FROM documents WHERE case_id = ? AND type_code = 'review_opinion' AND status = 'final'"
 		 " AND pdf_sha256 IS NOT NULL AND leaf_index IS NOT NULL", cid) == 2,
 	   "two 法制审核意见书, final, with PDF and leaf");
-	ok(count("SELECT COUNT(*) FROM review_opinion_documents o JOIN review_events e ON e.id = o.event_id"
+	ok(count("SELECT COUNT(*) FROM review_documents o JOIN review_events e ON e.id = o.event_id"
 		 " WHERE e.case_id = ? AND e.type = 'opinion'", cid) == 2,
 	   "each linked to its opinion");
+	ok(count("SELECT COUNT(*) FROM review_documents o JOIN review_rounds r ON r.id = o.round_id JOIN documents d ON"
+		 " d.id = o.document_id WHERE r.case_id = ? AND o.kind = 'application' AND d.status = 'final'"
+		 " AND d.type_code = 'review_application'", cid) == 2,
+	   "each submission issued its 法制审核申请表");
 	{
 		struct actor zh = who("wx.zhao");
 		struct record_create_input in = { .type_code = "review_opinion" };

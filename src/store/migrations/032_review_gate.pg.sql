@@ -32,5 +32,5 @@ CREATE TRIGGER decision_gate_tables_no_truncate BEFORE TRUNCATE ON review_classi
   FOR EACH STATEMENT EXECUTE FUNCTION zhifa_append_only();
 CREATE TRIGGER review_clearances_no_truncate BEFORE TRUNCATE ON review_clearances
   FOR EACH STATEMENT EXECUTE FUNCTION zhifa_append_only();
-CREATE TRIGGER review_opinion_documents_append_only BEFORE UPDATE OR DELETE ON review_opinion_documents
+CREATE TRIGGER review_documents_append_only BEFORE UPDATE OR DELETE ON review_documents
   FOR EACH ROW EXECUTE FUNCTION zhifa_append_only();

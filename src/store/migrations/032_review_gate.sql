@@ -59,9 +59,14 @@ CREATE TABLE review_clearances (
 );
 CREATE INDEX review_clearances_case ON review_clearances(case_id, material_sha256);
 
--- review_opinion_documents: the 法制审核意见书 (a final document of type
--- review_opinion, records/records.h records_issue) of an opinion event.
-CREATE TABLE review_opinion_documents (
-  event_id BIGINT PRIMARY KEY REFERENCES review_events(id),
-  document_id BIGINT NOT NULL REFERENCES documents(id)
+-- review_documents: the documents the review issues (final documents of
+-- the case, records/records.h records_issue): the 重大执法决定法制审核申请表 of
+-- a round (kind application) and the 法制审核意见书 of an opinion event
+-- (kind opinion).
+CREATE TABLE review_documents (
+  document_id BIGINT PRIMARY KEY REFERENCES documents(id),
+  round_id BIGINT NOT NULL REFERENCES review_rounds(id),
+  event_id BIGINT REFERENCES review_events(id),
+  kind TEXT NOT NULL CHECK (kind IN ('application', 'opinion'))
 );
+CREATE INDEX review_documents_round ON review_documents(round_id, kind);

@@ -37,7 +37,7 @@ CREATE TRIGGER review_clearances_no_update BEFORE UPDATE ON review_clearances
 BEGIN SELECT RAISE(ABORT, '法制审核通过记录只能追加,不可修改'); END;
 CREATE TRIGGER review_clearances_no_delete BEFORE DELETE ON review_clearances
 BEGIN SELECT RAISE(ABORT, '法制审核通过记录只能追加,不可删除'); END;
-CREATE TRIGGER review_opinion_documents_no_update BEFORE UPDATE ON review_opinion_documents
-BEGIN SELECT RAISE(ABORT, '法制审核意见书记录只能追加,不可修改'); END;
-CREATE TRIGGER review_opinion_documents_no_delete BEFORE DELETE ON review_opinion_documents
-BEGIN SELECT RAISE(ABORT, '法制审核意见书记录只能追加,不可删除'); END;
+CREATE TRIGGER review_documents_no_update BEFORE UPDATE ON review_documents
+BEGIN SELECT RAISE(ABORT, '法制审核文书记录只能追加,不可修改'); END;
+CREATE TRIGGER review_documents_no_delete BEFORE DELETE ON review_documents
+BEGIN SELECT RAISE(ABORT, '法制审核文书记录只能追加,不可删除'); END;
