@@ -274,6 +274,11 @@ int case_brief_get(struct db *db, const struct actor *a, long long id, bool writ
  * [{user_id, name, cert_no, ...}], participants: [...]}.  No view check,
  * no log (the caller checked with case_brief_get).  ERR_NOTFOUND. */
 int case_facts(struct db *db, long long id, json_t **out, struct err *e);
+/* A module above (review/) may widen who sees a case: fn answers whether
+ * a sees case_id for a reason of its own (the 政策法规处 sees the cases
+ * submitted to it).  Set once at start-up; NULL clears it. */
+typedef bool (*case_visibility_fn)(struct db *db, const struct actor *a, long long case_id);
+void case_set_visibility_hook(case_visibility_fn fn);
 /* What the 法制审核 catalogue asks of case id (review/review.h): the kinds
  * of its parties (person | org | individual_business, each once, in that
  * order; *kinds a new array) and whether a hearing was held (the case

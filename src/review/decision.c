@@ -9,6 +9,7 @@
 #include "review/flow_int.h"
 #include "records/decision.h"
 #include "cases/cases.h"
+#include "people/people.h"
 
 static const char *js(const json_t *o, const char *k)
 {
@@ -321,8 +322,20 @@ bool review_publication_allowed(struct db *db, long long case_id, char *msg, siz
 	return review_gate_open(db, case_id, msg, msg_size);
 }
 
+/* The 政策法规处 (its head and reviewers) sees a case submitted to it,
+ * whatever its stage: the case page, its documents, the review's own
+ * 申请表 and 意见书 (case_set_visibility_hook). */
+static bool sees_case(struct db *db, const struct actor *a, long long case_id)
+{
+	if (!actor_has(a, ROLE_HEAD | ROLE_REVIEWER) || !people_unit_is_reviewer(db, a->unit_id))
+		return false;
+	return db_scalar_int(db, 0, "SELECT COUNT(*) FROM review_rounds WHERE case_id = ?",
+			     (const struct db_val[]){ DB_INT(case_id), DB_END }) > 0;
+}
+
 void review_decision_init(void)
 {
 	static const struct records_decision_hooks h = { on_drafted, on_may_finalise };
 	records_set_decision_hooks(&h);
+	case_set_visibility_hook(sees_case);
 }
