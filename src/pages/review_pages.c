@@ -345,7 +345,7 @@ static void both_opinions(struct req *r, const json_t *rv)
 	const json_t *d = json_object_get(op, "detail");
 	h_printf(r->out, "<section class=\"card\" id=\"both\" aria-labelledby=\"h-both\"><h2 id=\"h-both\">双方意见"
 		 "（第 %lld 轮）</h2><div class=\"grid\"><div class=\"opinion-office\"><h3>政策法规处的审核意见</h3>"
-		 "<p>%s：%s（%s）</p>",
+		 "<p>审核意见：%s — %s（%s）</p>",
 		 ji(round, "round_no"), js(op, "verdict_label"), js(op, "by_name"), js(op, "at_local"));
 	const json_t *probs = json_object_get(d, "problems");
 	if (json_array_size(probs)) {
@@ -359,7 +359,7 @@ static void both_opinions(struct req *r, const json_t *rv)
 	checklist_view(r, d);
 	if (!str_empty(js(d, "suggestions")))
 		h_printf(r->out, "<p>处理建议：%s</p>", js(d, "suggestions"));
-	h_printf(r->out, "</div><div class=\"opinion-division\"><h3>承办处室的意见</h3><p>报请审定：%s（%s）</p>"
+	h_printf(r->out, "</div><div class=\"opinion-division\"><h3>承办处室的意见</h3><p>报请审定 — %s（%s）</p>"
 		 "<p class=\"pre\">%s</p>",
 		 js(esc, "by_name"), js(esc, "at_local"), js(esc, "text"));
 	const json_t *answers = json_object_get(round, "answers");
