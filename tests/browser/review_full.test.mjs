@@ -170,6 +170,14 @@ try {
   const problems1 = ['设备发射功率的认定与监测记录不一致，须补充说明', '罚款十五万元未说明适用《云南省无线电管理行政处罚裁量基准》的哪一档'];
   await rev.page.fill('textarea[name=problems]', problems1.join('\n'));
   await rev.page.fill('textarea[name=suggestions]', '补充功率测试报告，说明裁量理由后再次送审');
+  // a mistyped password: said in Chinese, nothing recorded, the opinion kept
+  await rev.page.fill('input[name=password]', 'Zhifa@2026dem0');
+  text = await press(rev, '出具意见');
+  ok(/密码不正确/.test(await rev.page.locator('.alert.error').innerText()) && await stateOf(rev) === '审核中',
+     'a wrong password: refused with the reason, still 审核中', text.slice(0, 400));
+  ok(await rev.page.isChecked('input[name=ok_facts][value="0"]') && await rev.page.inputValue('textarea[name=problems]') === problems1.join('\n') &&
+     await rev.page.inputValue('select[name=verdict]') === 'problems', '... with the checklist and the problems kept');
+  await look(rev, 'opinion-refused', 'the opinion refused for the password');
   await rev.page.fill('input[name=password]', demoPassword);
   text = await press(rev, '出具意见');
   ok(await stateOf(rev) === '存在问题' && problems1.every(p => text.includes(p)), 'round 1: 存在问题, both problems listed');
