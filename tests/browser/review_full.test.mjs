@@ -18,6 +18,11 @@
 //        (or: sh tests/browser/run.sh review_full.test.mjs)
 import { base, shots, ok, done, launch, demoPassword } from './lib.mjs';
 
+if (!base) {
+  console.log('Bail out! ZHIFA_URL is not set: run sh tests/browser/run.sh review_full.test.mjs (it starts a demo server)');
+  process.exit(1);
+}
+
 const PHONE = { width: 390, height: 844 };
 const DESK = { width: 1280, height: 900 };
 
