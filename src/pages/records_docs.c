@@ -164,7 +164,7 @@ void records_docs_section(struct req *r, const json_t *c)
 	/* a POST with the CSRF token: the export is an act of record (its
 	 * own ledger leaf and log row), which no link from elsewhere may do */
 	form_csrf(r);
-	h_raw(r->out, "<button type=\"submit\" class=\"secondary\">下载案卷证据包（zip，可离线核验）</button></form>");
+	h_raw(r->out, "<button type=\"submit\" class=\"secondary\">下载案卷证据包（压缩文件，可离线核验）</button></form>");
 	if (records_list(r->db, &r->actor, case_id, &list, &e) < 0) {
 		h_printf(r->out, "<p class=\"alert error\">%s</p></section>", e.kind >= 500 ? "文书列表暂时无法读取，请稍后重试。" : e.msg);
 		return;

@@ -48,14 +48,16 @@ static void responsibility_table(struct req *r, const json_t *rv)
 	const json_t *rows = json_object_get(rv, "responsibility");
 	if (!json_array_size(rows))
 		return;
-	h_raw(r->out, "<h3>责任记录</h3><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">步骤</th>"
+	/* one card per step on a phone (table.cards, labelled from data-label) */
+	h_raw(r->out, "<h3>责任记录</h3><div class=\"table-wrap\"><table class=\"cards resp\"><thead><tr><th scope=\"col\">步骤</th>"
 		      "<th scope=\"col\">人员</th><th scope=\"col\">身份</th><th scope=\"col\">负责事项</th>"
 		      "<th scope=\"col\">时间</th></tr></thead><tbody>");
 	size_t i;
 	const json_t *x;
 	json_array_foreach(rows, i, x)
-		h_printf(r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", js(x, "step"),
-			 js(x, "person"), js(x, "role"), js(x, "answers_for"), js(x, "at_local"));
+		h_printf(r->out, "<tr><th scope=\"row\" data-label=\"步骤\">%s</th><td data-label=\"人员\" class=\"nw\">%s</td><td data-label=\"身份\">%s</td>"
+			 "<td data-label=\"负责事项\">%s</td><td data-label=\"时间\" class=\"nw\">%s</td></tr>",
+			 js(x, "step"), js(x, "person"), js(x, "role"), js(x, "answers_for"), js(x, "at_local"));
 	h_raw(r->out, "</tbody></table></div>");
 }
 
@@ -79,6 +81,65 @@ void review_case_section(struct req *r, const json_t *c)
 }
 
 /* ---- the forms ---- */
+
+static const json_t *last_round(const json_t *rv)
+{
+	const json_t *rounds = json_object_get(rv, "rounds");
+	size_t n = json_array_size(rounds);
+	return n ? json_array_get(rounds, n - 1) : NULL;
+}
+
+/* The newest event of type in round (NULL when none). */
+static const json_t *last_event(const json_t *round, const char *type)
+{
+	const json_t *found = NULL, *ev;
+	size_t i;
+	json_array_foreach(json_object_get(round, "events"), i, ev) {
+		if (str_eq(js(ev, "type"), type))
+			found = ev;
+	}
+	return found;
+}
+
+/* A resubmission starts from what the last round submitted (the form's
+ * kept input, as af_value reads it): the division changes what the
+ * opinion asked for instead of typing the whole proposal again.  The
+ * declaration is not carried over: it is made anew for every round. */
+static json_t *resubmission_input(const json_t *rv)
+{
+	const json_t *prop = json_object_get(last_round(rv), "proposal");
+	if (!json_is_object(prop))
+		return NULL;
+	json_t *in = json_object();
+	const char *texts[] = { "decision", "report", "party_kind" };
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
+		json_object_set_new(in, texts[i], json_string(js(prop, texts[i])));
+	const char *amounts[] = { "fine_yuan", "confiscation_yuan" };
+	for (size_t i = 0; i < ARRAY_SIZE(amounts); i++) {
+		const json_t *v = json_object_get(prop, amounts[i]);
+		if (!json_is_number(v))
+			continue;
+		double d = json_number_value(v);
+		char buf[40];
+		snprintf(buf, sizeof buf, d == floor(d) ? "%.0f" : "%.2f", d);
+		json_object_set_new(in, amounts[i], json_string(buf));
+	}
+	const char *lists[] = { "measures", "flags" };
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+		struct buf b;
+		buf_init(&b, 0);
+		size_t k;
+		const json_t *x;
+		json_array_foreach(json_object_get(prop, lists[i]), k, x)
+			buf_printf(&b, "%s%s", k ? "," : "", json_string_value(x) ? json_string_value(x) : "");
+		json_object_set_new(in, lists[i], json_string(buf_str(&b)));
+		buf_release(&b);
+	}
+	const char *flags[] = { "hearing_held", "site" };
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
+		json_object_set_new(in, flags[i], json_string(json_is_true(json_object_get(prop, flags[i])) ? "1" : ""));
+	return json_pack("{s:o}", "input", in);
+}
 
 static void textarea(struct req *r, const json_t *m, const char *name, const char *label, const char *hint)
 {
@@ -168,15 +229,8 @@ static void submit_form(struct req *r, const json_t *m, const json_t *rv, const 
 	checkboxes(r, m, "flags", "案件情形", json_object_get(json_object_get(cat, "definition"), "flags"));
 answers:;
 	/* a resubmission answers every problem of the last opinion */
-	const json_t *rounds = json_object_get(rv, "rounds");
-	const json_t *last = json_array_get(rounds, json_array_size(rounds) ? json_array_size(rounds) - 1 : 0);
-	const json_t *problems = NULL;
+	const json_t *problems = json_object_get(json_object_get(last_event(last_round(rv), "opinion"), "detail"), "problems");
 	size_t i;
-	const json_t *ev;
-	json_array_foreach(json_object_get(last, "events"), i, ev) {
-		if (str_eq(js(ev, "type"), "opinion"))
-			problems = json_object_get(json_object_get(ev, "detail"), "problems");
-	}
 	if (json_array_size(problems)) {
 		h_raw(r->out, "<fieldset><legend>对上一轮审核意见的答复（逐条）</legend>");
 		const json_t *p;
@@ -195,11 +249,15 @@ answers:;
 	h_raw(r->out, "<button type=\"submit\">送审</button></form></section>");
 }
 
-static void simple_form(struct req *r, long long case_id, const char *action, const char *title, const char *field,
-			const char *label, const char *button)
+/* lead (NULL = none): what the step answers, shown above the form as a
+ * paragraph of class lead_class */
+static void simple_form(struct req *r, long long case_id, const char *action, const char *title, const char *lead_class,
+			const char *lead, const char *field, const char *label, const char *button)
 {
-	h_printf(r->out, "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/cases/%lld/review\">", title,
-		 case_id);
+	h_printf(r->out, "<section class=\"card\"><h2>%s</h2>", title);
+	if (!str_empty(lead))
+		h_printf(r->out, "<p class=\"%s\">%s</p>", lead_class, lead);
+	h_printf(r->out, "<form method=\"post\" action=\"/cases/%lld/review\">", case_id);
 	form_csrf(r);
 	h_printf(r->out, "<input type=\"hidden\" name=\"action\" value=\"%s\">", action);
 	if (field) {
@@ -286,6 +344,68 @@ static void decide_form(struct req *r, const json_t *m, long long case_id)
 
 /* ---- the review page ---- */
 
+/* The points of an opinion's checklist marked 存在问题, or given a note. */
+static void checklist_view(struct req *r, const json_t *detail)
+{
+	const json_t *cl = json_object_get(detail, "checklist");
+	bool any = false;
+	for (int i = 0; i < REVIEW_CHECKLIST_N; i++) {
+		const json_t *it = json_object_get(cl, review_checklist_keys[i]);
+		bool problem = json_is_false(json_object_get(it, "ok"));
+		if (!it || (!problem && str_empty(js(it, "note"))))
+			continue;
+		if (!any)
+			h_raw(r->out, "<p>审核要点：</p><ul>");
+		any = true;
+		h_printf(r->out, "<li>%s（%s）%s%s</li>", review_checklist_labels[i], problem ? "存在问题" : "无问题",
+			 str_empty(js(it, "note")) ? "" : "：", js(it, "note"));
+	}
+	if (any)
+		h_raw(r->out, "</ul>");
+}
+
+/* Once escalated: the 政策法规处's last opinion and the division's
+ * opinion side by side (one above the other on a phone), for the
+ * 分管负责人 to decide between (实施方案二（三）3). */
+static void both_opinions(struct req *r, const json_t *rv)
+{
+	const json_t *round = last_round(rv);
+	const json_t *op = last_event(round, "opinion"), *esc = last_event(round, "escalated");
+	if (!op || !esc)
+		return;
+	const json_t *d = json_object_get(op, "detail");
+	h_printf(r->out, "<section class=\"card\" id=\"both\" aria-labelledby=\"h-both\"><h2 id=\"h-both\">双方意见"
+		 "（第 %lld 轮）</h2><div class=\"grid\"><div class=\"opinion-office\"><h3>政策法规处的审核意见</h3>"
+		 "<p>审核意见：%s — %s（%s）</p>",
+		 ji(round, "round_no"), js(op, "verdict_label"), js(op, "by_name"), js(op, "at_local"));
+	const json_t *probs = json_object_get(d, "problems");
+	if (json_array_size(probs)) {
+		h_raw(r->out, "<p>存在的问题：</p><ol>");
+		size_t i;
+		const json_t *p;
+		json_array_foreach(probs, i, p)
+			h_printf(r->out, "<li>%s</li>", json_string_value(p));
+		h_raw(r->out, "</ol>");
+	}
+	checklist_view(r, d);
+	if (!str_empty(js(d, "suggestions")))
+		h_printf(r->out, "<p>处理建议：%s</p>", js(d, "suggestions"));
+	h_printf(r->out, "</div><div class=\"opinion-division\"><h3>承办处室的意见</h3><p>报请审定 — %s（%s）</p>"
+		 "<p class=\"pre\">%s</p>",
+		 js(esc, "by_name"), js(esc, "at_local"), js(esc, "text"));
+	const json_t *answers = json_object_get(round, "answers");
+	if (json_array_size(answers)) {
+		h_raw(r->out, "<p>本轮送审时对上一轮问题的答复：</p><ol>");
+		size_t i;
+		const json_t *x;
+		json_array_foreach(answers, i, x)
+			h_printf(r->out, "<li>%s：%s</li>", json_is_true(json_object_get(x, "handled")) ? "已处理" : "不同意",
+				 js(x, "note"));
+		h_raw(r->out, "</ol>");
+	}
+	h_raw(r->out, "</div></div></section>");
+}
+
 static void round_view(struct req *r, const json_t *round)
 {
 	const json_t *cls = json_object_get(round, "classification");
@@ -337,6 +457,8 @@ static void round_view(struct req *r, const json_t *round)
 				h_printf(r->out, "<li>%s</li>", json_string_value(p));
 			h_raw(r->out, "</ol>");
 		}
+		if (str_eq(js(x, "type"), "opinion"))
+			checklist_view(r, d);
 		if (!str_empty(js(d, "suggestions")))
 			h_printf(r->out, "<p>处理建议：%s</p>", js(d, "suggestions"));
 		if (!str_empty(js(d, "instructions")))
@@ -369,28 +491,39 @@ static void render_review(struct req *r, json_t *m)
 	if (json_is_object(clock) && !str_empty(js(clock, "due_on")))
 		h_printf(r->out, "<p>本轮审核期限：%s 前（10 个工作日，实施方案二（三）3；%s）</p>", js(clock, "due_on"),
 			 dict_label("deadline_state", js(clock, "state")));
+	if (str_eq(js(rv, "state"), "escalated") || str_eq(js(rv, "state"), "decided"))
+		both_opinions(r, rv);
 	const char *kind = js(m, "kind");
 	const json_t *fm = json_object_get(m, "input") ? m : NULL;
 	json_t *none = json_object();
 	if (!fm)
 		fm = none;
-	if (has_action(rv, "submit"))
-		submit_form(r, str_eq(js(m, "form"), "submit") ? fm : none, rv, kind, json_object_get(m, "catalogue"));
+	if (has_action(rv, "submit")) {
+		json_t *again = str_eq(js(m, "form"), "submit") ? NULL : resubmission_input(rv);
+		submit_form(r, again ? again : str_eq(js(m, "form"), "submit") ? fm : none, rv, kind,
+			    json_object_get(m, "catalogue"));
+		json_decref(again);
+	}
 	if (has_action(rv, "accept"))
-		simple_form(r, id, "accept", "受理", NULL, NULL, "材料齐全，受理");
+		simple_form(r, id, "accept", "受理", NULL, NULL, NULL, NULL, "材料齐全，受理");
 	if (has_action(rv, "return"))
-		simple_form(r, id, "return", "退回补正", "missing", "需要补正的材料", "退回补正");
-	if (has_action(rv, "supplement"))
-		simple_form(r, id, "supplement", "补正材料", "note", "补正说明", "补正后重新报送");
+		simple_form(r, id, "return", "退回补正", NULL, NULL, "missing", "需要补正的材料", "退回补正");
+	if (has_action(rv, "supplement")) {
+		const json_t *ret = last_event(last_round(rv), "returned");
+		simple_form(r, id, "supplement", "补正材料", "alert warn",
+			    ret ? req_printf(r, "政策法规处（%s）要求补正：%s", js(ret, "by_name"), js(ret, "text")) : NULL,
+			    "note", "补正说明", "补正后重新报送");
+	}
 	if (has_action(rv, "assign"))
 		assign_form(r, id);
 	if (has_action(rv, "claim"))
-		simple_form(r, id, "claim", "认领审核", NULL, NULL, "由我审核");
+		simple_form(r, id, "claim", "认领审核", NULL, NULL, NULL, NULL, "由我审核");
 	if (has_action(rv, "opinion"))
 		opinion_form(r, str_eq(js(m, "form"), "opinion") ? fm : none, id);
 	if (has_action(rv, "escalate"))
-		simple_form(r, id, "escalate", "报分管负责人审定", "division_opinion", "本处室的意见",
-			    "将双方意见报分管负责人审定");
+		simple_form(r, id, "escalate", "报分管负责人审定", "muted",
+			    "再次送审后仍不能达成一致的，写明本处室的意见，与政策法规处的审核意见一并报分管负责人审定（实施方案二（三）3）。",
+			    "division_opinion", "本处室的意见", "将双方意见报分管负责人审定");
 	if (has_action(rv, "decide"))
 		decide_form(r, str_eq(js(m, "form"), "decide") ? fm : none, id);
 	json_decref(none);
@@ -565,14 +698,16 @@ static void render_queue(struct req *r, json_t *m)
 		page_end(r);
 		return;
 	}
-	h_raw(r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">案件</th><th scope=\"col\">承办机构</th>"
+	/* one card per review on a phone (table.cards) */
+	h_raw(r->out, "<div class=\"table-wrap\"><table class=\"cards\"><thead><tr><th scope=\"col\">案件</th><th scope=\"col\">承办机构</th>"
 		      "<th scope=\"col\">轮次</th><th scope=\"col\">状态</th><th scope=\"col\">审核人员</th>"
 		      "<th scope=\"col\">期限</th><th scope=\"col\">送审时间</th></tr></thead><tbody>");
 	size_t i;
 	const json_t *x;
 	json_array_foreach(items, i, x) {
-		h_printf(r->out, "<tr><td><a href=\"/cases/%lld/review\">%s</a> %s</td><td>%s</td><td>第 %lld 轮</td>"
-			 "<td><span class=\"badge %s\">%s</span></td><td>%s</td><td>%s%s</td><td>%s</td></tr>",
+		h_printf(r->out, "<tr><th scope=\"row\" data-label=\"案件\"><a href=\"/cases/%lld/review\">%s</a> %s</th><td data-label=\"承办机构\">%s</td>"
+			 "<td data-label=\"轮次\">第 %lld 轮</td><td data-label=\"状态\"><span class=\"badge %s\">%s</span></td>"
+			 "<td data-label=\"审核人员\">%s</td><td data-label=\"期限\">%s%s</td><td data-label=\"送审时间\">%s</td></tr>",
 			 ji(x, "case_id"), str_empty(js(x, "case_no")) ? "（未编号）" : js(x, "case_no"), js(x, "title"),
 			 js(x, "unit_name"), ji(x, "round_no"), state_class(js(x, "state")), js(x, "state_label"),
 			 str_empty(js(x, "reviewer_name")) ? "—" : js(x, "reviewer_name"),

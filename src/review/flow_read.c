@@ -59,12 +59,14 @@ static const char *verdict_label(const char *v)
 	return "";
 }
 
-static const char *role_label_of(const char *role)
+/* The capacity in which someone took a step: a head escalates for the
+ * division and does everything else for the 政策法规处. */
+static const char *role_label_of(const char *role, const char *type)
 {
 	if (str_eq(role, "division"))
 		return "承办处室";
 	if (str_eq(role, "head"))
-		return "负责人";
+		return str_eq(type, "escalated") ? "承办处室负责人" : "政策法规处负责人";
 	if (str_eq(role, "reviewer"))
 		return "法制审核人员";
 	if (str_eq(role, "leader"))
@@ -289,7 +291,9 @@ int review_get(struct db *db, const struct actor *a, long long case_id, json_t *
 						  (const struct db_val[]){ DB_INT(rid), DB_END });
 		if (app_doc > 0)
 			json_object_set_new(round, "application_document_id", json_integer(app_doc));
-		json_array_append_new(resp, json_pack("{s:s,s:s,s:s,s:s,s:O}", "step", "送审", "person", sub, "role",
+		char sstep[40];
+		snprintf(sstep, sizeof sstep, "第%d轮 送审", (int)db_int(r, i, 1));
+		json_array_append_new(resp, json_pack("{s:s,s:s,s:s,s:s,s:O}", "step", sstep, "person", sub, "role",
 						      "承办处室", "answers_for", answers_for("submitted"), "at_local",
 						      json_object_get(round, "submitted_at_local")));
 		free(sub);
@@ -315,7 +319,7 @@ int review_get(struct db *db, const struct actor *a, long long case_id, json_t *
 			json_array_append_new(json_object_get(round, "events"),
 					      json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:O}", "type", type,
 							"type_label", rv_event_label(type), "by_name", by, "by_role_label",
-							role_label_of(role), "reviewer_name", rev, "verdict",
+							role_label_of(role, type), "reviewer_name", rev, "verdict",
 							db_text(ev, k, 4), "verdict_label", verdict_label(db_text(ev, k, 4)),
 							"text", text, "detail", detail ? detail : json_object(), "at_local", at));
 			if (db_int(ev, k, 8) > 0) /* its 法制审核意见书 */
@@ -326,7 +330,7 @@ int review_get(struct db *db, const struct actor *a, long long case_id, json_t *
 			snprintf(step, sizeof step, "第%d轮 %s%s%s", (int)db_int(r, i, 1), rv_event_label(type),
 				 db_text(ev, k, 4)[0] ? "：" : "", verdict_label(db_text(ev, k, 4)));
 			json_array_append_new(resp, json_pack("{s:s,s:s,s:s,s:s,s:o}", "step", step, "person", by, "role",
-							      role_label_of(role), "answers_for", answers_for(type),
+							      role_label_of(role, type), "answers_for", answers_for(type),
 							      "at_local", at));
 			free(by);
 			free(rev);
