@@ -132,6 +132,20 @@ static void demo_documents(struct demo *d, long long id, const struct actor *a)
 	case_row_release(&c);
 }
 
+/* Finalised documents of a case file, by username (the demo's records). */
+static void case_file(struct demo *d, long long id, const char *username, const char *const *codes, size_t n)
+{
+	if (d->failed || id <= 0)
+		return;
+	struct actor a = as(d, username);
+	for (size_t k = 0; k < n && !d->failed; k++)
+		if (!demo_record || demo_record(d->db, &a, id, codes[k], d->e) < 0) {
+			if (!demo_record)
+				err_set(d->e, ERR_INTERNAL, "", "演示案件需要制作执法文书，但文书模块未注册");
+			d->failed = 1;
+		}
+}
+
 static void step(struct demo *d, long long id, const char *username, struct case_act_input in)
 {
 	if (d->failed || id <= 0)
@@ -239,6 +253,8 @@ int cases_demo_seed(struct db *db, struct err *e)
 		step(&d, id, "jn.liu", (struct case_act_input){ .action = "advance", .to = "hearing", .event_on = hearing_on });
 		step(&d, id, "jn.zhang", (struct case_act_input){ .action = "suspend", .suspension = "hearing",
 								    .reason = "当事人申请听证，听证期间不计入办案期限" });
+		static const char *const file[] = { "filing_approval", "inquiry_record", "penalty_notice" };
+		case_file(&d, id, "jn.zhang", file, ARRAY_SIZE(file));
 	}
 
 	/* 4. a simple-procedure decision on the spot, carried to 结案 */
@@ -311,6 +327,9 @@ int cases_demo_seed(struct db *db, struct err *e)
 		advance(&d, id, "wx.zhao", "notice");
 		approve(&d, id, "wx.head", "notice", "同意告知");
 		advance(&d, id, "wx.zhao", "legal_review");
+		/* the case file the 政策法规处 reviews (二.(三).2) */
+		static const char *const file[] = { "filing_approval", "site_record", "inquiry_record", "penalty_notice" };
+		case_file(&d, id, "wx.zhao", file, ARRAY_SIZE(file));
 	}
 
 	/* 8. a licence application not accepted (不予受理), an ending with its reason */

@@ -420,7 +420,7 @@ static void round_view(struct req *r, const json_t *round)
 	const json_t *prop = json_object_get(round, "proposal");
 	if (ji(round, "application_document_id") > 0)
 		h_printf(r->out, "<dt>申请表</dt><dd><a class=\"application-doc\" href=\"/documents/%lld\">重大执法决定法制审核申请表</a>"
-				 "（<a href=\"/documents/%lld/pdf\" target=\"_blank\" rel=\"noopener\">PDF</a>）</dd>",
+				 "（<a href=\"/documents/%lld/pdf\" target=\"_blank\" rel=\"noopener\">打印版</a>）</dd>",
 			 ji(round, "application_document_id"), ji(round, "application_document_id"));
 	const json_t *dd = json_object_get(prop, "decision_document");
 	if (json_is_object(dd))
@@ -465,7 +465,7 @@ static void round_view(struct req *r, const json_t *round)
 			h_printf(r->out, "<p>修改要求：%s</p>", js(d, "instructions"));
 		if (ji(x, "document_id") > 0)
 			h_printf(r->out, "<p><a class=\"opinion-doc\" href=\"/documents/%lld\">法制审核意见书</a>"
-					 "（<a href=\"/documents/%lld/pdf\" target=\"_blank\" rel=\"noopener\">PDF</a>）</p>",
+					 "（<a href=\"/documents/%lld/pdf\" target=\"_blank\" rel=\"noopener\">打印版</a>）</p>",
 				 ji(x, "document_id"), ji(x, "document_id"));
 		h_raw(r->out, "</li>");
 	}

@@ -449,7 +449,7 @@ int people_change_password(struct db *db, const struct actor *a, const char *kee
 				       "原密码不正确。连续错误 %d 次,账号已锁定 %d 分钟并已退出登录,请于 %s 后再试",
 				       PEOPLE_MAX_FAILS, PEOPLE_LOCK_SECONDS / 60, when);
 		}
-		return err_set(e, ERR_INVALID, "old_password", "原密码不正确,再错 %lld 次账号将被临时锁定",
+		return err_set(e, ERR_INVALID, "old_password", "原密码不正确，再错 %lld 次账号将被临时锁定",
 			       count < PEOPLE_MAX_FAILS ? (long long)PEOPLE_MAX_FAILS - count : 0);
 	}
 	/* the right old password clears the count at once (a refused new
@@ -547,7 +547,7 @@ int people_password_confirm(struct db *db, const struct actor *a, const char *pa
 				       "密码不正确。连续错误 %d 次,账号已锁定 %d 分钟并已退出登录,请于 %s 后再试",
 				       PEOPLE_MAX_FAILS, PEOPLE_LOCK_SECONDS / 60, when);
 		}
-		return err_set(e, ERR_INVALID, "password", "密码不正确,再错 %lld 次账号将被临时锁定",
+		return err_set(e, ERR_INVALID, "password", "密码不正确，再错 %lld 次账号将被临时锁定",
 			       count < PEOPLE_MAX_FAILS ? (long long)PEOPLE_MAX_FAILS - count : 0);
 	}
 	if (db_exec(db, "UPDATE users SET failed_count = 0, failed_since = NULL WHERE id = ?", DB_INT(a->user_id)) < 0)

@@ -244,6 +244,20 @@ int review_submit(struct db *db, struct vault *v, const struct actor *a, long lo
 		json_decref(draft);
 		return -1;
 	}
+	/* the review is on the whole case file (二.(三).2): a case without a
+	 * single finalised record has nothing to review yet */
+	size_t n_docs = 0, si;
+	const json_t *sx;
+	json_array_foreach(json_object_get(snap, "items"), si, sx)
+		if (str_eq(json_string_value(json_object_get(sx, "kind")), "document"))
+			n_docs++;
+	if (n_docs == 0) {
+		json_decref(cls);
+		json_decref(draft);
+		json_decref(snap);
+		return err_set(e, ERR_INVALID, "materials",
+			       "送审材料不全：案卷中尚无已定稿的执法文书（立案审批、调查取证、告知等记录），请定稿后再送审");
+	}
 	char *snap_text = json_dumps(snap, JSON_COMPACT | JSON_SORT_KEYS);
 	char snap_sha[65];
 	sha256_text(snap_text, snap_sha);

@@ -499,6 +499,13 @@ int main(void)
 		json_t *sub = json_pack("{s:s,s:s,s:b,s:s,s:i,s:[s]}", "decision", "拟警告并罚款五千元", "report",
 				       "调查终结报告：事实清楚，证据确凿", "vouch", 1, "party_kind", "org", "fine_yuan", 5000,
 				       "measures", "罚款");
+		json_t *none = json_deep_copy(sub);
+		e = (struct err)ERR_INIT;
+		ok(review_submit(db, vault, &off, pc, none, NULL, &e) < 0 && e.kind == ERR_INVALID && str_eq(e.field, "materials"),
+		   "a case file without a finalised record is not submitted (%s)", e.msg);
+		json_decref(none);
+		document(pc, "jn.zhang", "inquiry_record");
+		e = (struct err)ERR_INIT;
 		ok(review_submit(db, vault, &off, pc, sub, NULL, &e) == 0, "submitted to 法制审核 (%s)", e.msg);
 		json_decref(sub);
 		ok(review_accept(db, &fg, pc, &e) == 0 && review_claim(db, &sh, pc, &e) == 0, "accepted and claimed (%s)",
