@@ -56,7 +56,8 @@ bool dsc_measures_only(const json_t *measures, const json_t *only);
 
 /* marks.c: the content of the next version and its preview.  content
  * (may be NULL) gets the canonical JSON, sha (may be NULL) its hash,
- * preview (may be NULL) the targets with their marks. */
-int dsc_render(struct db *db, const struct pub *p, char **content, char sha[65], json_t **preview,
+ * preview (may be NULL) the targets with their marks, stale (may be NULL)
+ * the number of staff marks a correction made stale. */
+int dsc_render(struct db *db, const struct pub *p, char **content, char sha[65], json_t **preview, int *stale,
 	       struct err *e);
 #endif

@@ -24,8 +24,9 @@ static int staff_marks(struct db *db, const struct pub *p, int version, json_t *
 {
 	*out = json_array();
 	struct db_res *r;
-	if (db_query(db, &r, "SELECT m.id, m.target, m.op, m.start_at, m.end_at, m.reason, u.name, m.at FROM publication_marks m"
-			     " JOIN users u ON u.id = m.by_user WHERE m.publication_id = ? AND m.version = ? AND m.op <> 'revoke'"
+	if (db_query(db, &r, "SELECT m.id, m.target, m.op, m.start_at, m.end_at, m.reason, u.name, m.at, m.span_sha256, m.version"
+			     " FROM publication_marks m"
+			     " JOIN users u ON u.id = m.by_user WHERE m.publication_id = ? AND m.version <= ? AND m.op <> 'revoke'"
 			     " AND NOT EXISTS (SELECT 1 FROM publication_marks x WHERE x.revokes = m.id) ORDER BY m.id",
 		     DB_INT(p->id), DB_INT(version)) < 0) {
 		json_decref(*out);
@@ -33,13 +34,26 @@ static int staff_marks(struct db *db, const struct pub *p, int version, json_t *
 		return dsc_db_fail(db, e);
 	}
 	for (int i = 0; i < r->nrows; i++)
-		json_array_append_new(*out, json_pack("{s:I,s:s,s:s,s:I,s:I,s:s,s:s,s:s}", "id", (json_int_t)db_int(r, i, 0),
-						      "target", db_text(r, i, 1), "op", db_text(r, i, 2), "start",
-						      (json_int_t)db_int(r, i, 3), "end", (json_int_t)db_int(r, i, 4),
-						      "reason", db_text(r, i, 5), "by", db_text(r, i, 6), "at",
-						      db_text(r, i, 7)));
+		json_array_append_new(*out, json_pack("{s:I,s:s,s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:i}", "id",
+						      (json_int_t)db_int(r, i, 0), "target", db_text(r, i, 1), "op",
+						      db_text(r, i, 2), "start", (json_int_t)db_int(r, i, 3), "end",
+						      (json_int_t)db_int(r, i, 4), "reason", db_text(r, i, 5), "by",
+						      db_text(r, i, 6), "at", db_text(r, i, 7), "span_sha256",
+						      db_text(r, i, 8), "version", (int)db_int(r, i, 9)));
 	db_res_free(r);
 	return 0;
+}
+
+/* Whether staff mark m still covers the bytes it was set on in text. */
+static bool mark_fits(const json_t *m, const char *text)
+{
+	size_t len = strlen(text);
+	json_int_t st = json_integer_value(json_object_get(m, "start")), en = json_integer_value(json_object_get(m, "end"));
+	if (st < 0 || en <= st || (size_t)en > len)
+		return false;
+	char h[65];
+	dsc_sha256_hex(text + st, (size_t)(en - st), h);
+	return str_eq(h, js(m, "span_sha256"));
 }
 
 /* Redact text under the draft's party and persons and the staff marks of
@@ -65,8 +79,8 @@ static int redact_one(const json_t *draft, const char *target, const char *text,
 	size_t i;
 	const json_t *m;
 	json_array_foreach(staff, i, m) {
-		if (!str_eq(js(m, "target"), target))
-			continue;
+		if (!str_eq(js(m, "target"), target) || !mark_fits(m, text))
+			continue; /* another target's, or stale (dsc_render counts those) */
 		struct redact_span s = { (size_t)json_integer_value(json_object_get(m, "start")),
 					 (size_t)json_integer_value(json_object_get(m, "end")), js(m, "reason") };
 		if (str_eq(js(m, "op"), "add"))
@@ -99,8 +113,11 @@ static int redact_one(const json_t *draft, const char *target, const char *text,
 	return rc;
 }
 
-int dsc_render(struct db *db, const struct pub *p, char **content, char sha[65], json_t **preview, struct err *e)
+int dsc_render(struct db *db, const struct pub *p, char **content, char sha[65], json_t **preview, int *stale_out,
+	       struct err *e)
 {
+	if (stale_out)
+		*stale_out = 0;
 	if (content)
 		*content = NULL;
 	if (preview)
@@ -150,6 +167,17 @@ int dsc_render(struct db *db, const struct pub *p, char **content, char sha[65],
 								 buf_str(&text), "marks", marks));
 		}
 	}
+	/* staff marks whose bytes a correction changed: listed, and they block publishing */
+	json_t *stale = json_array();
+	const json_t *sm;
+	json_array_foreach(staff, i, sm) {
+		const char *tg = js(sm, "target");
+		const char *tx = str_eq(tg, "text") ? js(draft, "text") : js(df, tg);
+		if (!mark_fits(sm, tx))
+			json_array_append(stale, (json_t *)sm);
+	}
+	if (rc == 0 && stale_out)
+		*stale_out = (int)json_array_size(stale);
 	if (rc == 0) {
 		json_t *item = json_pack("{s:s,s:O,s:s}", "kind", p->kind, "fields", fields, "text",
 					 p->include_text ? buf_str(&text) : "");
@@ -160,9 +188,9 @@ int dsc_render(struct db *db, const struct pub *p, char **content, char sha[65],
 		if (sha)
 			memcpy(sha, h, 65);
 		if (preview) {
-			*preview = json_pack("{s:i,s:s,s:s,s:s,s:O,s:O,s:b}", "version", version, "kind", p->kind, "content", c,
-					     "sha256", h, "targets", targets, "staff_marks", staff, "include_text",
-					     p->include_text);
+			*preview = json_pack("{s:i,s:s,s:s,s:s,s:O,s:O,s:O,s:b}", "version", version, "kind", p->kind, "content",
+					     c, "sha256", h, "targets", targets, "staff_marks", staff, "stale_marks", stale,
+					     "include_text", p->include_text);
 		}
 		if (content)
 			*content = c;
@@ -170,6 +198,7 @@ int dsc_render(struct db *db, const struct pub *p, char **content, char sha[65],
 			free(c);
 	}
 	buf_release(&text);
+	json_decref(stale);
 	json_decref(fields);
 	json_decref(targets);
 	json_decref(staff);
@@ -182,7 +211,7 @@ int disclosure_preview(struct db *db, const struct actor *a, long long id, json_
 	struct pub p;
 	if (dsc_load_for(db, a, id, &p, e) < 0)
 		return -1;
-	int rc = dsc_render(db, &p, NULL, NULL, out, e);
+	int rc = dsc_render(db, &p, NULL, NULL, out, NULL, e);
 	if (rc == 0) {
 		char today[11], msg[300] = "";
 		time_today_shanghai(today);
@@ -242,7 +271,7 @@ int disclosure_mark(struct db *db, const struct actor *a, long long id, int row_
 	if (rc == 0 && str_eq(in->op, "revoke")) {
 		long long n = db_scalar_int(db, -1,
 					    "SELECT COUNT(*) FROM publication_marks m WHERE m.id = ? AND m.publication_id = ?"
-					    " AND m.version = ? AND m.op <> 'revoke' AND NOT EXISTS (SELECT 1 FROM publication_marks x"
+					    " AND m.version <= ? AND m.op <> 'revoke' AND NOT EXISTS (SELECT 1 FROM publication_marks x"
 					    " WHERE x.revokes = m.id)",
 					    (const struct db_val[]){ DB_INT(in->revokes), DB_INT(p.id), DB_INT(version), DB_END });
 		if (n < 0)
@@ -266,16 +295,19 @@ int disclosure_mark(struct db *db, const struct actor *a, long long id, int row_
 		redact_marks_release(&rm);
 	}
 	long long mid = 0;
+	char span_h[65] = "";
+	if (rc == 0 && orig)
+		dsc_sha256_hex(orig + in->start, (size_t)(in->end - in->start), span_h);
 	if (rc == 0) {
 		char now[21];
 		time_now_utc(now);
 		struct db_res *r = NULL;
 		if (db_query(db, &r, "INSERT INTO publication_marks(publication_id, version, target, op, start_at, end_at, revokes,"
-				     " reason, by_user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+				     " reason, by_user, at, span_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			     DB_INT(p.id), DB_INT(version), DB_TEXT(str_eq(in->op, "revoke") ? "" : in->target), DB_TEXT(in->op),
 			     DB_INT(str_eq(in->op, "revoke") ? 0 : in->start), DB_INT(str_eq(in->op, "revoke") ? 0 : in->end),
 			     str_eq(in->op, "revoke") ? DB_INT(in->revokes) : DB_NULL, DB_TEXT(reason), DB_INT(a->user_id),
-			     DB_TEXT(now)) < 0 ||
+			     DB_TEXT(now), DB_TEXT(span_h)) < 0 ||
 		    r->nrows != 1)
 			rc = dsc_db_fail(db, e);
 		else

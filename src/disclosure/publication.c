@@ -328,10 +328,13 @@ static int publish_version(struct db *db, const struct actor *a, struct pub *p, 
 	if (!review_publication_allowed(db, p->case_id, msg, sizeof msg))
 		return err_set(e, ERR_CONFLICT, "review", "重大执法决定未通过法制审核，不得公示：%s", msg);
 	char *content = NULL, sha[65];
-	if (dsc_render(db, p, &content, sha, NULL, e) < 0)
+	int stale = 0;
+	if (dsc_render(db, p, &content, sha, NULL, &stale, e) < 0)
 		return -1;
 	int rc = 0;
-	if (str_empty(preview_sha256) || !str_eq(preview_sha256, sha))
+	if (stale > 0)
+		rc = err_set(e, ERR_CONFLICT, "marks", "有 %d 处工作人员的隐去标注因文书更正已失效，请重新标注或撤回后再发布", stale);
+	else if (str_empty(preview_sha256) || !str_eq(preview_sha256, sha))
 		rc = err_set(e, ERR_CONFLICT, "preview_sha256", "公示内容与预览不一致（或未预览），请重新预览后再发布");
 	char today[11], now[21];
 	time_today_shanghai(today);

@@ -619,6 +619,31 @@ static void open_radio_case(void)
 		testdb_bail("case_open", e.msg);
 }
 
+/* A correction document of publication id's decision with facts (the hook as finalising calls it). */
+static void redraft(long long id, const char *facts)
+{
+	long long doc = count1("SELECT document_id FROM publications WHERE id = ?", id);
+	long long case_id = count1("SELECT case_id FROM publications WHERE id = ?", id);
+	json_t *defs = doc_types_defaults(NULL);
+	const json_t *def = json_object_get(json_object_get(defs, "penalty_decision"), "definition");
+	char *fs = text1("SELECT fields FROM documents WHERE id = ?", doc);
+	json_t *fields = json_loads(fs, 0, NULL);
+	json_object_set_new(fields, "facts", json_string(facts));
+	char *num = text1("SELECT decision_no FROM publications WHERE id = ?", id);
+	const struct records_finalised fin = { doc, case_id, doc, "penalty_decision", def, fields, num, "", "",
+					       "2026-11-03T03:00:00Z" };
+	struct actor li = who("wx.li");
+	struct err e = ERR_INIT;
+	db_begin(db);
+	if (disclosure_on_finalised(db, &li, &fin, &e) < 0)
+		testdb_bail("redraft", e.msg);
+	db_commit(db);
+	free(num);
+	free(fs);
+	json_decref(fields);
+	json_decref(defs);
+}
+
 static void test_periods(void)
 {
 	open_radio_case();
@@ -663,6 +688,58 @@ static void test_periods(void)
 	s = text1("SELECT period_ends_on FROM publications WHERE id = ?", id2);
 	is_str(s, "2029-10-12", "with a fine: three years");
 	free(s);
+
+	/* a staff mark stands for later versions while its bytes are unchanged */
+	const char *secret = "工艺参数甲";
+	redraft(id2, "当事人销售伪基站设备两台，工艺参数甲见附件。");
+	long long mid = 0;
+	{
+		char *draft = text1("SELECT draft FROM publications WHERE id = ?", id2);
+		json_t *dj = json_loads(draft, 0, NULL);
+		const char *sy = json_string_value(json_object_get(json_object_get(dj, "fields"), "CF_SY"));
+		const char *hit = sy ? strstr(sy, secret) : NULL;
+		struct disclosure_mark_input in = { .target = "CF_SY", .op = "add", .start = hit ? hit - sy : 0,
+						    .end = hit ? hit - sy + (long long)strlen(secret) : 0, .reason = "商业秘密" };
+		ok(hit && disclosure_mark(db, &li, id2, rowv(id2), &in, &mid, &e) == 0, "a trade secret marked in the correction's draft (%s)", e.msg);
+		json_decref(dj);
+		free(draft);
+	}
+	sha = preview_sha("wx.head", id2);
+	ok(disclosure_correct(db, &head, id2, rowv(id2), sha, "补充违法事实", &e) == 0, "version 2 published (%s)", e.msg);
+	free(sha);
+	redraft(id2, "当事人销售伪基站设备两台，工艺参数甲见附件。另查明：销售地点在五华区。");
+	json_t *pv = NULL;
+	disclosure_preview(db, &head, id2, &pv, &e);
+	const char *c3 = json_string_value(json_object_get(pv, "content"));
+	ok(c3 && !strstr(c3, secret) && json_array_size(json_object_get(pv, "stale_marks")) == 0,
+	   "the mark still masks it in version 3 (the bytes are where they were)");
+	json_decref(pv);
+	redraft(id2, "经复核：当事人销售伪基站设备两台，工艺参数甲见附件。");
+	disclosure_preview(db, &head, id2, &pv, &e);
+	ok(json_array_size(json_object_get(pv, "stale_marks")) == 1, "a correction that moves the bytes makes the mark stale");
+	sha = xstrdup(json_string_value(json_object_get(pv, "sha256")));
+	json_decref(pv);
+	REFUSED(disclosure_correct(db, &head, id2, rowv(id2), sha, "复核", &e_), ERR_CONFLICT, "marks",
+		"publishing while a staff mark is stale");
+	free(sha);
+	struct disclosure_mark_input rvk = { .op = "revoke", .revokes = mid, .reason = "标注已失效" };
+	ok(disclosure_mark(db, &li, id2, rowv(id2), &rvk, NULL, &e) == 0, "the stale mark is taken back (%s)", e.msg);
+	{
+		char *draft = text1("SELECT draft FROM publications WHERE id = ?", id2);
+		json_t *dj = json_loads(draft, 0, NULL);
+		const char *sy = json_string_value(json_object_get(json_object_get(dj, "fields"), "CF_SY"));
+		const char *hit = sy ? strstr(sy, secret) : NULL;
+		struct disclosure_mark_input in = { .target = "CF_SY", .op = "add", .start = hit ? hit - sy : 0,
+						    .end = hit ? hit - sy + (long long)strlen(secret) : 0, .reason = "商业秘密" };
+		ok(hit && disclosure_mark(db, &li, id2, rowv(id2), &in, NULL, &e) == 0, "and set again (%s)", e.msg);
+		json_decref(dj);
+		free(draft);
+	}
+	sha = preview_sha("wx.head", id2);
+	ok(disclosure_correct(db, &head, id2, rowv(id2), sha, "复核", &e) == 0, "version 3 published (%s)", e.msg);
+	free(sha);
+	ok(count1("SELECT COUNT(*) FROM publication_versions WHERE publication_id = ? AND content LIKE '%工艺参数甲%'", id2) == 0,
+	   "no published version holds the secret");
 	REFUSED(disclosure_end_early(db, &head, id2, rowv(id2), "已完成信用修复", &e_), ERR_CONFLICT, "state",
 		"an early end within three months of the decision");
 	at("2027-06-01T02:00:00Z");

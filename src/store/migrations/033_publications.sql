@@ -71,6 +71,9 @@ CREATE INDEX publication_events_pub ON publication_events(publication_id, id);
 -- target: the field key (CF_SY ...) or 'text' (the full decision text);
 -- op: add (mask [start_at, end_at) with reason), remove (drop the engine's
 -- marks intersecting it), revoke (take back mark revokes; start/end 0).
+-- A mark stands for the later versions too while the bytes it covers are
+-- unchanged (span_sha256); after a correction changed them it is stale and
+-- nothing is published until staff mark again or take it back.
 CREATE TABLE publication_marks (
   id {{ID}},
   publication_id BIGINT NOT NULL REFERENCES publications(id),
@@ -82,7 +85,8 @@ CREATE TABLE publication_marks (
   revokes BIGINT REFERENCES publication_marks(id),
   reason TEXT NOT NULL,
   by_user BIGINT NOT NULL REFERENCES users(id),
-  at TEXT NOT NULL
+  at TEXT NOT NULL,
+  span_sha256 TEXT NOT NULL DEFAULT ''  -- SHA-256 of the bytes covered when marked
 );
 CREATE INDEX publication_marks_pub ON publication_marks(publication_id, version, id);
 
