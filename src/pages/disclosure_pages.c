@@ -124,6 +124,10 @@ static void preview_section(struct req *r, const json_t *p, const json_t *pv, bo
 			 js(t, "name"), js(t, "original"), js(t, "redacted"));
 		marks_table(r, p, t, can_write);
 	}
+	if (json_array_size(json_object_get(pv, "stale_marks")))
+		h_printf(r->out, "<p class=\"alert warn\" role=\"alert\">有 %zu 处工作人员的标注因文书更正已失效（所标文字已移动或改变），"
+				 "请撤回后重新标注，否则不能发布。</p>",
+			 json_array_size(json_object_get(pv, "stale_marks")));
 	const json_t *staff = json_object_get(pv, "staff_marks");
 	if (json_array_size(staff)) {
 		h_raw(r->out, "<h3>工作人员的标注</h3><table><thead><tr><th scope=\"col\">对象</th><th scope=\"col\">操作</th>"

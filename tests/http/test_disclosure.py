@@ -189,6 +189,15 @@ def main():
         t.ok(400 <= r.status < 500 and chinese(r.text), "a failed act re-renders with its message (%d)" % r.status)
         r = other.c.get("/publications/%d" % pid)
         t.is_(r.status, 404, "another division's page: 404")
+        r = head.c.get("/admin")
+        t.ok(r.status == 200 and "事后公开" in r.text and "/publications" in r.text, "the head's 工作台 shows the block")
+        sup = Api(srv, "jiandu")
+        r = sup.c.get("/admin")
+        t.ok(r.status == 200 and "事后公开" in r.text, "so does the supervisors'")
+        r = sup.get("/api/v1/publications/%d" % pid)
+        t.is_(r.status, 200, "a supervisor reads a publication")
+        r = sup.act(pid, {"action": "end_early", "row_version": 1, "note": "x"})
+        t.is_(r.status, 403, "but acts on none (router)")
     t.done()
 
 
