@@ -754,6 +754,91 @@ static void test_periods(void)
 		  id2) == 1, "the early end is an event with its leaf");
 }
 
+/* A decision document of type code in the first case of procedure, "finalised" into the hook. */
+static long long kind_pub(const char *procedure, const char *officer, const char *code, const char *fields_json,
+			  const char *number)
+{
+	struct actor a = who(officer);
+	long long case_id = db_scalar_int(db, -1, "SELECT MIN(id) FROM cases WHERE procedure_code = ? AND status = 'open'",
+					  (const struct db_val[]){ DB_TEXT(procedure), DB_END });
+	struct record_create_input in = { .type_code = code };
+	long long doc = 0;
+	struct err e = ERR_INIT;
+	if (records_create(db, &a, case_id, &in, &doc, &e) < 0)
+		testdb_bail("records_create", e.msg);
+	json_t *f = json_loads(fields_json, 0, NULL);
+	int rv = (int)count1("SELECT row_version FROM documents WHERE id = ?", doc);
+	if (records_update(db, &a, doc, rv, f, NULL, &e) < 0)
+		testdb_bail("records_update", e.msg);
+	json_decref(f);
+	char *fs = text1("SELECT fields FROM documents WHERE id = ?", doc);
+	json_t *fields = json_loads(fs, 0, NULL);
+	free(fs);
+	json_t *defs = doc_types_defaults(NULL);
+	const json_t *def = json_object_get(json_object_get(defs, code), "definition");
+	const struct records_finalised fin = { doc, case_id, 0, code, def, fields, number, "", "", "2026-10-12T03:00:00Z" };
+	db_begin(db);
+	if (disclosure_on_finalised(db, &a, &fin, &e) < 0)
+		testdb_bail("hook", e.msg);
+	db_commit(db);
+	json_decref(fields);
+	json_decref(defs);
+	return count1("SELECT id FROM publications WHERE document_id = ?", doc);
+}
+
+static const char *fld(const json_t *content, const char *k)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(content, "fields"), k));
+	return s ? s : "(none)";
+}
+
+static void test_kinds(void)
+{
+	at("2026-10-12T02:00:00Z");
+	struct err e = ERR_INIT;
+	/* a licence: XK_ fields, 7 working days (行政许可法 第四十条) */
+	long long lic = kind_pub("licence", "aq.zhu", "licence_grant",
+				 "{\"content\":\"准予从事工业炸药生产\",\"validity\":\"2029-10-11\",\"doc_date\":\"2026-10-12\"}",
+				 "云工信许〔2026〕3号");
+	ok(lic > 0, "a licence grant made its draft");
+	char *s = text1("SELECT kind || '|' || due_on FROM publications WHERE id = ?", lic);
+	is_str(s, "licence|2026-10-21", "kind licence, 7 working days");
+	free(s);
+	struct actor aq = who("aq.head");
+	json_t *pv = NULL;
+	ok(disclosure_preview(db, &aq, lic, &pv, &e) == 0, "its preview (%s)", e.msg);
+	json_t *c = json_loads(json_string_value(json_object_get(pv, "content")), 0, NULL);
+	is_str(fld(c, "XK_WSH"), "云工信许〔2026〕3号", "XK_WSH: the number");
+	is_str(fld(c, "XK_XKWS"), "准予行政许可决定书", "XK_XKWS: the document's name");
+	is_str(fld(c, "XK_NR"), "准予从事工业炸药生产", "XK_NR: the content");
+	is_str(fld(c, "XK_YXQZI"), "2029-10-11", "XK_YXQZI: valid until");
+	is_str(fld(c, "XK_JDRQ"), "2026-10-12", "XK_JDRQ: the decision date");
+	ok(!str_empty(fld(c, "XK_XDR_MC")) && !str_eq(fld(c, "XK_XDR_MC"), "(none)"), "XK_XDR_MC: the applicant %s", fld(c, "XK_XDR_MC"));
+	ok(json_object_get(json_object_get(c, "fields"), "CF_WSH") == NULL, "no CF_ field on a licence");
+	json_decref(c);
+	json_decref(pv);
+	/* a coercive measure: the seed's five, 20 working days */
+	long long co = kind_pub("coercion_seizure", "wx.li", "seizure_decision",
+				"{\"facts\":\"擅自设置无线电台\",\"objects\":\"调频发射机一台\",\"measures\":[\"扣押\"],"
+				"\"period_days\":30,\"doc_date\":\"2026-10-12\"}",
+				"云工信强〔2026〕2号");
+	ok(co > 0, "a seizure decision made its draft");
+	s = text1("SELECT kind || '|' || due_on FROM publications WHERE id = ?", co);
+	is_str(s, "coercion|2026-11-09", "kind coercion, 20 working days (10-13 .. 11-09)");
+	free(s);
+	struct actor wx = who("wx.head");
+	ok(disclosure_preview(db, &wx, co, &pv, &e) == 0, "its preview (%s)", e.msg);
+	c = json_loads(json_string_value(json_object_get(pv, "content")), 0, NULL);
+	is_str(fld(c, "body"), "云南省工业和信息化厅", "执法主体");
+	is_str(fld(c, "category"), "查封扣押决定书", "执法类别");
+	ok(str_starts(fld(c, "conclusion"), "扣押：调频发射机一台"), "执法结论: %s", fld(c, "conclusion"));
+	is_str(fld(c, "date"), "2026-10-12", "执法决定日期");
+	ok(!str_eq(fld(c, "party"), "(none)"), "执法对象 %s", fld(c, "party"));
+	ok(json_object_size(json_object_get(c, "fields")) == 5, "exactly the seed's five");
+	json_decref(c);
+	json_decref(pv);
+}
+
 int main(void)
 {
 	db = tp_open();
@@ -765,6 +850,7 @@ int main(void)
 	test_correct_withdraw();
 	test_exclusion_and_gate();
 	test_periods();
+	test_kinds();
 	vault_close(vault);
 	db_close(db);
 	return tap_done();
