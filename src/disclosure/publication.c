@@ -360,6 +360,11 @@ static int publish_version(struct db *db, const struct actor *a, struct pub *p, 
 					snprintf(prev, sizeof prev, "%s", db_text(r, 0, 0));
 				db_res_free(r);
 			}
+			if (str_eq(prev, sha)) {
+				free(content);
+				return err_set(e, ERR_CONFLICT, "preview_sha256", "更正后的内容与已公示的第%d版相同，无需更正",
+					       p->current_version);
+			}
 			dsc_sha256_hex(note, strlen(note), nh);
 			leaf = json_pack("{s:I,s:i,s:s,s:s,s:s,s:I}", "publication_id", (json_int_t)p->id, "version", version,
 					 "sha256", sha, "previous_sha256", prev, "note_sha256", nh, "actor", (json_int_t)a->user_id);

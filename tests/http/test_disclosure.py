@@ -166,7 +166,14 @@ def main():
                 "a withdrawal without its note", b)
         refused(zhang.act(pid, {"action": "withdraw", "row_version": rv, "reason": "撤销", "note": "复议撤销",
                                 "event_date": pub["decision_date"]}), 403, "", "an officer withdraws", b)
-        r = head.act(pid, {"action": "correct", "row_version": rv, "preview_sha256": pv["sha256"], "note": "核对后重新发布"})
+        refused(head.act(pid, {"action": "correct", "row_version": rv, "preview_sha256": pv["sha256"], "note": "重新发布"}),
+                409, "preview_sha256", "a correction identical to the published version", b)
+        r = zhang.act(pid, {"action": "text", "row_version": rv, "include": True})
+        t.is_(r.status, 200, "the officer adds the redacted full text")
+        rv = r.json()["row_version"]
+        pv = head.get("/api/v1/publications/%d/preview" % pid).json()
+        t.ok("当场行政处罚决定书" in pv["content"], "the content now carries the full text")
+        r = head.act(pid, {"action": "correct", "row_version": rv, "preview_sha256": pv["sha256"], "note": "补充公开决定书全文"})
         t.is_(r.status, 200, "a correction is a new version")
         pub = r.json()
         t.is_(len(pub.get("versions", [])), 2, "two versions kept")

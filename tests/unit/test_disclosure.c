@@ -707,6 +707,10 @@ static void test_periods(void)
 	sha = preview_sha("wx.head", id2);
 	ok(disclosure_correct(db, &head, id2, rowv(id2), sha, "补充违法事实", &e) == 0, "version 2 published (%s)", e.msg);
 	free(sha);
+	sha = preview_sha("wx.head", id2);
+	REFUSED(disclosure_correct(db, &head, id2, rowv(id2), sha, "再次更正", &e_), ERR_CONFLICT, "preview_sha256",
+		"a correction identical to the published version");
+	free(sha);
 	redraft(id2, "当事人销售伪基站设备两台，工艺参数甲见附件。另查明：销售地点在五华区。");
 	json_t *pv = NULL;
 	disclosure_preview(db, &head, id2, &pv, &e);
