@@ -514,12 +514,16 @@ int disclosure_get(struct db *db, const struct actor *a, long long id, json_t **
 			     " FROM publication_versions v JOIN users u ON u.id = v.published_by WHERE v.publication_id = ?"
 			     " ORDER BY v.version",
 		     DB_INT(id)) == 0) {
-		for (int i = 0; i < r->nrows; i++)
-			json_array_append_new(versions, json_pack("{s:i,s:s,s:s,s:s,s:s,s:I,s:s}", "version",
+		for (int i = 0; i < r->nrows; i++) {
+			char local[20];
+			time_utc_to_shanghai(db_text(r, i, 4), local);
+			json_array_append_new(versions, json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "version",
 								  (int)db_int(r, i, 0), "sha256", db_text(r, i, 1), "note",
 								  db_text(r, i, 2), "published_by", db_text(r, i, 3),
-								  "published_at", db_text(r, i, 4), "leaf_index",
-								  (json_int_t)db_int(r, i, 5), "content", db_text(r, i, 6)));
+								  "published_at", db_text(r, i, 4), "published_at_local", local,
+								  "leaf_index", (json_int_t)db_int(r, i, 5), "content",
+								  db_text(r, i, 6)));
+		}
 		db_res_free(r);
 	}
 	json_t *pending = json_null();
@@ -530,11 +534,13 @@ int disclosure_get(struct db *db, const struct actor *a, long long id, json_t **
 		for (int i = 0; i < r->nrows; i++) {
 			json_t *detail = json_loads(db_text(r, i, 3), 0, NULL);
 			const char *type = db_text(r, i, 0);
-			json_array_append_new(events, json_pack("{s:s,s:s,s:i,s:s,s:o,s:s,s:s,s:s}", "type", type, "type_label",
+			char local[20];
+			time_utc_to_shanghai(db_text(r, i, 5), local);
+			json_array_append_new(events, json_pack("{s:s,s:s,s:i,s:s,s:o,s:s,s:s,s:s,s:s}", "type", type, "type_label",
 								dict_label("publication_event", type), "version",
 								(int)db_int(r, i, 1), "reason", db_text(r, i, 2), "detail",
 								detail ? detail : json_object(), "by", db_text(r, i, 4), "at",
-								db_text(r, i, 5), "on_date", db_text(r, i, 6)));
+								db_text(r, i, 5), "at_local", local, "on_date", db_text(r, i, 6)));
 			if (str_eq(type, "exclusion_requested")) {
 				json_decref(pending);
 				const json_t *x = dsc_rules_exclusion(db_text(r, i, 2));

@@ -111,6 +111,17 @@ static void marks_table(struct req *r, const json_t *p, const json_t *t, bool ca
 	h_raw(r->out, "</tbody></table>");
 }
 
+/* The Chinese name of a redacted target (a field's name, or 决定书全文). */
+static const char *target_name(const json_t *pv, const char *target)
+{
+	size_t i;
+	const json_t *t;
+	json_array_foreach(json_object_get(pv, "targets"), i, t)
+		if (str_eq(js(t, "target"), target))
+			return js(t, "name");
+	return "（已不在草稿中的字段）";
+}
+
 static void preview_section(struct req *r, const json_t *p, const json_t *pv, bool can_write)
 {
 	h_raw(r->out, "<h2>预览：原文与公示内容对照</h2><p class=\"muted\">原始文书不会被修改；隐去内容以“【已隐去：类型】”代替，"
@@ -135,9 +146,11 @@ static void preview_section(struct req *r, const json_t *p, const json_t *pv, bo
 			      "<th scope=\"col\">撤回</th></tr></thead><tbody>");
 		const json_t *x;
 		json_array_foreach(staff, i, x) {
+			char loc[20];
+			time_utc_to_shanghai(js(x, "at"), loc);
 			h_printf(r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
-				 str_eq(js(x, "target"), "text") ? "决定书全文" : js(x, "target"),
-				 str_eq(js(x, "op"), "add") ? "隐去" : "取消自动隐去", js(x, "reason"), js(x, "by"), js(x, "at"));
+				 target_name(pv, js(x, "target")),
+				 str_eq(js(x, "op"), "add") ? "隐去" : "取消自动隐去", js(x, "reason"), js(x, "by"), loc);
 			if (can_write) {
 				h_printf(r->out, "<form method=\"post\" action=\"/publications/%lld\">", ji(p, "id"));
 				hidden_common(r, p, "mark_revoke");
@@ -270,15 +283,15 @@ static void render_one(struct req *r, json_t *m)
 		const json_t *x;
 		json_array_foreach(vs, i, x)
 			h_printf(r->out, "<tr><td>%lld</td><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td></tr>",
-				 ji(x, "version"), js(x, "published_by"), js(x, "published_at"), js(x, "note"), js(x, "sha256"));
+				 ji(x, "version"), js(x, "published_by"), js(x, "published_at_local"), js(x, "note"), js(x, "sha256"));
 		h_raw(r->out, "</tbody></table>");
 	}
 	h_raw(r->out, "<h2>记录</h2><table><thead><tr><th scope=\"col\">事项</th><th scope=\"col\">说明</th>"
 		      "<th scope=\"col\">人员</th><th scope=\"col\">时间</th></tr></thead><tbody>");
 	const json_t *x;
 	json_array_foreach(json_object_get(p, "events"), i, x)
-		h_printf(r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", js(x, "type_label"), js(x, "reason"),
-			 js(x, "by"), js(x, "at"));
+		h_printf(r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", js(x, "type_label"),
+			 str_empty(js(x, "reason")) ? "—" : js(x, "reason"), js(x, "by"), js(x, "at_local"));
 	h_raw(r->out, "</tbody></table>");
 	page_end(r);
 }

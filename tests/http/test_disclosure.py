@@ -190,6 +190,8 @@ def main():
         r = head.c.get("/publications/%d" % pid)
         t.ok(r.status == 200 and "原文" in r.text and "公示内容" in r.text and "已撤下" in r.text,
              "the publication page: side by side, 已撤下")
+        t.ok("违法事实" in r.text and "CF_SY" not in r.text.replace('value="CF_SY"', ""),
+             "the staff mark's field is named in Chinese, not by its code")
         tok = harness.extract_csrf(r.body) or ""
         r = head.c.post_form("/publications/%d" % pid, {"_csrf": tok, "action": "end_early", "row_version": "1",
                                                          "note": "信用修复"})
