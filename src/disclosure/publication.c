@@ -455,6 +455,15 @@ int disclosure_correct(struct db *db, const struct actor *a, long long id, int r
 
 /* ---- reading ---- */
 
+/* "暂定：…" for a clock counted on years whose notice is not loaded. */
+static const char *provisional_note(const char *years)
+{
+	static __thread char out[200];
+	snprintf(out, sizeof out, "暂定：%s 年的节假日安排尚未公布，期限按法定节假日推算，公布后重新计算",
+		 str_empty(years) ? "相关" : years);
+	return out;
+}
+
 static const char *clock_label(const char *s)
 {
 	return str_eq(s, "open")       ? "未到期"
@@ -483,7 +492,8 @@ int disclosure_get(struct db *db, const struct actor *a, long long id, json_t **
 		return -1;
 	struct db_res *r;
 	if (db_query(db, &r, "SELECT p.party_name, p.category, p.title, p.withdrawn_on, p.withdrawn_reason, u.name,"
-			     " COALESCE(d.state, ''), p.updated_at FROM publications p JOIN units u ON u.id = p.unit_id"
+			     " COALESCE(d.state, ''), p.updated_at, COALESCE(d.provisional, 0), COALESCE(d.provisional_years, '')"
+			     " FROM publications p JOIN units u ON u.id = p.unit_id"
 			     " LEFT JOIN deadlines d ON d.id = p.deadline_id WHERE p.id = ?",
 		     DB_INT(id)) < 0 || r->nrows != 1) {
 		dsc_release(&p);
@@ -506,6 +516,11 @@ int disclosure_get(struct db *db, const struct actor *a, long long id, json_t **
 	json_object_set_new(o, "withdrawn_reason", db_cell(r, 0, 4) ? json_string(cell(r, 4)) : json_null());
 	json_object_set_new(o, "published_at", p.published_at[0] ? json_string(p.published_at) : json_null());
 	json_object_set_new(o, "draft_document_id", json_integer(p.draft_document_id));
+	/* a clock counted into a year whose holiday notice is not loaded (calendar.h) */
+	bool prov = db_int(r, 0, 8) != 0;
+	json_object_set_new(o, "due_provisional", json_boolean(prov));
+	json_object_set_new(o, "due_provisional_note",
+			    json_string(prov ? provisional_note(cell(r, 9)) : ""));
 	const json_t *w = json_object_get(p.draft, "warnings");
 	json_object_set_new(o, "warnings", w ? json_deep_copy(w) : json_array());
 	db_res_free(r);

@@ -264,6 +264,8 @@ static void render_one(struct req *r, json_t *m)
 		 js(p, "kind_label"), js(p, "unit_name"), js(p, "decision_no"), js(p, "decision_date"), js(p, "due_on"),
 		 js(p, "clock_state"), js(p, "clock_state_label"), js(p, "state_label"), ji(p, "current_version"),
 		 str_empty(js(p, "period_ends_on")) ? "—" : js(p, "period_ends_on"));
+	if (json_is_true(json_object_get(p, "due_provisional")))
+		h_printf(r->out, "<p class=\"alert warn\">公示期限%s</p>", js(p, "due_provisional_note"));
 	if (str_eq(js(p, "state"), "withdrawn"))
 		h_printf(r->out, "<p class=\"alert\">已撤下：%s，原因：%s</p>", js(p, "withdrawn_on"), js(p, "withdrawn_reason"));
 	size_t i;

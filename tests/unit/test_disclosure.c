@@ -841,6 +841,19 @@ static void test_kinds(void)
 	ok(json_object_size(json_object_get(c, "fields")) == 5, "exactly the seed's five");
 	json_decref(c);
 	json_decref(pv);
+
+	/* a clock into 2027, whose holiday notice is not loaded: provisional */
+	long long late = kind_pub("coercion_seizure", "wx.li", "seizure_decision",
+				  "{\"facts\":\"擅自设置无线电台\",\"objects\":\"发射天线一副\",\"measures\":[\"扣押\"],"
+				  "\"period_days\":30,\"doc_date\":\"2026-12-28\"}",
+				  "云工信强〔2026〕9号");
+	json_t *g = NULL;
+	int grc = disclosure_get(db, &wx, late, &g, &e);
+	ok(grc == 0 && json_is_true(json_object_get(g, "due_provisional")) &&
+		   strstr(json_string_value(json_object_get(g, "due_provisional_note")), "2027"),
+	   "a clock into 2027 is provisional and says so: %s due %s", json_string_value(json_object_get(g, "due_provisional_note")),
+	   json_string_value(json_object_get(g, "due_on")));
+	json_decref(g);
 }
 
 int main(void)
