@@ -102,7 +102,7 @@ static void marks_table(struct req *r, const json_t *p, const json_t *t, bool ca
 			hidden_common(r, p, "mark_remove");
 			h_printf(r->out, "<input type=\"hidden\" name=\"target\" value=\"%s\"><input type=\"hidden\" name=\"start\""
 					 " value=\"%lld\"><input type=\"hidden\" name=\"end\" value=\"%lld\">"
-					 "<label>理由 <input name=\"reason\" required maxlength=\"200\"></label> "
+					 "<label>理由 <input name=\"remove_reason\" required maxlength=\"200\"></label> "
 					 "<button type=\"submit\">取消隐去</button></form>",
 				 js(t, "target"), s, en);
 		}
@@ -181,7 +181,7 @@ static void act_forms(struct req *r, const json_t *p, const json_t *pv, const js
 			h_printf(r->out, "<option value=\"%s\">%s</option>", js(t, "target"), js(t, "name"));
 		h_raw(r->out, "</select></div>");
 		af_input(r, m, "text", "phrase", "要隐去的文字（每处出现都隐去）", "", "required maxlength=\"500\"", NULL);
-		af_input(r, m, "text", "reason", "理由", "", "required maxlength=\"200\"", "如：商业秘密、个人隐私");
+		af_input(r, m, "text", "mark_reason", "理由", "", "required maxlength=\"200\"", "如：商业秘密、个人隐私");
 		h_raw(r->out, "<button type=\"submit\">隐去</button></form>");
 		h_printf(r->out, "<form method=\"post\" action=\"/publications/%lld\">", id);
 		hidden_common(r, p, "text");
@@ -205,20 +205,20 @@ static void act_forms(struct req *r, const json_t *p, const json_t *pv, const js
 		h_printf(r->out, "<h2>发布更正</h2><form method=\"post\" action=\"/publications/%lld\">", id);
 		hidden_common(r, p, "correct");
 		h_printf(r->out, "<input type=\"hidden\" name=\"preview_sha256\" value=\"%s\">", js(pv, "sha256"));
-		af_textarea(r, m, "note", "更正说明", "", "required maxlength=\"2000\"");
+		af_textarea(r, m, "correct_note", "更正说明", "", "required maxlength=\"2000\"");
 		h_raw(r->out, "<button type=\"submit\">按上述预览发布更正</button></form>");
 	}
 	const json_t *pending = json_object_get(p, "exclusion_pending");
 	if (str_eq(st, "draft") && write && !json_is_object(pending)) {
 		h_printf(r->out, "<h2>申请不予公开</h2><form method=\"post\" action=\"/publications/%lld\">", id);
 		hidden_common(r, p, "exclude");
-		h_raw(r->out, "<div class=\"field\"><label for=\"f-reason-x\">情形</label><select id=\"f-reason-x\" name=\"reason\">");
+		h_raw(r->out, "<div class=\"field\"><label for=\"f-reason-x\">情形</label><select id=\"f-reason-x\" name=\"exclude_reason\">");
 		size_t i;
 		const json_t *x;
 		json_array_foreach(json_object_get(disclosure_rules(), "exclusions"), i, x)
 			h_printf(r->out, "<option value=\"%s\">%s（%s）</option>", js(x, "code"), js(x, "name"), js(x, "basis"));
 		h_raw(r->out, "</select></div>");
-		af_textarea(r, m, "note", "说明", "", "required maxlength=\"2000\"");
+		af_textarea(r, m, "exclude_note", "说明", "", "required maxlength=\"2000\"");
 		h_raw(r->out, "<button type=\"submit\">提交负责人审批</button></form>");
 	}
 	if (str_eq(st, "draft") && json_is_object(pending)) {
@@ -227,7 +227,7 @@ static void act_forms(struct req *r, const json_t *p, const json_t *pv, const js
 		if (head) {
 			h_printf(r->out, "<form method=\"post\" action=\"/publications/%lld\">", id);
 			hidden_common(r, p, "decide_exclusion");
-			af_textarea(r, m, "note", "审批意见", "", "required maxlength=\"2000\"");
+			af_textarea(r, m, "decide_note", "审批意见", "", "required maxlength=\"2000\"");
 			h_raw(r->out, "<button type=\"submit\" name=\"approve\" value=\"1\">批准不予公开</button> "
 				      "<button type=\"submit\" name=\"approve\" value=\"0\">不批准</button></form>");
 		}
@@ -239,15 +239,15 @@ static void act_forms(struct req *r, const json_t *p, const json_t *pv, const js
 		hidden_common(r, p, "withdraw");
 		static const struct form_opt reasons[] = { { "撤销", "撤销" }, { "确认违法", "确认违法" },
 							   { "责令重新作出", "责令重新作出" }, { "变更", "变更" } };
-		af_select(r, m, "reason", "原因", NULL, reasons, ARRAY_SIZE(reasons), "", "（请选择）");
+		af_select(r, m, "withdraw_reason", "原因", NULL, reasons, ARRAY_SIZE(reasons), "", "（请选择）");
 		af_input(r, m, "date", "event_date", "撤销（确认违法、变更等）的日期", "", "required", NULL);
-		af_textarea(r, m, "note", "公开说明的理由", "", "required maxlength=\"2000\"");
+		af_textarea(r, m, "withdraw_note", "公开说明的理由", "", "required maxlength=\"2000\"");
 		h_raw(r->out, "<button type=\"submit\">撤下</button></form>");
 	}
 	if (str_eq(st, "published") && head && !str_empty(js(p, "period_ends_on"))) {
 		h_printf(r->out, "<h2>信用修复后提前终止公示</h2><form method=\"post\" action=\"/publications/%lld\">", id);
 		hidden_common(r, p, "end_early");
-		af_textarea(r, m, "note", "信用修复情况", "", "required maxlength=\"2000\"");
+		af_textarea(r, m, "end_note", "信用修复情况", "", "required maxlength=\"2000\"");
 		h_raw(r->out, "<button type=\"submit\">提前终止公示</button></form>");
 	}
 }
@@ -339,7 +339,7 @@ static int mark_phrase(struct req *r, long long id, const json_t *pv, struct err
 	int rv = (int)num(r, "row_version");
 	while (at) {
 		struct disclosure_mark_input in = { .target = target, .op = "add", .start = at - orig,
-						    .end = (at - orig) + (long long)strlen(phrase), .reason = req_param(r, "reason") };
+						    .end = (at - orig) + (long long)strlen(phrase), .reason = req_param(r, "mark_reason") };
 		if (disclosure_mark(r->db, &r->actor, id, rv, &in, NULL, e) < 0)
 			return -1;
 		rv++;
@@ -369,7 +369,7 @@ int page_publication(struct req *r)
 		rc = mark_phrase(r, id, pv, &e);
 	} else if (str_eq(action, "mark_remove")) {
 		struct disclosure_mark_input in = { .target = req_param(r, "target"), .op = "remove", .start = num(r, "start"),
-						    .end = num(r, "end"), .reason = req_param(r, "reason") };
+						    .end = num(r, "end"), .reason = req_param(r, "remove_reason") };
 		rc = disclosure_mark(r->db, &r->actor, id, rv, &in, NULL, &e);
 	} else if (str_eq(action, "mark_revoke")) {
 		struct disclosure_mark_input in = { .op = "revoke", .revokes = num(r, "revokes"), .reason = req_param(r, "reason") };
@@ -377,25 +377,42 @@ int page_publication(struct req *r)
 	} else if (str_eq(action, "text")) {
 		rc = disclosure_set_text(r->db, &r->actor, id, rv, str_eq(req_param(r, "include"), "1"), &e);
 	} else if (str_eq(action, "exclude")) {
-		rc = disclosure_exclusion_request(r->db, &r->actor, id, rv, req_param(r, "reason"), req_param(r, "note"), &e);
+		rc = disclosure_exclusion_request(r->db, &r->actor, id, rv, req_param(r, "exclude_reason"),
+						  req_param(r, "exclude_note"), &e);
 	} else if (str_eq(action, "decide_exclusion")) {
 		rc = disclosure_exclusion_decide(r->db, &r->actor, id, rv, str_eq(req_param(r, "approve"), "1"),
-						 req_param(r, "note"), &e);
+						 req_param(r, "decide_note"), &e);
 	} else if (str_eq(action, "publish")) {
 		rc = disclosure_publish(r->db, &r->actor, id, rv, req_param(r, "preview_sha256"),
 					str_eq(req_param(r, "overdue"), "1"), &e);
 	} else if (str_eq(action, "correct")) {
-		rc = disclosure_correct(r->db, &r->actor, id, rv, req_param(r, "preview_sha256"), req_param(r, "note"), &e);
+		rc = disclosure_correct(r->db, &r->actor, id, rv, req_param(r, "preview_sha256"), req_param(r, "correct_note"), &e);
 	} else if (str_eq(action, "withdraw")) {
-		rc = disclosure_withdraw(r->db, &r->actor, id, rv, req_param(r, "reason"), req_param(r, "note"),
+		rc = disclosure_withdraw(r->db, &r->actor, id, rv, req_param(r, "withdraw_reason"), req_param(r, "withdraw_note"),
 					 req_param(r, "event_date"), &e);
 	} else if (str_eq(action, "end_early")) {
-		rc = disclosure_end_early(r->db, &r->actor, id, rv, req_param(r, "note"), &e);
+		rc = disclosure_end_early(r->db, &r->actor, id, rv, req_param(r, "end_note"), &e);
 	} else {
 		rc = err_set(&e, ERR_INVALID, "action", "未知的操作");
 	}
-	if (rc < 0)
+	if (rc < 0) {
+		/* the domain names its own fields; each form on the page has its own */
+		static const struct {
+			const char *action, *field, *input;
+		} fmap[] = {
+			{ "mark_add", "reason", "mark_reason" },     { "mark_add", "start", "phrase" },
+			{ "mark_remove", "reason", "remove_reason" }, { "correct", "note", "correct_note" },
+			{ "exclude", "reason", "exclude_reason" },   { "exclude", "note", "exclude_note" },
+			{ "decide_exclusion", "note", "decide_note" }, { "withdraw", "reason", "withdraw_reason" },
+			{ "withdraw", "note", "withdraw_note" },     { "end_early", "note", "end_note" },
+		};
+		for (size_t k = 0; k < ARRAY_SIZE(fmap); k++)
+			if (str_eq(action, fmap[k].action) && str_eq(e.field, fmap[k].field)) {
+				snprintf(e.field, sizeof e.field, "%s", fmap[k].input);
+				break;
+			}
 		return af_fail(r, m, &e, render_one);
+	}
 	json_decref(m);
 	return af_done(r, req_printf(r, "/publications/%lld?ok=saved", id), NULL);
 }
