@@ -101,9 +101,17 @@ int disclosure_publish(struct db *db, const struct actor *a, long long id, int r
 /* Publish the draft as the next version of a published item, with its note. */
 int disclosure_correct(struct db *db, const struct actor *a, long long id, int row_version,
 		       const char *preview_sha256, const char *note, struct err *e);
+/* Record that a published decision was revoked, confirmed illegal, is to
+ * be remade or was changed (an officer of the case or the head): reason as
+ * for a withdrawal, note, event_date; starts the 3-working-day clock of
+ * the withdrawal (行政处罚法 第四十八条第二款), which the head's withdrawal
+ * meets.  One open report at a time. */
+int disclosure_report_revocation(struct db *db, const struct actor *a, long long id, int row_version,
+				 const char *reason, const char *note, const char *event_date, struct err *e);
 /* Withdraw a published item: reason 撤销 | 确认违法 | 责令重新作出 | 变更,
  * note required, event_date the day the decision was revoked etc. (the
- * 3-working-day clock runs from it). */
+ * 3-working-day clock runs from it; may be empty when a revocation was
+ * reported, whose clock is then met). */
 int disclosure_withdraw(struct db *db, const struct actor *a, long long id, int row_version, const char *reason,
 			const char *note, const char *event_date, struct err *e);
 /* End the publicity period early after 信用修复 (the head; note required). */

@@ -35,13 +35,20 @@ static int finish(struct db *db, struct pub *p, int rc, struct err *e)
 	return rc;
 }
 
-int disclosure_withdraw(struct db *db, const struct actor *a, long long id, int row_version, const char *reason,
-			const char *note, const char *event_date, struct err *e)
+/* The unmet withdrawal clock of p (a revocation reported), 0 when none. */
+static long long open_withdraw_clock(struct db *db, const struct pub *p)
 {
-	if (!dsc_withdraw_reason_ok(reason))
-		return err_set(e, ERR_INVALID, "reason", "请选择撤下的原因：撤销、确认违法、责令重新作出或变更");
-	if (str_empty(note) || !utf8_valid(note, strlen(note)) || strlen(note) > 2000)
-		return err_set(e, ERR_INVALID, "note", "请填写撤下的说明（公开说明理由，不超过2000字节）");
+	char oid[24];
+	snprintf(oid, sizeof oid, "%lld", p->id);
+	return db_scalar_int(db, -1,
+			     "SELECT COALESCE(MAX(d.id), 0) FROM deadlines d JOIN deadline_rules r ON r.id = d.rule_id"
+			     " WHERE r.event_code = 'publication_withdraw' AND d.object_type = 'publication_withdraw'"
+			     " AND d.object_id = ? AND d.state <> 'met'",
+			     (const struct db_val[]){ DB_TEXT(oid), DB_END });
+}
+
+static int event_date_ok(const char *event_date, const char *decision_date, struct err *e)
+{
 	int32_t ed;
 	char today[11];
 	time_today_shanghai(today);
@@ -49,6 +56,63 @@ int disclosure_withdraw(struct db *db, const struct actor *a, long long id, int 
 		return err_set(e, ERR_INVALID, "event_date", "请填写决定被撤销（确认违法、变更等）的日期");
 	if (strcmp(event_date, today) > 0)
 		return err_set(e, ERR_INVALID, "event_date", "撤销（确认违法、变更等）的日期不能晚于今天");
+	if (decision_date && strcmp(event_date, decision_date) < 0)
+		return err_set(e, ERR_INVALID, "event_date", "撤销（确认违法、变更等）的日期不能早于决定日期 %s", decision_date);
+	return 0;
+}
+
+int disclosure_report_revocation(struct db *db, const struct actor *a, long long id, int row_version,
+				 const char *reason, const char *note, const char *event_date, struct err *e)
+{
+	if (!dsc_withdraw_reason_ok(reason))
+		return err_set(e, ERR_INVALID, "reason", "请选择原因：撤销、确认违法、责令重新作出或变更");
+	if (str_empty(note) || !utf8_valid(note, strlen(note)) || strlen(note) > 2000)
+		return err_set(e, ERR_INVALID, "note", "请填写说明（如复议决定书、判决书的文号，不超过2000字节）");
+	if (event_date_ok(event_date, NULL, e) < 0)
+		return -1;
+	struct pub p;
+	if (dsc_begin(db, a, id, row_version, &p, e) < 0)
+		return -1;
+	int rc = 0;
+	long long open = open_withdraw_clock(db, &p);
+	if (!dsc_can_write(db, a, &p))
+		rc = err_set(e, ERR_FORBIDDEN, "", "只有本案执法人员或承办机构负责人可以登记");
+	else if (!str_eq(p.state, "published") && !str_eq(p.state, "expired"))
+		rc = err_set(e, ERR_CONFLICT, "state", "只有已公示的决定需要撤下（当前：%s）", disclosure_state_label(p.state));
+	else if (event_date_ok(event_date, p.decision_date, e) < 0)
+		rc = -1;
+	else if (open < 0)
+		rc = dsc_db_fail(db, e);
+	else if (open > 0)
+		rc = err_set(e, ERR_CONFLICT, "reason", "已登记过，撤下期限正在计算");
+	long long did = 0;
+	char oid[24];
+	snprintf(oid, sizeof oid, "%lld", p.id);
+	/* 行政处罚法 第四十八条第二款: three working days from the event */
+	if (rc == 0 && deadline_start(db, "publication_withdraw", p.unit_id, 0, "publication_withdraw", oid, event_date,
+				      &did, e) < 0)
+		rc = -1;
+	if (rc == 0)
+		rc = dsc_event(db, a, &p, "revocation_reported", p.current_version, reason,
+			       json_pack("{s:s,s:s,s:I}", "note", note, "event_date", event_date, "deadline_id", (json_int_t)did),
+			       NULL, NULL, NULL, e);
+	if (rc == 0)
+		rc = dsc_touch(db, &p, row_version, e);
+	return finish(db, &p, rc, e);
+}
+
+int disclosure_withdraw(struct db *db, const struct actor *a, long long id, int row_version, const char *reason,
+			const char *note, const char *event_date, struct err *e)
+{
+	if (!dsc_withdraw_reason_ok(reason))
+		return err_set(e, ERR_INVALID, "reason", "请选择撤下的原因：撤销、确认违法、责令重新作出或变更");
+	if (str_empty(note) || !utf8_valid(note, strlen(note)) || strlen(note) > 2000)
+		return err_set(e, ERR_INVALID, "note", "请填写撤下的说明（公开说明理由，不超过2000字节）");
+	char today[11];
+	time_today_shanghai(today);
+	/* the event date: the reported one when a revocation was reported, else given now */
+	if (!str_empty(event_date) && event_date_ok(event_date, NULL, e) < 0)
+		return -1;
 	struct pub p;
 	if (dsc_begin(db, a, id, row_version, &p, e) < 0)
 		return -1;
@@ -57,27 +121,32 @@ int disclosure_withdraw(struct db *db, const struct actor *a, long long id, int 
 		rc = err_set(e, ERR_FORBIDDEN, "", "只有承办机构负责人可以撤下公示（谁执法谁公示）");
 	else if (!str_eq(p.state, "published") && !str_eq(p.state, "expired"))
 		rc = err_set(e, ERR_CONFLICT, "state", "只有已公示的决定可以撤下（当前：%s）", disclosure_state_label(p.state));
-	else if (strcmp(event_date, p.decision_date) < 0)
-		rc = err_set(e, ERR_INVALID, "event_date", "撤销（确认违法、变更等）的日期不能早于决定日期 %s", p.decision_date);
+	long long did = rc == 0 ? open_withdraw_clock(db, &p) : 0;
+	if (rc == 0 && did < 0)
+		rc = dsc_db_fail(db, e);
+	else if (rc == 0 && did == 0 && event_date_ok(event_date, p.decision_date, e) < 0)
+		rc = -1;
 	char sha[65] = "";
 	if (rc == 0)
 		rc = current_sha(db, &p, sha, e);
-	/* the three-working-day clock from the event, met today */
-	long long did = 0;
-	char oid[24], due[11] = "";
+	/* the three-working-day clock from the event (started when the
+	 * revocation was reported, else now), met today */
+	char oid[24], due[11] = "", started[11] = "";
 	snprintf(oid, sizeof oid, "%lld", p.id);
-	if (rc == 0 && deadline_start(db, "publication_withdraw", p.unit_id, 0, "publication_withdraw", oid, event_date,
-				      &did, e) < 0)
+	if (rc == 0 && did == 0 &&
+	    deadline_start(db, "publication_withdraw", p.unit_id, 0, "publication_withdraw", oid, event_date, &did, e) < 0)
 		rc = -1;
 	if (rc == 0 && deadline_meet(db, did, today, e) < 0)
 		rc = -1;
 	if (rc == 0) {
 		struct db_res *r;
-		if (db_query(db, &r, "SELECT due_on FROM deadlines WHERE id = ?", DB_INT(did)) < 0)
+		if (db_query(db, &r, "SELECT due_on, started_on FROM deadlines WHERE id = ?", DB_INT(did)) < 0)
 			rc = dsc_db_fail(db, e);
 		else {
-			if (r->nrows)
+			if (r->nrows) {
 				snprintf(due, sizeof due, "%s", db_text(r, 0, 0));
+				snprintf(started, sizeof started, "%s", db_text(r, 0, 1));
+			}
 			db_res_free(r);
 		}
 	}
@@ -85,7 +154,7 @@ int disclosure_withdraw(struct db *db, const struct actor *a, long long id, int 
 		json_t *leaf = json_pack("{s:I,s:i,s:s,s:s,s:I}", "publication_id", (json_int_t)p.id, "version",
 					 p.current_version, "sha256", sha, "reason", reason, "actor", (json_int_t)a->user_id);
 		rc = dsc_event(db, a, &p, "withdrawn", p.current_version, reason,
-			       json_pack("{s:s,s:s,s:s,s:b,s:I}", "note", note, "event_date", event_date, "due_on", due, "late",
+			       json_pack("{s:s,s:s,s:s,s:b,s:I}", "note", note, "event_date", started, "due_on", due, "late",
 					 strcmp(today, due) > 0, "deadline_id", (json_int_t)did),
 			       "publication.withdrawn", leaf, NULL, e);
 	}

@@ -5,7 +5,8 @@
  *   GET  /api/v1/publications/{id}/preview    the next version: original and redacted with every mark,
  *                                              the exact content and its sha256
  *   POST /api/v1/publications/{id}/acts       {"action": mark | text | exclude | decide_exclusion |
- *                                              publish | correct | withdraw | end_early, "row_version", ...}
+ *                                              publish | correct | report_revocation | withdraw | end_early,
+ *                                              "row_version", ...}
  *
  * Invariants: the domain (disclosure/disclosure.h) checks everything and
  * writes the logs; a refusal answers the API's error shape naming the JSON
@@ -148,11 +149,14 @@ int page_api_publication_acts(struct req *r)
 	} else if (str_eq(action, "withdraw")) {
 		rc = disclosure_withdraw(r->db, &r->actor, id, (int)rv, s_of(in, "reason"), s_of(in, "note"),
 					 s_of(in, "event_date"), &e);
+	} else if (str_eq(action, "report_revocation")) {
+		rc = disclosure_report_revocation(r->db, &r->actor, id, (int)rv, s_of(in, "reason"), s_of(in, "note"),
+						  s_of(in, "event_date"), &e);
 	} else if (str_eq(action, "end_early")) {
 		rc = disclosure_end_early(r->db, &r->actor, id, (int)rv, s_of(in, "note"), &e);
 	} else {
 		rc = err_set(&e, ERR_INVALID, "action",
-			     "「action」应为 mark、text、exclude、decide_exclusion、publish、correct、withdraw 或 end_early");
+			     "「action」应为 mark、text、exclude、decide_exclusion、publish、correct、report_revocation、withdraw 或 end_early");
 	}
 	json_decref(in);
 	if (rc < 0) {

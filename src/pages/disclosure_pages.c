@@ -232,6 +232,17 @@ static void act_forms(struct req *r, const json_t *p, const json_t *pv, const js
 				      "<button type=\"submit\" name=\"approve\" value=\"0\">不批准</button></form>");
 		}
 	}
+	if ((str_eq(st, "published") || str_eq(st, "expired")) && write && !head) {
+		h_printf(r->out, "<h2>登记决定被撤销、变更等</h2><p class=\"muted\">登记后开始计算 3 个工作日的撤下期限，"
+				 "由承办机构负责人撤下。</p><form method=\"post\" action=\"/publications/%lld\">", id);
+		hidden_common(r, p, "report_revocation");
+		static const struct form_opt why[] = { { "撤销", "撤销" }, { "确认违法", "确认违法" },
+						       { "责令重新作出", "责令重新作出" }, { "变更", "变更" } };
+		af_select(r, m, "report_reason", "原因", NULL, why, ARRAY_SIZE(why), "", "（请选择）");
+		af_input(r, m, "date", "report_date", "撤销（确认违法、变更等）的日期", "", "required", NULL);
+		af_textarea(r, m, "report_note", "说明（复议决定书、判决书等）", "", "required maxlength=\"2000\"");
+		h_raw(r->out, "<button type=\"submit\">登记</button></form>");
+	}
 	if ((str_eq(st, "published") || str_eq(st, "expired")) && head) {
 		h_printf(r->out, "<h2>撤下</h2><p class=\"muted\">决定被依法撤销、确认违法、变更或责令重新作出的，"
 				 "自该日起 3 个工作日内撤下并公开说明理由（行政处罚法第四十八条第二款）。</p>"
@@ -390,6 +401,9 @@ int page_publication(struct req *r)
 	} else if (str_eq(action, "withdraw")) {
 		rc = disclosure_withdraw(r->db, &r->actor, id, rv, req_param(r, "withdraw_reason"), req_param(r, "withdraw_note"),
 					 req_param(r, "event_date"), &e);
+	} else if (str_eq(action, "report_revocation")) {
+		rc = disclosure_report_revocation(r->db, &r->actor, id, rv, req_param(r, "report_reason"),
+						  req_param(r, "report_note"), req_param(r, "report_date"), &e);
 	} else if (str_eq(action, "end_early")) {
 		rc = disclosure_end_early(r->db, &r->actor, id, rv, req_param(r, "end_note"), &e);
 	} else {
@@ -405,6 +419,8 @@ int page_publication(struct req *r)
 			{ "exclude", "reason", "exclude_reason" },   { "exclude", "note", "exclude_note" },
 			{ "decide_exclusion", "note", "decide_note" }, { "withdraw", "reason", "withdraw_reason" },
 			{ "withdraw", "note", "withdraw_note" },     { "end_early", "note", "end_note" },
+			{ "report_revocation", "reason", "report_reason" }, { "report_revocation", "note", "report_note" },
+			{ "report_revocation", "event_date", "report_date" },
 		};
 		for (size_t k = 0; k < ARRAY_SIZE(fmap); k++)
 			if (str_eq(action, fmap[k].action) && str_eq(e.field, fmap[k].field)) {

@@ -177,6 +177,16 @@ def main():
         t.is_(r.status, 200, "a correction is a new version")
         pub = r.json()
         t.is_(len(pub.get("versions", [])), 2, "two versions kept")
+        b = counts(srv)
+        refused(zhang.act(pid, {"action": "report_revocation", "row_version": pub["row_version"], "reason": "撤销",
+                                "note": "", "event_date": pub["decision_date"]}), 400, "note",
+                "a revocation reported without its note", b)
+        r = zhang.act(pid, {"action": "report_revocation", "row_version": pub["row_version"], "reason": "撤销",
+                            "note": "云政复决〔2026〕88号", "event_date": pub["decision_date"]})
+        t.is_(r.status, 200, "the officer reports the revocation (the 3-working-day clock starts)")
+        pub = r.json()
+        t.ok(int(db_one(srv, "SELECT COUNT(*) FROM deadlines WHERE object_type = 'publication_withdraw'"
+                             " AND object_id = '%d' AND state <> 'met'" % pid) or 0) == 1, "its clock is open")
         r = head.act(pid, {"action": "withdraw", "row_version": pub["row_version"], "reason": "撤销",
                            "note": "行政复议决定撤销本决定", "event_date": pub["decision_date"]})
         t.is_(r.status, 200, "the head withdraws it")

@@ -467,10 +467,32 @@ static void test_correct_withdraw(void)
 		"event_date", "an event date in the future");
 	REFUSED(disclosure_withdraw(db, &zhang, id, rowv(id), "撤销", "复议决定撤销", "2026-10-09", &e_), ERR_FORBIDDEN, "",
 		"an officer withdraws");
+	/* the officer reports the revocation: the clock starts from its date */
+	at("2026-10-09T02:00:00Z");
+	REFUSED(disclosure_report_revocation(db, &zhang, id, rowv(id), "", "复议决定撤销", "2026-09-30", &e_), ERR_INVALID,
+		"reason", "a report without a reason");
+	REFUSED(disclosure_report_revocation(db, &zhang, id, rowv(id), "撤销", "复议决定撤销", "2026-10-10", &e_), ERR_INVALID,
+		"event_date", "a report dated tomorrow");
+	REFUSED(disclosure_report_revocation(db, &zhang, id, rowv(id), "撤销", "复议决定撤销", "2026-09-01", &e_), ERR_INVALID,
+		"event_date", "a report dated before the decision");
+	ok(disclosure_report_revocation(db, &zhang, id, rowv(id), "撤销", "云政复决〔2026〕88号撤销本决定", "2026-09-30", &e) == 0,
+	   "the officer reports the revocation (%s)", e.msg);
+	ok(count1("SELECT COUNT(*) FROM deadlines WHERE object_type = 'publication_withdraw' AND object_id = CAST(? AS TEXT)"
+		  " AND state <> 'met'", id) == 1,
+	   "an open withdrawal clock on the head's list");
+	REFUSED(disclosure_report_revocation(db, &zhang, id, rowv(id), "变更", "又一次", "2026-10-08", &e_), ERR_CONFLICT, "reason",
+		"a second report while the clock runs");
 	at("2026-10-13T02:00:00Z");
 	b = snap();
-	ok(disclosure_withdraw(db, &head, id, rowv(id), "撤销", "云南省人民政府行政复议决定书撤销本决定", "2026-09-30", &e) == 0,
+	ok(disclosure_withdraw(db, &head, id, rowv(id), "撤销", "云南省人民政府行政复议决定书撤销本决定", "", &e) == 0,
 	   "the head withdraws it (%s)", e.msg);
+	ok(count1("SELECT COUNT(*) FROM deadlines WHERE object_type = 'publication_withdraw' AND object_id = CAST(? AS TEXT)", id) == 1 &&
+		   count1("SELECT COUNT(*) FROM deadlines WHERE object_type = 'publication_withdraw' AND object_id = CAST(? AS TEXT)"
+			  " AND state = 'met'", id) == 1,
+	   "the reported clock is met, no second one");
+	ok(count1("SELECT COUNT(*) FROM publication_events WHERE publication_id = ? AND type = 'withdrawn'"
+		  " AND detail LIKE '%\"event_date\":\"2026-09-30\"%' AND detail LIKE '%\"late\":true%'", id) == 1,
+	   "the withdrawal names the reported date and that it was late");
 	a1 = snap();
 	ok(a1.events == b.events + 1 && a1.leaves == b.leaves + 1 && a1.versions == b.versions, "event and leaf; versions kept");
 	char *st = text1("SELECT state || '|' || withdrawn_on || '|' || withdrawn_reason FROM publications WHERE id = ?", id);
