@@ -455,13 +455,11 @@ int disclosure_correct(struct db *db, const struct actor *a, long long id, int r
 
 /* ---- reading ---- */
 
-/* "暂定：…" for a clock counted on years whose notice is not loaded. */
-static const char *provisional_note(const char *years)
+/* "暂定：…" for a clock counted on years whose notice is not loaded (new). */
+static json_t *provisional_note(const char *years)
 {
-	static __thread char out[200];
-	snprintf(out, sizeof out, "暂定：%s 年的节假日安排尚未公布，期限按法定节假日推算，公布后重新计算",
-		 str_empty(years) ? "相关" : years);
-	return out;
+	return json_sprintf("暂定：%s 年的节假日安排尚未公布，期限按法定节假日推算，公布后重新计算",
+			    str_empty(years) ? "相关" : years);
 }
 
 static const char *clock_label(const char *s)
@@ -519,8 +517,7 @@ int disclosure_get(struct db *db, const struct actor *a, long long id, json_t **
 	/* a clock counted into a year whose holiday notice is not loaded (calendar.h) */
 	bool prov = db_int(r, 0, 8) != 0;
 	json_object_set_new(o, "due_provisional", json_boolean(prov));
-	json_object_set_new(o, "due_provisional_note",
-			    json_string(prov ? provisional_note(cell(r, 9)) : ""));
+	json_object_set_new(o, "due_provisional_note", prov ? provisional_note(cell(r, 9)) : json_string(""));
 	const json_t *w = json_object_get(p.draft, "warnings");
 	json_object_set_new(o, "warnings", w ? json_deep_copy(w) : json_array());
 	db_res_free(r);
