@@ -133,6 +133,7 @@ static int listener(struct db *d, long long id, struct err *e)
 }
 
 static long long onsite_pub;
+static char *doc_before; /* the onsite document's fields and hash before any mark or publication */
 
 static void seed(void)
 {
@@ -269,6 +270,8 @@ static void test_marks(void)
 {
 	struct actor zhang = who("jn.zhang"), head = who("jn.head");
 	long long id = onsite_pub;
+	doc_before = text1("SELECT d.fields || d.content_sha256 || d.status FROM documents d JOIN publications p ON"
+			   " p.document_id = d.id WHERE p.id = ?", id);
 	struct disclosure_mark_input in = { .target = "CF_SY", .op = "add", .start = 0, .end = 6, .reason = "" };
 	REFUSED(disclosure_mark(db, &zhang, id, rowv(id), &in, NULL, &e_), ERR_INVALID, "reason", "a mark without reason");
 	in.reason = "商业秘密：工艺参数";
@@ -400,6 +403,11 @@ static void test_publish(void)
 	   "and UPDATE of an event");
 	char *content2 = text1("SELECT content FROM publication_versions WHERE publication_id = ? AND version = 1", id);
 	ok(str_eq(content, content2), "the version is unchanged");
+	char *doc_after = text1("SELECT d.fields || d.content_sha256 || d.status FROM documents d JOIN publications p ON"
+				" p.document_id = d.id WHERE p.id = ?", id);
+	ok(str_eq(doc_before, doc_after), "the decision document (fields, hash, state) is unchanged by marks and publishing");
+	free(doc_after);
+	free(doc_before);
 	free(content);
 	free(content2);
 	free(vsha);
