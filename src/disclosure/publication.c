@@ -510,6 +510,9 @@ int disclosure_get(struct db *db, const struct actor *a, long long id, json_t **
 			      p.current_version, "party_name", cell(r, 0), "category", cell(r, 1), "title", cell(r, 2),
 			      "row_version", p.row_version, "include_text", p.include_text);
 	json_object_set_new(o, "period_ends_on", p.period_ends_on[0] ? json_string(p.period_ends_on) : json_null());
+	/* what the next version would set (the draft's period by the rules) */
+	const char *dpe = json_string_value(json_object_get(p.draft, "period_ends_on"));
+	json_object_set_new(o, "draft_period_ends_on", json_string(dpe ? dpe : ""));
 	json_object_set_new(o, "withdrawn_on", db_cell(r, 0, 3) ? json_string(cell(r, 3)) : json_null());
 	json_object_set_new(o, "withdrawn_reason", db_cell(r, 0, 4) ? json_string(cell(r, 4)) : json_null());
 	json_object_set_new(o, "published_at", p.published_at[0] ? json_string(p.published_at) : json_null());

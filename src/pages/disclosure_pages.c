@@ -274,7 +274,9 @@ static void render_one(struct req *r, json_t *m)
 			 "<dt>状态</dt><dd>%s（第 %lld 版）</dd><dt>公示截止期</dt><dd>%s</dd></dl>",
 		 js(p, "kind_label"), js(p, "unit_name"), js(p, "decision_no"), js(p, "decision_date"), js(p, "due_on"),
 		 js(p, "clock_state"), js(p, "clock_state_label"), js(p, "state_label"), ji(p, "current_version"),
-		 str_empty(js(p, "period_ends_on")) ? "—" : js(p, "period_ends_on"));
+		 !str_empty(js(p, "period_ends_on"))	    ? js(p, "period_ends_on")
+		 : !str_empty(js(p, "draft_period_ends_on")) ? req_printf(r, "%s（发布后生效）", js(p, "draft_period_ends_on"))
+							     : "—");
 	if (json_is_true(json_object_get(p, "due_provisional")))
 		h_printf(r->out, "<p class=\"alert warn\">公示期限%s</p>", js(p, "due_provisional_note"));
 	if (str_eq(js(p, "state"), "withdrawn"))
