@@ -886,6 +886,44 @@ static void test_kinds(void)
 	json_decref(g);
 }
 
+static void test_minor(void)
+{
+	/* a person party of 16 on the decision day: the draft warns, publishing is refused */
+	at("2026-10-12T02:00:00Z");
+	struct actor li = who("wx.li"), head = who("wx.head");
+	struct err e = ERR_INIT;
+	json_t *pin = json_pack("{s:s,s:s,s:s,s:s}", "kind", "person", "name", "王小明", "id_type", "resident_id", "id_number",
+				"530102201005011239");
+	long long party = 0;
+	if (party_create(db, &li, pin, &party, NULL, &e) < 0)
+		testdb_bail("party_create", e.msg);
+	json_decref(pin);
+	long long old = count("SELECT MIN(id) FROM cases WHERE title LIKE '%伪基站%'");
+	long long m[] = { count1("SELECT MIN(item_id) FROM case_matters WHERE case_id = ?", old) };
+	long long p[] = { party };
+	long long o[] = { people_user_by_username(db, "wx.li"), people_user_by_username(db, "wx.zhao") };
+	struct case_input in = { .procedure = "penalty_general", .unit_id = count1("SELECT unit_id FROM cases WHERE id = ?", old),
+				 .title = "王小明擅自设置无线电台案", .source = "inspection", .source_date = "2026-10-12",
+				 .matter_ids = m, .n_matters = 1, .party_ids = p, .n_parties = 1, .officer_ids = o, .n_officers = 2 };
+	long long cid = 0;
+	if (case_open(db, &li, &in, &cid, NULL, &e) < 0)
+		testdb_bail("case_open", e.msg);
+	long long id = penalty_pub_in("王小明擅自设置无线电台案", "wx.li", "[\"罚款\"]", "500.00", "当事人擅自设置无线电台。");
+	cur = id;
+	json_t *g = NULL;
+	disclosure_get(db, &head, id, &g, &e);
+	const json_t *w0 = json_array_get(json_object_get(g, "warnings"), 0);
+	ok(str_eq(json_string_value(json_object_get(w0, "exclusion")), "minor"), "the draft warns of a minor party");
+	json_decref(g);
+	char *sha = preview_sha("wx.head", id);
+	REFUSED(disclosure_publish(db, &head, id, rowv(id), sha, false, &e_), ERR_CONFLICT, "exclusion",
+		"publishing a minor's decision");
+	free(sha);
+	ok(disclosure_exclusion_request(db, &li, id, rowv(id), "minor", "当事人未满十八周岁", &e) == 0 &&
+		   disclosure_exclusion_decide(db, &head, id, rowv(id), true, "同意不予公开", &e) == 0,
+	   "not published, with the head's approval (%s)", e.msg);
+}
+
 int main(void)
 {
 	db = tp_open();
@@ -898,6 +936,7 @@ int main(void)
 	test_exclusion_and_gate();
 	test_periods();
 	test_kinds();
+	test_minor();
 	vault_close(vault);
 	db_close(db);
 	return tap_done();
