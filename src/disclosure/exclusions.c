@@ -1,7 +1,7 @@
 /*
  * exclusions.c - not publishing a decision: requested with a reason of the
  * rules (disclosure_rules.json "exclusions", each with its basis:
- * 《政府信息公开条例》第十四条、第十五条, 《未成年人保护法》第一百零三条,
+ * 《政府信息公开条例》第十四条、第十五条, 《未成年人保护法》第四条第（三）项、第一百零三条,
  * 行政处罚法 第四十八条第一款 with the department's rule on 警告-only
  * penalties) and a note, and approved or refused by the head of the owning
  * unit.  Only the approval changes the state (not_published); the clock is

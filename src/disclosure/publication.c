@@ -327,14 +327,15 @@ static int publish_version(struct db *db, const struct actor *a, struct pub *p, 
 	char msg[300] = "";
 	if (!review_publication_allowed(db, p->case_id, msg, sizeof msg))
 		return err_set(e, ERR_CONFLICT, "review", "重大执法决定未通过法制审核，不得公示：%s", msg);
-	/* a minor's identity is not published (未成年人保护法 第一百零三条): the
+	/* a minor's identity is not published (未成年人保护法 第四条第（三）项,
+	 * 第一百零三条): the
 	 * exclusion is decided first */
 	size_t wi;
 	const json_t *w;
 	json_array_foreach(json_object_get(p->draft, "warnings"), wi, w)
 		if (str_eq(json_string_value(json_object_get(w, "exclusion")), "minor"))
 			return err_set(e, ERR_CONFLICT, "exclusion",
-				       "当事人在决定之日未满十八周岁，不得公开其身份信息，请申请不予公开（《中华人民共和国未成年人保护法》第一百零三条）");
+				       "当事人在决定之日未满十八周岁，不得公开其身份信息，请申请不予公开（《中华人民共和国未成年人保护法》第四条第（三）项、第一百零三条）");
 	char *content = NULL, sha[65];
 	int stale = 0;
 	if (dsc_render(db, p, &content, sha, NULL, &stale, e) < 0)
