@@ -5,6 +5,7 @@
 #include "review/review.h"
 #include "review/flow.h"
 #include "records/records.h"
+#include "disclosure/disclosure.h"
 
 static bool spec_has(const char *spec, const char *name, size_t n, bool *takes_value)
 {
@@ -103,6 +104,7 @@ struct db *cli_open_db(const struct cli_opts *o, struct config *cfg)
 	int added = 0;
 	records_init(); /* the requirement type "record", before procedures are validated */
 	review_init();  /* and "review" (review/flow.h) */
+	disclosure_init(); /* a finalised decision drafts its publication (disclosure.h) */
 	if (procedure_ensure_defaults(db, &added, &pe) < 0) {
 		fprintf(stderr, "zhifa: %s\n", pe.msg);
 		db_close(db);

@@ -17,6 +17,7 @@ static const struct nav_item back_nav[] = {
 	{ "/admin", "工作台", 0 },
 	{ "/cases", "案件", ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ARCHIVIST },
 	{ "/review", "法制审核", ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER },
+	{ "/publications", "事后公开", ROLE_OFFICER | ROLE_HEAD | ROLE_LEADER | ROLE_SUPERVISOR },
 	{ "/admin/matters", "执法事项", ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ "/admin/officers", "执法人员与证件", ROLE_HEAD | ROLE_REVIEWER | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
 	{ "/admin/vault", "证据文件库", ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_ARCHIVIST | ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_LEADER },
@@ -42,7 +43,8 @@ void page_begin(struct req *r, const char *title)
 {
 	const char *site = r->app ? r->app->cfg.site_name : "zhifa";
 	bool back = str_starts(r->path, "/admin") || str_starts(r->path, "/account") || str_starts(r->path, "/parties") ||
-		    str_starts(r->path, "/cases") || str_starts(r->path, "/documents") || str_starts(r->path, "/review");
+		    str_starts(r->path, "/cases") || str_starts(r->path, "/documents") || str_starts(r->path, "/review") ||
+		    str_starts(r->path, "/publications");
 	r->ctype = "text/html; charset=utf-8";
 	h_printf(r->out,
 		 "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -11,6 +11,7 @@
 #include "ledger/ledger.h"
 #include "ledger/tsa.h"
 #include "recording/vault.h"
+#include "disclosure/disclosure.h"
 
 static void job_deadlines(struct app *app, struct db *db)
 {
@@ -90,10 +91,28 @@ static void job_uploads(struct app *app, struct db *db)
 		log_error("过期上传清理失败（已清理 %d 个）： %s", removed, e.msg);
 }
 
+/* The end of publicity periods (disclosure.h): an item whose period ended
+ * before today leaves the public lists; the ledger keeps that it was
+ * published.  Idempotent, so running it every ten minutes is the daily
+ * end whatever time the server starts. */
+static void job_publications(struct app *app, struct db *db)
+{
+	(void)app;
+	char today[11];
+	time_today_shanghai(today);
+	int n = 0;
+	struct err e = ERR_INIT;
+	if (disclosure_expire_due(db, today, &n, &e) < 0)
+		log_error("公示期满处理失败（已处理 %d 项）： %s", n, e.msg);
+	else if (n)
+		log_info("公示期满，已停止公示 %d 项", n);
+}
+
 const struct bg_job bg_jobs[] = {
 	{ "checkpoint", 1, job_checkpoint },
 	{ "timestamp", 2, job_timestamp },
 	{ "deadlines", 60, job_deadlines },
 	{ "uploads", 600, job_uploads },
+	{ "publications", 600, job_publications },
 };
 const size_t bg_jobs_count = ARRAY_SIZE(bg_jobs);

@@ -26,6 +26,7 @@
 #include "pages/records_pages.h"
 #include "calendar/calendar.h"
 #include "calendar/deadline.h"
+#include "disclosure/disclosure.h"
 #include "publicity/publicity.h"
 #include "people/people.h"
 #include "review/flow.h"
@@ -328,6 +329,11 @@ static void render_home(struct req *r, json_t *m)
 	if (json_is_object(watch))
 		render_review_watch(r, watch);
 	records_media_late_section(r, r->out, json_object_get(m, "late_media"));
+	const json_t *pubs = json_object_get(m, "publications");
+	if (json_is_object(pubs))
+		h_printf(r->out, "<h2>事后公开</h2><p>待公示 %lld 项，其中已逾期 %lld 项、即将到期 %lld 项；已公示 %lld 项。"
+				 " <a href=\"/publications\">查看公示</a></p>",
+			 ji(pubs, "drafts"), ji(pubs, "overdue"), ji(pubs, "due_soon"), ji(pubs, "published"));
 	h_raw(r->out, "<h2>我的期限</h2>");
 	json_t *dl = json_object_get(m, "deadlines");
 	if (!json_array_size(dl)) {
@@ -426,5 +432,11 @@ int page_admin_home(struct req *r)
 				    json_sprintf("本站对外地址（配置项 public_url）为“%s”，只在本机有效：执法证件上打印的二维码在手机上无法打开。"
 						 "请在 zhifa.conf 中把 public_url 设为公众可访问的地址（如 https://本部门网站域名）后重启服务，再打印证件。",
 						 r->app->cfg.public_url));
+	/* 事后公开: the publications of the units in scope (heads, leaders, supervisors, officers) */
+	json_t *pc = NULL;
+	struct err pe = ERR_INIT;
+	if ((r->actor.roles & (ROLE_OFFICER | ROLE_HEAD | ROLE_LEADER | ROLE_SUPERVISOR)) &&
+	    disclosure_counts(r->db, &r->actor, &pc, &pe) == 0)
+		json_object_set_new(m, "publications", pc);
 	return page_model(r, m, render_home);
 }

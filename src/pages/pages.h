@@ -239,6 +239,14 @@ int page_review_queue(struct req *r); /* GET /review: what awaits the reader */
 int page_review_stats(struct req *r);      /* GET /review/stats (HTML or JSON) */
 int page_review_stats_xlsx(struct req *r); /* GET /review/stats.xlsx */
 /* == end api_review.c == */
+/* == api_disclosure.c, disclosure_pages.c: 事后公开 for staff == */
+int page_api_publications(struct req *r);        /* GET /api/v1/publications[?state=] */
+int page_api_publication(struct req *r);         /* GET /api/v1/publications/{id} */
+int page_api_publication_preview(struct req *r); /* GET /api/v1/publications/{id}/preview */
+int page_api_publication_acts(struct req *r);    /* POST /api/v1/publications/{id}/acts {"action": ...} */
+int page_publications(struct req *r);            /* GET /publications: the list with due-soon / overdue marks */
+int page_publication(struct req *r);             /* GET/POST /publications/{id}: preview side by side and the acts */
+/* == end disclosure == */
 /* == records_docs.c, records_file.c: 执法文书 and the case file == */
 /* The section 执法文书与案卷 of the case page (c: the case as case_get gives it). */
 void records_docs_section(struct req *r, const json_t *c);

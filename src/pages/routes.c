@@ -15,6 +15,8 @@
 #define ANY_STAFF 0
 #define MANAGERS (ROLE_HEAD | ROLE_ADMIN)
 #define CASE_READERS (ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ARCHIVIST)
+/* who reads publications before they are public (disclosure.h checks the unit) */
+#define PUB_READERS (ROLE_OFFICER | ROLE_HEAD | ROLE_LEADER | ROLE_SUPERVISOR)
 
 const struct route routes[] = {
 	/* infrastructure */
@@ -198,6 +200,14 @@ const struct route routes[] = {
 	{ M_GET | M_POST, "/api/v1/review/catalogue", page_api_review_catalogue, R_LOGIN,
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ADMIN },
 	/* == end api_cases.c == */
+	/* == 事后公开 for staff (api_disclosure.c, disclosure_pages.c); the domain checks unit and role == */
+	{ M_GET, "/api/v1/publications", page_api_publications, R_LOGIN, PUB_READERS },
+	{ M_GET, "/api/v1/publications/{id}", page_api_publication, R_LOGIN, PUB_READERS },
+	{ M_GET, "/api/v1/publications/{id}/preview", page_api_publication_preview, R_LOGIN, PUB_READERS },
+	{ M_POST, "/api/v1/publications/{id}/acts", page_api_publication_acts, R_LOGIN, ROLE_OFFICER | ROLE_HEAD },
+	{ M_GET, "/publications", page_publications, R_LOGIN, PUB_READERS },
+	{ M_GET | M_POST, "/publications/{id}", page_publication, R_LOGIN, PUB_READERS },
+	/* == end disclosure == */
 	/* == 执法文书 over JSON (api_records.c); the domain applies the case view rule and checks who may write == */
 	{ M_GET, "/api/v1/doc-types", page_api_doc_types, R_LOGIN,
 	  ROLE_OFFICER | ROLE_HEAD | ROLE_REVIEWER | ROLE_LEADER | ROLE_SUPERVISOR | ROLE_ARCHIVIST | ROLE_ADMIN },

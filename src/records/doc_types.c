@@ -231,6 +231,36 @@ static void review_check(const json_t *def, struct errs *all)
 			errs_add(all, ERR_INVALID, "review.measures_fixed", "review.measures_fixed 第%zu项为空", i + 1);
 }
 
+/* "publish" (事后公开, src/disclosure/): the decision is published as kind
+ * on the clock of deadline rule rule, on the stated basis. */
+static void publish_check(const json_t *def, struct errs *all)
+{
+	const json_t *pb = json_object_get(def, "publish");
+	if (!pb)
+		return;
+	if (!json_is_object(pb)) {
+		errs_add(all, ERR_INVALID, "publish", "publish 应为对象（事后公开的类别、时限规则及依据）");
+		return;
+	}
+	static const char *const keys[] = { "kind", "rule", "basis" };
+	const char *k;
+	const json_t *v;
+	json_object_foreach((json_t *)pb, k, v)
+		if (!in_list(k, keys, ARRAY_SIZE(keys)))
+			errs_add(all, ERR_INVALID, "publish", "publish 有未知的属性「%s」", k);
+	static const char *const kinds[] = { "penalty", "licence", "coercion", "inspection", "other" };
+	if (!in_list(rec_js(pb, "kind"), kinds, ARRAY_SIZE(kinds)))
+		errs_add(all, ERR_INVALID, "publish.kind", "publish.kind 应为 penalty、licence、coercion、inspection 或 other");
+	const char *rule = rec_js(pb, "rule");
+	bool rule_ok = !str_empty(rule) && strlen(rule) < 64;
+	for (const char *c = rule; rule_ok && *c; c++)
+		rule_ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_';
+	if (!rule_ok)
+		errs_add(all, ERR_INVALID, "publish.rule", "publish.rule 应为公示时限规则的代码（小写字母、数字、下划线）");
+	if (str_empty(rec_js(pb, "basis")))
+		errs_add(all, ERR_INVALID, "publish.basis", "publish.basis 应写明公示的依据");
+}
+
 int doc_type_validate(const json_t *def, struct errs *all)
 {
 	size_t before = all->n;
@@ -310,6 +340,7 @@ int doc_type_validate(const json_t *def, struct errs *all)
 	const json_t *ib = json_object_get(def, "issued_by");
 	if (ib && !str_eq(json_string_value(ib), "review"))
 		errs_add(all, ERR_INVALID, "issued_by", "issued_by 只能为 review（由法制审核意见生成的文书）");
+	publish_check(def, all);
 	const json_t *pre = json_object_get(def, "prefill");
 	if (pre && !json_is_object(pre))
 		errs_add(all, ERR_INVALID, "prefill", "prefill 应为对象");

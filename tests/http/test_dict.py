@@ -127,9 +127,11 @@ def emitted_codes():
             add("day_kind", row[1], rel)
             add("deadline_event", row[2], rel)
         for col, kind in (("state", "deadline_state"), ("day_kind", "day_kind")):
-            for chk in re.findall(r"\b%s TEXT[^\n]*CHECK \(%s IN \(([^)]*)\)" % (col, col), sql):
-                for v in re.findall(r"'(\w+)'", chk):
-                    add(kind, v, rel)
+            for m in re.finditer(r"\b%s TEXT[^\n]*CHECK \(%s IN \(([^)]*)\)" % (col, col), sql):
+                table = re.findall(r"CREATE TABLE (\w+)", sql[:m.start()])
+                k = "publication_state" if table and table[-1] == "publications" else kind
+                for v in re.findall(r"'(\w+)'", m.group(1)):
+                    add(k, v, rel)
     certs = read(os.path.join(SRC, "people/certs.c"))
     for st in set(re.findall(r'return "(valid|suspended|revoked|expired|pending)"', certs)) | {"valid", "suspended", "revoked"}:
         add("cert_status", st, "people/certs.c")

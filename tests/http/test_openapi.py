@@ -349,7 +349,8 @@ def main():
             if resp and "application/json" in resp.get("content", {}):
                 if p == "/admin/matters/new" or p.startswith("/parties") or p.startswith("/api/v1/parties") \
                         or p.startswith("/api/v1/cases") or p.startswith("/cases") \
-                        or p in ("/api/v1/review/queue", "/review", "/review/stats"):
+                        or p in ("/api/v1/review/queue", "/review", "/review/stats") \
+                        or p.startswith("/api/v1/publications") or p.startswith("/publications"):
                     continue  # drafting is for officers and heads, below; the register is not the admin's
                 check_model(t, sch, doc, prog, p, p, "admin GET " + p)
         ids = {
@@ -375,6 +376,11 @@ def main():
         if cl and cl.get("items"):
             check_model(t, sch, doc, head, "/api/v1/cases/{id}", "/api/v1/cases/%d" % cl["items"][0]["id"],
                         "head GET /api/v1/cases/{id}")
+        # publications are the division's (disclosure): read as its head
+        pl = check_model(t, sch, doc, head, "/api/v1/publications", "/api/v1/publications", "head GET /api/v1/publications")
+        if pl and pl.get("items"):
+            for dp in ("/api/v1/publications/{id}", "/api/v1/publications/{id}/preview"):
+                check_model(t, sch, doc, head, dp, dp.replace("{id}", str(pl["items"][0]["id"])), "head GET " + dp)
         # the case pages' models (cases.c, cases_new.c, cases_view.c)
         for p in ("/cases", "/cases/new"):
             check_model(t, sch, doc, head, p, p, "head GET " + p)

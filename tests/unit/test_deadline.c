@@ -84,7 +84,7 @@ int main(void)
 	ok(deadline_rule_for(db, "case_filed", "2017-05-06", &rule, &e) < 0 && e.kind == ERR_NOTFOUND,
 	   "no rule in force before the defaults");
 	json_t *rules = deadline_rules_list(db, &e);
-	ok(rules && json_array_size(rules) == 14, "the five first default rules and the nine case clock rules listed");
+	ok(rules && json_array_size(rules) == 15, "the five first default rules, the nine case clock rules and the withdrawal rule of 033 listed");
 	json_decref(rules);
 
 	/* ---- start each default rule ---- */
