@@ -480,14 +480,14 @@ static void render_verify(struct req *r, json_t *m)
 		       "</section>");
 	h_raw(r->out, "<h2>账本记录</h2><details><summary>叶子、包含证明和签名的检查点</summary><h3>叶子</h3>");
 	json_t *leaf = json_object_get(m, "leaf");
-	h_printf(r->out, "<pre class=\"wrap\">%s</pre><h3>包含证明</h3><pre class=\"wrap\">", js(leaf, "leaf"));
+	h_printf(r->out, "<pre class=\"note\">%s</pre><h3>包含证明</h3><pre class=\"note\">", js(leaf, "leaf"));
 	size_t i;
 	json_t *p;
 	json_array_foreach(json_object_get(json_object_get(m, "inclusion"), "proof"), i, p)
 		h_printf(r->out, "%s\n", json_string_value(p));
-	h_printf(r->out, "</pre><h3>检查点</h3><pre class=\"wrap\">%s</pre></details>", js(m, "checkpoint"));
+	h_printf(r->out, "</pre><h3>检查点</h3><pre class=\"note\">%s</pre></details>", js(m, "checkpoint"));
 	h_printf(r->out, "<h2>用命令行核验</h2><p>安装本系统的 <code>zhifa</code> 程序后运行（验证密钥见 <a href=\"/log/key\">/log/key</a>）：</p>"
-		 "<pre class=\"wrap\">zhifa verify %s --key 验证密钥 --publication %lld</pre>", r->app->cfg.public_url, id);
+		 "<pre class=\"cmd\">zhifa verify %s --key 验证密钥 --publication %lld</pre>", r->app->cfg.public_url, id);
 	h_raw(r->out, "<script src=\"/static/verify-publication.js\" defer></script>");
 	page_end(r);
 }
