@@ -251,6 +251,18 @@ static const struct ccol xk_cols[] = {
 	{ "XK_SJLYDM", "数据来源单位统一社会信用代码", FB_NONE },
 };
 
+const char *portal_field_key(size_t i)
+{
+	if (i < ARRAY_SIZE(cf_cols))
+		return cf_cols[i].key;
+	i -= ARRAY_SIZE(cf_cols);
+	if (i < ARRAY_SIZE(xk_cols))
+		return xk_cols[i].key;
+	i -= ARRAY_SIZE(xk_cols);
+	static const char *const more[] = { "CF_YXQ", "CF_BZ", "XK_ZT", "XK_BZ", "body", "party", "category", "conclusion", "date" };
+	return i < ARRAY_SIZE(more) ? more[i] : NULL;
+}
+
 const char *portal_field_label(const char *key)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(cf_cols); i++)

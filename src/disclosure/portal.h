@@ -82,6 +82,9 @@ int portal_atom(struct db *db, const char *base, const char *site_name, int limi
 /* The Chinese name of a published field (the CF_ / XK_ keys of the 双公示
  * sets, and the five of the seed for other decisions); NULL when unknown. */
 const char *portal_field_label(const char *key);
+/* The keys portal_field_label names, in the order of the national sets:
+ * the i-th, NULL past the last. */
+const char *portal_field_key(size_t i);
 
 /* CSV (RFC 4180, UTF-8 with BOM, CRLF) of the list items in model (as
  * portal_decisions_list gives them), or of one item's fields. */

@@ -286,6 +286,16 @@ json_t *portal_decision_item(struct db *db, long long id, bool history, const ch
 	json_object_set_new(m, "state", json_string(st));
 	json_object_set_new(m, "period_ends_on", db_cell(r, 0, 14) ? json_string(db_cell(r, 0, 14)) : json_null());
 	bool published = str_eq(st, "published");
+	if (!published) {
+		/* what is no longer public is not shown again: not the party, nor a
+		 * title naming it; the number, dates and bodies stay */
+		const char *label = portal_kind_label(db_text(r, 0, 1));
+		char *t = xasprintf("%s决定 %s", label ? label : "", db_text(r, 0, 5));
+		json_object_set_new(m, "title", json_string(t));
+		free(t);
+		json_object_set_new(m, "party_name", json_string(""));
+		json_object_set_new(m, "category", json_string(""));
+	}
 	if (str_eq(st, "withdrawn")) {
 		json_t *w = event_json(db, id, "withdrawn", e);
 		if (!w)

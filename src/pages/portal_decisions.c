@@ -95,15 +95,15 @@ static const char *filter_query(struct req *r, const struct portal_query *q)
 static void filter_form(struct req *r, json_t *m)
 {
 	json_t *f = json_object_get(m, "filters");
-	h_printf(r->out, "<form class=\"search decisions-filter\" method=\"get\" action=\"/portal/decisions\" role=\"search\">"
-		 "<label for=\"dq\">关键词</label><input type=\"search\" id=\"dq\" name=\"q\" value=\"%s\" "
-		 "placeholder=\"相对人、文号、违法行为等，两个字也可以\" maxlength=\"200\">", js(f, "q"));
-	h_raw(r->out, "<label for=\"dk\">决定类别</label><select id=\"dk\" name=\"kind\"><option value=\"\">全部</option>");
+	h_printf(r->out, "<form class=\"decisions-filter\" method=\"get\" action=\"/portal/decisions\" role=\"search\">"
+		 "<div class=\"f wide\"><label for=\"dq\">关键词</label><input type=\"search\" id=\"dq\" name=\"q\" value=\"%s\" "
+		 "placeholder=\"相对人、文号、违法行为等，两个字的词也可以\" maxlength=\"200\"></div>", js(f, "q"));
+	h_raw(r->out, "<div class=\"f\"><label for=\"dk\">决定类别</label><select id=\"dk\" name=\"kind\"><option value=\"\">全部</option>");
 	static const char *const kinds[] = { "penalty", "licence", "coercion", "inspection", "other" };
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
 		h_printf(r->out, "<option value=\"%s\"%s>%s</option>", kinds[i], str_eq(js(f, "kind"), kinds[i]) ? " selected" : "",
 			 portal_kind_label(kinds[i]));
-	h_raw(r->out, "</select><label for=\"du\">执法主体 / 承办机构</label><select id=\"du\" name=\"unit\"><option value=\"\">全部</option>");
+	h_raw(r->out, "</select></div><div class=\"f\"><label for=\"du\">承办机构</label><select id=\"du\" name=\"unit\"><option value=\"\">全部</option>");
 	json_t *bodies = portal_bodies_model(r->db);
 	size_t i, j;
 	json_t *u, *o;
@@ -116,15 +116,15 @@ static void filter_form(struct req *r, json_t *m)
 				 js(o, "name"));
 		h_raw(r->out, "</optgroup>");
 	}
-	h_raw(r->out, "</select>");
+	h_raw(r->out, "</select></div>");
 	if (body)
 		h_printf(r->out, "<input type=\"hidden\" name=\"body\" value=\"%lld\">", body);
 	json_decref(bodies);
-	h_printf(r->out, "<label for=\"dc\">处罚或许可类别</label><input type=\"text\" id=\"dc\" name=\"category\" value=\"%s\" "
-		 "placeholder=\"如：罚款\" maxlength=\"100\">"
-		 "<label for=\"df\">决定日期自</label><input type=\"date\" id=\"df\" name=\"from\" value=\"%s\">"
-		 "<label for=\"dt\">至</label><input type=\"date\" id=\"dt\" name=\"to\" value=\"%s\">"
-		 "<button type=\"submit\">查询</button></form>",
+	h_printf(r->out, "<div class=\"f\"><label for=\"dc\">处罚或许可类别</label><input type=\"text\" id=\"dc\" name=\"category\" "
+		 "value=\"%s\" placeholder=\"如：罚款\" maxlength=\"100\"></div>"
+		 "<div class=\"f\"><label for=\"df\">决定日期自</label><input type=\"date\" id=\"df\" name=\"from\" value=\"%s\"></div>"
+		 "<div class=\"f\"><label for=\"dt\">决定日期至</label><input type=\"date\" id=\"dt\" name=\"to\" value=\"%s\"></div>"
+		 "<div class=\"f\"><button type=\"submit\">查询</button></div></form>",
 		 js(f, "category"), js(f, "from"), js(f, "to"));
 }
 
@@ -282,16 +282,16 @@ static void prop(struct req *r, const char *label, const char *v)
 static void fields_dl(struct req *r, json_t *content)
 {
 	h_raw(r->out, "<dl class=\"props fields\">");
+	json_t *fields = json_object_get(content, "fields");
 	const char *k;
-	json_t *v;
-	json_object_foreach(json_object_get(content, "fields"), k, v) {
-		const char *label = portal_field_label(k);
-		if (!label)
-			continue; /* a member the portal has no name for is not shown under a code */
-		if (json_is_string(v))
-			prop(r, label, json_string_value(v));
+	/* in the order of the national sets; a member the portal has no
+	 * Chinese name for is not shown under a code */
+	for (size_t i = 0; (k = portal_field_key(i)); i++) {
+		json_t *v = json_object_get(fields, k);
+		if (json_is_string(v) && *json_string_value(v))
+			prop(r, portal_field_label(k), json_string_value(v));
 		else if (json_is_integer(v))
-			h_printf(r->out, "<dt>%s</dt><dd>%lld</dd>", label, (long long)json_integer_value(v));
+			h_printf(r->out, "<dt>%s</dt><dd>%lld</dd>", portal_field_label(k), (long long)json_integer_value(v));
 	}
 	h_raw(r->out, "</dl>");
 	const char *text = json_string_value(json_object_get(content, "text"));
@@ -313,8 +313,10 @@ static void render_item(struct req *r, json_t *m)
 			 js(w, "on"), js(w, "reason"));
 		if (!str_empty(js(w, "note")))
 			h_printf(r->out, "<p>说明：%s</p>", js(w, "note"));
-		h_raw(r->out, "<p>依照《中华人民共和国行政处罚法》第四十八条第二款，行政处罚决定被依法变更、撤销、确认违法或者确认无效的，"
-			       "行政机关应当在三日内撤回行政处罚决定信息并公开说明理由。</p></section>");
+		if (str_eq(js(m, "kind"), "penalty"))
+			h_raw(r->out, "<p>《中华人民共和国行政处罚法》第四十八条第二款：公开的行政处罚决定被依法变更、撤销、确认违法或者确认无效的，"
+				       "行政机关应当在三日内撤回行政处罚决定信息并公开说明理由。</p>");
+		h_raw(r->out, "</section>");
 	} else if (!str_eq(st, "published")) {
 		json_t *pe = json_object_get(m, "period_end");
 		if (json_is_true(json_object_get(pe, "early")))
@@ -375,8 +377,9 @@ static void render_item(struct req *r, json_t *m)
 			h_raw(r->out, "</details>");
 		}
 	}
-	h_printf(r->out, "<p class=\"opendata\">开放数据：<a href=\"/portal/decisions/%lld/data.csv\">CSV</a> · "
-		 "<a href=\"/api/v1/portal/decisions/%lld\">JSON</a></p>", id, id);
+	if (str_eq(st, "published"))
+		h_printf(r->out, "<p class=\"opendata\">开放数据：<a href=\"/portal/decisions/%lld/data.csv\">CSV</a> · "
+			 "<a href=\"/api/v1/portal/decisions/%lld\">JSON</a></p>", id, id);
 	page_end(r);
 }
 

@@ -51,6 +51,16 @@
     return out;
   }
 
+  /* "YYYY-MM-DDTHH:MM:SSZ" (UTC) -> "YYYY-MM-DD HH:MM" in Beijing time. */
+  function beijing(utc) {
+    var t = Date.parse(utc || "");
+    if (isNaN(t)) return utc || "";
+    var d = new Date(t + 8 * 3600 * 1000);
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return d.getUTCFullYear() + "-" + two(d.getUTCMonth() + 1) + "-" + two(d.getUTCDate()) + " " +
+      two(d.getUTCHours()) + ":" + two(d.getUTCMinutes());
+  }
+
   function utf8(s) { return new TextEncoder().encode(s); }
 
   function subtle() {
@@ -177,7 +187,7 @@
         var mine = (leaf.type === "publication.published" || leaf.type === "publication.corrected") &&
           String(leaf.publication_id) === String(id) && String(leaf.version) === String(m.version);
         note(addStep(mine, "账本第 " + m.leaf_index + " 号叶子" + (mine ? "是本公示第 " + m.version + " 版的" +
-          (leaf.type === "publication.published" ? "公示" : "更正") + "记录（" + leaf.at + "）。" : "不是本公示该版本的记录。")));
+          (leaf.type === "publication.published" ? "公示" : "更正") + "记录（登记于北京时间 " + beijing(leaf.at) + "）。" : "不是本公示该版本的记录。")));
         return sha256(concat([new Uint8Array([0]), leafBytes]));
       })
       .then(function (lh) {
