@@ -512,19 +512,33 @@ static int search_alt(struct db *db, const struct words *ws, const struct filt *
 		long long size = probe_range(db, lo, hi, &rc);
 		if (rc < 0)
 			return db_fail(db, e);
-		struct db_val v[20] = { DB_INT(lo), DB_INT(hi), DB_INT(before), DB_INT(DSEARCH_BUDGET) };
+		/* every publication in the range holds the character: a page
+		 * needs a few postings per hit (one may start several terms) */
+		long long want = 8 * (long long)limit;
+		bool ordered = size <= RANGE_ORDERED_MAX;
+		struct db_val v[20] = { DB_INT(lo), DB_INT(hi), DB_INT(before), DB_INT(want) };
 		bind_filters(v, 4, f);
 		struct db_res *r = NULL;
-		if (db_query_a(db, size <= RANGE_ORDERED_MAX ? RANGE_SQL : RANGE_ANY_SQL, v, &r) < 0)
+		if (db_query_a(db, ordered ? RANGE_SQL : RANGE_ANY_SQL, v, &r) < 0)
 			return db_fail(db, e);
 		take_rows(h, r, ws);
-		h->read += size;
-		if (size > RANGE_ORDERED_MAX) {
+		db_res_free(r);
+		h->read += want;
+		if (!ordered) {
 			/* an unordered sample of a very common character */
 			h->partial = true;
 			h->floor = 0;
+			return 0;
 		}
-		db_res_free(r);
+		struct db_res *st = NULL;
+		if (db_query(db, &st,
+			     "SELECT COUNT(*), MIN(publication_id) FROM (SELECT publication_id FROM publication_terms"
+			     " WHERE term >= ? AND term < ? AND publication_id < ? ORDER BY publication_id DESC LIMIT ?) x",
+			     DB_INT(lo), DB_INT(hi), DB_INT(before), DB_INT(want)) < 0)
+			return db_fail(db, e);
+		/* when the scan stopped at its limit, the postings below its lowest id were not read */
+		h->floor = db_int(st, 0, 0) >= want ? db_int(st, 0, 1) : 0;
+		db_res_free(st);
 		return 0;
 	}
 	for (size_t i = 0; i < npt; i++) {
@@ -537,6 +551,9 @@ static int search_alt(struct db *db, const struct words *ws, const struct filt *
 	qsort(pt, npt, sizeof *pt, cmp_pterm);
 	size_t nex = npt - 1 > 3 ? 3 : npt - 1;
 	long long cursor = before;
+	/* a common driver fills a page from its first postings: start small,
+	 * double while the text check or the filters reject candidates */
+	long long step = 2 * (long long)limit;
 	while (true) {
 		long long want = DSEARCH_BUDGET - h->read;
 		if (want <= 0) {
@@ -544,8 +561,10 @@ static int search_alt(struct db *db, const struct words *ws, const struct filt *
 			h->floor = cursor;
 			return 0;
 		}
-		if (want > BATCH)
-			want = BATCH;
+		if (want > step)
+			want = step;
+		if (step < BATCH)
+			step *= 2;
 		struct db_val v[24];
 		size_t k = 0;
 		v[k++] = DB_INT(pt[0].term);
