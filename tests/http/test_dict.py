@@ -126,7 +126,9 @@ def emitted_codes():
             add("deadline_event", row[0], rel)
             add("day_kind", row[1], rel)
             add("deadline_event", row[2], rel)
-        for col, kind in (("state", "deadline_state"), ("day_kind", "day_kind")):
+        # the states of a publication (事后公开, 033) are not a clock's
+        state_kind = "publication_state" if "CREATE TABLE publications" in sql else "deadline_state"
+        for col, kind in (("state", state_kind), ("day_kind", "day_kind")):
             for chk in re.findall(r"\b%s TEXT[^\n]*CHECK \(%s IN \(([^)]*)\)" % (col, col), sql):
                 for v in re.findall(r"'(\w+)'", chk):
                     add(kind, v, rel)
