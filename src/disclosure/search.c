@@ -42,7 +42,7 @@ static unsigned utf8_next(const unsigned char *p, size_t *adv)
 		*adv = 1;
 		return c;
 	}
-	int n = c >= 0xF0 && c <= 0xF4 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 && c < 0xE0 ? 1 : -1;
+	int n = c >= 0xF5 ? -1 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : -1;
 	if (n < 0) {
 		*adv = 1;
 		return 0xFFFD;

@@ -84,6 +84,10 @@ static void test_text(void)
 	buf_reset(&b);
 	dsearch_normalize("\xff\xfe中\xe4\xb8", &b);
 	is_str(buf_str(&b), "中", "bytes that are not UTF-8 are separators");
+	buf_reset(&b);
+	/* 0xFF is no lead byte: with bc ac it once decoded as U+FF2C (Ｌ) */
+	dsearch_normalize("a\xff\xbc\xac", &b);
+	is_str(buf_str(&b), "a", "0xFF starts no character");
 	buf_release(&b);
 }
 
