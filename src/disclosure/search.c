@@ -10,9 +10,10 @@
  * A query word of two or more characters is looked up by its bigrams, one
  * of one character by the range of terms it starts.  Of all the query's
  * terms the rarest drives the scan (a bounded count per term, so probing
- * costs the same at any size); up to three more are required by EXISTS on
+ * costs the same at any size); up to seven more are required by EXISTS on
  * the primary key, and every candidate is then checked against the stored
- * text, word by word, which also covers the words beyond those four terms.
+ * text, word by word, which also covers the words beyond those eight terms.
+ * A query that is exactly a decision number finds it by its column first.
  * The SQL texts are literals (one per number of EXISTS terms), every value
  * bound.
  */
@@ -24,6 +25,7 @@
 #define BATCH 2000            /* postings read per round trip */
 #define RANGE_ORDERED_MAX 50000 /* a one-character range this small is read in id order */
 #define MAX_ALTS 4            /* the typed query and synonym variants */
+#define MAX_EXISTS 7          /* terms required besides the driver, by EXISTS */
 
 static int db_fail(struct db *db, struct err *e)
 {
@@ -357,11 +359,17 @@ struct filt {
 	" JOIN publication_search s ON s.publication_id = t.publication_id WHERE 1 = 1"
 #define EXISTS_SQL " AND EXISTS (SELECT 1 FROM publication_terms u WHERE u.term = ? AND u.publication_id = t.publication_id)"
 
-static const char *const driver_sql[4] = {
+#define EX2 EXISTS_SQL EXISTS_SQL
+#define EX4 EX2 EX2
+static const char *const driver_sql[MAX_EXISTS + 1] = {
 	DRIVER_SQL FILTER_SQL,
 	DRIVER_SQL EXISTS_SQL FILTER_SQL,
-	DRIVER_SQL EXISTS_SQL EXISTS_SQL FILTER_SQL,
-	DRIVER_SQL EXISTS_SQL EXISTS_SQL EXISTS_SQL FILTER_SQL,
+	DRIVER_SQL EX2 FILTER_SQL,
+	DRIVER_SQL EX2 EXISTS_SQL FILTER_SQL,
+	DRIVER_SQL EX4 FILTER_SQL,
+	DRIVER_SQL EX4 EXISTS_SQL FILTER_SQL,
+	DRIVER_SQL EX4 EX2 FILTER_SQL,
+	DRIVER_SQL EX4 EX2 EXISTS_SQL FILTER_SQL,
 };
 
 #define RANGE_SQL \
@@ -549,7 +557,7 @@ static int search_alt(struct db *db, const struct words *ws, const struct filt *
 			return 0; /* a bigram no publication has */
 	}
 	qsort(pt, npt, sizeof *pt, cmp_pterm);
-	size_t nex = npt - 1 > 3 ? 3 : npt - 1;
+	size_t nex = npt - 1 > MAX_EXISTS ? MAX_EXISTS : npt - 1;
 	long long cursor = before;
 	/* a common driver fills a page from its first postings: start small,
 	 * double while the text check or the filters reject candidates */
@@ -565,7 +573,7 @@ static int search_alt(struct db *db, const struct words *ws, const struct filt *
 			want = step;
 		if (step < BATCH)
 			step *= 2;
-		struct db_val v[24];
+		struct db_val v[32];
 		size_t k = 0;
 		v[k++] = DB_INT(pt[0].term);
 		v[k++] = DB_INT(cursor);
@@ -671,8 +679,37 @@ json_t *disclosure_search(struct db *db, const struct dsearch_query *q, struct e
 	struct filt f = { q->kind, q->category, q->from, q->to, q->body_id, q->unit_id };
 	bool partial = false;
 	long long next = 0;
-	struct hits all = { 0 };
-	if (ws.n) {
+	struct hits all = { 0 }, exact = { 0 };
+	if (ws.n && q->before <= 0) {
+		/* a decision number as printed on the decision: its own index */
+		char *t = xstrdup(in);
+		size_t tl = strlen(t);
+		while (tl && (t[tl - 1] == ' ' || t[tl - 1] == '\t'))
+			t[--tl] = 0;
+		const char *p = t;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		struct db_res *r = NULL;
+		int qrc = tl < 200 ? db_query(db, &r, "SELECT id FROM publications WHERE decision_no = ? AND state = 'published'"
+					      " ORDER BY id DESC LIMIT 5", DB_TEXT(p)) : 0;
+		free(t);
+		if (qrc < 0) {
+			words_release(&ws);
+			json_decref(words);
+			json_decref(also);
+			json_decref(ids);
+			db_fail(db, e);
+			return NULL;
+		}
+		for (int i = 0; r && i < r->nrows; i++)
+			hits_add(&exact, db_int(r, i, 0));
+		db_res_free(r);
+	}
+	if (exact.n) {
+		/* the decision itself; words of its number elsewhere are not searched */
+		for (size_t i = 0; i < exact.n; i++)
+			json_array_append_new(ids, json_integer(exact.id[i]));
+	} else if (ws.n) {
 		struct words alts[MAX_ALTS];
 		int nalt = alternatives(&ws, alts, also);
 		long long floor = 0;
@@ -691,6 +728,7 @@ json_t *disclosure_search(struct db *db, const struct dsearch_query *q, struct e
 		}
 		if (rc < 0) {
 			free(all.id);
+			free(exact.id);
 			words_release(&ws);
 			json_decref(words);
 			json_decref(also);
@@ -710,6 +748,7 @@ json_t *disclosure_search(struct db *db, const struct dsearch_query *q, struct e
 			next = floor;
 	}
 	free(all.id);
+	free(exact.id);
 	words_release(&ws);
 	return json_pack("{s:o,s:o,s:o,s:o,s:b,s:b}", "words", words, "also_searched", also, "ids", ids, "next",
 			 next > 0 ? json_integer(next) : json_null(), "partial", partial, "truncated", truncated);

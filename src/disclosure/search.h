@@ -14,6 +14,8 @@
  *  - any input (any length, any bytes) is a valid query: it is normalised,
  *    cut to DSEARCH_MAX_CHARS characters and DSEARCH_MAX_WORDS words, and
  *    never makes the search fail (only the database can);
+ *  - a query that is exactly a published decision's number (as printed,
+ *    spaces around it aside) answers that decision alone, by its column;
  *  - each request looks at a bounded number of postings
  *    (DSEARCH_BUDGET), so its cost does not grow with the index; when the
  *    budget runs out before a page is full, the answer says so ("partial")

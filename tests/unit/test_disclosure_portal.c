@@ -178,7 +178,10 @@ static void test_search(void)
 	is_int((long long)nitems(m), 0, "bigrams present but not adjacent: no hit (text checked)");
 	json_decref(m);
 	m = search("工信罚〔2024〕3号");
-	ok(nitems(m) == 1 && item_id(m, 0) == d_id, "a decision number as typed");
+	ok(nitems(m) == 1 && item_id(m, 0) == d_id, "a decision number as printed");
+	json_decref(m);
+	m = search(" 工信罚[2024]3号 ");
+	ok(nitems(m) == 1 && item_id(m, 0) == d_id, "and with other brackets (by the bigrams)");
 	json_decref(m);
 	/* hostile input never fails */
 	struct buf big;

@@ -32,5 +32,7 @@ CREATE INDEX publications_public_kind ON publications(kind, state, decision_date
 CREATE INDEX publications_public_body ON publications(body_unit_id, state, decision_date, id);
 CREATE INDEX publications_public_unit ON publications(unit_id, state, decision_date, id);
 CREATE INDEX publications_public_category ON publications(category, state, decision_date, id);
+-- a decision number typed as printed finds its decision directly
+CREATE INDEX publications_decision_no ON publications(decision_no, state);
 -- the Atom feed of versions (first publications and corrections), newest first
 CREATE INDEX publication_versions_published ON publication_versions(published_at, id);
