@@ -22,7 +22,7 @@
 #include "publicity/publicity.h"
 
 #define PROBE_CAP 5000        /* postings counted per term when choosing the driver */
-#define BATCH 2000            /* postings read per round trip */
+#define BATCH 1000            /* postings read per round trip, at most */
 #define RANGE_ORDERED_MAX 50000 /* a one-character range this small is read in id order */
 #define MAX_ALTS 4            /* the typed query and synonym variants */
 #define MAX_EXISTS 7          /* terms required besides the driver, by EXISTS */

@@ -31,7 +31,7 @@
 #define DSEARCH_MAX_CHARS 64    /* characters of a query looked at */
 #define DSEARCH_MAX_WORDS 8
 #define DSEARCH_MAX_TEXT 4000   /* characters of a publication indexed */
-#define DSEARCH_BUDGET 20000    /* postings read per request, at most */
+#define DSEARCH_BUDGET 3000     /* postings read per request, at most (docs/bench.md) */
 #define DSEARCH_TERM_BASE 1114112LL /* 0x110000: term = c1 * base + c2 */
 
 /* Re-index the publication's current public version, or remove it from
