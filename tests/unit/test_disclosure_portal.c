@@ -387,6 +387,40 @@ static void test_paging_many(void)
 	ok(order && prev == first, "newest first, each once (last %lld)", last);
 }
 
+static void test_budget(void)
+{
+	/* the one decision holding 乙丙丁 is older than DSEARCH_BUDGET + 50
+	 * that hold 乙丙 and 丙丁 apart: the first answers are partial, and
+	 * following their cursors reaches it */
+	long long want = pub("penalty", "最早的案件", "某公司", "罚款", "工信罚〔2019〕1号", "2019-01-01", "乙丙丁");
+	for (int i = 0; i < DSEARCH_BUDGET + 50; i++) {
+		char title[64], no[64];
+		snprintf(title, sizeof title, "干扰案件%d", i);
+		snprintf(no, sizeof no, "工信罚〔2019〕%d号", 100 + i);
+		pub("penalty", title, "某公司", "罚款", no, "2019-01-02", "乙丙，丙丁");
+	}
+	struct portal_query q = { .q = "乙丙丁" };
+	json_t *m = list(&q);
+	ok(m && nitems(m) == 0 && json_is_true(json_object_get(json_object_get(m, "search"), "partial")),
+	   "budget spent on candidates that fail the text check: partial");
+	ok(json_is_string(json_object_get(m, "next")), "with a cursor to go on");
+	bool found = false;
+	int rounds = 0;
+	char cur[32] = "";
+	while (m && rounds++ < 10) {
+		found = found || has_id(m, want);
+		const char *nx = json_string_value(json_object_get(m, "next"));
+		if (!nx)
+			break;
+		snprintf(cur, sizeof cur, "%s", nx);
+		json_decref(m);
+		q.cursor = cur;
+		m = list(&q);
+	}
+	json_decref(m);
+	ok(found && rounds == 2, "the cursor reaches the decision (%d answers)", rounds);
+}
+
 int main(void)
 {
 	log_set_level(LOG_ERROR);
@@ -412,6 +446,7 @@ int main(void)
 	test_proof(kd);
 	test_opendata();
 	test_paging_many();
+	test_budget();
 	char *rm = xasprintf("rm -rf '%s'", keydir);
 	if (system(rm) != 0)
 		printf("# could not remove %s\n", keydir);
