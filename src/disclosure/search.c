@@ -353,23 +353,31 @@ struct filt {
 #define FILTER_SQL \
 	" AND (? = '' OR s.kind = ?) AND (? = 0 OR s.body_unit_id = ?) AND (? = 0 OR s.unit_id = ?)" \
 	" AND (? = '' OR s.category = ?) AND (? = '' OR s.decision_date >= ?) AND (? = '' OR s.decision_date <= ?)"
-#define DRIVER_SQL \
-	"SELECT s.publication_id, s.text FROM (SELECT publication_id FROM publication_terms WHERE term = ?" \
+/* The driver's postings, each with its text when it passes the other
+ * terms and the filters (NULL otherwise), in one round trip: the count and
+ * the lowest id read are the rows' own. */
+#define DRIVER_HEAD "SELECT t.publication_id, CASE WHEN 1 = 1"
+#define DRIVER_TAIL \
+	" THEN s.text END FROM (SELECT publication_id FROM publication_terms WHERE term = ?" \
 	" AND publication_id < ? ORDER BY publication_id DESC LIMIT ?) t" \
-	" JOIN publication_search s ON s.publication_id = t.publication_id WHERE 1 = 1"
-#define EXISTS_SQL " AND EXISTS (SELECT 1 FROM publication_terms u WHERE u.term = ? AND u.publication_id = t.publication_id)"
+	" JOIN publication_search s ON s.publication_id = t.publication_id ORDER BY t.publication_id DESC"
+/* a scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a semi
+ * join hashing every posting of a common term; this stays one primary-key
+ * lookup per candidate on both databases ((term, publication_id) is unique) */
+#define EXISTS_SQL \
+	" AND (SELECT 1 FROM publication_terms u WHERE u.term = ? AND u.publication_id = t.publication_id) IS NOT NULL"
 
 #define EX2 EXISTS_SQL EXISTS_SQL
 #define EX4 EX2 EX2
 static const char *const driver_sql[MAX_EXISTS + 1] = {
-	DRIVER_SQL FILTER_SQL,
-	DRIVER_SQL EXISTS_SQL FILTER_SQL,
-	DRIVER_SQL EX2 FILTER_SQL,
-	DRIVER_SQL EX2 EXISTS_SQL FILTER_SQL,
-	DRIVER_SQL EX4 FILTER_SQL,
-	DRIVER_SQL EX4 EXISTS_SQL FILTER_SQL,
-	DRIVER_SQL EX4 EX2 FILTER_SQL,
-	DRIVER_SQL EX4 EX2 EXISTS_SQL FILTER_SQL,
+	DRIVER_HEAD FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD EXISTS_SQL FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD EX2 FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD EX2 EXISTS_SQL FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD EX4 FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD EX4 EXISTS_SQL FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD EX4 EX2 FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD EX4 EX2 EXISTS_SQL FILTER_SQL DRIVER_TAIL,
 };
 
 #define RANGE_SQL \
@@ -438,7 +446,7 @@ static bool text_has_all(const char *text, const struct words *ws)
 static void take_rows(struct hits *h, struct db_res *r, const struct words *ws)
 {
 	for (int i = 0; i < r->nrows; i++)
-		if (text_has_all(db_text(r, i, 1), ws))
+		if (db_cell(r, i, 1) && text_has_all(db_cell(r, i, 1), ws))
 			hits_add(h, db_int(r, i, 0));
 }
 
@@ -575,25 +583,19 @@ static int search_alt(struct db *db, const struct words *ws, const struct filt *
 			step *= 2;
 		struct db_val v[32];
 		size_t k = 0;
+		for (size_t j = 1; j <= nex; j++)
+			v[k++] = DB_INT(pt[j].term);
+		k = bind_filters(v, k, f);
 		v[k++] = DB_INT(pt[0].term);
 		v[k++] = DB_INT(cursor);
 		v[k++] = DB_INT(want);
-		for (size_t j = 1; j <= nex; j++)
-			v[k++] = DB_INT(pt[j].term);
-		bind_filters(v, k, f);
+		v[k] = DB_END;
 		struct db_res *r = NULL;
 		if (db_query_a(db, driver_sql[nex], v, &r) < 0)
 			return db_fail(db, e);
 		take_rows(h, r, ws);
+		long long got = r->nrows, low = got ? db_int(r, r->nrows - 1, 0) : 0;
 		db_res_free(r);
-		struct db_res *st = NULL;
-		if (db_query(db, &st,
-			     "SELECT COUNT(*), MIN(publication_id) FROM (SELECT publication_id FROM publication_terms"
-			     " WHERE term = ? AND publication_id < ? ORDER BY publication_id DESC LIMIT ?) x",
-			     DB_INT(pt[0].term), DB_INT(cursor), DB_INT(want)) < 0)
-			return db_fail(db, e);
-		long long got = db_int(st, 0, 0), low = db_int(st, 0, 1);
-		db_res_free(st);
 		h->read += got;
 		if ((long long)h->n >= limit) {
 			qsort(h->id, h->n, sizeof *h->id, cmp_desc);
