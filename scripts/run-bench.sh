@@ -14,7 +14,10 @@
 # BENCH_WRK_SECONDS [5], BENCH_WRK_RUNS [3], BENCH_OPENSSL_SECONDS [2],
 # BENCH_ONLY ["" = everything; "portal" = only the HTTP part];
 # BENCH_PG_PORT [55490]: the private PostgreSQL of the case list's second
-# run (bench/bench_cases.c reads BENCH_CASES_N [100000] and BENCH_DB_URL);
+# run (bench/bench_cases.c reads BENCH_CASES_N [100000] and BENCH_DB_URL)
+# and of the published decisions' (bench/bench_disclosure.c reads
+# BENCH_DISCLOSURE_N [1000000], BENCH_SAMPLES [300] and BENCH_DB_URL);
+# BENCH_HTTP_DECISIONS [100000]: decisions loaded for the HTTP pages;
 # bench/bench_upload.sh reads its own (BENCH_UPLOAD_MIB, BENCH_RUNS,
 # BENCH_PORT ...); bench/bench_package.c BENCH_PACKAGE_MIB [2048] and
 # BENCH_RUNS [3] (its data in build/bench-package, removed at the end).
@@ -215,10 +218,31 @@ if [ -x "$LIB_DIR/bench_cases" ]; then
 		failed "bench_cases.pg(PostgreSQL 没有启动)"
 	fi
 fi
+# --- the published decisions' search and list once more, on PostgreSQL
+# (bench_disclosure ran on SQLite above): figures prefixed pg. ---
+if [ -x "$LIB_DIR/bench_disclosure" ]; then
+	if url=$(PGTEST_PORT=$PG_PORT scripts/pg-test.sh start 2>"$DATA/pg.log"); then
+		PG_UP=yes
+		export BENCH_DB_URL="$url"
+		run bench_disclosure.pg sh -c '"$0" > "$1" && sed "s/^/pg./" "$1"' "$LIB_DIR/bench_disclosure" "$DATA/pg-disclosure.txt"
+		unset BENCH_DB_URL
+		PGTEST_PORT=$PG_PORT scripts/pg-test.sh stop >/dev/null 2>&1 || true
+		PG_UP=""
+	else
+		cat "$DATA/pg.log" >&2
+		failed "bench_disclosure.pg(PostgreSQL 没有启动)"
+	fi
+fi
 fi
 
 # --- HTTP: the portal pages under concurrent load, against nginx static ---
 "$BIN" init --data "$DATA/data" --demo >/dev/null
+# published decisions for the pages of 行政执法决定公示 (BENCH_HTTP_DECISIONS [100000])
+DECISION=""
+if [ -x "$LIB_DIR/bench_disclosure" ]; then
+	DECISION=$("$LIB_DIR/bench_disclosure" --seed "sqlite:$DATA/data/zhifa.db" "${BENCH_HTTP_DECISIONS:-100000}") ||
+		failed "bench_disclosure --seed(没有写入执法决定公示)"
+fi
 "$BIN" serve --data "$DATA/data" --listen 127.0.0.1:$PORT >"$DATA/serve.log" 2>&1 &
 PID=$!
 up=""
@@ -242,6 +266,11 @@ else
 	run_pair http.matter "/portal/matters/$MATTER"
 	run_pair http.officer_list "/portal/officers"
 	run_pair http.credential_page "/verify/c/$TOKEN"
+	if [ -n "$DECISION" ]; then
+		run_pair http.decision_list "/portal/decisions"
+		run_pair http.decision "/portal/decisions/$DECISION"
+		run_pair http.decision_search "/portal/decisions?q=%E7%BD%9A%E6%AC%BE"
+	fi
 	say "server.peak_rss_kib $(awk '/VmHWM/ {print $2}' /proc/$PID/status)"
 	say "server.after_rss_kib $(awk '/VmRSS/ {print $2}' /proc/$PID/status)"
 fi

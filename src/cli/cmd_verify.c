@@ -21,6 +21,13 @@
  *                    [--file F | --hash HEX]
  *     what an outsider can do with only the server's public read API
  *     (pages/log.c) and a pinned verifier key (verify_url_main below).
+ *
+ *   zhifa verify URL --key KEYTEXT --publication ID [--version N]
+ *     the same for one published enforcement decision (事后公开): the
+ *     exact published bytes from the portal, their SHA-256, the ledger
+ *     leaf the publication names (its type, publication, version and that
+ *     hash), and the leaf's inclusion under the verified checkpoint
+ *     (check_publication below).
  */
 #include "core/core.h"
 #include "core/err.h"
@@ -46,7 +53,8 @@ static int usage(void)
 {
 	fprintf(stderr, "用法: zhifa verify --data DIR [--db URL]\n"
 			"      zhifa verify --package 证据包.zip [--key 验证密钥]\n"
-			"      zhifa verify URL --key 验证密钥 [--state 状态文件] [--file 文件 | --hash 哈希]\n");
+			"      zhifa verify URL --key 验证密钥 [--state 状态文件] [--file 文件 | --hash 哈希]\n"
+			"      zhifa verify URL --key 验证密钥 --publication 公示编号 [--version 版本]\n");
 	return EXIT_USAGE;
 }
 
@@ -436,9 +444,109 @@ static void check_inclusion(struct vstate *s, const char *hexhash, long long siz
 		s->failures++;
 }
 
+static const char *js_state(const json_t *m)
+{
+	const char *st = json_string_value(json_object_get(m, "state"));
+	return st ? st : "";
+}
+
+/* Step 3 for --publication: the published bytes, their hash, the leaf the
+ * publication names and its inclusion under the verified checkpoint. */
+static void check_publication(struct vstate *s, long long id, long long version, long long size,
+			      const unsigned char root[MERKLE_HASH])
+{
+	char *q = version > 0 ? xasprintf("/api/v1/portal/decisions/%lld/proof?version=%lld", id, version)
+			      : xasprintf("/api/v1/portal/decisions/%lld/proof", id);
+	json_t *m = NULL, *lj = NULL, *pj = NULL, *leafj = NULL;
+	long status;
+	unsigned char *leaf = NULL;
+	bool ok = false;
+	int rc = get_json(s->base, q, "取得公示的核验材料", &m, &status, false);
+	free(q);
+	if (rc < 0)
+		goto out;
+	const char *content = json_string_value(json_object_get(m, "content"));
+	const char *claimed = json_string_value(json_object_get(m, "sha256"));
+	long long ver = json_integer_value(json_object_get(m, "version"));
+	long long index = json_integer_value(json_object_get(m, "leaf_index"));
+	if (!claimed || !json_is_integer(json_object_get(m, "leaf_index")) || index < 0) {
+		printf("失败: 服务器返回的核验材料格式有误\n");
+		goto out;
+	}
+	char hex[2 * MERKLE_HASH + 1];
+	if (content) {
+		unsigned char md[MERKLE_HASH];
+		unsigned int mdlen = 0;
+		EVP_Digest(content, strlen(content), md, &mdlen, EVP_sha256(), NULL);
+		hex_encode(md, MERKLE_HASH, hex);
+		printf("公示第 %lld 号第 %lld 版: 所公示内容 %zu 字节，SHA-256 %s\n", id, ver, strlen(content), hex);
+		if (!str_eq(hex, claimed)) {
+			printf("失败: 所公示内容的 SHA-256 与服务器记载的 %s 不符(内容在公示后被改动)\n", claimed);
+			s->failures++;
+		}
+	} else {
+		snprintf(hex, sizeof hex, "%s", claimed);
+		printf("公示第 %lld 号第 %lld 版已不在公示中(%s)，只核验账本记载的哈希 %s\n", id, ver,
+		       str_eq(js_state(m), "withdrawn") ? "已撤下" : "公示期已满", hex);
+	}
+	if (index >= size) {
+		printf("失败: 第 %lld 号叶子尚未被检查点(大小 %lld)覆盖，请稍后再核验\n", index, size);
+		goto out;
+	}
+	char *lq = xasprintf("/api/v1/log/leaves/%lld", index);
+	rc = get_json(s->base, lq, "取得账本叶子", &lj, &status, false);
+	free(lq);
+	if (rc < 0)
+		goto out;
+	char *pq = xasprintf("/api/v1/log/proof/inclusion?index=%lld&size=%lld", index, size);
+	rc = get_json(s->base, pq, "取得包含证明", &pj, &status, false);
+	free(pq);
+	if (rc < 0)
+		goto out;
+	const char *lb = json_string_value(json_object_get(lj, "leaf"));
+	size_t lblen = lb ? strlen(lb) : 0;
+	leaf = xmalloc(lblen + 1);
+	long leaflen = lb ? b64_decode(lb, lblen, leaf, lblen + 1) : -1;
+	static unsigned char proof[MERKLE_MAX_PROOF][MERKLE_HASH];
+	long n = decode_proof(json_object_get(pj, "proof"), proof);
+	if (leaflen < 0 || n < 0) {
+		printf("失败: 服务器返回的叶子或包含证明格式有误\n");
+		goto out;
+	}
+	leafj = json_loadb((const char *)leaf, (size_t)leaflen, 0, NULL);
+	const char *type = json_string_value(json_object_get(leafj, "type"));
+	unsigned char lh[MERKLE_HASH];
+	merkle_leaf_hash(leaf, (size_t)leaflen, lh);
+	if (!str_eq(type, "publication.published") && !str_eq(type, "publication.corrected"))
+		printf("失败: 第 %lld 号叶子不是公示或更正的记录\n", index);
+	else if (json_integer_value(json_object_get(leafj, "publication_id")) != id ||
+		 json_integer_value(json_object_get(leafj, "version")) != ver)
+		printf("失败: 第 %lld 号叶子记录的不是公示第 %lld 号第 %lld 版\n", index, id, ver);
+	else if (!str_eq(json_string_value(json_object_get(leafj, "sha256")), hex))
+		printf("失败: 账本第 %lld 号叶子登记的哈希 %s 与所公示内容的哈希 %s 不符(内容在公示后被改动)\n", index,
+		       json_string_value(json_object_get(leafj, "sha256")), hex);
+	else if (!merkle_verify_inclusion((uint64_t)index, (uint64_t)size, lh, proof, (size_t)n, root))
+		printf("失败: 第 %lld 号叶子的包含证明与检查点的根哈希不符\n", index);
+	else {
+		ok = true;
+		printf("通过: 所公示内容的哈希登记在账本第 %lld 号叶子(%s)中，包含证明与大小 %lld 的检查点相符\n叶子: %.*s\n",
+		       index, str_eq(type, "publication.published") ? "公示" : "更正", size, (int)leaflen,
+		       (const char *)leaf);
+	}
+out:
+	free(leaf);
+	json_decref(leafj);
+	json_decref(lj);
+	json_decref(pj);
+	json_decref(m);
+	if (!ok)
+		s->failures++;
+}
+
 static int verify_url_main(int argc, char **argv)
 {
 	const char *url = NULL, *state = NULL, *file = NULL, *hash = NULL, *keys[4];
+	long long publication = 0, version = 0;
 	int nkeys = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -454,6 +562,17 @@ static int verify_url_main(int argc, char **argv)
 			file = argv[++i];
 		else if (str_eq(a, "--hash") && i + 1 < argc)
 			hash = argv[++i];
+		else if (str_eq(a, "--publication") && i + 1 < argc) {
+			if (str_to_ll(argv[++i], 1, INT64_MAX, &publication) < 0) {
+				fprintf(stderr, "zhifa verify: --publication 应为公示编号(正整数)\n");
+				return usage();
+			}
+		} else if (str_eq(a, "--version") && i + 1 < argc) {
+			if (str_to_ll(argv[++i], 1, 1000000, &version) < 0) {
+				fprintf(stderr, "zhifa verify: --version 应为版本号(正整数)\n");
+				return usage();
+			}
+		}
 		else if (!url && (str_starts(a, "http://") || str_starts(a, "https://")))
 			url = a;
 		else {
@@ -465,8 +584,12 @@ static int verify_url_main(int argc, char **argv)
 		fprintf(stderr, "zhifa verify: 在线核验需要服务器地址和 --key 验证密钥(见该网站的 /log/key)\n");
 		return usage();
 	}
-	if (file && hash) {
-		fprintf(stderr, "zhifa verify: --file 和 --hash 只能给出一个\n");
+	if ((file != NULL) + (hash != NULL) + (publication != 0) > 1) {
+		fprintf(stderr, "zhifa verify: --file、--hash 和 --publication 只能给出一个\n");
+		return usage();
+	}
+	if (version && !publication) {
+		fprintf(stderr, "zhifa verify: --version 只能与 --publication 一起使用\n");
 		return usage();
 	}
 	char hexhash[2 * MERKLE_HASH + 1] = "";
@@ -519,13 +642,15 @@ static int verify_url_main(int argc, char **argv)
 				printf("文件 %s 的 SHA-256: %s\n", file, hexhash);
 			check_inclusion(&s, hexhash, size, root);
 		}
+		if (publication)
+			check_publication(&s, publication, version, size, root);
 	}
 	if (s.failures)
 		printf("核验未通过: %d 项检查失败。\n", s.failures);
 	else
 		printf("核验通过: 检查点签名有效%s%s。\n",
 		       s.first ? "，已记下此检查点供下次核验一致性" : "，且与上次核验时的账本前后一致",
-		       hexhash[0] ? "，所查哈希已登记" : "");
+		       hexhash[0] ? "，所查哈希已登记" : publication ? "，所公示内容与账本登记的一致" : "");
 	fflush(stdout);
 	curl_global_cleanup();
 	buf_release(&body);

@@ -66,7 +66,7 @@ void page_begin(struct req *r, const char *title)
 		static const struct { const char *href, *label; } portal_nav[] = {
 			{ "/", "首页" }, { "/portal/bodies", "执法主体" }, { "/portal/officers", "执法人员" },
 			{ "/portal/matters", "执法事项" }, { "/portal/guides", "服务指南" },
-			{ "/portal/inspections", "随机抽查" }, { "/log", "公信验证" },
+			{ "/portal/inspections", "随机抽查" }, { "/portal/decisions", "执法决定" }, { "/log", "公信验证" },
 		};
 		for (size_t i = 0; i < ARRAY_SIZE(portal_nav); i++)
 			nav_link(r, portal_nav[i].href, portal_nav[i].label);

@@ -17,6 +17,16 @@ int page_api_dict(struct req *r);
 /* portal.c */
 int page_portal_home(struct req *r);
 int page_portal_search(struct req *r);
+/* 行政执法决定公示 (portal_decisions.c) */
+int page_portal_decisions(struct req *r);
+int page_portal_decisions_csv(struct req *r);
+int page_portal_decisions_atom(struct req *r);
+int page_portal_decision(struct req *r);
+int page_portal_decision_csv(struct req *r);
+int page_portal_decision_verify(struct req *r);
+int page_api_portal_decision_proof(struct req *r);
+int page_portal_credit_csv(struct req *r);
+int page_portal_credit_xlsx(struct req *r);
 int page_portal_bodies(struct req *r);
 int page_portal_officers(struct req *r);
 int page_portal_matters(struct req *r);

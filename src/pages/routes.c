@@ -55,6 +55,21 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/portal/search", page_portal_search, R_PUBLIC, 0 },
 	{ M_GET, "/api/v1/verify/c/{token}", page_verify_cert, R_PUBLIC | R_CACHE, 0 },
 
+	/* == 行政执法决定公示, 事后公开 (portal_decisions.c): the list (its search
+	 * too: the cache is bounded), one decision, its 核验, open data == */
+	{ M_GET, "/portal/decisions", page_portal_decisions, R_PUBLIC | R_CACHE, 0 },
+	{ M_GET, "/portal/decisions.csv", page_portal_decisions_csv, R_PUBLIC | R_CACHE, 0 },
+	{ M_GET, "/portal/decisions.atom", page_portal_decisions_atom, R_PUBLIC | R_CACHE, 0 },
+	{ M_GET, "/portal/decisions/{id}", page_portal_decision, R_PUBLIC | R_CACHE, 0 },
+	{ M_GET, "/portal/decisions/{id}/data.csv", page_portal_decision_csv, R_PUBLIC | R_CACHE, 0 },
+	{ M_GET, "/portal/decisions/{id}/verify", page_portal_decision_verify, R_PUBLIC, 0 },
+	{ M_GET, "/portal/credit-export.csv", page_portal_credit_csv, R_PUBLIC | R_CACHE, 0 },
+	{ M_GET, "/portal/credit-export.xlsx", page_portal_credit_xlsx, R_PUBLIC, 0 },
+	{ M_GET, "/api/v1/portal/decisions", page_portal_decisions, R_PUBLIC | R_CACHE, 0 },
+	{ M_GET, "/api/v1/portal/decisions/{id}", page_portal_decision, R_PUBLIC | R_CACHE, 0 },
+	{ M_GET, "/api/v1/portal/decisions/{id}/proof", page_api_portal_decision_proof, R_PUBLIC, 0 },
+	/* == end portal_decisions.c == */
+
 	/* sign in and out */
 	{ M_GET | M_POST, "/login", page_login, R_PUBLIC, 0 },
 	{ M_POST, "/logout", page_logout, R_PUBLIC, 0 },

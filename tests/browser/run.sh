@@ -14,7 +14,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 "$BIN" serve --data "$DATA" --listen 127.0.0.1:$PORT >/dev/null 2>"$DATA/serve.log" &
 PID=$!
 for i in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-(cd tests/browser && ZHIFA_URL="http://127.0.0.1:$PORT" ZHIFA_SHOTS="$(pwd)/../../build/screenshots" node "$TEST")
+(cd tests/browser && ZHIFA_URL="http://127.0.0.1:$PORT" ZHIFA_DATA="$DATA" ZHIFA_SHOTS="$(pwd)/../../build/screenshots" node "$TEST")
 rc=$?
 kill -TERM $PID 2>/dev/null
 wait $PID 2>/dev/null
