@@ -793,8 +793,9 @@ static long long kind_pub(const char *procedure, const char *officer, const char
 			  const char *number)
 {
 	struct actor a = who(officer);
-	long long case_id = db_scalar_int(db, -1, "SELECT MIN(id) FROM cases WHERE procedure_code = ? AND status = 'open'",
-					  (const struct db_val[]){ DB_TEXT(procedure), DB_END });
+	long long case_id = db_scalar_int(db, -1, "SELECT MIN(id) FROM cases WHERE procedure_code = ? AND status = 'open'"
+					  " AND unit_id = ?",
+					  (const struct db_val[]){ DB_TEXT(procedure), DB_INT(a.unit_id), DB_END });
 	struct record_create_input in = { .type_code = code };
 	long long doc = 0;
 	struct err e = ERR_INIT;
@@ -924,6 +925,47 @@ static void test_minor(void)
 	   "not published, with the head's approval (%s)", e.msg);
 }
 
+/* The shared worked examples (../shared/data/deadline-examples.tsv) of 7
+ * and 20 working days: a decision of that day drafts its publication due
+ * on the example's day (a penalty for 7, a seizure for 20). */
+static void test_examples(void)
+{
+	const char *shared = getenv("ZHIFA_SHARED");
+	char path[512];
+	snprintf(path, sizeof path, "%s/data/deadline-examples.tsv", str_empty(shared) ? "../shared" : shared);
+	FILE *f = fopen(path, "r");
+	ok(f != NULL, "examples file %s readable", path);
+	if (!f)
+		return;
+	char line[4096];
+	int n = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		char *save = NULL, *start = strtok_r(line, "\t", &save), *days = strtok_r(NULL, "\t", &save),
+		     *due = strtok_r(NULL, "\t\n", &save);
+		if (!start || !days || !due || (!str_eq(days, "7") && !str_eq(days, "20")))
+			continue;
+		char fields[300], number[64];
+		long long id;
+		snprintf(number, sizeof number, "云工信例〔%.4s〕%d号", start, ++n);
+		if (str_eq(days, "7")) {
+			snprintf(fields, sizeof fields, "{\"facts\":\"例\",\"penalty\":\"罚款\",\"measures\":[\"罚款\"],"
+				 "\"fine\":\"100.00\",\"doc_date\":\"%s\"}", start);
+			id = kind_pub("penalty_general", "wx.li", "penalty_decision", fields, number);
+		} else {
+			snprintf(fields, sizeof fields, "{\"facts\":\"例\",\"objects\":\"设备\",\"measures\":[\"扣押\"],"
+				 "\"period_days\":30,\"doc_date\":\"%s\"}", start);
+			id = kind_pub("coercion_seizure", "wx.li", "seizure_decision", fields, number);
+		}
+		char *got = text1("SELECT due_on FROM publications WHERE id = ?", id);
+		is_str(got, due, "a decision of %s: published within %s working days, by %s", start, days, due);
+		free(got);
+	}
+	fclose(f);
+	ok(n >= 5, "%d examples of 7 and 20 working days", n);
+}
+
 int main(void)
 {
 	db = tp_open();
@@ -937,6 +979,7 @@ int main(void)
 	test_periods();
 	test_kinds();
 	test_minor();
+	test_examples();
 	vault_close(vault);
 	db_close(db);
 	return tap_done();
