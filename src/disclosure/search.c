@@ -357,10 +357,10 @@ struct filt {
  * terms and the filters (NULL otherwise), in one round trip: the count and
  * the lowest id read are the rows' own. */
 #define DRIVER_HEAD "SELECT t.publication_id, CASE WHEN 1 = 1"
+#define DRIVER_TEXT " THEN (SELECT s.text FROM publication_search s WHERE s.publication_id = t.publication_id"
 #define DRIVER_TAIL \
-	" THEN s.text END FROM (SELECT publication_id FROM publication_terms WHERE term = ?" \
-	" AND publication_id < ? ORDER BY publication_id DESC LIMIT ?) t" \
-	" JOIN publication_search s ON s.publication_id = t.publication_id ORDER BY t.publication_id DESC"
+	") END FROM (SELECT publication_id FROM publication_terms WHERE term = ?" \
+	" AND publication_id < ? ORDER BY publication_id DESC LIMIT ?) t ORDER BY t.publication_id DESC"
 /* a scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a semi
  * join hashing every posting of a common term; this stays one primary-key
  * lookup per candidate on both databases ((term, publication_id) is unique) */
@@ -370,14 +370,14 @@ struct filt {
 #define EX2 EXISTS_SQL EXISTS_SQL
 #define EX4 EX2 EX2
 static const char *const driver_sql[MAX_EXISTS + 1] = {
-	DRIVER_HEAD FILTER_SQL DRIVER_TAIL,
-	DRIVER_HEAD EXISTS_SQL FILTER_SQL DRIVER_TAIL,
-	DRIVER_HEAD EX2 FILTER_SQL DRIVER_TAIL,
-	DRIVER_HEAD EX2 EXISTS_SQL FILTER_SQL DRIVER_TAIL,
-	DRIVER_HEAD EX4 FILTER_SQL DRIVER_TAIL,
-	DRIVER_HEAD EX4 EXISTS_SQL FILTER_SQL DRIVER_TAIL,
-	DRIVER_HEAD EX4 EX2 FILTER_SQL DRIVER_TAIL,
-	DRIVER_HEAD EX4 EX2 EXISTS_SQL FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD DRIVER_TEXT FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD EXISTS_SQL DRIVER_TEXT FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD EX2 DRIVER_TEXT FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD EX2 EXISTS_SQL DRIVER_TEXT FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD EX4 DRIVER_TEXT FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD EX4 EXISTS_SQL DRIVER_TEXT FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD EX4 EX2 DRIVER_TEXT FILTER_SQL DRIVER_TAIL,
+	DRIVER_HEAD EX4 EX2 EXISTS_SQL DRIVER_TEXT FILTER_SQL DRIVER_TAIL,
 };
 
 #define RANGE_SQL \
