@@ -244,7 +244,7 @@ static const struct ccol xk_cols[] = {
 	{ "XK_NR", "许可内容", FB_NONE },
 	{ "XK_JDRQ", "许可决定日期", FB_DATE },
 	{ "XK_YXQZ", "有效期自", FB_NONE },
-	{ "XK_YXQJZ", "有效期至", FB_NONE },
+	{ "XK_YXQZI", "有效期至", FB_NONE },
 	{ "XK_XKJG", "许可机关", FB_BODY },
 	{ "XK_XKJGDM", "许可机关统一社会信用代码", FB_NONE },
 	{ "XK_SJLY", "数据来源单位", FB_BODY },

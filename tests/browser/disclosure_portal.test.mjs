@@ -39,7 +39,7 @@ const [a, b, c] = seed([
               CF_NR_FK: '5', CF_JDRQ: '2024-03-01', CF_GSJZQ: '2027-03-01', CF_CFJG: '某省工业和信息化厅' } },
   { op: 'publish', kind: 'licence', title: '甲公司民用爆炸物品生产许可', party: '甲公司', category: '普通', no: '工信许〔2024〕7号',
     date: '2024-02-10', fields: { XK_XDR_MC: '甲公司', XK_WSH: '工信许〔2024〕7号', XK_XKZS: '民用爆炸物品生产许可证',
-                                  XK_XKBH: 'MB2024007', XK_NR: '准予生产工业炸药', XK_YXQZ: '2024-02-10', XK_YXQJZ: '2027-02-09' } },
+                                  XK_XKBH: 'MB2024007', XK_NR: '准予生产工业炸药', XK_YXQZ: '2024-02-10', XK_YXQZI: '2027-02-09' } },
   { op: 'publish', kind: 'penalty', title: '某电子厂擅自设置无线电台站案', party: '某电子厂', category: '警告', no: '工信罚〔2024〕2号',
     date: '2024-03-05', fields: { CF_XDR_MC: '某电子厂', CF_WSH: '工信罚〔2024〕2号', CF_CFLB: '警告' } },
 ]);
