@@ -38,6 +38,13 @@ def xlsx_rows(data):
         for attrs, val in re.findall(r"<c ([^>]*?)(?:/>|>(.*?)</c>)", row):
             v = re.search(r"<v>([^<]*)</v>", val or "")
             v = v.group(1) if v else ""
+            # an empty cell is left out of the sheet: place each by its column (r="C7")
+            ref = re.search(r'r="([A-Z]+)\d+"', attrs)
+            if ref:
+                col = 0
+                for ch in ref.group(1):
+                    col = col * 26 + ord(ch) - 64
+                cells.extend([""] * (col - 1 - len(cells)))
             cells.append(htmllib.unescape(shared[int(v)]) if 't="s"' in attrs and v else v)
         rows.append(cells)
     return [r for r in rows if r]
