@@ -45,12 +45,14 @@ static void render_list(struct req *r, json_t *m)
 	const json_t *x;
 	json_array_foreach(items, i, x) {
 		const char *st = js(x, "state"), *cs = js(x, "clock_state");
-		h_printf(r->out, "<tr><td><a href=\"/publications/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-				 "<td><span class=\"badge %s\">%s</span>%s%s</td><td>%lld</td></tr>",
+		/* a draft has no version yet: 「—」, not 「0」 */
+		h_printf(r->out, "<tr><td><a href=\"/publications/%lld\">%s</a></td><td>%s</td><td>%s</td><td class=\"nowrap\">%s</td>"
+				 "<td class=\"nowrap\">%s</td><td><span class=\"badge %s\">%s</span>%s%s</td><td>%s</td></tr>",
 			 ji(x, "id"), str_empty(js(x, "title")) ? "（无标题）" : js(x, "title"), js(x, "kind_label"),
 			 js(x, "unit_name"), js(x, "decision_date"), js(x, "due_on"), badge_class(st, cs), js(x, "state_label"),
 			 str_eq(st, "draft") && !str_empty(js(x, "clock_state_label")) ? " " : "",
-			 str_eq(st, "draft") ? js(x, "clock_state_label") : "", ji(x, "current_version"));
+			 str_eq(st, "draft") ? js(x, "clock_state_label") : "",
+			 ji(x, "current_version") > 0 ? req_printf(r, "第 %lld 版", ji(x, "current_version")) : "—");
 	}
 	h_raw(r->out, "</tbody></table></div>");
 	page_end(r);
@@ -271,9 +273,10 @@ static void render_one(struct req *r, json_t *m)
 	af_alerts(r, m);
 	h_printf(r->out, "<dl class=\"facts\"><dt>类别</dt><dd>%s</dd><dt>承办机构</dt><dd>%s</dd><dt>决定书文号</dt><dd>%s</dd>"
 			 "<dt>决定日期</dt><dd>%s</dd><dt>公示期限</dt><dd>%s <span class=\"badge %s\">%s</span></dd>"
-			 "<dt>状态</dt><dd>%s（第 %lld 版）</dd><dt>公示截止期</dt><dd>%s</dd></dl>",
+			 "<dt>状态</dt><dd>%s%s</dd><dt>公示截止期</dt><dd>%s</dd></dl>",
 		 js(p, "kind_label"), js(p, "unit_name"), js(p, "decision_no"), js(p, "decision_date"), js(p, "due_on"),
-		 js(p, "clock_state"), js(p, "clock_state_label"), js(p, "state_label"), ji(p, "current_version"),
+		 js(p, "clock_state"), js(p, "clock_state_label"), js(p, "state_label"),
+		 ji(p, "current_version") > 0 ? req_printf(r, "（第 %lld 版）", ji(p, "current_version")) : "（尚未发布）",
 		 !str_empty(js(p, "period_ends_on"))	    ? js(p, "period_ends_on")
 		 : !str_empty(js(p, "draft_period_ends_on")) ? req_printf(r, "%s（发布后生效）", js(p, "draft_period_ends_on"))
 							     : "—");
@@ -297,7 +300,7 @@ static void render_one(struct req *r, json_t *m)
 			      "<th scope=\"col\">时间</th><th scope=\"col\">更正说明</th><th scope=\"col\">SHA-256</th></tr></thead><tbody>");
 		const json_t *x;
 		json_array_foreach(vs, i, x)
-			h_printf(r->out, "<tr><td>%lld</td><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td></tr>",
+			h_printf(r->out, "<tr><td>%lld</td><td>%s</td><td>%s</td><td>%s</td><td><code class=\"hash\">%s</code></td></tr>",
 				 ji(x, "version"), js(x, "published_by"), js(x, "published_at_local"), js(x, "note"), js(x, "sha256"));
 		h_raw(r->out, "</tbody></table>");
 	}
