@@ -203,7 +203,15 @@ static void act_forms(struct req *r, const json_t *p, const json_t *pv, const js
 			h_printf(r->out, "<p class=\"alert\">%s</p>", js(pv, "allowed_reason"));
 		h_raw(r->out, "<button type=\"submit\">按上述预览发布</button></form>");
 	}
-	if (str_eq(st, "published") && head && ji(p, "draft_document_id") > 0) {
+	/* the newest published version: a correction must differ from it */
+	const json_t *vs = json_object_get(p, "versions");
+	const json_t *last = json_array_size(vs) ? json_array_get(vs, json_array_size(vs) - 1) : NULL;
+	bool same = last && str_eq(js(last, "sha256"), js(pv, "sha256"));
+	if (str_eq(st, "published") && head && ji(p, "draft_document_id") > 0 && same)
+		h_printf(r->out, "<h2>发布更正</h2><p class=\"muted\" id=\"correct-none\">公示内容与已公示的第 %lld 版相同，暂无可发布的更正。"
+				 "发现错误时，由承办人员制作决定书的更正文书并定稿，或在上方标注隐去内容，再在此发布更正。</p>",
+			 ji(last, "version"));
+	if (str_eq(st, "published") && head && ji(p, "draft_document_id") > 0 && !same) {
 		h_printf(r->out, "<h2>发布更正</h2><form method=\"post\" action=\"/publications/%lld\">", id);
 		hidden_common(r, p, "correct");
 		h_printf(r->out, "<input type=\"hidden\" name=\"preview_sha256\" value=\"%s\">", js(pv, "sha256"));

@@ -225,6 +225,8 @@ try {
   await Promise.all([head.page.waitForNavigation(), head.page.click('button:has-text("按上述预览发布")')]);
   text = await textOf(head.page);
   ok(/已公示（第 1 版）/.test(text), 'published, version 1', await problems(head.page));
+  ok(/暂无可发布的更正/.test(text) && await head.page.locator('textarea[name=correct_note]').count() === 0,
+     'no correction is offered while the draft is the published version');
   await look(head, 'published', 'the published publication');
 
   await pub.page.goto(`${base}/portal/decisions`);
