@@ -278,7 +278,25 @@ static void render_one(struct req *r, json_t *m)
 	const json_t *p = json_object_get(m, "publication"), *pv = json_object_get(m, "preview");
 	page_begin(r, "公示");
 	h_printf(r->out, "<p><a href=\"/publications\">← 事后公开</a></p><h1>%s</h1>", js(p, "title"));
-	af_alerts(r, m);
+	/* the message of the act just done; af_alerts for the rest (saved, errors) */
+	static const struct {
+		const char *ok, *msg;
+	} done_msgs[] = {
+		{ "published", "已发布公示，公众可在行政执法决定公示中查看。" },
+		{ "corrected", "已发布更正，公示页面显示更正后的版本和更正记录。" },
+		{ "withdrawn", "已撤下，公示页面显示撤下的日期和原因。" },
+		{ "reported", "已登记。撤下期限自所登记的日期起 3 个工作日，请承办机构负责人撤下。" },
+		{ "ended", "已提前终止公示。" },
+	};
+	const char *okp = req_param(r, "ok");
+	bool said = false;
+	for (size_t k = 0; !str_empty(okp) && k < ARRAY_SIZE(done_msgs); k++)
+		if (str_eq(okp, done_msgs[k].ok)) {
+			h_printf(r->out, "<p class=\"alert ok\" role=\"status\">%s</p>", done_msgs[k].msg);
+			said = true;
+		}
+	if (!said)
+		af_alerts(r, m);
 	h_printf(r->out, "<dl class=\"facts\"><dt>类别</dt><dd>%s</dd><dt>承办机构</dt><dd>%s</dd><dt>决定书文号</dt><dd>%s</dd>"
 			 "<dt>决定日期</dt><dd>%s</dd><dt>公示期限</dt><dd>%s <span class=\"badge %s\">%s</span></dd>"
 			 "<dt>状态</dt><dd>%s%s</dd><dt>公示截止期</dt><dd>%s</dd></dl>",
@@ -443,5 +461,14 @@ int page_publication(struct req *r)
 		return af_fail(r, m, &e, render_one);
 	}
 	json_decref(m);
-	return af_done(r, req_printf(r, "/publications/%lld?ok=saved", id), NULL);
+	/* what was done, for the message on the page (done_msgs) */
+	static const struct {
+		const char *action, *ok;
+	} done[] = { { "publish", "published" }, { "correct", "corrected" }, { "withdraw", "withdrawn" },
+		     { "report_revocation", "reported" }, { "end_early", "ended" } };
+	const char *ok = "saved";
+	for (size_t k = 0; k < ARRAY_SIZE(done); k++)
+		if (str_eq(action, done[k].action))
+			ok = done[k].ok;
+	return af_done(r, req_printf(r, "/publications/%lld?ok=%s", id, ok), NULL);
 }

@@ -224,7 +224,7 @@ try {
   await look(head, 'preview', 'the preview');
   await Promise.all([head.page.waitForNavigation(), head.page.click('button:has-text("按上述预览发布")')]);
   text = await textOf(head.page);
-  ok(/已公示（第 1 版）/.test(text), 'published, version 1', await problems(head.page));
+  ok(/已公示（第 1 版）/.test(text) && /已发布公示/.test(text), 'published, version 1, and the page says so', await problems(head.page));
   ok(/暂无可发布的更正/.test(text) && await head.page.locator('textarea[name=correct_note]').count() === 0,
      'no correction is offered while the draft is the published version');
   await look(head, 'published', 'the published publication');
@@ -266,7 +266,7 @@ try {
   await head.page.fill('textarea[name=correct_note]', '违法事实中淘汰电机数量更正为11台');
   await Promise.all([head.page.waitForNavigation(), head.page.click('button:has-text("按上述预览发布更正")')]);
   text = await textOf(head.page);
-  ok(/已公示（第 2 版）/.test(text), 'the correction is published as version 2', await problems(head.page));
+  ok(/已公示（第 2 版）/.test(text) && /已发布更正/.test(text), 'the correction is published as version 2', await problems(head.page));
   await look(head, 'corrected', 'the corrected publication');
 
   await pub.page.goto(`${base}/portal/decisions/${pid}`);
@@ -313,7 +313,7 @@ try {
   await off.page.fill('textarea[name=report_note]', '省人民政府行政复议决定撤销本处罚决定');
   await Promise.all([off.page.waitForNavigation(), off.page.click('button:has-text("登记")')]);
   text = await textOf(off.page);
-  ok(/已保存|已登记/.test(text) && !(await problems(off.page)), 'the officer reports the revocation', await problems(off.page));
+  ok(/已登记。撤下期限/.test(text) && !(await problems(off.page)), 'the officer reports the revocation, told what happens next', await problems(off.page));
   await look(off, 'reported', 'the reported publication');
 
   await head.page.goto(`${base}/publications/${pid}`);
@@ -322,7 +322,7 @@ try {
   await head.page.fill('textarea[name=withdraw_note]', '本处罚决定已被行政复议决定撤销');
   await Promise.all([head.page.waitForNavigation(), head.page.click('button:has-text("撤下")')]);
   text = await textOf(head.page);
-  ok(new RegExp(`已撤下：${today()}，原因：撤销`).test(text), 'the head withdraws it', await problems(head.page));
+  ok(new RegExp(`已撤下：${today()}，原因：撤销`).test(text) && /已撤下，公示页面/.test(text), 'the head withdraws it', await problems(head.page));
   await look(head, 'withdrawn', 'the withdrawn publication');
 
   await pub.page.goto(`${base}/portal/decisions/${pid}`);
