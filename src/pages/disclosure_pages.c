@@ -45,12 +45,14 @@ static void render_list(struct req *r, json_t *m)
 	const json_t *x;
 	json_array_foreach(items, i, x) {
 		const char *st = js(x, "state"), *cs = js(x, "clock_state");
-		h_printf(r->out, "<tr><td><a href=\"/publications/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-				 "<td><span class=\"badge %s\">%s</span>%s%s</td><td>%lld</td></tr>",
+		/* a draft has no version yet: 「—」, not 「0」 */
+		h_printf(r->out, "<tr><td><a href=\"/publications/%lld\">%s</a></td><td>%s</td><td>%s</td><td class=\"nowrap\">%s</td>"
+				 "<td class=\"nowrap\">%s</td><td><span class=\"badge %s\">%s</span>%s%s</td><td>%s</td></tr>",
 			 ji(x, "id"), str_empty(js(x, "title")) ? "（无标题）" : js(x, "title"), js(x, "kind_label"),
 			 js(x, "unit_name"), js(x, "decision_date"), js(x, "due_on"), badge_class(st, cs), js(x, "state_label"),
 			 str_eq(st, "draft") && !str_empty(js(x, "clock_state_label")) ? " " : "",
-			 str_eq(st, "draft") ? js(x, "clock_state_label") : "", ji(x, "current_version"));
+			 str_eq(st, "draft") ? js(x, "clock_state_label") : "",
+			 ji(x, "current_version") > 0 ? req_printf(r, "第 %lld 版", ji(x, "current_version")) : "—");
 	}
 	h_raw(r->out, "</tbody></table></div>");
 	page_end(r);
@@ -201,7 +203,15 @@ static void act_forms(struct req *r, const json_t *p, const json_t *pv, const js
 			h_printf(r->out, "<p class=\"alert\">%s</p>", js(pv, "allowed_reason"));
 		h_raw(r->out, "<button type=\"submit\">按上述预览发布</button></form>");
 	}
-	if (str_eq(st, "published") && head && ji(p, "draft_document_id") > 0) {
+	/* the newest published version: a correction must differ from it */
+	const json_t *vs = json_object_get(p, "versions");
+	const json_t *last = json_array_size(vs) ? json_array_get(vs, json_array_size(vs) - 1) : NULL;
+	bool same = last && str_eq(js(last, "sha256"), js(pv, "sha256"));
+	if (str_eq(st, "published") && head && ji(p, "draft_document_id") > 0 && same)
+		h_printf(r->out, "<h2>发布更正</h2><p class=\"muted\" id=\"correct-none\">公示内容与已公示的第 %lld 版相同，暂无可发布的更正。"
+				 "发现错误时，由承办人员制作决定书的更正文书并定稿，或在上方标注隐去内容，再在此发布更正。</p>",
+			 ji(last, "version"));
+	if (str_eq(st, "published") && head && ji(p, "draft_document_id") > 0 && !same) {
 		h_printf(r->out, "<h2>发布更正</h2><form method=\"post\" action=\"/publications/%lld\">", id);
 		hidden_common(r, p, "correct");
 		h_printf(r->out, "<input type=\"hidden\" name=\"preview_sha256\" value=\"%s\">", js(pv, "sha256"));
@@ -268,12 +278,31 @@ static void render_one(struct req *r, json_t *m)
 	const json_t *p = json_object_get(m, "publication"), *pv = json_object_get(m, "preview");
 	page_begin(r, "公示");
 	h_printf(r->out, "<p><a href=\"/publications\">← 事后公开</a></p><h1>%s</h1>", js(p, "title"));
-	af_alerts(r, m);
+	/* the message of the act just done; af_alerts for the rest (saved, errors) */
+	static const struct {
+		const char *ok, *msg;
+	} done_msgs[] = {
+		{ "published", "已发布公示，公众可在行政执法决定公示中查看。" },
+		{ "corrected", "已发布更正，公示页面显示更正后的版本和更正记录。" },
+		{ "withdrawn", "已撤下，公示页面显示撤下的日期和原因。" },
+		{ "reported", "已登记。撤下期限自所登记的日期起 3 个工作日，请承办机构负责人撤下。" },
+		{ "ended", "已提前终止公示。" },
+	};
+	const char *okp = req_param(r, "ok");
+	bool said = false;
+	for (size_t k = 0; !str_empty(okp) && k < ARRAY_SIZE(done_msgs); k++)
+		if (str_eq(okp, done_msgs[k].ok)) {
+			h_printf(r->out, "<p class=\"alert ok\" role=\"status\">%s</p>", done_msgs[k].msg);
+			said = true;
+		}
+	if (!said)
+		af_alerts(r, m);
 	h_printf(r->out, "<dl class=\"facts\"><dt>类别</dt><dd>%s</dd><dt>承办机构</dt><dd>%s</dd><dt>决定书文号</dt><dd>%s</dd>"
 			 "<dt>决定日期</dt><dd>%s</dd><dt>公示期限</dt><dd>%s <span class=\"badge %s\">%s</span></dd>"
-			 "<dt>状态</dt><dd>%s（第 %lld 版）</dd><dt>公示截止期</dt><dd>%s</dd></dl>",
+			 "<dt>状态</dt><dd>%s%s</dd><dt>公示截止期</dt><dd>%s</dd></dl>",
 		 js(p, "kind_label"), js(p, "unit_name"), js(p, "decision_no"), js(p, "decision_date"), js(p, "due_on"),
-		 js(p, "clock_state"), js(p, "clock_state_label"), js(p, "state_label"), ji(p, "current_version"),
+		 js(p, "clock_state"), js(p, "clock_state_label"), js(p, "state_label"),
+		 ji(p, "current_version") > 0 ? req_printf(r, "（第 %lld 版）", ji(p, "current_version")) : "（尚未发布）",
 		 !str_empty(js(p, "period_ends_on"))	    ? js(p, "period_ends_on")
 		 : !str_empty(js(p, "draft_period_ends_on")) ? req_printf(r, "%s（发布后生效）", js(p, "draft_period_ends_on"))
 							     : "—");
@@ -297,7 +326,7 @@ static void render_one(struct req *r, json_t *m)
 			      "<th scope=\"col\">时间</th><th scope=\"col\">更正说明</th><th scope=\"col\">SHA-256</th></tr></thead><tbody>");
 		const json_t *x;
 		json_array_foreach(vs, i, x)
-			h_printf(r->out, "<tr><td>%lld</td><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td></tr>",
+			h_printf(r->out, "<tr><td>%lld</td><td>%s</td><td>%s</td><td>%s</td><td><code class=\"hash\">%s</code></td></tr>",
 				 ji(x, "version"), js(x, "published_by"), js(x, "published_at_local"), js(x, "note"), js(x, "sha256"));
 		h_raw(r->out, "</tbody></table>");
 	}
@@ -432,5 +461,14 @@ int page_publication(struct req *r)
 		return af_fail(r, m, &e, render_one);
 	}
 	json_decref(m);
-	return af_done(r, req_printf(r, "/publications/%lld?ok=saved", id), NULL);
+	/* what was done, for the message on the page (done_msgs) */
+	static const struct {
+		const char *action, *ok;
+	} done[] = { { "publish", "published" }, { "correct", "corrected" }, { "withdraw", "withdrawn" },
+		     { "report_revocation", "reported" }, { "end_early", "ended" } };
+	const char *ok = "saved";
+	for (size_t k = 0; k < ARRAY_SIZE(done); k++)
+		if (str_eq(action, done[k].action))
+			ok = done[k].ok;
+	return af_done(r, req_printf(r, "/publications/%lld?ok=%s", id, ok), NULL);
 }

@@ -365,7 +365,7 @@ static void render_item(struct req *r, json_t *m)
 			time_utc_to_shanghai(js(v, "published_at"), when);
 			h_printf(r->out, "<tr><th scope=\"row\" data-label=\"版本\">第 %lld 版%s</th><td data-label=\"公示时间\">%s</td>"
 				 "<td data-label=\"更正说明\">%s</td><td data-label=\"核验\"><a href=\"/portal/decisions/%lld/verify?version=%lld\">核验第 %lld 版</a></td></tr>",
-				 ji(v, "version"), ji(v, "version") == ji(m, "version") ? "（现行）" : "", when,
+				 ji(v, "version"), str_eq(st, "published") && ji(v, "version") == ji(m, "version") ? "（现行）" : "", when,
 				 str_empty(js(v, "note")) ? "首次公示" : js(v, "note"), id, ji(v, "version"), ji(v, "version"));
 		}
 		h_raw(r->out, "</tbody></table></div>");
@@ -489,8 +489,10 @@ static void render_verify(struct req *r, json_t *m)
 	json_array_foreach(json_object_get(json_object_get(m, "inclusion"), "proof"), i, p)
 		h_printf(r->out, "%s\n", json_string_value(p));
 	h_printf(r->out, "</pre><h3>检查点</h3><pre class=\"note\">%s</pre></details>", js(m, "checkpoint"));
-	h_printf(r->out, "<h2>用命令行核验</h2><p>安装本系统的 <code>zhifa</code> 程序后运行（验证密钥见 <a href=\"/log/key\">/log/key</a>）：</p>"
-		 "<pre class=\"cmd\">zhifa verify %s --key 验证密钥 --publication %lld</pre>", r->app->cfg.public_url, id);
+	/* the command is for technical readers: folded, like the ledger's records */
+	h_printf(r->out, "<h2>用命令行核验</h2><details><summary>供技术人员使用的命令</summary>"
+		 "<p>安装本系统的程序后运行下面的命令（验证密钥见<a href=\"/log/key\">本平台的验证密钥</a>）：</p>"
+		 "<pre class=\"cmd\">zhifa verify %s --key 验证密钥 --publication %lld</pre></details>", r->app->cfg.public_url, id);
 	h_raw(r->out, "<script src=\"/static/verify-publication.js\" defer></script>");
 	page_end(r);
 }

@@ -80,7 +80,7 @@ try {
   text = await head.page.evaluate(() => document.body.innerText);
   ok(/请选择撤下的原因/.test(text), 'a withdrawal without a reason says what is missing');
   ok(await head.page.inputValue('textarea[name=withdraw_note]') === '行政复议决定撤销本决定', '... keeps what was typed');
-  ok(await head.page.inputValue('textarea[name=correct_note]') === '', '... and only in its own form');
+  ok(await head.page.inputValue('textarea[name=end_note]') === '', '... and only in its own form');
   await head.page.selectOption('select[name=withdraw_reason]', '撤销');
   await head.page.fill('input[name=event_date]', p.decision_date);
   await head.page.fill('textarea[name=withdraw_note]', '行政复议决定撤销本决定');

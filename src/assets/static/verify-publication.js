@@ -148,7 +148,7 @@
       return s.importKey("raw", vk.key, { name: "Ed25519" }, false, ["verify"]).then(function (key) {
         return s.verify({ name: "Ed25519" }, key, mine[0].sig, utf8(n.text));
       }).then(function (ok) {
-        return addStep(ok, ok ? "检查点的 Ed25519 签名经验证密钥 " + vk.name + " 验证有效。"
+        return addStep(ok, ok ? "检查点的 Ed25519 签名经上面所填的验证密钥验证有效。"
                              : "检查点的签名与验证密钥不符。");
       }, function () {
         return addStep(false, "本浏览器不支持 Ed25519 签名验证，请用命令行工具核验。");
